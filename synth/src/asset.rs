@@ -1,0 +1,135 @@
+//! File assets: directories (Lambda handler code) that deploy zips and uploads.
+//!
+//! At synth an asset is named by the SHA-256 of its contents, computed from the sorted
+//! relative paths and bytes of its files, so the same files give the same key whatever the
+//! modification times, the walk order or the machine. `__pycache__` folders, `*.pyc` files
+//! and hidden files are left out (they are build noise, not source). The template refers to
+//! `assets/<hash>.zip` in the bootstrap bucket; the absolute path never enters a template.
+
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The bucket `bootstrap` creates, per account and region.
+pub const ASSET_BUCKET: &str = "escdk-assets-${AWS::AccountId}-${AWS::Region}";
+
+/// A directory asset of a stack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asset {
+    /// Construct path of whatever uses it.
+    pub path: String,
+    pub source: PathBuf,
+    /// Hex SHA-256 of the contents.
+    pub hash: String,
+}
+
+impl Asset {
+    /// The object key in the asset bucket.
+    pub fn key(&self) -> String {
+        format!("assets/{}.zip", self.hash)
+    }
+}
+
+fn skipped(name: &str) -> bool {
+    name.starts_with('.') || name == "__pycache__" || name.ends_with(".pyc")
+}
+
+fn collect(dir: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if skipped(&name) {
+            continue;
+        }
+        let rel_name = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            collect(&entry.path(), &rel_name, out)?;
+        } else if kind.is_file() {
+            out.push((rel_name, entry.path()));
+        }
+    }
+    Ok(())
+}
+
+/// The files of an asset directory, sorted by relative path (`/`-separated).
+pub fn files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    collect(dir, "", &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+/// The content hash of a directory (cached per process: synth of many copies reads once).
+pub fn hash_dir(dir: &Path) -> std::io::Result<String> {
+    static CACHE: Mutex<Option<HashMap<PathBuf, String>>> = Mutex::new(None);
+    if let Ok(guard) = CACHE.lock() {
+        if let Some(hit) = guard.as_ref().and_then(|m| m.get(dir)) {
+            return Ok(hit.clone());
+        }
+    }
+    let mut h = Sha256::new();
+    let list = files(dir)?;
+    if list.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "the directory holds no files",
+        ));
+    }
+    for (rel, path) in list {
+        let bytes = std::fs::read(&path)?;
+        h.update(rel.as_bytes());
+        h.update([0]);
+        h.update((bytes.len() as u64).to_be_bytes());
+        h.update(&bytes);
+    }
+    let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    if let Ok(mut guard) = CACHE.lock() {
+        guard.get_or_insert_with(HashMap::new).insert(dir.to_path_buf(), hash.clone());
+    }
+    Ok(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("escdk-asset-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(d.join("pkg")).unwrap();
+        d
+    }
+
+    #[test]
+    fn hash_depends_on_contents_not_on_noise() {
+        let a = temp_dir("a");
+        std::fs::write(a.join("handler.py"), "print(1)\n").unwrap();
+        std::fs::write(a.join("pkg/util.py"), "X = 1\n").unwrap();
+        let b = temp_dir("b");
+        // Written in the other order, plus a bytecode cache: same asset.
+        std::fs::write(b.join("pkg/util.py"), "X = 1\n").unwrap();
+        std::fs::write(b.join("handler.py"), "print(1)\n").unwrap();
+        std::fs::create_dir_all(b.join("__pycache__")).unwrap();
+        std::fs::write(b.join("__pycache__/handler.cpython-312.pyc"), [0u8, 1, 2]).unwrap();
+        assert_eq!(hash_dir(&a).unwrap(), hash_dir(&b).unwrap());
+
+        let c = temp_dir("c");
+        std::fs::write(c.join("handler.py"), "print(2)\n").unwrap();
+        std::fs::write(c.join("pkg/util.py"), "X = 1\n").unwrap();
+        assert_ne!(hash_dir(&a).unwrap(), hash_dir(&c).unwrap());
+        for d in [a, b, c] {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+
+    #[test]
+    fn missing_or_empty_directory_is_an_error() {
+        assert!(hash_dir(Path::new("/nonexistent/escdk/handler")).is_err());
+        let e = temp_dir("empty");
+        std::fs::remove_dir_all(e.join("pkg")).unwrap();
+        assert!(hash_dir(&e).is_err());
+        let _ = std::fs::remove_dir_all(e);
+    }
+}

@@ -1,0 +1,176 @@
+//! The command line of an app: `synth` and `list`.
+
+use crate::app::App;
+use crate::asset::Asset;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(
+    about = "Synthesize this app's stacks to CloudFormation",
+    long_about = "Synthesize this app's stacks to CloudFormation.\n\n\
+                  Every template is validated first (resource schemas, references, names, \
+                  CloudFormation's limits); on any error nothing is written."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print one stack's template, or write every selected stack's template to --out DIR.
+    Synth {
+        /// Stacks to synthesize (all when none is named).
+        stacks: Vec<String>,
+        /// Template format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Write `<Stack>.template.<format>` and `<Stack>.assets.json` here instead of printing.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// List the app's stacks.
+    List {
+        /// Also show each stack's resource count and template size.
+        #[arg(long)]
+        long: bool,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    fn ext(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+        }
+    }
+}
+
+fn asset_manifest(assets: &[Asset]) -> String {
+    let list: Vec<serde_json::Value> = assets
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "path": a.path,
+                "source": a.source.display().to_string(),
+                "sha256": a.hash,
+                "key": a.key(),
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&serde_json::json!({ "assets": list })).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn write_file(path: &Path, contents: &str, err: &mut dyn Write) -> bool {
+    match std::fs::write(path, contents) {
+        Ok(()) => true,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
+            false
+        }
+    }
+}
+
+/// Runs the CLI; returns the exit code (0 ok, 1 synth failed, 2 usage error).
+pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let text = e.render().to_string();
+            if code == 0 {
+                let _ = write!(out, "{text}");
+            } else {
+                let _ = write!(err, "{text}");
+            }
+            return code;
+        }
+    };
+    match cli.command {
+        Command::List { long } => {
+            if !long {
+                for name in app.stack_names() {
+                    let _ = writeln!(out, "{name}");
+                }
+                return 0;
+            }
+            match app.synth(&[]) {
+                Ok(all) => {
+                    for s in all {
+                        let n = s.template["Resources"].as_object().map_or(0, |r| r.len());
+                        let _ = writeln!(out, "{}\t{n} resources\t{} bytes", s.stack_name, s.size());
+                    }
+                    0
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "{e}");
+                    1
+                }
+            }
+        }
+        Command::Synth { stacks, format, out: dir } => {
+            if dir.is_none() {
+                let selected = if stacks.is_empty() { app.stacks().len() } else { stacks.len() };
+                if selected != 1 {
+                    let _ = writeln!(
+                        err,
+                        "error: {} stacks selected ({}): name one to print it, or write them all with --out DIR",
+                        selected,
+                        if stacks.is_empty() { app.stack_names().join(", ") } else { stacks.join(", ") }
+                    );
+                    return 2;
+                }
+            }
+            let synthesized = match app.synth(&stacks) {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = writeln!(err, "{e}");
+                    return 1;
+                }
+            };
+            for s in &synthesized {
+                for w in &s.warnings {
+                    let _ = writeln!(err, "{w}");
+                }
+            }
+            let render = |s: &crate::Synthesized| match format {
+                Format::Json => s.to_json(),
+                Format::Yaml => s.to_yaml(),
+            };
+            match dir {
+                None => {
+                    if let Some(s) = synthesized.first() {
+                        let _ = write!(out, "{}", render(s));
+                    }
+                    0
+                }
+                Some(dir) => {
+                    if let Err(e) = std::fs::create_dir_all(&dir) {
+                        let _ = writeln!(err, "error: cannot create {}: {e}", dir.display());
+                        return 1;
+                    }
+                    for s in &synthesized {
+                        let file = dir.join(format!("{}.template.{}", s.stack_name, format.ext()));
+                        let assets = dir.join(format!("{}.assets.json", s.stack_name));
+                        if !write_file(&file, &render(s), err) || !write_file(&assets, &asset_manifest(&s.assets), err) {
+                            return 1;
+                        }
+                        let n = s.template["Resources"].as_object().map_or(0, |r| r.len());
+                        let _ = writeln!(err, "wrote {} ({n} resources, {} bytes)", file.display(), s.size());
+                    }
+                    0
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Errors and warnings found at synth: each names the construct path, the property where
+//! there is one, what is wrong and what to do about it.
+
+use std::fmt;
+
+/// How bad a finding is: errors stop synth, warnings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stack name, then the construct path inside it: `Recipe/EventStore/Resource`.
+    pub path: String,
+    /// The resource's logical ID, when the finding is about one resource.
+    pub logical_id: Option<String>,
+    /// Dotted property path, e.g. `Properties.TableName`.
+    pub property: Option<String>,
+    pub message: String,
+    pub fix: String,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<String>, message: impl Into<String>, fix: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            logical_id: None,
+            property: None,
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+
+    pub fn warning(path: impl Into<String>, message: impl Into<String>, fix: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message, fix)
+        }
+    }
+
+    pub fn with_property(mut self, property: impl Into<String>) -> Self {
+        self.property = Some(property.into());
+        self
+    }
+
+    pub fn with_logical_id(mut self, logical_id: impl Into<String>) -> Self {
+        self.logical_id = Some(logical_id.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}: {}", self.path)?;
+        if let Some(id) = &self.logical_id {
+            write!(f, " ({id})")?;
+        }
+        if let Some(p) = &self.property {
+            write!(f, " {p}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if !self.fix.is_empty() {
+            write!(f, "\n  fix: {}", self.fix)?;
+        }
+        Ok(())
+    }
+}
+
+/// Synth failed: every error found, in a stable order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SynthError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for SynthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        for d in &self.diagnostics {
+            writeln!(f, "{d}")?;
+        }
+        write!(f, "synth failed with {errors} error(s); nothing was written")
+    }
+}
+
+impl std::error::Error for SynthError {}

@@ -1,0 +1,134 @@
+//! [`Json`]: free-form JSON (policy documents, event patterns) that may hold intrinsic
+//! functions anywhere, so references inside documents are checked like any other.
+
+use crate::intrinsics::Expr;
+use crate::l1::{Render, ToJson};
+use indexmap::IndexMap;
+
+/// The rendered form of a template fragment.
+pub type JsonValue = serde_json::Value;
+
+/// A JSON value whose leaves may be intrinsic functions.
+///
+/// ```
+/// use escdk_synth::{Json, Pseudo};
+/// let doc = Json::object([
+///     ("Region", Json::from(Pseudo::Region)),
+///     ("Retries", Json::from(3)),
+///     ("Tags", Json::from(vec!["a", "b"])),
+/// ]);
+/// # let _ = doc;
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Json {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    Array(Vec<Json>),
+    Object(IndexMap<String, Json>),
+    Expr(Box<Expr>),
+}
+
+impl Json {
+    /// An object from key/value pairs, keeping their order.
+    pub fn object<K: Into<String>, V: Into<Json>>(pairs: impl IntoIterator<Item = (K, V)>) -> Json {
+        Json::Object(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+    }
+
+    /// An array of values.
+    pub fn array<V: Into<Json>>(items: impl IntoIterator<Item = V>) -> Json {
+        Json::Array(items.into_iter().map(Into::into).collect())
+    }
+
+    /// The string, when this is a literal string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl ToJson for Json {
+    fn to_json(&self, cx: &mut Render) -> JsonValue {
+        match self {
+            Json::Null => JsonValue::Null,
+            Json::Bool(b) => JsonValue::Bool(*b),
+            Json::Number(n) => JsonValue::Number(n.clone()),
+            Json::String(s) => JsonValue::String(s.clone()),
+            Json::Array(a) => JsonValue::Array(a.iter().map(|v| v.to_json(cx)).collect()),
+            Json::Object(m) => {
+                JsonValue::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json(cx))).collect())
+            }
+            Json::Expr(e) => e.to_json(cx),
+        }
+    }
+}
+
+impl From<serde_json::Value> for Json {
+    fn from(v: serde_json::Value) -> Self {
+        match v {
+            serde_json::Value::Null => Json::Null,
+            serde_json::Value::Bool(b) => Json::Bool(b),
+            serde_json::Value::Number(n) => Json::Number(n),
+            serde_json::Value::String(s) => Json::String(s),
+            serde_json::Value::Array(a) => Json::Array(a.into_iter().map(Json::from).collect()),
+            serde_json::Value::Object(m) => {
+                Json::Object(m.into_iter().map(|(k, v)| (k, Json::from(v))).collect())
+            }
+        }
+    }
+}
+
+impl From<Expr> for Json {
+    fn from(e: Expr) -> Self {
+        Json::Expr(Box::new(e))
+    }
+}
+impl From<&str> for Json {
+    fn from(s: &str) -> Self {
+        Json::String(s.to_string())
+    }
+}
+impl From<String> for Json {
+    fn from(s: String) -> Self {
+        Json::String(s)
+    }
+}
+impl From<&String> for Json {
+    fn from(s: &String) -> Self {
+        Json::String(s.clone())
+    }
+}
+impl From<bool> for Json {
+    fn from(b: bool) -> Self {
+        Json::Bool(b)
+    }
+}
+macro_rules! json_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Json {
+            fn from(n: $t) -> Self {
+                Json::Number(n.into())
+            }
+        }
+    )*};
+}
+json_from_int!(i32, i64, u32, u64, u16, u8, usize);
+impl From<f64> for Json {
+    fn from(n: f64) -> Self {
+        serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number)
+    }
+}
+impl<T: Into<Json>> From<Vec<T>> for Json {
+    fn from(v: Vec<T>) -> Self {
+        Json::Array(v.into_iter().map(Into::into).collect())
+    }
+}
+impl<T: Into<Json>> From<Option<T>> for Json {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Json::Null, Into::into)
+    }
+}

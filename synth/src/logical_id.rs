@@ -1,0 +1,85 @@
+//! Logical IDs from construct paths.
+//!
+//! A resource at `EventStore/Resource` gets `EventStore` plus the first 8 hex digits of the
+//! SHA-256 of its path: `EventStore5C0A3F2B`. The readable part leaves out `Resource` and
+//! `Default` and non-alphanumeric characters; the hash keeps two paths that read the same
+//! (`A/BC` and `AB/C`) apart. A resource added directly at the top of a stack keeps its id
+//! as given (when it is alphanumeric), as in the CDK. IDs depend on the path only, so they
+//! are stable across runs, machines and code reorderings.
+
+use sha2::{Digest, Sha256};
+
+/// CloudFormation's limit on logical ID length.
+pub const MAX_LEN: usize = 255;
+
+/// The logical ID for a path (its components below the stack).
+pub fn from_path(components: &[&str]) -> String {
+    if let [only] = components {
+        if !only.is_empty() && only.len() <= MAX_LEN && only.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return (*only).to_string();
+        }
+    }
+    let mut human = String::new();
+    let mut previous = String::new();
+    for (i, c) in components.iter().enumerate() {
+        let is_last = i + 1 == components.len();
+        if (*c == "Resource" || *c == "Default") && is_last && i > 0 {
+            continue;
+        }
+        let clean: String = c.chars().filter(char::is_ascii_alphanumeric).collect();
+        // `Table/Table` reads as `Table`; the hash still tells the paths apart.
+        if clean.is_empty() || clean == previous {
+            continue;
+        }
+        human.push_str(&clean);
+        previous = clean;
+    }
+    let digest = Sha256::digest(components.join("/").as_bytes());
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02X}")).collect();
+    if human.is_empty() {
+        human.push('R');
+    }
+    human.truncate(MAX_LEN - hash.len());
+    human.push_str(&hash);
+    human
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_level_alphanumeric_id_is_kept() {
+        assert_eq!(from_path(&["Orders"]), "Orders");
+    }
+
+    #[test]
+    fn nested_path_gets_readable_part_and_hash() {
+        let id = from_path(&["EventStore", "Resource"]);
+        assert!(id.starts_with("EventStore"), "{id}");
+        assert_eq!(id.len(), "EventStore".len() + 8);
+        assert!(id.chars().all(|c| c.is_ascii_alphanumeric()));
+    }
+
+    #[test]
+    fn ids_are_pinned() {
+        // Golden values: changing the algorithm would replace every deployed resource.
+        assert_eq!(from_path(&["EventStore", "Resource"]), "EventStore2707B901");
+        assert_eq!(from_path(&["Bus", "Archive"]), "BusArchive0A85F1D1");
+    }
+
+    #[test]
+    fn paths_that_read_the_same_do_not_collide() {
+        assert_ne!(from_path(&["A", "BC"]), from_path(&["AB", "C"]));
+    }
+
+    #[test]
+    fn invalid_characters_are_dropped_and_length_is_capped() {
+        let id = from_path(&["my-table!", "x".repeat(400).as_str()]);
+        assert!(id.len() <= MAX_LEN);
+        assert!(id.starts_with("mytable"));
+        let nothing_readable = from_path(&["--", "Resource"]);
+        assert_eq!(nothing_readable.len(), 9, "{nothing_readable}");
+        assert!(nothing_readable.starts_with('R'));
+    }
+}

@@ -1,0 +1,23 @@
+//! Checks run at synth, before anything is written: schema constraints (generated into
+//! [`crate::cfn`]), AWS naming rules ([`names`]), references ([`references`]) and
+//! CloudFormation's limits ([`limits`]).
+
+pub mod limits;
+pub mod names;
+pub mod references;
+
+use crate::diagnostics::Diagnostic;
+
+/// CloudFormation stack names: a letter, then letters, digits and hyphens, 128 at most.
+pub fn stack_name(name: &str, diags: &mut Vec<Diagnostic>) {
+    let valid = (1..=128).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !valid {
+        diags.push(Diagnostic::error(
+            name,
+            format!("stack name `{name}` is not valid: CloudFormation wants a letter, then letters, digits and hyphens, 128 characters at most"),
+            "rename the stack",
+        ));
+    }
+}

@@ -1,0 +1,102 @@
+//! Names that AWS constrains beyond what the resource schemas say, checked on literal
+//! values of the rendered properties. (Where the schema already has the rule, as for
+//! function, rule, role and bus names, the generated schema check reports it.)
+
+use crate::diagnostics::Diagnostic;
+use crate::json::JsonValue;
+
+struct NameRule {
+    type_name: &'static str,
+    property: &'static str,
+    what: &'static str,
+    min: usize,
+    max: usize,
+    allowed: fn(char) -> bool,
+    allowed_text: &'static str,
+}
+
+const RULES: &[NameRule] = &[
+    NameRule {
+        type_name: "AWS::DynamoDB::Table",
+        property: "TableName",
+        what: "DynamoDB table names",
+        min: 3,
+        max: 255,
+        allowed: |c| c.is_ascii_alphanumeric() || "_.-".contains(c),
+        allowed_text: "letters, digits, `_`, `-` and `.`",
+    },
+    NameRule {
+        type_name: "AWS::SQS::Queue",
+        property: "QueueName",
+        what: "SQS queue names",
+        min: 1,
+        max: 80,
+        allowed: |c| c.is_ascii_alphanumeric() || "_-".contains(c),
+        allowed_text: "letters, digits, `_` and `-` (plus the `.fifo` suffix of a FIFO queue)",
+    },
+    NameRule {
+        type_name: "AWS::SNS::Topic",
+        property: "TopicName",
+        what: "SNS topic names",
+        min: 1,
+        max: 256,
+        allowed: |c| c.is_ascii_alphanumeric() || "_-".contains(c),
+        allowed_text: "letters, digits, `_` and `-` (plus the `.fifo` suffix of a FIFO topic)",
+    },
+];
+
+fn fifo(props: &JsonValue, key: &str) -> bool {
+    props.get(key).and_then(JsonValue::as_bool) == Some(true)
+}
+
+/// Checks the constrained names of one resource's rendered properties.
+pub fn check(type_name: &str, props: &JsonValue, path: &str, lid: &str, diags: &mut Vec<Diagnostic>) {
+    let mut report = |property: &str, message: String, fix: &str| {
+        diags.push(
+            Diagnostic::error(path, message, fix)
+                .with_logical_id(lid)
+                .with_property(format!("Properties.{property}")),
+        );
+    };
+    for rule in RULES.iter().filter(|r| r.type_name == type_name) {
+        let Some(name) = props.get(rule.property).and_then(JsonValue::as_str) else {
+            continue;
+        };
+        let is_fifo = fifo(props, "FifoQueue") || fifo(props, "FifoTopic");
+        let base = match name.strip_suffix(".fifo") {
+            Some(b) if is_fifo => b,
+            _ => name,
+        };
+        let len = name.chars().count();
+        if len < rule.min || len > rule.max {
+            report(
+                rule.property,
+                format!("`{name}` is {len} characters long; {} are {} to {} characters", rule.what, rule.min, rule.max),
+                "choose a name within the limits, or leave the name unset and let CloudFormation generate one",
+            );
+        }
+        if let Some(bad) = base.chars().find(|c| !(rule.allowed)(*c)) {
+            report(
+                rule.property,
+                format!("`{name}` contains `{bad}`; {} allow only {}", rule.what, rule.allowed_text),
+                "rename it using only the allowed characters",
+            );
+        }
+        if is_fifo && !name.ends_with(".fifo") {
+            report(
+                rule.property,
+                format!("`{name}` names a FIFO {}, which must end in `.fifo`", if type_name.contains("SQS") { "queue" } else { "topic" }),
+                "add the `.fifo` suffix",
+            );
+        }
+    }
+    if type_name == "AWS::Events::EventBus" {
+        if let Some("default") = props.get("Name").and_then(JsonValue::as_str) {
+            report(
+                "Name",
+                "a custom event bus cannot be named `default` (that is the account's default bus)".into(),
+                "choose another name",
+            );
+        }
+    }
+}

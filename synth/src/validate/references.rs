@@ -1,0 +1,353 @@
+//! Every `Ref`, `Fn::GetAtt`, `Fn::Sub` variable, `DependsOn`, condition and mapping name in
+//! the rendered template resolves, `GetAtt` names an attribute the type has, and resources do
+//! not depend on each other in a cycle (CloudFormation rejects all of these at deploy time).
+//!
+//! This runs on the rendered JSON, so it also covers property overrides and raw documents.
+
+use crate::cfn::attributes_of;
+use crate::diagnostics::Diagnostic;
+use crate::intrinsics::Pseudo;
+use crate::json::JsonValue;
+use std::collections::{BTreeMap, BTreeSet};
+
+struct Names<'a> {
+    parameters: BTreeSet<&'a str>,
+    resources: BTreeMap<&'a str, &'a str>,
+    conditions: BTreeSet<&'a str>,
+    mappings: BTreeSet<&'a str>,
+}
+
+struct Walker<'a> {
+    names: &'a Names<'a>,
+    /// Error location: construct path (or stack section) and logical id.
+    path: String,
+    lid: Option<String>,
+    prop: Vec<String>,
+    /// Resources the current resource depends on (for the cycle check).
+    edges: BTreeSet<String>,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+fn keys(template: &JsonValue, section: &str) -> BTreeSet<String> {
+    template
+        .get(section)
+        .and_then(JsonValue::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+impl Walker<'_> {
+    fn error(&mut self, message: String, fix: &str) {
+        let mut d = Diagnostic::error(self.path.clone(), message, fix);
+        if let Some(l) = &self.lid {
+            d = d.with_logical_id(l.clone());
+        }
+        if !self.prop.is_empty() {
+            d = d.with_property(self.prop.join("."));
+        }
+        self.diags.push(d);
+    }
+
+    fn check_ref(&mut self, name: &str) {
+        if self.names.resources.contains_key(name) {
+            self.edges.insert(name.to_string());
+        } else if !self.names.parameters.contains(name)
+            && !Pseudo::ALL.iter().any(|p| p.name() == name)
+        {
+            self.error(
+                format!("`Ref` to `{name}`, which is not a resource, parameter or pseudo parameter of this stack"),
+                "refer to resources through their handles, and add the resource to this stack",
+            );
+        }
+    }
+
+    fn check_get_att(&mut self, lid: &str, attr: &str) {
+        match self.names.resources.get(lid) {
+            None => self.error(
+                format!("`Fn::GetAtt` on `{lid}`, which is not a resource of this stack"),
+                "use the attribute accessors of a handle to a resource in this stack",
+            ),
+            Some(type_name) => {
+                self.edges.insert(lid.to_string());
+                if let Some(attrs) = attributes_of(type_name) {
+                    if !attrs.contains(&attr) {
+                        self.error(
+                            format!("`{type_name}` has no attribute `{attr}` for `Fn::GetAtt`"),
+                            &format!("use one of: {}", attrs.join(", ")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_sub(&mut self, template: &str, vars: Option<&serde_json::Map<String, JsonValue>>) {
+        let mut rest = template;
+        while let Some(start) = rest.find("${") {
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                self.error(
+                    format!("`Fn::Sub` string has an unclosed `${{`: `{template}`"),
+                    "close the variable with `}`, or write `${!` for a literal `${`",
+                );
+                return;
+            };
+            let name = &after[..end];
+            rest = &after[end + 1..];
+            if name.starts_with('!') || vars.is_some_and(|v| v.contains_key(name)) {
+                continue;
+            }
+            match name.split_once('.') {
+                Some((lid, attr)) if !name.starts_with("AWS::") => self.check_get_att(lid, attr),
+                _ => self.check_ref(name),
+            }
+        }
+    }
+
+    fn check_condition(&mut self, name: &str) {
+        if !self.names.conditions.contains(name) {
+            self.error(
+                format!("condition `{name}` is not declared in this stack"),
+                "declare it with Stack::add_condition and use its handle",
+            );
+        }
+    }
+
+    fn walk(&mut self, v: &JsonValue) {
+        match v {
+            JsonValue::Array(items) => {
+                for item in items {
+                    self.walk(item);
+                }
+            }
+            JsonValue::Object(m) => {
+                if m.len() == 1 {
+                    let (k, arg) = m.iter().next().expect("one entry");
+                    match (k.as_str(), arg) {
+                        ("Ref", JsonValue::String(name)) => return self.check_ref(name),
+                        ("Fn::GetAtt", JsonValue::Array(a)) => {
+                            if let (Some(lid), Some(attr)) =
+                                (a.first().and_then(JsonValue::as_str), a.get(1).and_then(JsonValue::as_str))
+                            {
+                                self.check_get_att(lid, attr);
+                            }
+                            return;
+                        }
+                        ("Fn::GetAtt", JsonValue::String(s)) => {
+                            if let Some((lid, attr)) = s.split_once('.') {
+                                self.check_get_att(lid, attr);
+                            }
+                            return;
+                        }
+                        ("Fn::Sub", JsonValue::String(s)) => return self.check_sub(s, None),
+                        ("Fn::Sub", JsonValue::Array(a)) => {
+                            let vars = a.get(1).and_then(JsonValue::as_object);
+                            if let Some(s) = a.first().and_then(JsonValue::as_str) {
+                                self.check_sub(s, vars);
+                            }
+                            if let Some(vars) = vars {
+                                for v in vars.values() {
+                                    self.walk(v);
+                                }
+                            }
+                            return;
+                        }
+                        ("Fn::If", JsonValue::Array(a)) => {
+                            if let Some(c) = a.first().and_then(JsonValue::as_str) {
+                                self.check_condition(c);
+                            }
+                            for branch in a.iter().skip(1) {
+                                self.walk(branch);
+                            }
+                            return;
+                        }
+                        ("Condition", JsonValue::String(c)) => return self.check_condition(c),
+                        ("Fn::FindInMap", JsonValue::Array(a)) => {
+                            if let Some(map) = a.first().and_then(JsonValue::as_str) {
+                                if !self.names.mappings.contains(map) {
+                                    self.error(
+                                        format!("`Fn::FindInMap` on `{map}`, which is not a mapping of this stack"),
+                                        "declare it with Stack::add_mapping",
+                                    );
+                                }
+                            }
+                            for x in a.iter().skip(1) {
+                                self.walk(x);
+                            }
+                            return;
+                        }
+                        _ => {}
+                    }
+                }
+                for (k, v) in m {
+                    self.prop.push(k.clone());
+                    self.walk(v);
+                    self.prop.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Checks every reference in a rendered template.
+pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
+    let parameters = keys(template, "Parameters");
+    let conditions = keys(template, "Conditions");
+    let mappings = keys(template, "Mappings");
+    let empty = serde_json::Map::new();
+    let resources = template
+        .get("Resources")
+        .and_then(JsonValue::as_object)
+        .unwrap_or(&empty);
+    let names = Names {
+        parameters: parameters.iter().map(String::as_str).collect(),
+        resources: resources
+            .iter()
+            .map(|(k, r)| (k.as_str(), r.get("Type").and_then(JsonValue::as_str).unwrap_or("")))
+            .collect(),
+        conditions: conditions.iter().map(String::as_str).collect(),
+        mappings: mappings.iter().map(String::as_str).collect(),
+    };
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (lid, r) in resources {
+        let path = r
+            .pointer("/Metadata/escdk:path")
+            .and_then(JsonValue::as_str)
+            .map_or_else(|| format!("{stack}/{lid}"), str::to_string);
+        let mut w = Walker {
+            names: &names,
+            path,
+            lid: Some(lid.clone()),
+            prop: vec!["Properties".into()],
+            edges: BTreeSet::new(),
+            diags,
+        };
+        if let Some(p) = r.get("Properties") {
+            w.walk(p);
+        }
+        w.prop = vec!["DependsOn".into()];
+        let deps: Vec<&str> = match r.get("DependsOn") {
+            Some(JsonValue::String(s)) => vec![s.as_str()],
+            Some(JsonValue::Array(a)) => a.iter().filter_map(JsonValue::as_str).collect(),
+            _ => Vec::new(),
+        };
+        for d in deps {
+            if d == lid {
+                w.error(format!("`{lid}` depends on itself"), "remove the dependency");
+            } else if names.resources.contains_key(d) {
+                w.edges.insert(d.to_string());
+            } else {
+                w.error(
+                    format!("`DependsOn` names `{d}`, which is not a resource of this stack"),
+                    "depend on a handle of a resource in this stack",
+                );
+            }
+        }
+        w.prop = vec!["Condition".into()];
+        if let Some(c) = r.get("Condition").and_then(JsonValue::as_str) {
+            w.check_condition(c);
+        }
+        w.edges.remove(lid.as_str());
+        graph.insert(lid.clone(), std::mem::take(&mut w.edges));
+    }
+    for section in ["Conditions", "Outputs"] {
+        if let Some(m) = template.get(section).and_then(JsonValue::as_object) {
+            for (name, v) in m {
+                let mut w = Walker {
+                    names: &names,
+                    path: format!("{stack}/{section}/{name}"),
+                    lid: None,
+                    prop: Vec::new(),
+                    edges: BTreeSet::new(),
+                    diags,
+                };
+                w.walk(v);
+            }
+        }
+    }
+    if let Some(cycle) = find_cycle(&graph) {
+        let path = resources
+            .get(&cycle[0])
+            .and_then(|r| r.pointer("/Metadata/escdk:path"))
+            .and_then(JsonValue::as_str)
+            .unwrap_or(stack)
+            .to_string();
+        diags.push(Diagnostic::error(
+            path,
+            format!("resources depend on each other in a cycle: {}", cycle.join(" -> ")),
+            "break the cycle: pass a name you choose instead of a reference, or move one \
+             reference into a separate resource (for example a policy)",
+        ));
+    }
+}
+
+/// A dependency cycle, as the list of logical ids that closes it, if there is one.
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Active,
+        Done,
+    }
+    let mut marks: BTreeMap<&str, Mark> = graph.keys().map(|k| (k.as_str(), Mark::New)).collect();
+    for start in graph.keys() {
+        if marks[start.as_str()] != Mark::New {
+            continue;
+        }
+        // Iterative depth-first search; the stack holds (node, its unvisited successors).
+        let mut stack: Vec<(&str, Vec<&str>)> = Vec::new();
+        marks.insert(start, Mark::Active);
+        stack.push((start, graph[start].iter().map(String::as_str).collect()));
+        while let Some((node, next)) = stack.last_mut() {
+            let node = *node;
+            match next.pop() {
+                Some(succ) => match marks.get(succ).copied() {
+                    Some(Mark::New) => {
+                        marks.insert(succ, Mark::Active);
+                        let succs = graph.get(succ).map(|s| s.iter().map(String::as_str).collect()).unwrap_or_default();
+                        stack.push((succ, succs));
+                    }
+                    Some(Mark::Active) => {
+                        let from = stack.iter().position(|(n, _)| *n == succ).unwrap_or(0);
+                        let mut cycle: Vec<String> = stack[from..].iter().map(|(n, _)| n.to_string()).collect();
+                        cycle.push(succ.to_string());
+                        return Some(cycle);
+                    }
+                    _ => {}
+                },
+                None => {
+                    marks.insert(node, Mark::Done);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(edges: &[(&str, &str)]) -> BTreeMap<String, BTreeSet<String>> {
+        let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (a, b) in edges {
+            g.entry(a.to_string()).or_default().insert(b.to_string());
+            g.entry(b.to_string()).or_default();
+        }
+        g
+    }
+
+    #[test]
+    fn finds_a_cycle() {
+        let c = find_cycle(&graph(&[("A", "B"), ("B", "C"), ("C", "A")])).unwrap();
+        assert_eq!(c.first(), c.last());
+        assert_eq!(c.len(), 4);
+    }
+
+    #[test]
+    fn a_diamond_is_not_a_cycle() {
+        assert_eq!(find_cycle(&graph(&[("A", "B"), ("A", "C"), ("B", "D"), ("C", "D")])), None);
+    }
+}
