@@ -1,1 +1,31 @@
+//! # escdk-constructs
+//!
+//! Typed constructs for event-sourced systems on AWS, one module per service as in the CDK
+//! ([`dynamodb`], [`events`], [`lambda`], [`sqs`], [`sns`], [`iam`], [`cloudwatch`]), and
+//! the event-sourcing constructs built from them: [`EventStore`], [`ReadModel`],
+//! [`CqrsLambdas`] and [`Monitoring`].
+//!
+//! Every construct takes a scope, an id and props with sensible defaults. Wiring constructs
+//! together grants exactly what the wiring needs (IAM actions on the real ARNs). Stateful
+//! resources are kept when the stack is deleted unless a removal policy says otherwise.
 
+pub mod cloudwatch;
+pub mod cqrs;
+pub mod dynamodb;
+pub mod event_store;
+pub mod events;
+pub mod iam;
+pub mod lambda;
+pub mod monitoring;
+pub mod read_model;
+pub mod removal;
+pub mod sns;
+pub mod sqs;
+
+pub use cqrs::{CqrsLambdas, CqrsLambdasProps};
+pub use event_store::{EventStore, EventStoreProps};
+pub use events::{ArchiveProps, EventBus, EventBusProps, EventPattern};
+pub use lambda::{Function, FunctionProps, Runtime};
+pub use monitoring::{Monitoring, MonitoringProps};
+pub use read_model::{ReadModel, ReadModelProps};
+pub use removal::RemovalPolicy;

@@ -1,1 +1,15 @@
+//! # escdk-examples
+//!
+//! The seed systems as stacks built from `escdk-constructs`. The repository's default app
+//! (`cargo run -- synth`) is [`app`].
 
+pub mod recipe;
+
+use escdk_synth::App;
+
+/// The default app: every example stack.
+pub fn app() -> App {
+    let mut app = App::new();
+    app.add_stack(recipe::stack("EventSourcingRecipe"));
+    app
+}

@@ -1,0 +1,165 @@
+//! `CqrsLambdas`: the command, projection and query functions of an event-sourced service,
+//! wired to its event store, read model and bus with least-privilege grants.
+//!
+//! - command: appends to the event store (conditional `PutItem`, plus reads to find the next
+//!   sequence number) and puts events on the bus; nothing else.
+//! - projection: reads and writes the read model; invoked by a rule that matches exactly the
+//!   source and detail-types the command handler publishes (one list feeds both, so they
+//!   cannot drift apart and leave a rule that never fires); deliveries that fail after
+//!   retries land in an encrypted dead-letter queue, and so do failed asynchronous
+//!   invocations.
+//! - query: reads the event store (table and type index) and the read model.
+
+use crate::event_store::{EventStore, TYPE_INDEX};
+use crate::events::{EventBus, EventPattern, RetryPolicy, Rule, RuleProps};
+use crate::lambda::{Function, FunctionProps};
+use crate::read_model::ReadModel;
+use crate::sqs::{Queue, QueueProps};
+use escdk_synth::{Json, Scope};
+
+/// Properties of [`CqrsLambdas`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CqrsLambdasProps {
+    pub command: FunctionProps,
+    pub projection: FunctionProps,
+    pub query: FunctionProps,
+    /// The `source` the command handler publishes with and the rule matches.
+    pub event_source: String,
+    /// The detail-types (event types) routed to the projection.
+    pub event_types: Vec<String>,
+    /// How long failed events stay in the dead-letter queue (14 days by default).
+    pub dead_letter_retention_days: u32,
+    pub retry: RetryPolicy,
+}
+
+impl CqrsLambdasProps {
+    /// The three functions from their asset directories, with the recipe's defaults.
+    pub fn new(command: FunctionProps, projection: FunctionProps, query: FunctionProps) -> Self {
+        CqrsLambdasProps {
+            command,
+            projection,
+            query,
+            event_source: "event-sourcing.financial".into(),
+            event_types: vec![
+                "AccountCreated".into(),
+                "TransactionProcessed".into(),
+                "AccountClosed".into(),
+            ],
+            dead_letter_retention_days: 14,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// The three functions, the routing rule and the dead-letter queue.
+#[derive(Debug, Clone)]
+pub struct CqrsLambdas {
+    pub command: Function,
+    pub projection: Function,
+    pub query: Function,
+    pub rule: Rule,
+    pub dead_letter_queue: Queue,
+}
+
+fn with_env(mut props: FunctionProps, vars: Vec<(&str, Json)>) -> FunctionProps {
+    for (k, v) in vars {
+        props.environment.push((k.to_string(), v));
+    }
+    props
+}
+
+impl CqrsLambdas {
+    pub fn new(
+        scope: &mut Scope,
+        id: &str,
+        store: &EventStore,
+        read_model: &ReadModel,
+        bus: &EventBus,
+        props: CqrsLambdasProps,
+    ) -> CqrsLambdas {
+        let mut scope = scope.child(id);
+        if props.event_source.is_empty() {
+            scope.prop_error("EventSource", "the event source is empty", "name the source the command handler publishes with");
+        }
+        if props.event_types.is_empty() {
+            scope.prop_error(
+                "EventTypes",
+                "no event types: the projection rule would match nothing",
+                "list the event types the command handler publishes",
+            );
+        }
+        if !(1..=14).contains(&props.dead_letter_retention_days) {
+            scope.prop_error(
+                "DeadLetterRetentionDays",
+                format!("{} days: SQS keeps messages 1 to 14 days", props.dead_letter_retention_days),
+                "choose 1 to 14 days",
+            );
+        }
+        let dlq = Queue::new(
+            &mut scope,
+            "DeadLetterQueue",
+            QueueProps {
+                retention_seconds: props.dead_letter_retention_days.clamp(1, 14) * 86_400,
+                ..QueueProps::default()
+            },
+        );
+        let command = Function::new(
+            &mut scope,
+            "Command",
+            with_env(
+                props.command,
+                vec![
+                    ("EVENT_STORE_TABLE", store.name().into()),
+                    ("EVENT_BUS_NAME", bus.name().into()),
+                    ("EVENT_SOURCE", props.event_source.as_str().into()),
+                    ("EVENT_TYPES", props.event_types.join(",").into()),
+                ],
+            ),
+        );
+        store.grant_append(scope.stack(), &command.role);
+        bus.grant_put_events(scope.stack(), &command.role);
+
+        let projection = Function::new(
+            &mut scope,
+            "Projection",
+            with_env(props.projection, vec![("READ_MODEL_TABLE", read_model.name().into())]),
+        );
+        read_model.grant_read_write(scope.stack(), &projection.role);
+        projection.send_failures_to(&mut scope, &dlq, 2);
+
+        let query = Function::new(
+            &mut scope,
+            "Query",
+            with_env(
+                props.query,
+                vec![
+                    ("EVENT_STORE_TABLE", store.name().into()),
+                    ("READ_MODEL_TABLE", read_model.name().into()),
+                    ("EVENT_TYPE_INDEX", TYPE_INDEX.into()),
+                ],
+            ),
+        );
+        store.grant_read(scope.stack(), &query.role);
+        read_model.grant_read(scope.stack(), &query.role);
+
+        let rule = Rule::new(
+            &mut scope,
+            "ProjectionRule",
+            bus,
+            RuleProps {
+                name: None,
+                description: Some("Routes the domain events to the projection handler".into()),
+                pattern: EventPattern::new([props.event_source.clone()], props.event_types.clone()),
+            },
+        );
+        rule.add_lambda_target(&mut scope, &projection, Some(&dlq), props.retry);
+
+        CqrsLambdas {
+            command,
+            projection,
+            query,
+            rule,
+            dead_letter_queue: dlq,
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The IAM actions each DynamoDB grant gives, in one place.
+
+/// Reading items and querying the table and its indexes (no `Scan`: a scan of an event
+/// store reads the whole system of record; grant it explicitly if you need it).
+pub const READ_DATA: &[&str] = &[
+    "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+];
+
+/// Writing, updating and deleting items.
+pub const WRITE_DATA: &[&str] = &[
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+];
+
+/// Appending to an event store: a conditional `PutItem`, plus `Query` and `GetItem` on the
+/// table to find the aggregate's next sequence number. Events are immutable, so no
+/// `UpdateItem` and no `DeleteItem`, and the indexes are not needed to append.
+pub const APPEND: &[&str] = &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"];
+
+/// Reading the table's stream (what a stream consumer needs).
+pub const STREAM_READ: &[&str] = &[
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+];

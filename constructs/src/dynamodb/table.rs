@@ -1,0 +1,308 @@
+//! The `Table` construct: a DynamoDB table with keys, indexes, stream, encryption, point-in-
+//! time recovery and a removal policy, and the grants that let functions use it.
+
+use super::attribute::Attribute;
+use super::billing::Billing;
+use super::perms;
+use crate::iam::{PolicyStatement, Role};
+use crate::removal::RemovalPolicy;
+use escdk_synth::cfn::dynamodb::{table, CfnTable};
+use escdk_synth::{fns, Expr, Handle, Scope, Stack};
+
+/// What a table's stream carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamView {
+    KeysOnly,
+    NewImage,
+    OldImage,
+    NewAndOldImages,
+}
+
+impl StreamView {
+    fn code(self) -> &'static str {
+        match self {
+            StreamView::KeysOnly => "KEYS_ONLY",
+            StreamView::NewImage => "NEW_IMAGE",
+            StreamView::OldImage => "OLD_IMAGE",
+            StreamView::NewAndOldImages => "NEW_AND_OLD_IMAGES",
+        }
+    }
+}
+
+/// Encryption at rest. DynamoDB always encrypts; this picks whose key.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum TableEncryption {
+    /// The AWS managed key `aws/dynamodb` (KMS, visible in CloudTrail).
+    #[default]
+    AwsManaged,
+    /// A customer managed KMS key, by ARN.
+    CustomerManaged(Expr),
+}
+
+/// A global secondary index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobalSecondaryIndex {
+    pub name: String,
+    pub partition_key: Attribute,
+    pub sort_key: Option<Attribute>,
+    /// Capacity when the table is provisioned; ignored (and must be `None`) on demand.
+    pub capacity: Option<(u32, u32)>,
+}
+
+impl GlobalSecondaryIndex {
+    pub fn new(name: &str, partition_key: Attribute, sort_key: Option<Attribute>) -> Self {
+        GlobalSecondaryIndex {
+            name: name.to_string(),
+            partition_key,
+            sort_key,
+            capacity: None,
+        }
+    }
+}
+
+/// Properties of a [`Table`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableProps {
+    /// Leave unset to let CloudFormation name it (recommended: a named table cannot be
+    /// replaced without a new name).
+    pub table_name: Option<String>,
+    pub partition_key: Attribute,
+    pub sort_key: Option<Attribute>,
+    pub billing: Billing,
+    pub global_secondary_indexes: Vec<GlobalSecondaryIndex>,
+    pub stream: Option<StreamView>,
+    pub encryption: TableEncryption,
+    pub point_in_time_recovery: bool,
+    pub deletion_protection: bool,
+    pub removal_policy: RemovalPolicy,
+    pub time_to_live_attribute: Option<String>,
+}
+
+impl TableProps {
+    /// An on-demand, encrypted table with point-in-time recovery, kept on stack deletion.
+    pub fn new(partition_key: Attribute, sort_key: Option<Attribute>) -> Self {
+        TableProps {
+            table_name: None,
+            partition_key,
+            sort_key,
+            billing: Billing::OnDemand,
+            global_secondary_indexes: Vec::new(),
+            stream: None,
+            encryption: TableEncryption::AwsManaged,
+            point_in_time_recovery: true,
+            deletion_protection: false,
+            removal_policy: RemovalPolicy::Retain,
+            time_to_live_attribute: None,
+        }
+    }
+}
+
+/// A DynamoDB table.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub handle: Handle<CfnTable>,
+    has_stream: bool,
+    has_indexes: bool,
+}
+
+fn valid_index_name(name: &str) -> bool {
+    (3..=255).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
+impl Table {
+    pub fn new(scope: &mut Scope, id: &str, props: TableProps) -> Table {
+        let mut scope = scope.child(id);
+        let mut definitions: Vec<Attribute> = Vec::new();
+        let mut define = |scope: &mut Scope, a: &Attribute| {
+            if a.name.is_empty() || a.name.len() > 255 {
+                scope.error(
+                    format!("key attribute name `{}` must be 1 to 255 characters", a.name),
+                    "rename the attribute",
+                );
+            }
+            match definitions.iter().find(|d| d.name == a.name) {
+                Some(d) if d.kind != a.kind => scope.error(
+                    format!(
+                        "attribute `{}` is declared as both {} and {}",
+                        a.name,
+                        d.kind.code(),
+                        a.kind.code()
+                    ),
+                    "give the attribute one type in every key and index",
+                ),
+                Some(_) => {}
+                None => definitions.push(a.clone()),
+            }
+        };
+        let key_schema = |pk: &Attribute, sk: &Option<Attribute>| {
+            let mut keys = vec![table::KeySchemaItem::new(pk.name.as_str(), "HASH")];
+            if let Some(sk) = sk {
+                keys.push(table::KeySchemaItem::new(sk.name.as_str(), "RANGE"));
+            }
+            keys
+        };
+        define(&mut scope, &props.partition_key);
+        if let Some(sk) = &props.sort_key {
+            define(&mut scope, sk);
+        }
+        let provisioned = |(read, write): (u32, u32)| table::ProvisionedThroughput::new(i64::from(read), i64::from(write));
+        if let Billing::Provisioned { read, write } = props.billing {
+            if read == 0 || write == 0 {
+                scope.error(
+                    format!("provisioned capacity must be at least 1 read and 1 write unit (got {read}/{write})"),
+                    "raise the capacity, or use Billing::OnDemand",
+                );
+            }
+        }
+        if props.global_secondary_indexes.len() > 20 {
+            scope.error(
+                format!("{} global secondary indexes; DynamoDB allows 20", props.global_secondary_indexes.len()),
+                "remove indexes, or split the data over several tables",
+            );
+        }
+        let mut gsis = Vec::new();
+        for (i, gsi) in props.global_secondary_indexes.iter().enumerate() {
+            if !valid_index_name(&gsi.name) {
+                scope.error(
+                    format!("index name `{}` must be 3 to 255 letters, digits, `_`, `-` or `.`", gsi.name),
+                    "rename the index",
+                );
+            }
+            if props.global_secondary_indexes[..i].iter().any(|o| o.name == gsi.name) {
+                scope.error(format!("two indexes are named `{}`", gsi.name), "give each index its own name");
+            }
+            define(&mut scope, &gsi.partition_key);
+            if let Some(sk) = &gsi.sort_key {
+                define(&mut scope, sk);
+            }
+            let throughput = match (props.billing, gsi.capacity) {
+                (Billing::OnDemand, Some(_)) => {
+                    scope.error(
+                        format!("index `{}` has capacity but the table is on demand", gsi.name),
+                        "remove the index capacity, or make the table provisioned",
+                    );
+                    None
+                }
+                (Billing::OnDemand, None) => None,
+                (Billing::Provisioned { read, write }, cap) => Some(provisioned(cap.unwrap_or((read, write)))),
+            };
+            gsis.push(table::GlobalSecondaryIndex {
+                provisioned_throughput: throughput,
+                ..table::GlobalSecondaryIndex::new(
+                    gsi.name.as_str(),
+                    key_schema(&gsi.partition_key, &gsi.sort_key),
+                    table::Projection {
+                        projection_type: Some("ALL".into()),
+                        ..Default::default()
+                    },
+                )
+            });
+        }
+        let sse = match &props.encryption {
+            TableEncryption::AwsManaged => table::SSESpecification {
+                sse_type: Some("KMS".into()),
+                ..table::SSESpecification::new(true)
+            },
+            TableEncryption::CustomerManaged(key) => table::SSESpecification {
+                sse_type: Some("KMS".into()),
+                kms_master_key_id: Some(key.clone().into()),
+                ..table::SSESpecification::new(true)
+            },
+        };
+        let cfn = CfnTable {
+            table_name: props.table_name.as_deref().map(Into::into),
+            attribute_definitions: Some(
+                definitions
+                    .iter()
+                    .map(|a| table::AttributeDefinition::new(a.name.as_str(), a.kind.code()))
+                    .collect::<Vec<_>>()
+                    .into(),
+            ),
+            billing_mode: Some(
+                match props.billing {
+                    Billing::OnDemand => "PAY_PER_REQUEST",
+                    Billing::Provisioned { .. } => "PROVISIONED",
+                }
+                .into(),
+            ),
+            provisioned_throughput: match props.billing {
+                Billing::Provisioned { read, write } => Some(provisioned((read, write))),
+                Billing::OnDemand => None,
+            },
+            global_secondary_indexes: (!gsis.is_empty()).then(|| gsis.into()),
+            stream_specification: props.stream.map(|v| table::StreamSpecification::new(v.code())),
+            sse_specification: Some(sse),
+            point_in_time_recovery_specification: Some(table::PointInTimeRecoverySpecification {
+                point_in_time_recovery_enabled: Some(props.point_in_time_recovery.into()),
+                ..Default::default()
+            }),
+            deletion_protection_enabled: props.deletion_protection.then(|| true.into()),
+            time_to_live_specification: props
+                .time_to_live_attribute
+                .as_deref()
+                .map(|a| table::TimeToLiveSpecification {
+                    attribute_name: Some(a.into()),
+                    ..table::TimeToLiveSpecification::new(true)
+                }),
+            ..CfnTable::new(key_schema(&props.partition_key, &props.sort_key))
+        };
+        let handle = scope.add("Resource", cfn);
+        props.removal_policy.apply(scope.stack(), &handle);
+        Table {
+            handle,
+            has_stream: props.stream.is_some(),
+            has_indexes: !props.global_secondary_indexes.is_empty(),
+        }
+    }
+
+    /// The table name (`Ref`).
+    pub fn name(&self) -> Expr {
+        self.handle.reference()
+    }
+
+    /// The table ARN.
+    pub fn arn(&self) -> Expr {
+        self.handle.attr_arn()
+    }
+
+    /// The stream ARN, when the table has a stream.
+    pub fn stream_arn(&self) -> Option<Expr> {
+        self.has_stream.then(|| self.handle.attr_stream_arn())
+    }
+
+    /// The table ARN, plus its indexes when it has any.
+    fn arns(&self) -> Vec<Expr> {
+        let mut arns = vec![self.arn()];
+        if self.has_indexes {
+            arns.push(fns::sub_with("${Table}/index/*", [("Table", self.arn())]));
+        }
+        arns
+    }
+
+    fn grant(&self, stack: &mut Stack, role: &Role, actions: &[&str]) {
+        role.add_to_policy(stack, PolicyStatement::allow(actions.iter().copied(), self.arns()));
+    }
+
+    /// Read items and query the table and its indexes.
+    pub fn grant_read_data(&self, stack: &mut Stack, role: &Role) {
+        self.grant(stack, role, perms::READ_DATA);
+    }
+
+    /// Read and write items.
+    pub fn grant_read_write_data(&self, stack: &mut Stack, role: &Role) {
+        self.grant(stack, role, perms::READ_DATA);
+        self.grant(stack, role, perms::WRITE_DATA);
+    }
+
+    /// Appends to an event store: [`perms::APPEND`] on the table, not its indexes.
+    pub fn grant_append(&self, stack: &mut Stack, role: &Role) {
+        role.add_to_policy(stack, PolicyStatement::allow(perms::APPEND.iter().copied(), [self.arn()]));
+    }
+
+    /// Read the table's stream. Returns false (and grants nothing) if it has none.
+    pub fn grant_stream_read(&self, stack: &mut Stack, role: &Role) -> bool {
+        let Some(stream) = self.stream_arn() else { return false };
+        role.add_to_policy(stack, PolicyStatement::allow(perms::STREAM_READ.iter().copied(), [stream]));
+        true
+    }
+}

@@ -1,0 +1,130 @@
+//! Rules on a bus, with Lambda targets that have a dead-letter queue and an invoke
+//! permission scoped to the rule.
+
+use super::bus::EventBus;
+use super::pattern::EventPattern;
+use crate::lambda::Function;
+use crate::sqs::Queue;
+use escdk_synth::cfn::events::{rule, CfnRule};
+use escdk_synth::cfn::lambda::CfnPermission;
+use escdk_synth::{Expr, Handle, Scope};
+
+/// How EventBridge retries a target before sending the event to the dead-letter queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// 0 to 185 (185 by default).
+    pub maximum_retry_attempts: u32,
+    /// 60 to 86400 seconds (one day by default).
+    pub maximum_event_age_seconds: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            maximum_retry_attempts: 185,
+            maximum_event_age_seconds: 86_400,
+        }
+    }
+}
+
+/// Properties of a [`Rule`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleProps {
+    /// The rule name (unique on its bus); the construct id by default. Alarms on the rule's
+    /// metrics need it.
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub pattern: EventPattern,
+}
+
+/// A rule on a custom bus.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub handle: Handle<CfnRule>,
+    name: String,
+}
+
+impl Rule {
+    pub fn new(scope: &mut Scope, id: &str, bus: &EventBus, props: RuleProps) -> Rule {
+        let mut scope = scope.child(id);
+        props.pattern.check(&mut scope, "EventPattern");
+        let name = props.name.unwrap_or_else(|| id.to_string());
+        let handle = scope.add(
+            "Resource",
+            CfnRule {
+                name: Some(name.as_str().into()),
+                description: props.description.map(Into::into),
+                // GetAtt Name rather than Ref: the same bus name on AWS, and unambiguous.
+                event_bus_name: Some(bus.name().into()),
+                event_pattern: Some(props.pattern.to_value().into()),
+                state: Some("ENABLED".into()),
+                ..Default::default()
+            },
+        );
+        Rule { handle, name }
+    }
+
+    /// The rule's name (a literal: alarms use it as a metric dimension).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The rule's ARN.
+    pub fn arn(&self) -> Expr {
+        self.handle.attr_arn()
+    }
+
+    /// Sends matching events to `function`. Deliveries that still fail after the retry
+    /// policy go to `dead_letter_queue`, which is allowed to receive from this rule only.
+    /// The function may be invoked by this rule only.
+    pub fn add_lambda_target(
+        &self,
+        scope: &mut Scope,
+        function: &Function,
+        dead_letter_queue: Option<&Queue>,
+        retry: RetryPolicy,
+    ) {
+        let rule_path = self.handle.path().rsplit_once('/').map_or("", |(p, _)| p).to_string();
+        let existing = scope
+            .stack()
+            .get(&self.handle)
+            .and_then(|r| r.targets.as_ref())
+            .and_then(|t| t.literal().map(Vec::len))
+            .unwrap_or(0);
+        if existing >= 5 {
+            scope.error(
+                format!("rule `{rule_path}` already has {existing} targets; EventBridge allows 5"),
+                "add another rule with the same pattern",
+            );
+            return;
+        }
+        let target_id = format!("Target{existing}");
+        let mut target = rule::Target {
+            retry_policy: Some(rule::RetryPolicy {
+                maximum_retry_attempts: Some(retry.maximum_retry_attempts.into()),
+                maximum_event_age_in_seconds: Some(retry.maximum_event_age_seconds.into()),
+            }),
+            ..rule::Target::new(function.arn(), target_id.as_str())
+        };
+        if let Some(q) = dead_letter_queue {
+            target.dead_letter_config = Some(rule::DeadLetterConfig {
+                arn: Some(q.arn().into()),
+            });
+            q.allow_service_send(scope.stack(), "events.amazonaws.com", self.arn());
+        }
+        let mut child = scope.child(&format!("Invoke{target_id}"));
+        child.add(
+            "Permission",
+            CfnPermission {
+                source_arn: Some(self.arn().into()),
+                ..CfnPermission::new("lambda:InvokeFunction", function.arn(), "events.amazonaws.com")
+            },
+        );
+        let stack = scope.stack();
+        if let Some(r) = stack.get_mut(&self.handle) {
+            let mut targets = r.targets.take().and_then(|t| t.literal().cloned()).unwrap_or_default();
+            targets.push(target);
+            r.targets = Some(targets.into());
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! A Lambda function from an asset directory.
+
+use super::runtime::Runtime;
+use crate::iam::{PolicyStatement, Role};
+use crate::removal::RemovalPolicy;
+use crate::sqs::Queue;
+use escdk_synth::cfn::lambda::{event_invoke_config, function, CfnEventInvokeConfig, CfnFunction};
+use escdk_synth::cfn::logs::CfnLogGroup;
+use escdk_synth::{Expr, Handle, Json, Map, Scope, Stack};
+use std::path::PathBuf;
+
+/// Properties of a [`Function`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionProps {
+    /// Directory holding the handler code (zipped and uploaded by deploy).
+    pub code: PathBuf,
+    /// `module.function`, e.g. `command_handler.lambda_handler`.
+    pub handler: String,
+    pub runtime: Runtime,
+    pub memory_mb: u32,
+    pub timeout_seconds: u32,
+    pub description: Option<String>,
+    /// Extra environment variables (the wiring adds its own).
+    pub environment: Vec<(String, Json)>,
+    /// Days the log group keeps logs (one of CloudWatch Logs' allowed values).
+    pub log_retention_days: u32,
+    /// The log group is kept on stack deletion by default (logs are an audit trail).
+    pub log_removal_policy: RemovalPolicy,
+}
+
+impl FunctionProps {
+    /// Python 3.12, 256 MB, 30 seconds, logs kept 30 days.
+    pub fn new(code: impl Into<PathBuf>, handler: &str) -> Self {
+        FunctionProps {
+            code: code.into(),
+            handler: handler.to_string(),
+            runtime: Runtime::Python312,
+            memory_mb: 256,
+            timeout_seconds: 30,
+            description: None,
+            environment: Vec::new(),
+            log_retention_days: 30,
+            log_removal_policy: RemovalPolicy::Retain,
+        }
+    }
+}
+
+/// A Lambda function with its own execution role and log group.
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub handle: Handle<CfnFunction>,
+    pub role: Role,
+    pub log_group: Handle<CfnLogGroup>,
+}
+
+/// Variables Lambda sets itself; a function may not set them.
+const RESERVED_ENV: &[&str] = &[
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+];
+
+impl Function {
+    pub fn new(scope: &mut Scope, id: &str, props: FunctionProps) -> Function {
+        let mut scope = scope.child(id);
+        check_handler(&mut scope, &props);
+        let mut env: Map<Json> = Map::new();
+        for (k, v) in props.environment {
+            if RESERVED_ENV.contains(&k.as_str()) {
+                scope.prop_error(
+                    "Environment",
+                    format!("`{k}` is reserved: Lambda sets it itself"),
+                    "use another variable name",
+                );
+            }
+            if env.insert(k.clone(), v).is_some() {
+                scope.prop_error("Environment", format!("`{k}` is set twice"), "set each variable once");
+            }
+        }
+        let role = Role::new(
+            &mut scope,
+            "Role",
+            "lambda.amazonaws.com",
+            "Execution role: only the grants of what this function is wired to",
+        );
+        let log_group = scope.add(
+            "LogGroup",
+            CfnLogGroup {
+                retention_in_days: Some(props.log_retention_days.into()),
+                ..Default::default()
+            },
+        );
+        props.log_removal_policy.apply(scope.stack(), &log_group);
+        role.add_to_policy(
+            scope.stack(),
+            PolicyStatement::allow(["logs:CreateLogStream", "logs:PutLogEvents"], [log_group.attr_arn()]),
+        );
+        let (bucket, key) = scope.add_asset(&props.code);
+        let handle = scope.add(
+            "Resource",
+            CfnFunction {
+                runtime: Some(props.runtime.name().into()),
+                handler: Some(props.handler.as_str().into()),
+                memory_size: Some(props.memory_mb.into()),
+                timeout: Some(props.timeout_seconds.into()),
+                description: props.description.map(Into::into),
+                environment: (!env.is_empty()).then(|| function::Environment {
+                    variables: Some(env.into()),
+                }),
+                logging_config: Some(function::LoggingConfig {
+                    log_group: Some(log_group.reference().into()),
+                    ..Default::default()
+                }),
+                ..CfnFunction::new(
+                    function::Code {
+                        s3_bucket: Some(bucket.into()),
+                        s3_key: Some(key.into()),
+                        ..Default::default()
+                    },
+                    role.arn(),
+                )
+            },
+        );
+        Function { handle, role, log_group }
+    }
+
+    /// The function's ARN.
+    pub fn arn(&self) -> Expr {
+        self.handle.attr_arn()
+    }
+
+    /// The function's name (`Ref`).
+    pub fn name(&self) -> Expr {
+        self.handle.reference()
+    }
+
+    /// Adds an environment variable after construction (wiring that comes later).
+    pub fn add_environment(&self, stack: &mut Stack, key: &str, value: impl Into<Json>) {
+        let Some(f) = stack.get_mut(&self.handle) else { return };
+        let env = f.environment.get_or_insert_with(Default::default);
+        let mut vars = env.variables.take().and_then(|v| v.literal().cloned()).unwrap_or_default();
+        vars.insert(key.to_string(), value.into());
+        env.variables = Some(vars.into());
+    }
+
+    /// Asynchronous invocations that still fail after `retries` (0 to 2) go to `queue`.
+    pub fn send_failures_to(&self, scope: &mut Scope, queue: &Queue, retries: u32) {
+        let id = format!(
+            "{}FailureDestination",
+            self.handle.path().rsplit('/').nth(1).unwrap_or("Function")
+        );
+        scope.add(
+            &id,
+            CfnEventInvokeConfig {
+                maximum_retry_attempts: Some(retries.into()),
+                destination_config: Some(event_invoke_config::DestinationConfig {
+                    on_failure: Some(event_invoke_config::OnFailure::new(queue.arn())),
+                    ..Default::default()
+                }),
+                ..CfnEventInvokeConfig::new(self.name(), "$LATEST")
+            },
+        );
+        queue.grant_send_messages(scope.stack(), &self.role);
+    }
+}
+
+fn check_handler(scope: &mut Scope, props: &FunctionProps) {
+    let Some((module, func)) = props.handler.rsplit_once('.') else {
+        scope.prop_error(
+            "Handler",
+            format!("handler `{}` is not of the form `module.function`", props.handler),
+            "write it as `<file without .py>.<function>`, e.g. `command_handler.lambda_handler`",
+        );
+        return;
+    };
+    if module.is_empty() || func.is_empty() {
+        scope.prop_error(
+            "Handler",
+            format!("handler `{}` has an empty module or function name", props.handler),
+            "write it as `<file without .py>.<function>`",
+        );
+        return;
+    }
+    if let Some(file) = props.runtime.handler_file(module) {
+        let path = props.code.join(&file);
+        if props.code.is_dir() && !path.is_file() {
+            scope.prop_error(
+                "Handler",
+                format!(
+                    "handler `{}` needs `{file}` in the code directory `{}`, which has no such file",
+                    props.handler,
+                    props.code.display()
+                ),
+                "fix the handler's module name or the code directory",
+            );
+        }
+    }
+}

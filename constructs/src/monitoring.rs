@@ -1,0 +1,108 @@
+//! `Monitoring`: the recipe's three alarms, notifying an encrypted SNS topic with e-mail
+//! subscriptions.
+//!
+//! The recipe's third alarm watched `FailedInvocations` with only an `EventBusName`
+//! dimension; EventBridge publishes that metric per rule (`EventBusName` + `RuleName` on a
+//! custom bus), so that alarm could never fire. Here it watches the projection rule.
+
+use crate::cloudwatch::{threshold_alarm, AlarmProps};
+use crate::cqrs::CqrsLambdas;
+use crate::event_store::EventStore;
+use crate::events::EventBus;
+use crate::sns::Topic;
+use escdk_synth::cfn::cloudwatch::CfnAlarm;
+use escdk_synth::{Handle, Scope, Value};
+
+/// Thresholds (the recipe's by default) and who is told.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitoringProps {
+    pub emails: Vec<String>,
+    pub write_throttle_threshold: f64,
+    pub command_error_threshold: f64,
+    pub failed_invocation_threshold: f64,
+    pub period_seconds: u32,
+    pub evaluation_periods: u32,
+}
+
+impl Default for MonitoringProps {
+    fn default() -> Self {
+        MonitoringProps {
+            emails: Vec::new(),
+            write_throttle_threshold: 5.0,
+            command_error_threshold: 10.0,
+            failed_invocation_threshold: 5.0,
+            period_seconds: 300,
+            evaluation_periods: 2,
+        }
+    }
+}
+
+/// The alarm topic and the alarms.
+#[derive(Debug, Clone)]
+pub struct Monitoring {
+    pub topic: Topic,
+    pub alarms: Vec<Handle<CfnAlarm>>,
+}
+
+impl Monitoring {
+    pub fn new(
+        scope: &mut Scope,
+        id: &str,
+        store: &EventStore,
+        cqrs: &CqrsLambdas,
+        bus: &EventBus,
+        props: MonitoringProps,
+    ) -> Monitoring {
+        let mut scope = scope.child(id);
+        let topic = Topic::new(&mut scope, "AlarmTopic", "cloudwatch.amazonaws.com", &props.emails);
+        let actions = [topic.arn()];
+        let alarm = |description: &str, namespace: &str, metric: &str, dims: Vec<(&str, Value<String>)>, threshold: f64| AlarmProps {
+            description: description.to_string(),
+            namespace: namespace.to_string(),
+            metric: metric.to_string(),
+            dimensions: dims.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            threshold,
+            period_seconds: props.period_seconds,
+            evaluation_periods: props.evaluation_periods,
+        };
+        let alarms = vec![
+            threshold_alarm(
+                &mut scope,
+                "EventStoreWriteThrottles",
+                alarm(
+                    "DynamoDB write throttles on the event store",
+                    "AWS/DynamoDB",
+                    "WriteThrottleEvents",
+                    vec![("TableName", store.name().into())],
+                    props.write_throttle_threshold,
+                ),
+                &actions,
+            ),
+            threshold_alarm(
+                &mut scope,
+                "CommandHandlerErrors",
+                alarm(
+                    "Errors in the command handler",
+                    "AWS/Lambda",
+                    "Errors",
+                    vec![("FunctionName", cqrs.command.name().into())],
+                    props.command_error_threshold,
+                ),
+                &actions,
+            ),
+            threshold_alarm(
+                &mut scope,
+                "ProjectionRuleFailedInvocations",
+                alarm(
+                    "Events the projection rule failed to deliver",
+                    "AWS/Events",
+                    "FailedInvocations",
+                    vec![("EventBusName", bus.name().into()), ("RuleName", cqrs.rule.name().into())],
+                    props.failed_invocation_threshold,
+                ),
+                &actions,
+            ),
+        ];
+        Monitoring { topic, alarms }
+    }
+}

@@ -1,0 +1,82 @@
+//! `ReadModel` on DynamoDB: a projection's table, keys and indexes as props.
+//!
+//! The defaults are the recipe's account summaries: partition key `AccountId`, sort key
+//! `ProjectionType`, provisioned 5/5. Read models can be rebuilt by replaying events, but
+//! they are still kept on stack deletion unless the removal policy says otherwise.
+
+use crate::dynamodb::{Attribute, Billing, GlobalSecondaryIndex, Table, TableEncryption, TableProps};
+use crate::iam::Role;
+use crate::removal::RemovalPolicy;
+use escdk_synth::{Expr, Scope, Stack};
+
+/// Properties of a [`ReadModel`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadModelProps {
+    pub table_name: Option<String>,
+    pub partition_key: Attribute,
+    pub sort_key: Option<Attribute>,
+    pub global_secondary_indexes: Vec<GlobalSecondaryIndex>,
+    pub billing: Billing,
+    pub encryption: TableEncryption,
+    pub point_in_time_recovery: bool,
+    pub removal_policy: RemovalPolicy,
+}
+
+impl Default for ReadModelProps {
+    fn default() -> Self {
+        ReadModelProps {
+            table_name: None,
+            partition_key: Attribute::string("AccountId"),
+            sort_key: Some(Attribute::string("ProjectionType")),
+            global_secondary_indexes: Vec::new(),
+            billing: Billing::Provisioned { read: 5, write: 5 },
+            encryption: TableEncryption::AwsManaged,
+            point_in_time_recovery: true,
+            removal_policy: RemovalPolicy::Retain,
+        }
+    }
+}
+
+/// A read model table.
+#[derive(Debug, Clone)]
+pub struct ReadModel {
+    pub table: Table,
+}
+
+impl ReadModel {
+    pub fn new(scope: &mut Scope, id: &str, props: ReadModelProps) -> ReadModel {
+        let mut scope = scope.child(id);
+        let table = Table::new(
+            &mut scope,
+            "Table",
+            TableProps {
+                table_name: props.table_name,
+                billing: props.billing,
+                global_secondary_indexes: props.global_secondary_indexes,
+                encryption: props.encryption,
+                point_in_time_recovery: props.point_in_time_recovery,
+                removal_policy: props.removal_policy,
+                ..TableProps::new(props.partition_key, props.sort_key)
+            },
+        );
+        ReadModel { table }
+    }
+
+    pub fn name(&self) -> Expr {
+        self.table.name()
+    }
+
+    pub fn arn(&self) -> Expr {
+        self.table.arn()
+    }
+
+    /// Maintain the projection: read and write items.
+    pub fn grant_read_write(&self, stack: &mut Stack, role: &Role) {
+        self.table.grant_read_write_data(stack, role);
+    }
+
+    /// Query the projection.
+    pub fn grant_read(&self, stack: &mut Stack, role: &Role) {
+        self.table.grant_read_data(stack, role);
+    }
+}

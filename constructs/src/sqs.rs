@@ -1,0 +1,108 @@
+//! SQS: an encrypted [`Queue`] (SSE-SQS) whose policy refuses anything but TLS, and grants.
+
+use crate::iam::{PolicyStatement, Role};
+use escdk_synth::cfn::sqs::{CfnQueue, CfnQueuePolicy};
+use escdk_synth::{Expr, Handle, Json, Scope, Stack};
+
+/// Properties of a [`Queue`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueProps {
+    pub queue_name: Option<String>,
+    /// 14 days by default (the maximum), for dead-letter queues.
+    pub retention_seconds: u32,
+    pub visibility_timeout_seconds: u32,
+}
+
+impl Default for QueueProps {
+    fn default() -> Self {
+        QueueProps {
+            queue_name: None,
+            retention_seconds: 1_209_600,
+            visibility_timeout_seconds: 300,
+        }
+    }
+}
+
+/// An SQS queue, encrypted at rest, reachable over TLS only.
+#[derive(Debug, Clone)]
+pub struct Queue {
+    pub handle: Handle<CfnQueue>,
+    pub policy: Handle<CfnQueuePolicy>,
+}
+
+fn statements(doc: &Json) -> Vec<Json> {
+    match doc {
+        Json::Object(m) => match m.get("Statement") {
+            Some(Json::Array(s)) => s.clone(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+fn document(statements: Vec<Json>) -> Json {
+    Json::object([("Version", Json::from("2012-10-17")), ("Statement", Json::Array(statements))])
+}
+
+impl Queue {
+    pub fn new(scope: &mut Scope, id: &str, props: QueueProps) -> Queue {
+        let mut scope = scope.child(id);
+        let handle = scope.add(
+            "Resource",
+            CfnQueue {
+                queue_name: props.queue_name.map(Into::into),
+                message_retention_period: Some(props.retention_seconds.into()),
+                visibility_timeout: Some(props.visibility_timeout_seconds.into()),
+                sqs_managed_sse_enabled: Some(true.into()),
+                ..Default::default()
+            },
+        );
+        let deny_insecure = Json::object([
+            ("Sid", Json::from("DenyInsecureTransport")),
+            ("Effect", Json::from("Deny")),
+            ("Principal", Json::from("*")),
+            ("Action", Json::from("sqs:*")),
+            ("Resource", Json::from(handle.attr_arn())),
+            (
+                "Condition",
+                Json::object([("Bool", Json::object([("aws:SecureTransport", "false")]))]),
+            ),
+        ]);
+        let policy = scope.add(
+            "Policy",
+            CfnQueuePolicy::new(document(vec![deny_insecure]), vec![handle.reference()]),
+        );
+        Queue { handle, policy }
+    }
+
+    pub fn arn(&self) -> Expr {
+        self.handle.attr_arn()
+    }
+
+    pub fn url(&self) -> Expr {
+        self.handle.reference()
+    }
+
+    /// `sqs:SendMessage` on this queue for a role.
+    pub fn grant_send_messages(&self, stack: &mut Stack, role: &Role) {
+        role.add_to_policy(stack, PolicyStatement::allow(["sqs:SendMessage"], [self.arn()]));
+    }
+
+    /// Lets an AWS service send to this queue on behalf of one source ARN only (a rule's
+    /// dead-letter queue, for instance).
+    pub fn allow_service_send(&self, stack: &mut Stack, service: &str, source_arn: Expr) {
+        let Some(p) = stack.get_mut(&self.policy) else { return };
+        let mut list = statements(&p.policy_document);
+        list.push(Json::object([
+            ("Effect", Json::from("Allow")),
+            ("Principal", Json::object([("Service", service)])),
+            ("Action", Json::from("sqs:SendMessage")),
+            ("Resource", Json::from(self.arn())),
+            (
+                "Condition",
+                Json::object([("ArnEquals", Json::object([("aws:SourceArn", Json::from(source_arn))]))]),
+            ),
+        ]));
+        p.policy_document = document(list);
+    }
+}

@@ -1,0 +1,103 @@
+//! The recipe "Event Sourcing with EventBridge and DynamoDB" as one stack.
+//!
+//! - `EventStore`: DynamoDB, `AggregateId` / `EventSequence`, stream, type index, retained.
+//! - `ReadModel`: the account summaries (`AccountId` / `ProjectionType`).
+//! - `EventBus`: custom bus, archive of the domain's events kept 365 days.
+//! - `Handlers`: command, projection and query functions (Python 3.12, from
+//!   `examples/recipe/handlers/`), the projection rule, the dead-letter queue.
+//! - `Monitoring`: the three alarms, an encrypted topic, and an e-mail subscription when the
+//!   `AlarmEmail` parameter is given at deploy time.
+//!
+//! Replaying the archive into the bus (the recipe's step 9) needs the archive ARN and the bus
+//! ARN, both outputs:
+//!
+//! ```text
+//! aws events start-replay --replay-name replay-$(date +%s) \
+//!   --event-source-arn <EventArchiveArn> \
+//!   --event-start-time 2024-01-15T10:00:00Z --event-end-time 2024-01-15T11:00:00Z \
+//!   --destination Arn=<EventBusArn>
+//! ```
+
+use escdk_constructs::events::EventPattern;
+use escdk_constructs::{
+    ArchiveProps, CqrsLambdas, CqrsLambdasProps, EventBus, EventBusProps, EventStore, EventStoreProps, FunctionProps,
+    Monitoring, MonitoringProps, ReadModel, ReadModelProps,
+};
+use escdk_synth::{fns, Output, Parameter, Stack};
+use std::path::PathBuf;
+
+/// Where the recipe's handlers live.
+pub fn handlers_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("recipe/handlers")
+}
+
+/// The recipe's stack.
+pub fn stack(name: &str) -> Stack {
+    let mut stack = Stack::new(name);
+    stack.set_description("Event sourcing with EventBridge and DynamoDB: event store, read model, CQRS functions, archive and alarms");
+    let email = stack.add_parameter(
+        "AlarmEmail",
+        Parameter {
+            description: Some("E-mail address told when an alarm fires (empty: no subscription)".into()),
+            default: Some("".into()),
+            allowed_pattern: Some("^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$".into()),
+            constraint_description: Some("an e-mail address, or empty".into()),
+            ..Parameter::string()
+        },
+    );
+    let has_email = stack.add_condition("HasAlarmEmail", fns::not(fns::equals(email.reference(), "")));
+
+    let handlers = handlers_dir();
+    let mut root = stack.root();
+    let store = EventStore::new(&mut root, "EventStore", EventStoreProps::default());
+    let read_model = ReadModel::new(&mut root, "ReadModel", ReadModelProps::default());
+    let cqrs_props = CqrsLambdasProps::new(
+        FunctionProps {
+            description: Some("Command handler: appends events, then publishes them".into()),
+            ..FunctionProps::new(handlers.join("command"), "command_handler.lambda_handler")
+        },
+        FunctionProps {
+            description: Some("Projection handler: maintains the account summaries".into()),
+            ..FunctionProps::new(handlers.join("projection"), "projection_handler.lambda_handler")
+        },
+        FunctionProps {
+            description: Some("Query handler: current state, history and reconstruction".into()),
+            ..FunctionProps::new(handlers.join("query"), "query_handler.lambda_handler")
+        },
+    );
+    let bus = EventBus::new(
+        &mut root,
+        "EventBus",
+        EventBusProps {
+            description: Some("Event sourcing bus for financial transactions".into()),
+            archive: Some(ArchiveProps {
+                pattern: Some(EventPattern::new([cqrs_props.event_source.clone()], Vec::<String>::new())),
+                ..ArchiveProps::default()
+            }),
+            ..EventBusProps::default()
+        },
+    );
+    let cqrs = CqrsLambdas::new(&mut root, "Handlers", &store, &read_model, &bus, cqrs_props);
+    let monitoring = Monitoring::new(&mut root, "Monitoring", &store, &cqrs, &bus, MonitoringProps::default());
+    monitoring
+        .topic
+        .subscribe_email(&mut root, "AlarmEmailSubscription", email.reference().into(), Some(&has_email));
+
+    let outputs = [
+        ("EventBusName", bus.name(), "EventBridge bus the command handler publishes to"),
+        ("EventBusArn", bus.arn(), "Bus ARN (the destination of a replay)"),
+        ("EventStoreTableName", store.name(), "Event store table"),
+        ("ReadModelTableName", read_model.name(), "Read model table"),
+        ("CommandHandlerFunctionName", cqrs.command.name(), "Invoke with a command"),
+        ("QueryHandlerFunctionName", cqrs.query.name(), "Invoke with a query"),
+        ("DeadLetterQueueUrl", cqrs.dead_letter_queue.url(), "Events that could not be projected"),
+        ("AlarmTopicArn", monitoring.topic.arn(), "Alarm notifications"),
+    ];
+    for (name, value, description) in outputs {
+        stack.add_output(name, Output::new(value).description(description));
+    }
+    if let Some(archive) = bus.archive_arn() {
+        stack.add_output("EventArchiveArn", Output::new(archive).description("Archive to replay events from"));
+    }
+    stack
+}
