@@ -1,6 +1,7 @@
 //! SQS: an encrypted [`Queue`] (SSE-SQS) whose policy refuses anything but TLS, and grants.
 
 use crate::iam::{PolicyStatement, Role};
+use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::sqs::{CfnQueue, CfnQueuePolicy};
 use escdk_synth::{Expr, Handle, Json, Scope, Stack};
 
@@ -11,6 +12,9 @@ pub struct QueueProps {
     /// 14 days by default (the maximum), for dead-letter queues.
     pub retention_seconds: u32,
     pub visibility_timeout_seconds: u32,
+    /// Kept on stack deletion by default: a dead-letter queue may hold the only trace of
+    /// events that failed.
+    pub removal_policy: RemovalPolicy,
 }
 
 impl Default for QueueProps {
@@ -19,6 +23,7 @@ impl Default for QueueProps {
             queue_name: None,
             retention_seconds: 1_209_600,
             visibility_timeout_seconds: 300,
+            removal_policy: RemovalPolicy::Retain,
         }
     }
 }
@@ -57,6 +62,7 @@ impl Queue {
                 ..Default::default()
             },
         );
+        props.removal_policy.apply(scope.stack(), &handle);
         let deny_insecure = Json::object([
             ("Sid", Json::from("DenyInsecureTransport")),
             ("Effect", Json::from("Deny")),

@@ -495,6 +495,18 @@ impl Stack {
         }
     }
 
+    /// A resource's properties rendered as the template would hold them, without any
+    /// validation (for tests and debugging).
+    pub fn render_properties<T>(&self, handle: &Handle<T>) -> Option<JsonValue> {
+        let e = self.entry(&handle.logical_id, handle.stack)?;
+        let mut cx = Render::new(self.id);
+        let mut props = e.props.render(&mut cx);
+        for (path, value) in &e.overrides {
+            set_path(&mut props, path, value.to_json(&mut cx));
+        }
+        Some(props)
+    }
+
     /// Findings recorded so far (before synth's own checks).
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
@@ -528,7 +540,11 @@ impl Stack {
                 diags.push(
                     Diagnostic::error(e.path.clone(), v.message, v.fix)
                         .with_logical_id(lid.clone())
-                        .with_property(format!("Properties.{}", v.property)),
+                        .with_property(if v.property.is_empty() {
+                            "Properties".to_string()
+                        } else {
+                            format!("Properties.{}", v.property)
+                        }),
                 );
             }
             let before = cx.foreign.len();

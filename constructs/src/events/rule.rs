@@ -112,7 +112,9 @@ impl Rule {
             });
             q.allow_service_send(scope.stack(), "events.amazonaws.com", self.arn());
         }
-        let mut child = scope.child(&format!("Invoke{target_id}"));
+        // Named after the rule, so several rules in one scope do not collide.
+        let rule_id = self.handle.path().rsplit('/').nth(1).unwrap_or("Rule");
+        let mut child = scope.child(&format!("{rule_id}Invoke{target_id}"));
         child.add(
             "Permission",
             CfnPermission {

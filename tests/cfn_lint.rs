@@ -1,0 +1,49 @@
+//! cfn-lint (PyPI, pinned in requirements-dev.txt) reports nothing on any example template.
+//! The test command (scripts/test) installs it in target/venv; this test fails loudly if it
+//! is missing rather than skipping.
+
+mod support;
+
+use std::process::Command;
+
+fn cfn_lint() -> std::path::PathBuf {
+    let path = std::env::var_os("CFN_LINT")
+        .map(Into::into)
+        .unwrap_or_else(|| support::root().join("target/venv/bin/cfn-lint"));
+    assert!(
+        path.exists(),
+        "cfn-lint not found at {}: run scripts/test (it installs cfn-lint into target/venv), or set CFN_LINT",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn every_example_template_passes_cfn_lint() {
+    let lint = cfn_lint();
+    let dir = support::root().join("target/cfn-lint");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (stack, json, _) in support::example_templates() {
+        let file = dir.join(format!("{stack}.template.json"));
+        std::fs::write(&file, json).unwrap();
+        // --include-checks I: informational findings count too.
+        let out = Command::new(&lint).arg("--include-checks").arg("I").arg("--").arg(&file).output().expect("cfn-lint runs");
+        assert!(
+            out.status.success() && out.stdout.is_empty(),
+            "cfn-lint on {stack}:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn cfn_lint_does_catch_a_broken_template() {
+    // The check above is only worth something if cfn-lint really reads our files.
+    let lint = cfn_lint();
+    let file = support::root().join("target/cfn-lint/broken.template.json");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, r#"{"Resources":{"T":{"Type":"AWS::SQS::Queue","Properties":{"MessageRetentionPeriod":5}}}}"#).unwrap();
+    let out = Command::new(&lint).arg("--").arg(&file).output().expect("cfn-lint runs");
+    assert!(!out.status.success(), "cfn-lint accepted a broken template");
+}
