@@ -27,7 +27,13 @@ fn every_example_template_passes_cfn_lint() {
         let file = dir.join(format!("{stack}.template.json"));
         std::fs::write(&file, json).unwrap();
         // --include-checks I: informational findings count too.
-        let out = Command::new(&lint).arg("--include-checks").arg("I").arg("--").arg(&file).output().expect("cfn-lint runs");
+        let out = Command::new(&lint)
+            .arg("--include-checks")
+            .arg("I")
+            .arg("--")
+            .arg(&file)
+            .output()
+            .expect("cfn-lint runs");
         assert!(
             out.status.success() && out.stdout.is_empty(),
             "cfn-lint on {stack}:\n{}{}",
@@ -44,6 +50,10 @@ fn cfn_lint_does_catch_a_broken_template() {
     let file = support::root().join("target/cfn-lint/broken.template.json");
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     std::fs::write(&file, r#"{"Resources":{"T":{"Type":"AWS::SQS::Queue","Properties":{"MessageRetentionPeriod":5}}}}"#).unwrap();
-    let out = Command::new(&lint).arg("--").arg(&file).output().expect("cfn-lint runs");
+    let out = Command::new(&lint)
+        .arg("--")
+        .arg(&file)
+        .output()
+        .expect("cfn-lint runs");
     assert!(!out.status.success(), "cfn-lint accepted a broken template");
 }

@@ -3,7 +3,10 @@
 use std::process::Command;
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_escdk")).args(args).output().expect("the binary runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_escdk"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -25,7 +28,12 @@ fn synth_prints_the_recipe_template() {
 fn synth_yaml_and_named_stack() {
     let (code, out, err) = run(&["synth", "EventSourcingRecipe", "--format", "yaml"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("AWSTemplateFormatVersion: 2010-09-09") || out.starts_with("AWSTemplateFormatVersion: '2010-09-09'"), "{}", &out[..80]);
+    assert!(
+        out.starts_with("AWSTemplateFormatVersion: 2010-09-09")
+            || out.starts_with("AWSTemplateFormatVersion: '2010-09-09'"),
+        "{}",
+        &out[..80]
+    );
     let parsed: serde_json::Value = serde_yaml::from_str(&out).expect("valid YAML");
     let (_, json, _) = run(&["synth"]);
     let from_json: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -43,19 +51,28 @@ fn synth_out_writes_templates_and_asset_manifests() {
     let template = std::fs::read_to_string(dir.join("EventSourcingRecipe.template.json")).unwrap();
     let (_, printed, _) = run(&["synth"]);
     assert_eq!(template, printed);
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("EventSourcingRecipe.assets.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("EventSourcingRecipe.assets.json")).unwrap(),
+    )
+    .unwrap();
     let assets = manifest["assets"].as_array().unwrap();
     assert_eq!(assets.len(), 3);
     for a in assets {
-        assert!(template.contains(a["key"].as_str().unwrap()), "the template points at {}", a["key"]);
+        assert!(
+            template.contains(a["key"].as_str().unwrap()),
+            "the template points at {}",
+            a["key"]
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn list_and_errors() {
-    assert_eq!(run(&["list"]), (0, "EventSourcingRecipe\n".into(), String::new()));
+    assert_eq!(
+        run(&["list"]),
+        (0, "EventSourcingRecipe\n".into(), String::new())
+    );
     let (code, _, err) = run(&["synth", "NoSuchStack"]);
     assert_eq!(code, 1);
     assert!(err.contains("error: NoSuchStack: no stack is named `NoSuchStack`\n  fix: choose one of: EventSourcingRecipe"), "{err}");

@@ -24,7 +24,10 @@ fn reordering_code_changes_nothing() {
         }
         stack.synth().expect("valid").to_json()
     };
-    assert_eq!(build(&["Alpha", "Beta", "Gamma"]), build(&["Gamma", "Alpha", "Beta"]));
+    assert_eq!(
+        build(&["Alpha", "Beta", "Gamma"]),
+        build(&["Gamma", "Alpha", "Beta"])
+    );
 }
 
 #[test]
@@ -32,6 +35,9 @@ fn no_absolute_path_or_machine_detail_in_templates() {
     let root = support::root().display().to_string();
     for (name, json, _) in support::example_templates() {
         assert!(!json.contains(&root), "{name} contains the checkout path");
-        assert!(!json.contains("/home/") && !json.contains("/tmp/"), "{name} contains a local path");
+        assert!(
+            !json.contains("/home/") && !json.contains("/tmp/"),
+            "{name} contains a local path"
+        );
     }
 }

@@ -6,7 +6,13 @@ use serde_json::json;
 
 /// Renders `value` as an output of a stack that has a queue `Q`, a parameter `P`, a
 /// condition `C` and a mapping `M`, and returns the output's JSON value.
-fn render(f: impl FnOnce(&escdk_synth::Handle<CfnQueue>, &escdk_synth::ParamHandle, &escdk_synth::ConditionHandle) -> Json) -> serde_json::Value {
+fn render(
+    f: impl FnOnce(
+        &escdk_synth::Handle<CfnQueue>,
+        &escdk_synth::ParamHandle,
+        &escdk_synth::ConditionHandle,
+    ) -> Json,
+) -> serde_json::Value {
     let mut stack = Stack::new("I");
     let q = stack.root().add("Q", CfnQueue::default());
     let p = stack.add_parameter("P", Parameter::string());
@@ -19,16 +25,34 @@ fn render(f: impl FnOnce(&escdk_synth::Handle<CfnQueue>, &escdk_synth::ParamHand
 
 #[test]
 fn ref_and_get_att_come_from_handles() {
-    assert_eq!(render(|q, _, _| q.reference().into()), json!({ "Ref": "Q" }));
-    assert_eq!(render(|q, _, _| q.attr_arn().into()), json!({ "Fn::GetAtt": ["Q", "Arn"] }));
-    assert_eq!(render(|_, p, _| p.reference().into()), json!({ "Ref": "P" }));
-    assert_eq!(render(|_, _, _| Pseudo::AccountId.into()), json!({ "Ref": "AWS::AccountId" }));
-    assert_eq!(render(|_, _, _| Pseudo::UrlSuffix.into()), json!({ "Ref": "AWS::URLSuffix" }));
+    assert_eq!(
+        render(|q, _, _| q.reference().into()),
+        json!({ "Ref": "Q" })
+    );
+    assert_eq!(
+        render(|q, _, _| q.attr_arn().into()),
+        json!({ "Fn::GetAtt": ["Q", "Arn"] })
+    );
+    assert_eq!(
+        render(|_, p, _| p.reference().into()),
+        json!({ "Ref": "P" })
+    );
+    assert_eq!(
+        render(|_, _, _| Pseudo::AccountId.into()),
+        json!({ "Ref": "AWS::AccountId" })
+    );
+    assert_eq!(
+        render(|_, _, _| Pseudo::UrlSuffix.into()),
+        json!({ "Ref": "AWS::URLSuffix" })
+    );
 }
 
 #[test]
 fn functions_render_in_cloudformation_form() {
-    assert_eq!(render(|_, _, _| fns::sub("${AWS::Region}-x").into()), json!({ "Fn::Sub": "${AWS::Region}-x" }));
+    assert_eq!(
+        render(|_, _, _| fns::sub("${AWS::Region}-x").into()),
+        json!({ "Fn::Sub": "${AWS::Region}-x" })
+    );
     assert_eq!(
         render(|q, _, _| fns::sub_with("${A}/*", [("A", q.attr_arn())]).into()),
         json!({ "Fn::Sub": ["${A}/*", { "A": { "Fn::GetAtt": ["Q", "Arn"] } }] })
@@ -41,27 +65,64 @@ fn functions_render_in_cloudformation_form() {
         render(|_, _, _| fns::select(1, fns::get_azs(Pseudo::Region)).into()),
         json!({ "Fn::Select": [1, { "Fn::GetAZs": { "Ref": "AWS::Region" } }] })
     );
-    assert_eq!(render(|_, _, _| fns::split(",", "a,b").into()), json!({ "Fn::Split": [",", "a,b"] }));
-    assert_eq!(render(|_, _, c| fns::if_(c, "yes", Pseudo::NoValue).into()), json!({ "Fn::If": ["C", "yes", { "Ref": "AWS::NoValue" }] }));
-    assert_eq!(render(|_, _, _| fns::find_in_map("M", "a", "b").into()), json!({ "Fn::FindInMap": ["M", "a", "b"] }));
-    assert_eq!(render(|_, _, _| fns::import_value("Shared-Vpc").into()), json!({ "Fn::ImportValue": "Shared-Vpc" }));
-    assert_eq!(render(|_, _, _| fns::base64("hi").into()), json!({ "Fn::Base64": "hi" }));
-    assert_eq!(render(|_, _, _| fns::cidr("10.0.0.0/16", 6, 8).into()), json!({ "Fn::Cidr": ["10.0.0.0/16", 6, 8] }));
+    assert_eq!(
+        render(|_, _, _| fns::split(",", "a,b").into()),
+        json!({ "Fn::Split": [",", "a,b"] })
+    );
+    assert_eq!(
+        render(|_, _, c| fns::if_(c, "yes", Pseudo::NoValue).into()),
+        json!({ "Fn::If": ["C", "yes", { "Ref": "AWS::NoValue" }] })
+    );
+    assert_eq!(
+        render(|_, _, _| fns::find_in_map("M", "a", "b").into()),
+        json!({ "Fn::FindInMap": ["M", "a", "b"] })
+    );
+    assert_eq!(
+        render(|_, _, _| fns::import_value("Shared-Vpc").into()),
+        json!({ "Fn::ImportValue": "Shared-Vpc" })
+    );
+    assert_eq!(
+        render(|_, _, _| fns::base64("hi").into()),
+        json!({ "Fn::Base64": "hi" })
+    );
+    assert_eq!(
+        render(|_, _, _| fns::cidr("10.0.0.0/16", 6, 8).into()),
+        json!({ "Fn::Cidr": ["10.0.0.0/16", 6, 8] })
+    );
 }
 
 #[test]
 fn condition_functions_render() {
     let mut stack = Stack::new("Conds");
-    let p = stack.add_parameter("Env", Parameter { allowed_values: vec!["dev".into(), "prod".into()], default: Some("dev".into()), ..Parameter::string() });
+    let p = stack.add_parameter(
+        "Env",
+        Parameter {
+            allowed_values: vec!["dev".into(), "prod".into()],
+            default: Some("dev".into()),
+            ..Parameter::string()
+        },
+    );
     let prod = stack.add_condition("IsProd", fns::equals(p.reference(), "prod"));
     let dev = stack.add_condition("IsDev", fns::not(prod.expr()));
     stack.add_condition("Either", fns::or([prod.expr(), dev.expr()]));
     stack.add_condition("Both", fns::and([prod.expr(), dev.expr()]));
     let t = stack.synth().expect("valid").template;
-    assert_eq!(t["Conditions"]["IsDev"], json!({ "Fn::Not": [{ "Condition": "IsProd" }] }));
-    assert_eq!(t["Conditions"]["Either"], json!({ "Fn::Or": [{ "Condition": "IsProd" }, { "Condition": "IsDev" }] }));
-    assert_eq!(t["Conditions"]["Both"], json!({ "Fn::And": [{ "Condition": "IsProd" }, { "Condition": "IsDev" }] }));
-    assert_eq!(t["Parameters"]["Env"], json!({ "Type": "String", "Default": "dev", "AllowedValues": ["dev", "prod"] }));
+    assert_eq!(
+        t["Conditions"]["IsDev"],
+        json!({ "Fn::Not": [{ "Condition": "IsProd" }] })
+    );
+    assert_eq!(
+        t["Conditions"]["Either"],
+        json!({ "Fn::Or": [{ "Condition": "IsProd" }, { "Condition": "IsDev" }] })
+    );
+    assert_eq!(
+        t["Conditions"]["Both"],
+        json!({ "Fn::And": [{ "Condition": "IsProd" }, { "Condition": "IsDev" }] })
+    );
+    assert_eq!(
+        t["Parameters"]["Env"],
+        json!({ "Type": "String", "Default": "dev", "AllowedValues": ["dev", "prod"] })
+    );
 }
 
 #[test]
@@ -69,7 +130,10 @@ fn references_to_undeclared_things_fail() {
     let mut stack = Stack::new("Missing");
     stack.add_output("O", Output::new(fns::find_in_map("Nope", "a", "b")));
     let e = stack.synth().unwrap_err().to_string();
-    assert!(e.contains("`Fn::FindInMap` on `Nope`, which is not a mapping of this stack"), "{e}");
+    assert!(
+        e.contains("`Fn::FindInMap` on `Nope`, which is not a mapping of this stack"),
+        "{e}"
+    );
 
     let mut other = Stack::new("Other");
     let cond = other.add_condition("C", fns::equals("a", "a"));

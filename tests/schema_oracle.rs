@@ -14,9 +14,15 @@ fn every_example_resource_validates_against_its_schema() {
     for (stack, _, template) in example_templates() {
         for (lid, r) in template["Resources"].as_object().unwrap() {
             let type_name = r["Type"].as_str().unwrap();
-            let props = r.get("Properties").cloned().unwrap_or(Value::Object(Default::default()));
+            let props = r
+                .get("Properties")
+                .cloned()
+                .unwrap_or(Value::Object(Default::default()));
             let errors = oracle_errors(type_name, &props);
-            assert!(errors.is_empty(), "{stack}/{lid} ({type_name}): {errors:#?}");
+            assert!(
+                errors.is_empty(),
+                "{stack}/{lid} ({type_name}): {errors:#?}"
+            );
             checked += 1;
         }
     }
@@ -33,7 +39,10 @@ fn the_oracle_rejects_what_the_schema_forbids() {
         "KeySchema": [{ "AttributeName": { "Ref": "P" }, "KeyType": "HASH" }],
         "TableName": { "Fn::Sub": "${AWS::StackName}-events" }
     });
-    assert_eq!(oracle_errors("AWS::DynamoDB::Table", &with_intrinsic), Vec::<String>::new());
+    assert_eq!(
+        oracle_errors("AWS::DynamoDB::Table", &with_intrinsic),
+        Vec::<String>::new()
+    );
 }
 
 /// One resource alone in a stack: (our synth accepts it, the schema accepts its properties).
@@ -41,7 +50,9 @@ fn verdicts<T: Resource>(props: T) -> (bool, bool) {
     let mut stack = Stack::new("Oracle");
     let h = stack.root().add("R", props);
     let ours_ok = stack.synth().is_ok();
-    let rendered = stack.render_properties(&h).expect("the resource is in the stack");
+    let rendered = stack
+        .render_properties(&h)
+        .expect("the resource is in the stack");
     let theirs_ok = oracle_errors(T::TYPE_NAME, &rendered).is_empty();
     (ours_ok, theirs_ok)
 }
@@ -49,8 +60,16 @@ fn verdicts<T: Resource>(props: T) -> (bool, bool) {
 macro_rules! case {
     ($name:expr, $valid:expr, $props:expr) => {{
         let (ours, theirs) = verdicts($props);
-        assert_eq!(theirs, $valid, "{}: the oracle's verdict is not the expected one", $name);
-        assert_eq!(ours, theirs, "{}: our generated check disagrees with the schema", $name);
+        assert_eq!(
+            theirs, $valid,
+            "{}: the oracle's verdict is not the expected one",
+            $name
+        );
+        assert_eq!(
+            ours, theirs,
+            "{}: our generated check disagrees with the schema",
+            $name
+        );
     }};
 }
 
@@ -64,76 +83,268 @@ fn generated_checks_agree_with_the_schema() {
         t
     };
     case!("table ok", true, table(|_| {}));
-    case!("billing enum", false, table(|t| t.billing_mode = Some("FREE".into())));
-    case!("stream view enum", false, table(|t| t.stream_specification = Some(table::StreamSpecification::new("ALL"))));
-    case!("stream view ok", true, table(|t| t.stream_specification = Some(table::StreamSpecification::new("NEW_IMAGE"))));
-    case!("table class enum", false, table(|t| t.table_class = Some("COLD".into())));
-    case!("too many key items", false, table(|t| {
-        t.key_schema = vec![
-            table::KeySchemaItem::new("A", "HASH"),
-            table::KeySchemaItem::new("B", "RANGE"),
-            table::KeySchemaItem::new("C", "RANGE"),
-        ]
-        .into()
-    }));
-    case!("intrinsic name", true, table(|t| t.table_name = Some(Pseudo::StackName.into())));
+    case!(
+        "billing enum",
+        false,
+        table(|t| t.billing_mode = Some("FREE".into()))
+    );
+    case!(
+        "stream view enum",
+        false,
+        table(|t| t.stream_specification = Some(table::StreamSpecification::new("ALL")))
+    );
+    case!(
+        "stream view ok",
+        true,
+        table(|t| t.stream_specification = Some(table::StreamSpecification::new("NEW_IMAGE")))
+    );
+    case!(
+        "table class enum",
+        false,
+        table(|t| t.table_class = Some("COLD".into()))
+    );
+    case!(
+        "too many key items",
+        false,
+        table(|t| {
+            t.key_schema = vec![
+                table::KeySchemaItem::new("A", "HASH"),
+                table::KeySchemaItem::new("B", "RANGE"),
+                table::KeySchemaItem::new("C", "RANGE"),
+            ]
+            .into()
+        })
+    );
+    case!(
+        "intrinsic name",
+        true,
+        table(|t| t.table_name = Some(Pseudo::StackName.into()))
+    );
 
     use sqs::CfnQueue;
-    let queue = |retention: i64| CfnQueue { message_retention_period: Some(retention.into()), ..Default::default() };
+    let queue = |retention: i64| CfnQueue {
+        message_retention_period: Some(retention.into()),
+        ..Default::default()
+    };
     case!("retention min", true, queue(60));
     case!("retention below", false, queue(59));
     case!("retention max", true, queue(1_209_600));
     case!("retention above", false, queue(1_209_601));
 
-    use lambda::{function, CfnFunction, CfnEventInvokeConfig};
+    use lambda::{function, CfnEventInvokeConfig, CfnFunction};
     let func = |f: fn(&mut CfnFunction)| {
-        let mut x = CfnFunction::new(function::Code { zip_file: Some("x".into()), ..Default::default() }, "arn:aws:iam::123456789012:role/r");
+        let mut x = CfnFunction::new(
+            function::Code {
+                zip_file: Some("x".into()),
+                ..Default::default()
+            },
+            "arn:aws:iam::123456789012:role/r",
+        );
         f(&mut x);
         x
     };
     case!("function ok", true, func(|_| {}));
-    case!("memory below", false, func(|f| f.memory_size = Some(64.into())));
+    case!(
+        "memory below",
+        false,
+        func(|f| f.memory_size = Some(64.into()))
+    );
     case!("timeout zero", false, func(|f| f.timeout = Some(0.into())));
-    case!("function name chars", false, func(|f| f.function_name = Some("bad name".into())));
-    case!("function name ok", true, func(|f| f.function_name = Some("good-name_1".into())));
-    case!("function name long", false, func(|f| f.function_name = Some("x".repeat(65).into())));
-    case!("handler long", false, func(|f| f.handler = Some("h".repeat(200).into())));
-    case!("eic retries", false, CfnEventInvokeConfig { maximum_retry_attempts: Some(3.into()), ..CfnEventInvokeConfig::new("f", "$LATEST") });
-    case!("eic retries ok", true, CfnEventInvokeConfig { maximum_retry_attempts: Some(2.into()), ..CfnEventInvokeConfig::new("f", "$LATEST") });
+    case!(
+        "function name chars",
+        false,
+        func(|f| f.function_name = Some("bad name".into()))
+    );
+    case!(
+        "function name ok",
+        true,
+        func(|f| f.function_name = Some("good-name_1".into()))
+    );
+    case!(
+        "function name long",
+        false,
+        func(|f| f.function_name = Some("x".repeat(65).into()))
+    );
+    case!(
+        "handler long",
+        false,
+        func(|f| f.handler = Some("h".repeat(200).into()))
+    );
+    case!(
+        "eic retries",
+        false,
+        CfnEventInvokeConfig {
+            maximum_retry_attempts: Some(3.into()),
+            ..CfnEventInvokeConfig::new("f", "$LATEST")
+        }
+    );
+    case!(
+        "eic retries ok",
+        true,
+        CfnEventInvokeConfig {
+            maximum_retry_attempts: Some(2.into()),
+            ..CfnEventInvokeConfig::new("f", "$LATEST")
+        }
+    );
 
     use logs::CfnLogGroup;
-    case!("retention enum", false, CfnLogGroup { retention_in_days: Some(13.into()), ..Default::default() });
-    case!("retention enum ok", true, CfnLogGroup { retention_in_days: Some(14.into()), ..Default::default() });
-    case!("log group name \\Z pattern", false, CfnLogGroup { log_group_name: Some("bad name".into()), ..Default::default() });
-    case!("log group name ok", true, CfnLogGroup { log_group_name: Some("/aws/lambda/x".into()), ..Default::default() });
+    case!(
+        "retention enum",
+        false,
+        CfnLogGroup {
+            retention_in_days: Some(13.into()),
+            ..Default::default()
+        }
+    );
+    case!(
+        "retention enum ok",
+        true,
+        CfnLogGroup {
+            retention_in_days: Some(14.into()),
+            ..Default::default()
+        }
+    );
+    case!(
+        "log group name \\Z pattern",
+        false,
+        CfnLogGroup {
+            log_group_name: Some("bad name".into()),
+            ..Default::default()
+        }
+    );
+    case!(
+        "log group name ok",
+        true,
+        CfnLogGroup {
+            log_group_name: Some("/aws/lambda/x".into()),
+            ..Default::default()
+        }
+    );
 
     use events::{CfnArchive, CfnEventBus, CfnRule};
     // (A rule with neither pattern nor schedule breaks cfn-lint's `requiredOr`, which JSON
     // Schema does not know; tests/validation_errors.rs covers it.)
     case!("bus name chars", false, CfnEventBus::new("bad name"));
     case!("bus name ok", true, CfnEventBus::new("orders-bus"));
-    case!("archive name long", false, CfnArchive { archive_name: Some("a".repeat(49).into()), ..CfnArchive::new("arn") });
-    case!("archive retention negative", false, CfnArchive { retention_days: Some((-1).into()), ..CfnArchive::new("arn") });
-    case!("rule schedule", true, CfnRule { schedule_expression: Some("rate(5 minutes)".into()), ..Default::default() });
-    case!("rule schedule pattern", false, CfnRule { schedule_expression: Some("every 5 minutes".into()), ..Default::default() });
-    case!("rule state enum", false, CfnRule { schedule_expression: Some("rate(1 day)".into()), state: Some("ON".into()), ..Default::default() });
+    case!(
+        "archive name long",
+        false,
+        CfnArchive {
+            archive_name: Some("a".repeat(49).into()),
+            ..CfnArchive::new("arn")
+        }
+    );
+    case!(
+        "archive retention negative",
+        false,
+        CfnArchive {
+            retention_days: Some((-1).into()),
+            ..CfnArchive::new("arn")
+        }
+    );
+    case!(
+        "rule schedule",
+        true,
+        CfnRule {
+            schedule_expression: Some("rate(5 minutes)".into()),
+            ..Default::default()
+        }
+    );
+    case!(
+        "rule schedule pattern",
+        false,
+        CfnRule {
+            schedule_expression: Some("every 5 minutes".into()),
+            ..Default::default()
+        }
+    );
+    case!(
+        "rule state enum",
+        false,
+        CfnRule {
+            schedule_expression: Some("rate(1 day)".into()),
+            state: Some("ON".into()),
+            ..Default::default()
+        }
+    );
 
     use iam::CfnRole;
     let trust = escdk_synth::Json::object([("Version", "2012-10-17")]);
-    case!("role name long", false, CfnRole { role_name: Some("r".repeat(65).into()), ..CfnRole::new(trust.clone()) });
-    case!("role name ok", true, CfnRole { role_name: Some("my.role@x".into()), ..CfnRole::new(trust.clone()) });
-    case!("role session", false, CfnRole { max_session_duration: Some(100.into()), ..CfnRole::new(trust.clone()) });
-    case!("policy needs a target", false, iam::CfnPolicy::new(trust.clone(), "p"));
+    case!(
+        "role name long",
+        false,
+        CfnRole {
+            role_name: Some("r".repeat(65).into()),
+            ..CfnRole::new(trust.clone())
+        }
+    );
+    case!(
+        "role name ok",
+        true,
+        CfnRole {
+            role_name: Some("my.role@x".into()),
+            ..CfnRole::new(trust.clone())
+        }
+    );
+    case!(
+        "role session",
+        false,
+        CfnRole {
+            max_session_duration: Some(100.into()),
+            ..CfnRole::new(trust.clone())
+        }
+    );
+    case!(
+        "policy needs a target",
+        false,
+        iam::CfnPolicy::new(trust.clone(), "p")
+    );
 
     use kms::CfnKey;
-    case!("kms window", false, CfnKey { pending_window_in_days: Some(3.into()), ..Default::default() });
-    case!("kms spec enum", false, CfnKey { key_spec: Some("RSA_1".into()), ..Default::default() });
+    case!(
+        "kms window",
+        false,
+        CfnKey {
+            pending_window_in_days: Some(3.into()),
+            ..Default::default()
+        }
+    );
+    case!(
+        "kms spec enum",
+        false,
+        CfnKey {
+            key_spec: Some("RSA_1".into()),
+            ..Default::default()
+        }
+    );
 
     use cloudwatch::CfnAlarm;
-    case!("alarm operator", false, CfnAlarm { comparison_operator: Some("Bigger".into()), evaluation_periods: Some(1.into()), metric_name: Some("M".into()), ..Default::default() });
-    case!("alarm ok", true, CfnAlarm { comparison_operator: Some("GreaterThanThreshold".into()), evaluation_periods: Some(1.into()), metric_name: Some("M".into()), ..Default::default() });
+    case!(
+        "alarm operator",
+        false,
+        CfnAlarm {
+            comparison_operator: Some("Bigger".into()),
+            evaluation_periods: Some(1.into()),
+            metric_name: Some("M".into()),
+            ..Default::default()
+        }
+    );
+    case!(
+        "alarm ok",
+        true,
+        CfnAlarm {
+            comparison_operator: Some("GreaterThanThreshold".into()),
+            evaluation_periods: Some(1.into()),
+            metric_name: Some("M".into()),
+            ..Default::default()
+        }
+    );
 
     use sns::{CfnSubscription, CfnTopic};
     case!("topic ok", true, CfnTopic::default());
-    case!("subscription ok", true, CfnSubscription::new("email", "arn:aws:sns:us-east-1:123456789012:t"));
+    case!(
+        "subscription ok",
+        true,
+        CfnSubscription::new("email", "arn:aws:sns:us-east-1:123456789012:t")
+    );
 }

@@ -20,7 +20,13 @@ fn handlers() -> std::path::PathBuf {
 #[test]
 fn schema_violation_names_path_property_and_fix() {
     let mut stack = Stack::new("Bad");
-    stack.root().child("Jobs").add("Resource", CfnQueue { message_retention_period: Some(30.into()), ..Default::default() });
+    stack.root().child("Jobs").add(
+        "Resource",
+        CfnQueue {
+            message_retention_period: Some(30.into()),
+            ..Default::default()
+        },
+    );
     assert_eq!(
         errors(&stack),
         "error: Bad/Jobs/Resource (JobsA1AAC65E) Properties.MessageRetentionPeriod: 30 is below the minimum 60\n  \
@@ -51,7 +57,10 @@ fn table_name_that_aws_refuses() {
     Table::new(
         &mut stack.root(),
         "Orders",
-        TableProps { table_name: Some("my orders!".into()), ..TableProps::new(Attribute::string("Id"), None) },
+        TableProps {
+            table_name: Some("my orders!".into()),
+            ..TableProps::new(Attribute::string("Id"), None)
+        },
     );
     let e = errors(&stack);
     assert!(
@@ -59,14 +68,30 @@ fn table_name_that_aws_refuses() {
         "{e}"
     );
     let mut stack = Stack::new("Bad");
-    Table::new(&mut stack.root(), "Orders", TableProps { table_name: Some("ab".into()), ..TableProps::new(Attribute::string("Id"), None) });
-    assert!(errors(&stack).contains("`ab` is 2 characters long; DynamoDB table names are 3 to 255 characters"));
+    Table::new(
+        &mut stack.root(),
+        "Orders",
+        TableProps {
+            table_name: Some("ab".into()),
+            ..TableProps::new(Attribute::string("Id"), None)
+        },
+    );
+    assert!(errors(&stack)
+        .contains("`ab` is 2 characters long; DynamoDB table names are 3 to 255 characters"));
 }
 
 #[test]
 fn function_name_and_bus_name_limits_come_from_the_schema() {
     let mut stack = Stack::new("Bad");
-    EventBus::new(&mut stack.root(), "Bus", EventBusProps { name: Some("bus with spaces".into()), archive: None, ..Default::default() });
+    EventBus::new(
+        &mut stack.root(),
+        "Bus",
+        EventBusProps {
+            name: Some("bus with spaces".into()),
+            archive: None,
+            ..Default::default()
+        },
+    );
     let e = errors(&stack);
     assert!(e.contains("Bad/Bus/Resource (Bus5100DEC1) Properties.Name: `bus with spaces` does not match the pattern `^[/\\.\\-_A-Za-z0-9]+$`"), "{e}");
 }
@@ -75,8 +100,16 @@ fn function_name_and_bus_name_limits_come_from_the_schema() {
 fn duplicate_construct_id_names_the_path() {
     let mut stack = Stack::new("Dup");
     let mut root = stack.root();
-    Table::new(&mut root, "Orders", TableProps::new(Attribute::string("Id"), None));
-    Table::new(&mut root, "Orders", TableProps::new(Attribute::string("Id"), None));
+    Table::new(
+        &mut root,
+        "Orders",
+        TableProps::new(Attribute::string("Id"), None),
+    );
+    Table::new(
+        &mut root,
+        "Orders",
+        TableProps::new(Attribute::string("Id"), None),
+    );
     let e = errors(&stack);
     assert!(
         e.starts_with("error: Dup/Orders: duplicate construct id `Orders`: `Dup/Orders` is already taken by a construct\n  fix: give each construct under the same parent its own id"),
@@ -93,7 +126,12 @@ fn logical_id_collision_names_both_paths() {
     let lid = nested.logical_id().to_string();
     root.add(&lid, CfnQueue::default());
     let e = errors(&stack);
-    assert!(e.contains(&format!("logical ID `{lid}` of `Clash/{lid}` collides with `Clash/A/B`")), "{e}");
+    assert!(
+        e.contains(&format!(
+            "logical ID `{lid}` of `Clash/{lid}` collides with `Clash/A/B`"
+        )),
+        "{e}"
+    );
     assert!(e.contains("fix: rename one of the two constructs"));
 }
 
@@ -104,11 +142,22 @@ fn handle_from_another_stack_is_refused() {
     let mut b = Stack::new("B");
     b.add_output("JobsArn", Output::new(queue.attr_arn()));
     let e = errors(&b);
-    assert!(e.contains("error: B: a parameter, condition or output refers to `Jobs` of another stack"), "{e}");
+    assert!(
+        e.contains("error: B: a parameter, condition or output refers to `Jobs` of another stack"),
+        "{e}"
+    );
 
     let mut c = Stack::new("C");
-    c.root().add("Rule", CfnRule { schedule_expression: Some("rate(1 day)".into()), event_bus_name: Some(queue.attr_arn().into()), ..Default::default() });
-    assert!(errors(&c).contains("error: C/Rule (Rule): refers to `Jobs` through a handle from another stack"));
+    c.root().add(
+        "Rule",
+        CfnRule {
+            schedule_expression: Some("rate(1 day)".into()),
+            event_bus_name: Some(queue.attr_arn().into()),
+            ..Default::default()
+        },
+    );
+    assert!(errors(&c)
+        .contains("error: C/Rule (Rule): refers to `Jobs` through a handle from another stack"));
 }
 
 #[test]
@@ -116,7 +165,10 @@ fn unknown_get_att_and_sub_variables_are_refused() {
     let mut stack = Stack::new("Refs");
     let queue = stack.root().add("Jobs", CfnQueue::default());
     stack.add_output("Bad", Output::new(queue.get_att("Colour")));
-    stack.add_output("Sub", Output::new(fns::sub("${Nope}-${Jobs.Arn}-${AWS::Region}-${!Literal}")));
+    stack.add_output(
+        "Sub",
+        Output::new(fns::sub("${Nope}-${Jobs.Arn}-${AWS::Region}-${!Literal}")),
+    );
     let e = errors(&stack);
     assert!(e.contains("error: Refs/Outputs/Bad Value: `AWS::SQS::Queue` has no attribute `Colour` for `Fn::GetAtt`\n  fix: use one of: Arn,"), "{e}");
     assert!(e.contains("error: Refs/Outputs/Sub Value: `Ref` to `Nope`, which is not a resource, parameter or pseudo parameter of this stack"), "{e}");
@@ -128,17 +180,33 @@ fn dependency_cycle_is_refused() {
     let mut stack = Stack::new("Cycle");
     let mut root = stack.root();
     let a = root.add("A", CfnQueue::default());
-    let b = root.add("B", CfnQueue { redrive_policy: Some(Json::object([("deadLetterTargetArn", a.attr_arn())])), ..Default::default() });
+    let b = root.add(
+        "B",
+        CfnQueue {
+            redrive_policy: Some(Json::object([("deadLetterTargetArn", a.attr_arn())])),
+            ..Default::default()
+        },
+    );
     stack.add_dependency(&a, &b);
     let e = errors(&stack);
-    assert!(e.contains("error: Cycle/A: resources depend on each other in a cycle: A -> B -> A"), "{e}");
+    assert!(
+        e.contains("error: Cycle/A: resources depend on each other in a cycle: A -> B -> A"),
+        "{e}"
+    );
 }
 
 #[test]
 fn event_pattern_that_can_never_match() {
     let mut stack = Stack::new("Never");
     let mut root = stack.root();
-    let bus = EventBus::new(&mut root, "Bus", EventBusProps { archive: None, ..Default::default() });
+    let bus = EventBus::new(
+        &mut root,
+        "Bus",
+        EventBusProps {
+            archive: None,
+            ..Default::default()
+        },
+    );
     Rule::new(
         &mut root,
         "Amounts",
@@ -146,7 +214,10 @@ fn event_pattern_that_can_never_match() {
         RuleProps {
             name: None,
             description: None,
-            pattern: EventPattern { detail: Some(serde_json::json!({ "amount": 100 })), ..EventPattern::new(["shop"], Vec::<String>::new()) },
+            pattern: EventPattern {
+                detail: Some(serde_json::json!({ "amount": 100 })),
+                ..EventPattern::new(["shop"], Vec::<String>::new())
+            },
         },
     );
     let e = errors(&stack);
@@ -167,34 +238,69 @@ fn rule_without_pattern_or_schedule_is_refused() {
 #[test]
 fn handler_module_must_exist_in_the_code_directory() {
     let mut stack = Stack::new("Code");
-    Function::new(&mut stack.root(), "Fn", FunctionProps::new(handlers().join("command"), "commands.lambda_handler"));
+    Function::new(
+        &mut stack.root(),
+        "Fn",
+        FunctionProps::new(handlers().join("command"), "commands.lambda_handler"),
+    );
     let e = errors(&stack);
     assert!(e.contains("error: Code/Fn Handler: handler `commands.lambda_handler` needs `commands.py` in the code directory"), "{e}");
-    assert!(e.contains("fix: fix the handler's module name or the code directory"), "{e}");
+    assert!(
+        e.contains("fix: fix the handler's module name or the code directory"),
+        "{e}"
+    );
 }
 
 #[test]
 fn missing_code_directory_and_reserved_environment() {
     let mut stack = Stack::new("Code");
     let mut props = FunctionProps::new("/nonexistent/handler", "app.handler");
-    props.environment.push(("AWS_REGION".into(), "eu-west-1".into()));
+    props
+        .environment
+        .push(("AWS_REGION".into(), "eu-west-1".into()));
     Function::new(&mut stack.root(), "Fn", props);
     let e = errors(&stack);
-    assert!(e.contains("error: Code/Fn Environment: `AWS_REGION` is reserved: Lambda sets it itself"), "{e}");
-    assert!(e.contains("error: Code/Fn: asset directory `/nonexistent/handler` cannot be read"), "{e}");
+    assert!(
+        e.contains("error: Code/Fn Environment: `AWS_REGION` is reserved: Lambda sets it itself"),
+        "{e}"
+    );
+    assert!(
+        e.contains("error: Code/Fn: asset directory `/nonexistent/handler` cannot be read"),
+        "{e}"
+    );
 }
 
 #[test]
 fn table_props_that_dynamodb_refuses() {
     let mut stack = Stack::new("Tables");
     let mut root = stack.root();
-    let gsi = GlobalSecondaryIndex { capacity: Some((5, 5)), ..GlobalSecondaryIndex::new("ByType", Attribute::number("Id"), None) };
-    Table::new(&mut root, "T", TableProps { global_secondary_indexes: vec![gsi], ..TableProps::new(Attribute::string("Id"), None) });
+    let gsi = GlobalSecondaryIndex {
+        capacity: Some((5, 5)),
+        ..GlobalSecondaryIndex::new("ByType", Attribute::number("Id"), None)
+    };
+    Table::new(
+        &mut root,
+        "T",
+        TableProps {
+            global_secondary_indexes: vec![gsi],
+            ..TableProps::new(Attribute::string("Id"), None)
+        },
+    );
     let e = errors(&stack);
     assert!(e.contains("error: Tables/T: attribute `Id` is declared as both S and N\n  fix: give the attribute one type in every key and index"), "{e}");
-    assert!(e.contains("error: Tables/T: index `ByType` has capacity but the table is on demand"), "{e}");
+    assert!(
+        e.contains("error: Tables/T: index `ByType` has capacity but the table is on demand"),
+        "{e}"
+    );
     let mut stack = Stack::new("Tables");
-    EventStore::new(&mut stack.root(), "Store", EventStoreProps { billing: Billing::Provisioned { read: 0, write: 5 }, ..Default::default() });
+    EventStore::new(
+        &mut stack.root(),
+        "Store",
+        EventStoreProps {
+            billing: Billing::Provisioned { read: 0, write: 5 },
+            ..Default::default()
+        },
+    );
     assert!(errors(&stack).contains("error: Tables/Store/Table: provisioned capacity must be at least 1 read and 1 write unit (got 0/5)"));
 }
 
@@ -211,7 +317,8 @@ fn limits_are_checked_at_synth() {
     for i in 0..201 {
         stack.add_parameter(&format!("P{i}"), Parameter::string());
     }
-    assert!(errors(&stack).contains("the template has 201 parameters, more than CloudFormation's limit of 200"));
+    assert!(errors(&stack)
+        .contains("the template has 201 parameters, more than CloudFormation's limit of 200"));
 }
 
 #[test]
@@ -219,7 +326,13 @@ fn template_size_limits() {
     // About 60 KB: deployable only through S3, which synth says as a warning.
     let mut stack = Stack::new("Wide");
     for i in 0..250 {
-        stack.root().add(&format!("Q{i}"), CfnQueue { queue_name: Some(format!("queue-{i}-{}", "x".repeat(40)).into()), ..Default::default() });
+        stack.root().add(
+            &format!("Q{i}"),
+            CfnQueue {
+                queue_name: Some(format!("queue-{i}-{}", "x".repeat(40)).into()),
+                ..Default::default()
+            },
+        );
     }
     let out = stack.synth().expect("a large template still synthesizes");
     assert!(out.size() > 51_200);
@@ -230,9 +343,18 @@ fn template_size_limits() {
     let mut stack = Stack::new("Huge");
     let big = "x".repeat(1024);
     for i in 0..400 {
-        stack.root().add(&format!("Q{i}"), CfnQueue { tags: Some(vec![escdk_synth::cfn::sqs::queue::Tag::new("k", big.as_str()); 3].into()), ..Default::default() });
+        stack.root().add(
+            &format!("Q{i}"),
+            CfnQueue {
+                tags: Some(
+                    vec![escdk_synth::cfn::sqs::queue::Tag::new("k", big.as_str()); 3].into(),
+                ),
+                ..Default::default()
+            },
+        );
     }
-    assert!(errors(&stack).contains("more than CloudFormation's limit of 1048576 bytes (1 MB), even through S3"));
+    assert!(errors(&stack)
+        .contains("more than CloudFormation's limit of 1048576 bytes (1 MB), even through S3"));
 }
 
 #[test]
@@ -242,13 +364,23 @@ fn invalid_stack_names_and_duplicate_stacks() {
     let mut app = App::new();
     app.add_stack(Stack::new("Same"));
     app.add_stack(Stack::new("Same"));
-    assert!(app.synth(&[]).unwrap_err().to_string().contains("two stacks are named `Same`"));
+    assert!(app
+        .synth(&[])
+        .unwrap_err()
+        .to_string()
+        .contains("two stacks are named `Same`"));
 }
 
 #[test]
 fn bad_email_is_refused() {
     use escdk_constructs::sns::Topic;
     let mut stack = Stack::new("Mail");
-    Topic::new(&mut stack.root(), "Alarms", "cloudwatch.amazonaws.com", &["ops at example.com".to_string()]);
-    assert!(errors(&stack).contains("error: Mail/Alarms Emails: `ops at example.com` is not an e-mail address"));
+    Topic::new(
+        &mut stack.root(),
+        "Alarms",
+        "cloudwatch.amazonaws.com",
+        &["ops at example.com".to_string()],
+    );
+    assert!(errors(&stack)
+        .contains("error: Mail/Alarms Emails: `ops at example.com` is not an e-mail address"));
 }

@@ -38,12 +38,19 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
     {
         let file = schema_dir.join(names::schema_file_name(type_name));
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| format!("reading {}: {e} (run scripts/vendor-schemas.py)", file.display()))?;
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            format!(
+                "reading {}: {e} (run scripts/vendor-schemas.py)",
+                file.display()
+            )
+        })?;
         let json: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", file.display()))?;
         let model = schema::ResourceModel::from_schema(type_name, &json)?;
-        by_service.entry(model.service.clone()).or_default().push(model);
+        by_service
+            .entry(model.service.clone())
+            .or_default()
+            .push(model);
     }
     let version = version.trim();
     let mut files = Vec::new();

@@ -38,11 +38,11 @@ pub fn field_name(property: &str) -> String {
     let snake = snake_case(property);
     match snake.as_str() {
         "type" | "match" | "ref" | "in" | "loop" | "mod" | "move" | "override" | "self"
-        | "static" | "struct" | "trait" | "use" | "where" | "async" | "await" | "dyn"
-        | "fn" | "for" | "if" | "impl" | "let" | "mut" | "pub" | "return" | "super"
-        | "true" | "false" | "while" | "as" | "break" | "const" | "continue" | "crate"
-        | "else" | "enum" | "extern" | "final" | "macro" | "priv" | "typeof" | "unsafe"
-        | "virtual" | "yield" | "box" | "do" | "abstract" | "become" | "try" | "gen" => {
+        | "static" | "struct" | "trait" | "use" | "where" | "async" | "await" | "dyn" | "fn"
+        | "for" | "if" | "impl" | "let" | "mut" | "pub" | "return" | "super" | "true" | "false"
+        | "while" | "as" | "break" | "const" | "continue" | "crate" | "else" | "enum"
+        | "extern" | "final" | "macro" | "priv" | "typeof" | "unsafe" | "virtual" | "yield"
+        | "box" | "do" | "abstract" | "become" | "try" | "gen" => {
             format!("r#{snake}")
         }
         _ => snake,

@@ -95,7 +95,11 @@ pub enum Combo {
 
 /// Older (non-registry) resource types whose `Fn::GetAtt` reads any property, not only the
 /// read-only ones, as cfn-lint records them (`cfnlint/schema/_getatts.py`): `GetAtt Bus.Name`.
-const ANY_PROPERTY_GETATT: &[&str] = &["AWS::Events::EventBus", "AWS::SNS::Topic", "AWS::SQS::Queue"];
+const ANY_PROPERTY_GETATT: &[&str] = &[
+    "AWS::Events::EventBus",
+    "AWS::SNS::Topic",
+    "AWS::SQS::Queue",
+];
 
 struct Ctx<'a> {
     definitions: &'a Map<String, Value>,
@@ -172,7 +176,10 @@ impl ResourceModel {
 }
 
 fn description(node: &Value) -> String {
-    let text = node.get("description").and_then(Value::as_str).unwrap_or("");
+    let text = node
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let first_paragraph = text.split("\n\n").next().unwrap_or("");
     first_paragraph
         .split_whitespace()
@@ -199,7 +206,12 @@ fn shape_key(node: &Value) -> String {
 
 fn string_list(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -236,7 +248,8 @@ impl Ctx<'_> {
                 continue;
             }
             let hint = names::type_name(prop);
-            let (ty, rule) = self.resolve(schema, &format!("{pointer}/properties/{prop}"), &hint)?;
+            let (ty, rule) =
+                self.resolve(schema, &format!("{pointer}/properties/{prop}"), &hint)?;
             fields.push(FieldModel {
                 property: prop.clone(),
                 field: names::field_name(prop),
@@ -292,7 +305,12 @@ impl Ctx<'_> {
         })
     }
 
-    fn register_struct(&mut self, pointer: &str, wanted: &str, node: &Value) -> Result<String, String> {
+    fn register_struct(
+        &mut self,
+        pointer: &str,
+        wanted: &str,
+        node: &Value,
+    ) -> Result<String, String> {
         if let Some(name) = self.by_pointer.get(pointer) {
             return Ok(name.clone());
         }
@@ -351,7 +369,12 @@ impl Ctx<'_> {
     }
 
     /// Resolves a property schema to its Rust type and the constraints on its literal values.
-    fn resolve(&mut self, node: &Value, pointer: &str, hint: &str) -> Result<(Ty, RuleModel), String> {
+    fn resolve(
+        &mut self,
+        node: &Value,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<(Ty, RuleModel), String> {
         let mut rule = RuleModel::default();
         self.resolve_into(node, pointer, hint, &mut rule)
             .map(|ty| (ty, rule))
@@ -390,7 +413,10 @@ impl Ctx<'_> {
                 // Prefer the structured alternative (the others are legacy JSON-string forms).
                 let preferred = typed.iter().find(|a| {
                     a.get("$ref").is_some()
-                        || matches!(a.get("type").and_then(Value::as_str), Some("array" | "object"))
+                        || matches!(
+                            a.get("type").and_then(Value::as_str),
+                            Some("array" | "object")
+                        )
                 });
                 return match preferred {
                     Some(alt) => self.resolve_into(alt, pointer, hint, rule),
@@ -427,7 +453,11 @@ impl Ctx<'_> {
                 Ty::List(Box::new(item_ty))
             }
             "object" => {
-                if node.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()) {
+                if node
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .is_some_and(|p| !p.is_empty())
+                {
                     Ty::Struct(self.register_struct(pointer, hint, node)?)
                 } else if let Some(pp) = node.get("patternProperties").and_then(Value::as_object) {
                     match pp.iter().next() {
@@ -447,7 +477,8 @@ impl Ctx<'_> {
                         }
                         _ => Ty::Json,
                     }
-                } else if let Some(ap) = node.get("additionalProperties").filter(|v| v.is_object()) {
+                } else if let Some(ap) = node.get("additionalProperties").filter(|v| v.is_object())
+                {
                     let mut value_rule = RuleModel::default();
                     let vt = self.resolve_into(
                         ap,

@@ -19,6 +19,8 @@ fn regeneration_gives_no_diff() {
         "stale generated files {stale:?}: run `cargo run -p escdk-codegen` and commit"
     );
     // Every generated module is declared, so nothing generated is left out of the build.
-    let listed = std::fs::read_dir(root.join("synth/src/cfn")).unwrap().count();
+    let listed = std::fs::read_dir(root.join("synth/src/cfn"))
+        .unwrap()
+        .count();
     assert!(listed > 5);
 }

@@ -17,14 +17,29 @@ pub struct AlarmProps {
 }
 
 /// Creates the alarm, notifying `actions` (topic ARNs) when it fires.
-pub fn threshold_alarm(scope: &mut Scope, id: &str, props: AlarmProps, actions: &[Expr]) -> Handle<CfnAlarm> {
+pub fn threshold_alarm(
+    scope: &mut Scope,
+    id: &str,
+    props: AlarmProps,
+    actions: &[Expr],
+) -> Handle<CfnAlarm> {
     if props.evaluation_periods == 0 {
-        scope.prop_error(id, "an alarm needs at least one evaluation period", "set evaluation_periods to 1 or more");
-    }
-    if props.period_seconds < 10 || (props.period_seconds >= 60 && props.period_seconds % 60 != 0) || (props.period_seconds < 60 && ![10, 20, 30].contains(&props.period_seconds)) {
         scope.prop_error(
             id,
-            format!("alarm period {}s is not one CloudWatch accepts", props.period_seconds),
+            "an alarm needs at least one evaluation period",
+            "set evaluation_periods to 1 or more",
+        );
+    }
+    if props.period_seconds < 10
+        || (props.period_seconds >= 60 && props.period_seconds % 60 != 0)
+        || (props.period_seconds < 60 && ![10, 20, 30].contains(&props.period_seconds))
+    {
+        scope.prop_error(
+            id,
+            format!(
+                "alarm period {}s is not one CloudWatch accepts",
+                props.period_seconds
+            ),
             "use 10, 20, 30, or a multiple of 60 seconds",
         );
     }

@@ -79,7 +79,11 @@ impl CqrsLambdas {
     ) -> CqrsLambdas {
         let mut scope = scope.child(id);
         if props.event_source.is_empty() {
-            scope.prop_error("EventSource", "the event source is empty", "name the source the command handler publishes with");
+            scope.prop_error(
+                "EventSource",
+                "the event source is empty",
+                "name the source the command handler publishes with",
+            );
         }
         if props.event_types.is_empty() {
             scope.prop_error(
@@ -91,7 +95,10 @@ impl CqrsLambdas {
         if !(1..=14).contains(&props.dead_letter_retention_days) {
             scope.prop_error(
                 "DeadLetterRetentionDays",
-                format!("{} days: SQS keeps messages 1 to 14 days", props.dead_letter_retention_days),
+                format!(
+                    "{} days: SQS keeps messages 1 to 14 days",
+                    props.dead_letter_retention_days
+                ),
                 "choose 1 to 14 days",
             );
         }
@@ -122,7 +129,10 @@ impl CqrsLambdas {
         let projection = Function::new(
             &mut scope,
             "Projection",
-            with_env(props.projection, vec![("READ_MODEL_TABLE", read_model.name().into())]),
+            with_env(
+                props.projection,
+                vec![("READ_MODEL_TABLE", read_model.name().into())],
+            ),
         );
         read_model.grant_read_write(scope.stack(), &projection.role);
         projection.send_failures_to(&mut scope, &dlq, 2);

@@ -7,7 +7,9 @@
 //! new and old images to consumers. Point-in-time recovery, deletion protection and
 //! `Retain` on deletion and replacement are on by default: turn them off explicitly.
 
-use crate::dynamodb::{Attribute, Billing, GlobalSecondaryIndex, StreamView, Table, TableEncryption, TableProps};
+use crate::dynamodb::{
+    Attribute, Billing, GlobalSecondaryIndex, StreamView, Table, TableEncryption, TableProps,
+};
 use crate::iam::Role;
 use crate::removal::RemovalPolicy;
 use escdk_synth::{Expr, Scope, Stack};
@@ -39,7 +41,10 @@ impl Default for EventStoreProps {
     fn default() -> Self {
         EventStoreProps {
             table_name: None,
-            billing: Billing::Provisioned { read: 10, write: 10 },
+            billing: Billing::Provisioned {
+                read: 10,
+                write: 10,
+            },
             index_capacity: (5, 5),
             stream: Some(StreamView::NewAndOldImages),
             encryption: TableEncryption::AwsManaged,
@@ -60,8 +65,13 @@ impl EventStore {
     pub fn new(scope: &mut Scope, id: &str, props: EventStoreProps) -> EventStore {
         let mut scope = scope.child(id);
         let index = GlobalSecondaryIndex {
-            capacity: matches!(props.billing, Billing::Provisioned { .. }).then_some(props.index_capacity),
-            ..GlobalSecondaryIndex::new(TYPE_INDEX, Attribute::string("EventType"), Some(Attribute::string("Timestamp")))
+            capacity: matches!(props.billing, Billing::Provisioned { .. })
+                .then_some(props.index_capacity),
+            ..GlobalSecondaryIndex::new(
+                TYPE_INDEX,
+                Attribute::string("EventType"),
+                Some(Attribute::string("Timestamp")),
+            )
         };
         let table = Table::new(
             &mut scope,
@@ -75,7 +85,10 @@ impl EventStore {
                 point_in_time_recovery: props.point_in_time_recovery,
                 deletion_protection: props.deletion_protection,
                 removal_policy: props.removal_policy,
-                ..TableProps::new(Attribute::string(AGGREGATE_ID), Some(Attribute::number(EVENT_SEQUENCE)))
+                ..TableProps::new(
+                    Attribute::string(AGGREGATE_ID),
+                    Some(Attribute::number(EVENT_SEQUENCE)),
+                )
             },
         );
         EventStore { table }

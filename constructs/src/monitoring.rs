@@ -54,9 +54,18 @@ impl Monitoring {
         props: MonitoringProps,
     ) -> Monitoring {
         let mut scope = scope.child(id);
-        let topic = Topic::new(&mut scope, "AlarmTopic", "cloudwatch.amazonaws.com", &props.emails);
+        let topic = Topic::new(
+            &mut scope,
+            "AlarmTopic",
+            "cloudwatch.amazonaws.com",
+            &props.emails,
+        );
         let actions = [topic.arn()];
-        let alarm = |description: &str, namespace: &str, metric: &str, dims: Vec<(&str, Value<String>)>, threshold: f64| AlarmProps {
+        let alarm = |description: &str,
+                     namespace: &str,
+                     metric: &str,
+                     dims: Vec<(&str, Value<String>)>,
+                     threshold: f64| AlarmProps {
             description: description.to_string(),
             namespace: namespace.to_string(),
             metric: metric.to_string(),
@@ -97,7 +106,10 @@ impl Monitoring {
                     "Events the projection rule failed to deliver",
                     "AWS/Events",
                     "FailedInvocations",
-                    vec![("EventBusName", bus.name().into()), ("RuleName", cqrs.rule.name().into())],
+                    vec![
+                        ("EventBusName", bus.name().into()),
+                        ("RuleName", cqrs.rule.name().into()),
+                    ],
                     props.failed_invocation_threshold,
                 ),
                 &actions,

@@ -4,7 +4,9 @@
 //! `ProjectionType`, provisioned 5/5. Read models can be rebuilt by replaying events, but
 //! they are still kept on stack deletion unless the removal policy says otherwise.
 
-use crate::dynamodb::{Attribute, Billing, GlobalSecondaryIndex, Table, TableEncryption, TableProps};
+use crate::dynamodb::{
+    Attribute, Billing, GlobalSecondaryIndex, Table, TableEncryption, TableProps,
+};
 use crate::iam::Role;
 use crate::removal::RemovalPolicy;
 use escdk_synth::{Expr, Scope, Stack};

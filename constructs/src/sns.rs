@@ -14,7 +14,9 @@ pub struct Topic {
 }
 
 fn valid_email(e: &str) -> bool {
-    let Some((local, domain)) = e.split_once('@') else { return false };
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -37,7 +39,10 @@ impl Topic {
                     Json::object([
                         ("Sid", Json::from("AccountAdministers")),
                         ("Effect", Json::from("Allow")),
-                        ("Principal", Json::object([("AWS", Json::from(account_root))])),
+                        (
+                            "Principal",
+                            Json::object([("AWS", Json::from(account_root))]),
+                        ),
                         ("Action", Json::from("kms:*")),
                         ("Resource", Json::from("*")),
                     ]),
@@ -45,7 +50,10 @@ impl Topic {
                         ("Sid", Json::from("PublisherEncrypts")),
                         ("Effect", Json::from("Allow")),
                         ("Principal", Json::object([("Service", publisher_service)])),
-                        ("Action", Json::from(vec!["kms:Decrypt", "kms:GenerateDataKey"])),
+                        (
+                            "Action",
+                            Json::from(vec!["kms:Decrypt", "kms:GenerateDataKey"]),
+                        ),
                         ("Resource", Json::from("*")),
                     ]),
                 ]),
@@ -78,7 +86,11 @@ impl Topic {
                 );
             }
             if emails[..i].contains(email) {
-                scope.prop_error("Emails", format!("`{email}` is listed twice"), "list each address once");
+                scope.prop_error(
+                    "Emails",
+                    format!("`{email}` is listed twice"),
+                    "list each address once",
+                );
                 continue;
             }
             scope.add(

@@ -46,7 +46,10 @@ fn statements(doc: &Json) -> Vec<Json> {
 }
 
 fn document(statements: Vec<Json>) -> Json {
-    Json::object([("Version", Json::from("2012-10-17")), ("Statement", Json::Array(statements))])
+    Json::object([
+        ("Version", Json::from("2012-10-17")),
+        ("Statement", Json::Array(statements)),
+    ])
 }
 
 impl Queue {
@@ -91,13 +94,18 @@ impl Queue {
 
     /// `sqs:SendMessage` on this queue for a role.
     pub fn grant_send_messages(&self, stack: &mut Stack, role: &Role) {
-        role.add_to_policy(stack, PolicyStatement::allow(["sqs:SendMessage"], [self.arn()]));
+        role.add_to_policy(
+            stack,
+            PolicyStatement::allow(["sqs:SendMessage"], [self.arn()]),
+        );
     }
 
     /// Lets an AWS service send to this queue on behalf of one source ARN only (a rule's
     /// dead-letter queue, for instance).
     pub fn allow_service_send(&self, stack: &mut Stack, service: &str, source_arn: Expr) {
-        let Some(p) = stack.get_mut(&self.policy) else { return };
+        let Some(p) = stack.get_mut(&self.policy) else {
+            return;
+        };
         let mut list = statements(&p.policy_document);
         list.push(Json::object([
             ("Effect", Json::from("Allow")),
@@ -106,7 +114,10 @@ impl Queue {
             ("Resource", Json::from(self.arn())),
             (
                 "Condition",
-                Json::object([("ArnEquals", Json::object([("aws:SourceArn", Json::from(source_arn))]))]),
+                Json::object([(
+                    "ArnEquals",
+                    Json::object([("aws:SourceArn", Json::from(source_arn))]),
+                )]),
             ),
         ]));
         p.policy_document = document(list);

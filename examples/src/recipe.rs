@@ -20,8 +20,8 @@
 
 use escdk_constructs::events::EventPattern;
 use escdk_constructs::{
-    ArchiveProps, CqrsLambdas, CqrsLambdasProps, EventBus, EventBusProps, EventStore, EventStoreProps, FunctionProps,
-    Monitoring, MonitoringProps, ReadModel, ReadModelProps,
+    ArchiveProps, CqrsLambdas, CqrsLambdasProps, EventBus, EventBusProps, EventStore,
+    EventStoreProps, FunctionProps, Monitoring, MonitoringProps, ReadModel, ReadModelProps,
 };
 use escdk_synth::{fns, Output, Parameter, Stack};
 use std::path::PathBuf;
@@ -38,14 +38,19 @@ pub fn stack(name: &str) -> Stack {
     let email = stack.add_parameter(
         "AlarmEmail",
         Parameter {
-            description: Some("E-mail address told when an alarm fires (empty: no subscription)".into()),
+            description: Some(
+                "E-mail address told when an alarm fires (empty: no subscription)".into(),
+            ),
             default: Some("".into()),
             allowed_pattern: Some("^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$".into()),
             constraint_description: Some("an e-mail address, or empty".into()),
             ..Parameter::string()
         },
     );
-    let has_email = stack.add_condition("HasAlarmEmail", fns::not(fns::equals(email.reference(), "")));
+    let has_email = stack.add_condition(
+        "HasAlarmEmail",
+        fns::not(fns::equals(email.reference(), "")),
+    );
 
     let handlers = handlers_dir();
     let mut root = stack.root();
@@ -58,7 +63,10 @@ pub fn stack(name: &str) -> Stack {
         },
         FunctionProps {
             description: Some("Projection handler: maintains the account summaries".into()),
-            ..FunctionProps::new(handlers.join("projection"), "projection_handler.lambda_handler")
+            ..FunctionProps::new(
+                handlers.join("projection"),
+                "projection_handler.lambda_handler",
+            )
         },
         FunctionProps {
             description: Some("Query handler: current state, history and reconstruction".into()),
@@ -71,33 +79,73 @@ pub fn stack(name: &str) -> Stack {
         EventBusProps {
             description: Some("Event sourcing bus for financial transactions".into()),
             archive: Some(ArchiveProps {
-                pattern: Some(EventPattern::new([cqrs_props.event_source.clone()], Vec::<String>::new())),
+                pattern: Some(EventPattern::new(
+                    [cqrs_props.event_source.clone()],
+                    Vec::<String>::new(),
+                )),
                 ..ArchiveProps::default()
             }),
             ..EventBusProps::default()
         },
     );
     let cqrs = CqrsLambdas::new(&mut root, "Handlers", &store, &read_model, &bus, cqrs_props);
-    let monitoring = Monitoring::new(&mut root, "Monitoring", &store, &cqrs, &bus, MonitoringProps::default());
-    monitoring
-        .topic
-        .subscribe_email(&mut root, "AlarmEmailSubscription", email.reference().into(), Some(&has_email));
+    let monitoring = Monitoring::new(
+        &mut root,
+        "Monitoring",
+        &store,
+        &cqrs,
+        &bus,
+        MonitoringProps::default(),
+    );
+    monitoring.topic.subscribe_email(
+        &mut root,
+        "AlarmEmailSubscription",
+        email.reference().into(),
+        Some(&has_email),
+    );
 
     let outputs = [
-        ("EventBusName", bus.name(), "EventBridge bus the command handler publishes to"),
-        ("EventBusArn", bus.arn(), "Bus ARN (the destination of a replay)"),
+        (
+            "EventBusName",
+            bus.name(),
+            "EventBridge bus the command handler publishes to",
+        ),
+        (
+            "EventBusArn",
+            bus.arn(),
+            "Bus ARN (the destination of a replay)",
+        ),
         ("EventStoreTableName", store.name(), "Event store table"),
         ("ReadModelTableName", read_model.name(), "Read model table"),
-        ("CommandHandlerFunctionName", cqrs.command.name(), "Invoke with a command"),
-        ("QueryHandlerFunctionName", cqrs.query.name(), "Invoke with a query"),
-        ("DeadLetterQueueUrl", cqrs.dead_letter_queue.url(), "Events that could not be projected"),
-        ("AlarmTopicArn", monitoring.topic.arn(), "Alarm notifications"),
+        (
+            "CommandHandlerFunctionName",
+            cqrs.command.name(),
+            "Invoke with a command",
+        ),
+        (
+            "QueryHandlerFunctionName",
+            cqrs.query.name(),
+            "Invoke with a query",
+        ),
+        (
+            "DeadLetterQueueUrl",
+            cqrs.dead_letter_queue.url(),
+            "Events that could not be projected",
+        ),
+        (
+            "AlarmTopicArn",
+            monitoring.topic.arn(),
+            "Alarm notifications",
+        ),
     ];
     for (name, value, description) in outputs {
         stack.add_output(name, Output::new(value).description(description));
     }
     if let Some(archive) = bus.archive_arn() {
-        stack.add_output("EventArchiveArn", Output::new(archive).description("Archive to replay events from"));
+        stack.add_output(
+            "EventArchiveArn",
+            Output::new(archive).description("Archive to replay events from"),
+        );
     }
     stack
 }

@@ -70,7 +70,7 @@ impl App {
             }
         }
         if diagnostics.iter().any(Diagnostic::is_error) {
-            diagnostics.sort_by(|a, b| a.severity.cmp(&b.severity));
+            diagnostics.sort_by_key(|d| d.severity);
             return Err(SynthError { diagnostics });
         }
         Ok(out)

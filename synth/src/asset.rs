@@ -42,7 +42,11 @@ fn collect(dir: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) -> std::io::
         if skipped(&name) {
             continue;
         }
-        let rel_name = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let rel_name = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
         let kind = entry.file_type()?;
         if kind.is_dir() {
             collect(&entry.path(), &rel_name, out)?;
@@ -86,7 +90,9 @@ pub fn hash_dir(dir: &Path) -> std::io::Result<String> {
     }
     let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
     if let Ok(mut guard) = CACHE.lock() {
-        guard.get_or_insert_with(HashMap::new).insert(dir.to_path_buf(), hash.clone());
+        guard
+            .get_or_insert_with(HashMap::new)
+            .insert(dir.to_path_buf(), hash.clone());
     }
     Ok(hash)
 }

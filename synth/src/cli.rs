@@ -66,7 +66,8 @@ fn asset_manifest(assets: &[Asset]) -> String {
             })
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&serde_json::json!({ "assets": list })).unwrap_or_default();
+    let mut s =
+        serde_json::to_string_pretty(&serde_json::json!({ "assets": list })).unwrap_or_default();
     s.push('\n');
     s
 }
@@ -108,7 +109,8 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                 Ok(all) => {
                     for s in all {
                         let n = s.template["Resources"].as_object().map_or(0, |r| r.len());
-                        let _ = writeln!(out, "{}\t{n} resources\t{} bytes", s.stack_name, s.size());
+                        let _ =
+                            writeln!(out, "{}\t{n} resources\t{} bytes", s.stack_name, s.size());
                     }
                     0
                 }
@@ -118,9 +120,17 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                 }
             }
         }
-        Command::Synth { stacks, format, out: dir } => {
+        Command::Synth {
+            stacks,
+            format,
+            out: dir,
+        } => {
             if dir.is_none() {
-                let selected = if stacks.is_empty() { app.stacks().len() } else { stacks.len() };
+                let selected = if stacks.is_empty() {
+                    app.stacks().len()
+                } else {
+                    stacks.len()
+                };
                 if selected != 1 {
                     let _ = writeln!(
                         err,
@@ -162,11 +172,18 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                     for s in &synthesized {
                         let file = dir.join(format!("{}.template.{}", s.stack_name, format.ext()));
                         let assets = dir.join(format!("{}.assets.json", s.stack_name));
-                        if !write_file(&file, &render(s), err) || !write_file(&assets, &asset_manifest(&s.assets), err) {
+                        if !write_file(&file, &render(s), err)
+                            || !write_file(&assets, &asset_manifest(&s.assets), err)
+                        {
                             return 1;
                         }
                         let n = s.template["Resources"].as_object().map_or(0, |r| r.len());
-                        let _ = writeln!(err, "wrote {} ({n} resources, {} bytes)", file.display(), s.size());
+                        let _ = writeln!(
+                            err,
+                            "wrote {} ({n} resources, {} bytes)",
+                            file.display(),
+                            s.size()
+                        );
                     }
                     0
                 }

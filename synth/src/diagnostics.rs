@@ -25,7 +25,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<String>, message: impl Into<String>, fix: impl Into<String>) -> Self {
+    pub fn error(
+        path: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
@@ -36,7 +40,11 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<String>, message: impl Into<String>, fix: impl Into<String>) -> Self {
+    pub fn warning(
+        path: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, message, fix)
@@ -91,7 +99,10 @@ impl fmt::Display for SynthError {
         for d in &self.diagnostics {
             writeln!(f, "{d}")?;
         }
-        write!(f, "synth failed with {errors} error(s); nothing was written")
+        write!(
+            f,
+            "synth failed with {errors} error(s); nothing was written"
+        )
     }
 }
 

@@ -13,7 +13,7 @@ use serde_json::json;
 
 /// An intrinsic function call.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Expr(pub(crate) Kind);
+pub struct Expr(pub(crate) Box<Kind>);
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Kind {
@@ -86,7 +86,7 @@ impl Pseudo {
 
 impl From<Pseudo> for Expr {
     fn from(p: Pseudo) -> Self {
-        Expr(Kind::Ref(Target::Pseudo(p)))
+        Expr(Box::new(Kind::Ref(Target::Pseudo(p))))
     }
 }
 impl From<Pseudo> for Json {
@@ -97,27 +97,27 @@ impl From<Pseudo> for Json {
 
 impl Expr {
     pub(crate) fn named_ref(stack: StackId, name: &str) -> Expr {
-        Expr(Kind::Ref(Target::Named {
+        Expr(Box::new(Kind::Ref(Target::Named {
             stack,
             name: name.to_string(),
-        }))
+        })))
     }
 
     pub(crate) fn named_get_att(stack: StackId, name: &str, attribute: &str) -> Expr {
-        Expr(Kind::GetAtt(
+        Expr(Box::new(Kind::GetAtt(
             Target::Named {
                 stack,
                 name: name.to_string(),
             },
             attribute.to_string(),
-        ))
+        )))
     }
 
     pub(crate) fn condition(stack: StackId, name: &str) -> Expr {
-        Expr(Kind::Condition(Target::Named {
+        Expr(Box::new(Kind::Condition(Target::Named {
             stack,
             name: name.to_string(),
-        }))
+        })))
     }
 }
 
@@ -137,13 +137,15 @@ impl Target {
 
 impl ToJson for Expr {
     fn to_json(&self, cx: &mut Render) -> JsonValue {
-        match &self.0 {
+        match &*self.0 {
             Kind::Ref(t) => json!({ "Ref": t.render(cx) }),
             Kind::GetAtt(t, attr) => json!({ "Fn::GetAtt": [t.render(cx), attr] }),
             Kind::Sub(template, vars) if vars.is_empty() => json!({ "Fn::Sub": template }),
             Kind::Sub(template, vars) => {
-                let vars: serde_json::Map<String, JsonValue> =
-                    vars.iter().map(|(k, v)| (k.clone(), v.to_json(cx))).collect();
+                let vars: serde_json::Map<String, JsonValue> = vars
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json(cx)))
+                    .collect();
                 json!({ "Fn::Sub": [template, vars] })
             }
             Kind::Join(d, values) => json!({ "Fn::Join": [d, values.to_json(cx)] }),
@@ -154,7 +156,9 @@ impl ToJson for Expr {
                 json!({ "Fn::If": [c.render(cx), a.to_json(cx), b.to_json(cx)] })
             }
             Kind::Equals(a, b) => json!({ "Fn::Equals": [a.to_json(cx), b.to_json(cx)] }),
-            Kind::And(v) => json!({ "Fn::And": v.iter().map(|c| c.to_json(cx)).collect::<Vec<_>>() }),
+            Kind::And(v) => {
+                json!({ "Fn::And": v.iter().map(|c| c.to_json(cx)).collect::<Vec<_>>() })
+            }
             Kind::Or(v) => json!({ "Fn::Or": v.iter().map(|c| c.to_json(cx)).collect::<Vec<_>>() }),
             Kind::Not(c) => json!({ "Fn::Not": [c.to_json(cx)] }),
             Kind::Condition(c) => json!({ "Condition": c.render(cx) }),
@@ -187,7 +191,7 @@ pub mod fns {
     /// `Fn::Sub` with references written inline as `${Name}` or `${Name.Attribute}`; every
     /// name is checked at synth.
     pub fn sub(template: impl Into<String>) -> Expr {
-        Expr(Kind::Sub(template.into(), Vec::new()))
+        Expr(Box::new(Kind::Sub(template.into(), Vec::new())))
     }
 
     /// `Fn::Sub` with a variable map.
@@ -195,74 +199,100 @@ pub mod fns {
         template: impl Into<String>,
         vars: impl IntoIterator<Item = (K, V)>,
     ) -> Expr {
-        Expr(Kind::Sub(
+        Expr(Box::new(Kind::Sub(
             template.into(),
-            vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
-        ))
+            vars.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )))
     }
 
     /// `Fn::Join`: `values` is a list, or an expression that yields one.
     pub fn join(delimiter: impl Into<String>, values: impl Into<Json>) -> Expr {
-        Expr(Kind::Join(delimiter.into(), values.into()))
+        Expr(Box::new(Kind::Join(delimiter.into(), values.into())))
     }
 
     /// `Fn::Select`.
     pub fn select(index: impl Into<Json>, list: impl Into<Json>) -> Expr {
-        Expr(Kind::Select(index.into(), list.into()))
+        Expr(Box::new(Kind::Select(index.into(), list.into())))
     }
 
     /// `Fn::Split`.
     pub fn split(delimiter: impl Into<String>, source: impl Into<Json>) -> Expr {
-        Expr(Kind::Split(delimiter.into(), source.into()))
+        Expr(Box::new(Kind::Split(delimiter.into(), source.into())))
     }
 
     /// `Fn::GetAZs` (pass [`super::Pseudo::Region`] or `""` for the stack's region).
     pub fn get_azs(region: impl Into<Json>) -> Expr {
-        Expr(Kind::GetAzs(region.into()))
+        Expr(Box::new(Kind::GetAzs(region.into())))
     }
 
     /// `Fn::If` on a condition declared in the same stack.
-    pub fn if_(condition: &ConditionHandle, then: impl Into<Json>, otherwise: impl Into<Json>) -> Expr {
-        Expr(Kind::If(condition.target(), then.into(), otherwise.into()))
+    pub fn if_(
+        condition: &ConditionHandle,
+        then: impl Into<Json>,
+        otherwise: impl Into<Json>,
+    ) -> Expr {
+        Expr(Box::new(Kind::If(
+            condition.target(),
+            then.into(),
+            otherwise.into(),
+        )))
     }
 
     /// `Fn::Equals`.
     pub fn equals(a: impl Into<Json>, b: impl Into<Json>) -> Expr {
-        Expr(Kind::Equals(a.into(), b.into()))
+        Expr(Box::new(Kind::Equals(a.into(), b.into())))
     }
 
     /// `Fn::And` (two to ten conditions).
     pub fn and(conditions: impl IntoIterator<Item = Expr>) -> Expr {
-        Expr(Kind::And(conditions.into_iter().map(Json::from).collect()))
+        Expr(Box::new(Kind::And(
+            conditions.into_iter().map(Json::from).collect(),
+        )))
     }
 
     /// `Fn::Or` (two to ten conditions).
     pub fn or(conditions: impl IntoIterator<Item = Expr>) -> Expr {
-        Expr(Kind::Or(conditions.into_iter().map(Json::from).collect()))
+        Expr(Box::new(Kind::Or(
+            conditions.into_iter().map(Json::from).collect(),
+        )))
     }
 
     /// `Fn::Not`.
     pub fn not(condition: Expr) -> Expr {
-        Expr(Kind::Not(condition.into()))
+        Expr(Box::new(Kind::Not(condition.into())))
     }
 
     /// `Fn::FindInMap`.
-    pub fn find_in_map(map: impl Into<Json>, top: impl Into<Json>, second: impl Into<Json>) -> Expr {
-        Expr(Kind::FindInMap(map.into(), top.into(), second.into()))
+    pub fn find_in_map(
+        map: impl Into<Json>,
+        top: impl Into<Json>,
+        second: impl Into<Json>,
+    ) -> Expr {
+        Expr(Box::new(Kind::FindInMap(
+            map.into(),
+            top.into(),
+            second.into(),
+        )))
     }
 
     /// `Fn::ImportValue` of another stack's export.
     pub fn import_value(export_name: impl Into<Json>) -> Expr {
-        Expr(Kind::ImportValue(export_name.into()))
+        Expr(Box::new(Kind::ImportValue(export_name.into())))
     }
 
     /// `Fn::Base64`.
     pub fn base64(value: impl Into<Json>) -> Expr {
-        Expr(Kind::Base64(value.into()))
+        Expr(Box::new(Kind::Base64(value.into())))
     }
 
     /// `Fn::Cidr`.
     pub fn cidr(block: impl Into<Json>, count: impl Into<Json>, bits: impl Into<Json>) -> Expr {
-        Expr(Kind::Cidr(block.into(), count.into(), bits.into()))
+        Expr(Box::new(Kind::Cidr(
+            block.into(),
+            count.into(),
+            bits.into(),
+        )))
     }
 }

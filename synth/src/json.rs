@@ -34,7 +34,12 @@ pub enum Json {
 impl Json {
     /// An object from key/value pairs, keeping their order.
     pub fn object<K: Into<String>, V: Into<Json>>(pairs: impl IntoIterator<Item = (K, V)>) -> Json {
-        Json::Object(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+        Json::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
     }
 
     /// An array of values.

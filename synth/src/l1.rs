@@ -116,7 +116,11 @@ impl<T: ToJson> ToJson for Vec<T> {
 
 impl<T: ToJson> ToJson for Map<T> {
     fn to_json(&self, cx: &mut Render) -> JsonValue {
-        JsonValue::Object(self.iter().map(|(k, v)| (k.clone(), v.to_json(cx))).collect())
+        JsonValue::Object(
+            self.iter()
+                .map(|(k, v)| (k.clone(), v.to_json(cx)))
+                .collect(),
+        )
     }
 }
 

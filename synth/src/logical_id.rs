@@ -15,7 +15,10 @@ pub const MAX_LEN: usize = 255;
 /// The logical ID for a path (its components below the stack).
 pub fn from_path(components: &[&str]) -> String {
     if let [only] = components {
-        if !only.is_empty() && only.len() <= MAX_LEN && only.chars().all(|c| c.is_ascii_alphanumeric()) {
+        if !only.is_empty()
+            && only.len() <= MAX_LEN
+            && only.chars().all(|c| c.is_ascii_alphanumeric())
+        {
             return (*only).to_string();
         }
     }

@@ -208,7 +208,11 @@ impl Scope<'_> {
             id.to_string()
         } else {
             let fixed = id.replace('/', "-");
-            let fixed = if fixed.is_empty() { "Unnamed".to_string() } else { fixed };
+            let fixed = if fixed.is_empty() {
+                "Unnamed".to_string()
+            } else {
+                fixed
+            };
             self.error(
                 format!("construct id `{id}` is not valid: ids are non-empty and contain no `/`"),
                 format!("use an id such as `{fixed}`"),
@@ -306,11 +310,18 @@ impl Scope<'_> {
     /// Records an error at this path; synth will fail and show it.
     pub fn error(&mut self, message: impl Into<String>, fix: impl Into<String>) {
         let path = self.full_path();
-        self.stack.diagnostics.push(Diagnostic::error(path, message, fix));
+        self.stack
+            .diagnostics
+            .push(Diagnostic::error(path, message, fix));
     }
 
     /// Records an error about one property of this construct's props.
-    pub fn prop_error(&mut self, property: &str, message: impl Into<String>, fix: impl Into<String>) {
+    pub fn prop_error(
+        &mut self,
+        property: &str,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) {
         let path = self.full_path();
         self.stack
             .diagnostics
@@ -320,7 +331,9 @@ impl Scope<'_> {
     /// Records a warning at this path.
     pub fn warning(&mut self, message: impl Into<String>, fix: impl Into<String>) {
         let path = self.full_path();
-        self.stack.diagnostics.push(Diagnostic::warning(path, message, fix));
+        self.stack
+            .diagnostics
+            .push(Diagnostic::warning(path, message, fix));
     }
 
     /// The stack this scope is in.
@@ -439,12 +452,17 @@ impl Stack {
     }
 
     fn entry(&self, lid: &str, stack: StackId) -> Option<&ResourceEntry> {
-        (stack == self.id).then(|| self.resources.get(lid)).flatten()
+        (stack == self.id)
+            .then(|| self.resources.get(lid))
+            .flatten()
     }
 
     /// The typed properties of a resource of this stack.
     pub fn get<T: Resource>(&self, handle: &Handle<T>) -> Option<&T> {
-        self.entry(&handle.logical_id, handle.stack)?.props.as_any().downcast_ref()
+        self.entry(&handle.logical_id, handle.stack)?
+            .props
+            .as_any()
+            .downcast_ref()
     }
 
     /// The typed properties of a resource of this stack, to change them (grants do).
@@ -486,7 +504,12 @@ impl Stack {
     /// Escape hatch, like the CDK's `addPropertyOverride`: sets the value at a dotted path
     /// below `Properties` after rendering (`"Tags"`, `"LoggingConfig.LogFormat"`). The result
     /// is still checked for references and limits, and by cfn-lint in the tests.
-    pub fn add_property_override<T>(&mut self, handle: &Handle<T>, path: &str, value: impl Into<Json>) {
+    pub fn add_property_override<T>(
+        &mut self,
+        handle: &Handle<T>,
+        path: &str,
+        value: impl Into<Json>,
+    ) {
         if handle.stack != self.id {
             return;
         }
@@ -619,7 +642,7 @@ impl Stack {
         json.push('\n');
         validate::limits::check(&self.name, &template, json.len(), &mut diags);
 
-        diags.sort_by(|a, b| a.severity.cmp(&b.severity));
+        diags.sort_by_key(|d| d.severity);
         if diags.iter().any(Diagnostic::is_error) {
             return Err(SynthError { diagnostics: diags });
         }
@@ -725,7 +748,10 @@ fn render_output(o: &Output, cx: &mut Render) -> JsonValue {
     }
     m.insert("Value".into(), o.value.to_json(cx));
     if let Some(e) = &o.export_name {
-        m.insert("Export".into(), serde_json::json!({ "Name": e.to_json(cx) }));
+        m.insert(
+            "Export".into(),
+            serde_json::json!({ "Name": e.to_json(cx) }),
+        );
     }
     if let Some(c) = &o.condition {
         m.insert("Condition".into(), c.clone().into());
@@ -741,7 +767,9 @@ fn set_path(target: &mut JsonValue, path: &str, value: JsonValue) {
         if !cur.is_object() {
             *cur = JsonValue::Object(serde_json::Map::new());
         }
-        let Some(obj) = cur.as_object_mut() else { return };
+        let Some(obj) = cur.as_object_mut() else {
+            return;
+        };
         if i + 1 == parts.len() {
             obj.insert((*part).to_string(), value);
             return;

@@ -24,10 +24,12 @@ pub fn example_templates() -> Vec<(String, String, Value)> {
 
 /// The vendored schema of a resource type.
 pub fn raw_schema(type_name: &str) -> Value {
-    let file = root()
-        .join("synth/schemas")
-        .join(format!("{}.json", type_name.to_lowercase().replace("::", "-")));
-    serde_json::from_str(&std::fs::read_to_string(&file).expect("schema is vendored")).expect("schema parses")
+    let file = root().join("synth/schemas").join(format!(
+        "{}.json",
+        type_name.to_lowercase().replace("::", "-")
+    ));
+    serde_json::from_str(&std::fs::read_to_string(&file).expect("schema is vendored"))
+        .expect("schema parses")
 }
 
 fn intrinsic() -> Value {
@@ -42,7 +44,9 @@ fn intrinsic() -> Value {
 
 /// Wraps every value position so an intrinsic function is accepted there.
 fn accept_intrinsics(node: &mut Value) {
-    let Some(obj) = node.as_object_mut() else { return };
+    let Some(obj) = node.as_object_mut() else {
+        return;
+    };
     for key in ["properties", "patternProperties", "definitions"] {
         if let Some(Value::Object(children)) = obj.get_mut(key) {
             for child in children.values_mut() {
@@ -143,7 +147,8 @@ pub fn oracle_schema(type_name: &str) -> Value {
 }
 
 pub fn oracle(type_name: &str) -> jsonschema::Validator {
-    jsonschema::draft7::new(&oracle_schema(type_name)).unwrap_or_else(|e| panic!("{type_name}: {e}"))
+    jsonschema::draft7::new(&oracle_schema(type_name))
+        .unwrap_or_else(|e| panic!("{type_name}: {e}"))
 }
 
 /// The oracle's errors for one resource's properties.

@@ -27,12 +27,21 @@ pub struct Attribute {
 
 impl Attribute {
     pub fn string(name: &str) -> Self {
-        Attribute { name: name.to_string(), kind: AttributeType::String }
+        Attribute {
+            name: name.to_string(),
+            kind: AttributeType::String,
+        }
     }
     pub fn number(name: &str) -> Self {
-        Attribute { name: name.to_string(), kind: AttributeType::Number }
+        Attribute {
+            name: name.to_string(),
+            kind: AttributeType::Number,
+        }
     }
     pub fn binary(name: &str) -> Self {
-        Attribute { name: name.to_string(), kind: AttributeType::Binary }
+        Attribute {
+            name: name.to_string(),
+            kind: AttributeType::Binary,
+        }
     }
 }

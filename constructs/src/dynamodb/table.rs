@@ -106,7 +106,10 @@ pub struct Table {
 }
 
 fn valid_index_name(name: &str) -> bool {
-    (3..=255).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    (3..=255).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
 }
 
 impl Table {
@@ -116,7 +119,10 @@ impl Table {
         let mut define = |scope: &mut Scope, a: &Attribute| {
             if a.name.is_empty() || a.name.len() > 255 {
                 scope.error(
-                    format!("key attribute name `{}` must be 1 to 255 characters", a.name),
+                    format!(
+                        "key attribute name `{}` must be 1 to 255 characters",
+                        a.name
+                    ),
                     "rename the attribute",
                 );
             }
@@ -145,7 +151,9 @@ impl Table {
         if let Some(sk) = &props.sort_key {
             define(&mut scope, sk);
         }
-        let provisioned = |(read, write): (u32, u32)| table::ProvisionedThroughput::new(i64::from(read), i64::from(write));
+        let provisioned = |(read, write): (u32, u32)| {
+            table::ProvisionedThroughput::new(i64::from(read), i64::from(write))
+        };
         if let Billing::Provisioned { read, write } = props.billing {
             if read == 0 || write == 0 {
                 scope.error(
@@ -156,7 +164,10 @@ impl Table {
         }
         if props.global_secondary_indexes.len() > 20 {
             scope.error(
-                format!("{} global secondary indexes; DynamoDB allows 20", props.global_secondary_indexes.len()),
+                format!(
+                    "{} global secondary indexes; DynamoDB allows 20",
+                    props.global_secondary_indexes.len()
+                ),
                 "remove indexes, or split the data over several tables",
             );
         }
@@ -164,12 +175,21 @@ impl Table {
         for (i, gsi) in props.global_secondary_indexes.iter().enumerate() {
             if !valid_index_name(&gsi.name) {
                 scope.error(
-                    format!("index name `{}` must be 3 to 255 letters, digits, `_`, `-` or `.`", gsi.name),
+                    format!(
+                        "index name `{}` must be 3 to 255 letters, digits, `_`, `-` or `.`",
+                        gsi.name
+                    ),
                     "rename the index",
                 );
             }
-            if props.global_secondary_indexes[..i].iter().any(|o| o.name == gsi.name) {
-                scope.error(format!("two indexes are named `{}`", gsi.name), "give each index its own name");
+            if props.global_secondary_indexes[..i]
+                .iter()
+                .any(|o| o.name == gsi.name)
+            {
+                scope.error(
+                    format!("two indexes are named `{}`", gsi.name),
+                    "give each index its own name",
+                );
             }
             define(&mut scope, &gsi.partition_key);
             if let Some(sk) = &gsi.sort_key {
@@ -178,13 +198,18 @@ impl Table {
             let throughput = match (props.billing, gsi.capacity) {
                 (Billing::OnDemand, Some(_)) => {
                     scope.error(
-                        format!("index `{}` has capacity but the table is on demand", gsi.name),
+                        format!(
+                            "index `{}` has capacity but the table is on demand",
+                            gsi.name
+                        ),
                         "remove the index capacity, or make the table provisioned",
                     );
                     None
                 }
                 (Billing::OnDemand, None) => None,
-                (Billing::Provisioned { read, write }, cap) => Some(provisioned(cap.unwrap_or((read, write)))),
+                (Billing::Provisioned { read, write }, cap) => {
+                    Some(provisioned(cap.unwrap_or((read, write))))
+                }
             };
             gsis.push(table::GlobalSecondaryIndex {
                 provisioned_throughput: throughput,
@@ -230,20 +255,21 @@ impl Table {
                 Billing::OnDemand => None,
             },
             global_secondary_indexes: (!gsis.is_empty()).then(|| gsis.into()),
-            stream_specification: props.stream.map(|v| table::StreamSpecification::new(v.code())),
+            stream_specification: props
+                .stream
+                .map(|v| table::StreamSpecification::new(v.code())),
             sse_specification: Some(sse),
             point_in_time_recovery_specification: Some(table::PointInTimeRecoverySpecification {
                 point_in_time_recovery_enabled: Some(props.point_in_time_recovery.into()),
                 ..Default::default()
             }),
             deletion_protection_enabled: props.deletion_protection.then(|| true.into()),
-            time_to_live_specification: props
-                .time_to_live_attribute
-                .as_deref()
-                .map(|a| table::TimeToLiveSpecification {
+            time_to_live_specification: props.time_to_live_attribute.as_deref().map(|a| {
+                table::TimeToLiveSpecification {
                     attribute_name: Some(a.into()),
                     ..table::TimeToLiveSpecification::new(true)
-                }),
+                }
+            }),
             ..CfnTable::new(key_schema(&props.partition_key, &props.sort_key))
         };
         let handle = scope.add("Resource", cfn);
@@ -280,7 +306,10 @@ impl Table {
     }
 
     fn grant(&self, stack: &mut Stack, role: &Role, actions: &[&str]) {
-        role.add_to_policy(stack, PolicyStatement::allow(actions.iter().copied(), self.arns()));
+        role.add_to_policy(
+            stack,
+            PolicyStatement::allow(actions.iter().copied(), self.arns()),
+        );
     }
 
     /// Read items and query the table and its indexes.
@@ -296,13 +325,21 @@ impl Table {
 
     /// Appends to an event store: [`perms::APPEND`] on the table, not its indexes.
     pub fn grant_append(&self, stack: &mut Stack, role: &Role) {
-        role.add_to_policy(stack, PolicyStatement::allow(perms::APPEND.iter().copied(), [self.arn()]));
+        role.add_to_policy(
+            stack,
+            PolicyStatement::allow(perms::APPEND.iter().copied(), [self.arn()]),
+        );
     }
 
     /// Read the table's stream. Returns false (and grants nothing) if it has none.
     pub fn grant_stream_read(&self, stack: &mut Stack, role: &Role) -> bool {
-        let Some(stream) = self.stream_arn() else { return false };
-        role.add_to_policy(stack, PolicyStatement::allow(perms::STREAM_READ.iter().copied(), [stream]));
+        let Some(stream) = self.stream_arn() else {
+            return false;
+        };
+        role.add_to_policy(
+            stack,
+            PolicyStatement::allow(perms::STREAM_READ.iter().copied(), [stream]),
+        );
         true
     }
 }

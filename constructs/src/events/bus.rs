@@ -99,6 +99,9 @@ impl EventBus {
 
     /// `events:PutEvents` on this bus only.
     pub fn grant_put_events(&self, stack: &mut Stack, role: &Role) {
-        role.add_to_policy(stack, PolicyStatement::allow(["events:PutEvents"], [self.arn()]));
+        role.add_to_policy(
+            stack,
+            PolicyStatement::allow(["events:PutEvents"], [self.arn()]),
+        );
     }
 }

@@ -84,7 +84,12 @@ impl Rule {
         dead_letter_queue: Option<&Queue>,
         retry: RetryPolicy,
     ) {
-        let rule_path = self.handle.path().rsplit_once('/').map_or("", |(p, _)| p).to_string();
+        let rule_path = self
+            .handle
+            .path()
+            .rsplit_once('/')
+            .map_or("", |(p, _)| p)
+            .to_string();
         let existing = scope
             .stack()
             .get(&self.handle)
@@ -119,12 +124,20 @@ impl Rule {
             "Permission",
             CfnPermission {
                 source_arn: Some(self.arn().into()),
-                ..CfnPermission::new("lambda:InvokeFunction", function.arn(), "events.amazonaws.com")
+                ..CfnPermission::new(
+                    "lambda:InvokeFunction",
+                    function.arn(),
+                    "events.amazonaws.com",
+                )
             },
         );
         let stack = scope.stack();
         if let Some(r) = stack.get_mut(&self.handle) {
-            let mut targets = r.targets.take().and_then(|t| t.literal().cloned()).unwrap_or_default();
+            let mut targets = r
+                .targets
+                .take()
+                .and_then(|t| t.literal().cloned())
+                .unwrap_or_default();
             targets.push(target);
             r.targets = Some(targets.into());
         }

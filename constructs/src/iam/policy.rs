@@ -12,7 +12,10 @@ pub struct PolicyStatement {
 
 impl PolicyStatement {
     /// Allows `actions` on `resources` (ARNs: resource attributes or `fns::sub` strings).
-    pub fn allow<A: Into<String>>(actions: impl IntoIterator<Item = A>, resources: impl IntoIterator<Item = Expr>) -> Self {
+    pub fn allow<A: Into<String>>(
+        actions: impl IntoIterator<Item = A>,
+        resources: impl IntoIterator<Item = Expr>,
+    ) -> Self {
         PolicyStatement {
             actions: actions.into_iter().map(Into::into).collect(),
             resources: resources.into_iter().map(Json::from).collect(),
@@ -69,7 +72,15 @@ impl PolicyDocument {
     pub fn to_json(&self) -> Json {
         Json::object([
             ("Version", Json::from("2012-10-17")),
-            ("Statement", Json::Array(self.statements.iter().map(PolicyStatement::to_json).collect())),
+            (
+                "Statement",
+                Json::Array(
+                    self.statements
+                        .iter()
+                        .map(PolicyStatement::to_json)
+                        .collect(),
+                ),
+            ),
         ])
     }
 }
@@ -82,10 +93,22 @@ mod tests {
     #[test]
     fn statements_on_the_same_resources_merge() {
         let mut doc = PolicyDocument::default();
-        doc.add(PolicyStatement::allow(["dynamodb:Query"], [fns::sub("arn:a")]));
-        doc.add(PolicyStatement::allow(["dynamodb:GetItem", "dynamodb:Query"], [fns::sub("arn:a")]));
-        doc.add(PolicyStatement::allow(["sqs:SendMessage"], [fns::sub("arn:b")]));
+        doc.add(PolicyStatement::allow(
+            ["dynamodb:Query"],
+            [fns::sub("arn:a")],
+        ));
+        doc.add(PolicyStatement::allow(
+            ["dynamodb:GetItem", "dynamodb:Query"],
+            [fns::sub("arn:a")],
+        ));
+        doc.add(PolicyStatement::allow(
+            ["sqs:SendMessage"],
+            [fns::sub("arn:b")],
+        ));
         assert_eq!(doc.statements().len(), 2);
-        assert_eq!(doc.statements()[0].actions, vec!["dynamodb:GetItem", "dynamodb:Query"]);
+        assert_eq!(
+            doc.statements()[0].actions,
+            vec!["dynamodb:GetItem", "dynamodb:Query"]
+        );
     }
 }

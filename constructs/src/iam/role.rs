@@ -44,7 +44,9 @@ impl Role {
     /// Adds a statement to the role's inline policy (merged with statements on the same
     /// resources).
     pub fn add_to_policy(&self, stack: &mut Stack, statement: PolicyStatement) {
-        let Some(cfn) = stack.get_mut(&self.handle) else { return };
+        let Some(cfn) = stack.get_mut(&self.handle) else {
+            return;
+        };
         let mut doc = current_document(cfn);
         doc.add(statement);
         cfn.policies = Some(vec![role::Policy::new(doc.to_json(), POLICY_NAME)].into());
@@ -58,12 +60,20 @@ fn current_document(cfn: &CfnRole) -> PolicyDocument {
         return doc;
     };
     for p in policies {
-        let Json::Object(d) = &p.policy_document else { continue };
-        let Some(Json::Array(statements)) = d.get("Statement") else { continue };
+        let Json::Object(d) = &p.policy_document else {
+            continue;
+        };
+        let Some(Json::Array(statements)) = d.get("Statement") else {
+            continue;
+        };
         for s in statements {
             let Json::Object(s) = s else { continue };
             let actions = match s.get("Action") {
-                Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).map(str::to_string).collect(),
+                Some(Json::Array(a)) => a
+                    .iter()
+                    .filter_map(Json::as_str)
+                    .map(str::to_string)
+                    .collect(),
                 _ => Vec::new(),
             };
             let resources = match s.get("Resource") {

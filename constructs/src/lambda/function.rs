@@ -55,11 +55,24 @@ pub struct Function {
 
 /// Variables Lambda sets itself; a function may not set them.
 const RESERVED_ENV: &[&str] = &[
-    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
-    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
-    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
 ];
 
 impl Function {
@@ -76,7 +89,11 @@ impl Function {
                 );
             }
             if env.insert(k.clone(), v).is_some() {
-                scope.prop_error("Environment", format!("`{k}` is set twice"), "set each variable once");
+                scope.prop_error(
+                    "Environment",
+                    format!("`{k}` is set twice"),
+                    "set each variable once",
+                );
             }
         }
         let role = Role::new(
@@ -95,7 +112,10 @@ impl Function {
         props.log_removal_policy.apply(scope.stack(), &log_group);
         role.add_to_policy(
             scope.stack(),
-            PolicyStatement::allow(["logs:CreateLogStream", "logs:PutLogEvents"], [log_group.attr_arn()]),
+            PolicyStatement::allow(
+                ["logs:CreateLogStream", "logs:PutLogEvents"],
+                [log_group.attr_arn()],
+            ),
         );
         let (bucket, key) = scope.add_asset(&props.code);
         let handle = scope.add(
@@ -123,7 +143,11 @@ impl Function {
                 )
             },
         );
-        Function { handle, role, log_group }
+        Function {
+            handle,
+            role,
+            log_group,
+        }
     }
 
     /// The function's ARN.
@@ -138,9 +162,15 @@ impl Function {
 
     /// Adds an environment variable after construction (wiring that comes later).
     pub fn add_environment(&self, stack: &mut Stack, key: &str, value: impl Into<Json>) {
-        let Some(f) = stack.get_mut(&self.handle) else { return };
+        let Some(f) = stack.get_mut(&self.handle) else {
+            return;
+        };
         let env = f.environment.get_or_insert_with(Default::default);
-        let mut vars = env.variables.take().and_then(|v| v.literal().cloned()).unwrap_or_default();
+        let mut vars = env
+            .variables
+            .take()
+            .and_then(|v| v.literal().cloned())
+            .unwrap_or_default();
         vars.insert(key.to_string(), value.into());
         env.variables = Some(vars.into());
     }
@@ -170,7 +200,10 @@ fn check_handler(scope: &mut Scope, props: &FunctionProps) {
     let Some((module, func)) = props.handler.rsplit_once('.') else {
         scope.prop_error(
             "Handler",
-            format!("handler `{}` is not of the form `module.function`", props.handler),
+            format!(
+                "handler `{}` is not of the form `module.function`",
+                props.handler
+            ),
             "write it as `<file without .py>.<function>`, e.g. `command_handler.lambda_handler`",
         );
         return;
@@ -178,7 +211,10 @@ fn check_handler(scope: &mut Scope, props: &FunctionProps) {
     if module.is_empty() || func.is_empty() {
         scope.prop_error(
             "Handler",
-            format!("handler `{}` has an empty module or function name", props.handler),
+            format!(
+                "handler `{}` has an empty module or function name",
+                props.handler
+            ),
             "write it as `<file without .py>.<function>`",
         );
         return;

@@ -23,16 +23,31 @@ fn count(template: &JsonValue, section: &str) -> usize {
 /// Checks counts and size; `size` is the byte length of the JSON that would be deployed.
 pub fn check(stack: &str, template: &JsonValue, size: usize, diags: &mut Vec<Diagnostic>) {
     for (section, max, fix) in [
-        ("Resources", MAX_RESOURCES, "split the system into several stacks"),
-        ("Parameters", MAX_PARAMETERS, "pass fewer parameters: use mappings or constants"),
-        ("Outputs", MAX_OUTPUTS, "keep only the outputs other stacks or people read"),
+        (
+            "Resources",
+            MAX_RESOURCES,
+            "split the system into several stacks",
+        ),
+        (
+            "Parameters",
+            MAX_PARAMETERS,
+            "pass fewer parameters: use mappings or constants",
+        ),
+        (
+            "Outputs",
+            MAX_OUTPUTS,
+            "keep only the outputs other stacks or people read",
+        ),
         ("Mappings", MAX_MAPPINGS, "merge mappings"),
     ] {
         let n = count(template, section);
         if n > max {
             diags.push(Diagnostic::error(
                 stack,
-                format!("the template has {n} {}, more than CloudFormation's limit of {max}", section.to_lowercase()),
+                format!(
+                    "the template has {n} {}, more than CloudFormation's limit of {max}",
+                    section.to_lowercase()
+                ),
                 fix,
             ));
         }
@@ -41,7 +56,10 @@ pub fn check(stack: &str, template: &JsonValue, size: usize, diags: &mut Vec<Dia
         if d.len() > MAX_DESCRIPTION_BYTES {
             diags.push(Diagnostic::error(
                 stack,
-                format!("the description is {} bytes, more than the limit of {MAX_DESCRIPTION_BYTES}", d.len()),
+                format!(
+                    "the description is {} bytes, more than the limit of {MAX_DESCRIPTION_BYTES}",
+                    d.len()
+                ),
                 "shorten the stack description",
             ));
         }

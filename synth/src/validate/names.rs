@@ -50,7 +50,13 @@ fn fifo(props: &JsonValue, key: &str) -> bool {
 }
 
 /// Checks the constrained names of one resource's rendered properties.
-pub fn check(type_name: &str, props: &JsonValue, path: &str, lid: &str, diags: &mut Vec<Diagnostic>) {
+pub fn check(
+    type_name: &str,
+    props: &JsonValue,
+    path: &str,
+    lid: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut report = |property: &str, message: String, fix: &str| {
         diags.push(
             Diagnostic::error(path, message, fix)
@@ -78,14 +84,24 @@ pub fn check(type_name: &str, props: &JsonValue, path: &str, lid: &str, diags: &
         if let Some(bad) = base.chars().find(|c| !(rule.allowed)(*c)) {
             report(
                 rule.property,
-                format!("`{name}` contains `{bad}`; {} allow only {}", rule.what, rule.allowed_text),
+                format!(
+                    "`{name}` contains `{bad}`; {} allow only {}",
+                    rule.what, rule.allowed_text
+                ),
                 "rename it using only the allowed characters",
             );
         }
         if is_fifo && !name.ends_with(".fifo") {
             report(
                 rule.property,
-                format!("`{name}` names a FIFO {}, which must end in `.fifo`", if type_name.contains("SQS") { "queue" } else { "topic" }),
+                format!(
+                    "`{name}` names a FIFO {}, which must end in `.fifo`",
+                    if type_name.contains("SQS") {
+                        "queue"
+                    } else {
+                        "topic"
+                    }
+                ),
                 "add the `.fifo` suffix",
             );
         }
@@ -94,7 +110,8 @@ pub fn check(type_name: &str, props: &JsonValue, path: &str, lid: &str, diags: &
         if let Some("default") = props.get("Name").and_then(JsonValue::as_str) {
             report(
                 "Name",
-                "a custom event bus cannot be named `default` (that is the account's default bus)".into(),
+                "a custom event bus cannot be named `default` (that is the account's default bus)"
+                    .into(),
                 "choose another name",
             );
         }

@@ -126,9 +126,10 @@ impl Walker<'_> {
                     match (k.as_str(), arg) {
                         ("Ref", JsonValue::String(name)) => return self.check_ref(name),
                         ("Fn::GetAtt", JsonValue::Array(a)) => {
-                            if let (Some(lid), Some(attr)) =
-                                (a.first().and_then(JsonValue::as_str), a.get(1).and_then(JsonValue::as_str))
-                            {
+                            if let (Some(lid), Some(attr)) = (
+                                a.first().and_then(JsonValue::as_str),
+                                a.get(1).and_then(JsonValue::as_str),
+                            ) {
                                 self.check_get_att(lid, attr);
                             }
                             return;
@@ -204,7 +205,12 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
         parameters: parameters.iter().map(String::as_str).collect(),
         resources: resources
             .iter()
-            .map(|(k, r)| (k.as_str(), r.get("Type").and_then(JsonValue::as_str).unwrap_or("")))
+            .map(|(k, r)| {
+                (
+                    k.as_str(),
+                    r.get("Type").and_then(JsonValue::as_str).unwrap_or(""),
+                )
+            })
             .collect(),
         conditions: conditions.iter().map(String::as_str).collect(),
         mappings: mappings.iter().map(String::as_str).collect(),
@@ -234,7 +240,10 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
         };
         for d in deps {
             if d == lid {
-                w.error(format!("`{lid}` depends on itself"), "remove the dependency");
+                w.error(
+                    format!("`{lid}` depends on itself"),
+                    "remove the dependency",
+                );
             } else if names.resources.contains_key(d) {
                 w.edges.insert(d.to_string());
             } else {
@@ -275,7 +284,10 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
             .to_string();
         diags.push(Diagnostic::error(
             path,
-            format!("resources depend on each other in a cycle: {}", cycle.join(" -> ")),
+            format!(
+                "resources depend on each other in a cycle: {}",
+                cycle.join(" -> ")
+            ),
             "break the cycle: pass a name you choose instead of a reference, or move one \
              reference into a separate resource (for example a policy)",
         ));
@@ -305,12 +317,16 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
                 Some(succ) => match marks.get(succ).copied() {
                     Some(Mark::New) => {
                         marks.insert(succ, Mark::Active);
-                        let succs = graph.get(succ).map(|s| s.iter().map(String::as_str).collect()).unwrap_or_default();
+                        let succs = graph
+                            .get(succ)
+                            .map(|s| s.iter().map(String::as_str).collect())
+                            .unwrap_or_default();
                         stack.push((succ, succs));
                     }
                     Some(Mark::Active) => {
                         let from = stack.iter().position(|(n, _)| *n == succ).unwrap_or(0);
-                        let mut cycle: Vec<String> = stack[from..].iter().map(|(n, _)| n.to_string()).collect();
+                        let mut cycle: Vec<String> =
+                            stack[from..].iter().map(|(n, _)| n.to_string()).collect();
                         cycle.push(succ.to_string());
                         return Some(cycle);
                     }
@@ -348,6 +364,9 @@ mod tests {
 
     #[test]
     fn a_diamond_is_not_a_cycle() {
-        assert_eq!(find_cycle(&graph(&[("A", "B"), ("A", "C"), ("B", "D"), ("C", "D")])), None);
+        assert_eq!(
+            find_cycle(&graph(&[("A", "B"), ("A", "C"), ("B", "D"), ("C", "D")])),
+            None
+        );
     }
 }
