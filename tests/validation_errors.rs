@@ -384,3 +384,28 @@ fn bad_email_is_refused() {
     assert!(errors(&stack)
         .contains("error: Mail/Alarms Emails: `ops at example.com` is not an e-mail address"));
 }
+
+#[test]
+fn duplicate_physical_names_are_refused() {
+    let mut stack = Stack::new("Names");
+    let mut root = stack.root();
+    for id in ["A", "B"] {
+        EventBus::new(&mut root, id, EventBusProps { name: Some("shared".into()), archive: None, ..Default::default() });
+    }
+    let e = errors(&stack);
+    assert!(
+        e.contains("error: Names/B/Resource (BE3317870) Properties.Name: Name `shared` is already used by `Names/A/Resource`: CloudFormation would fail to create the second AWS::Events::EventBus"),
+        "{e}"
+    );
+}
+
+#[test]
+fn several_recipes_in_one_stack_get_distinct_names() {
+    let mut stack = Stack::new("Packed");
+    for i in 0..3 {
+        escdk_examples::recipe::build(&mut stack.root().child(&format!("Copy{i}")));
+    }
+    let out = stack.synth().expect("three copies of the recipe fit in one stack");
+    let json = out.to_json();
+    assert!(json.contains("\"Packed-Copy0-EventBus\"") && json.contains("\"Packed-Copy2-EventBus\""));
+}

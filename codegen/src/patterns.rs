@@ -64,6 +64,26 @@ mod tests {
     }
 
     #[test]
+    fn translations_keep_their_meaning() {
+        let re = |p: &str| regex::Regex::new(&translate_pattern(p).unwrap()).unwrap();
+        let no_trailing_dot = re(r"^[0-9A-Za-z\.\-_]*(?<!\.)$");
+        for (s, ok) in [
+            ("abc", true),
+            ("", true),
+            ("a.b", true),
+            ("abc.", false),
+            (".", false),
+            ("a b", false),
+        ] {
+            assert_eq!(no_trailing_dot.is_match(s), ok, "{s:?}");
+        }
+        let not_blank = re(r"^(?!\s*$).+$");
+        for (s, ok) in [("x", true), (" x ", true), ("", false), ("   ", false)] {
+            assert_eq!(not_blank.is_match(s), ok, "{s:?}");
+        }
+    }
+
+    #[test]
     fn lookbehind_without_translation_is_an_error() {
         assert!(translate_pattern(r"^a(?<!b)$").is_err());
     }

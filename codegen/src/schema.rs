@@ -331,6 +331,15 @@ impl Ctx<'_> {
 
     fn pattern(&mut self, p: &str) -> Result<String, String> {
         let t = translate_pattern(p).map_err(|e| format!("{}: {e}", self.type_name))?;
+        // Synth compiles these with the same crate; one that does not compile would silently
+        // check nothing, so it fails generation instead.
+        regex::Regex::new(&t).map_err(|e| {
+            format!(
+                "{}: pattern {p:?} (as {t:?}) does not compile in Rust's regex: {e}; add a translation \
+                 to PATTERN_TRANSLATIONS in codegen/src/patterns.rs",
+                self.type_name
+            )
+        })?;
         if t != p {
             self.translated.push((p.to_string(), t.clone()));
         }

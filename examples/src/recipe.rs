@@ -23,12 +23,77 @@ use escdk_constructs::{
     ArchiveProps, CqrsLambdas, CqrsLambdasProps, EventBus, EventBusProps, EventStore,
     EventStoreProps, FunctionProps, Monitoring, MonitoringProps, ReadModel, ReadModelProps,
 };
-use escdk_synth::{fns, Output, Parameter, Stack};
+use escdk_synth::{fns, Output, Parameter, Scope, Stack};
 use std::path::PathBuf;
 
 /// Where the recipe's handlers live.
 pub fn handlers_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("recipe/handlers")
+}
+
+/// The recipe's constructs, as [`build`] returns them.
+pub struct Recipe {
+    pub store: EventStore,
+    pub read_model: ReadModel,
+    pub bus: EventBus,
+    pub cqrs: CqrsLambdas,
+    pub monitoring: Monitoring,
+}
+
+/// Adds the recipe's constructs under `scope` (the stack's root, or a child to put several
+/// copies in one stack).
+pub fn build(scope: &mut Scope) -> Recipe {
+    let handlers = handlers_dir();
+    let store = EventStore::new(scope, "EventStore", EventStoreProps::default());
+    let read_model = ReadModel::new(scope, "ReadModel", ReadModelProps::default());
+    let cqrs_props = CqrsLambdasProps::new(
+        FunctionProps {
+            description: Some("Command handler: appends events, then publishes them".into()),
+            ..FunctionProps::new(handlers.join("command"), "command_handler.lambda_handler")
+        },
+        FunctionProps {
+            description: Some("Projection handler: maintains the account summaries".into()),
+            ..FunctionProps::new(
+                handlers.join("projection"),
+                "projection_handler.lambda_handler",
+            )
+        },
+        FunctionProps {
+            description: Some("Query handler: current state, history and reconstruction".into()),
+            ..FunctionProps::new(handlers.join("query"), "query_handler.lambda_handler")
+        },
+    );
+    let bus = EventBus::new(
+        scope,
+        "EventBus",
+        EventBusProps {
+            description: Some("Event sourcing bus for financial transactions".into()),
+            archive: Some(ArchiveProps {
+                pattern: Some(EventPattern::new(
+                    [cqrs_props.event_source.clone()],
+                    Vec::<String>::new(),
+                )),
+                ..ArchiveProps::default()
+            }),
+            ..EventBusProps::default()
+        },
+    );
+    let cqrs = CqrsLambdas::new(scope, "Handlers", &store, &read_model, &bus, cqrs_props);
+    let monitoring = Monitoring::new(
+        scope,
+        "Monitoring",
+        &store,
+        &cqrs,
+        &bus,
+        MonitoringProps::default(),
+    );
+    Recipe {
+        store,
+        read_model,
+        bus,
+        cqrs,
+        monitoring,
+    }
 }
 
 /// The recipe's stack.
@@ -52,57 +117,21 @@ pub fn stack(name: &str) -> Stack {
         fns::not(fns::equals(email.reference(), "")),
     );
 
-    let handlers = handlers_dir();
     let mut root = stack.root();
-    let store = EventStore::new(&mut root, "EventStore", EventStoreProps::default());
-    let read_model = ReadModel::new(&mut root, "ReadModel", ReadModelProps::default());
-    let cqrs_props = CqrsLambdasProps::new(
-        FunctionProps {
-            description: Some("Command handler: appends events, then publishes them".into()),
-            ..FunctionProps::new(handlers.join("command"), "command_handler.lambda_handler")
-        },
-        FunctionProps {
-            description: Some("Projection handler: maintains the account summaries".into()),
-            ..FunctionProps::new(
-                handlers.join("projection"),
-                "projection_handler.lambda_handler",
-            )
-        },
-        FunctionProps {
-            description: Some("Query handler: current state, history and reconstruction".into()),
-            ..FunctionProps::new(handlers.join("query"), "query_handler.lambda_handler")
-        },
-    );
-    let bus = EventBus::new(
-        &mut root,
-        "EventBus",
-        EventBusProps {
-            description: Some("Event sourcing bus for financial transactions".into()),
-            archive: Some(ArchiveProps {
-                pattern: Some(EventPattern::new(
-                    [cqrs_props.event_source.clone()],
-                    Vec::<String>::new(),
-                )),
-                ..ArchiveProps::default()
-            }),
-            ..EventBusProps::default()
-        },
-    );
-    let cqrs = CqrsLambdas::new(&mut root, "Handlers", &store, &read_model, &bus, cqrs_props);
-    let monitoring = Monitoring::new(
-        &mut root,
-        "Monitoring",
-        &store,
-        &cqrs,
-        &bus,
-        MonitoringProps::default(),
-    );
-    monitoring.topic.subscribe_email(
+    let parts = build(&mut root);
+    parts.monitoring.topic.subscribe_email(
         &mut root,
         "AlarmEmailSubscription",
         email.reference().into(),
         Some(&has_email),
     );
+    let Recipe {
+        store,
+        read_model,
+        bus,
+        cqrs,
+        monitoring,
+    } = parts;
 
     let outputs = [
         (

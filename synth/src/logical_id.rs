@@ -47,6 +47,29 @@ pub fn from_path(components: &[&str]) -> String {
     human
 }
 
+/// A physical name (a bus or rule name) unique to a construct path: the stack name and the
+/// path joined with `-`, without `Resource`/`Default`; when longer than `max_len`, cut and
+/// ended with a hash of the full path so that two long paths never share a name. Only
+/// ASCII letters, digits, `-` and `_` are kept, which every AWS name rule accepts.
+pub fn physical_name(stack: &str, path: &str, max_len: usize) -> String {
+    let parts: Vec<&str> = std::iter::once(stack)
+        .chain(path.split('/'))
+        .filter(|p| !p.is_empty() && *p != "Resource" && *p != "Default")
+        .collect();
+    let clean: String = parts
+        .join("-")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    if clean.len() <= max_len {
+        return clean;
+    }
+    let digest = Sha256::digest(format!("{stack}/{path}").as_bytes());
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let keep = max_len.saturating_sub(hash.len() + 1);
+    format!("{}-{hash}", &clean[..keep])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +92,22 @@ mod tests {
         // Golden values: changing the algorithm would replace every deployed resource.
         assert_eq!(from_path(&["EventStore", "Resource"]), "EventStore2707B901");
         assert_eq!(from_path(&["Bus", "Archive"]), "BusArchive0A85F1D1");
+    }
+
+    #[test]
+    fn physical_names_follow_the_path_and_stay_within_limits() {
+        assert_eq!(
+            physical_name("Shop", "Orders/EventBus", 256),
+            "Shop-Orders-EventBus"
+        );
+        assert_ne!(
+            physical_name("Shop", "A/Bus", 256),
+            physical_name("Shop", "B/Bus", 256)
+        );
+        let long_a = physical_name("Shop", &format!("{}/A/Rule", "x".repeat(80)), 64);
+        let long_b = physical_name("Shop", &format!("{}/B/Rule", "x".repeat(80)), 64);
+        assert_eq!(long_a.len(), 64);
+        assert_ne!(long_a, long_b);
     }
 
     #[test]

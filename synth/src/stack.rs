@@ -307,6 +307,12 @@ impl Scope<'_> {
         (fns::sub(asset::ASSET_BUCKET), key)
     }
 
+    /// A physical name unique to this scope's path in its stack (see
+    /// [`logical_id::physical_name`]), for resources AWS requires a name for.
+    pub fn physical_name(&self, max_len: usize) -> String {
+        logical_id::physical_name(&self.stack.name, &self.path, max_len)
+    }
+
     /// Records an error at this path; synth will fail and show it.
     pub fn error(&mut self, message: impl Into<String>, fix: impl Into<String>) {
         let path = self.full_path();
@@ -638,6 +644,7 @@ impl Stack {
         }
         let template = JsonValue::Object(t);
         validate::references::check(&self.name, &template, &mut diags);
+        validate::names::check_unique(&self.name, &template, &mut diags);
         let mut json = serde_json::to_string_pretty(&template).unwrap_or_default();
         json.push('\n');
         validate::limits::check(&self.name, &template, json.len(), &mut diags);

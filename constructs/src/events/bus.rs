@@ -28,7 +28,8 @@ impl Default for ArchiveProps {
 /// Properties of an [`EventBus`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventBusProps {
-    /// Bus name; `<StackName>-<id>` by default.
+    /// Bus name; `<StackName>-<construct path>` by default (unique in the account and
+    /// region as long as stack names are).
     pub name: Option<String>,
     pub description: Option<String>,
     /// `Some` by default: an event-sourced system keeps its events replayable.
@@ -54,9 +55,8 @@ pub struct EventBus {
 
 impl EventBus {
     pub fn new(scope: &mut Scope, id: &str, props: EventBusProps) -> EventBus {
-        let stack_name = scope.stack().name().to_string();
         let mut scope = scope.child(id);
-        let name = props.name.unwrap_or_else(|| format!("{stack_name}-{id}"));
+        let name = props.name.unwrap_or_else(|| scope.physical_name(256));
         let handle = scope.add(
             "Resource",
             CfnEventBus {

@@ -30,8 +30,8 @@ impl Default for RetryPolicy {
 /// Properties of a [`Rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleProps {
-    /// The rule name (unique on its bus); the construct id by default. Alarms on the rule's
-    /// metrics need it.
+    /// The rule name (unique on its bus); derived from the construct path by default
+    /// (alarms on the rule's metrics need a known name).
     pub name: Option<String>,
     pub description: Option<String>,
     pub pattern: EventPattern,
@@ -48,7 +48,7 @@ impl Rule {
     pub fn new(scope: &mut Scope, id: &str, bus: &EventBus, props: RuleProps) -> Rule {
         let mut scope = scope.child(id);
         props.pattern.check(&mut scope, "EventPattern");
-        let name = props.name.unwrap_or_else(|| id.to_string());
+        let name = props.name.unwrap_or_else(|| scope.physical_name(64));
         let handle = scope.add(
             "Resource",
             CfnRule {

@@ -117,3 +117,58 @@ pub fn check(
         }
     }
 }
+
+/// Properties that name a resource in its account and region (for rules, on their bus).
+const NAME_PROPERTIES: &[(&str, &str)] = &[
+    ("AWS::CloudWatch::Alarm", "AlarmName"),
+    ("AWS::DynamoDB::Table", "TableName"),
+    ("AWS::Events::Archive", "ArchiveName"),
+    ("AWS::Events::EventBus", "Name"),
+    ("AWS::Events::Rule", "Name"),
+    ("AWS::IAM::Role", "RoleName"),
+    ("AWS::Lambda::Function", "FunctionName"),
+    ("AWS::Logs::LogGroup", "LogGroupName"),
+    ("AWS::SNS::Topic", "TopicName"),
+    ("AWS::SQS::Queue", "QueueName"),
+];
+
+/// Two resources of one type with the same literal name: CloudFormation would fail the
+/// second at deploy time ("already exists"), so it is an error at synth.
+pub fn check_unique(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
+    let Some(resources) = template.get("Resources").and_then(JsonValue::as_object) else {
+        return;
+    };
+    let mut seen: std::collections::BTreeMap<(String, String), String> = Default::default();
+    for (lid, r) in resources {
+        let type_name = r.get("Type").and_then(JsonValue::as_str).unwrap_or("");
+        let Some((_, prop)) = NAME_PROPERTIES.iter().find(|(t, _)| *t == type_name) else {
+            continue;
+        };
+        let Some(name) = r
+            .pointer(&format!("/Properties/{prop}"))
+            .and_then(JsonValue::as_str)
+        else {
+            continue;
+        };
+        // Rules are named per bus.
+        let scope = r
+            .pointer("/Properties/EventBusName")
+            .map(|b| b.to_string())
+            .unwrap_or_default();
+        let path = r
+            .pointer("/Metadata/escdk:path")
+            .and_then(JsonValue::as_str)
+            .unwrap_or(stack)
+            .to_string();
+        match seen.get(&(format!("{type_name}{scope}"), name.to_string())) {
+            Some(first) => diags.push(
+                Diagnostic::error(path, format!("{prop} `{name}` is already used by `{first}`: CloudFormation would fail to create the second {type_name}"), "give each its own name, or leave the name unset")
+                    .with_logical_id(lid.clone())
+                    .with_property(format!("Properties.{prop}")),
+            ),
+            None => {
+                seen.insert((format!("{type_name}{scope}"), name.to_string()), path);
+            }
+        }
+    }
+}
