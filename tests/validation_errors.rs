@@ -390,7 +390,15 @@ fn duplicate_physical_names_are_refused() {
     let mut stack = Stack::new("Names");
     let mut root = stack.root();
     for id in ["A", "B"] {
-        EventBus::new(&mut root, id, EventBusProps { name: Some("shared".into()), archive: None, ..Default::default() });
+        EventBus::new(
+            &mut root,
+            id,
+            EventBusProps {
+                name: Some("shared".into()),
+                archive: None,
+                ..Default::default()
+            },
+        );
     }
     let e = errors(&stack);
     assert!(
@@ -405,7 +413,11 @@ fn several_recipes_in_one_stack_get_distinct_names() {
     for i in 0..3 {
         escdk_examples::recipe::build(&mut stack.root().child(&format!("Copy{i}")));
     }
-    let out = stack.synth().expect("three copies of the recipe fit in one stack");
+    let out = stack
+        .synth()
+        .expect("three copies of the recipe fit in one stack");
     let json = out.to_json();
-    assert!(json.contains("\"Packed-Copy0-EventBus\"") && json.contains("\"Packed-Copy2-EventBus\""));
+    assert!(
+        json.contains("\"Packed-Copy0-EventBus\"") && json.contains("\"Packed-Copy2-EventBus\"")
+    );
 }

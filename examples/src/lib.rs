@@ -13,3 +13,8 @@ pub fn app() -> App {
     app.add_stack(recipe::stack("EventSourcingRecipe"));
     app
 }
+
+/// The README's Rust examples compile as doctests, so they cannot drift from the API.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
