@@ -142,3 +142,27 @@ fn references_to_undeclared_things_fail() {
     let e = stack.synth().unwrap_err().to_string();
     assert!(e.contains("refers to `C` of another stack"), "{e}");
 }
+
+#[test]
+fn outputs_export_and_condition() {
+    let mut stack = Stack::new("Out");
+    let q = stack.root().add("Q", CfnQueue::default());
+    let c = stack.add_condition("C", fns::equals(Pseudo::Region, "eu-west-1"));
+    stack.add_output(
+        "QueueArn",
+        Output::new(q.attr_arn())
+            .description("d")
+            .export(fns::sub("${AWS::StackName}-QueueArn"))
+            .condition(&c),
+    );
+    let t = stack.synth().expect("valid").template;
+    assert_eq!(
+        t["Outputs"]["QueueArn"],
+        json!({
+            "Description": "d",
+            "Value": { "Fn::GetAtt": ["Q", "Arn"] },
+            "Export": { "Name": { "Fn::Sub": "${AWS::StackName}-QueueArn" } },
+            "Condition": "C"
+        })
+    );
+}

@@ -80,7 +80,7 @@ impl<T> Handle<T> {
 }
 
 /// A template parameter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParamHandle {
     pub(crate) stack: StackId,
     pub(crate) name: String,
@@ -99,7 +99,7 @@ impl ParamHandle {
 }
 
 /// A template condition.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConditionHandle {
     pub(crate) stack: StackId,
     pub(crate) name: String,

@@ -109,7 +109,7 @@ pub struct Output {
     pub value: Json,
     pub description: Option<String>,
     pub export_name: Option<Json>,
-    pub condition: Option<String>,
+    pub condition: Option<ConditionHandle>,
 }
 
 impl Output {
@@ -127,6 +127,11 @@ impl Output {
     }
     pub fn export(mut self, name: impl Into<Json>) -> Self {
         self.export_name = Some(name.into());
+        self
+    }
+    /// Only output the value when `condition` holds.
+    pub fn condition(mut self, condition: &ConditionHandle) -> Self {
+        self.condition = Some(condition.clone());
         self
     }
 }
@@ -761,7 +766,10 @@ fn render_output(o: &Output, cx: &mut Render) -> JsonValue {
         );
     }
     if let Some(c) = &o.condition {
-        m.insert("Condition".into(), c.clone().into());
+        if c.stack != cx.stack() {
+            cx.foreign_reference(&c.name);
+        }
+        m.insert("Condition".into(), c.name.clone().into());
     }
     JsonValue::Object(m)
 }

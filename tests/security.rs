@@ -1,0 +1,149 @@
+//! Secure and safe by default, read off the example templates: least-privilege IAM on real
+//! ARNs, encryption at rest, stateful resources kept when the stack is deleted.
+
+mod support;
+
+use serde_json::Value;
+
+fn resources_of<'a>(
+    t: &'a Value,
+    type_name: &'a str,
+) -> impl Iterator<Item = (&'a String, &'a Value)> + 'a {
+    t["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(move |(_, r)| r["Type"] == type_name)
+}
+
+fn role_statements(t: &Value) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for (lid, role) in resources_of(t, "AWS::IAM::Role") {
+        for p in role["Properties"]["Policies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            for s in p["PolicyDocument"]["Statement"].as_array().unwrap() {
+                out.push((lid.clone(), s.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_wildcard_action_or_resource_in_any_role() {
+    for (stack, _, t) in support::example_templates() {
+        let statements = role_statements(&t);
+        assert!(!statements.is_empty(), "{stack} has role policies");
+        for (lid, s) in statements {
+            assert_eq!(s["Effect"], "Allow");
+            for a in s["Action"].as_array().unwrap() {
+                let a = a.as_str().unwrap();
+                assert!(!a.contains('*'), "{stack}/{lid}: wildcard action {a}");
+            }
+            for r in s["Resource"].as_array().unwrap() {
+                // Every resource is an ARN built from a resource of the stack, never a literal
+                // pattern like the recipe's `table/event-store-*`.
+                assert!(r.is_object(), "{stack}/{lid}: literal resource {r}");
+            }
+        }
+    }
+}
+
+#[test]
+fn appending_to_the_event_store_cannot_rewrite_history() {
+    for (stack, _, t) in support::example_templates() {
+        for (lid, s) in role_statements(&t) {
+            let on_event_store = s["Resource"].to_string().contains("EventStore");
+            let actions = s["Action"].to_string();
+            if on_event_store {
+                for forbidden in [
+                    "UpdateItem",
+                    "DeleteItem",
+                    "BatchWriteItem",
+                    "DeleteTable",
+                    "Scan",
+                ] {
+                    assert!(
+                        !actions.contains(forbidden),
+                        "{stack}/{lid} may {forbidden} on the event store"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn stateful_resources_are_retained() {
+    for (stack, _, t) in support::example_templates() {
+        for type_name in [
+            "AWS::DynamoDB::Table",
+            "AWS::Logs::LogGroup",
+            "AWS::SQS::Queue",
+            "AWS::KMS::Key",
+        ] {
+            for (lid, r) in resources_of(&t, type_name) {
+                assert_eq!(r["DeletionPolicy"], "Retain", "{stack}/{lid}");
+                assert_eq!(r["UpdateReplacePolicy"], "Retain", "{stack}/{lid}");
+            }
+        }
+        let event_store = resources_of(&t, "AWS::DynamoDB::Table")
+            .find(|(lid, _)| lid.starts_with("EventStore"))
+            .expect("an event store");
+        assert_eq!(
+            event_store.1["Properties"]["DeletionProtectionEnabled"],
+            true
+        );
+    }
+}
+
+#[test]
+fn everything_is_encrypted_at_rest() {
+    for (stack, _, t) in support::example_templates() {
+        for (lid, r) in resources_of(&t, "AWS::DynamoDB::Table") {
+            assert_eq!(
+                r["Properties"]["SSESpecification"]["SSEEnabled"], true,
+                "{stack}/{lid}"
+            );
+            assert_eq!(
+                r["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
+                true,
+                "{stack}/{lid}"
+            );
+        }
+        for (lid, r) in resources_of(&t, "AWS::SQS::Queue") {
+            assert_eq!(
+                r["Properties"]["SqsManagedSseEnabled"], true,
+                "{stack}/{lid}"
+            );
+        }
+        for (lid, r) in resources_of(&t, "AWS::SNS::Topic") {
+            assert!(
+                r["Properties"]["KmsMasterKeyId"].is_object(),
+                "{stack}/{lid}"
+            );
+        }
+    }
+}
+
+#[test]
+fn queues_refuse_insecure_transport() {
+    for (stack, _, t) in support::example_templates() {
+        let policies: Vec<_> = resources_of(&t, "AWS::SQS::QueuePolicy").collect();
+        assert_eq!(
+            policies.len(),
+            resources_of(&t, "AWS::SQS::Queue").count(),
+            "{stack}: a policy per queue"
+        );
+        for (lid, p) in policies {
+            let doc = p["Properties"]["PolicyDocument"].to_string();
+            assert!(
+                doc.contains("\"aws:SecureTransport\":\"false\"") && doc.contains("\"Deny\""),
+                "{stack}/{lid}"
+            );
+        }
+    }
+}
