@@ -97,6 +97,26 @@ fn function_name_and_bus_name_limits_come_from_the_schema() {
 }
 
 #[test]
+fn function_and_queue_names_that_aws_refuses() {
+    use escdk_synth::cfn::lambda::{function, CfnFunction};
+    let mut stack = Stack::new("Names");
+    let mut root = stack.root();
+    root.add(
+        "Fn",
+        CfnFunction {
+            function_name: Some("x".repeat(65).into()),
+            ..CfnFunction::new(function::Code { zip_file: Some("pass".into()), ..Default::default() }, "arn:aws:iam::123456789012:role/r")
+        },
+    );
+    root.add("Q", CfnQueue { queue_name: Some("jobs.fifo".into()), ..Default::default() });
+    root.add("F", CfnQueue { queue_name: Some("jobs".into()), fifo_queue: Some(true.into()), ..Default::default() });
+    let e = errors(&stack);
+    assert!(e.contains("error: Names/Fn (Fn) Properties.FunctionName: `xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx` does not match the pattern"), "{e}");
+    assert!(e.contains("error: Names/Q (Q) Properties.QueueName: `jobs.fifo` contains `.`; SQS queue names allow only letters, digits, `_` and `-` (plus the `.fifo` suffix of a FIFO queue)"), "{e}");
+    assert!(e.contains("error: Names/F (F) Properties.QueueName: `jobs` names a FIFO queue, which must end in `.fifo`\n  fix: add the `.fifo` suffix"), "{e}");
+}
+
+#[test]
 fn duplicate_construct_id_names_the_path() {
     let mut stack = Stack::new("Dup");
     let mut root = stack.root();
