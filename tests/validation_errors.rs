@@ -105,11 +105,30 @@ fn function_and_queue_names_that_aws_refuses() {
         "Fn",
         CfnFunction {
             function_name: Some("x".repeat(65).into()),
-            ..CfnFunction::new(function::Code { zip_file: Some("pass".into()), ..Default::default() }, "arn:aws:iam::123456789012:role/r")
+            ..CfnFunction::new(
+                function::Code {
+                    zip_file: Some("pass".into()),
+                    ..Default::default()
+                },
+                "arn:aws:iam::123456789012:role/r",
+            )
         },
     );
-    root.add("Q", CfnQueue { queue_name: Some("jobs.fifo".into()), ..Default::default() });
-    root.add("F", CfnQueue { queue_name: Some("jobs".into()), fifo_queue: Some(true.into()), ..Default::default() });
+    root.add(
+        "Q",
+        CfnQueue {
+            queue_name: Some("jobs.fifo".into()),
+            ..Default::default()
+        },
+    );
+    root.add(
+        "F",
+        CfnQueue {
+            queue_name: Some("jobs".into()),
+            fifo_queue: Some(true.into()),
+            ..Default::default()
+        },
+    );
     let e = errors(&stack);
     assert!(e.contains("error: Names/Fn (Fn) Properties.FunctionName: `xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx` does not match the pattern"), "{e}");
     assert!(e.contains("error: Names/Q (Q) Properties.QueueName: `jobs.fifo` contains `.`; SQS queue names allow only letters, digits, `_` and `-` (plus the `.fifo` suffix of a FIFO queue)"), "{e}");
@@ -261,7 +280,7 @@ fn handler_module_must_exist_in_the_code_directory() {
     Function::new(
         &mut stack.root(),
         "Fn",
-        FunctionProps::new(handlers().join("command"), "commands.lambda_handler"),
+        FunctionProps::new(handlers(), "commands.lambda_handler"),
     );
     let e = errors(&stack);
     assert!(e.contains("error: Code/Fn Handler: handler `commands.lambda_handler` needs `commands.py` in the code directory"), "{e}");

@@ -146,6 +146,7 @@ impl CqrsLambdas {
                     ("EVENT_STORE_TABLE", store.name().into()),
                     ("READ_MODEL_TABLE", read_model.name().into()),
                     ("EVENT_TYPE_INDEX", TYPE_INDEX.into()),
+                    ("EVENT_TYPES", props.event_types.join(",").into()),
                 ],
             ),
         );

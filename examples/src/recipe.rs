@@ -26,7 +26,8 @@ use escdk_constructs::{
 use escdk_synth::{fns, Output, Parameter, Scope, Stack};
 use std::path::PathBuf;
 
-/// Where the recipe's handlers live.
+/// Where the recipe's handlers live: one asset directory for the three functions, with the
+/// event store's consistency rules in `event_store.py`.
 pub fn handlers_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("recipe/handlers")
 }
@@ -49,18 +50,15 @@ pub fn build(scope: &mut Scope) -> Recipe {
     let cqrs_props = CqrsLambdasProps::new(
         FunctionProps {
             description: Some("Command handler: appends events, then publishes them".into()),
-            ..FunctionProps::new(handlers.join("command"), "command_handler.lambda_handler")
+            ..FunctionProps::new(&handlers, "command_handler.lambda_handler")
         },
         FunctionProps {
             description: Some("Projection handler: maintains the account summaries".into()),
-            ..FunctionProps::new(
-                handlers.join("projection"),
-                "projection_handler.lambda_handler",
-            )
+            ..FunctionProps::new(&handlers, "projection_handler.lambda_handler")
         },
         FunctionProps {
             description: Some("Query handler: current state, history and reconstruction".into()),
-            ..FunctionProps::new(handlers.join("query"), "query_handler.lambda_handler")
+            ..FunctionProps::new(&handlers, "query_handler.lambda_handler")
         },
     );
     let bus = EventBus::new(

@@ -308,7 +308,10 @@ impl Scope<'_> {
             hash,
         };
         let key = asset.key();
-        self.stack.assets.push(asset);
+        // One upload per content: functions sharing a code directory share the asset.
+        if !self.stack.assets.iter().any(|a| a.hash == asset.hash) {
+            self.stack.assets.push(asset);
+        }
         (fns::sub(asset::ASSET_BUCKET), key)
     }
 
