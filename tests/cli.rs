@@ -3,8 +3,13 @@
 use std::process::Command;
 
 fn run(args: &[&str]) -> (i32, String, String) {
+    run_in(&std::env::temp_dir(), args)
+}
+
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_escdk"))
         .args(args)
+        .current_dir(dir)
         .output()
         .expect("the binary runs");
     (
@@ -16,7 +21,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn synth_prints_the_recipe_template() {
-    let (code, out, err) = run(&["synth"]);
+    let (code, out, err) = run(&["synth", "EventSourcingRecipe"]);
     assert_eq!(code, 0, "{err}");
     let t: serde_json::Value = serde_json::from_str(&out).expect("stdout is the JSON template");
     assert_eq!(t["AWSTemplateFormatVersion"], "2010-09-09");
@@ -35,7 +40,7 @@ fn synth_yaml_and_named_stack() {
         &out[..80]
     );
     let parsed: serde_json::Value = serde_yaml::from_str(&out).expect("valid YAML");
-    let (_, json, _) = run(&["synth"]);
+    let (_, json, _) = run(&["synth", "EventSourcingRecipe"]);
     let from_json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(parsed, from_json, "YAML and JSON carry the same template");
 }
@@ -49,7 +54,7 @@ fn synth_out_writes_templates_and_asset_manifests() {
     assert_eq!(out, "");
     assert!(err.contains("EventSourcingRecipe.template.json"), "{err}");
     let template = std::fs::read_to_string(dir.join("EventSourcingRecipe.template.json")).unwrap();
-    let (_, printed, _) = run(&["synth"]);
+    let (_, printed, _) = run(&["synth", "EventSourcingRecipe"]);
     assert_eq!(template, printed);
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join("EventSourcingRecipe.assets.json")).unwrap(),
@@ -75,15 +80,37 @@ fn synth_out_writes_templates_and_asset_manifests() {
 fn list_and_errors() {
     assert_eq!(
         run(&["list"]),
-        (0, "EventSourcingRecipe\n".into(), String::new())
+        (
+            0,
+            "EventSourcingRecipe\nCqrsUsersOrders\n".into(),
+            String::new()
+        )
     );
     let (code, _, err) = run(&["synth", "NoSuchStack"]);
     assert_eq!(code, 1);
-    assert!(err.contains("error: NoSuchStack: no stack is named `NoSuchStack`\n  fix: choose one of: EventSourcingRecipe"), "{err}");
+    assert!(err.contains("error: NoSuchStack: no stack is named `NoSuchStack`\n  fix: choose one of: EventSourcingRecipe, CqrsUsersOrders"), "{err}");
     let (code, _, err) = run(&["deploy"]);
     assert_eq!(code, 2, "only verbs that work exist");
     assert!(err.contains("unrecognized subcommand"), "{err}");
     let (code, out, _) = run(&["--help"]);
     assert_eq!(code, 0);
     assert!(out.contains("synth") && out.contains("list"));
+}
+
+#[test]
+fn synth_of_several_stacks_writes_them_like_cdk_out() {
+    let dir = std::env::temp_dir().join(format!("escdk-cli-default-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (code, out, err) = run_in(&dir, &["synth"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "", "nothing on stdout when several stacks are written");
+    assert!(err.ends_with("2 stacks synthesized to escdk.out/; name one to print its template: synth EventSourcingRecipe\n"), "{err}");
+    for stack in ["EventSourcingRecipe", "CqrsUsersOrders"] {
+        assert!(dir
+            .join("escdk.out")
+            .join(format!("{stack}.template.json"))
+            .is_file());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -147,3 +147,45 @@ fn queues_refuse_insecure_transport() {
         }
     }
 }
+
+#[test]
+fn stream_consumers_can_read_their_stream() {
+    // The CQRS recipe's stream processor had no permission on the stream it consumed.
+    let mut mappings = 0;
+    for (stack, _, t) in support::example_templates() {
+        for (lid, m) in resources_of(&t, "AWS::Lambda::EventSourceMapping") {
+            mappings += 1;
+            let source = &m["Properties"]["EventSourceArn"];
+            let function = m["Properties"]["FunctionName"]["Fn::GetAtt"][0]
+                .as_str()
+                .unwrap();
+            let role = t["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]
+                .as_str()
+                .unwrap();
+            let granted: Vec<String> = role_statements(&t)
+                .into_iter()
+                .filter(|(r, s)| r == role && s["Resource"].as_array().unwrap().contains(source))
+                .flat_map(|(_, s)| {
+                    s["Action"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|a| a.as_str().unwrap().to_string())
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            for needed in [
+                "dynamodb:DescribeStream",
+                "dynamodb:GetRecords",
+                "dynamodb:GetShardIterator",
+                "dynamodb:ListStreams",
+            ] {
+                assert!(
+                    granted.iter().any(|g| g == needed),
+                    "{stack}/{lid}: {role} lacks {needed} on {source}"
+                );
+            }
+        }
+    }
+    assert!(mappings >= 1, "the examples have a stream consumer");
+}

@@ -11,8 +11,9 @@
 //! - query: reads the event store (table and type index) and the read model.
 
 use crate::event_store::{EventStore, TYPE_INDEX};
-use crate::events::{EventBus, EventPattern, RetryPolicy, Rule, RuleProps};
+use crate::events::{EventBus, EventPattern, RetryPolicy, Rule};
 use crate::lambda::{Function, FunctionProps};
+use crate::projection::{Projection, ProjectionProps};
 use crate::read_model::ReadModel;
 use crate::sqs::{Queue, QueueProps};
 use escdk_synth::{Json, Scope};
@@ -126,16 +127,18 @@ impl CqrsLambdas {
         store.grant_append(scope.stack(), &command.role);
         bus.grant_put_events(scope.stack(), &command.role);
 
-        let projection = Function::new(
+        let pattern = EventPattern::new([props.event_source.clone()], props.event_types.clone());
+        let projection = Projection::new(
             &mut scope,
             "Projection",
-            with_env(
-                props.projection,
-                vec![("READ_MODEL_TABLE", read_model.name().into())],
-            ),
+            bus,
+            &[read_model],
+            &dlq,
+            ProjectionProps {
+                retry: props.retry,
+                ..ProjectionProps::new(props.projection, pattern)
+            },
         );
-        read_model.grant_read_write(scope.stack(), &projection.role);
-        projection.send_failures_to(&mut scope, &dlq, 2);
 
         let query = Function::new(
             &mut scope,
@@ -153,23 +156,11 @@ impl CqrsLambdas {
         store.grant_read(scope.stack(), &query.role);
         read_model.grant_read(scope.stack(), &query.role);
 
-        let rule = Rule::new(
-            &mut scope,
-            "ProjectionRule",
-            bus,
-            RuleProps {
-                name: None,
-                description: Some("Routes the domain events to the projection handler".into()),
-                pattern: EventPattern::new([props.event_source.clone()], props.event_types.clone()),
-            },
-        );
-        rule.add_lambda_target(&mut scope, &projection, Some(&dlq), props.retry);
-
         CqrsLambdas {
             command,
-            projection,
+            projection: projection.function,
             query,
-            rule,
+            rule: projection.rule,
             dead_letter_queue: dlq,
         }
     }

@@ -3,6 +3,7 @@
 //! The seed systems as stacks built from `escdk-constructs`. The repository's default app
 //! (`cargo run -- synth`) is [`app`].
 
+pub mod cqrs;
 pub mod recipe;
 
 use escdk_synth::App;
@@ -11,6 +12,7 @@ use escdk_synth::App;
 pub fn app() -> App {
     let mut app = App::new();
     app.add_stack(recipe::stack("EventSourcingRecipe"));
+    app.add_stack(cqrs::stack("CqrsUsersOrders"));
     app
 }
 

@@ -6,6 +6,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Where `synth` writes when several stacks are selected and no `--out` is given.
+pub const DEFAULT_OUT: &str = "escdk.out";
+
 #[derive(Parser, Debug)]
 #[command(
     about = "Synthesize this app's stacks to CloudFormation",
@@ -20,14 +23,15 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Print one stack's template, or write every selected stack's template to --out DIR.
+    /// Print one stack's template; with several stacks (or --out), write each to a directory.
     Synth {
         /// Stacks to synthesize (all when none is named).
         stacks: Vec<String>,
         /// Template format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
-        /// Write `<Stack>.template.<format>` and `<Stack>.assets.json` here instead of printing.
+        /// Write `<Stack>.template.<format>` and `<Stack>.assets.json` here instead of printing
+        /// (`escdk.out` when several stacks are selected and no directory is given).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -125,22 +129,17 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             format,
             out: dir,
         } => {
-            if dir.is_none() {
-                let selected = if stacks.is_empty() {
-                    app.stacks().len()
-                } else {
-                    stacks.len()
-                };
-                if selected != 1 {
-                    let _ = writeln!(
-                        err,
-                        "error: {} stacks selected ({}): name one to print it, or write them all with --out DIR",
-                        selected,
-                        if stacks.is_empty() { app.stack_names().join(", ") } else { stacks.join(", ") }
-                    );
-                    return 2;
-                }
-            }
+            let selected = if stacks.is_empty() {
+                app.stack_names().len()
+            } else {
+                stacks.len()
+            };
+            let defaulted = dir.is_none() && selected != 1;
+            let dir = if defaulted {
+                Some(PathBuf::from(DEFAULT_OUT))
+            } else {
+                dir
+            };
             let synthesized = match app.synth(&stacks) {
                 Ok(s) => s,
                 Err(e) => {
@@ -183,6 +182,16 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                             "wrote {} ({n} resources, {} bytes)",
                             file.display(),
                             s.size()
+                        );
+                    }
+                    if defaulted {
+                        let first = synthesized
+                            .first()
+                            .map_or("STACK", |s| s.stack_name.as_str());
+                        let _ = writeln!(
+                            err,
+                            "{} stacks synthesized to {DEFAULT_OUT}/; name one to print its template: synth {first}",
+                            synthesized.len()
                         );
                     }
                     0

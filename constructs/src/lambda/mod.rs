@@ -2,6 +2,8 @@
 
 mod function;
 mod runtime;
+mod stream_source;
 
 pub use function::{Function, FunctionProps};
 pub use runtime::Runtime;
+pub use stream_source::{StartingPosition, StreamSourceProps};

@@ -21,7 +21,7 @@ from decimal import Decimal
 import boto3
 from botocore.exceptions import ClientError
 
-from event_store import from_json, to_json
+from event_store import from_json, to_decimal, to_json
 
 read_model_table = boto3.resource("dynamodb").Table(os.environ["READ_MODEL_TABLE"])
 PROJECTION = "AccountSummary"
@@ -111,8 +111,8 @@ def lambda_handler(event, context):
     outcomes = []
     for record in records:
         detail = record.get("detail", record)
-        if isinstance(detail, str):
-            detail = from_json(detail)
+        # EventBridge hands `detail` over as parsed JSON, with floats DynamoDB refuses.
+        detail = from_json(detail) if isinstance(detail, str) else to_decimal(detail)
         outcomes.append(project(detail))
     # Errors propagate (OutOfOrder, throttling): the invocation fails and is retried, then
     # dead-lettered. The recipe returned 500 here, which Lambda counts as a success.

@@ -1,0 +1,244 @@
+//! The recipe "CQRS and Event Sourcing with EventBridge" (users and orders) as one stack.
+//!
+//! Commands append to the event store; its stream (new images) feeds a stream processor
+//! that publishes every new event to the bus; rules route user events and order events to
+//! their projections, which maintain the user-profiles and order-summaries read models; the
+//! query handler reads those.
+//!
+//! Fixed from the recipe: the stream processor can read the stream (the recipe's role could
+//! not), reads only inserts, and dead-letters what it cannot publish; commands use optimistic
+//! concurrency (a conditional append at the version they decided on); projections apply each
+//! event once and in order.
+
+use escdk_constructs::dynamodb::{Attribute, Billing, GlobalSecondaryIndex, StreamView};
+use escdk_constructs::events::EventPattern;
+use escdk_constructs::lambda::StreamSourceProps;
+use escdk_constructs::sqs::{Queue, QueueProps};
+use escdk_constructs::{
+    ArchiveProps, EventBus, EventBusProps, EventStore, EventStoreProps, Function, FunctionProps,
+    Projection, ProjectionProps, ReadModel, ReadModelProps,
+};
+use escdk_synth::{Output, Stack};
+use std::path::PathBuf;
+
+/// The `source` of every event the stream processor publishes.
+pub const EVENT_SOURCE: &str = "cqrs.users-orders";
+/// The events of user aggregates.
+pub const USER_EVENTS: [&str; 2] = ["UserCreated", "UserProfileUpdated"];
+/// The events of order aggregates.
+pub const ORDER_EVENTS: [&str; 2] = ["OrderCreated", "OrderStatusUpdated"];
+
+/// The service's handlers: one asset directory for the five functions.
+pub fn handlers_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cqrs/handlers")
+}
+
+fn on_demand(partition_key: &str, indexes: Vec<GlobalSecondaryIndex>) -> ReadModelProps {
+    ReadModelProps {
+        partition_key: Attribute::string(partition_key),
+        sort_key: None,
+        global_secondary_indexes: indexes,
+        billing: Billing::OnDemand,
+        ..ReadModelProps::default()
+    }
+}
+
+/// The users-and-orders stack.
+pub fn stack(name: &str) -> Stack {
+    let mut stack = Stack::new(name);
+    stack.set_description("CQRS and event sourcing with EventBridge: users and orders");
+    let handlers = handlers_dir();
+    let function = |handler: &str, description: &str| FunctionProps {
+        description: Some(description.into()),
+        ..FunctionProps::new(&handlers, handler)
+    };
+    let mut root = stack.root();
+
+    let store = EventStore::new(
+        &mut root,
+        "EventStore",
+        EventStoreProps {
+            billing: Billing::OnDemand,
+            stream: Some(StreamView::NewImage),
+            ..EventStoreProps::default()
+        },
+    );
+    let users = ReadModel::new(
+        &mut root,
+        "UserProfiles",
+        on_demand(
+            "UserId",
+            vec![GlobalSecondaryIndex::new(
+                "Email-index",
+                Attribute::string("Email"),
+                None,
+            )],
+        ),
+    );
+    let created_at = || Some(Attribute::string("CreatedAt"));
+    let orders = ReadModel::new(
+        &mut root,
+        "OrderSummaries",
+        on_demand(
+            "OrderId",
+            vec![
+                GlobalSecondaryIndex::new(
+                    "UserId-index",
+                    Attribute::string("UserId"),
+                    created_at(),
+                ),
+                GlobalSecondaryIndex::new(
+                    "Status-index",
+                    Attribute::string("Status"),
+                    created_at(),
+                ),
+            ],
+        ),
+    );
+    let bus = EventBus::new(
+        &mut root,
+        "EventBus",
+        EventBusProps {
+            description: Some("Users and orders events".into()),
+            archive: Some(ArchiveProps {
+                retention_days: 30,
+                pattern: Some(EventPattern::new([EVENT_SOURCE], Vec::<String>::new())),
+                ..ArchiveProps::default()
+            }),
+            ..EventBusProps::default()
+        },
+    );
+    let dlq = Queue::new(&mut root, "DeadLetterQueue", QueueProps::default());
+
+    let mut command_props = function(
+        "command_handler.lambda_handler",
+        "Commands: append events with optimistic concurrency",
+    );
+    command_props
+        .environment
+        .push(("EVENT_STORE_TABLE".into(), store.name().into()));
+    let command = Function::new(&mut root, "CommandHandler", command_props);
+    store.grant_append(root.stack(), &command.role);
+
+    let mut processor_props = function(
+        "stream_processor.lambda_handler",
+        "Publishes new events from the event store's stream",
+    );
+    processor_props
+        .environment
+        .push(("EVENT_BUS_NAME".into(), bus.name().into()));
+    processor_props
+        .environment
+        .push(("EVENT_SOURCE".into(), EVENT_SOURCE.into()));
+    let processor = Function::new(&mut root, "StreamProcessor", processor_props);
+    bus.grant_put_events(root.stack(), &processor.role);
+    processor.add_dynamodb_stream_source(
+        &mut root,
+        "EventStoreStream",
+        &store.table,
+        Some(&dlq),
+        StreamSourceProps::default(),
+    );
+
+    let user_projection = Projection::new(
+        &mut root,
+        "UserProjection",
+        &bus,
+        &[&users],
+        &dlq,
+        ProjectionProps::new(
+            function(
+                "user_projection.lambda_handler",
+                "Maintains the user profiles",
+            ),
+            EventPattern::new([EVENT_SOURCE], USER_EVENTS),
+        ),
+    );
+    let order_projection = Projection::new(
+        &mut root,
+        "OrderProjection",
+        &bus,
+        &[&orders],
+        &dlq,
+        ProjectionProps::new(
+            function(
+                "order_projection.lambda_handler",
+                "Maintains the order summaries",
+            ),
+            EventPattern::new([EVENT_SOURCE], ORDER_EVENTS),
+        ),
+    );
+
+    let mut query_props = function(
+        "query_handler.lambda_handler",
+        "Queries on users and orders",
+    );
+    query_props
+        .environment
+        .push(("USER_PROFILES_TABLE".into(), users.name().into()));
+    query_props
+        .environment
+        .push(("ORDER_SUMMARIES_TABLE".into(), orders.name().into()));
+    let query = Function::new(&mut root, "QueryHandler", query_props);
+    users.grant_read(root.stack(), &query.role);
+    orders.grant_read(root.stack(), &query.role);
+
+    let outputs = [
+        (
+            "CommandHandlerFunctionName",
+            command.name(),
+            "Invoke with a command",
+        ),
+        (
+            "QueryHandlerFunctionName",
+            query.name(),
+            "Invoke with a query",
+        ),
+        ("EventStoreTableName", store.name(), "Event store table"),
+        (
+            "UserProfilesTableName",
+            users.name(),
+            "User profiles read model",
+        ),
+        (
+            "OrderSummariesTableName",
+            orders.name(),
+            "Order summaries read model",
+        ),
+        (
+            "EventBusName",
+            bus.name(),
+            "Bus the stream processor publishes to",
+        ),
+        (
+            "EventBusArn",
+            bus.arn(),
+            "Bus ARN (the destination of a replay)",
+        ),
+        (
+            "DeadLetterQueueUrl",
+            dlq.url(),
+            "Events that could not be published or projected",
+        ),
+        (
+            "UserProjectionFunctionName",
+            user_projection.function.name(),
+            "User projection",
+        ),
+        (
+            "OrderProjectionFunctionName",
+            order_projection.function.name(),
+            "Order projection",
+        ),
+    ];
+    for (name, value, description) in outputs {
+        stack.add_output(name, Output::new(value).description(description));
+    }
+    if let Some(archive) = bus.archive_arn() {
+        stack.add_output(
+            "EventArchiveArn",
+            Output::new(archive).description("Archive to replay events from"),
+        );
+    }
+    stack
+}
