@@ -11,7 +11,7 @@ pub const DEFAULT_OUT: &str = "escdk.out";
 
 #[derive(Parser, Debug)]
 #[command(
-    about = "Synthesize this app's stacks to CloudFormation",
+    about = "Synthesize this app's stacks to CloudFormation, and deploy them",
     long_about = "Synthesize this app's stacks to CloudFormation.\n\n\
                   Every template is validated first (resource schemas, references, names, \
                   CloudFormation's limits); on any error nothing is written."
@@ -34,6 +34,31 @@ enum Command {
         /// (`escdk.out` when several stacks are selected and no directory is given).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+    /// Create the asset bucket stack once per account and region (runs escdk-deploy).
+    Bootstrap {
+        /// Arguments for `escdk-deploy bootstrap` (see `escdk-deploy bootstrap --help`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Synthesize, then deploy through change sets (runs escdk-deploy).
+    Deploy {
+        /// `[STACK...] [--require-approval never|broadening|any-change] [--parameters K=V]
+        /// [--tags K=V] [--replace-failed] [--continue-rollback]`
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Synthesize, then compare with the deployed templates (runs escdk-deploy).
+    Diff {
+        /// `[STACK...]`
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Delete deployed stacks; retained resources stay (runs escdk-deploy).
+    Destroy {
+        /// `[STACK...] [--force]`
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
     },
     /// List the app's stacks.
     List {
@@ -86,6 +111,93 @@ fn write_file(path: &Path, contents: &str, err: &mut dyn Write) -> bool {
     }
 }
 
+/// Finds the deploy tool: `ESCDK_DEPLOY`, next to this program, then on `PATH`.
+fn find_deploy_tool() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("ESCDK_DEPLOY") {
+        return Some(PathBuf::from(p));
+    }
+    let name = format!("escdk-deploy{}", std::env::consts::EXE_SUFFIX);
+    let sibling = std::env::current_exe().ok()?.parent()?.join(&name);
+    if sibling.is_file() {
+        return Some(sibling);
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(&name))
+        .find(|p| p.is_file())
+}
+
+/// The deploy verbs: synthesize every stack to `escdk.out`, then run `escdk-deploy`, the
+/// only program that links the AWS SDK (so editing and synthesizing an app never builds or
+/// links it). Under `cargo run` a missing tool is built once.
+fn delegate(app: &App, verb: &str, args: &[String], synthesize: bool, err: &mut dyn Write) -> u8 {
+    if synthesize {
+        let synthesized = match app.synth(&[]) {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = writeln!(err, "{e}");
+                return 1;
+            }
+        };
+        for s in &synthesized {
+            for w in &s.warnings {
+                let _ = writeln!(err, "{w}");
+            }
+        }
+        let dir = Path::new(DEFAULT_OUT);
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            let _ = writeln!(err, "error: cannot create {}: {e}", dir.display());
+            return 1;
+        }
+        for s in &synthesized {
+            let file = dir.join(format!("{}.template.json", s.stack_name));
+            let assets = dir.join(format!("{}.assets.json", s.stack_name));
+            if !write_file(&file, &s.to_json(), err)
+                || !write_file(&assets, &asset_manifest(&s.assets), err)
+            {
+                return 1;
+            }
+        }
+    }
+    let tool = match find_deploy_tool() {
+        Some(t) => t,
+        None => match std::env::var_os("CARGO") {
+            Some(cargo) => {
+                let _ = writeln!(
+                    err,
+                    "building the deploy tool once (`cargo build -p escdk-deploy`): it links the AWS SDK, which takes a while the first time"
+                );
+                let built = std::process::Command::new(cargo)
+                    .args(["build", "-p", "escdk-deploy"])
+                    .status();
+                match (built, find_deploy_tool()) {
+                    (Ok(s), Some(t)) if s.success() => t,
+                    _ => {
+                        let _ = writeln!(err, "error: the deploy tool `escdk-deploy` is not available\n  fix: `cargo install --path <escdk checkout>/deploy`, or set ESCDK_DEPLOY to its path");
+                        return 1;
+                    }
+                }
+            }
+            None => {
+                let _ = writeln!(err, "error: the deploy tool `escdk-deploy` is not on PATH\n  fix: `cargo install --path <escdk checkout>/deploy`, or set ESCDK_DEPLOY to its path");
+                return 1;
+            }
+        },
+    };
+    let status = std::process::Command::new(&tool)
+        .arg("--assembly")
+        .arg(DEFAULT_OUT)
+        .arg(verb)
+        .args(args)
+        .status();
+    match status {
+        Ok(s) => s.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1),
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot run {}: {e}", tool.display());
+            1
+        }
+    }
+}
+
 /// Runs the CLI; returns the exit code (0 ok, 1 synth failed, 2 usage error).
 pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let cli = match Cli::try_parse_from(args) {
@@ -102,6 +214,10 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
         }
     };
     match cli.command {
+        Command::Bootstrap { args } => delegate(app, "bootstrap", &args, false, err),
+        Command::Deploy { args } => delegate(app, "deploy", &args, true, err),
+        Command::Diff { args } => delegate(app, "diff", &args, true, err),
+        Command::Destroy { args } => delegate(app, "destroy", &args, true, err),
         Command::List { long } => {
             if !long {
                 for name in app.stack_names() {

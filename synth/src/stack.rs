@@ -321,6 +321,11 @@ impl Scope<'_> {
         logical_id::physical_name(&self.stack.name, &self.path, max_len)
     }
 
+    /// The physical name a child with this id would get (see [`Scope::physical_name`]).
+    pub fn child_physical_name(&self, id: &str, max_len: usize) -> String {
+        logical_id::physical_name(&self.stack.name, &join_path(&self.path, id), max_len)
+    }
+
     /// Records an error at this path; synth will fail and show it.
     pub fn error(&mut self, message: impl Into<String>, fix: impl Into<String>) {
         let path = self.full_path();

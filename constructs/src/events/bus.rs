@@ -68,9 +68,13 @@ impl EventBus {
             if let Some(p) = &a.pattern {
                 p.check(&mut scope, "Archive.EventPattern");
             }
+            // Named from the construct path (48 characters at most): stable and readable
+            // for replays, where a generated name may exceed the limit.
+            let archive_name = scope.child_physical_name("Archive", 48);
             scope.add(
                 "Archive",
                 CfnArchive {
+                    archive_name: Some(archive_name.into()),
                     description: a.description.map(Into::into),
                     retention_days: Some(a.retention_days.into()),
                     // A JSON string: equally valid on AWS, and what local stand-ins accept.

@@ -10,6 +10,7 @@ pub mod iam;
 pub mod kms;
 pub mod lambda;
 pub mod logs;
+pub mod s3;
 pub mod sns;
 pub mod sqs;
 
@@ -33,6 +34,8 @@ pub fn attributes_of(type_name: &str) -> Option<&'static [&'static str]> {
         "AWS::Lambda::Function" => Some(lambda::CfnFunction::ATTRIBUTES),
         "AWS::Lambda::Permission" => Some(lambda::CfnPermission::ATTRIBUTES),
         "AWS::Logs::LogGroup" => Some(logs::CfnLogGroup::ATTRIBUTES),
+        "AWS::S3::Bucket" => Some(s3::CfnBucket::ATTRIBUTES),
+        "AWS::S3::BucketPolicy" => Some(s3::CfnBucketPolicy::ATTRIBUTES),
         "AWS::SNS::Subscription" => Some(sns::CfnSubscription::ATTRIBUTES),
         "AWS::SNS::Topic" => Some(sns::CfnTopic::ATTRIBUTES),
         "AWS::SNS::TopicPolicy" => Some(sns::CfnTopicPolicy::ATTRIBUTES),

@@ -1,0 +1,64 @@
+//! Asset packaging: a directory becomes a zip whose bytes depend only on the files' paths
+//! and contents (sorted order, fixed timestamps and permissions), so the same files always
+//! give the same archive and the same key, on any machine.
+
+use escdk_synth::asset;
+use std::io::Write;
+use std::path::Path;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+/// Zips a directory deterministically (the files `escdk_synth::asset` hashes, in order).
+pub fn zip_dir(dir: &Path) -> std::io::Result<Vec<u8>> {
+    let mut writer = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    for (rel, path) in asset::files(dir)? {
+        writer
+            .start_file(rel, options)
+            .map_err(std::io::Error::other)?;
+        writer.write_all(&std::fs::read(path)?)?;
+    }
+    Ok(writer.finish().map_err(std::io::Error::other)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn dir(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("escdk-zip-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        for (rel, content) in files {
+            let p = d.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, content).unwrap();
+        }
+        d
+    }
+
+    #[test]
+    fn same_files_give_the_same_bytes_whatever_the_order_and_times() {
+        let a = dir("a", &[("b.py", "B"), ("a.py", "A"), ("pkg/c.py", "C")]);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let b = dir("b", &[("pkg/c.py", "C"), ("a.py", "A"), ("b.py", "B")]);
+        std::fs::create_dir_all(b.join("__pycache__")).unwrap();
+        std::fs::write(b.join("__pycache__/a.pyc"), "noise").unwrap();
+        let (za, zb) = (zip_dir(&a).unwrap(), zip_dir(&b).unwrap());
+        assert_eq!(za, zb);
+        let c = dir("c", &[("b.py", "B!"), ("a.py", "A"), ("pkg/c.py", "C")]);
+        assert_ne!(za, zip_dir(&c).unwrap());
+        // And the archive really holds the files.
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(za)).unwrap();
+        let names: Vec<String> = (0..archive.len())
+            .map(|i| archive.by_index(i).unwrap().name().to_string())
+            .collect();
+        assert_eq!(names, ["a.py", "b.py", "pkg/c.py"]);
+        for d in [a, b, c] {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+}

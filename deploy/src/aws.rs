@@ -1,0 +1,69 @@
+//! AWS clients from the standard configuration chain (profile, region, environment), with
+//! the endpoint override (`AWS_ENDPOINT_URL`) honoured, and a count of the calls made.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The clients and what is known about the target.
+pub struct Aws {
+    pub cfn: aws_sdk_cloudformation::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub region: String,
+    /// Set when the endpoint is overridden (a local stand-in): S3 URLs are then path-style.
+    pub endpoint: Option<String>,
+    calls: AtomicUsize,
+    uploaded: AtomicUsize,
+}
+
+impl Aws {
+    pub async fn connect(profile: Option<&str>, region: Option<&str>) -> Aws {
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        if let Some(p) = profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(r) = region {
+            loader = loader.region(aws_config::Region::new(r.to_string()));
+        }
+        let shared = loader.load().await;
+        let endpoint = std::env::var("AWS_ENDPOINT_URL")
+            .ok()
+            .filter(|e| !e.is_empty());
+        let s3_config = aws_sdk_s3::config::Builder::from(&shared)
+            .force_path_style(endpoint.is_some())
+            .build();
+        Aws {
+            cfn: aws_sdk_cloudformation::Client::new(&shared),
+            s3: aws_sdk_s3::Client::from_conf(s3_config),
+            region: shared
+                .region()
+                .map_or_else(|| "us-east-1".to_string(), |r| r.to_string()),
+            endpoint,
+            calls: AtomicUsize::new(0),
+            uploaded: AtomicUsize::new(0),
+        }
+    }
+
+    /// Counts one API call (for the summary and the benchmark).
+    pub fn call(&self) {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn uploaded(&self, bytes: usize) {
+        self.uploaded.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// (API calls, bytes uploaded) so far.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.calls.load(Ordering::Relaxed),
+            self.uploaded.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The HTTPS URL CloudFormation reads a template from.
+    pub fn object_url(&self, bucket: &str, key: &str) -> String {
+        match &self.endpoint {
+            Some(e) => format!("{}/{bucket}/{key}", e.trim_end_matches('/')),
+            None => format!("https://{bucket}.s3.{}.amazonaws.com/{key}", self.region),
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! `bootstrap`: the staging stack, once per account and region: an S3 bucket for assets and
+//! large templates, encrypted, public access blocked, TLS only, old objects expired.
+//! The template is built with escdk's own L1 types.
+
+use escdk_synth::cfn::s3::{bucket, CfnBucket, CfnBucketPolicy};
+use escdk_synth::{asset, fns, Json, Output, Policy, Stack};
+
+/// The default name of the bootstrap stack.
+pub const STACK_NAME: &str = "EscdkBootstrap";
+
+/// The bootstrap template (JSON). `retention_days`: how long uploaded assets and templates
+/// are kept (deployed functions keep their own copy of their code).
+pub fn template(retention_days: u32) -> Result<String, escdk_synth::SynthError> {
+    let mut stack = Stack::new(STACK_NAME);
+    stack
+        .set_description("escdk bootstrap: the bucket deploy stages assets and large templates in");
+    let mut root = stack.root();
+    let staging = root.add(
+        "StagingBucket",
+        CfnBucket {
+            bucket_name: Some(fns::sub(asset::ASSET_BUCKET).into()),
+            bucket_encryption: Some(bucket::BucketEncryption::new(vec![
+                bucket::ServerSideEncryptionRule {
+                    server_side_encryption_by_default: Some(
+                        bucket::ServerSideEncryptionByDefault::new("AES256"),
+                    ),
+                    ..Default::default()
+                },
+            ])),
+            public_access_block_configuration: Some(bucket::PublicAccessBlockConfiguration {
+                block_public_acls: Some(true.into()),
+                block_public_policy: Some(true.into()),
+                ignore_public_acls: Some(true.into()),
+                restrict_public_buckets: Some(true.into()),
+            }),
+            ownership_controls: Some(bucket::OwnershipControls::new(vec![
+                bucket::OwnershipControlsRule {
+                    object_ownership: Some("BucketOwnerEnforced".into()),
+                },
+            ])),
+            lifecycle_configuration: Some(bucket::LifecycleConfiguration::new(vec![
+                bucket::Rule {
+                    id: Some("ExpireOldStagedObjects".into()),
+                    expiration_in_days: Some(i64::from(retention_days).into()),
+                    abort_incomplete_multipart_upload: Some(
+                        bucket::AbortIncompleteMultipartUpload::new(1),
+                    ),
+                    ..bucket::Rule::new("Enabled")
+                },
+            ])),
+            ..Default::default()
+        },
+    );
+    stack.set_removal_policy(&staging, Policy::Retain);
+    let tls_only = Json::object([
+        ("Version", Json::from("2012-10-17")),
+        (
+            "Statement",
+            Json::array([Json::object([
+                ("Sid", Json::from("DenyInsecureTransport")),
+                ("Effect", Json::from("Deny")),
+                ("Principal", Json::from("*")),
+                ("Action", Json::from("s3:*")),
+                (
+                    "Resource",
+                    Json::array([
+                        Json::from(staging.attr_arn()),
+                        Json::from(fns::sub_with("${Arn}/*", [("Arn", staging.attr_arn())])),
+                    ]),
+                ),
+                (
+                    "Condition",
+                    Json::object([("Bool", Json::object([("aws:SecureTransport", "false")]))]),
+                ),
+            ])]),
+        ),
+    ]);
+    stack.root().add(
+        "StagingBucketPolicy",
+        CfnBucketPolicy::new(staging.reference(), tls_only),
+    );
+    stack.add_output(
+        "BucketName",
+        Output::new(staging.reference()).description("Where deploy stages assets and templates"),
+    );
+    stack.add_output(
+        "BootstrapVersion",
+        Output::new("1").description("Version of the bootstrap template"),
+    );
+    stack.synth().map(|s| s.to_json())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_bootstrap_template_synthesizes_with_its_guarantees() {
+        let t: serde_json::Value =
+            serde_json::from_str(&super::template(30).expect("valid")).unwrap();
+        let bucket = &t["Resources"]["StagingBucket"];
+        assert_eq!(bucket["DeletionPolicy"], "Retain");
+        assert_eq!(
+            bucket["Properties"]["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"],
+            true
+        );
+        assert_eq!(
+            bucket["Properties"]["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"],
+            30
+        );
+        assert!(t["Resources"]["StagingBucketPolicy"]
+            .to_string()
+            .contains("aws:SecureTransport"));
+    }
+}

@@ -1,0 +1,670 @@
+//! `deploy`: assets, template, change set, approval, execution with live progress.
+
+use crate::assembly::StackArtifact;
+use crate::assets::zip_dir;
+use crate::aws::Aws;
+use crate::changes::{approval_reasons, Approval, ResourceChange};
+use crate::error::{aws as aws_err, DeployError};
+use crate::progress::{Event, Progress};
+use crate::status::{self, Next};
+use crate::term;
+use aws_sdk_cloudformation::types::{Capability, ChangeSetStatus, ChangeSetType, Parameter, Tag};
+use sha2::{Digest, Sha256};
+use std::time::{Duration, Instant};
+
+/// CloudFormation's limit on an inline template body.
+pub const MAX_INLINE_BYTES: usize = 51_200;
+
+/// Options of `deploy`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub approval: Approval,
+    /// `(stack or None for all, key, value)`.
+    pub parameters: Vec<(Option<String>, String, String)>,
+    pub tags: Vec<(String, String)>,
+    /// Delete a stack left in ROLLBACK_COMPLETE by a failed first create, then create it.
+    pub replace_failed: bool,
+    /// Continue an update rollback that failed (UPDATE_ROLLBACK_FAILED), then deploy.
+    pub continue_rollback: bool,
+    pub toolkit_stack: String,
+    /// Seconds between polls while waiting.
+    pub poll: Duration,
+}
+
+/// What happened to one stack.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    NoChanges,
+    Deployed {
+        status: String,
+        outputs: Vec<(String, String)>,
+    },
+}
+
+fn no_changes(reason: &str) -> bool {
+    reason.contains("didn't contain changes") || reason.contains("No updates are to be performed")
+}
+
+fn message_of(e: &str) -> bool {
+    e.contains("does not exist")
+}
+
+/// The stack's status and id, or None when it does not exist.
+pub async fn stack_status(aws: &Aws, name: &str) -> Result<Option<(String, String)>, DeployError> {
+    aws.call();
+    match aws.cfn.describe_stacks().stack_name(name).send().await {
+        Ok(out) => Ok(out.stacks().first().map(|s| {
+            (
+                s.stack_status()
+                    .map(|x| x.as_str().to_string())
+                    .unwrap_or_default(),
+                s.stack_id().unwrap_or(name).to_string(),
+            )
+        })),
+        Err(e) => {
+            let err = aws_err("DescribeStacks", e);
+            match &err {
+                DeployError::Aws { message, .. } if message_of(message) => Ok(None),
+                _ => Err(err),
+            }
+        }
+    }
+}
+
+/// The staging bucket from the bootstrap stack's outputs.
+pub async fn staging_bucket(aws: &Aws, toolkit: &str) -> Result<String, DeployError> {
+    aws.call();
+    let out = match aws.cfn.describe_stacks().stack_name(toolkit).send().await {
+        Ok(o) => o,
+        Err(e) => {
+            let err = aws_err("DescribeStacks", e);
+            return match &err {
+                DeployError::Aws { message, .. } if message_of(message) => {
+                    Err(DeployError::NotBootstrapped {
+                        stack: toolkit.into(),
+                        region: aws.region.clone(),
+                    })
+                }
+                _ => Err(err),
+            };
+        }
+    };
+    let from_output = out
+        .stacks()
+        .first()
+        .and_then(|s| {
+            s.outputs()
+                .iter()
+                .find(|o| o.output_key() == Some("BucketName"))
+        })
+        .and_then(|o| o.output_value())
+        .map(str::to_string);
+    if let Some(bucket) = from_output {
+        return Ok(bucket);
+    }
+    // The bucket resource's physical id is its name (and is there even where a stand-in
+    // records no outputs).
+    aws.call();
+    aws.cfn
+        .describe_stack_resource()
+        .stack_name(toolkit)
+        .logical_resource_id("StagingBucket")
+        .send()
+        .await
+        .ok()
+        .and_then(|r| {
+            r.stack_resource_detail()
+                .and_then(|d| d.physical_resource_id())
+                .map(str::to_string)
+        })
+        .ok_or_else(|| DeployError::NotBootstrapped {
+            stack: toolkit.into(),
+            region: aws.region.clone(),
+        })
+}
+
+async fn object_exists(aws: &Aws, bucket: &str, key: &str) -> Result<bool, DeployError> {
+    aws.call();
+    match aws.s3.head_object().bucket(bucket).key(key).send().await {
+        Ok(_) => Ok(true),
+        Err(e) => {
+            if e.as_service_error().is_some_and(|s| s.is_not_found())
+                || e.raw_response().is_some_and(|r| r.status().as_u16() == 404)
+            {
+                Ok(false)
+            } else {
+                Err(DeployError::Aws {
+                    action: format!("HeadObject s3://{bucket}/{key}"),
+                    message: format!("{e:?}"),
+                })
+            }
+        }
+    }
+}
+
+async fn put_object(aws: &Aws, bucket: &str, key: &str, bytes: Vec<u8>) -> Result<(), DeployError> {
+    aws.call();
+    aws.uploaded(bytes.len());
+    aws.s3
+        .put_object()
+        .bucket(bucket)
+        .key(key)
+        .body(aws_sdk_s3::primitives::ByteStream::from(bytes))
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| DeployError::Aws {
+            action: format!("PutObject s3://{bucket}/{key}"),
+            message: format!("{e:?}"),
+        })
+}
+
+/// Uploads the stack's assets the bucket does not hold yet; returns the lines to print.
+pub async fn upload_assets(
+    aws: &Aws,
+    bucket: &str,
+    artifact: &StackArtifact,
+) -> Result<Vec<String>, DeployError> {
+    let mut lines = Vec::new();
+    for a in &artifact.assets {
+        if object_exists(aws, bucket, &a.key).await? {
+            lines.push(format!("asset {}: already in s3://{bucket}", a.key));
+            continue;
+        }
+        let bytes = zip_dir(&a.source)
+            .map_err(|e| DeployError::Io(format!("cannot zip {}: {e}", a.source.display())))?;
+        let n = bytes.len();
+        put_object(aws, bucket, &a.key, bytes).await?;
+        lines.push(format!(
+            "asset {}: uploaded {n} bytes from {}",
+            a.key,
+            a.source.display()
+        ));
+    }
+    Ok(lines)
+}
+
+fn capabilities(template: &serde_json::Value) -> Vec<Capability> {
+    let mut caps = Vec::new();
+    let resources = template["Resources"].as_object();
+    let iam = resources.is_some_and(|r| {
+        r.values().any(|v| {
+            v["Type"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("AWS::IAM::"))
+        })
+    });
+    let named = resources.is_some_and(|r| {
+        r.values().any(|v| {
+            let p = &v["Properties"];
+            ["RoleName", "ManagedPolicyName", "UserName", "GroupName"]
+                .iter()
+                .any(|k| !p[k].is_null())
+                && v["Type"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("AWS::IAM::"))
+        })
+    });
+    if iam {
+        caps.push(Capability::CapabilityIam);
+    }
+    if named {
+        caps.push(Capability::CapabilityNamedIam);
+    }
+    if template.get("Transform").is_some() {
+        caps.push(Capability::CapabilityAutoExpand);
+    }
+    caps
+}
+
+fn events_of(
+    out: &aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput,
+) -> Vec<Event> {
+    out.stack_events()
+        .iter()
+        .map(|e| Event {
+            id: e.event_id().unwrap_or_default().to_string(),
+            timestamp: e
+                .timestamp()
+                .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+                .map(|s| s.get(11..19).unwrap_or(&s).to_string())
+                .unwrap_or_default(),
+            logical_id: e.logical_resource_id().unwrap_or_default().to_string(),
+            resource_type: e.resource_type().unwrap_or_default().to_string(),
+            status: e
+                .resource_status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            reason: e.resource_status_reason().map(str::to_string),
+        })
+        .collect()
+}
+
+/// The ids of the events the stack already has (so progress shows only new ones).
+pub async fn existing_event_ids(aws: &Aws, stack: &str) -> Vec<String> {
+    aws.call();
+    match aws
+        .cfn
+        .describe_stack_events()
+        .stack_name(stack)
+        .send()
+        .await
+    {
+        Ok(out) => events_of(&out).into_iter().map(|e| e.id).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Follows a stack operation to its end, printing events as they arrive. Ctrl-C stops the
+/// waiting, not the operation.
+pub async fn follow(
+    aws: &Aws,
+    artifact: &StackArtifact,
+    stack_id: &str,
+    progress: &mut Progress,
+    poll: Duration,
+) -> Result<String, DeployError> {
+    let path_of = |lid: &str| artifact.path_of(lid);
+    loop {
+        aws.call();
+        if let Ok(out) = aws
+            .cfn
+            .describe_stack_events()
+            .stack_name(stack_id)
+            .send()
+            .await
+        {
+            for line in progress.feed(&events_of(&out), &path_of) {
+                println!("{line}");
+            }
+        }
+        aws.call();
+        let status = match aws.cfn.describe_stacks().stack_name(stack_id).send().await {
+            Ok(out) => out
+                .stacks()
+                .first()
+                .and_then(|s| s.stack_status())
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_else(|| "DELETE_COMPLETE".into()),
+            Err(e) => {
+                let err = aws_err("DescribeStacks", e);
+                match &err {
+                    DeployError::Aws { message, .. } if message_of(message) => {
+                        "DELETE_COMPLETE".into()
+                    }
+                    _ => return Err(err),
+                }
+            }
+        };
+        if status::is_terminal(&status) {
+            return Ok(status);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(poll) => {}
+            _ = tokio::signal::ctrl_c() => return Err(DeployError::Interrupted { stack: artifact.name.clone() }),
+        }
+    }
+}
+
+async fn delete_and_wait(
+    aws: &Aws,
+    artifact: &StackArtifact,
+    stack_id: &str,
+    poll: Duration,
+) -> Result<(), DeployError> {
+    let seen = existing_event_ids(aws, stack_id).await;
+    aws.call();
+    aws.cfn
+        .delete_stack()
+        .stack_name(stack_id)
+        .send()
+        .await
+        .map_err(|e| aws_err("DeleteStack", e))?;
+    let mut progress = Progress::new(&artifact.name, artifact.resource_count(), seen);
+    let end = follow(aws, artifact, stack_id, &mut progress, poll).await?;
+    if end != "DELETE_COMPLETE" {
+        return Err(DeployError::Failed {
+            stack: artifact.name.clone(),
+            status: end,
+            reason: "the failed stack could not be deleted".into(),
+        });
+    }
+    Ok(())
+}
+
+async fn stack_parameters(aws: &Aws, stack: &str) -> Vec<String> {
+    aws.call();
+    match aws.cfn.describe_stacks().stack_name(stack).send().await {
+        Ok(out) => out
+            .stacks()
+            .first()
+            .map(|s| {
+                s.parameters()
+                    .iter()
+                    .filter_map(|p| p.parameter_key().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+async fn outputs(aws: &Aws, stack: &str) -> Vec<(String, String)> {
+    aws.call();
+    match aws.cfn.describe_stacks().stack_name(stack).send().await {
+        Ok(out) => out
+            .stacks()
+            .first()
+            .map(|s| {
+                s.outputs()
+                    .iter()
+                    .map(|o| {
+                        (
+                            o.output_key().unwrap_or_default().to_string(),
+                            o.output_value().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Deploys one stack.
+pub async fn deploy_stack(
+    aws: &Aws,
+    bucket: &str,
+    artifact: &StackArtifact,
+    opts: &Options,
+) -> Result<Outcome, DeployError> {
+    let name = &artifact.name;
+    let started = Instant::now();
+    // Decide from the current state; an operation already running is followed first.
+    let existing = loop {
+        let current = stack_status(aws, name).await?;
+        match status::next(current.as_ref().map(|(s, _)| s.as_str())) {
+            Next::Create => break None,
+            Next::Update => break current,
+            Next::Wait => {
+                let (s, id) = current.expect("a waiting stack exists");
+                println!("{name} is {s} (an earlier deploy, or another one): following it to the end first");
+                let mut progress = Progress::new(
+                    name,
+                    artifact.resource_count(),
+                    existing_event_ids(aws, &id).await,
+                );
+                follow(aws, artifact, &id, &mut progress, opts.poll).await?;
+            }
+            Next::DeleteFirst => {
+                let (s, id) = current.expect("a failed stack exists");
+                if !opts.replace_failed {
+                    return Err(DeployError::StackState {
+                        stack: name.clone(),
+                        status: s,
+                        way_forward: format!(
+                            "its first create failed and left nothing usable: deploy again with --replace-failed (deletes it, then creates it), or `destroy {name}` first"
+                        ),
+                    });
+                }
+                println!("{name} is {s}: deleting it before creating it again (--replace-failed)");
+                delete_and_wait(aws, artifact, &id, opts.poll).await?;
+            }
+            Next::Stuck(way_forward) => {
+                let (s, id) = current.expect("a stuck stack exists");
+                if s == "UPDATE_ROLLBACK_FAILED" && opts.continue_rollback {
+                    println!("{name} is {s}: continuing the rollback (--continue-rollback)");
+                    let seen = existing_event_ids(aws, &id).await;
+                    aws.call();
+                    aws.cfn
+                        .continue_update_rollback()
+                        .stack_name(&id)
+                        .send()
+                        .await
+                        .map_err(|e| aws_err("ContinueUpdateRollback", e))?;
+                    let mut progress = Progress::new(name, artifact.resource_count(), seen);
+                    follow(aws, artifact, &id, &mut progress, opts.poll).await?;
+                    continue;
+                }
+                return Err(DeployError::StackState {
+                    stack: name.clone(),
+                    status: s,
+                    way_forward,
+                });
+            }
+        }
+    };
+
+    let mut planned_uploads = Vec::new();
+    for line in upload_assets(aws, bucket, artifact).await? {
+        planned_uploads.push(line);
+    }
+    for line in &planned_uploads {
+        println!("{line}");
+    }
+
+    // The template: inline when it fits, through the staging bucket when it does not.
+    let mut request = aws.cfn.create_change_set().stack_name(name);
+    if artifact.body.len() > MAX_INLINE_BYTES {
+        let digest: String = Sha256::digest(artifact.body.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let key = format!("templates/{name}-{digest}.json");
+        if !object_exists(aws, bucket, &key).await? {
+            put_object(aws, bucket, &key, artifact.body.clone().into_bytes()).await?;
+        }
+        println!("template: {} bytes, over the {MAX_INLINE_BYTES}-byte inline limit: passed through s3://{bucket}/{key}", artifact.body.len());
+        request = request.template_url(aws.object_url(bucket, &key));
+    } else {
+        request = request.template_body(&artifact.body);
+    }
+
+    let declared: Vec<String> = artifact.template["Parameters"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let previous = if existing.is_some() {
+        stack_parameters(aws, name).await
+    } else {
+        Vec::new()
+    };
+    let mut parameters = Vec::new();
+    for key in &declared {
+        let given = opts
+            .parameters
+            .iter()
+            .rev()
+            .find(|(s, k, _)| k == key && s.as_deref().is_none_or(|s| s == name));
+        match given {
+            Some((_, k, v)) => parameters.push(
+                Parameter::builder()
+                    .parameter_key(k)
+                    .parameter_value(v)
+                    .build(),
+            ),
+            None if previous.contains(key) => parameters.push(
+                Parameter::builder()
+                    .parameter_key(key)
+                    .use_previous_value(true)
+                    .build(),
+            ),
+            None => {}
+        }
+    }
+    let change_set_name = format!(
+        "escdk-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis())
+    );
+    let kind = if existing.is_some() {
+        ChangeSetType::Update
+    } else {
+        ChangeSetType::Create
+    };
+    aws.call();
+    let created = request
+        .change_set_name(&change_set_name)
+        .change_set_type(kind.clone())
+        .set_parameters(Some(parameters))
+        .set_tags(Some(
+            opts.tags
+                .iter()
+                .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                .collect(),
+        ))
+        .set_capabilities(Some(capabilities(&artifact.template)))
+        .description("escdk deploy")
+        .send()
+        .await
+        .map_err(|e| aws_err("CreateChangeSet", e));
+    // CloudFormation reports "no changes" as a FAILED change set; some stand-ins refuse the
+    // request outright. Either way nothing is executed.
+    let created = match created {
+        Err(DeployError::Aws { message, .. }) if no_changes(&message) => {
+            println!("{name}: no changes (nothing executed)");
+            return Ok(Outcome::NoChanges);
+        }
+        other => other?,
+    };
+    let change_set_id = created.id().unwrap_or(&change_set_name).to_string();
+    let stack_id = created.stack_id().unwrap_or(name).to_string();
+
+    // Wait for the change set and read its changes.
+    let mut changes: Vec<ResourceChange> = Vec::new();
+    loop {
+        aws.call();
+        let d = aws
+            .cfn
+            .describe_change_set()
+            .change_set_name(&change_set_id)
+            .stack_name(name)
+            .send()
+            .await
+            .map_err(|e| aws_err("DescribeChangeSet", e))?;
+        match d.status() {
+            Some(ChangeSetStatus::CreateComplete) => {
+                let mut page = Some(d);
+                while let Some(p) = page.take() {
+                    for c in p.changes() {
+                        if let Some(r) = c.resource_change() {
+                            changes.push(ResourceChange {
+                                action: r
+                                    .action()
+                                    .map(|a| a.as_str().to_string())
+                                    .unwrap_or_default(),
+                                logical_id: r.logical_resource_id().unwrap_or_default().to_string(),
+                                resource_type: r.resource_type().unwrap_or_default().to_string(),
+                                replacement: r.replacement().map(|x| x.as_str().to_string()),
+                            });
+                        }
+                    }
+                    if let Some(token) = p.next_token() {
+                        aws.call();
+                        page = Some(
+                            aws.cfn
+                                .describe_change_set()
+                                .change_set_name(&change_set_id)
+                                .stack_name(name)
+                                .next_token(token)
+                                .send()
+                                .await
+                                .map_err(|e| aws_err("DescribeChangeSet", e))?,
+                        );
+                    }
+                }
+                break;
+            }
+            Some(ChangeSetStatus::Failed) => {
+                let reason = d.status_reason().unwrap_or("no reason given").to_string();
+                aws.call();
+                let _ = aws
+                    .cfn
+                    .delete_change_set()
+                    .change_set_name(&change_set_id)
+                    .stack_name(name)
+                    .send()
+                    .await;
+                if no_changes(&reason) {
+                    println!("{name}: no changes (nothing executed)");
+                    return Ok(Outcome::NoChanges);
+                }
+                return Err(DeployError::Failed {
+                    stack: name.clone(),
+                    status: "change set FAILED".into(),
+                    reason,
+                });
+            }
+            _ => tokio::time::sleep(opts.poll.min(Duration::from_secs(2))).await,
+        }
+    }
+
+    println!("{name}: {} change(s)", changes.len());
+    for c in &changes {
+        println!("{}", c.line(&artifact.path_of(&c.logical_id)));
+    }
+    let reasons = approval_reasons(&changes, opts.approval);
+    if !reasons.is_empty() {
+        println!("these changes need approval:");
+        for r in &reasons {
+            println!("  - {r}");
+        }
+        let approved = term::confirm("Deploy them?");
+        if approved != Some(true) {
+            aws.call();
+            let _ = aws
+                .cfn
+                .delete_change_set()
+                .change_set_name(&change_set_id)
+                .stack_name(name)
+                .send()
+                .await;
+            if kind == ChangeSetType::Create {
+                // A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS.
+                aws.call();
+                let _ = aws.cfn.delete_stack().stack_name(&stack_id).send().await;
+            }
+            return Err(DeployError::NotApproved(match approved {
+                None => "approval needed and no terminal to ask on: review the changes above, then deploy with --require-approval never".to_string(),
+                Some(_) => "not deployed: the change set was deleted".to_string(),
+            }));
+        }
+    }
+
+    let seen = existing_event_ids(aws, &stack_id).await;
+    aws.call();
+    aws.cfn
+        .execute_change_set()
+        .change_set_name(&change_set_id)
+        .stack_name(name)
+        .send()
+        .await
+        .map_err(|e| aws_err("ExecuteChangeSet", e))?;
+    let mut progress = Progress::new(name, artifact.resource_count(), seen);
+    let end = follow(aws, artifact, &stack_id, &mut progress, opts.poll).await?;
+    let secs = started.elapsed().as_secs();
+    if status::succeeded(&end) {
+        let outs = outputs(aws, &stack_id).await;
+        println!("{name}: {end} in {secs} s");
+        if !outs.is_empty() {
+            println!("outputs:");
+            for (k, v) in &outs {
+                println!("  {name}.{k} = {v}");
+            }
+        }
+        return Ok(Outcome::Deployed {
+            status: end,
+            outputs: outs,
+        });
+    }
+    let path_of = |lid: &str| artifact.path_of(lid);
+    let reason = progress
+        .failure_summary(&path_of)
+        .unwrap_or_else(|| "no resource reported a failure: see the stack's events".to_string());
+    Err(DeployError::Failed {
+        stack: name.clone(),
+        status: end,
+        reason,
+    })
+}
