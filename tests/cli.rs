@@ -89,12 +89,14 @@ fn list_and_errors() {
     let (code, _, err) = run(&["synth", "NoSuchStack"]);
     assert_eq!(code, 1);
     assert!(err.contains("error: NoSuchStack: no stack is named `NoSuchStack`\n  fix: choose one of: EventSourcingRecipe, CqrsUsersOrders"), "{err}");
-    let (code, _, err) = run(&["deploy"]);
-    assert_eq!(code, 2, "only verbs that work exist");
+    let (code, _, err) = run(&["publish"]);
+    assert_eq!(code, 2, "unknown verbs are usage errors");
     assert!(err.contains("unrecognized subcommand"), "{err}");
     let (code, out, _) = run(&["--help"]);
     assert_eq!(code, 0);
-    assert!(out.contains("synth") && out.contains("list"));
+    for verb in ["synth", "list", "bootstrap", "deploy", "diff", "destroy"] {
+        assert!(out.contains(verb), "{verb} in --help:\n{out}");
+    }
 }
 
 #[test]
@@ -112,5 +114,31 @@ fn synth_of_several_stacks_writes_them_like_cdk_out() {
             .join(format!("{stack}.template.json"))
             .is_file());
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn deploy_verbs_synthesize_then_need_the_deploy_tool() {
+    // ESCDK_DEPLOY points nowhere: nothing can be contacted, and the message says what to do.
+    let dir = std::env::temp_dir().join(format!("escdk-cli-deploy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_escdk"))
+        .args(["deploy", "EventSourcingRecipe"])
+        .current_dir(&dir)
+        .env("ESCDK_DEPLOY", "/nonexistent/escdk-deploy")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cannot run /nonexistent/escdk-deploy"),
+        "{err}"
+    );
+    assert!(
+        dir.join("escdk.out/EventSourcingRecipe.template.json")
+            .is_file(),
+        "synthesized before deploying"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

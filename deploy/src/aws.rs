@@ -59,11 +59,10 @@ impl Aws {
         )
     }
 
-    /// The HTTPS URL CloudFormation reads a template from.
+    /// The URL CloudFormation reads a template from: the regional path-style S3 URL (the
+    /// form the CDK uses too). CloudFormation reads it from S3 itself, so it is the same
+    /// whether or not the endpoint of this tool is overridden.
     pub fn object_url(&self, bucket: &str, key: &str) -> String {
-        match &self.endpoint {
-            Some(e) => format!("{}/{bucket}/{key}", e.trim_end_matches('/')),
-            None => format!("https://{bucket}.s3.{}.amazonaws.com/{key}", self.region),
-        }
+        format!("https://s3.{}.amazonaws.com/{bucket}/{key}", self.region)
     }
 }

@@ -101,6 +101,23 @@ fn asset_manifest(assets: &[Asset]) -> String {
     s
 }
 
+/// Writes synthesized stacks as deploy reads them: `<Stack>.template.json` and
+/// `<Stack>.assets.json` in `dir` (created if needed). Returns the template paths.
+pub fn write_assembly(dir: &Path, stacks: &[crate::Synthesized]) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    for s in stacks {
+        let file = dir.join(format!("{}.template.json", s.stack_name));
+        std::fs::write(&file, s.to_json())?;
+        std::fs::write(
+            dir.join(format!("{}.assets.json", s.stack_name)),
+            asset_manifest(&s.assets),
+        )?;
+        written.push(file);
+    }
+    Ok(written)
+}
+
 fn write_file(path: &Path, contents: &str, err: &mut dyn Write) -> bool {
     match std::fs::write(path, contents) {
         Ok(()) => true,
@@ -143,19 +160,9 @@ fn delegate(app: &App, verb: &str, args: &[String], synthesize: bool, err: &mut 
                 let _ = writeln!(err, "{w}");
             }
         }
-        let dir = Path::new(DEFAULT_OUT);
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            let _ = writeln!(err, "error: cannot create {}: {e}", dir.display());
+        if let Err(e) = write_assembly(Path::new(DEFAULT_OUT), &synthesized) {
+            let _ = writeln!(err, "error: cannot write {DEFAULT_OUT}: {e}");
             return 1;
-        }
-        for s in &synthesized {
-            let file = dir.join(format!("{}.template.json", s.stack_name));
-            let assets = dir.join(format!("{}.assets.json", s.stack_name));
-            if !write_file(&file, &s.to_json(), err)
-                || !write_file(&assets, &asset_manifest(&s.assets), err)
-            {
-                return 1;
-            }
         }
     }
     let tool = match find_deploy_tool() {

@@ -549,6 +549,15 @@ impl Stack {
         Some(props)
     }
 
+    /// The handle of a resource added at `path` (components below the stack), when it exists
+    /// and has type `T`. For escape hatches on resources a construct created.
+    pub fn handle_of<T: Resource>(&self, path: &[&str]) -> Option<Handle<T>> {
+        let full = join_path(&self.name, &path.join("/"));
+        let (lid, entry) = self.resources.iter().find(|(_, e)| e.path == full)?;
+        entry.props.as_any().downcast_ref::<T>()?;
+        Some(Handle::new(self.id, lid.clone(), full))
+    }
+
     /// Findings recorded so far (before synth's own checks).
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics

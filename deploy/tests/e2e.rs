@@ -1,0 +1,439 @@
+//! The real `escdk-deploy` binary against moto's server (a real HTTP endpoint speaking the
+//! CloudFormation and S3 protocols), started on 127.0.0.1 for each test and stopped after.
+//! Only 127.0.0.1 is contacted. moto_server comes from the venv the test command installs
+//! (target/venv), or from $MOTO_SERVER.
+
+use escdk_constructs::events::{EventBus, EventBusProps};
+use escdk_synth::{App, Stack};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A moto server on a free port; killed when dropped.
+struct Moto {
+    child: Child,
+    endpoint: String,
+    _dir: TempDir,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let d = std::env::temp_dir().join(format!("escdk-e2e-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        TempDir(d)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn moto(name: &str) -> Moto {
+    let server = std::env::var_os("MOTO_SERVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/venv/bin/moto_server"));
+    assert!(
+        server.exists(),
+        "moto_server not found at {}: run scripts/test (it installs moto[server] into target/venv), or set MOTO_SERVER",
+        server.display()
+    );
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = TempDir::new(name);
+    let log = std::fs::File::create(dir.0.join("moto.log")).unwrap();
+    let child = Command::new(server)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("moto_server starts");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "moto_server did not listen on 127.0.0.1:{port}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Moto {
+        child,
+        endpoint: format!("http://127.0.0.1:{port}"),
+        _dir: dir,
+    }
+}
+
+fn assembly(dir: &Path, app: &App) {
+    let synthesized = app.synth(&[]).expect("the app synthesizes");
+    escdk_synth::cli::write_assembly(dir, &synthesized).unwrap();
+}
+
+struct Run {
+    code: i32,
+    out: String,
+    err: String,
+}
+
+fn run(moto: &Moto, assembly: &Path, args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(env!("CARGO_BIN_EXE_escdk-deploy"))
+        .arg("--assembly")
+        .arg(assembly)
+        .args(["--poll-seconds", "0.1"])
+        .args(args)
+        .env("AWS_ENDPOINT_URL", &moto.endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("escdk-deploy runs");
+    let r = Run {
+        code: status.code().unwrap_or(-1),
+        out: String::from_utf8_lossy(&stdout).into_owned(),
+        err: String::from_utf8_lossy(&stderr).into_owned(),
+    };
+    eprintln!("$ escdk-deploy {}\n{}{}", args.join(" "), r.out, r.err);
+    r
+}
+
+/// What exists in the stand-in, listed with boto3 (a real client, not ours).
+fn listed(moto: &Moto, what: &str) -> String {
+    let script = match what {
+        "tables" => "print(sorted(c('dynamodb').list_tables()['TableNames']))",
+        "functions" => "print(sorted(f['FunctionName'] for f in c('lambda').list_functions()['Functions']))",
+        "queues" => "print(c('sqs').list_queues().get('QueueUrls', []))",
+        "stacks" => "print(sorted((s['StackName'], s['StackStatus']) for s in c('cloudformation').list_stacks()['StackSummaries']))",
+        "objects" => "print(sorted(o['Key'] for b in c('s3').list_buckets()['Buckets'] for o in c('s3').list_objects_v2(Bucket=b['Name']).get('Contents', [])))",
+        other => panic!("{other}"),
+    };
+    let program = format!(
+        "import boto3\nc = lambda s: boto3.client(s, endpoint_url='{}', region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t')\n{script}",
+        moto.endpoint
+    );
+    let out = Command::new(root().join("target/venv/bin/python"))
+        .arg("-c")
+        .arg(program)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn recipe_app(query_memory: Option<u32>) -> App {
+    let mut app = App::new();
+    let mut stack = escdk_examples::recipe::stack("EventSourcingRecipe");
+    if let Some(mb) = query_memory {
+        // Change one property of a synthesized resource through the escape hatch.
+        let handle = stack_handle(&stack);
+        stack.add_property_override(&handle, "MemorySize", mb);
+    }
+    app.add_stack(stack);
+    app
+}
+
+fn stack_handle(stack: &Stack) -> escdk_synth::Handle<escdk_synth::cfn::lambda::CfnFunction> {
+    stack
+        .handle_of(&["Handlers", "Query", "Resource"])
+        .expect("the query function exists")
+}
+
+#[test]
+fn bootstrap_deploy_redeploy_update_diff_destroy() {
+    let moto = moto("workflow");
+    let dir = TempDir::new("workflow-assembly");
+    assembly(&dir.0, &recipe_app(None));
+
+    // Deploy before bootstrap: told what to do.
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err
+            .contains("the bootstrap stack `EscdkBootstrap` does not exist")
+            && r.err.contains("cargo run -- bootstrap"),
+        "{}",
+        r.err
+    );
+
+    let r = run(&moto, &dir.0, &["bootstrap"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("EscdkBootstrap: CREATE_COMPLETE"));
+
+    // First deploy: the asset is uploaded, the stack created with its resources.
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out.contains("uploaded") && r.out.contains("EventSourcingRecipe: 24 change(s)"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out.contains(
+            "  + AWS::DynamoDB::Table             EventSourcingRecipe/EventStore/Table/Resource"
+        ),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out.contains("EventSourcingRecipe: CREATE_COMPLETE"),
+        "{}",
+        r.out
+    );
+    let tables = listed(&moto, "tables");
+    assert!(
+        tables.contains("EventStoreTable") && tables.contains("ReadModelTable"),
+        "{tables}"
+    );
+    let functions = listed(&moto, "functions");
+    assert!(
+        functions.contains("HandlersCommand") && functions.contains("HandlersQuery"),
+        "{functions}"
+    );
+    assert!(listed(&moto, "queues").contains("DeadLetterQueue"));
+    assert!(listed(&moto, "objects").contains("assets/"));
+
+    // Again, unchanged: nothing uploaded, nothing executed.
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out.contains("already in s3://")
+            && r.out
+                .contains("EventSourcingRecipe: no changes (nothing executed)"),
+        "{}",
+        r.out
+    );
+    assert!(r.err.contains(" 0 bytes uploaded"), "{}", r.err);
+
+    // One property changed: diff shows it, deploy updates.
+    let changed = TempDir::new("workflow-changed");
+    assembly(&changed.0, &recipe_app(Some(512)));
+    let r = run(&moto, &changed.0, &["diff"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out.contains("[~] AWS::Lambda::Function")
+            && r.out.contains("~ Properties.MemorySize: 256 -> 512"),
+        "{}",
+        r.out
+    );
+    let r = run(
+        &moto,
+        &changed.0,
+        &["deploy", "--require-approval", "never"],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out.contains("1 change(s)") && r.out.contains("  ~ AWS::Lambda::Function"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out.contains("EventSourcingRecipe: UPDATE_COMPLETE"),
+        "{}",
+        r.out
+    );
+    assert!(run(&moto, &changed.0, &["diff"])
+        .out
+        .contains("no differences"));
+
+    // Destroy: asks first (no terminal here, so it refuses), then with --force.
+    let r = run(&moto, &changed.0, &["destroy"]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("pass --force"), "{}", r.err);
+    let r = run(&moto, &changed.0, &["destroy", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out.contains("EventSourcingRecipe: deleted")
+            && r.out.contains("retained (DeletionPolicy)"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out
+            .contains("EventSourcingRecipe/EventStore/Table/Resource, Retain"),
+        "{}",
+        r.out
+    );
+    let stacks = listed(&moto, "stacks");
+    assert!(
+        stacks.contains("('EventSourcingRecipe', 'DELETE_COMPLETE')"),
+        "{stacks}"
+    );
+}
+
+#[test]
+fn changes_that_need_approval_are_not_executed_without_it() {
+    let moto = moto("approval");
+    let dir = TempDir::new("approval-assembly");
+    assembly(&dir.0, &recipe_app(None));
+    assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
+    let r = run(&moto, &dir.0, &["deploy"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.out.contains("these changes need approval:") && r.out.contains("add AWS::IAM::Role"),
+        "{}",
+        r.out
+    );
+    assert!(r.err.contains("--require-approval never"), "{}", r.err);
+    // Nothing was created, and the empty review stack was cleaned up.
+    assert!(!listed(&moto, "tables").contains("EventStoreTable"));
+    assert!(!listed(&moto, "stacks").contains("REVIEW_IN_PROGRESS"));
+}
+
+#[test]
+fn a_failing_create_exits_non_zero_with_the_reason() {
+    let moto = moto("failing");
+    let dir = TempDir::new("failing-assembly");
+    let mut app = App::new();
+    for name in ["First", "Second"] {
+        let mut stack = Stack::new(name);
+        // Both stacks want a bus with the same name: the second create must fail.
+        EventBus::new(
+            &mut stack.root(),
+            "Bus",
+            EventBusProps {
+                name: Some("shared-bus".into()),
+                archive: None,
+                ..Default::default()
+            },
+        );
+        app.add_stack(stack);
+    }
+    assembly(&dir.0, &app);
+    assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
+    assert_eq!(
+        run(
+            &moto,
+            &dir.0,
+            &["deploy", "First", "--require-approval", "never"]
+        )
+        .code,
+        0
+    );
+    let r = run(
+        &moto,
+        &dir.0,
+        &["deploy", "Second", "--require-approval", "never"],
+    );
+    assert_ne!(r.code, 0);
+    assert!(
+        r.err.starts_with("error: ")
+            && r.err.contains("shared-bus")
+            && r.err.contains("already exists"),
+        "{}",
+        r.err
+    );
+}
+
+#[test]
+fn a_large_template_goes_through_the_bucket() {
+    let moto = moto("large");
+    let dir = TempDir::new("large-assembly");
+    let mut stack = Stack::new("Large");
+    for i in 0..3 {
+        escdk_examples::recipe::build(&mut stack.root().child(&format!("Copy{i}")));
+    }
+    let mut app = App::new();
+    app.add_stack(stack);
+    assembly(&dir.0, &app);
+    assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out
+            .contains("over the 51200-byte inline limit: passed through s3://"),
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("Large: CREATE_COMPLETE"), "{}", r.out);
+    assert!(listed(&moto, "objects").contains("templates/Large-"));
+}
+
+#[test]
+fn the_apps_deploy_verb_synthesizes_then_runs_this_tool() {
+    // `cargo run -- deploy` as a user runs it: the default app's binary, next to this one.
+    let tool = PathBuf::from(env!("CARGO_BIN_EXE_escdk-deploy"));
+    let app = tool.with_file_name(format!("escdk{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        app.exists(),
+        "{} is missing: run the workspace's tests (cargo test --workspace builds it)",
+        app.display()
+    );
+    let moto = moto("app-verbs");
+    let cwd = TempDir::new("app-verbs-cwd");
+    let app_run = |args: &[&str]| {
+        let out = Command::new(&app)
+            .args(args)
+            .current_dir(&cwd.0)
+            .env("AWS_ENDPOINT_URL", &moto.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env_remove("ESCDK_DEPLOY")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!("$ escdk {}\n{text}", args.join(" "));
+        (out.status.code().unwrap_or(-1), text)
+    };
+    let (code, text) = app_run(&["bootstrap", "--poll-seconds", "0.1"]);
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = app_run(&[
+        "deploy",
+        "CqrsUsersOrders",
+        "--require-approval",
+        "never",
+        "--poll-seconds",
+        "0.1",
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("CqrsUsersOrders: CREATE_COMPLETE"), "{text}");
+    assert!(
+        cwd.0
+            .join("escdk.out/CqrsUsersOrders.template.json")
+            .is_file(),
+        "the app synthesized first"
+    );
+    let (code, text) = app_run(&["diff", "CqrsUsersOrders"]);
+    assert_eq!((code, text.contains("no differences")), (0, true), "{text}");
+    let (code, text) = app_run(&[
+        "destroy",
+        "CqrsUsersOrders",
+        "--force",
+        "--poll-seconds",
+        "0.1",
+    ]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("CqrsUsersOrders: deleted"), "{text}");
+}
