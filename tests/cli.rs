@@ -82,13 +82,13 @@ fn list_and_errors() {
         run(&["list"]),
         (
             0,
-            "EventSourcingRecipe\nCqrsUsersOrders\n".into(),
+            "EventSourcingRecipe\nCqrsUsersOrders\nEventStorePlatform\n".into(),
             String::new()
         )
     );
     let (code, _, err) = run(&["synth", "NoSuchStack"]);
     assert_eq!(code, 1);
-    assert!(err.contains("error: NoSuchStack: no stack is named `NoSuchStack`\n  fix: choose one of: EventSourcingRecipe, CqrsUsersOrders"), "{err}");
+    assert!(err.contains("error: NoSuchStack: no stack is named `NoSuchStack`\n  fix: choose one of: EventSourcingRecipe, CqrsUsersOrders, EventStorePlatform"), "{err}");
     let (code, _, err) = run(&["publish"]);
     assert_eq!(code, 2, "unknown verbs are usage errors");
     assert!(err.contains("unrecognized subcommand"), "{err}");
@@ -107,8 +107,12 @@ fn synth_of_several_stacks_writes_them_like_cdk_out() {
     let (code, out, err) = run_in(&dir, &["synth"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "", "nothing on stdout when several stacks are written");
-    assert!(err.ends_with("2 stacks synthesized to escdk.out/; name one to print its template: synth EventSourcingRecipe\n"), "{err}");
-    for stack in ["EventSourcingRecipe", "CqrsUsersOrders"] {
+    assert!(err.ends_with("3 stacks synthesized to escdk.out/; name one to print its template: synth EventSourcingRecipe\n"), "{err}");
+    for stack in [
+        "EventSourcingRecipe",
+        "CqrsUsersOrders",
+        "EventStorePlatform",
+    ] {
         assert!(dir
             .join("escdk.out")
             .join(format!("{stack}.template.json"))
@@ -141,4 +145,24 @@ fn deploy_verbs_synthesize_then_need_the_deploy_tool() {
         "synthesized before deploying"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sql_prints_the_event_store_schema() {
+    let (code, out, err) = run(&["sql", "event-store"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("-- The event store schema (database eventstore)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("CREATE TABLE IF NOT EXISTS event_store (")
+            && out.contains("CREATE PUBLICATION ambar_publication")
+    );
+    assert!(
+        out.contains("ALTER ROLE replication_user WITH LOGIN PASSWORD :'replication_password';")
+    );
+    let (code, _, err) = run(&["sql", "nothing"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no stack has SQL named `nothing`"), "{err}");
 }

@@ -14,6 +14,11 @@ fn every_example_resource_validates_against_its_schema() {
     for (stack, _, template) in example_templates() {
         for (lid, r) in template["Resources"].as_object().unwrap() {
             let type_name = r["Type"].as_str().unwrap();
+            if type_name.starts_with("Custom::") {
+                // No registry schema: a custom resource's properties are its handler's; the
+                // synth check and cfn-lint cover its shape.
+                continue;
+            }
             let props = r
                 .get("Properties")
                 .cloned()

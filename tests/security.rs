@@ -90,13 +90,21 @@ fn stateful_resources_are_retained() {
                 assert_eq!(r["UpdateReplacePolicy"], "Retain", "{stack}/{lid}");
             }
         }
-        let event_store = resources_of(&t, "AWS::DynamoDB::Table")
-            .find(|(lid, _)| lid.starts_with("EventStore"))
-            .expect("an event store");
-        assert_eq!(
-            event_store.1["Properties"]["DeletionProtectionEnabled"],
-            true
-        );
+        // The event store, DynamoDB or Aurora, resists deletion.
+        let dynamo =
+            resources_of(&t, "AWS::DynamoDB::Table").find(|(lid, _)| lid.starts_with("EventStore"));
+        let aurora = resources_of(&t, "AWS::RDS::DBCluster").next();
+        match (dynamo, aurora) {
+            (Some((_, table)), _) => assert_eq!(
+                table["Properties"]["DeletionProtectionEnabled"], true,
+                "{stack}"
+            ),
+            (None, Some((_, cluster))) => {
+                assert_eq!(cluster["Properties"]["DeletionProtection"], true, "{stack}");
+                assert_eq!(cluster["UpdateReplacePolicy"], "Snapshot", "{stack}");
+            }
+            (None, None) => panic!("{stack} has no event store"),
+        }
     }
 }
 
@@ -188,4 +196,43 @@ fn stream_consumers_can_read_their_stream() {
         }
     }
     assert!(mappings >= 1, "the examples have a stream consumer");
+}
+
+#[test]
+fn no_ingress_wider_than_asked_and_no_secret_in_templates() {
+    for (stack, json, t) in support::example_templates() {
+        for (lid, r) in resources_of(&t, "AWS::EC2::SecurityGroupIngress") {
+            let cidr = r["Properties"]["CidrIp"].as_str().unwrap_or("");
+            assert_ne!(
+                cidr, "0.0.0.0/0",
+                "{stack}/{lid} opens a port to the internet"
+            );
+        }
+        for (lid, r) in resources_of(&t, "AWS::EC2::SecurityGroup") {
+            assert!(
+                r["Properties"]["SecurityGroupIngress"].is_null(),
+                "{stack}/{lid}: ingress comes from explicit rules only"
+            );
+        }
+        for (lid, r) in resources_of(&t, "AWS::RDS::DBCluster") {
+            let p = &r["Properties"];
+            assert!(
+                p["MasterUserPassword"].is_null(),
+                "{stack}/{lid} has a password in the template"
+            );
+            assert_eq!(p["ManageMasterUserPassword"], true, "{stack}/{lid}");
+            assert_eq!(p["StorageEncrypted"], true, "{stack}/{lid}");
+            assert_eq!(r["DeletionPolicy"], "Snapshot", "{stack}/{lid}");
+        }
+        for (lid, r) in resources_of(&t, "AWS::RDS::DBInstance") {
+            assert_eq!(
+                r["Properties"]["PubliclyAccessible"], false,
+                "{stack}/{lid}"
+            );
+        }
+        assert!(
+            !json.to_lowercase().contains("password\": \""),
+            "{stack}: a password value in the template"
+        );
+    }
 }

@@ -460,3 +460,135 @@ fn several_recipes_in_one_stack_get_distinct_names() {
         json.contains("\"Packed-Copy0-EventBus\"") && json.contains("\"Packed-Copy2-EventBus\"")
     );
 }
+
+#[test]
+fn vpc_cidrs_and_zones_that_cannot_work() {
+    use escdk_constructs::ec2::{Vpc, VpcProps};
+    let mut stack = Stack::new("Net");
+    let mut root = stack.root();
+    Vpc::new(
+        &mut root,
+        "A",
+        VpcProps {
+            cidr: "10.0.0.1/16".into(),
+            ..Default::default()
+        },
+    );
+    Vpc::new(
+        &mut root,
+        "B",
+        VpcProps {
+            cidr: "10.0.0.0/8".into(),
+            ..Default::default()
+        },
+    );
+    Vpc::new(
+        &mut root,
+        "C",
+        VpcProps {
+            zones: 0,
+            ..Default::default()
+        },
+    );
+    Vpc::new(
+        &mut root,
+        "D",
+        VpcProps {
+            cidr: "10.1.0.0/16".into(),
+            must_not_overlap: vec!["10.1.128.0/17".into()],
+            ..Default::default()
+        },
+    );
+    let e = errors(&stack);
+    assert!(
+        e.contains(
+            "error: Net/A Cidr: `10.0.0.1/16` has host bits set: the block starts at 10.0.0.0/16"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("error: Net/B Cidr: 10.0.0.0/8: a VPC block is /16 to /24\n  fix: choose a prefix from /16 to /24"), "{e}");
+    assert!(
+        e.contains("error: Net/C Zones: 0 availability zones: a VPC spans 1 to 6"),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "error: Net/D Cidr: 10.1.0.0/16 overlaps 10.1.128.0/17, a network it must not overlap"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_event_store_refuses_the_open_internet_unless_insisted_on() {
+    use escdk_constructs::ec2::{Vpc, VpcProps};
+    use escdk_constructs::{AuroraEventStore, AuroraEventStoreProps};
+    let build = |props: AuroraEventStoreProps, zones: u32| {
+        let mut stack = Stack::new("Db");
+        let mut root = stack.root();
+        let vpc = Vpc::new(
+            &mut root,
+            "Net",
+            VpcProps {
+                zones,
+                ..Default::default()
+            },
+        );
+        AuroraEventStore::new(&mut root, "Store", &vpc, props);
+        stack
+    };
+    let open = AuroraEventStoreProps {
+        allowed_cidrs: vec!["0.0.0.0/0".into()],
+        publicly_accessible: true,
+        ..Default::default()
+    };
+    let e = errors(&build(open.clone(), 3));
+    assert!(
+        e.contains("error: Db/Store AllowedCidrs: 0.0.0.0/0 would let the whole internet reach the database\n  fix: list the streaming service's egress addresses instead; if you really mean every address, set allow_all_ipv4_addresses: true"),
+        "{e}"
+    );
+    // Insisting by name: allowed, with a warning.
+    let out = build(
+        AuroraEventStoreProps {
+            allow_all_ipv4_addresses: true,
+            ..open
+        },
+        3,
+    )
+    .synth()
+    .expect("allowed when insisted on");
+    assert!(
+        out.warnings.iter().any(|w| w
+            .to_string()
+            .contains("0.0.0.0/0 is a wide block (/0) on a publicly accessible database")),
+        "{:?}",
+        out.warnings
+    );
+    // A narrow list for an outside streaming service: fine.
+    let ambar = AuroraEventStoreProps {
+        allowed_cidrs: vec!["203.0.113.10/32".into()],
+        publicly_accessible: true,
+        ..Default::default()
+    };
+    let out = build(ambar, 3).synth().expect("valid");
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    assert!(out.to_json().contains("\"CidrIp\": \"203.0.113.10/32\""));
+    let e = errors(&build(
+        AuroraEventStoreProps {
+            names: escdk_constructs::aurora::SchemaNames {
+                events_table: "Events; DROP".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        3,
+    ));
+    assert!(
+        e.contains(
+            "error: Db/Store EventsTable: `Events; DROP` is not a plain PostgreSQL identifier"
+        ),
+        "{e}"
+    );
+    assert!(errors(&build(AuroraEventStoreProps::default(), 1))
+        .contains("an Aurora subnet group needs subnets in at least 2"));
+}

@@ -23,6 +23,12 @@ pub const PATTERN_TRANSLATIONS: &[PatternTranslation] = &[
         why: "look-ahead `(?!\\s*$)` (not blank) rewritten as: one line with a non-blank character",
     },
     PatternTranslation {
+        from: r"^([a-z,A-Z,0-9,. _\-:/()#,@[\]+=&;\{\}!$*])*$",
+        to: r"^[a-zA-Z0-9,. _\-:/()#@\[\]+=&;{}!$*]*$",
+        why: "Java reads the unescaped `[` inside the class as a nested class; the intent is the \
+              allowed characters, `[` and `]` among them, written as one Rust class",
+    },
+    PatternTranslation {
         from: r"^(^(?!(system\x2e)))(^[_a-zA-Z0-9])([^$]*)$",
         to: r"^[_a-zA-Z0-9][^$]*$",
         why: "WEAKER: the look-ahead that refuses a `system.` prefix is dropped (no look-ahead in \
@@ -76,6 +82,14 @@ mod tests {
             ("a b", false),
         ] {
             assert_eq!(no_trailing_dot.is_match(s), ok, "{s:?}");
+        }
+        let group_description = re(r"^([a-z,A-Z,0-9,. _\-:/()#,@[\]+=&;\{\}!$*])*$");
+        for (s, ok) in [
+            ("Allows [db] access: 5432/tcp", true),
+            ("tab\tnot allowed", false),
+            ("caf\u{e9}", false),
+        ] {
+            assert_eq!(group_description.is_match(s), ok, "{s:?}");
         }
         let not_blank = re(r"^(?!\s*$).+$");
         for (s, ok) in [("x", true), (" x ", true), ("", false), ("   ", false)] {

@@ -4,6 +4,7 @@
 //! (`cargo run -- synth`) is [`app`].
 
 pub mod cqrs;
+pub mod platform;
 pub mod recipe;
 
 use escdk_synth::App;
@@ -13,6 +14,7 @@ pub fn app() -> App {
     let mut app = App::new();
     app.add_stack(recipe::stack("EventSourcingRecipe"));
     app.add_stack(cqrs::stack("CqrsUsersOrders"));
+    app.add_stack(platform::stack("EventStorePlatform"));
     app
 }
 

@@ -60,6 +60,14 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Print SQL a construct generates, e.g. `sql event-store` (for your own PostgreSQL).
+    Sql {
+        /// What to print (`event-store`).
+        name: String,
+        /// The stack, when several have one.
+        #[arg(long)]
+        stack: Option<String>,
+    },
     /// List the app's stacks.
     List {
         /// Also show each stack's resource count and template size.
@@ -225,6 +233,30 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
         Command::Deploy { args } => delegate(app, "deploy", &args, true, err),
         Command::Diff { args } => delegate(app, "diff", &args, true, err),
         Command::Destroy { args } => delegate(app, "destroy", &args, true, err),
+        Command::Sql { name, stack } => {
+            let key = format!("sql/{name}");
+            let found: Vec<(&str, &String)> = app
+                .stacks()
+                .iter()
+                .filter(|s| stack.as_deref().is_none_or(|n| n == s.name()))
+                .filter_map(|s| s.artifacts().get(&key).map(|t| (s.name(), t)))
+                .collect();
+            match found.as_slice() {
+                [(_, text)] => {
+                    let _ = write!(out, "{text}");
+                    0
+                }
+                [] => {
+                    let _ = writeln!(err, "error: no stack has SQL named `{name}`\n  fix: add the construct that generates it (an Aurora event store for `event-store`)");
+                    1
+                }
+                many => {
+                    let names: Vec<&str> = many.iter().map(|(n, _)| *n).collect();
+                    let _ = writeln!(err, "error: several stacks have `{name}` SQL ({})\n  fix: pick one with --stack", names.join(", "));
+                    2
+                }
+            }
+        }
         Command::List { long } => {
             if !long {
                 for name in app.stack_names() {

@@ -38,7 +38,7 @@ pub trait Resource: ToJson + Validate + Debug + Clone + 'static {
 
 /// Object-safe view of a [`Resource`], as stacks store them.
 pub trait Props: Debug {
-    fn type_name(&self) -> &'static str;
+    fn type_name(&self) -> &str;
     fn render(&self, cx: &mut Render) -> JsonValue;
     fn check(&self, cx: &mut Check);
     fn as_any(&self) -> &dyn Any;
@@ -46,7 +46,7 @@ pub trait Props: Debug {
 }
 
 impl<T: Resource> Props for T {
-    fn type_name(&self) -> &'static str {
+    fn type_name(&self) -> &str {
         T::TYPE_NAME
     }
     fn render(&self, cx: &mut Render) -> JsonValue {

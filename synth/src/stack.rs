@@ -157,6 +157,7 @@ pub struct Stack {
     paths: HashMap<String, String>,
     diagnostics: Vec<Diagnostic>,
     assets: Vec<Asset>,
+    artifacts: IndexMap<String, String>,
 }
 
 /// The result of synthesizing one stack.
@@ -252,7 +253,11 @@ impl Scope<'_> {
 
     /// Adds a resource at `<this path>/<id>` and returns its handle.
     pub fn add<T: Resource>(&mut self, id: &str, props: T) -> Handle<T> {
-        let path = self.child_path(id, T::TYPE_NAME);
+        self.add_boxed(id, T::TYPE_NAME, Box::new(props))
+    }
+
+    fn add_boxed<T>(&mut self, id: &str, type_name: &str, props: Box<dyn Props>) -> Handle<T> {
+        let path = self.child_path(id, type_name);
         let components: Vec<&str> = path.split('/').collect();
         let lid = logical_id::from_path(&components);
         let full = join_path(&self.stack.name, &path);
@@ -279,13 +284,23 @@ impl Scope<'_> {
                 lid.clone(),
                 ResourceEntry {
                     path: full.clone(),
-                    props: Box::new(props),
+                    props,
                     options: ResourceOptions::default(),
                     overrides: Vec::new(),
                 },
             );
         }
         Handle::new(self.stack.id, lid, full)
+    }
+
+    /// Adds a custom resource (`Custom::<Name>`) at `<this path>/<id>`.
+    pub fn add_custom(
+        &mut self,
+        id: &str,
+        props: crate::custom::CustomResource,
+    ) -> Handle<crate::custom::CustomResource> {
+        let type_name = props.resource_type.clone();
+        self.add_boxed(id, &type_name, Box::new(props))
     }
 
     /// Registers a directory asset (for example Lambda code) and returns the bucket and key
@@ -385,6 +400,7 @@ impl Stack {
             paths: HashMap::new(),
             diagnostics: Vec::new(),
             assets: Vec::new(),
+            artifacts: IndexMap::new(),
         }
     }
 
@@ -556,6 +572,17 @@ impl Stack {
         let (lid, entry) = self.resources.iter().find(|(_, e)| e.path == full)?;
         entry.props.as_any().downcast_ref::<T>()?;
         Some(Handle::new(self.id, lid.clone(), full))
+    }
+
+    /// Publishes a text a construct produces for people (the event store's SQL, say), printed
+    /// by the CLI's `sql NAME` verb for artifacts named `sql/NAME`.
+    pub fn add_artifact(&mut self, name: &str, text: String) {
+        self.artifacts.insert(name.to_string(), text);
+    }
+
+    /// The texts constructs published, by name.
+    pub fn artifacts(&self) -> &IndexMap<String, String> {
+        &self.artifacts
     }
 
     /// Findings recorded so far (before synth's own checks).

@@ -3,14 +3,18 @@
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! Typed L1 resources, one module per AWS service, generated from the schemas of cfn-lint==1.58.0.
 
+pub mod cloudformation;
 pub mod cloudwatch;
 pub mod dynamodb;
+pub mod ec2;
 pub mod events;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
 pub mod logs;
+pub mod rds;
 pub mod s3;
+pub mod secretsmanager;
 pub mod sns;
 pub mod sqs;
 
@@ -21,8 +25,22 @@ pub const SCHEMA_SOURCE: &str = "cfn-lint==1.58.0";
 pub fn attributes_of(type_name: &str) -> Option<&'static [&'static str]> {
     use crate::l1::Resource;
     match type_name {
+        "AWS::CloudFormation::CustomResource" => Some(cloudformation::CfnCustomResource::ATTRIBUTES),
         "AWS::CloudWatch::Alarm" => Some(cloudwatch::CfnAlarm::ATTRIBUTES),
         "AWS::DynamoDB::Table" => Some(dynamodb::CfnTable::ATTRIBUTES),
+        "AWS::EC2::EIP" => Some(ec2::CfnEIP::ATTRIBUTES),
+        "AWS::EC2::FlowLog" => Some(ec2::CfnFlowLog::ATTRIBUTES),
+        "AWS::EC2::InternetGateway" => Some(ec2::CfnInternetGateway::ATTRIBUTES),
+        "AWS::EC2::NatGateway" => Some(ec2::CfnNatGateway::ATTRIBUTES),
+        "AWS::EC2::Route" => Some(ec2::CfnRoute::ATTRIBUTES),
+        "AWS::EC2::RouteTable" => Some(ec2::CfnRouteTable::ATTRIBUTES),
+        "AWS::EC2::SecurityGroup" => Some(ec2::CfnSecurityGroup::ATTRIBUTES),
+        "AWS::EC2::SecurityGroupIngress" => Some(ec2::CfnSecurityGroupIngress::ATTRIBUTES),
+        "AWS::EC2::Subnet" => Some(ec2::CfnSubnet::ATTRIBUTES),
+        "AWS::EC2::SubnetRouteTableAssociation" => Some(ec2::CfnSubnetRouteTableAssociation::ATTRIBUTES),
+        "AWS::EC2::VPC" => Some(ec2::CfnVPC::ATTRIBUTES),
+        "AWS::EC2::VPCEndpoint" => Some(ec2::CfnVPCEndpoint::ATTRIBUTES),
+        "AWS::EC2::VPCGatewayAttachment" => Some(ec2::CfnVPCGatewayAttachment::ATTRIBUTES),
         "AWS::Events::Archive" => Some(events::CfnArchive::ATTRIBUTES),
         "AWS::Events::EventBus" => Some(events::CfnEventBus::ATTRIBUTES),
         "AWS::Events::Rule" => Some(events::CfnRule::ATTRIBUTES),
@@ -34,8 +52,13 @@ pub fn attributes_of(type_name: &str) -> Option<&'static [&'static str]> {
         "AWS::Lambda::Function" => Some(lambda::CfnFunction::ATTRIBUTES),
         "AWS::Lambda::Permission" => Some(lambda::CfnPermission::ATTRIBUTES),
         "AWS::Logs::LogGroup" => Some(logs::CfnLogGroup::ATTRIBUTES),
+        "AWS::RDS::DBCluster" => Some(rds::CfnDBCluster::ATTRIBUTES),
+        "AWS::RDS::DBClusterParameterGroup" => Some(rds::CfnDBClusterParameterGroup::ATTRIBUTES),
+        "AWS::RDS::DBInstance" => Some(rds::CfnDBInstance::ATTRIBUTES),
+        "AWS::RDS::DBSubnetGroup" => Some(rds::CfnDBSubnetGroup::ATTRIBUTES),
         "AWS::S3::Bucket" => Some(s3::CfnBucket::ATTRIBUTES),
         "AWS::S3::BucketPolicy" => Some(s3::CfnBucketPolicy::ATTRIBUTES),
+        "AWS::SecretsManager::Secret" => Some(secretsmanager::CfnSecret::ATTRIBUTES),
         "AWS::SNS::Subscription" => Some(sns::CfnSubscription::ATTRIBUTES),
         "AWS::SNS::Topic" => Some(sns::CfnTopic::ATTRIBUTES),
         "AWS::SNS::TopicPolicy" => Some(sns::CfnTopicPolicy::ATTRIBUTES),

@@ -1,0 +1,492 @@
+//! `AuroraEventStore`: the platform's event store on Aurora PostgreSQL, with its schema
+//! applied by the stack itself.
+//!
+//! - The cluster is encrypted, deletion-protected, backed up 7 days, and snapshotted on
+//!   delete and on replacement. Its parameter group turns on logical replication and forces
+//!   TLS.
+//! - The master credentials are generated and kept by Secrets Manager
+//!   (`ManageMasterUserPassword`); the replication user has its own generated secret.
+//!   Neither password is ever in the template, its outputs or a log.
+//! - The cluster is reachable only from what the user allows: security groups
+//!   ([`AuroraEventStore::allow_from`]) or explicit CIDRs. `0.0.0.0/0` is refused unless
+//!   `allow_all_ipv4_addresses` says otherwise.
+//! - The schema (the seed's `event_store` table, indexes, idempotent-reaction table,
+//!   replication user and publication) is applied by a custom resource through the RDS Data
+//!   API: the handler needs no driver and no VPC attachment, and reads the passwords from
+//!   the secrets at run time. Whatever depends on the schema depends on
+//!   [`AuroraEventStore::schema`], so no two-phase flag is needed.
+
+mod sql;
+
+pub use sql::{script, statements, valid_identifier, SchemaNames, PASSWORD_PLACEHOLDER};
+
+use crate::ec2::{Cidr, SecurityGroup, Vpc};
+use crate::iam::PolicyStatement;
+use crate::lambda::{Function, FunctionProps};
+use crate::removal::RemovalPolicy;
+use escdk_synth::cfn::rds::{
+    CfnDBCluster, CfnDBClusterParameterGroup, CfnDBInstance, CfnDBSubnetGroup,
+};
+use escdk_synth::cfn::secretsmanager::{secret, CfnSecret};
+use escdk_synth::{fns, CustomResource, Expr, Handle, Json, Policy, Scope, Stack};
+use std::path::PathBuf;
+
+/// The replication settings of the cluster parameter group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationSettings {
+    /// Milliseconds; 0 never times out an idle replication connection.
+    pub wal_sender_timeout_ms: u32,
+    pub max_wal_senders: u32,
+    pub max_replication_slots: u32,
+}
+
+impl Default for ReplicationSettings {
+    fn default() -> Self {
+        ReplicationSettings {
+            wal_sender_timeout_ms: 0,
+            max_wal_senders: 20,
+            max_replication_slots: 20,
+        }
+    }
+}
+
+/// Properties of an [`AuroraEventStore`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuroraEventStoreProps {
+    pub names: SchemaNames,
+    /// 15.10 by default.
+    pub engine_version: String,
+    pub instances: u32,
+    pub instance_class: String,
+    pub master_username: String,
+    pub replication: ReplicationSettings,
+    pub backup_retention_days: u32,
+    pub deletion_protection: bool,
+    pub performance_insights: bool,
+    /// Put the instances in public subnets with public addresses: only for a streaming
+    /// service outside the VPC, together with its egress CIDRs in `allowed_cidrs`.
+    pub publicly_accessible: bool,
+    /// IPv4 blocks allowed to connect on the PostgreSQL port.
+    pub allowed_cidrs: Vec<String>,
+    /// Lets `allowed_cidrs` hold 0.0.0.0/0. Off: refusing it is the point.
+    pub allow_all_ipv4_addresses: bool,
+}
+
+impl Default for AuroraEventStoreProps {
+    fn default() -> Self {
+        AuroraEventStoreProps {
+            names: SchemaNames::default(),
+            engine_version: "15.10".into(),
+            instances: 2,
+            instance_class: "db.r6g.large".into(),
+            master_username: "event_store_admin".into(),
+            replication: ReplicationSettings::default(),
+            backup_retention_days: 7,
+            deletion_protection: true,
+            performance_insights: false,
+            publicly_accessible: false,
+            allowed_cidrs: Vec::new(),
+            allow_all_ipv4_addresses: false,
+        }
+    }
+}
+
+/// An environment variable for the services that use the event store: a value, or a
+/// reference to a secret's JSON key (as ECS task definitions take them).
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnvValue {
+    Value(Json),
+    /// `ValueFrom`: `<secret arn>:<json key>::`.
+    Secret(Expr),
+}
+
+/// PostgreSQL's port.
+pub const PORT: u16 = 5432;
+
+/// The event store.
+#[derive(Debug, Clone)]
+pub struct AuroraEventStore {
+    pub cluster: Handle<CfnDBCluster>,
+    pub instances: Vec<Handle<CfnDBInstance>>,
+    pub security_group: SecurityGroup,
+    pub replication_secret: Handle<CfnSecret>,
+    /// The schema custom resource: depend on it to start after the schema exists.
+    pub schema: Handle<CustomResource>,
+    pub names: SchemaNames,
+    pub master_username: String,
+}
+
+fn schema_handler_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/event_store_schema")
+}
+
+fn check_props(scope: &mut Scope, props: &AuroraEventStoreProps, vpc: &Vpc) -> Vec<Cidr> {
+    let n = &props.names;
+    let db_ok = !n.database.is_empty()
+        && n.database.len() <= 63
+        && n.database.starts_with(|c: char| c.is_ascii_alphabetic())
+        && n.database
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !db_ok {
+        scope.prop_error(
+            "DatabaseName",
+            format!("`{}` is not a database name Aurora accepts", n.database),
+            "use a letter, then letters, digits or `_` (63 at most)",
+        );
+    }
+    for (what, name) in [
+        ("EventsTable", &n.events_table),
+        ("ReactionsTable", &n.reactions_table),
+        ("Publication", &n.publication),
+        ("ReplicationUser", &n.replication_user),
+    ] {
+        if !valid_identifier(name) {
+            scope.prop_error(
+                what,
+                format!("`{name}` is not a plain PostgreSQL identifier"),
+                "use lowercase letters, digits and `_`, not starting with a digit (63 at most)",
+            );
+        }
+    }
+    if !valid_identifier(&props.master_username) || props.master_username == n.replication_user {
+        scope.prop_error(
+            "MasterUsername",
+            format!("`{}` cannot be the master user name", props.master_username),
+            "use lowercase letters, digits and `_`, other than the replication user",
+        );
+    }
+    if !(1..=15).contains(&props.instances) {
+        scope.prop_error(
+            "Instances",
+            format!(
+                "{} instances: an Aurora cluster has 1 to 15",
+                props.instances
+            ),
+            "choose 1 to 15 (2 or more to survive an instance failure)",
+        );
+    }
+    if !(1..=35).contains(&props.backup_retention_days) {
+        scope.prop_error(
+            "BackupRetentionDays",
+            format!(
+                "{} days: Aurora keeps backups 1 to 35 days",
+                props.backup_retention_days
+            ),
+            "choose 1 to 35",
+        );
+    }
+    if !props.engine_version.starts_with("15.") {
+        scope.prop_error(
+            "EngineVersion",
+            format!(
+                "engine {} is not Aurora PostgreSQL 15, which the parameter group is for",
+                props.engine_version
+            ),
+            "use a 15.x version (15.10 by default)",
+        );
+    }
+    if vpc.zones() < 2 {
+        scope.error(
+            format!("the VPC spans {} availability zone(s); an Aurora subnet group needs subnets in at least 2", vpc.zones()),
+            "give the VPC 2 or more zones",
+        );
+    }
+    let mut cidrs = Vec::new();
+    for raw in &props.allowed_cidrs {
+        match Cidr::parse(raw) {
+            Err(e) => scope.prop_error("AllowedCidrs", e.to_string(), "write each as a.b.c.d/n"),
+            Ok(c) if c.prefix == 0 && !props.allow_all_ipv4_addresses => scope.prop_error(
+                "AllowedCidrs",
+                "0.0.0.0/0 would let the whole internet reach the database".to_string(),
+                "list the streaming service's egress addresses instead; if you really mean every address, set allow_all_ipv4_addresses: true",
+            ),
+            Ok(c) => {
+                if props.publicly_accessible && c.prefix < 16 {
+                    scope.warning(
+                        format!("{c} is a wide block (/{}) on a publicly accessible database", c.prefix),
+                        "narrow it to the egress addresses of what must connect",
+                    );
+                }
+                if !props.publicly_accessible && !vpc.cidr.contains(c) {
+                    scope.warning(
+                        format!("{c} is outside the VPC ({}) and the database is not publicly accessible: the rule has no effect", vpc.cidr),
+                        "remove it, or set publicly_accessible for a service outside the VPC",
+                    );
+                }
+                cidrs.push(c);
+            }
+        }
+    }
+    cidrs
+}
+
+impl AuroraEventStore {
+    pub fn new(
+        scope: &mut Scope,
+        id: &str,
+        vpc: &Vpc,
+        props: AuroraEventStoreProps,
+    ) -> AuroraEventStore {
+        let mut scope = scope.child(id);
+        let cidrs = check_props(&mut scope, &props, vpc);
+        let names = props.names.clone();
+        let security_group = SecurityGroup::new(
+            &mut scope,
+            "SecurityGroup",
+            vpc,
+            "Event store: PostgreSQL from what is allowed only",
+        );
+        for c in &cidrs {
+            security_group.allow_from_cidr(
+                &mut scope,
+                *c,
+                PORT,
+                "PostgreSQL from an allowed network",
+            );
+        }
+        let subnets = if props.publicly_accessible {
+            &vpc.public_subnets
+        } else {
+            &vpc.private_subnets
+        };
+        let subnet_group = scope.add(
+            "SubnetGroup",
+            CfnDBSubnetGroup::new(
+                "Event store subnets",
+                subnets
+                    .iter()
+                    .map(|s| escdk_synth::Value::from(s.reference()))
+                    .collect::<Vec<_>>(),
+            ),
+        );
+        let r = &props.replication;
+        let parameters = Json::object([
+            ("rds.logical_replication", Json::from("1")),
+            ("rds.force_ssl", Json::from("1")),
+            (
+                "wal_sender_timeout",
+                Json::from(r.wal_sender_timeout_ms.to_string()),
+            ),
+            ("max_wal_senders", Json::from(r.max_wal_senders.to_string())),
+            (
+                "max_replication_slots",
+                Json::from(r.max_replication_slots.to_string()),
+            ),
+        ]);
+        let parameter_group = scope.add(
+            "ParameterGroup",
+            CfnDBClusterParameterGroup {
+                ..CfnDBClusterParameterGroup::new(
+                    "Event store: logical replication, TLS only",
+                    "aurora-postgresql15",
+                    parameters,
+                )
+            },
+        );
+        let cluster = scope.add(
+            "Cluster",
+            CfnDBCluster {
+                engine: Some("aurora-postgresql".into()),
+                engine_version: Some(props.engine_version.as_str().into()),
+                database_name: Some(names.database.as_str().into()),
+                master_username: Some(props.master_username.as_str().into()),
+                manage_master_user_password: Some(true.into()),
+                db_cluster_parameter_group_name: Some(parameter_group.reference().into()),
+                db_subnet_group_name: Some(subnet_group.reference().into()),
+                vpc_security_group_ids: Some(
+                    vec![escdk_synth::Value::from(security_group.id())].into(),
+                ),
+                port: Some(i64::from(PORT).into()),
+                storage_encrypted: Some(true.into()),
+                deletion_protection: Some(props.deletion_protection.into()),
+                backup_retention_period: Some(props.backup_retention_days.into()),
+                enable_http_endpoint: Some(true.into()),
+                copy_tags_to_snapshot: Some(true.into()),
+                enable_cloudwatch_logs_exports: Some(vec!["postgresql"].into()),
+                ..Default::default()
+            },
+        );
+        scope.stack().set_removal_policy(&cluster, Policy::Snapshot);
+        let mut instances = Vec::new();
+        for i in 1..=props.instances.clamp(1, 15) {
+            let instance = scope.add(
+                &format!("Instance{i}"),
+                CfnDBInstance {
+                    db_cluster_identifier: Some(cluster.reference().into()),
+                    db_instance_class: Some(props.instance_class.as_str().into()),
+                    engine: Some("aurora-postgresql".into()),
+                    publicly_accessible: Some(props.publicly_accessible.into()),
+                    enable_performance_insights: Some(props.performance_insights.into()),
+                    ..Default::default()
+                },
+            );
+            // The data lives in the cluster (snapshotted); an instance is compute.
+            RemovalPolicy::Destroy.apply(scope.stack(), &instance);
+            instances.push(instance);
+        }
+        let replication_secret = scope.add(
+            "ReplicationSecret",
+            CfnSecret {
+                description: Some(
+                    format!(
+                        "Credentials of the event store's replication user `{}`",
+                        names.replication_user
+                    )
+                    .into(),
+                ),
+                generate_secret_string: Some(secret::GenerateSecretString {
+                    secret_string_template: Some(
+                        serde_json::json!({ "username": names.replication_user })
+                            .to_string()
+                            .into(),
+                    ),
+                    generate_string_key: Some("password".into()),
+                    password_length: Some(32.into()),
+                    exclude_punctuation: Some(true.into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+        );
+        RemovalPolicy::Retain.apply(scope.stack(), &replication_secret);
+
+        // The schema, applied through the Data API by a function of ours.
+        let schema_fn = Function::new(
+            &mut scope,
+            "SchemaFunction",
+            FunctionProps {
+                description: Some("Applies the event store schema through the RDS Data API".into()),
+                timeout_seconds: 300,
+                ..FunctionProps::new(schema_handler_dir(), "schema_handler.lambda_handler")
+            },
+        );
+        let master_secret = cluster.attr_master_user_secret_secret_arn();
+        schema_fn.role.add_to_policy(
+            scope.stack(),
+            PolicyStatement::allow(
+                ["rds-data:ExecuteStatement"],
+                [cluster.attr_db_cluster_arn()],
+            ),
+        );
+        schema_fn.role.add_to_policy(
+            scope.stack(),
+            PolicyStatement::allow(
+                ["secretsmanager:GetSecretValue"],
+                [master_secret.clone(), replication_secret.reference()],
+            ),
+        );
+        let statements: Vec<Json> = statements(&names).into_iter().map(Json::from).collect();
+        let schema = scope.add_custom(
+            "Schema",
+            CustomResource::new("Custom::EventStoreSchema", schema_fn.arn())
+                .with("ClusterArn", cluster.attr_db_cluster_arn())
+                .with("SecretArn", master_secret)
+                .with("ReplicationSecretArn", replication_secret.reference())
+                .with("Database", names.database.as_str())
+                .with("Statements", Json::Array(statements)),
+        );
+        for instance in &instances {
+            scope.stack().add_dependency(&schema, instance);
+        }
+        // The schema is applied and kept: deleting the stack leaves the data to the snapshot.
+        scope.stack().set_removal_policy(&schema, Policy::Retain);
+        scope
+            .stack()
+            .add_artifact("sql/event-store", script(&names));
+        AuroraEventStore {
+            cluster,
+            instances,
+            security_group,
+            replication_secret,
+            schema,
+            names,
+            master_username: props.master_username,
+        }
+    }
+
+    /// Lets members of `source` connect on the PostgreSQL port.
+    pub fn allow_from(&self, scope: &mut Scope, source: &SecurityGroup) {
+        self.security_group.allow_from(
+            scope,
+            source,
+            PORT,
+            "PostgreSQL from an allowed security group",
+        );
+    }
+
+    pub fn endpoint(&self) -> Expr {
+        self.cluster.attr_endpoint_address()
+    }
+
+    pub fn port(&self) -> Expr {
+        self.cluster.attr_endpoint_port()
+    }
+
+    pub fn master_secret_arn(&self) -> Expr {
+        self.cluster.attr_master_user_secret_secret_arn()
+    }
+
+    pub fn replication_secret_arn(&self) -> Expr {
+        self.replication_secret.reference()
+    }
+
+    /// Makes `dependent` wait for the schema (streaming, services).
+    pub fn before<T>(&self, stack: &mut Stack, dependent: &Handle<T>) {
+        stack.add_dependency(dependent, &self.schema);
+    }
+
+    /// The environment the platform's containers receive (the seed's variable names);
+    /// passwords are secret references, never values.
+    pub fn environment(&self) -> Vec<(String, EnvValue)> {
+        let n = &self.names;
+        let secret_key = |arn: Expr, key: &str| {
+            EnvValue::Secret(fns::join(
+                "",
+                vec![Json::from(arn), Json::from(format!(":{key}::"))],
+            ))
+        };
+        vec![
+            (
+                "EVENT_STORE_HOST".into(),
+                EnvValue::Value(self.endpoint().into()),
+            ),
+            (
+                "EVENT_STORE_PORT".into(),
+                EnvValue::Value(self.port().into()),
+            ),
+            (
+                "EVENT_STORE_DATABASE_NAME".into(),
+                EnvValue::Value(n.database.as_str().into()),
+            ),
+            (
+                "EVENT_STORE_USER".into(),
+                EnvValue::Value(self.master_username.as_str().into()),
+            ),
+            (
+                "EVENT_STORE_PASSWORD".into(),
+                secret_key(self.master_secret_arn(), "password"),
+            ),
+            (
+                "EVENT_STORE_EVENTS_TABLE_NAME".into(),
+                EnvValue::Value(n.events_table.as_str().into()),
+            ),
+            (
+                "EVENT_STORE_IDEMPOTENT_REACTION_TABLE_NAME".into(),
+                EnvValue::Value(n.reactions_table.as_str().into()),
+            ),
+            (
+                "EVENT_STORE_CREATE_REPLICATION_USER_WITH_USERNAME".into(),
+                EnvValue::Value(n.replication_user.as_str().into()),
+            ),
+            (
+                "EVENT_STORE_CREATE_REPLICATION_USER_WITH_PASSWORD".into(),
+                secret_key(self.replication_secret_arn(), "password"),
+            ),
+            (
+                "EVENT_STORE_CREATE_REPLICATION_PUBLICATION".into(),
+                EnvValue::Value(n.publication.as_str().into()),
+            ),
+        ]
+    }
+}

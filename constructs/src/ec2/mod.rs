@@ -1,0 +1,10 @@
+//! EC2 networking: [`Vpc`] with public and private subnets across availability zones, and
+//! [`SecurityGroup`] handles that wire ingress between groups instead of CIDR strings.
+
+mod cidr;
+mod security_group;
+mod vpc;
+
+pub use cidr::{Cidr, CidrError};
+pub use security_group::SecurityGroup;
+pub use vpc::{NatGateways, Vpc, VpcProps};

@@ -1,0 +1,372 @@
+//! `Vpc`: public and private subnets across availability zones (from `Fn::GetAZs`), an
+//! internet gateway, NAT gateways (one, or one per zone), route tables, an S3 gateway
+//! endpoint, and flow logs to an encrypted log group that is kept when the stack goes.
+
+use super::cidr::Cidr;
+use crate::iam::{PolicyStatement, Role};
+use crate::removal::RemovalPolicy;
+use escdk_synth::cfn::ec2::{
+    CfnEIP, CfnFlowLog, CfnInternetGateway, CfnNatGateway, CfnRoute, CfnRouteTable, CfnSubnet,
+    CfnSubnetRouteTableAssociation, CfnVPC, CfnVPCEndpoint, CfnVPCGatewayAttachment,
+};
+use escdk_synth::cfn::kms::CfnKey;
+use escdk_synth::cfn::logs::CfnLogGroup;
+use escdk_synth::{fns, Expr, Handle, Json, Scope};
+
+/// How private subnets reach the internet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NatGateways {
+    /// One NAT gateway, in the first zone (cheapest; that zone is a single point of failure).
+    #[default]
+    One,
+    /// One per zone (private subnets keep internet access when a zone fails).
+    PerZone,
+    /// None: private subnets have no internet access.
+    None,
+}
+
+/// Properties of a [`Vpc`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct VpcProps {
+    /// 10.0.0.0/16 by default; /16 to /24.
+    pub cidr: String,
+    /// Availability zones used (3 by default), taken in order from `Fn::GetAZs`.
+    pub zones: u32,
+    pub nat_gateways: NatGateways,
+    /// Days flow logs are kept (one of CloudWatch Logs' values; 90 by default).
+    pub flow_log_retention_days: u32,
+    /// CIDRs this VPC must not overlap (networks it will be peered or connected with).
+    pub must_not_overlap: Vec<String>,
+}
+
+impl Default for VpcProps {
+    fn default() -> Self {
+        VpcProps {
+            cidr: "10.0.0.0/16".into(),
+            zones: 3,
+            nat_gateways: NatGateways::One,
+            flow_log_retention_days: 90,
+            must_not_overlap: Vec::new(),
+        }
+    }
+}
+
+/// A VPC and its subnets.
+#[derive(Debug, Clone)]
+pub struct Vpc {
+    pub handle: Handle<CfnVPC>,
+    pub public_subnets: Vec<Handle<CfnSubnet>>,
+    pub private_subnets: Vec<Handle<CfnSubnet>>,
+    pub cidr: Cidr,
+}
+
+impl Vpc {
+    pub fn new(scope: &mut Scope, id: &str, props: VpcProps) -> Vpc {
+        let mut scope = scope.child(id);
+        let cidr = match Cidr::parse(&props.cidr) {
+            Ok(c) if (16..=24).contains(&c.prefix) => c,
+            Ok(c) => {
+                scope.prop_error(
+                    "Cidr",
+                    format!("{c}: a VPC block is /16 to /24"),
+                    "choose a prefix from /16 to /24",
+                );
+                Cidr::parse("10.0.0.0/16").expect("valid")
+            }
+            Err(e) => {
+                scope.prop_error(
+                    "Cidr",
+                    e.to_string(),
+                    "write it as a.b.c.d/n, e.g. 10.0.0.0/16",
+                );
+                Cidr::parse("10.0.0.0/16").expect("valid")
+            }
+        };
+        for other in &props.must_not_overlap {
+            match Cidr::parse(other) {
+                Ok(o) if o.overlaps(cidr) => scope.prop_error(
+                    "Cidr",
+                    format!("{cidr} overlaps {o}, a network it must not overlap"),
+                    "choose a VPC block outside the networks it connects to",
+                ),
+                Ok(_) => {}
+                Err(e) => {
+                    scope.prop_error("MustNotOverlap", e.to_string(), "write it as a.b.c.d/n")
+                }
+            }
+        }
+        let zones = props.zones as usize;
+        if !(1..=6).contains(&zones) {
+            scope.prop_error(
+                "Zones",
+                format!("{zones} availability zones: a VPC spans 1 to 6 (regions have 3 or more; some have 6)"),
+                "choose 1 to 6 zones (2 or more for a database)",
+            );
+        } else if zones > 3 {
+            scope.warning(
+                format!("{zones} availability zones: not every region has more than 3, and deploy fails where it has fewer"),
+                "use 3 unless the target regions have more",
+            );
+        }
+        let zones = zones.clamp(1, 6);
+        // Public and private subnet per zone, all of one size: the smallest power of two that
+        // holds them.
+        let count = 2 * zones;
+        let bits = (usize::BITS - (count - 1).leading_zeros()) as u8;
+        let blocks = cidr.carve(cidr.prefix + bits, count).or_else(|| {
+            scope.prop_error(
+                "Cidr",
+                format!("{cidr} is too small for {count} subnets of at least 16 addresses"),
+                "use a larger block or fewer zones",
+            );
+            None
+        });
+        let blocks = blocks.unwrap_or_else(|| vec![cidr; count]);
+
+        let handle = scope.add(
+            "Resource",
+            CfnVPC {
+                cidr_block: Some(cidr.to_string().into()),
+                enable_dns_hostnames: Some(true.into()),
+                enable_dns_support: Some(true.into()),
+                ..Default::default()
+            },
+        );
+        let vpc_id = handle.reference();
+        let igw = scope.add("InternetGateway", CfnInternetGateway::default());
+        let attachment = scope.add(
+            "InternetGatewayAttachment",
+            CfnVPCGatewayAttachment {
+                internet_gateway_id: Some(igw.reference().into()),
+                ..CfnVPCGatewayAttachment::new(vpc_id.clone())
+            },
+        );
+        let public_routes = scope.add("PublicRouteTable", CfnRouteTable::new(vpc_id.clone()));
+        let default_route = scope.add(
+            "PublicDefaultRoute",
+            CfnRoute {
+                destination_cidr_block: Some("0.0.0.0/0".into()),
+                gateway_id: Some(igw.reference().into()),
+                ..CfnRoute::new(public_routes.reference())
+            },
+        );
+        scope.stack().add_dependency(&default_route, &attachment);
+
+        let az = |i: usize| fns::select(i, fns::get_azs(""));
+        let mut public_subnets = Vec::new();
+        let mut private_subnets = Vec::new();
+        let mut private_route_tables = Vec::new();
+        let mut nats: Vec<Handle<CfnNatGateway>> = Vec::new();
+        for i in 0..zones {
+            let n = i + 1;
+            let public = scope.add(
+                &format!("PublicSubnet{n}"),
+                CfnSubnet {
+                    availability_zone: Some(az(i).into()),
+                    cidr_block: Some(blocks[2 * i].to_string().into()),
+                    map_public_ip_on_launch: Some(false.into()),
+                    ..CfnSubnet::new(vpc_id.clone())
+                },
+            );
+            scope.add(
+                &format!("PublicSubnet{n}RouteTableAssociation"),
+                CfnSubnetRouteTableAssociation::new(public_routes.reference(), public.reference()),
+            );
+            if props.nat_gateways == NatGateways::PerZone
+                || (props.nat_gateways == NatGateways::One && i == 0)
+            {
+                let eip = scope.add(
+                    &format!("NatEip{n}"),
+                    CfnEIP {
+                        domain: Some("vpc".into()),
+                        ..Default::default()
+                    },
+                );
+                scope.stack().add_dependency(&eip, &attachment);
+                nats.push(scope.add(
+                    &format!("NatGateway{n}"),
+                    CfnNatGateway {
+                        allocation_id: Some(eip.attr_allocation_id().into()),
+                        subnet_id: Some(public.reference().into()),
+                        ..Default::default()
+                    },
+                ));
+            }
+            public_subnets.push(public);
+
+            let private = scope.add(
+                &format!("PrivateSubnet{n}"),
+                CfnSubnet {
+                    availability_zone: Some(az(i).into()),
+                    cidr_block: Some(blocks[2 * i + 1].to_string().into()),
+                    ..CfnSubnet::new(vpc_id.clone())
+                },
+            );
+            let routes = scope.add(
+                &format!("PrivateRouteTable{n}"),
+                CfnRouteTable::new(vpc_id.clone()),
+            );
+            scope.add(
+                &format!("PrivateSubnet{n}RouteTableAssociation"),
+                CfnSubnetRouteTableAssociation::new(routes.reference(), private.reference()),
+            );
+            private_subnets.push(private);
+            private_route_tables.push(routes);
+        }
+        for (i, routes) in private_route_tables.iter().enumerate() {
+            let nat = match props.nat_gateways {
+                NatGateways::None => None,
+                NatGateways::One => nats.first(),
+                NatGateways::PerZone => nats.get(i),
+            };
+            if let Some(nat) = nat {
+                scope.add(
+                    &format!("PrivateDefaultRoute{}", i + 1),
+                    CfnRoute {
+                        destination_cidr_block: Some("0.0.0.0/0".into()),
+                        nat_gateway_id: Some(nat.reference().into()),
+                        ..CfnRoute::new(routes.reference())
+                    },
+                );
+            }
+        }
+        let mut route_table_ids: Vec<escdk_synth::Value<String>> =
+            vec![public_routes.reference().into()];
+        route_table_ids.extend(private_route_tables.iter().map(|r| r.reference().into()));
+        scope.add(
+            "S3Endpoint",
+            CfnVPCEndpoint {
+                vpc_endpoint_type: Some("Gateway".into()),
+                route_table_ids: Some(route_table_ids.into()),
+                service_name: Some(fns::sub("com.amazonaws.${AWS::Region}.s3").into()),
+                ..CfnVPCEndpoint::new(vpc_id.clone())
+            },
+        );
+        flow_logs(&mut scope, &handle, props.flow_log_retention_days);
+        Vpc {
+            handle,
+            public_subnets,
+            private_subnets,
+            cidr,
+        }
+    }
+
+    /// The VPC id (`Ref`).
+    pub fn id(&self) -> Expr {
+        self.handle.reference()
+    }
+
+    /// The number of availability zones it spans.
+    pub fn zones(&self) -> usize {
+        self.private_subnets.len()
+    }
+}
+
+/// Flow logs of all traffic, to a log group encrypted with its own key and kept on delete.
+fn flow_logs(scope: &mut Scope, vpc: &Handle<CfnVPC>, retention_days: u32) {
+    let log_group_arn =
+        fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*");
+    let key_policy = Json::object([
+        ("Version", Json::from("2012-10-17")),
+        (
+            "Statement",
+            Json::array([
+                Json::object([
+                    ("Sid", Json::from("AccountAdministers")),
+                    ("Effect", Json::from("Allow")),
+                    (
+                        "Principal",
+                        Json::object([(
+                            "AWS",
+                            Json::from(fns::sub(
+                                "arn:${AWS::Partition}:iam::${AWS::AccountId}:root",
+                            )),
+                        )]),
+                    ),
+                    ("Action", Json::from("kms:*")),
+                    ("Resource", Json::from("*")),
+                ]),
+                Json::object([
+                    ("Sid", Json::from("LogsEncrypt")),
+                    ("Effect", Json::from("Allow")),
+                    (
+                        "Principal",
+                        Json::object([(
+                            "Service",
+                            Json::from(fns::sub("logs.${AWS::Region}.amazonaws.com")),
+                        )]),
+                    ),
+                    (
+                        "Action",
+                        Json::from(vec![
+                            "kms:Decrypt",
+                            "kms:Encrypt",
+                            "kms:GenerateDataKey*",
+                            "kms:ReEncrypt*",
+                            "kms:DescribeKey",
+                        ]),
+                    ),
+                    ("Resource", Json::from("*")),
+                    (
+                        "Condition",
+                        Json::object([(
+                            "ArnLike",
+                            Json::object([(
+                                "kms:EncryptionContext:aws:logs:arn",
+                                Json::from(log_group_arn),
+                            )]),
+                        )]),
+                    ),
+                ]),
+            ]),
+        ),
+    ]);
+    let key = scope.add(
+        "FlowLogKey",
+        CfnKey {
+            description: Some("Encrypts the VPC's flow logs".into()),
+            enable_key_rotation: Some(true.into()),
+            key_policy: Some(key_policy),
+            pending_window_in_days: Some(30.into()),
+            ..Default::default()
+        },
+    );
+    RemovalPolicy::Retain.apply(scope.stack(), &key);
+    let group = scope.add(
+        "FlowLogGroup",
+        CfnLogGroup {
+            retention_in_days: Some(retention_days.into()),
+            kms_key_id: Some(key.attr_arn().into()),
+            ..Default::default()
+        },
+    );
+    RemovalPolicy::Retain.apply(scope.stack(), &group);
+    let role = Role::new(
+        scope,
+        "FlowLogRole",
+        "vpc-flow-logs.amazonaws.com",
+        "Lets VPC flow logs write to their log group",
+    );
+    role.add_to_policy(
+        scope.stack(),
+        PolicyStatement::allow(
+            [
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+                "logs:DescribeLogStreams",
+                "logs:DescribeLogGroups",
+            ],
+            [group.attr_arn()],
+        ),
+    );
+    scope.add(
+        "FlowLog",
+        CfnFlowLog {
+            traffic_type: Some("ALL".into()),
+            log_destination_type: Some("cloud-watch-logs".into()),
+            log_group_name: Some(group.reference().into()),
+            deliver_logs_permission_arn: Some(role.arn().into()),
+            ..CfnFlowLog::new(vpc.reference(), "VPC")
+        },
+    );
+}

@@ -1,0 +1,84 @@
+//! Custom resources (`Custom::<Name>`): a Lambda-backed resource with free-form properties.
+//! CloudFormation's registry schema for `AWS::CloudFormation::CustomResource` allows only
+//! `ServiceToken`, so custom resources get this hand-written type, added with
+//! [`crate::Scope::add_custom`].
+
+use crate::json::{Json, JsonValue};
+use crate::l1::{Check, Props, Render, ToJson, Validate};
+use crate::value::{Map, Value};
+use std::any::Any;
+
+/// A custom resource: its type name, the function that implements it, and its properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomResource {
+    /// `Custom::` followed by up to 60 letters, digits and `_@-`.
+    pub resource_type: String,
+    /// The ARN of the Lambda function (or SNS topic) that handles the requests.
+    pub service_token: Value<String>,
+    pub properties: Map<Json>,
+}
+
+impl CustomResource {
+    pub fn new(resource_type: impl Into<String>, service_token: impl Into<Value<String>>) -> Self {
+        CustomResource {
+            resource_type: resource_type.into(),
+            service_token: service_token.into(),
+            properties: Map::new(),
+        }
+    }
+
+    /// Adds a property.
+    pub fn with(mut self, name: &str, value: impl Into<Json>) -> Self {
+        self.properties.insert(name.to_string(), value.into());
+        self
+    }
+}
+
+impl Props for CustomResource {
+    fn type_name(&self) -> &str {
+        &self.resource_type
+    }
+
+    fn render(&self, cx: &mut Render) -> JsonValue {
+        let mut m = serde_json::Map::new();
+        m.insert("ServiceToken".into(), self.service_token.to_json(cx));
+        for (k, v) in &self.properties {
+            m.insert(k.clone(), v.to_json(cx));
+        }
+        JsonValue::Object(m)
+    }
+
+    fn check(&self, cx: &mut Check) {
+        let name = self.resource_type.strip_prefix("Custom::").unwrap_or("");
+        let valid = !name.is_empty()
+            && name.len() <= 60
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_@-".contains(c));
+        if !valid {
+            cx.violation(
+                format!("`{}` is not a custom resource type", self.resource_type),
+                "name it `Custom::` followed by up to 60 letters, digits, `_`, `@` or `-`".into(),
+            );
+        }
+        for k in self.properties.keys() {
+            if k == "ServiceToken" || k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                cx.violation(
+                    format!("property name `{k}` is not allowed"),
+                    "use letters and digits, and not ServiceToken (set it with the service token)"
+                        .into(),
+                );
+            }
+        }
+        self.service_token.validate(&crate::l1::Rule::NONE, cx);
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
