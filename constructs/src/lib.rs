@@ -17,6 +17,7 @@ pub mod ec2;
 pub mod event_store;
 pub mod events;
 pub mod iam;
+pub mod kms;
 pub mod lambda;
 pub mod monitoring;
 pub mod projection;

@@ -1,10 +1,10 @@
 //! SNS: an alarm [`Topic`] encrypted with its own KMS key (CloudWatch alarms cannot publish
 //! to a topic encrypted with the AWS managed `aws/sns` key), with e-mail subscriptions.
 
-use crate::removal::RemovalPolicy;
+use crate::kms;
 use escdk_synth::cfn::kms::CfnKey;
 use escdk_synth::cfn::sns::{CfnSubscription, CfnTopic};
-use escdk_synth::{fns, ConditionHandle, Expr, Handle, Json, Scope, Value};
+use escdk_synth::{ConditionHandle, Expr, Handle, Scope, Value};
 
 /// An encrypted topic.
 #[derive(Debug, Clone)]
@@ -28,48 +28,17 @@ impl Topic {
     /// A topic that `publisher_service` (e.g. `cloudwatch.amazonaws.com`) may publish to.
     pub fn new(scope: &mut Scope, id: &str, publisher_service: &str, emails: &[String]) -> Topic {
         let mut scope = scope.child(id);
-        let account_root = fns::sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
-        let key_policy = Json::object([
-            ("Version", Json::from("2012-10-17")),
-            (
-                "Statement",
-                Json::array([
-                    // The account keeps administering the key through IAM (AWS's default key
-                    // policy); without it the key could become unmanageable.
-                    Json::object([
-                        ("Sid", Json::from("AccountAdministers")),
-                        ("Effect", Json::from("Allow")),
-                        (
-                            "Principal",
-                            Json::object([("AWS", Json::from(account_root))]),
-                        ),
-                        ("Action", Json::from("kms:*")),
-                        ("Resource", Json::from("*")),
-                    ]),
-                    Json::object([
-                        ("Sid", Json::from("PublisherEncrypts")),
-                        ("Effect", Json::from("Allow")),
-                        ("Principal", Json::object([("Service", publisher_service)])),
-                        (
-                            "Action",
-                            Json::from(vec!["kms:Decrypt", "kms:GenerateDataKey"]),
-                        ),
-                        ("Resource", Json::from("*")),
-                    ]),
-                ]),
-            ),
-        ]);
-        let key = scope.add(
+        let key = kms::encryption_key(
+            &mut scope,
             "Key",
-            CfnKey {
-                description: Some("Encrypts the alarm topic".into()),
-                enable_key_rotation: Some(true.into()),
-                key_policy: Some(key_policy),
-                pending_window_in_days: Some(30.into()),
-                ..Default::default()
-            },
+            "Encrypts the alarm topic",
+            vec![kms::service_statement(
+                "PublisherEncrypts",
+                publisher_service,
+                &["kms:Decrypt", "kms:GenerateDataKey"],
+                None,
+            )],
         );
-        RemovalPolicy::Retain.apply(scope.stack(), &key);
         let handle = scope.add(
             "Resource",
             CfnTopic {

@@ -332,43 +332,47 @@ async fn delete_and_wait(
     Ok(())
 }
 
-async fn stack_parameters(aws: &Aws, stack: &str) -> Vec<String> {
+/// The stack's description, when it exists and the call succeeds.
+async fn describe(aws: &Aws, stack: &str) -> Option<aws_sdk_cloudformation::types::Stack> {
     aws.call();
-    match aws.cfn.describe_stacks().stack_name(stack).send().await {
-        Ok(out) => out
-            .stacks()
-            .first()
-            .map(|s| {
-                s.parameters()
-                    .iter()
-                    .filter_map(|p| p.parameter_key().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        Err(_) => Vec::new(),
-    }
+    aws.cfn
+        .describe_stacks()
+        .stack_name(stack)
+        .send()
+        .await
+        .ok()?
+        .stacks()
+        .first()
+        .cloned()
+}
+
+async fn stack_parameters(aws: &Aws, stack: &str) -> Vec<String> {
+    describe(aws, stack)
+        .await
+        .map(|s| {
+            s.parameters()
+                .iter()
+                .filter_map(|p| p.parameter_key().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 async fn outputs(aws: &Aws, stack: &str) -> Vec<(String, String)> {
-    aws.call();
-    match aws.cfn.describe_stacks().stack_name(stack).send().await {
-        Ok(out) => out
-            .stacks()
-            .first()
-            .map(|s| {
-                s.outputs()
-                    .iter()
-                    .map(|o| {
-                        (
-                            o.output_key().unwrap_or_default().to_string(),
-                            o.output_value().unwrap_or_default().to_string(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        Err(_) => Vec::new(),
-    }
+    describe(aws, stack)
+        .await
+        .map(|s| {
+            s.outputs()
+                .iter()
+                .map(|o| {
+                    (
+                        o.output_key().unwrap_or_default().to_string(),
+                        o.output_value().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Deploys one stack.

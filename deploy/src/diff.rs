@@ -187,6 +187,14 @@ fn short(v: &Value) -> String {
     }
 }
 
+fn change_line(c: &Change, paint: &dyn Fn(char, String) -> String) -> String {
+    match c {
+        Change::Added(p, v) => paint('+', format!("    + {p}: {}", short(v))),
+        Change::Removed(p, v) => paint('-', format!("    - {p}: {}", short(v))),
+        Change::Modified(p, a, b) => paint('~', format!("    ~ {p}: {} -> {}", short(a), short(b))),
+    }
+}
+
 /// Renders for a terminal (ANSI colours when `color`).
 pub fn render(d: &TemplateDiff, color: bool, path_of: &dyn Fn(&str) -> String) -> String {
     let paint = |sign: char, text: String| {
@@ -220,14 +228,7 @@ pub fn render(d: &TemplateDiff, color: bool, path_of: &dyn Fn(&str) -> String) -
         ));
         out.push('\n');
         for c in &r.changes {
-            let line = match c {
-                Change::Added(p, v) => paint('+', format!("    + {p}: {}", short(v))),
-                Change::Removed(p, v) => paint('-', format!("    - {p}: {}", short(v))),
-                Change::Modified(p, a, b) => {
-                    paint('~', format!("    ~ {p}: {} -> {}", short(a), short(b)))
-                }
-            };
-            out.push_str(&line);
+            out.push_str(&change_line(c, &paint));
             out.push('\n');
         }
         for (sign, s) in &r.statements {
@@ -241,14 +242,7 @@ pub fn render(d: &TemplateDiff, color: bool, path_of: &dyn Fn(&str) -> String) -
     if !d.other.is_empty() {
         out.push_str("Parameters, conditions, mappings and outputs\n");
         for c in &d.other {
-            let line = match c {
-                Change::Added(p, v) => paint('+', format!("    + {p}: {}", short(v))),
-                Change::Removed(p, v) => paint('-', format!("    - {p}: {}", short(v))),
-                Change::Modified(p, a, b) => {
-                    paint('~', format!("    ~ {p}: {} -> {}", short(a), short(b)))
-                }
-            };
-            out.push_str(&line);
+            out.push_str(&change_line(c, &paint));
             out.push('\n');
         }
     }

@@ -4,12 +4,12 @@
 
 use super::cidr::Cidr;
 use crate::iam::{PolicyStatement, Role};
+use crate::kms;
 use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::ec2::{
     CfnEIP, CfnFlowLog, CfnInternetGateway, CfnNatGateway, CfnRoute, CfnRouteTable, CfnSubnet,
     CfnSubnetRouteTableAssociation, CfnVPC, CfnVPCEndpoint, CfnVPCGatewayAttachment,
 };
-use escdk_synth::cfn::kms::CfnKey;
 use escdk_synth::cfn::logs::CfnLogGroup;
 use escdk_synth::{fns, Expr, Handle, Json, Scope};
 
@@ -266,72 +266,29 @@ impl Vpc {
 fn flow_logs(scope: &mut Scope, vpc: &Handle<CfnVPC>, retention_days: u32) {
     let log_group_arn =
         fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*");
-    let key_policy = Json::object([
-        ("Version", Json::from("2012-10-17")),
-        (
-            "Statement",
-            Json::array([
-                Json::object([
-                    ("Sid", Json::from("AccountAdministers")),
-                    ("Effect", Json::from("Allow")),
-                    (
-                        "Principal",
-                        Json::object([(
-                            "AWS",
-                            Json::from(fns::sub(
-                                "arn:${AWS::Partition}:iam::${AWS::AccountId}:root",
-                            )),
-                        )]),
-                    ),
-                    ("Action", Json::from("kms:*")),
-                    ("Resource", Json::from("*")),
-                ]),
-                Json::object([
-                    ("Sid", Json::from("LogsEncrypt")),
-                    ("Effect", Json::from("Allow")),
-                    (
-                        "Principal",
-                        Json::object([(
-                            "Service",
-                            Json::from(fns::sub("logs.${AWS::Region}.amazonaws.com")),
-                        )]),
-                    ),
-                    (
-                        "Action",
-                        Json::from(vec![
-                            "kms:Decrypt",
-                            "kms:Encrypt",
-                            "kms:GenerateDataKey*",
-                            "kms:ReEncrypt*",
-                            "kms:DescribeKey",
-                        ]),
-                    ),
-                    ("Resource", Json::from("*")),
-                    (
-                        "Condition",
-                        Json::object([(
-                            "ArnLike",
-                            Json::object([(
-                                "kms:EncryptionContext:aws:logs:arn",
-                                Json::from(log_group_arn),
-                            )]),
-                        )]),
-                    ),
-                ]),
-            ]),
-        ),
-    ]);
-    let key = scope.add(
+    let key = kms::encryption_key(
+        scope,
         "FlowLogKey",
-        CfnKey {
-            description: Some("Encrypts the VPC's flow logs".into()),
-            enable_key_rotation: Some(true.into()),
-            key_policy: Some(key_policy),
-            pending_window_in_days: Some(30.into()),
-            ..Default::default()
-        },
+        "Encrypts the VPC's flow logs",
+        vec![kms::service_statement(
+            "LogsEncrypt",
+            fns::sub("logs.${AWS::Region}.amazonaws.com"),
+            &[
+                "kms:Decrypt",
+                "kms:Encrypt",
+                "kms:GenerateDataKey*",
+                "kms:ReEncrypt*",
+                "kms:DescribeKey",
+            ],
+            Some(Json::object([(
+                "ArnLike",
+                Json::object([(
+                    "kms:EncryptionContext:aws:logs:arn",
+                    Json::from(log_group_arn),
+                )]),
+            )])),
+        )],
     );
-    RemovalPolicy::Retain.apply(scope.stack(), &key);
     let group = scope.add(
         "FlowLogGroup",
         CfnLogGroup {
