@@ -61,6 +61,9 @@ fn compare(path: &str, old: &Value, new: &Value, out: &mut Vec<Change>) {
                 }
             }
         }
+        // A section or value only one side has is added or removed, not "modified from null".
+        (Value::Null, b) if !b.is_null() => out.push(Change::Added(path.to_string(), b.clone())),
+        (a, Value::Null) if !a.is_null() => out.push(Change::Removed(path.to_string(), a.clone())),
         // Same length: element by element, so one changed action does not print a whole policy.
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
             for (i, (v, w)) in a.iter().zip(b).enumerate() {
@@ -310,5 +313,12 @@ mod tests {
             render(&diff(&new, &new), false, &|l: &str| l.to_string()),
             "no differences\n"
         );
+        // Against a stack that is not deployed, everything is added.
+        let fresh = render(&diff(&Value::Null, &new), false, &|l: &str| l.to_string());
+        assert!(
+            fresh.contains("[+] AWS::Lambda::Function") && fresh.contains("    + Outputs: {\"A\""),
+            "{fresh}"
+        );
+        assert!(!fresh.contains("null ->"), "{fresh}");
     }
 }
