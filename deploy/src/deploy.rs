@@ -375,6 +375,18 @@ async fn outputs(aws: &Aws, stack: &str) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// Deletes a change set that will not be executed (best effort: it expires anyway).
+async fn discard_change_set(aws: &Aws, change_set_id: &str, stack: &str) {
+    aws.call();
+    let _ = aws
+        .cfn
+        .delete_change_set()
+        .change_set_name(change_set_id)
+        .stack_name(stack)
+        .send()
+        .await;
+}
+
 /// Deploys one stack.
 pub async fn deploy_stack(
     aws: &Aws,
@@ -582,14 +594,7 @@ pub async fn deploy_stack(
             }
             Some(ChangeSetStatus::Failed) => {
                 let reason = d.status_reason().unwrap_or("no reason given").to_string();
-                aws.call();
-                let _ = aws
-                    .cfn
-                    .delete_change_set()
-                    .change_set_name(&change_set_id)
-                    .stack_name(name)
-                    .send()
-                    .await;
+                discard_change_set(aws, &change_set_id, name).await;
                 if no_changes(&reason) {
                     println!("{name}: no changes (nothing executed)");
                     return Ok(Outcome::NoChanges);
@@ -616,14 +621,7 @@ pub async fn deploy_stack(
         }
         let approved = term::confirm("Deploy them?");
         if approved != Some(true) {
-            aws.call();
-            let _ = aws
-                .cfn
-                .delete_change_set()
-                .change_set_name(&change_set_id)
-                .stack_name(name)
-                .send()
-                .await;
+            discard_change_set(aws, &change_set_id, name).await;
             if kind == ChangeSetType::Create {
                 // A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS.
                 aws.call();

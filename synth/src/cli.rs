@@ -112,11 +112,23 @@ fn asset_manifest(assets: &[Asset]) -> String {
 /// Writes synthesized stacks as deploy reads them: `<Stack>.template.json` and
 /// `<Stack>.assets.json` in `dir` (created if needed). Returns the template paths.
 pub fn write_assembly(dir: &Path, stacks: &[crate::Synthesized]) -> std::io::Result<Vec<PathBuf>> {
+    write_files(dir, stacks, Format::Json)
+}
+
+fn write_files(
+    dir: &Path,
+    stacks: &[crate::Synthesized],
+    format: Format,
+) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
     for s in stacks {
-        let file = dir.join(format!("{}.template.json", s.stack_name));
-        std::fs::write(&file, s.to_json())?;
+        let file = dir.join(format!("{}.template.{}", s.stack_name, format.ext()));
+        let body = match format {
+            Format::Json => s.to_json(),
+            Format::Yaml => s.to_yaml(),
+        };
+        std::fs::write(&file, body)?;
         std::fs::write(
             dir.join(format!("{}.assets.json", s.stack_name)),
             asset_manifest(&s.assets),
@@ -126,14 +138,23 @@ pub fn write_assembly(dir: &Path, stacks: &[crate::Synthesized]) -> std::io::Res
     Ok(written)
 }
 
-fn write_file(path: &Path, contents: &str, err: &mut dyn Write) -> bool {
-    match std::fs::write(path, contents) {
-        Ok(()) => true,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
-            false
+/// Synthesizes the named stacks, printing warnings; on errors prints them and gives the
+/// exit code.
+fn synth_and_warn(
+    app: &App,
+    names: &[String],
+    err: &mut dyn Write,
+) -> Result<Vec<crate::Synthesized>, u8> {
+    let synthesized = app.synth(names).map_err(|e| {
+        let _ = writeln!(err, "{e}");
+        1u8
+    })?;
+    for s in &synthesized {
+        for w in &s.warnings {
+            let _ = writeln!(err, "{w}");
         }
     }
+    Ok(synthesized)
 }
 
 /// Finds the deploy tool: `ESCDK_DEPLOY`, next to this program, then on `PATH`.
@@ -156,18 +177,10 @@ fn find_deploy_tool() -> Option<PathBuf> {
 /// links it). Under `cargo run` a missing tool is built once.
 fn delegate(app: &App, verb: &str, args: &[String], synthesize: bool, err: &mut dyn Write) -> u8 {
     if synthesize {
-        let synthesized = match app.synth(&[]) {
+        let synthesized = match synth_and_warn(app, &[], err) {
             Ok(s) => s,
-            Err(e) => {
-                let _ = writeln!(err, "{e}");
-                return 1;
-            }
+            Err(code) => return code,
         };
-        for s in &synthesized {
-            for w in &s.warnings {
-                let _ = writeln!(err, "{w}");
-            }
-        }
         if let Err(e) = write_assembly(Path::new(DEFAULT_OUT), &synthesized) {
             let _ = writeln!(err, "error: cannot write {DEFAULT_OUT}: {e}");
             return 1;
@@ -295,18 +308,10 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             } else {
                 dir
             };
-            let synthesized = match app.synth(&stacks) {
+            let synthesized = match synth_and_warn(app, &stacks, err) {
                 Ok(s) => s,
-                Err(e) => {
-                    let _ = writeln!(err, "{e}");
-                    return 1;
-                }
+                Err(code) => return code,
             };
-            for s in &synthesized {
-                for w in &s.warnings {
-                    let _ = writeln!(err, "{w}");
-                }
-            }
             let render = |s: &crate::Synthesized| match format {
                 Format::Json => s.to_json(),
                 Format::Yaml => s.to_yaml(),
@@ -319,18 +324,14 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                     0
                 }
                 Some(dir) => {
-                    if let Err(e) = std::fs::create_dir_all(&dir) {
-                        let _ = writeln!(err, "error: cannot create {}: {e}", dir.display());
-                        return 1;
-                    }
-                    for s in &synthesized {
-                        let file = dir.join(format!("{}.template.{}", s.stack_name, format.ext()));
-                        let assets = dir.join(format!("{}.assets.json", s.stack_name));
-                        if !write_file(&file, &render(s), err)
-                            || !write_file(&assets, &asset_manifest(&s.assets), err)
-                        {
+                    let written = match write_files(&dir, &synthesized, format) {
+                        Ok(w) => w,
+                        Err(e) => {
+                            let _ = writeln!(err, "error: cannot write {}: {e}", dir.display());
                             return 1;
                         }
+                    };
+                    for (s, file) in synthesized.iter().zip(&written) {
                         let n = s.template["Resources"].as_object().map_or(0, |r| r.len());
                         let _ = writeln!(
                             err,
