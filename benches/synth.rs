@@ -111,15 +111,15 @@ fn main() {
     }
 
     let per_copy = {
-        let mut s = escdk_synth::Stack::new("One");
-        escdk_examples::recipe::build(&mut s.root());
+        let s = escdk_synth::Stack::new("One");
+        escdk_examples::recipe::build(&s.root());
         s.resource_count()
     };
     let copies = 500 / per_copy;
     let packed = || {
-        let mut s = escdk_synth::Stack::new("Packed");
+        let s = escdk_synth::Stack::new("Packed");
         for i in 0..copies {
-            escdk_examples::recipe::build(&mut s.root().child(&format!("Copy{i}")));
+            escdk_examples::recipe::build(&s.root().child(&format!("Copy{i}")));
         }
         s.synth().expect("fits")
     };

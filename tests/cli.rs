@@ -39,7 +39,7 @@ fn synth_yaml_and_named_stack() {
         "{}",
         &out[..80]
     );
-    let parsed: serde_json::Value = serde_yaml::from_str(&out).expect("valid YAML");
+    let parsed: serde_json::Value = yaml_serde::from_str(&out).expect("valid YAML");
     let (_, json, _) = run(&["synth", "EventSourcingRecipe"]);
     let from_json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(parsed, from_json, "YAML and JSON carry the same template");

@@ -18,7 +18,7 @@ fn two_syntheses_are_byte_identical() {
 #[test]
 fn reordering_code_changes_nothing() {
     let build = |order: &[&str]| {
-        let mut stack = Stack::new("Order");
+        let stack = Stack::new("Order");
         for id in order {
             stack.root().child(id).add("Resource", CfnQueue::default());
         }

@@ -13,7 +13,7 @@ fn render(
         &escdk_synth::ConditionHandle,
     ) -> Json,
 ) -> serde_json::Value {
-    let mut stack = Stack::new("I");
+    let stack = Stack::new("I");
     let q = stack.root().add("Q", CfnQueue::default());
     let p = stack.add_parameter("P", Parameter::string());
     let c = stack.add_condition("C", fns::equals(p.reference(), "x"));
@@ -93,7 +93,7 @@ fn functions_render_in_cloudformation_form() {
 
 #[test]
 fn condition_functions_render() {
-    let mut stack = Stack::new("Conds");
+    let stack = Stack::new("Conds");
     let p = stack.add_parameter(
         "Env",
         Parameter {
@@ -127,7 +127,7 @@ fn condition_functions_render() {
 
 #[test]
 fn references_to_undeclared_things_fail() {
-    let mut stack = Stack::new("Missing");
+    let stack = Stack::new("Missing");
     stack.add_output("O", Output::new(fns::find_in_map("Nope", "a", "b")));
     let e = stack.synth().unwrap_err().to_string();
     assert!(
@@ -135,17 +135,17 @@ fn references_to_undeclared_things_fail() {
         "{e}"
     );
 
-    let mut other = Stack::new("Other");
+    let other = Stack::new("Other");
     let cond = other.add_condition("C", fns::equals("a", "a"));
-    let mut stack = Stack::new("Missing");
+    let stack = Stack::new("Missing");
     stack.add_output("O", Output::new(fns::if_(&cond, "a", "b")));
     let e = stack.synth().unwrap_err().to_string();
-    assert!(e.contains("refers to `C` of another stack"), "{e}");
+    assert!(e.contains("refers to `C` of another stack, which cannot be imported"), "{e}");
 }
 
 #[test]
 fn outputs_export_and_condition() {
-    let mut stack = Stack::new("Out");
+    let stack = Stack::new("Out");
     let q = stack.root().add("Q", CfnQueue::default());
     let c = stack.add_condition("C", fns::equals(Pseudo::Region, "eu-west-1"));
     stack.add_output(

@@ -52,7 +52,7 @@ fn the_oracle_rejects_what_the_schema_forbids() {
 
 /// One resource alone in a stack: (our synth accepts it, the schema accepts its properties).
 fn verdicts<T: Resource>(props: T) -> (bool, bool) {
-    let mut stack = Stack::new("Oracle");
+    let stack = Stack::new("Oracle");
     let h = stack.root().add("R", props);
     let ours_ok = stack.synth().is_ok();
     let rendered = stack

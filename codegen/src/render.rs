@@ -275,6 +275,12 @@ fn resource_code(out: &mut String, statics: &mut Statics, r: &ResourceModel) {
         "    const ATTRIBUTES: &'static [&'static str] = &{:?};",
         r.attributes
     );
+    if let Some((shape, property)) = &r.tagging {
+        let _ = writeln!(
+            out,
+            "    const TAGGING: rt::Tagging = rt::Tagging::{shape}({property:?});"
+        );
+    }
     let _ = writeln!(out, "}}\n");
     if !r.attributes.is_empty() {
         let _ = writeln!(out, "impl crate::Handle<{name}> {{");

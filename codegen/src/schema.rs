@@ -15,6 +15,29 @@ pub struct ResourceModel {
     pub attributes: Vec<String>,
     /// Patterns this schema uses that were translated, as (original, translated).
     pub translated: Vec<(String, String)>,
+    /// Where the type keeps tags: `("List" | "Map", property)`, from `tagging.tagProperty`.
+    pub tagging: Option<(&'static str, String)>,
+}
+
+/// The tag property and its shape, from the schema's `tagging` metadata: a list of
+/// `Key`/`Value` objects, or a map of strings.
+fn tagging(schema: &Value) -> Option<(&'static str, String)> {
+    let t = schema.get("tagging")?;
+    if t.get("taggable").and_then(Value::as_bool) == Some(false) {
+        return None;
+    }
+    let property = t
+        .get("tagProperty")
+        .and_then(Value::as_str)
+        .unwrap_or("/properties/Tags")
+        .strip_prefix("/properties/")?
+        .to_string();
+    let p = schema.get("properties")?.get(&property)?;
+    match p.get("type").and_then(Value::as_str) {
+        Some("array") => Some(("List", property)),
+        Some("object") => Some(("Map", property)),
+        _ => None,
+    }
 }
 
 pub struct StructModel {
@@ -171,6 +194,7 @@ impl ResourceModel {
             structs: cx.structs.into_values().collect(),
             attributes,
             translated,
+            tagging: tagging(schema),
         })
     }
 }

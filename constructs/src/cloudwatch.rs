@@ -18,7 +18,7 @@ pub struct AlarmProps {
 
 /// Creates the alarm, notifying `actions` (topic ARNs) when it fires.
 pub fn threshold_alarm(
-    scope: &mut Scope,
+    scope: &Scope,
     id: &str,
     props: AlarmProps,
     actions: &[Expr],

@@ -71,14 +71,14 @@ fn with_env(mut props: FunctionProps, vars: Vec<(&str, Json)>) -> FunctionProps 
 
 impl CqrsLambdas {
     pub fn new(
-        scope: &mut Scope,
+        scope: &Scope,
         id: &str,
         store: &EventStore,
         read_model: &ReadModel,
         bus: &EventBus,
         props: CqrsLambdasProps,
     ) -> CqrsLambdas {
-        let mut scope = scope.child(id);
+        let scope = scope.child(id);
         if props.event_source.is_empty() {
             scope.prop_error(
                 "EventSource",
@@ -104,7 +104,7 @@ impl CqrsLambdas {
             );
         }
         let dlq = Queue::new(
-            &mut scope,
+            &scope,
             "DeadLetterQueue",
             QueueProps {
                 retention_seconds: props.dead_letter_retention_days.clamp(1, 14) * 86_400,
@@ -112,7 +112,7 @@ impl CqrsLambdas {
             },
         );
         let command = Function::new(
-            &mut scope,
+            &scope,
             "Command",
             with_env(
                 props.command,
@@ -124,12 +124,12 @@ impl CqrsLambdas {
                 ],
             ),
         );
-        store.grant_append(scope.stack(), &command.role);
-        bus.grant_put_events(scope.stack(), &command.role);
+        store.grant_append(&command.role);
+        bus.grant_put_events(&command.role);
 
         let pattern = EventPattern::new([props.event_source.clone()], props.event_types.clone());
         let projection = Projection::new(
-            &mut scope,
+            &scope,
             "Projection",
             bus,
             &[read_model],
@@ -141,7 +141,7 @@ impl CqrsLambdas {
         );
 
         let query = Function::new(
-            &mut scope,
+            &scope,
             "Query",
             with_env(
                 props.query,
@@ -153,8 +153,8 @@ impl CqrsLambdas {
                 ],
             ),
         );
-        store.grant_read(scope.stack(), &query.role);
-        read_model.grant_read(scope.stack(), &query.role);
+        store.grant_read(&query.role);
+        read_model.grant_read(&query.role);
 
         CqrsLambdas {
             command,

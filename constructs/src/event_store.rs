@@ -10,9 +10,9 @@
 use crate::dynamodb::{
     Attribute, Billing, GlobalSecondaryIndex, StreamView, Table, TableEncryption, TableProps,
 };
-use crate::iam::Role;
+use crate::iam::{Grant, Grantee};
 use crate::removal::RemovalPolicy;
-use escdk_synth::{Expr, Scope, Stack};
+use escdk_synth::{Expr, Scope};
 
 /// Partition key of the event store.
 pub const AGGREGATE_ID: &str = "AggregateId";
@@ -62,8 +62,8 @@ pub struct EventStore {
 }
 
 impl EventStore {
-    pub fn new(scope: &mut Scope, id: &str, props: EventStoreProps) -> EventStore {
-        let mut scope = scope.child(id);
+    pub fn new(scope: &Scope, id: &str, props: EventStoreProps) -> EventStore {
+        let scope = scope.child(id);
         let index = GlobalSecondaryIndex {
             capacity: matches!(props.billing, Billing::Provisioned { .. })
                 .then_some(props.index_capacity),
@@ -74,7 +74,7 @@ impl EventStore {
             )
         };
         let table = Table::new(
-            &mut scope,
+            &scope,
             "Table",
             TableProps {
                 table_name: props.table_name,
@@ -105,17 +105,17 @@ impl EventStore {
     /// Append events: `PutItem` (the handler makes it conditional) and `Query`/`GetItem` on
     /// the table to find an aggregate's next sequence number. No update or delete: events are
     /// immutable.
-    pub fn grant_append(&self, stack: &mut Stack, role: &Role) {
-        self.table.grant_append(stack, role);
+    pub fn grant_append(&self, grantee: &impl Grantee) -> Grant {
+        self.table.grant_append(grantee)
     }
 
     /// Read events: items, queries on the table and the type index.
-    pub fn grant_read(&self, stack: &mut Stack, role: &Role) {
-        self.table.grant_read_data(stack, role);
+    pub fn grant_read(&self, grantee: &impl Grantee) -> Grant {
+        self.table.grant_read_data(grantee)
     }
 
     /// Read the change stream.
-    pub fn grant_stream_read(&self, stack: &mut Stack, role: &Role) -> bool {
-        self.table.grant_stream_read(stack, role)
+    pub fn grant_stream_read(&self, grantee: &impl Grantee) -> Grant {
+        self.table.grant_stream_read(grantee)
     }
 }

@@ -31,7 +31,7 @@ pub fn service_statement(
 /// A rotating customer managed key whose policy is the account's administration plus
 /// `service_statements`; retained on delete.
 pub fn encryption_key(
-    scope: &mut Scope,
+    scope: &Scope,
     id: &str,
     description: &str,
     service_statements: Vec<Json>,

@@ -9,7 +9,7 @@ use crate::cloudwatch::{threshold_alarm, AlarmProps};
 use crate::cqrs::CqrsLambdas;
 use crate::event_store::EventStore;
 use crate::events::EventBus;
-use crate::sns::Topic;
+use crate::sns::{Topic, TopicProps};
 use escdk_synth::cfn::cloudwatch::CfnAlarm;
 use escdk_synth::{Handle, Scope, Value};
 
@@ -46,19 +46,21 @@ pub struct Monitoring {
 
 impl Monitoring {
     pub fn new(
-        scope: &mut Scope,
+        scope: &Scope,
         id: &str,
         store: &EventStore,
         cqrs: &CqrsLambdas,
         bus: &EventBus,
         props: MonitoringProps,
     ) -> Monitoring {
-        let mut scope = scope.child(id);
+        let scope = scope.child(id);
         let topic = Topic::new(
-            &mut scope,
+            &scope,
             "AlarmTopic",
-            "cloudwatch.amazonaws.com",
-            &props.emails,
+            TopicProps {
+                emails: props.emails.clone(),
+                ..TopicProps::new("cloudwatch.amazonaws.com")
+            },
         );
         let actions = [topic.arn()];
         let alarm = |description: &str,
@@ -76,7 +78,7 @@ impl Monitoring {
         };
         let alarms = vec![
             threshold_alarm(
-                &mut scope,
+                &scope,
                 "EventStoreWriteThrottles",
                 alarm(
                     "DynamoDB write throttles on the event store",
@@ -88,7 +90,7 @@ impl Monitoring {
                 &actions,
             ),
             threshold_alarm(
-                &mut scope,
+                &scope,
                 "CommandHandlerErrors",
                 alarm(
                     "Errors in the command handler",
@@ -100,7 +102,7 @@ impl Monitoring {
                 &actions,
             ),
             threshold_alarm(
-                &mut scope,
+                &scope,
                 "ProjectionRuleFailedInvocations",
                 alarm(
                     "Events the projection rule failed to deliver",

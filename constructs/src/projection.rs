@@ -42,14 +42,14 @@ impl Projection {
     /// `read_models` are granted read and write; `READ_MODEL_TABLE` (the first) and
     /// `READ_MODEL_TABLES` (all, comma-separated) are set in the function's environment.
     pub fn new(
-        scope: &mut Scope,
+        scope: &Scope,
         id: &str,
         bus: &EventBus,
         read_models: &[&ReadModel],
         dead_letter_queue: &Queue,
         props: ProjectionProps,
     ) -> Projection {
-        let mut scope = scope.child(id);
+        let scope = scope.child(id);
         if read_models.is_empty() {
             scope.error(
                 "a projection needs at least one read model",
@@ -80,17 +80,13 @@ impl Projection {
                 escdk_synth::fns::join(",", names).into(),
             ));
         }
-        let function = Function::new(&mut scope, "Function", function_props);
+        let function = Function::new(&scope, "Function", function_props);
         for model in read_models {
-            model.grant_read_write(scope.stack(), &function.role);
+            model.grant_read_write(&function.role);
         }
-        function.send_failures_to(
-            &mut scope,
-            dead_letter_queue,
-            props.invocation_retries.min(2),
-        );
+        function.send_failures_to(dead_letter_queue, props.invocation_retries.min(2));
         let rule = Rule::new(
-            &mut scope,
+            &scope,
             "Rule",
             bus,
             RuleProps {
@@ -99,7 +95,7 @@ impl Projection {
                 pattern: props.pattern,
             },
         );
-        rule.add_lambda_target(&mut scope, &function, Some(dead_letter_queue), props.retry);
+        rule.add_lambda_target(&function, Some(dead_letter_queue), props.retry);
         Projection { function, rule }
     }
 }

@@ -7,9 +7,9 @@
 use crate::dynamodb::{
     Attribute, Billing, GlobalSecondaryIndex, Table, TableEncryption, TableProps,
 };
-use crate::iam::Role;
+use crate::iam::{Grant, Grantee};
 use crate::removal::RemovalPolicy;
-use escdk_synth::{Expr, Scope, Stack};
+use escdk_synth::{Expr, Scope};
 
 /// Properties of a [`ReadModel`].
 #[derive(Debug, Clone, PartialEq)]
@@ -46,10 +46,10 @@ pub struct ReadModel {
 }
 
 impl ReadModel {
-    pub fn new(scope: &mut Scope, id: &str, props: ReadModelProps) -> ReadModel {
-        let mut scope = scope.child(id);
+    pub fn new(scope: &Scope, id: &str, props: ReadModelProps) -> ReadModel {
+        let scope = scope.child(id);
         let table = Table::new(
-            &mut scope,
+            &scope,
             "Table",
             TableProps {
                 table_name: props.table_name,
@@ -73,12 +73,12 @@ impl ReadModel {
     }
 
     /// Maintain the projection: read and write items.
-    pub fn grant_read_write(&self, stack: &mut Stack, role: &Role) {
-        self.table.grant_read_write_data(stack, role);
+    pub fn grant_read_write(&self, grantee: &impl Grantee) -> Grant {
+        self.table.grant_read_write_data(grantee)
     }
 
     /// Query the projection.
-    pub fn grant_read(&self, stack: &mut Stack, role: &Role) {
-        self.table.grant_read_data(stack, role);
+    pub fn grant_read(&self, grantee: &impl Grantee) -> Grant {
+        self.table.grant_read_data(grantee)
     }
 }

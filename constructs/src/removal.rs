@@ -14,7 +14,7 @@ pub enum RemovalPolicy {
 
 impl RemovalPolicy {
     /// Sets `DeletionPolicy` and `UpdateReplacePolicy` on a resource.
-    pub fn apply<T>(self, stack: &mut Stack, handle: &Handle<T>) {
+    pub fn apply<T>(self, stack: &Stack, handle: &Handle<T>) {
         let policy = match self {
             RemovalPolicy::Retain => Policy::Retain,
             RemovalPolicy::Destroy => Policy::Delete,

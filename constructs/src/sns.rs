@@ -6,11 +6,30 @@ use escdk_synth::cfn::kms::CfnKey;
 use escdk_synth::cfn::sns::{CfnSubscription, CfnTopic};
 use escdk_synth::{ConditionHandle, Expr, Handle, Scope, Value};
 
+/// Properties of a [`Topic`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicProps {
+    /// The service that publishes (e.g. `cloudwatch.amazonaws.com`): it may use the key.
+    pub publisher_service: String,
+    /// E-mail addresses subscribed at creation; each is confirmed by its owner.
+    pub emails: Vec<String>,
+}
+
+impl TopicProps {
+    pub fn new(publisher_service: &str) -> Self {
+        TopicProps {
+            publisher_service: publisher_service.to_string(),
+            emails: Vec::new(),
+        }
+    }
+}
+
 /// An encrypted topic.
 #[derive(Debug, Clone)]
 pub struct Topic {
     pub handle: Handle<CfnTopic>,
     pub key: Handle<CfnKey>,
+    scope: Scope,
 }
 
 fn valid_email(e: &str) -> bool {
@@ -25,16 +44,18 @@ fn valid_email(e: &str) -> bool {
 }
 
 impl Topic {
-    /// A topic that `publisher_service` (e.g. `cloudwatch.amazonaws.com`) may publish to.
-    pub fn new(scope: &mut Scope, id: &str, publisher_service: &str, emails: &[String]) -> Topic {
-        let mut scope = scope.child(id);
+    /// A topic that `props.publisher_service` may publish to, with e-mail subscriptions.
+    /// A subscription's id comes from its address (`Email-ops@example.com`), so adding or
+    /// removing one address leaves the others (and their confirmations) alone.
+    pub fn new(scope: &Scope, id: &str, props: TopicProps) -> Topic {
+        let scope = scope.child(id);
         let key = kms::encryption_key(
-            &mut scope,
+            &scope,
             "Key",
             "Encrypts the alarm topic",
             vec![kms::service_statement(
                 "PublisherEncrypts",
-                publisher_service,
+                props.publisher_service.as_str(),
                 &["kms:Decrypt", "kms:GenerateDataKey"],
                 None,
             )],
@@ -46,55 +67,59 @@ impl Topic {
                 ..Default::default()
             },
         );
-        for (i, email) in emails.iter().enumerate() {
+        let topic = Topic { handle, key, scope };
+        for (i, email) in props.emails.iter().enumerate() {
             if !valid_email(email) {
-                scope.prop_error(
+                topic.scope.prop_error(
                     "Emails",
                     format!("`{email}` is not an e-mail address"),
                     "give addresses of the form name@example.com",
                 );
+                continue;
             }
-            if emails[..i].contains(email) {
-                scope.prop_error(
+            if props.emails[..i]
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(email))
+            {
+                topic.scope.prop_error(
                     "Emails",
                     format!("`{email}` is listed twice"),
                     "list each address once",
                 );
                 continue;
             }
-            scope.add(
-                &format!("Email{i}"),
-                CfnSubscription {
-                    endpoint: Some(email.as_str().into()),
-                    ..CfnSubscription::new("email", handle.reference())
-                },
+            topic.subscribe_email(
+                &format!("Email-{}", email.to_ascii_lowercase()),
+                email.as_str().into(),
+                None,
             );
         }
-        Topic { handle, key }
+        topic
     }
 
-    /// Subscribes an address given at deploy time (a parameter), created only when
-    /// `condition` holds (for instance "the parameter is not empty").
+    /// Subscribes an address (a literal or a parameter's value) under the topic, as
+    /// `<topic>/<id>`, only when `condition` holds if one is given.
     pub fn subscribe_email(
         &self,
-        scope: &mut Scope,
         id: &str,
         endpoint: Value<String>,
         condition: Option<&ConditionHandle>,
-    ) {
-        let sub = scope.add(
+    ) -> Handle<CfnSubscription> {
+        let sub = self.scope.add(
             id,
             CfnSubscription {
                 endpoint: Some(endpoint),
                 ..CfnSubscription::new("email", self.handle.reference())
             },
         );
-        if let (Some(c), Some(o)) = (condition, scope.stack().options_mut(&sub)) {
-            o.condition = Some(c.clone());
+        if let Some(c) = condition {
+            self.scope
+                .stack()
+                .update_options(&sub, |o| o.condition = Some(c.clone()));
         }
+        sub
     }
 
-    /// The topic ARN (`Ref`).
     pub fn arn(&self) -> Expr {
         self.handle.reference()
     }

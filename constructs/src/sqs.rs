@@ -1,6 +1,6 @@
 //! SQS: an encrypted [`Queue`] (SSE-SQS) whose policy refuses anything but TLS, and grants.
 
-use crate::iam::{PolicyStatement, Role};
+use crate::iam::{Grant, Grantee, PolicyStatement};
 use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::sqs::{CfnQueue, CfnQueuePolicy};
 use escdk_synth::{Expr, Handle, Json, Scope, Stack};
@@ -33,6 +33,7 @@ impl Default for QueueProps {
 pub struct Queue {
     pub handle: Handle<CfnQueue>,
     pub policy: Handle<CfnQueuePolicy>,
+    stack: Stack,
 }
 
 fn statements(doc: &Json) -> Vec<Json> {
@@ -53,8 +54,8 @@ fn document(statements: Vec<Json>) -> Json {
 }
 
 impl Queue {
-    pub fn new(scope: &mut Scope, id: &str, props: QueueProps) -> Queue {
-        let mut scope = scope.child(id);
+    pub fn new(scope: &Scope, id: &str, props: QueueProps) -> Queue {
+        let scope = scope.child(id);
         let handle = scope.add(
             "Resource",
             CfnQueue {
@@ -81,7 +82,11 @@ impl Queue {
             "Policy",
             CfnQueuePolicy::new(document(vec![deny_insecure]), vec![handle.reference()]),
         );
-        Queue { handle, policy }
+        Queue {
+            handle,
+            policy,
+            stack: scope.stack().clone(),
+        }
     }
 
     pub fn arn(&self) -> Expr {
@@ -92,34 +97,34 @@ impl Queue {
         self.handle.reference()
     }
 
-    /// `sqs:SendMessage` on this queue for a role.
-    pub fn grant_send_messages(&self, stack: &mut Stack, role: &Role) {
-        role.add_to_policy(
-            stack,
-            PolicyStatement::allow(["sqs:SendMessage"], [self.arn()]),
-        );
+    /// `sqs:SendMessage` on this queue.
+    pub fn grant_send_messages(&self, grantee: &impl Grantee) -> Grant {
+        Grant::add(
+            grantee,
+            vec![PolicyStatement::allow(["sqs:SendMessage"], [self.arn()])],
+        )
     }
 
     /// Lets an AWS service send to this queue on behalf of one source ARN only (a rule's
     /// dead-letter queue, for instance).
-    pub fn allow_service_send(&self, stack: &mut Stack, service: &str, source_arn: Expr) {
-        let Some(p) = stack.get_mut(&self.policy) else {
-            return;
-        };
-        let mut list = statements(&p.policy_document);
-        list.push(Json::object([
-            ("Effect", Json::from("Allow")),
-            ("Principal", Json::object([("Service", service)])),
-            ("Action", Json::from("sqs:SendMessage")),
-            ("Resource", Json::from(self.arn())),
-            (
-                "Condition",
-                Json::object([(
-                    "ArnEquals",
-                    Json::object([("aws:SourceArn", Json::from(source_arn))]),
-                )]),
-            ),
-        ]));
-        p.policy_document = document(list);
+    pub fn allow_service_send(&self, service: &str, source_arn: Expr) {
+        let arn = self.arn();
+        self.stack.update(&self.policy, |p| {
+            let mut list = statements(&p.policy_document);
+            list.push(Json::object([
+                ("Effect", Json::from("Allow")),
+                ("Principal", Json::object([("Service", service)])),
+                ("Action", Json::from("sqs:SendMessage")),
+                ("Resource", Json::from(arn)),
+                (
+                    "Condition",
+                    Json::object([(
+                        "ArnEquals",
+                        Json::object([("aws:SourceArn", Json::from(source_arn))]),
+                    )]),
+                ),
+            ]));
+            p.policy_document = document(list);
+        });
     }
 }

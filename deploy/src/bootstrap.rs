@@ -11,10 +11,10 @@ pub const STACK_NAME: &str = "EscdkBootstrap";
 /// The bootstrap template (JSON). `retention_days`: how long uploaded assets and templates
 /// are kept (deployed functions keep their own copy of their code).
 pub fn template(retention_days: u32) -> Result<String, escdk_synth::SynthError> {
-    let mut stack = Stack::new(STACK_NAME);
+    let stack = Stack::new(STACK_NAME);
     stack
         .set_description("escdk bootstrap: the bucket deploy stages assets and large templates in");
-    let mut root = stack.root();
+    let root = stack.root();
     let staging = root.add(
         "StagingBucket",
         CfnBucket {

@@ -149,7 +149,7 @@ fn listed(moto: &Moto, what: &str) -> String {
 
 fn recipe_app(query_memory: Option<u32>) -> App {
     let mut app = App::new();
-    let mut stack = escdk_examples::recipe::stack("EventSourcingRecipe");
+    let stack = escdk_examples::recipe::stack("EventSourcingRecipe");
     if let Some(mb) = query_memory {
         // Change one property of a synthesized resource through the escape hatch.
         let handle = stack_handle(&stack);
@@ -312,10 +312,10 @@ fn a_failing_create_exits_non_zero_with_the_reason() {
     let dir = TempDir::new("failing-assembly");
     let mut app = App::new();
     for name in ["First", "Second"] {
-        let mut stack = Stack::new(name);
+        let stack = Stack::new(name);
         // Both stacks want a bus with the same name: the second create must fail.
         EventBus::new(
-            &mut stack.root(),
+            &stack.root(),
             "Bus",
             EventBusProps {
                 name: Some("shared-bus".into()),
@@ -355,9 +355,9 @@ fn a_failing_create_exits_non_zero_with_the_reason() {
 fn a_large_template_goes_through_the_bucket() {
     let moto = moto("large");
     let dir = TempDir::new("large-assembly");
-    let mut stack = Stack::new("Large");
+    let stack = Stack::new("Large");
     for i in 0..3 {
-        escdk_examples::recipe::build(&mut stack.root().child(&format!("Copy{i}")));
+        escdk_examples::recipe::build(&stack.root().child(&format!("Copy{i}")));
     }
     let mut app = App::new();
     app.add_stack(stack);

@@ -45,17 +45,17 @@ fn on_demand(partition_key: &str, indexes: Vec<GlobalSecondaryIndex>) -> ReadMod
 
 /// The users-and-orders stack.
 pub fn stack(name: &str) -> Stack {
-    let mut stack = Stack::new(name);
+    let stack = Stack::new(name);
     stack.set_description("CQRS and event sourcing with EventBridge: users and orders");
     let handlers = handlers_dir();
     let function = |handler: &str, description: &str| FunctionProps {
         description: Some(description.into()),
         ..FunctionProps::new(&handlers, handler)
     };
-    let mut root = stack.root();
+    let root = stack.root();
 
     let store = EventStore::new(
-        &mut root,
+        &root,
         "EventStore",
         EventStoreProps {
             billing: Billing::OnDemand,
@@ -64,7 +64,7 @@ pub fn stack(name: &str) -> Stack {
         },
     );
     let users = ReadModel::new(
-        &mut root,
+        &root,
         "UserProfiles",
         on_demand(
             "UserId",
@@ -77,7 +77,7 @@ pub fn stack(name: &str) -> Stack {
     );
     let created_at = || Some(Attribute::string("CreatedAt"));
     let orders = ReadModel::new(
-        &mut root,
+        &root,
         "OrderSummaries",
         on_demand(
             "OrderId",
@@ -96,7 +96,7 @@ pub fn stack(name: &str) -> Stack {
         ),
     );
     let bus = EventBus::new(
-        &mut root,
+        &root,
         "EventBus",
         EventBusProps {
             description: Some("Users and orders events".into()),
@@ -108,7 +108,7 @@ pub fn stack(name: &str) -> Stack {
             ..EventBusProps::default()
         },
     );
-    let dlq = Queue::new(&mut root, "DeadLetterQueue", QueueProps::default());
+    let dlq = Queue::new(&root, "DeadLetterQueue", QueueProps::default());
 
     let mut command_props = function(
         "command_handler.lambda_handler",
@@ -117,8 +117,8 @@ pub fn stack(name: &str) -> Stack {
     command_props
         .environment
         .push(("EVENT_STORE_TABLE".into(), store.name().into()));
-    let command = Function::new(&mut root, "CommandHandler", command_props);
-    store.grant_append(root.stack(), &command.role);
+    let command = Function::new(&root, "CommandHandler", command_props);
+    store.grant_append(&command.role);
 
     let mut processor_props = function(
         "stream_processor.lambda_handler",
@@ -130,10 +130,10 @@ pub fn stack(name: &str) -> Stack {
     processor_props
         .environment
         .push(("EVENT_SOURCE".into(), EVENT_SOURCE.into()));
-    let processor = Function::new(&mut root, "StreamProcessor", processor_props);
-    bus.grant_put_events(root.stack(), &processor.role);
+    let processor = Function::new(&root, "StreamProcessor", processor_props);
+    bus.grant_put_events(&processor.role);
     processor.add_dynamodb_stream_source(
-        &mut root,
+        &root,
         "EventStoreStream",
         &store.table,
         Some(&dlq),
@@ -141,7 +141,7 @@ pub fn stack(name: &str) -> Stack {
     );
 
     let user_projection = Projection::new(
-        &mut root,
+        &root,
         "UserProjection",
         &bus,
         &[&users],
@@ -155,7 +155,7 @@ pub fn stack(name: &str) -> Stack {
         ),
     );
     let order_projection = Projection::new(
-        &mut root,
+        &root,
         "OrderProjection",
         &bus,
         &[&orders],
@@ -179,9 +179,9 @@ pub fn stack(name: &str) -> Stack {
     query_props
         .environment
         .push(("ORDER_SUMMARIES_TABLE".into(), orders.name().into()));
-    let query = Function::new(&mut root, "QueryHandler", query_props);
-    users.grant_read(root.stack(), &query.role);
-    orders.grant_read(root.stack(), &query.role);
+    let query = Function::new(&root, "QueryHandler", query_props);
+    users.grant_read(&query.role);
+    orders.grant_read(&query.role);
 
     let outputs = [
         (

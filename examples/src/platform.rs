@@ -9,27 +9,27 @@
 //! - applies the schema in one deploy, with a custom resource that everything after it
 //!   depends on.
 
-use escdk_constructs::ec2::{SecurityGroup, Vpc, VpcProps};
+use escdk_constructs::ec2::{SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
 use escdk_constructs::{AuroraEventStore, AuroraEventStoreProps};
 use escdk_synth::{Output, Stack};
 
 /// The platform stack: network and event store.
 pub fn stack(name: &str) -> Stack {
-    let mut stack = Stack::new(name);
+    let stack = Stack::new(name);
     stack.set_description(
         "Event-sourcing platform: VPC and the Aurora PostgreSQL event store with its schema",
     );
-    let mut root = stack.root();
-    let vpc = Vpc::new(&mut root, "Network", VpcProps::default());
+    let root = stack.root();
+    let vpc = Vpc::new(&root, "Network", VpcProps::default());
     // The application services (ECS) join this group; the event store admits it.
-    let services = SecurityGroup::new(&mut root, "Services", &vpc, "Application services");
-    let store = AuroraEventStore::new(
-        &mut root,
-        "EventStore",
+    let services = SecurityGroup::new(
+        &root,
+        "Services",
         &vpc,
-        AuroraEventStoreProps::default(),
+        SecurityGroupProps::new("Application services"),
     );
-    store.allow_from(&mut root, &services);
+    let store = AuroraEventStore::new(&root, "EventStore", &vpc, AuroraEventStoreProps::default());
+    store.allow_from(&services);
 
     let outputs = [
         (

@@ -43,7 +43,7 @@ pub struct Recipe {
 
 /// Adds the recipe's constructs under `scope` (the stack's root, or a child to put several
 /// copies in one stack).
-pub fn build(scope: &mut Scope) -> Recipe {
+pub fn build(scope: &Scope) -> Recipe {
     let handlers = handlers_dir();
     let store = EventStore::new(scope, "EventStore", EventStoreProps::default());
     let read_model = ReadModel::new(scope, "ReadModel", ReadModelProps::default());
@@ -96,7 +96,7 @@ pub fn build(scope: &mut Scope) -> Recipe {
 
 /// The recipe's stack.
 pub fn stack(name: &str) -> Stack {
-    let mut stack = Stack::new(name);
+    let stack = Stack::new(name);
     stack.set_description("Event sourcing with EventBridge and DynamoDB: event store, read model, CQRS functions, archive and alarms");
     let email = stack.add_parameter(
         "AlarmEmail",
@@ -115,10 +115,9 @@ pub fn stack(name: &str) -> Stack {
         fns::not(fns::equals(email.reference(), "")),
     );
 
-    let mut root = stack.root();
-    let parts = build(&mut root);
+    let root = stack.root();
+    let parts = build(&root);
     parts.monitoring.topic.subscribe_email(
-        &mut root,
         "AlarmEmailSubscription",
         email.reference().into(),
         Some(&has_email),

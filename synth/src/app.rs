@@ -1,16 +1,25 @@
 //! The app: the stacks a program defines, synthesized together.
 
 use crate::diagnostics::{Diagnostic, SynthError};
-use crate::stack::{Stack, Synthesized};
+use crate::stack::{Stack, StackProps};
+use crate::synthesize::{synth_stacks, Synthesized};
 use std::process::ExitCode;
 
 /// A set of stacks. A program builds one and hands it to [`App::run`], which is the CLI.
+/// Handles of one stack used in another become exports and imports (see
+/// [`crate::cross_stack`]).
 ///
 /// ```
-/// use escdk_synth::{App, Stack};
+/// use escdk_synth::{App, Output, cfn::sqs::CfnQueue};
 /// let mut app = App::new();
-/// app.add_stack(Stack::new("Empty"));
-/// assert_eq!(app.stack_names(), vec!["Empty"]);
+/// let shared = app.stack("Shared");
+/// let queue = shared.root().add("Jobs", CfnQueue { sqs_managed_sse_enabled: Some(true.into()), ..Default::default() });
+/// let service = app.stack("Service");
+/// service.add_output("JobsUrl", Output::new(queue.reference()));
+/// let out = app.synth(&[]).unwrap();
+/// assert_eq!(out[1].dependencies, vec!["Shared"]);
+/// assert_eq!(out[1].template["Outputs"]["JobsUrl"]["Value"]["Fn::ImportValue"], "Shared:Jobs");
+/// assert_eq!(out[0].template["Outputs"]["ExportJobs"]["Export"]["Name"], "Shared:Jobs");
 /// ```
 #[derive(Default)]
 pub struct App {
@@ -22,11 +31,21 @@ impl App {
         App::default()
     }
 
-    /// Adds a stack; stack names must be unique (checked at synth).
-    pub fn add_stack(&mut self, stack: Stack) -> &mut Stack {
-        self.stacks.push(stack);
-        let last = self.stacks.len() - 1;
-        &mut self.stacks[last]
+    /// Adds a stack; stack names must be unique (checked at synth). Returns the stack (a
+    /// handle: the app and the caller share it).
+    pub fn add_stack(&mut self, stack: Stack) -> Stack {
+        self.stacks.push(stack.clone());
+        stack
+    }
+
+    /// A new environment-agnostic stack in this app.
+    pub fn stack(&mut self, name: &str) -> Stack {
+        self.add_stack(Stack::new(name))
+    }
+
+    /// A new stack with options in this app.
+    pub fn stack_with(&mut self, name: &str, props: StackProps) -> Stack {
+        self.add_stack(Stack::with_props(name, props))
     }
 
     pub fn stacks(&self) -> &[Stack] {
@@ -37,8 +56,10 @@ impl App {
         self.stacks.iter().map(Stack::name).collect()
     }
 
-    /// Synthesizes the named stacks (all of them when `names` is empty). Every stack is
-    /// validated; if any has an error, all errors are returned and nothing is produced.
+    /// Synthesizes every stack (they may import from each other), and returns the named
+    /// ones (all of them when `names` is empty) in dependency order: a stack comes after
+    /// the stacks it imports from. If any stack has an error, all errors are returned and
+    /// nothing is produced.
     pub fn synth(&self, names: &[String]) -> Result<Vec<Synthesized>, SynthError> {
         let mut diagnostics = Vec::new();
         for (i, s) in self.stacks.iter().enumerate() {
@@ -59,27 +80,45 @@ impl App {
                 ));
             }
         }
-        let mut out = Vec::new();
-        for s in &self.stacks {
-            if !names.is_empty() && !names.iter().any(|n| n == s.name()) {
-                continue;
+        let all = match synth_stacks(&self.stacks) {
+            Ok(all) => all,
+            Err(e) => {
+                diagnostics.extend(e.diagnostics);
+                Vec::new()
             }
-            match s.synth() {
-                Ok(t) => out.push(t),
-                Err(e) => diagnostics.extend(e.diagnostics),
-            }
-        }
+        };
         if diagnostics.iter().any(Diagnostic::is_error) {
             diagnostics.sort_by_key(|d| d.severity);
             return Err(SynthError { diagnostics });
         }
-        Ok(out)
+        Ok(dependency_order(all)
+            .into_iter()
+            .filter(|s| names.is_empty() || names.contains(&s.stack_name))
+            .collect())
     }
 
-    /// Runs the command line (`synth`, `list`) on this app with the process's arguments.
+    /// Runs the command line (`synth`, `list`, `deploy`, ...) on this app with the
+    /// process's arguments.
     pub fn run(self) -> ExitCode {
         let args: Vec<String> = std::env::args().collect();
         let code = crate::cli::run(&self, &args, &mut std::io::stdout(), &mut std::io::stderr());
         ExitCode::from(code)
     }
+}
+
+/// Stable topological order: each stack after its dependencies, otherwise as declared.
+fn dependency_order(mut all: Vec<Synthesized>) -> Vec<Synthesized> {
+    let mut out: Vec<Synthesized> = Vec::with_capacity(all.len());
+    while !all.is_empty() {
+        let ready = all
+            .iter()
+            .position(|s| {
+                s.dependencies
+                    .iter()
+                    .all(|d| out.iter().any(|o| &o.stack_name == d))
+            })
+            .unwrap_or(0);
+        out.push(all.remove(ready));
+    }
+    out
 }

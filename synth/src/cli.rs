@@ -1,7 +1,7 @@
 //! The command line of an app: `synth` and `list`.
 
 use crate::app::App;
-use crate::asset::Asset;
+use crate::assembly;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,10 @@ pub const DEFAULT_OUT: &str = "escdk.out";
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// A context value for constructs (`KEY=VALUE`, VALUE parsed as JSON when it is JSON);
+    /// overrides escdk.json and escdk.context.json.
+    #[arg(long, short = 'c', global = true, value_name = "KEY=VALUE")]
+    context: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -82,60 +86,19 @@ enum Format {
     Yaml,
 }
 
-impl Format {
-    fn ext(self) -> &'static str {
-        match self {
-            Format::Json => "json",
-            Format::Yaml => "yaml",
+impl From<Format> for assembly::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Json => assembly::Format::Json,
+            Format::Yaml => assembly::Format::Yaml,
         }
     }
 }
 
-fn asset_manifest(assets: &[Asset]) -> String {
-    let list: Vec<serde_json::Value> = assets
-        .iter()
-        .map(|a| {
-            serde_json::json!({
-                "path": a.path,
-                "source": a.source.display().to_string(),
-                "sha256": a.hash,
-                "key": a.key(),
-            })
-        })
-        .collect();
-    let mut s =
-        serde_json::to_string_pretty(&serde_json::json!({ "assets": list })).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
-/// Writes synthesized stacks as deploy reads them: `<Stack>.template.json` and
-/// `<Stack>.assets.json` in `dir` (created if needed). Returns the template paths.
+/// Writes synthesized stacks as deploy reads them (see [`assembly`]). Returns the template
+/// paths.
 pub fn write_assembly(dir: &Path, stacks: &[crate::Synthesized]) -> std::io::Result<Vec<PathBuf>> {
-    write_files(dir, stacks, Format::Json)
-}
-
-fn write_files(
-    dir: &Path,
-    stacks: &[crate::Synthesized],
-    format: Format,
-) -> std::io::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)?;
-    let mut written = Vec::new();
-    for s in stacks {
-        let file = dir.join(format!("{}.template.{}", s.stack_name, format.ext()));
-        let body = match format {
-            Format::Json => s.to_json(),
-            Format::Yaml => s.to_yaml(),
-        };
-        std::fs::write(&file, body)?;
-        std::fs::write(
-            dir.join(format!("{}.assets.json", s.stack_name)),
-            asset_manifest(&s.assets),
-        )?;
-        written.push(file);
-    }
-    Ok(written)
+    assembly::write(dir, stacks, assembly::Format::Json)
 }
 
 /// Synthesizes the named stacks, printing warnings; on errors prints them and gives the
@@ -150,7 +113,7 @@ fn synth_and_warn(
         1u8
     })?;
     for s in &synthesized {
-        for w in &s.warnings {
+        for w in s.warnings.iter().chain(&s.infos) {
             let _ = writeln!(err, "{w}");
         }
     }
@@ -248,11 +211,11 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
         Command::Destroy { args } => delegate(app, "destroy", &args, true, err),
         Command::Sql { name, stack } => {
             let key = format!("sql/{name}");
-            let found: Vec<(&str, &String)> = app
+            let found: Vec<(&str, String)> = app
                 .stacks()
                 .iter()
                 .filter(|s| stack.as_deref().is_none_or(|n| n == s.name()))
-                .filter_map(|s| s.artifacts().get(&key).map(|t| (s.name(), t)))
+                .filter_map(|s| s.artifact(&key).map(|t| (s.name(), t)))
                 .collect();
             match found.as_slice() {
                 [(_, text)] => {
@@ -312,10 +275,7 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                 Ok(s) => s,
                 Err(code) => return code,
             };
-            let render = |s: &crate::Synthesized| match format {
-                Format::Json => s.to_json(),
-                Format::Yaml => s.to_yaml(),
-            };
+            let render = |s: &crate::Synthesized| assembly::Format::from(format).render(s);
             match dir {
                 None => {
                     if let Some(s) = synthesized.first() {
@@ -324,7 +284,7 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                     0
                 }
                 Some(dir) => {
-                    let written = match write_files(&dir, &synthesized, format) {
+                    let written = match assembly::write(&dir, &synthesized, format.into()) {
                         Ok(w) => w,
                         Err(e) => {
                             let _ = writeln!(err, "error: cannot write {}: {e}", dir.display());

@@ -8,6 +8,8 @@ use std::fmt;
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, nothing to fix (aspects report these).
+    Info,
 }
 
 /// One finding.
@@ -51,6 +53,13 @@ impl Diagnostic {
         }
     }
 
+    pub fn info(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Info,
+            ..Diagnostic::error(path, message, "")
+        }
+    }
+
     pub fn with_property(mut self, property: impl Into<String>) -> Self {
         self.property = Some(property.into());
         self
@@ -71,6 +80,7 @@ impl fmt::Display for Diagnostic {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         };
         write!(f, "{level}: {}", self.path)?;
         if let Some(id) = &self.logical_id {

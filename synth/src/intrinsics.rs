@@ -122,6 +122,14 @@ impl Expr {
 }
 
 impl Target {
+    /// A name of another stack of the app, as `Fn::ImportValue`.
+    fn import(&self, cx: &mut Render, attribute: Option<&str>) -> Option<JsonValue> {
+        match self {
+            Target::Named { stack, name } => cx.import(*stack, name, attribute),
+            Target::Pseudo(_) => None,
+        }
+    }
+
     fn render(&self, cx: &mut Render) -> String {
         match self {
             Target::Pseudo(p) => p.name().to_string(),
@@ -138,8 +146,12 @@ impl Target {
 impl ToJson for Expr {
     fn to_json(&self, cx: &mut Render) -> JsonValue {
         match &*self.0 {
-            Kind::Ref(t) => json!({ "Ref": t.render(cx) }),
-            Kind::GetAtt(t, attr) => json!({ "Fn::GetAtt": [t.render(cx), attr] }),
+            Kind::Ref(t) => t
+                .import(cx, None)
+                .unwrap_or_else(|| json!({ "Ref": t.render(cx) })),
+            Kind::GetAtt(t, attr) => t
+                .import(cx, Some(attr))
+                .unwrap_or_else(|| json!({ "Fn::GetAtt": [t.render(cx), attr] })),
             Kind::Sub(template, vars) if vars.is_empty() => json!({ "Fn::Sub": template }),
             Kind::Sub(template, vars) => {
                 let vars: serde_json::Map<String, JsonValue> = vars

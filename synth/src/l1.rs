@@ -34,11 +34,27 @@ pub trait Resource: ToJson + Validate + Debug + Clone + 'static {
     const TYPE_NAME: &'static str;
     /// The attributes `Fn::GetAtt` may read.
     const ATTRIBUTES: &'static [&'static str];
+    /// Where the type keeps its tags (the schema's `tagging` metadata).
+    const TAGGING: Tagging = Tagging::None;
+}
+
+/// How a resource type holds tags, from its schema's `tagging` metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tagging {
+    /// Not taggable.
+    None,
+    /// A list of `{"Key", "Value"}` objects in this property.
+    List(&'static str),
+    /// A string-to-string map in this property.
+    Map(&'static str),
 }
 
 /// Object-safe view of a [`Resource`], as stacks store them.
 pub trait Props: Debug {
     fn type_name(&self) -> &str;
+    fn tagging(&self) -> Tagging {
+        Tagging::None
+    }
     fn render(&self, cx: &mut Render) -> JsonValue;
     fn check(&self, cx: &mut Check);
     fn as_any(&self) -> &dyn Any;
@@ -48,6 +64,9 @@ pub trait Props: Debug {
 impl<T: Resource> Props for T {
     fn type_name(&self) -> &str {
         T::TYPE_NAME
+    }
+    fn tagging(&self) -> Tagging {
+        T::TAGGING
     }
     fn render(&self, cx: &mut Render) -> JsonValue {
         self.to_json(cx)
@@ -63,17 +82,30 @@ impl<T: Resource> Props for T {
     }
 }
 
-/// Rendering context: which stack is being rendered, and references that cross stacks.
+/// Rendering context: which stack is being rendered, the other stacks of the app it may
+/// import from, and what crossed stacks while rendering.
 pub struct Render {
     stack: StackId,
+    /// The app's stacks by id (name), for references that become imports. Empty when a
+    /// stack is synthesized on its own: then a handle of another stack is an error.
+    producers: std::rc::Rc<std::collections::HashMap<StackId, String>>,
     pub(crate) foreign: Vec<String>,
+    pub(crate) imports: Vec<crate::cross_stack::Import>,
 }
 
 impl Render {
     pub(crate) fn new(stack: StackId) -> Self {
+        Render::in_app(stack, std::rc::Rc::default())
+    }
+    pub(crate) fn in_app(
+        stack: StackId,
+        producers: std::rc::Rc<std::collections::HashMap<StackId, String>>,
+    ) -> Self {
         Render {
             stack,
+            producers,
             foreign: Vec::new(),
+            imports: Vec::new(),
         }
     }
     pub(crate) fn stack(&self) -> StackId {
@@ -81,6 +113,28 @@ impl Render {
     }
     pub(crate) fn foreign_reference(&mut self, name: &str) {
         self.foreign.push(name.to_string());
+    }
+    /// A `Ref` (no attribute) or `Fn::GetAtt` of another stack of the app becomes
+    /// `Fn::ImportValue` of an export that stack will carry; `None` for this stack's names
+    /// and for stacks outside the app (those are reported as foreign).
+    pub(crate) fn import(
+        &mut self,
+        stack: StackId,
+        name: &str,
+        attribute: Option<&str>,
+    ) -> Option<JsonValue> {
+        if stack == self.stack {
+            return None;
+        }
+        let producer = self.producers.get(&stack)?.clone();
+        let import = crate::cross_stack::Import::new(stack, &producer, name, attribute);
+        let value = serde_json::json!({ "Fn::ImportValue": import.export_name });
+        self.imports.push(import);
+        Some(value)
+    }
+    /// Whether `stack` is another stack of the app being synthesized.
+    pub(crate) fn is_producer(&self, stack: StackId) -> bool {
+        stack != self.stack && self.producers.contains_key(&stack)
     }
 }
 

@@ -20,7 +20,7 @@ mod sql;
 
 pub use sql::{script, statements, valid_identifier, SchemaNames, PASSWORD_PLACEHOLDER};
 
-use crate::ec2::{Cidr, SecurityGroup, Vpc};
+use crate::ec2::{Cidr, SecurityGroup, SecurityGroupProps, Vpc};
 use crate::iam::PolicyStatement;
 use crate::lambda::{Function, FunctionProps};
 use crate::removal::RemovalPolicy;
@@ -120,7 +120,7 @@ fn schema_handler_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/event_store_schema")
 }
 
-fn check_props(scope: &mut Scope, props: &AuroraEventStoreProps, vpc: &Vpc) -> Vec<Cidr> {
+fn check_props(scope: &Scope, props: &AuroraEventStoreProps, vpc: &Vpc) -> Vec<Cidr> {
     let n = &props.names;
     let db_ok = !n.database.is_empty()
         && n.database.len() <= 63
@@ -223,27 +223,22 @@ fn check_props(scope: &mut Scope, props: &AuroraEventStoreProps, vpc: &Vpc) -> V
 
 impl AuroraEventStore {
     pub fn new(
-        scope: &mut Scope,
+        scope: &Scope,
         id: &str,
         vpc: &Vpc,
         props: AuroraEventStoreProps,
     ) -> AuroraEventStore {
-        let mut scope = scope.child(id);
-        let cidrs = check_props(&mut scope, &props, vpc);
+        let scope = scope.child(id);
+        let cidrs = check_props(&scope, &props, vpc);
         let names = props.names.clone();
         let security_group = SecurityGroup::new(
-            &mut scope,
+            &scope,
             "SecurityGroup",
             vpc,
-            "Event store: PostgreSQL from what is allowed only",
+            SecurityGroupProps::new("Event store: PostgreSQL from what is allowed only"),
         );
         for c in &cidrs {
-            security_group.allow_from_cidr(
-                &mut scope,
-                *c,
-                PORT,
-                "PostgreSQL from an allowed network",
-            );
+            security_group.allow_from_cidr(*c, PORT, "PostgreSQL from an allowed network");
         }
         let subnets = if props.publicly_accessible {
             &vpc.public_subnets
@@ -353,7 +348,7 @@ impl AuroraEventStore {
 
         // The schema, applied through the Data API by a function of ours.
         let schema_fn = Function::new(
-            &mut scope,
+            &scope,
             "SchemaFunction",
             FunctionProps {
                 description: Some("Applies the event store schema through the RDS Data API".into()),
@@ -362,20 +357,14 @@ impl AuroraEventStore {
             },
         );
         let master_secret = cluster.attr_master_user_secret_secret_arn();
-        schema_fn.role.add_to_policy(
-            scope.stack(),
-            PolicyStatement::allow(
-                ["rds-data:ExecuteStatement"],
-                [cluster.attr_db_cluster_arn()],
-            ),
-        );
-        schema_fn.role.add_to_policy(
-            scope.stack(),
-            PolicyStatement::allow(
-                ["secretsmanager:GetSecretValue"],
-                [master_secret.clone(), replication_secret.reference()],
-            ),
-        );
+        schema_fn.role.add_to_policy(PolicyStatement::allow(
+            ["rds-data:ExecuteStatement"],
+            [cluster.attr_db_cluster_arn()],
+        ));
+        schema_fn.role.add_to_policy(PolicyStatement::allow(
+            ["secretsmanager:GetSecretValue"],
+            [master_secret.clone(), replication_secret.reference()],
+        ));
         let statements: Vec<Json> = statements(&names).into_iter().map(Json::from).collect();
         let schema = scope.add_custom(
             "Schema",
@@ -406,13 +395,9 @@ impl AuroraEventStore {
     }
 
     /// Lets members of `source` connect on the PostgreSQL port.
-    pub fn allow_from(&self, scope: &mut Scope, source: &SecurityGroup) {
-        self.security_group.allow_from(
-            scope,
-            source,
-            PORT,
-            "PostgreSQL from an allowed security group",
-        );
+    pub fn allow_from(&self, source: &SecurityGroup) {
+        self.security_group
+            .allow_from(source, PORT, "PostgreSQL from an allowed security group");
     }
 
     pub fn endpoint(&self) -> Expr {
@@ -432,7 +417,7 @@ impl AuroraEventStore {
     }
 
     /// Makes `dependent` wait for the schema (streaming, services).
-    pub fn before<T>(&self, stack: &mut Stack, dependent: &Handle<T>) {
+    pub fn before<T>(&self, stack: &Stack, dependent: &Handle<T>) {
         stack.add_dependency(dependent, &self.schema);
     }
 

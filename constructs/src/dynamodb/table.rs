@@ -4,10 +4,10 @@
 use super::attribute::Attribute;
 use super::billing::Billing;
 use super::perms;
-use crate::iam::{PolicyStatement, Role};
+use crate::iam::{Grant, Grantee, PolicyStatement};
 use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::dynamodb::{table, CfnTable};
-use escdk_synth::{fns, Expr, Handle, Scope, Stack};
+use escdk_synth::{fns, Expr, Handle, Scope};
 
 /// What a table's stream carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,10 +113,10 @@ fn valid_index_name(name: &str) -> bool {
 }
 
 impl Table {
-    pub fn new(scope: &mut Scope, id: &str, props: TableProps) -> Table {
-        let mut scope = scope.child(id);
+    pub fn new(scope: &Scope, id: &str, props: TableProps) -> Table {
+        let scope = scope.child(id);
         let mut definitions: Vec<Attribute> = Vec::new();
-        let mut define = |scope: &mut Scope, a: &Attribute| {
+        let mut define = |scope: &Scope, a: &Attribute| {
             if a.name.is_empty() || a.name.len() > 255 {
                 scope.error(
                     format!(
@@ -147,9 +147,9 @@ impl Table {
             }
             keys
         };
-        define(&mut scope, &props.partition_key);
+        define(&scope, &props.partition_key);
         if let Some(sk) = &props.sort_key {
-            define(&mut scope, sk);
+            define(&scope, sk);
         }
         let provisioned = |(read, write): (u32, u32)| {
             table::ProvisionedThroughput::new(i64::from(read), i64::from(write))
@@ -191,9 +191,9 @@ impl Table {
                     "give each index its own name",
                 );
             }
-            define(&mut scope, &gsi.partition_key);
+            define(&scope, &gsi.partition_key);
             if let Some(sk) = &gsi.sort_key {
-                define(&mut scope, sk);
+                define(&scope, sk);
             }
             let throughput = match (props.billing, gsi.capacity) {
                 (Billing::OnDemand, Some(_)) => {
@@ -305,41 +305,39 @@ impl Table {
         arns
     }
 
-    fn grant(&self, stack: &mut Stack, role: &Role, actions: &[&str]) {
-        role.add_to_policy(
-            stack,
-            PolicyStatement::allow(actions.iter().copied(), self.arns()),
-        );
+    fn grant(&self, grantee: &impl Grantee, actions: &[&[&str]]) -> Grant {
+        let actions = actions.iter().flat_map(|a| a.iter().copied());
+        Grant::add(grantee, vec![PolicyStatement::allow(actions, self.arns())])
     }
 
     /// Read items and query the table and its indexes.
-    pub fn grant_read_data(&self, stack: &mut Stack, role: &Role) {
-        self.grant(stack, role, perms::READ_DATA);
+    pub fn grant_read_data(&self, grantee: &impl Grantee) -> Grant {
+        self.grant(grantee, &[perms::READ_DATA])
     }
 
     /// Read and write items.
-    pub fn grant_read_write_data(&self, stack: &mut Stack, role: &Role) {
-        self.grant(stack, role, perms::READ_DATA);
-        self.grant(stack, role, perms::WRITE_DATA);
+    pub fn grant_read_write_data(&self, grantee: &impl Grantee) -> Grant {
+        self.grant(grantee, &[perms::READ_DATA, perms::WRITE_DATA])
     }
 
     /// Appends to an event store: [`perms::APPEND`] on the table, not its indexes.
-    pub fn grant_append(&self, stack: &mut Stack, role: &Role) {
-        role.add_to_policy(
-            stack,
-            PolicyStatement::allow(perms::APPEND.iter().copied(), [self.arn()]),
-        );
+    pub fn grant_append(&self, grantee: &impl Grantee) -> Grant {
+        Grant::add(
+            grantee,
+            vec![PolicyStatement::allow(
+                perms::APPEND.iter().copied(),
+                [self.arn()],
+            )],
+        )
     }
 
-    /// Read the table's stream. Returns false (and grants nothing) if it has none.
-    pub fn grant_stream_read(&self, stack: &mut Stack, role: &Role) -> bool {
-        let Some(stream) = self.stream_arn() else {
-            return false;
-        };
-        role.add_to_policy(
-            stack,
-            PolicyStatement::allow(perms::STREAM_READ.iter().copied(), [stream]),
-        );
-        true
+    /// Read the table's stream. A table without a stream grants nothing (an empty grant).
+    pub fn grant_stream_read(&self, grantee: &impl Grantee) -> Grant {
+        let statements = self
+            .stream_arn()
+            .map(|stream| PolicyStatement::allow(perms::STREAM_READ.iter().copied(), [stream]))
+            .into_iter()
+            .collect();
+        Grant::add(grantee, statements)
     }
 }

@@ -6,5 +6,5 @@ mod security_group;
 mod vpc;
 
 pub use cidr::{Cidr, CidrError};
-pub use security_group::SecurityGroup;
+pub use security_group::{SecurityGroup, SecurityGroupProps};
 pub use vpc::{NatGateways, Vpc, VpcProps};

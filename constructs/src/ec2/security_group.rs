@@ -1,36 +1,59 @@
 //! Security groups as handles: ingress is wired from other groups (`allow_from`), or from
-//! explicit CIDR lists, and every rule says why in its description.
+//! explicit CIDR lists, and every rule says why in its description. Rules are added under
+//! the group they open (`<group>/From<source>Port<port>`), so two groups allowing the same
+//! source never clash and ids do not depend on where the call was written.
 
 use super::cidr::Cidr;
 use super::vpc::Vpc;
 use escdk_synth::cfn::ec2::{CfnSecurityGroup, CfnSecurityGroupIngress};
 use escdk_synth::{Expr, Handle, Scope};
 
+/// Properties of a [`SecurityGroup`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityGroupProps {
+    /// Why the group exists (EC2 shows it; it cannot change without replacing the group).
+    pub description: String,
+}
+
+impl SecurityGroupProps {
+    pub fn new(description: &str) -> Self {
+        SecurityGroupProps {
+            description: description.to_string(),
+        }
+    }
+}
+
 /// A security group in a VPC.
 #[derive(Debug, Clone)]
 pub struct SecurityGroup {
     pub handle: Handle<CfnSecurityGroup>,
-    path: String,
+    scope: Scope,
+}
+
+fn ingress(port: u16, description: &str, group: Expr) -> CfnSecurityGroupIngress {
+    CfnSecurityGroupIngress {
+        group_id: Some(group.into()),
+        from_port: Some(i64::from(port).into()),
+        to_port: Some(i64::from(port).into()),
+        description: Some(description.into()),
+        ..CfnSecurityGroupIngress::new("tcp")
+    }
 }
 
 impl SecurityGroup {
     /// A group with no ingress and the default (all) egress.
-    pub fn new(scope: &mut Scope, id: &str, vpc: &Vpc, description: &str) -> SecurityGroup {
-        let mut scope = scope.child(id);
+    pub fn new(scope: &Scope, id: &str, vpc: &Vpc, props: SecurityGroupProps) -> SecurityGroup {
+        let scope = scope.child(id);
         let handle = scope.add(
             "Resource",
             CfnSecurityGroup {
                 vpc_id: Some(vpc.id().into()),
-                ..CfnSecurityGroup::new(description)
+                ..CfnSecurityGroup::new(props.description)
             },
         );
-        SecurityGroup {
-            handle,
-            path: scope.full_path(),
-        }
+        SecurityGroup { handle, scope }
     }
 
-    /// The group id.
     pub fn id(&self) -> Expr {
         self.handle.attr_group_id()
     }
@@ -38,41 +61,40 @@ impl SecurityGroup {
     /// Allows TCP `port` from members of `source`.
     pub fn allow_from(
         &self,
-        scope: &mut Scope,
         source: &SecurityGroup,
         port: u16,
         description: &str,
-    ) {
-        let id = format!("From{}Port{port}", source.path.replace(['/', '-'], ""));
-        scope.add(
+    ) -> Handle<CfnSecurityGroupIngress> {
+        let id = format!(
+            "From{}Port{port}",
+            source.scope.full_path().replace(['/', '-'], "")
+        );
+        self.scope.add(
             &id,
             CfnSecurityGroupIngress {
-                group_id: Some(self.id().into()),
                 source_security_group_id: Some(source.id().into()),
-                from_port: Some(i64::from(port).into()),
-                to_port: Some(i64::from(port).into()),
-                description: Some(description.into()),
-                ..CfnSecurityGroupIngress::new("tcp")
+                ..ingress(port, description, self.id())
             },
-        );
+        )
     }
 
-    /// Allows TCP `port` from one IPv4 block.
-    pub fn allow_from_cidr(&self, scope: &mut Scope, cidr: Cidr, port: u16, description: &str) {
+    /// Allows TCP `port` from a network.
+    pub fn allow_from_cidr(
+        &self,
+        cidr: Cidr,
+        port: u16,
+        description: &str,
+    ) -> Handle<CfnSecurityGroupIngress> {
         let id = format!(
             "From{}Port{port}",
             cidr.to_string().replace(['.', '/'], "_")
         );
-        scope.add(
+        self.scope.add(
             &id,
             CfnSecurityGroupIngress {
-                group_id: Some(self.id().into()),
                 cidr_ip: Some(cidr.to_string().into()),
-                from_port: Some(i64::from(port).into()),
-                to_port: Some(i64::from(port).into()),
-                description: Some(description.into()),
-                ..CfnSecurityGroupIngress::new("tcp")
+                ..ingress(port, description, self.id())
             },
-        );
+        )
     }
 }

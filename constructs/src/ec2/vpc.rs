@@ -3,7 +3,7 @@
 //! endpoint, and flow logs to an encrypted log group that is kept when the stack goes.
 
 use super::cidr::Cidr;
-use crate::iam::{PolicyStatement, Role};
+use crate::iam::{PolicyStatement, Role, RoleProps};
 use crate::kms;
 use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::ec2::{
@@ -61,8 +61,8 @@ pub struct Vpc {
 }
 
 impl Vpc {
-    pub fn new(scope: &mut Scope, id: &str, props: VpcProps) -> Vpc {
-        let mut scope = scope.child(id);
+    pub fn new(scope: &Scope, id: &str, props: VpcProps) -> Vpc {
+        let scope = scope.child(id);
         let cidr = match Cidr::parse(&props.cidr) {
             Ok(c) if (16..=24).contains(&c.prefix) => c,
             Ok(c) => {
@@ -242,7 +242,7 @@ impl Vpc {
                 ..CfnVPCEndpoint::new(vpc_id.clone())
             },
         );
-        flow_logs(&mut scope, &handle, props.flow_log_retention_days);
+        flow_logs(&scope, &handle, props.flow_log_retention_days);
         Vpc {
             handle,
             public_subnets,
@@ -263,7 +263,7 @@ impl Vpc {
 }
 
 /// Flow logs of all traffic, to a log group encrypted with its own key and kept on delete.
-fn flow_logs(scope: &mut Scope, vpc: &Handle<CfnVPC>, retention_days: u32) {
+fn flow_logs(scope: &Scope, vpc: &Handle<CfnVPC>, retention_days: u32) {
     let log_group_arn =
         fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*");
     let key = kms::encryption_key(
@@ -301,21 +301,20 @@ fn flow_logs(scope: &mut Scope, vpc: &Handle<CfnVPC>, retention_days: u32) {
     let role = Role::new(
         scope,
         "FlowLogRole",
-        "vpc-flow-logs.amazonaws.com",
-        "Lets VPC flow logs write to their log group",
-    );
-    role.add_to_policy(
-        scope.stack(),
-        PolicyStatement::allow(
-            [
-                "logs:CreateLogStream",
-                "logs:PutLogEvents",
-                "logs:DescribeLogStreams",
-                "logs:DescribeLogGroups",
-            ],
-            [group.attr_arn()],
+        RoleProps::new(
+            "vpc-flow-logs.amazonaws.com",
+            "Lets VPC flow logs write to their log group",
         ),
     );
+    role.add_to_policy(PolicyStatement::allow(
+        [
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "logs:DescribeLogStreams",
+            "logs:DescribeLogGroups",
+        ],
+        [group.attr_arn()],
+    ));
     scope.add(
         "FlowLog",
         CfnFlowLog {

@@ -1,9 +1,9 @@
 //! The custom event bus and its archive.
 
 use super::pattern::EventPattern;
-use crate::iam::{PolicyStatement, Role};
+use crate::iam::{Grant, Grantee, PolicyStatement};
 use escdk_synth::cfn::events::{CfnArchive, CfnEventBus};
-use escdk_synth::{Expr, Handle, Scope, Stack};
+use escdk_synth::{Expr, Handle, Scope};
 
 /// The archive of a bus, from which events can be replayed.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,8 +54,8 @@ pub struct EventBus {
 }
 
 impl EventBus {
-    pub fn new(scope: &mut Scope, id: &str, props: EventBusProps) -> EventBus {
-        let mut scope = scope.child(id);
+    pub fn new(scope: &Scope, id: &str, props: EventBusProps) -> EventBus {
+        let scope = scope.child(id);
         let name = props.name.unwrap_or_else(|| scope.physical_name(256));
         let handle = scope.add(
             "Resource",
@@ -66,7 +66,7 @@ impl EventBus {
         );
         let archive = props.archive.map(|a| {
             if let Some(p) = &a.pattern {
-                p.check(&mut scope, "Archive.EventPattern");
+                p.check(&scope, "Archive.EventPattern");
             }
             // Named from the construct path (48 characters at most): stable and readable
             // for replays, where a generated name may exceed the limit.
@@ -102,10 +102,10 @@ impl EventBus {
     }
 
     /// `events:PutEvents` on this bus only.
-    pub fn grant_put_events(&self, stack: &mut Stack, role: &Role) {
-        role.add_to_policy(
-            stack,
-            PolicyStatement::allow(["events:PutEvents"], [self.arn()]),
-        );
+    pub fn grant_put_events(&self, grantee: &impl Grantee) -> Grant {
+        Grant::add(
+            grantee,
+            vec![PolicyStatement::allow(["events:PutEvents"], [self.arn()])],
+        )
     }
 }

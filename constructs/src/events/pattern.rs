@@ -44,7 +44,7 @@ impl EventPattern {
     }
 
     /// Records an error on `scope` for every way this pattern cannot match.
-    pub fn check(&self, scope: &mut Scope, property: &str) {
+    pub fn check(&self, scope: &Scope, property: &str) {
         if self.source.is_empty() && self.detail_type.is_empty() && self.detail.is_none() {
             scope.prop_error(
                 property,
@@ -67,7 +67,7 @@ impl EventPattern {
     }
 }
 
-fn check_matchers(scope: &mut Scope, property: &str, path: &str, v: &Value) {
+fn check_matchers(scope: &Scope, property: &str, path: &str, v: &Value) {
     match v {
         Value::Object(m) if m.is_empty() => scope.prop_error(
             property,

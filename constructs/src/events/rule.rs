@@ -42,12 +42,13 @@ pub struct RuleProps {
 pub struct Rule {
     pub handle: Handle<CfnRule>,
     name: String,
+    scope: Scope,
 }
 
 impl Rule {
-    pub fn new(scope: &mut Scope, id: &str, bus: &EventBus, props: RuleProps) -> Rule {
-        let mut scope = scope.child(id);
-        props.pattern.check(&mut scope, "EventPattern");
+    pub fn new(scope: &Scope, id: &str, bus: &EventBus, props: RuleProps) -> Rule {
+        let scope = scope.child(id);
+        props.pattern.check(&scope, "EventPattern");
         let name = props.name.unwrap_or_else(|| scope.physical_name(64));
         let handle = scope.add(
             "Resource",
@@ -61,7 +62,11 @@ impl Rule {
                 ..Default::default()
             },
         );
-        Rule { handle, name }
+        Rule {
+            handle,
+            name,
+            scope,
+        }
     }
 
     /// The rule's name (a literal: alarms use it as a metric dimension).
@@ -77,28 +82,25 @@ impl Rule {
     /// Sends matching events to `function`. Deliveries that still fail after the retry
     /// policy go to `dead_letter_queue`, which is allowed to receive from this rule only.
     /// The function may be invoked by this rule only.
+    /// Sends matching events to `function`, retrying per `retry`, then to
+    /// `dead_letter_queue` when given. The invoke permission is added under the rule
+    /// (`<rule>/Target<N>Permission`), so its logical ID does not depend on the caller.
     pub fn add_lambda_target(
         &self,
-        scope: &mut Scope,
         function: &Function,
         dead_letter_queue: Option<&Queue>,
         retry: RetryPolicy,
     ) {
-        let rule_path = self
-            .handle
-            .path()
-            .rsplit_once('/')
-            .map_or("", |(p, _)| p)
-            .to_string();
-        let existing = scope
+        let existing = self
+            .scope
             .stack()
             .get(&self.handle)
-            .and_then(|r| r.targets.as_ref())
+            .and_then(|r| r.targets)
             .and_then(|t| t.literal().map(Vec::len))
             .unwrap_or(0);
         if existing >= 5 {
-            scope.error(
-                format!("rule `{rule_path}` already has {existing} targets; EventBridge allows 5"),
+            self.scope.error(
+                format!("rule already has {existing} targets; EventBridge allows 5"),
                 "add another rule with the same pattern",
             );
             return;
@@ -115,13 +117,10 @@ impl Rule {
             target.dead_letter_config = Some(rule::DeadLetterConfig {
                 arn: Some(q.arn().into()),
             });
-            q.allow_service_send(scope.stack(), "events.amazonaws.com", self.arn());
+            q.allow_service_send("events.amazonaws.com", self.arn());
         }
-        // Named after the rule, so several rules in one scope do not collide.
-        let rule_id = self.handle.path().rsplit('/').nth(1).unwrap_or("Rule");
-        let mut child = scope.child(&format!("{rule_id}Invoke{target_id}"));
-        child.add(
-            "Permission",
+        self.scope.add(
+            &format!("{target_id}Permission"),
             CfnPermission {
                 source_arn: Some(self.arn().into()),
                 ..CfnPermission::new(
@@ -131,8 +130,7 @@ impl Rule {
                 )
             },
         );
-        let stack = scope.stack();
-        if let Some(r) = stack.get_mut(&self.handle) {
+        self.scope.stack().update(&self.handle, |r| {
             let mut targets = r
                 .targets
                 .take()
@@ -140,6 +138,6 @@ impl Rule {
                 .unwrap_or_default();
             targets.push(target);
             r.targets = Some(targets.into());
-        }
+        });
     }
 }

@@ -1,12 +1,17 @@
 //! IAM: roles for services, policy statements, and the grants other constructs make.
 //!
-//! Grants follow the CDK: a construct that is wired to another asks it for a grant
-//! (`table.grant_read(stack, &function.role)`), and the grantee's role gains exactly the
-//! actions on exactly the resource ARNs that wiring needs. Statements on the same resources
-//! are merged, so each role carries one readable inline policy.
+//! Grants follow the CDK: a construct wired to another asks it for a grant
+//! (`table.grant_read_data(&function)`), and the grantee's role gains exactly the actions
+//! on exactly the resource ARNs that wiring needs. Every `grant_*` takes a [`Grantee`] (a
+//! [`Role`], or a construct with one, such as a function) and returns the [`Grant`] it
+//! added. Statements on the same resources are merged, so each role carries one readable
+//! inline policy, `Grants`, which only grants write; a policy the user adds is never
+//! rewritten.
 
+mod grant;
 mod policy;
 mod role;
 
+pub use grant::{Grant, Grantee};
 pub use policy::{PolicyDocument, PolicyStatement};
-pub use role::Role;
+pub use role::{Role, RoleProps};

@@ -1,27 +1,52 @@
-//! A role a service assumes, with one inline policy that grants extend.
+//! A role a service assumes, with one inline policy, `Grants`, that grants extend.
 
 use super::policy::{PolicyDocument, PolicyStatement};
 use escdk_synth::cfn::iam::{role, CfnRole};
 use escdk_synth::{Expr, Handle, Json, Scope, Stack};
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// An IAM role assumed by one AWS service (e.g. `lambda.amazonaws.com`).
+/// Properties of a [`Role`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleProps {
+    /// The service that assumes the role, e.g. `lambda.amazonaws.com`.
+    pub assumed_by: String,
+    pub description: String,
+}
+
+impl RoleProps {
+    pub fn new(assumed_by: &str, description: &str) -> Self {
+        RoleProps {
+            assumed_by: assumed_by.to_string(),
+            description: description.to_string(),
+        }
+    }
+}
+
+/// An IAM role assumed by one AWS service.
 #[derive(Debug, Clone)]
 pub struct Role {
     pub handle: Handle<CfnRole>,
+    stack: Stack,
+    /// The statements grants added; only these are written to the `Grants` policy.
+    grants: Rc<RefCell<PolicyDocument>>,
 }
 
 /// The name of the inline policy that grants add to.
-const POLICY_NAME: &str = "Grants";
+pub const GRANTS_POLICY: &str = "Grants";
 
 impl Role {
-    pub fn new(scope: &mut Scope, id: &str, service: &str, description: &str) -> Role {
+    pub fn new(scope: &Scope, id: &str, props: RoleProps) -> Role {
         let trust = Json::object([
             ("Version", Json::from("2012-10-17")),
             (
                 "Statement",
                 Json::array([Json::object([
                     ("Effect", Json::from("Allow")),
-                    ("Principal", Json::object([("Service", service)])),
+                    (
+                        "Principal",
+                        Json::object([("Service", props.assumed_by.as_str())]),
+                    ),
                     ("Action", Json::from("sts:AssumeRole")),
                 ])]),
             ),
@@ -29,11 +54,15 @@ impl Role {
         let handle = scope.add(
             id,
             CfnRole {
-                description: Some(description.into()),
+                description: Some(props.description.into()),
                 ..CfnRole::new(trust)
             },
         );
-        Role { handle }
+        Role {
+            handle,
+            stack: scope.stack().clone(),
+            grants: Rc::default(),
+        }
     }
 
     /// The role's ARN.
@@ -41,51 +70,29 @@ impl Role {
         self.handle.attr_arn()
     }
 
-    /// Adds a statement to the role's inline policy (merged with statements on the same
-    /// resources).
-    pub fn add_to_policy(&self, stack: &mut Stack, statement: PolicyStatement) {
-        let Some(cfn) = stack.get_mut(&self.handle) else {
-            return;
+    /// Adds a statement to the role's `Grants` policy (merged with statements on the same
+    /// resources). Other inline policies of the role are left as they are.
+    pub fn add_to_policy(&self, statement: PolicyStatement) {
+        let document = {
+            let mut doc = self.grants.borrow_mut();
+            doc.add(statement);
+            doc.to_json()
         };
-        let mut doc = current_document(cfn);
-        doc.add(statement);
-        cfn.policies = Some(vec![role::Policy::new(doc.to_json(), POLICY_NAME)].into());
+        self.stack.update(&self.handle, |cfn| {
+            let mut policies = cfn
+                .policies
+                .take()
+                .and_then(|p| p.literal().cloned())
+                .unwrap_or_default();
+            let grants = role::Policy::new(document, GRANTS_POLICY);
+            match policies
+                .iter_mut()
+                .find(|p| p.policy_name.literal().map(String::as_str) == Some(GRANTS_POLICY))
+            {
+                Some(p) => *p = grants,
+                None => policies.push(grants),
+            }
+            cfn.policies = Some(policies.into());
+        });
     }
-}
-
-/// Reads the grants policy back into a document (only this module writes it).
-fn current_document(cfn: &CfnRole) -> PolicyDocument {
-    let mut doc = PolicyDocument::default();
-    let Some(policies) = cfn.policies.as_ref().and_then(|p| p.literal()) else {
-        return doc;
-    };
-    for p in policies {
-        let Json::Object(d) = &p.policy_document else {
-            continue;
-        };
-        let Some(Json::Array(statements)) = d.get("Statement") else {
-            continue;
-        };
-        for s in statements {
-            let Json::Object(s) = s else { continue };
-            let actions = match s.get("Action") {
-                Some(Json::Array(a)) => a
-                    .iter()
-                    .filter_map(Json::as_str)
-                    .map(str::to_string)
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let resources = match s.get("Resource") {
-                Some(Json::Array(r)) => r.clone(),
-                _ => Vec::new(),
-            };
-            doc.add(PolicyStatement {
-                actions,
-                resources,
-                conditions: s.get("Condition").cloned(),
-            });
-        }
-    }
-    doc
 }

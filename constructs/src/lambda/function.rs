@@ -1,12 +1,12 @@
 //! A Lambda function from an asset directory.
 
 use super::runtime::Runtime;
-use crate::iam::{PolicyStatement, Role};
+use crate::iam::{Grant, Grantee, PolicyStatement, Role, RoleProps};
 use crate::removal::RemovalPolicy;
 use crate::sqs::Queue;
 use escdk_synth::cfn::lambda::{event_invoke_config, function, CfnEventInvokeConfig, CfnFunction};
 use escdk_synth::cfn::logs::CfnLogGroup;
-use escdk_synth::{Expr, Handle, Json, Map, Scope, Stack};
+use escdk_synth::{Expr, Handle, Json, Map, Scope};
 use std::path::PathBuf;
 
 /// Properties of a [`Function`].
@@ -51,6 +51,14 @@ pub struct Function {
     pub handle: Handle<CfnFunction>,
     pub role: Role,
     pub log_group: Handle<CfnLogGroup>,
+    /// The function's own scope: what wiring adds for it goes here.
+    scope: Scope,
+}
+
+impl Grantee for Function {
+    fn grant_role(&self) -> &Role {
+        &self.role
+    }
 }
 
 /// Variables Lambda sets itself; a function may not set them.
@@ -76,9 +84,9 @@ const RESERVED_ENV: &[&str] = &[
 ];
 
 impl Function {
-    pub fn new(scope: &mut Scope, id: &str, props: FunctionProps) -> Function {
-        let mut scope = scope.child(id);
-        check_handler(&mut scope, &props);
+    pub fn new(scope: &Scope, id: &str, props: FunctionProps) -> Function {
+        let scope = scope.child(id);
+        check_handler(&scope, &props);
         let mut env: Map<Json> = Map::new();
         for (k, v) in props.environment {
             if RESERVED_ENV.contains(&k.as_str()) {
@@ -97,10 +105,12 @@ impl Function {
             }
         }
         let role = Role::new(
-            &mut scope,
+            &scope,
             "Role",
-            "lambda.amazonaws.com",
-            "Execution role: only the grants of what this function is wired to",
+            RoleProps::new(
+                "lambda.amazonaws.com",
+                "Execution role: only the grants of what this function is wired to",
+            ),
         );
         let log_group = scope.add(
             "LogGroup",
@@ -110,13 +120,10 @@ impl Function {
             },
         );
         props.log_removal_policy.apply(scope.stack(), &log_group);
-        role.add_to_policy(
-            scope.stack(),
-            PolicyStatement::allow(
-                ["logs:CreateLogStream", "logs:PutLogEvents"],
-                [log_group.attr_arn()],
-            ),
-        );
+        role.add_to_policy(PolicyStatement::allow(
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            [log_group.attr_arn()],
+        ));
         let (bucket, key) = scope.add_asset(&props.code);
         let handle = scope.add(
             "Resource",
@@ -147,6 +154,7 @@ impl Function {
             handle,
             role,
             log_group,
+            scope,
         }
     }
 
@@ -160,29 +168,31 @@ impl Function {
         self.handle.reference()
     }
 
+    /// The function's scope (its path in the construct tree).
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
     /// Adds an environment variable after construction (wiring that comes later).
-    pub fn add_environment(&self, stack: &mut Stack, key: &str, value: impl Into<Json>) {
-        let Some(f) = stack.get_mut(&self.handle) else {
-            return;
-        };
-        let env = f.environment.get_or_insert_with(Default::default);
-        let mut vars = env
-            .variables
-            .take()
-            .and_then(|v| v.literal().cloned())
-            .unwrap_or_default();
-        vars.insert(key.to_string(), value.into());
-        env.variables = Some(vars.into());
+    pub fn add_environment(&self, key: &str, value: impl Into<Json>) {
+        let value = value.into();
+        self.scope.stack().update(&self.handle, |f| {
+            let env = f.environment.get_or_insert_with(Default::default);
+            let mut vars = env
+                .variables
+                .take()
+                .and_then(|v| v.literal().cloned())
+                .unwrap_or_default();
+            vars.insert(key.to_string(), value);
+            env.variables = Some(vars.into());
+        });
     }
 
     /// Asynchronous invocations that still fail after `retries` (0 to 2) go to `queue`.
-    pub fn send_failures_to(&self, scope: &mut Scope, queue: &Queue, retries: u32) {
-        let id = format!(
-            "{}FailureDestination",
-            self.handle.path().rsplit('/').nth(1).unwrap_or("Function")
-        );
-        scope.add(
-            &id,
+    /// The configuration is added under the function (`<function>/EventInvokeConfig`).
+    pub fn send_failures_to(&self, queue: &Queue, retries: u32) -> Grant {
+        self.scope.add(
+            "EventInvokeConfig",
             CfnEventInvokeConfig {
                 maximum_retry_attempts: Some(retries.into()),
                 destination_config: Some(event_invoke_config::DestinationConfig {
@@ -192,11 +202,11 @@ impl Function {
                 ..CfnEventInvokeConfig::new(self.name(), "$LATEST")
             },
         );
-        queue.grant_send_messages(scope.stack(), &self.role);
+        queue.grant_send_messages(self)
     }
 }
 
-fn check_handler(scope: &mut Scope, props: &FunctionProps) {
+fn check_handler(scope: &Scope, props: &FunctionProps) {
     let Some((module, func)) = props.handler.rsplit_once('.') else {
         scope.prop_error(
             "Handler",

@@ -52,7 +52,7 @@ impl Function {
     /// send on the queue). A table without a stream is an error at synth.
     pub fn add_dynamodb_stream_source(
         &self,
-        scope: &mut Scope,
+        scope: &Scope,
         id: &str,
         table: &Table,
         on_failure: Option<&Queue>,
@@ -82,9 +82,9 @@ impl Function {
                 "choose -1 (until the records expire) or 0 to 10000",
             );
         }
-        table.grant_stream_read(scope.stack(), &self.role);
+        table.grant_stream_read(&self.role);
         if let Some(q) = on_failure {
-            q.grant_send_messages(scope.stack(), &self.role);
+            q.grant_send_messages(&self.role);
         }
         let handle = scope.add(
             id,

@@ -174,6 +174,7 @@ impl rt::Validate for CfnAlarm {
 impl rt::Resource for CfnAlarm {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::Alarm";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnAlarm> {

@@ -167,6 +167,7 @@ impl rt::Validate for CfnTable {
 impl rt::Resource for CfnTable {
     const TYPE_NAME: &'static str = "AWS::DynamoDB::Table";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "StreamArn"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnTable> {

@@ -90,6 +90,7 @@ impl rt::Validate for CfnEIP {
 impl rt::Resource for CfnEIP {
     const TYPE_NAME: &'static str = "AWS::EC2::EIP";
     const ATTRIBUTES: &'static [&'static str] = &["PublicIp", "AllocationId"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnEIP> {
@@ -238,6 +239,7 @@ impl rt::Validate for CfnFlowLog {
 impl rt::Resource for CfnFlowLog {
     const TYPE_NAME: &'static str = "AWS::EC2::FlowLog";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnFlowLog> {
@@ -379,6 +381,7 @@ impl rt::Validate for CfnInternetGateway {
 impl rt::Resource for CfnInternetGateway {
     const TYPE_NAME: &'static str = "AWS::EC2::InternetGateway";
     const ATTRIBUTES: &'static [&'static str] = &["InternetGatewayId"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnInternetGateway> {
@@ -499,6 +502,7 @@ impl rt::Validate for CfnNatGateway {
 impl rt::Resource for CfnNatGateway {
     const TYPE_NAME: &'static str = "AWS::EC2::NatGateway";
     const ATTRIBUTES: &'static [&'static str] = &["NatGatewayId", "EniId", "AutoProvisionZones", "AutoScalingIps", "RouteTableId"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnNatGateway> {
@@ -764,6 +768,7 @@ impl rt::Validate for CfnRouteTable {
 impl rt::Resource for CfnRouteTable {
     const TYPE_NAME: &'static str = "AWS::EC2::RouteTable";
     const ATTRIBUTES: &'static [&'static str] = &["RouteTableId"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnRouteTable> {
@@ -880,6 +885,7 @@ impl rt::Validate for CfnSecurityGroup {
 impl rt::Resource for CfnSecurityGroup {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroup";
     const ATTRIBUTES: &'static [&'static str] = &["Id", "GroupId"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnSecurityGroup> {
@@ -1303,6 +1309,7 @@ impl rt::Validate for CfnSubnet {
 impl rt::Resource for CfnSubnet {
     const TYPE_NAME: &'static str = "AWS::EC2::Subnet";
     const ATTRIBUTES: &'static [&'static str] = &["NetworkAclAssociationId", "SubnetId", "Ipv6CidrBlocks", "BlockPublicAccessStates"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnSubnet> {
@@ -1501,6 +1508,7 @@ impl rt::Validate for CfnVPC {
 impl rt::Resource for CfnVPC {
     const TYPE_NAME: &'static str = "AWS::EC2::VPC";
     const ATTRIBUTES: &'static [&'static str] = &["CidrBlockAssociations", "DefaultNetworkAcl", "DefaultSecurityGroup", "Ipv6CidrBlocks", "VpcId", "VpcEncryptionControl.VpcId", "VpcEncryptionControl.VpcEncryptionControlId", "VpcEncryptionControl.State", "VpcEncryptionControl.StateMessage", "VpcEncryptionControl.ResourceExclusions", "VpcEncryptionControl.ResourceExclusions.InternetGateway", "VpcEncryptionControl.ResourceExclusions.InternetGateway.State", "VpcEncryptionControl.ResourceExclusions.InternetGateway.StateMessage", "VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway", "VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.State", "VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.StateMessage", "VpcEncryptionControl.ResourceExclusions.NatGateway", "VpcEncryptionControl.ResourceExclusions.NatGateway.State", "VpcEncryptionControl.ResourceExclusions.NatGateway.StateMessage", "VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway", "VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.State", "VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.StateMessage", "VpcEncryptionControl.ResourceExclusions.VpcPeering", "VpcEncryptionControl.ResourceExclusions.VpcPeering.State", "VpcEncryptionControl.ResourceExclusions.VpcPeering.StateMessage", "VpcEncryptionControl.ResourceExclusions.Lambda", "VpcEncryptionControl.ResourceExclusions.Lambda.State", "VpcEncryptionControl.ResourceExclusions.Lambda.StateMessage", "VpcEncryptionControl.ResourceExclusions.VpcLattice", "VpcEncryptionControl.ResourceExclusions.VpcLattice.State", "VpcEncryptionControl.ResourceExclusions.VpcLattice.StateMessage", "VpcEncryptionControl.ResourceExclusions.ElasticFileSystem", "VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.State", "VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnVPC> {
@@ -1922,6 +1930,7 @@ impl rt::Validate for CfnVPCEndpoint {
 impl rt::Resource for CfnVPCEndpoint {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpoint";
     const ATTRIBUTES: &'static [&'static str] = &["NetworkInterfaceIds", "CreationTimestamp", "DnsEntries", "Id"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnVPCEndpoint> {

@@ -200,6 +200,7 @@ impl rt::Validate for CfnEventBus {
 impl rt::Resource for CfnEventBus {
     const TYPE_NAME: &'static str = "AWS::Events::EventBus";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "DeadLetterConfig", "Description", "EventSourceName", "KmsKeyIdentifier", "LogConfig", "Name", "Policy", "Tags"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnEventBus> {
@@ -388,6 +389,7 @@ impl rt::Validate for CfnRule {
 impl rt::Resource for CfnRule {
     const TYPE_NAME: &'static str = "AWS::Events::Rule";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "RuleName"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnRule> {

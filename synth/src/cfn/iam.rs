@@ -172,6 +172,7 @@ impl rt::Validate for CfnRole {
 impl rt::Resource for CfnRole {
     const TYPE_NAME: &'static str = "AWS::IAM::Role";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "RoleId"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnRole> {

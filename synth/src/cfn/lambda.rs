@@ -434,6 +434,7 @@ impl rt::Validate for CfnEventSourceMapping {
 impl rt::Resource for CfnEventSourceMapping {
     const TYPE_NAME: &'static str = "AWS::Lambda::EventSourceMapping";
     const ATTRIBUTES: &'static [&'static str] = &["Id", "EventSourceMappingArn"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnEventSourceMapping> {
@@ -1076,6 +1077,7 @@ impl rt::Validate for CfnFunction {
 impl rt::Resource for CfnFunction {
     const TYPE_NAME: &'static str = "AWS::Lambda::Function";
     const ATTRIBUTES: &'static [&'static str] = &["SnapStartResponse", "SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus", "Arn"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnFunction> {

@@ -311,6 +311,7 @@ impl rt::Validate for CfnDBCluster {
 impl rt::Resource for CfnDBCluster {
     const TYPE_NAME: &'static str = "AWS::RDS::DBCluster";
     const ATTRIBUTES: &'static [&'static str] = &["DBClusterArn", "DBClusterResourceId", "Endpoint", "Endpoint.Address", "Endpoint.Port", "ReadEndpoint", "ReadEndpoint.Address", "MasterUserSecret.SecretArn", "StorageEncryptionType", "StorageThroughput"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnDBCluster> {
@@ -581,6 +582,7 @@ impl rt::Validate for CfnDBClusterParameterGroup {
 impl rt::Resource for CfnDBClusterParameterGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBClusterParameterGroup";
     const ATTRIBUTES: &'static [&'static str] = &[];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 /// The property types of `AWS::RDS::DBClusterParameterGroup`.
@@ -985,6 +987,7 @@ impl rt::Validate for CfnDBInstance {
 impl rt::Resource for CfnDBInstance {
     const TYPE_NAME: &'static str = "AWS::RDS::DBInstance";
     const ATTRIBUTES: &'static [&'static str] = &["AdditionalStorageVolumes.*.StorageOperationStatus", "AdditionalStorageVolumes.*.StorageOperationPercentProgress", "AutomaticRestartTime", "CertificateDetails", "CertificateDetails.CAIdentifier", "CertificateDetails.ValidTill", "Endpoint", "Endpoint.Address", "Endpoint.Port", "Endpoint.HostedZoneId", "DbiResourceId", "DBInstanceArn", "DBInstanceStatus", "InstanceCreateTime", "IsStorageConfigUpgradeAvailable", "LatestRestorableTime", "ListenerEndpoint", "ListenerEndpoint.Address", "ListenerEndpoint.Port", "ListenerEndpoint.HostedZoneId", "MasterUserSecret.SecretArn", "PercentProgress", "ReadReplicaDBClusterIdentifiers", "ReadReplicaDBInstanceIdentifiers", "ResumeFullAutomationModeTime", "SecondaryAvailabilityZone", "StatusInfos", "StorageOperationStatus", "StorageOperationPercentProgress"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnDBInstance> {
@@ -1329,6 +1332,7 @@ impl rt::Validate for CfnDBSubnetGroup {
 impl rt::Resource for CfnDBSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBSubnetGroup";
     const ATTRIBUTES: &'static [&'static str] = &["DBSubnetGroupArn"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnDBSubnetGroup> {

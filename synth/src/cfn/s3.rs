@@ -170,6 +170,7 @@ impl rt::Validate for CfnBucket {
 impl rt::Resource for CfnBucket {
     const TYPE_NAME: &'static str = "AWS::S3::Bucket";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "MetadataTableConfiguration.S3TablesDestination.TableNamespace", "MetadataTableConfiguration.S3TablesDestination.TableArn", "MetadataConfiguration.Destination", "MetadataConfiguration.JournalTableConfiguration.TableName", "MetadataConfiguration.JournalTableConfiguration.TableArn", "MetadataConfiguration.InventoryTableConfiguration.TableName", "MetadataConfiguration.InventoryTableConfiguration.TableArn", "MetadataConfiguration.AnnotationTableConfiguration.TableName", "MetadataConfiguration.AnnotationTableConfiguration.TableArn", "WebsiteURL"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnBucket> {

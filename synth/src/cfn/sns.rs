@@ -182,6 +182,7 @@ impl rt::Validate for CfnTopic {
 impl rt::Resource for CfnTopic {
     const TYPE_NAME: &'static str = "AWS::SNS::Topic";
     const ATTRIBUTES: &'static [&'static str] = &["ArchivePolicy", "ContentBasedDeduplication", "DataProtectionPolicy", "DeliveryStatusLogging", "DisplayName", "FifoThroughputScope", "FifoTopic", "KmsMasterKeyId", "MaximumMessageSize", "SignatureVersion", "Subscription", "Tags", "TopicArn", "TopicName", "TracingConfig"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnTopic> {

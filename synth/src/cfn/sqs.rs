@@ -102,6 +102,7 @@ impl rt::Validate for CfnQueue {
 impl rt::Resource for CfnQueue {
     const TYPE_NAME: &'static str = "AWS::SQS::Queue";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "ContentBasedDeduplication", "DeduplicationScope", "DelaySeconds", "FifoQueue", "FifoThroughputLimit", "KmsDataKeyReusePeriodSeconds", "KmsMasterKeyId", "MaximumMessageSize", "MessageRetentionPeriod", "QueueName", "QueueUrl", "ReceiveMessageWaitTimeSeconds", "RedriveAllowPolicy", "RedrivePolicy", "SqsManagedSseEnabled", "Tags", "VisibilityTimeout"];
+    const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnQueue> {

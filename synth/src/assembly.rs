@@ -1,0 +1,132 @@
+//! The cloud assembly `synth --out DIR` writes and `escdk-deploy` reads:
+//! `<Stack>.template.json` (or `.yaml`), `<Stack>.assets.json`, and `manifest.json`, which
+//! lists the app's stacks in deployment order with their dependencies, stack tags,
+//! termination protection and environment. Deploy acts only on the stacks the manifest
+//! lists.
+//!
+//! Writing is all or nothing: every file is written to a temporary directory inside `DIR`
+//! first and moved into place only when all were written; then the files of stacks the app
+//! no longer has are removed.
+
+use crate::asset::Asset;
+use crate::synthesize::Synthesized;
+use std::path::{Path, PathBuf};
+
+/// The manifest's file name.
+pub const MANIFEST: &str = "manifest.json";
+
+/// A template format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+        }
+    }
+    pub fn render(self, s: &Synthesized) -> String {
+        match self {
+            Format::Json => s.to_json(),
+            Format::Yaml => s.to_yaml(),
+        }
+    }
+}
+
+fn asset_manifest(assets: &[Asset]) -> String {
+    let list: Vec<serde_json::Value> = assets
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "path": a.path,
+                "source": a.source.display().to_string(),
+                "sha256": a.hash,
+                "key": a.key(),
+            })
+        })
+        .collect();
+    pretty(&serde_json::json!({ "assets": list }))
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The manifest of `stacks` (in the order given, which is dependency order).
+pub fn manifest(stacks: &[Synthesized], format: Format) -> String {
+    let list: Vec<serde_json::Value> = stacks
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "name": s.stack_name,
+                "template": format!("{}.template.{}", s.stack_name, format.ext()),
+                "assets": format!("{}.assets.json", s.stack_name),
+                "dependencies": s.dependencies,
+                "tags": s.tags,
+                "terminationProtection": s.termination_protection,
+                "account": s.account,
+                "region": s.region,
+            })
+        })
+        .collect();
+    pretty(&serde_json::json!({ "version": 1, "stacks": list }))
+}
+
+fn ours(name: &str) -> bool {
+    name == MANIFEST
+        || name.ends_with(".template.json")
+        || name.ends_with(".template.yaml")
+        || name.ends_with(".assets.json")
+}
+
+/// Writes the assembly of `stacks` to `dir` (created if needed); returns the template
+/// paths. On an error nothing in `dir` has changed.
+pub fn write(dir: &Path, stacks: &[Synthesized], format: Format) -> std::io::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".escdk-tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir(&tmp)?;
+    let mut files: Vec<(String, String)> = Vec::new();
+    for s in stacks {
+        files.push((
+            format!("{}.template.{}", s.stack_name, format.ext()),
+            format.render(s),
+        ));
+        files.push((
+            format!("{}.assets.json", s.stack_name),
+            asset_manifest(&s.assets),
+        ));
+    }
+    files.push((MANIFEST.to_string(), manifest(stacks, format)));
+    let written = files
+        .iter()
+        .try_for_each(|(name, body)| std::fs::write(tmp.join(name), body));
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    // Everything is written: replace the old assembly.
+    let keep: Vec<&String> = files.iter().map(|(n, _)| n).collect();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().to_string();
+            if ours(&name) && !keep.contains(&&name) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    for (name, _) in &files {
+        std::fs::rename(tmp.join(name), dir.join(name))?;
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(stacks
+        .iter()
+        .map(|s| dir.join(format!("{}.template.{}", s.stack_name, format.ext())))
+        .collect())
+}

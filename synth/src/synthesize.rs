@@ -1,0 +1,470 @@
+//! Synthesis: aspects run, every stack renders (handles of other stacks become imports),
+//! producers get the exports their consumers import, stacks are ordered by dependency
+//! (a cycle is an error naming both paths), then each template is checked (references,
+//! names, limits) and serialized. Any error anywhere: nothing is produced.
+
+use crate::asset::Asset;
+use crate::cross_stack::{self, Import};
+use crate::diagnostics::{Diagnostic, Severity, SynthError};
+use crate::handle::StackId;
+use crate::json::JsonValue;
+use crate::l1::{Check, Render, ToJson};
+use crate::parts::{Output, Parameter};
+use crate::stack::{ResourceEntry, Stack};
+use crate::validate;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+
+/// The result of synthesizing one stack.
+#[derive(Debug, Clone)]
+pub struct Synthesized {
+    pub stack_name: String,
+    pub template: JsonValue,
+    pub warnings: Vec<Diagnostic>,
+    /// Findings of kind info (from aspects), printed by the CLI.
+    pub infos: Vec<Diagnostic>,
+    pub assets: Vec<Asset>,
+    /// Stacks to deploy before this one: those it imports from, and those added with
+    /// [`Stack::add_stack_dependency`].
+    pub dependencies: Vec<String>,
+    /// Tags applied at the stack's root: passed to CloudFormation at deploy.
+    pub tags: BTreeMap<String, String>,
+    pub termination_protection: bool,
+    /// The account and region the stack is bound to, if any.
+    pub account: Option<String>,
+    pub region: Option<String>,
+    json: String,
+}
+
+impl Synthesized {
+    /// The template as JSON, two-space indented, with a final newline. Byte-identical for
+    /// the same program on any machine.
+    pub fn to_json(&self) -> String {
+        self.json.clone()
+    }
+
+    /// The template as YAML.
+    pub fn to_yaml(&self) -> String {
+        crate::yaml::to_string(&self.template)
+    }
+
+    /// Size in bytes of the JSON template, as deploy would send it.
+    pub fn size(&self) -> usize {
+        self.json.len()
+    }
+}
+
+/// One stack rendered, before exports are added and checks run.
+struct Rendered {
+    stack: Stack,
+    template: serde_json::Map<String, JsonValue>,
+    diags: Vec<Diagnostic>,
+    imports: Vec<(Import, String)>,
+    depends_on: BTreeSet<StackId>,
+}
+
+/// Synthesizes `stacks` together; the result is in the same order.
+pub(crate) fn synth_stacks(stacks: &[Stack]) -> Result<Vec<Synthesized>, SynthError> {
+    let producers: Rc<HashMap<StackId, String>> = Rc::new(
+        stacks
+            .iter()
+            .map(|s| (s.id(), s.name().to_string()))
+            .collect(),
+    );
+    let mut rendered: Vec<Rendered> = stacks
+        .iter()
+        .map(|s| {
+            crate::aspects::run(s);
+            render(s, &producers)
+        })
+        .collect();
+    let index: HashMap<StackId, usize> = stacks
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id(), i))
+        .collect();
+
+    // Exports for the imports, and the stack dependency graph.
+    let mut exports: Vec<BTreeMap<String, Import>> = vec![BTreeMap::new(); stacks.len()];
+    let mut deps: Vec<Vec<usize>> = vec![Vec::new(); stacks.len()];
+    let mut first_use: HashMap<(usize, usize), String> = HashMap::new();
+    for (i, r) in rendered.iter().enumerate() {
+        for (import, user) in &r.imports {
+            let Some(&p) = index.get(&import.producer) else {
+                continue;
+            };
+            exports[p].insert(import.output_id(), import.clone());
+            first_use.entry((i, p)).or_insert_with(|| user.clone());
+        }
+        for d in &r.depends_on {
+            if let Some(&p) = index.get(d) {
+                first_use
+                    .entry((i, p))
+                    .or_insert_with(|| r.stack.name().to_string());
+            }
+        }
+        let explicit: Vec<StackId> = r.stack.read().dependencies.iter().map(|d| d.0).collect();
+        for id in r
+            .imports
+            .iter()
+            .map(|(i, _)| i.producer)
+            .chain(r.depends_on.iter().copied())
+            .chain(explicit)
+        {
+            if let Some(&p) = index.get(&id) {
+                if !deps[i].contains(&p) {
+                    deps[i].push(p);
+                }
+            }
+        }
+    }
+    let mut diagnostics = Vec::new();
+    for r in &rendered {
+        for (name, other) in r.stack.read().dependencies.iter().map(|d| (&d.1, d.0)) {
+            if !index.contains_key(&other) {
+                diagnostics.push(Diagnostic::error(
+                    r.stack.name(),
+                    format!("depends on stack `{name}`, which is not in this app"),
+                    format!("add `{name}` to the app, or remove the dependency"),
+                ));
+            }
+        }
+    }
+    if let Err(cycle) = cross_stack::order(&deps) {
+        let hops: Vec<String> = cycle
+            .windows(2)
+            .map(|w| {
+                let via = first_use.get(&(w[0], w[1])).cloned().unwrap_or_default();
+                format!(
+                    "`{}` uses `{}` (at {via})",
+                    stacks[w[0]].name(),
+                    stacks[w[1]].name()
+                )
+            })
+            .collect();
+        diagnostics.push(Diagnostic::error(
+            stacks[cycle[0]].name(),
+            format!("stacks depend on each other in a cycle: {}", hops.join(", ")),
+            "move the shared resource into its own stack that both use, or pass the value the other way (a parameter)",
+        ));
+    }
+
+    let mut out = Vec::with_capacity(stacks.len());
+    for (i, r) in rendered.drain(..).enumerate() {
+        let dependencies = deps[i]
+            .iter()
+            .map(|&p| stacks[p].name().to_string())
+            .collect();
+        match finish(r, &exports[i], dependencies) {
+            Ok(s) => out.push(s),
+            Err(e) => diagnostics.extend(e.diagnostics),
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostics.sort_by_key(|d| d.severity);
+        return Err(SynthError { diagnostics });
+    }
+    Ok(out)
+}
+
+/// Renders one stack's sections (resources in logical ID order).
+fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
+    let data = stack.read();
+    let mut diags = data.diagnostics.clone();
+    validate::stack_name(stack.name(), &mut diags);
+    let mut cx = Render::in_app(stack.id(), producers.clone());
+    let mut imports = Vec::new();
+    let mut depends_on = BTreeSet::new();
+    let mut resources = serde_json::Map::new();
+    let mut ids: Vec<&String> = data.resources.keys().collect();
+    ids.sort();
+    let tags = crate::tags::Resolver::new(stack.name(), &data.tags);
+    for lid in ids {
+        let e = &data.resources[lid];
+        let mut check = Check::default();
+        e.props.check(&mut check);
+        for v in check.violations {
+            diags.push(
+                Diagnostic::error(e.path.clone(), v.message, v.fix)
+                    .with_logical_id(lid.clone())
+                    .with_property(if v.property.is_empty() {
+                        "Properties".to_string()
+                    } else {
+                        format!("Properties.{}", v.property)
+                    }),
+            );
+        }
+        let mut props = e.props.render(&mut cx);
+        for (path, value) in &e.overrides {
+            set_path(&mut props, path, value.to_json(&mut cx));
+        }
+        tags.apply(e, lid, &mut props, &mut diags);
+        validate::names::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
+        take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);
+        let resource = render_resource(e, props, &mut cx, &mut depends_on);
+        take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);
+        resources.insert(lid.clone(), resource);
+    }
+
+    let mut t = serde_json::Map::new();
+    t.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
+    if let Some(d) = &data.props.description {
+        t.insert("Description".into(), d.clone().into());
+    }
+    section(&mut t, "Parameters", &data.parameters, |p| {
+        render_parameter(p, &mut cx)
+    });
+    section(&mut t, "Conditions", &data.conditions, |c| {
+        c.to_json(&mut cx)
+    });
+    section(&mut t, "Mappings", &data.mappings, |m| m.to_json(&mut cx));
+    take_crossings(&mut cx, stack.name(), None, &mut imports, &mut diags);
+    t.insert("Resources".into(), JsonValue::Object(resources));
+    let mut names: Vec<&String> = data.outputs.keys().collect();
+    names.sort();
+    let mut outputs = serde_json::Map::new();
+    for k in names {
+        outputs.insert(k.clone(), render_output(&data.outputs[k], &mut cx));
+        let at = format!("{}/Outputs/{k}", stack.name());
+        take_crossings(&mut cx, &at, None, &mut imports, &mut diags);
+    }
+    if !outputs.is_empty() {
+        t.insert("Outputs".into(), JsonValue::Object(outputs));
+    }
+    drop(data);
+    Rendered {
+        stack: stack.clone(),
+        template: t,
+        diags,
+        imports,
+        depends_on,
+    }
+}
+
+fn section<T>(
+    t: &mut serde_json::Map<String, JsonValue>,
+    name: &str,
+    items: &indexmap::IndexMap<String, T>,
+    mut f: impl FnMut(&T) -> JsonValue,
+) {
+    if !items.is_empty() {
+        let m = items.iter().map(|(k, v)| (k.clone(), f(v))).collect();
+        t.insert(name.into(), JsonValue::Object(m));
+    }
+}
+
+/// Moves what crossed stacks while rendering `path` out of the context: imports are kept,
+/// names of stacks outside the app (or conditions, which cannot cross) are errors.
+fn take_crossings(
+    cx: &mut Render,
+    path: &str,
+    lid: Option<&String>,
+    imports: &mut Vec<(Import, String)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    imports.extend(cx.imports.drain(..).map(|i| (i, path.to_string())));
+    for name in cx.foreign.drain(..) {
+        let mut d = Diagnostic::error(
+            path,
+            format!("refers to `{name}` of another stack, which cannot be imported here"),
+            "a handle of another stack is imported only when both stacks are in one App (add them, then synth the App); a condition cannot cross stacks: declare it in this stack",
+        );
+        if let Some(l) = lid {
+            d = d.with_logical_id(l.clone());
+        }
+        diags.push(d);
+    }
+}
+
+/// Adds the exports, checks, serializes.
+fn finish(
+    mut r: Rendered,
+    exports: &BTreeMap<String, Import>,
+    dependencies: Vec<String>,
+) -> Result<Synthesized, SynthError> {
+    let name = r.stack.name().to_string();
+    if !exports.is_empty() {
+        let outputs = r
+            .template
+            .entry("Outputs")
+            .or_insert_with(|| JsonValue::Object(serde_json::Map::new()));
+        if let Some(outputs) = outputs.as_object_mut() {
+            for (id, import) in exports {
+                if outputs.contains_key(id) {
+                    r.diags.push(Diagnostic::error(
+                        format!("{name}/Outputs/{id}"),
+                        format!(
+                            "output `{id}` is also the export of `{}` that another stack imports",
+                            import.export_name
+                        ),
+                        "rename your output (names starting with `Export` are escdk's)",
+                    ));
+                    continue;
+                }
+                outputs.insert(id.clone(), import.output());
+            }
+            outputs.sort_keys();
+        }
+    }
+    let template = JsonValue::Object(r.template);
+    let mut diags = r.diags;
+    validate::references::check(&name, &template, &mut diags);
+    validate::names::check_unique(&name, &template, &mut diags);
+    let mut json = serde_json::to_string_pretty(&template).unwrap_or_default();
+    json.push('\n');
+    validate::limits::check(&name, &template, json.len(), &mut diags);
+    diags.sort_by_key(|d| d.severity);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(SynthError { diagnostics: diags });
+    }
+    let data = r.stack.read();
+    Ok(Synthesized {
+        stack_name: name.clone(),
+        warnings: diags
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .cloned()
+            .collect(),
+        infos: diags
+            .into_iter()
+            .filter(|d| d.severity == Severity::Info)
+            .collect(),
+        assets: data.assets.clone(),
+        dependencies,
+        tags: crate::tags::Resolver::new(&name, &data.tags).stack_tags(),
+        termination_protection: data.props.termination_protection,
+        account: data.props.env.account.clone(),
+        region: data.props.env.region.clone(),
+        template,
+        json,
+    })
+}
+
+fn render_resource(
+    e: &ResourceEntry,
+    props: JsonValue,
+    cx: &mut Render,
+    stack_deps: &mut BTreeSet<StackId>,
+) -> JsonValue {
+    let mut r = serde_json::Map::new();
+    r.insert("Type".into(), e.props.type_name().into());
+    if props.as_object().is_some_and(|o| !o.is_empty()) {
+        r.insert("Properties".into(), props);
+    }
+    let mut deps: Vec<String> = Vec::new();
+    for h in &e.options.depends_on {
+        if h.stack == cx.stack() {
+            deps.push(h.logical_id.clone());
+        } else if cx.is_producer(h.stack) {
+            // A resource of another stack: that whole stack is deployed first.
+            stack_deps.insert(h.stack);
+        } else {
+            cx.foreign_reference(&h.logical_id);
+        }
+    }
+    deps.sort();
+    deps.dedup();
+    if !deps.is_empty() {
+        r.insert("DependsOn".into(), deps.into());
+    }
+    if let Some(c) = &e.options.condition {
+        if c.stack != cx.stack() {
+            cx.foreign_reference(&c.name);
+        }
+        r.insert("Condition".into(), c.name.clone().into());
+    }
+    if let Some(p) = e.options.deletion_policy {
+        r.insert("DeletionPolicy".into(), p.name().into());
+    }
+    if let Some(p) = e.options.update_replace_policy {
+        r.insert("UpdateReplacePolicy".into(), p.name().into());
+    }
+    let mut metadata = match &e.options.metadata {
+        Some(m) => m.to_json(cx),
+        None => JsonValue::Object(serde_json::Map::new()),
+    };
+    if let Some(m) = metadata.as_object_mut() {
+        m.insert("escdk:path".into(), e.path.clone().into());
+    }
+    r.insert("Metadata".into(), metadata);
+    JsonValue::Object(r)
+}
+
+fn render_parameter(p: &Parameter, cx: &mut Render) -> JsonValue {
+    let mut m = serde_json::Map::new();
+    m.insert("Type".into(), p.kind.clone().into());
+    if let Some(d) = &p.description {
+        m.insert("Description".into(), d.clone().into());
+    }
+    if let Some(d) = &p.default {
+        m.insert("Default".into(), d.to_json(cx));
+    }
+    if !p.allowed_values.is_empty() {
+        let v = p.allowed_values.iter().map(|v| v.to_json(cx)).collect();
+        m.insert("AllowedValues".into(), JsonValue::Array(v));
+    }
+    if let Some(a) = &p.allowed_pattern {
+        m.insert("AllowedPattern".into(), a.clone().into());
+    }
+    if let Some(n) = p.min_length {
+        m.insert("MinLength".into(), n.into());
+    }
+    if let Some(n) = p.max_length {
+        m.insert("MaxLength".into(), n.into());
+    }
+    if let Some(n) = p.min_value {
+        m.insert("MinValue".into(), n.to_json(cx));
+    }
+    if let Some(n) = p.max_value {
+        m.insert("MaxValue".into(), n.to_json(cx));
+    }
+    if let Some(c) = &p.constraint_description {
+        m.insert("ConstraintDescription".into(), c.clone().into());
+    }
+    if p.no_echo {
+        m.insert("NoEcho".into(), true.into());
+    }
+    JsonValue::Object(m)
+}
+
+fn render_output(o: &Output, cx: &mut Render) -> JsonValue {
+    let mut m = serde_json::Map::new();
+    if let Some(d) = &o.description {
+        m.insert("Description".into(), d.clone().into());
+    }
+    m.insert("Value".into(), o.value.to_json(cx));
+    if let Some(e) = &o.export_name {
+        m.insert(
+            "Export".into(),
+            serde_json::json!({ "Name": e.to_json(cx) }),
+        );
+    }
+    if let Some(c) = &o.condition {
+        if c.stack != cx.stack() {
+            cx.foreign_reference(&c.name);
+        }
+        m.insert("Condition".into(), c.name.clone().into());
+    }
+    JsonValue::Object(m)
+}
+
+/// Sets `value` at a dotted path in an object, creating objects on the way.
+pub(crate) fn set_path(target: &mut JsonValue, path: &str, value: JsonValue) {
+    let mut cur = target;
+    let parts: Vec<&str> = path.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if !cur.is_object() {
+            *cur = JsonValue::Object(serde_json::Map::new());
+        }
+        let Some(obj) = cur.as_object_mut() else {
+            return;
+        };
+        if i + 1 == parts.len() {
+            obj.insert((*part).to_string(), value);
+            return;
+        }
+        cur = obj
+            .entry((*part).to_string())
+            .or_insert_with(|| JsonValue::Object(serde_json::Map::new()));
+    }
+}
