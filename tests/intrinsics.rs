@@ -140,7 +140,10 @@ fn references_to_undeclared_things_fail() {
     let stack = Stack::new("Missing");
     stack.add_output("O", Output::new(fns::if_(&cond, "a", "b")));
     let e = stack.synth().unwrap_err().to_string();
-    assert!(e.contains("refers to `C` of another stack, which cannot be imported"), "{e}");
+    assert!(
+        e.contains("refers to `C` of another stack, which cannot be imported"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -195,8 +195,9 @@ fn handle_of_a_stack_outside_the_app_is_refused() {
             ..Default::default()
         },
     );
-    assert!(errors(&c)
-        .contains("error: C/Rule (Rule): refers to `Jobs` of another stack, which cannot be imported here"));
+    assert!(errors(&c).contains(
+        "error: C/Rule (Rule): refers to `Jobs` of another stack, which cannot be imported here"
+    ));
 }
 
 #[test]

@@ -1,4 +1,7 @@
-//! Reads what `synth --out DIR` wrote: `<Stack>.template.json` and `<Stack>.assets.json`.
+//! Reads what `synth --out DIR` wrote: `manifest.json` (the app's stacks in deployment
+//! order, with their dependencies, stack tags and termination protection),
+//! `<Stack>.template.json` and `<Stack>.assets.json`. Only the stacks the manifest lists are
+//! acted on, so a stack removed from the app is never deployed or destroyed by accident.
 
 use crate::error::DeployError;
 use serde_json::Value;
@@ -12,6 +15,11 @@ pub struct StackArtifact {
     /// The template as written (what is deployed, byte for byte).
     pub body: String,
     pub assets: Vec<AssetEntry>,
+    /// Stacks deployed before this one (it imports from them).
+    pub dependencies: Vec<String>,
+    /// Stack tags from the app (`Tags::of(stack root)`).
+    pub tags: Vec<(String, String)>,
+    pub termination_protection: bool,
 }
 
 /// An asset directory and where it goes.
@@ -43,8 +51,48 @@ fn read(path: &Path) -> Result<String, DeployError> {
         .map_err(|e| DeployError::Assembly(format!("cannot read {}: {e}", path.display())))
 }
 
-/// Loads the named stacks (all when `names` is empty) from `dir`, in name order.
-pub fn load(dir: &Path, names: &[String]) -> Result<Vec<StackArtifact>, DeployError> {
+/// One stack as the manifest lists it.
+struct Listed {
+    name: String,
+    dependencies: Vec<String>,
+    tags: Vec<(String, String)>,
+    termination_protection: bool,
+}
+
+/// The stacks of the manifest, in its (dependency) order; without a manifest (an assembly
+/// written by an older escdk), the templates in the directory in name order.
+fn listed(dir: &Path) -> Result<Vec<Listed>, DeployError> {
+    let manifest = dir.join("manifest.json");
+    if manifest.exists() {
+        let m: Value = serde_json::from_str(&read(&manifest)?)
+            .map_err(|e| DeployError::Assembly(format!("manifest.json is not JSON: {e}")))?;
+        let strings = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        };
+        return Ok(m["stacks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| {
+                Some(Listed {
+                    name: s["name"].as_str()?.to_string(),
+                    dependencies: strings(&s["dependencies"]),
+                    tags: s["tags"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                        .collect(),
+                    termination_protection: s["terminationProtection"].as_bool() == Some(true),
+                })
+            })
+            .collect());
+    }
     let entries = std::fs::read_dir(dir)
         .map_err(|e| DeployError::Assembly(format!("cannot read {}: {e}", dir.display())))?;
     let mut found: Vec<String> = entries
@@ -57,26 +105,75 @@ pub fn load(dir: &Path, names: &[String]) -> Result<Vec<StackArtifact>, DeployEr
         })
         .collect();
     found.sort();
-    if found.is_empty() {
+    Ok(found
+        .into_iter()
+        .map(|name| Listed {
+            name,
+            dependencies: Vec::new(),
+            tags: Vec::new(),
+            termination_protection: false,
+        })
+        .collect())
+}
+
+/// The names of every stack of the app, in deployment order.
+pub fn stack_names(dir: &Path) -> Result<Vec<String>, DeployError> {
+    Ok(listed(dir)?.into_iter().map(|l| l.name).collect())
+}
+
+/// Which stacks a command acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// The named stacks and the stacks they depend on (deploy).
+    WithDependencies,
+    /// The named stacks only.
+    Exactly,
+}
+
+/// Loads the named stacks (all when `names` is empty) from `dir`, in deployment order:
+/// every stack after the stacks it imports from.
+pub fn load(
+    dir: &Path,
+    names: &[String],
+    selection: Selection,
+) -> Result<Vec<StackArtifact>, DeployError> {
+    let all = listed(dir)?;
+    if all.is_empty() {
         return Err(DeployError::Assembly(format!(
             "{} holds no synthesized stacks",
             dir.display()
         )));
     }
+    let known: Vec<&str> = all.iter().map(|l| l.name.as_str()).collect();
     for n in names {
-        if !found.contains(n) {
+        if !known.contains(&n.as_str()) {
             return Err(DeployError::Assembly(format!(
-                "no stack `{n}` in {} (there are: {})",
+                "no stack `{n}` in {} (the app has: {})",
                 dir.display(),
-                found.join(", ")
+                known.join(", ")
             )));
         }
     }
+    let mut wanted: Vec<String> = names.to_vec();
+    if selection == Selection::WithDependencies {
+        let mut i = 0;
+        while i < wanted.len() {
+            if let Some(l) = all.iter().find(|l| l.name == wanted[i]) {
+                for d in &l.dependencies {
+                    if !wanted.contains(d) {
+                        wanted.push(d.clone());
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
     let mut out = Vec::new();
-    for name in found
+    for l in all
         .into_iter()
-        .filter(|n| names.is_empty() || names.contains(n))
+        .filter(|l| names.is_empty() || wanted.contains(&l.name))
     {
+        let name = l.name;
         let body = read(&dir.join(format!("{name}.template.json")))?;
         let template: Value = serde_json::from_str(&body)
             .map_err(|e| DeployError::Assembly(format!("{name}.template.json is not JSON: {e}")))?;
@@ -103,6 +200,9 @@ pub fn load(dir: &Path, names: &[String]) -> Result<Vec<StackArtifact>, DeployEr
             template,
             body,
             assets,
+            dependencies: l.dependencies,
+            tags: l.tags,
+            termination_protection: l.termination_protection,
         });
     }
     Ok(out)

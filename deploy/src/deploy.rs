@@ -5,6 +5,7 @@ use crate::assets::zip_dir;
 use crate::aws::Aws;
 use crate::changes::{approval_reasons, Approval, ResourceChange};
 use crate::error::{aws as aws_err, DeployError};
+use crate::exports;
 use crate::progress::{Event, Progress};
 use crate::status::{self, Next};
 use crate::term;
@@ -375,6 +376,39 @@ async fn outputs(aws: &Aws, stack: &str) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// Turns termination protection on or off as the app says, when it differs.
+async fn set_termination_protection(
+    aws: &Aws,
+    artifact: &StackArtifact,
+    stack_id: &str,
+) -> Result<(), DeployError> {
+    let current = describe(aws, stack_id)
+        .await
+        .and_then(|s| s.enable_termination_protection())
+        .unwrap_or(false);
+    if current == artifact.termination_protection {
+        return Ok(());
+    }
+    aws.call();
+    aws.cfn
+        .update_termination_protection()
+        .stack_name(stack_id)
+        .enable_termination_protection(artifact.termination_protection)
+        .send()
+        .await
+        .map_err(|e| aws_err("UpdateTerminationProtection", e))?;
+    println!(
+        "{}: termination protection {}",
+        artifact.name,
+        if artifact.termination_protection {
+            "on"
+        } else {
+            "off"
+        }
+    );
+    Ok(())
+}
+
 /// Deletes a change set that will not be executed (best effort: it expires anyway).
 async fn discard_change_set(aws: &Aws, change_set_id: &str, stack: &str) {
     aws.call();
@@ -385,6 +419,118 @@ async fn discard_change_set(aws: &Aws, change_set_id: &str, stack: &str) {
         .stack_name(stack)
         .send()
         .await;
+}
+
+/// The stack tags to send: the app's (from the manifest), then `--tags` over them. `None`
+/// when there are none, so an update keeps the tags the stack has (an empty list would
+/// remove them, and the tags CloudFormation propagated to the resources).
+fn stack_tags(artifact: &StackArtifact, opts: &Options) -> Option<Vec<Tag>> {
+    let mut tags: std::collections::BTreeMap<&str, &str> = artifact
+        .tags
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    for (k, v) in &opts.tags {
+        tags.insert(k, v);
+    }
+    (!tags.is_empty()).then(|| {
+        tags.into_iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect()
+    })
+}
+
+/// Deploys the app's stacks in order (each after the stacks it imports from), keeping
+/// exports that deployed consumers still import until they no longer do (see
+/// [`crate::exports`]).
+pub async fn deploy_all(
+    aws: &Aws,
+    bucket: &str,
+    artifacts: &[StackArtifact],
+    app_stacks: &[String],
+    opts: &Options,
+) -> Result<(), DeployError> {
+    let mut revisit = Vec::new();
+    for artifact in artifacts {
+        println!(
+            "deploying {} ({} resources) to {}",
+            artifact.name,
+            artifact.resource_count(),
+            aws.region
+        );
+        let kept = still_imported(aws, artifact, app_stacks).await;
+        if kept.is_empty() {
+            deploy_stack(aws, bucket, artifact, opts).await?;
+            continue;
+        }
+        for (name, _, _, by) in &kept {
+            println!(
+                "{}: keeping export {name} for now: {} still imports it (removed once no stack does)",
+                artifact.name,
+                by.join(", ")
+            );
+        }
+        let keep: Vec<(String, String, serde_json::Value)> =
+            kept.into_iter().map(|(n, id, o, _)| (n, id, o)).collect();
+        let (template, body) = exports::with_outputs(&artifact.template, &keep);
+        let interim = StackArtifact {
+            template,
+            body,
+            ..artifact.clone()
+        };
+        deploy_stack(aws, bucket, &interim, opts).await?;
+        revisit.push(artifact);
+    }
+    for artifact in revisit {
+        let kept = still_imported(aws, artifact, app_stacks).await;
+        if kept.is_empty() {
+            println!(
+                "{}: no stack imports the kept exports any more: removing them",
+                artifact.name
+            );
+            deploy_stack(aws, bucket, artifact, opts).await?;
+        } else {
+            for (name, _, _, by) in &kept {
+                println!(
+                    "{}: export {name} is still imported by {}: kept; deploy {} again once they stop importing it",
+                    artifact.name,
+                    by.join(", "),
+                    artifact.name
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Exports of the deployed stack that the new template drops and some stack still imports:
+/// `(export, output id, output, importers)`.
+pub async fn still_imported(
+    aws: &Aws,
+    artifact: &StackArtifact,
+    app_stacks: &[String],
+) -> Vec<(String, String, serde_json::Value, Vec<String>)> {
+    let deployed = exports::deployed_template(aws, &artifact.name).await;
+    if deployed.is_null() {
+        return Vec::new();
+    }
+    let others: Vec<String> = app_stacks
+        .iter()
+        .filter(|s| **s != artifact.name)
+        .cloned()
+        .collect();
+    let mut out = Vec::new();
+    for (name, id, output) in exports::removed(&deployed, &artifact.template) {
+        let by: Vec<String> = exports::importers(aws, &name, &others)
+            .await
+            .into_iter()
+            .filter(|s| *s != artifact.name)
+            .collect();
+        if !by.is_empty() {
+            out.push((name, id, output, by));
+        }
+    }
+    out
 }
 
 /// Deploys one stack.
@@ -524,12 +670,7 @@ pub async fn deploy_stack(
         .change_set_name(&change_set_name)
         .change_set_type(kind.clone())
         .set_parameters(Some(parameters))
-        .set_tags(Some(
-            opts.tags
-                .iter()
-                .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                .collect(),
-        ))
+        .set_tags(stack_tags(artifact, opts))
         .set_capabilities(Some(capabilities(&artifact.template)))
         .description("escdk deploy")
         .send()
@@ -647,6 +788,7 @@ pub async fn deploy_stack(
     let end = follow(aws, artifact, &stack_id, &mut progress, opts.poll).await?;
     let secs = started.elapsed().as_secs();
     if status::succeeded(&end) {
+        set_termination_protection(aws, artifact, &stack_id).await?;
         let outs = outputs(aws, &stack_id).await;
         println!("{name}: {end} in {secs} s");
         if !outs.is_empty() {

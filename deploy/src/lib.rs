@@ -18,6 +18,7 @@ pub mod deploy;
 pub mod destroy;
 pub mod diff;
 pub mod error;
+pub mod exports;
 pub mod progress;
 pub mod status;
 pub mod term;

@@ -1,7 +1,7 @@
 //! `escdk-deploy`: see the crate docs. A thin main: parse, run, report.
 
 use clap::Parser;
-use escdk_deploy::assembly::{self, StackArtifact};
+use escdk_deploy::assembly::{self, Selection, StackArtifact};
 use escdk_deploy::aws::Aws;
 use escdk_deploy::cli::{parse_parameter, Cli, Command};
 use escdk_deploy::deploy::{self, Options};
@@ -17,6 +17,9 @@ fn bootstrap_artifact(retention_days: u32) -> Result<StackArtifact, DeployError>
         template,
         body,
         assets: Vec::new(),
+        dependencies: Vec::new(),
+        tags: Vec::new(),
+        termination_protection: false,
     })
 }
 
@@ -48,7 +51,8 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
             replace_failed,
             continue_rollback,
         } => {
-            let artifacts = assembly::load(&cli.assembly, &stacks)?;
+            let artifacts = assembly::load(&cli.assembly, &stacks, Selection::WithDependencies)?;
+            let app_stacks = assembly::stack_names(&cli.assembly)?;
             let parameters = parameters
                 .iter()
                 .map(|p| parse_parameter(p))
@@ -73,33 +77,12 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                 poll,
             };
             let bucket = deploy::staging_bucket(&aws, &opts.toolkit_stack).await?;
-            for artifact in &artifacts {
-                println!(
-                    "deploying {} ({} resources) to {}",
-                    artifact.name,
-                    artifact.resource_count(),
-                    aws.region
-                );
-                deploy::deploy_stack(&aws, &bucket, artifact, &opts).await?;
-            }
+            deploy::deploy_all(&aws, &bucket, &artifacts, &app_stacks, &opts).await?;
         }
         Command::Diff { stacks } => {
-            for artifact in assembly::load(&cli.assembly, &stacks)? {
-                aws.call();
-                let deployed = match aws
-                    .cfn
-                    .get_template()
-                    .stack_name(&artifact.name)
-                    .template_stage(aws_sdk_cloudformation::types::TemplateStage::Original)
-                    .send()
-                    .await
-                {
-                    Ok(t) => t
-                        .template_body()
-                        .and_then(|b| serde_json::from_str(b).ok())
-                        .unwrap_or(serde_json::Value::Null),
-                    Err(_) => serde_json::Value::Null,
-                };
+            let app_stacks = assembly::stack_names(&cli.assembly)?;
+            for artifact in assembly::load(&cli.assembly, &stacks, Selection::Exactly)? {
+                let deployed = escdk_deploy::exports::deployed_template(&aws, &artifact.name).await;
                 let state = if deployed.is_null() {
                     " (not deployed)"
                 } else {
@@ -111,10 +94,19 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                     "{}",
                     diff::render(&d, term::color(), &|lid: &str| artifact.path_of(lid))
                 );
+                for (name, _, _, by) in deploy::still_imported(&aws, &artifact, &app_stacks).await {
+                    println!(
+                        "  export {name} is still imported by {}: deploy keeps it until they no longer import it, then removes it",
+                        by.join(", ")
+                    );
+                }
             }
         }
         Command::Destroy { stacks, force } => {
-            for artifact in assembly::load(&cli.assembly, &stacks)? {
+            // Dependents first: a stack is deleted before the stacks it imports from.
+            let mut artifacts = assembly::load(&cli.assembly, &stacks, Selection::Exactly)?;
+            artifacts.reverse();
+            for artifact in artifacts {
                 destroy::destroy_stack(&aws, &artifact, force, poll).await?;
             }
         }

@@ -127,6 +127,7 @@ fn listed(moto: &Moto, what: &str) -> String {
         "functions" => "print(sorted(f['FunctionName'] for f in c('lambda').list_functions()['Functions']))",
         "queues" => "print(c('sqs').list_queues().get('QueueUrls', []))",
         "stacks" => "print(sorted((s['StackName'], s['StackStatus']) for s in c('cloudformation').list_stacks()['StackSummaries']))",
+        "exports" => "print(sorted(e['Name'] for e in c('cloudformation').list_exports()['Exports']))",
         "objects" => "print(sorted(o['Key'] for b in c('s3').list_buckets()['Buckets'] for o in c('s3').list_objects_v2(Bucket=b['Name']).get('Contents', [])))",
         other => panic!("{other}"),
     };
@@ -436,4 +437,150 @@ fn the_apps_deploy_verb_synthesizes_then_runs_this_tool() {
     ]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("CqrsUsersOrders: deleted"), "{text}");
+}
+
+/// A shared stack with a queue; a service stack (declared first) that reads the queue's
+/// ARN when `uses_shared`.
+///
+/// moto registers no exports for stacks created through change sets (which deploy always
+/// uses), so an import in a resource property fails there at create. The service imports
+/// in an output, which moto stores without resolving: the templates are real, and the test
+/// reads what deploy did (its order, and the templates moto holds) rather than relying on
+/// moto to enforce exports. On AWS the same sequence is what keeps the update of `Shared`
+/// from being refused ("Export ... cannot be deleted as it is in use by Service").
+fn shared_and_service(uses_shared: bool, service_first: bool) -> App {
+    use escdk_constructs::sqs::{Queue, QueueProps};
+    use escdk_synth::cfn::sqs::CfnQueue;
+    let mut app = App::new();
+    let (service, shared) = if service_first {
+        let service = app.stack("Service");
+        (service, app.stack("Shared"))
+    } else {
+        let shared = app.stack("Shared");
+        (app.stack("Service"), shared)
+    };
+    let dlq = Queue::new(&shared.root(), "DeadLetters", QueueProps::default());
+    service.root().add(
+        "Work",
+        CfnQueue {
+            sqs_managed_sse_enabled: Some(true.into()),
+            ..Default::default()
+        },
+    );
+    if uses_shared {
+        service.add_output("DeadLettersArn", escdk_synth::Output::new(dlq.arn()));
+    }
+    app
+}
+
+/// The outputs of a deployed stack's template, as moto holds it (read with boto3).
+fn deployed_outputs(moto: &Moto, stack: &str) -> String {
+    let program = format!(
+        "import boto3, json\nc = boto3.client('cloudformation', endpoint_url='{}', region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t')\nb = c.get_template(StackName='{stack}')['TemplateBody']\nb = b if isinstance(b, dict) else json.loads(b)\nprint(json.dumps(b.get('Outputs', {{}}), sort_keys=True))",
+        moto.endpoint
+    );
+    let out = Command::new(root().join("target/venv/bin/python"))
+        .arg("-c")
+        .arg(program)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn cross_stack_references_deploy_in_order_and_an_export_still_imported_is_kept() {
+    let moto = moto("xstack");
+    let dir = TempDir::new("xstack-assembly");
+    assembly(&dir.0, &shared_and_service(true, true));
+    assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
+
+    // The producer is deployed first although the app declares it second.
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+    let shared_at = r.out.find("deploying Shared").expect("Shared deployed");
+    let service_at = r.out.find("deploying Service").expect("Service deployed");
+    assert!(shared_at < service_at, "{}", r.out);
+    assert!(deployed_outputs(&moto, "Shared").contains("\"Name\": \"Shared:DeadLetters"));
+    assert!(deployed_outputs(&moto, "Service").contains("Fn::ImportValue"));
+
+    // Naming only the consumer deploys its producer too.
+    let r = run(
+        &moto,
+        &dir.0,
+        &["deploy", "Service", "--require-approval", "never"],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+    assert!(r.out.contains("deploying Shared"), "{}", r.out);
+
+    // Service stops using the queue: Shared's new template drops the export, which the
+    // deployed Service still imports. Deploying Shared alone (the CDK's deadly embrace)
+    // keeps the export, and says what to do.
+    assembly(&dir.0, &shared_and_service(false, true));
+    let d = run(&moto, &dir.0, &["diff", "Shared"]);
+    assert!(
+        d.out.contains(
+            "is still imported by Service: deploy keeps it until they no longer import it"
+        ),
+        "{}",
+        d.out
+    );
+    let r = run(
+        &moto,
+        &dir.0,
+        &["deploy", "Shared", "--require-approval", "never"],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+    assert!(
+        r.out.contains("Shared: keeping export Shared:DeadLetters")
+            && r.out.contains("is still imported by Service: kept; deploy Shared again once they stop importing it"),
+        "{}",
+        r.out
+    );
+    assert!(deployed_outputs(&moto, "Shared").contains("Shared:DeadLetters"));
+    // The whole app: Service (no longer a consumer) drops its import, then Shared its export.
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+    assert!(!deployed_outputs(&moto, "Shared").contains("Shared:DeadLetters"));
+    assert!(!deployed_outputs(&moto, "Service").contains("Fn::ImportValue"));
+
+    // Again, with Shared first in the app: in one run the export is kept while Service is
+    // updated, then removed.
+    assembly(&dir.0, &shared_and_service(true, false));
+    assert_eq!(
+        run(&moto, &dir.0, &["deploy", "--require-approval", "never"]).code,
+        0
+    );
+    assert!(deployed_outputs(&moto, "Service").contains("Fn::ImportValue"));
+    assembly(&dir.0, &shared_and_service(false, false));
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+    let kept = r
+        .out
+        .find("Shared: keeping export Shared:DeadLetters")
+        .expect("the export is kept while Service imports it");
+    let service_at = r.out.find("deploying Service").expect("Service deployed");
+    let removed = r
+        .out
+        .find("Shared: no stack imports the kept exports any more: removing them")
+        .expect("the export is removed once Service no longer imports it");
+    assert!(kept < service_at && service_at < removed, "{}", r.out);
+    assert!(!deployed_outputs(&moto, "Shared").contains("Shared:DeadLetters"));
+    assert!(!deployed_outputs(&moto, "Service").contains("Fn::ImportValue"));
+
+    // A second deploy has nothing to keep.
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+    assert!(!r.out.contains("keeping export"), "{}", r.out);
+
+    // Destroy: the consumer goes first.
+    let r = run(&moto, &dir.0, &["destroy", "--force"]);
+    assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+    let service_gone = r.out.find("Service").unwrap_or(usize::MAX);
+    let shared_gone = r.out.find("Shared").unwrap_or(0);
+    assert!(service_gone < shared_gone, "{}", r.out);
 }

@@ -1,0 +1,158 @@
+//! Cross-stack references: a handle of one stack used in another becomes an export and an
+//! import, the consumer depends on the producer, cycles are errors naming both stacks,
+//! and export names do not change when code is reordered.
+
+use escdk_constructs::sqs::{Queue, QueueProps};
+use escdk_constructs::{EventBus, EventBusProps};
+use escdk_synth::cfn::sqs::CfnQueue;
+use escdk_synth::{App, Output, Synthesized};
+use serde_json::json;
+
+fn by_name<'a>(all: &'a [Synthesized], name: &str) -> &'a Synthesized {
+    all.iter().find(|s| s.stack_name == name).expect(name)
+}
+
+/// A shared stack with a queue and a bus; a service stack that uses both.
+fn two_stacks(shared_first: bool, queue_first: bool) -> Vec<Synthesized> {
+    let mut app = App::new();
+    let (shared, service) = if shared_first {
+        (app.stack("Shared"), app.stack("Service"))
+    } else {
+        let service = app.stack("Service");
+        (app.stack("Shared"), service)
+    };
+    let root = shared.root();
+    let (queue, bus) = if queue_first {
+        let q = Queue::new(&root, "Jobs", QueueProps::default());
+        (q, EventBus::new(&root, "Bus", EventBusProps::default()))
+    } else {
+        let b = EventBus::new(&root, "Bus", EventBusProps::default());
+        (Queue::new(&root, "Jobs", QueueProps::default()), b)
+    };
+    service.add_output("JobsUrl", Output::new(queue.url()));
+    service.root().add(
+        "Mirror",
+        CfnQueue {
+            sqs_managed_sse_enabled: Some(true.into()),
+            redrive_policy: Some(escdk_synth::Json::object([
+                ("deadLetterTargetArn", escdk_synth::Json::from(queue.arn())),
+                ("maxReceiveCount", escdk_synth::Json::from(3)),
+            ])),
+            ..Default::default()
+        },
+    );
+    service.add_output("BusName", Output::new(bus.name()));
+    app.synth(&[]).expect("the app synthesizes")
+}
+
+#[test]
+fn a_handle_used_in_another_stack_becomes_an_export_and_an_import() {
+    let all = two_stacks(false, true);
+    // Dependency order, whatever the declaration order.
+    let names: Vec<&str> = all.iter().map(|s| s.stack_name.as_str()).collect();
+    assert_eq!(names, ["Shared", "Service"]);
+    let shared = by_name(&all, "Shared");
+    let service = by_name(&all, "Service");
+    assert_eq!(service.dependencies, ["Shared"]);
+    assert!(shared.dependencies.is_empty());
+
+    let jobs = shared.template["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, r)| r["Type"] == "AWS::SQS::Queue")
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    let exports = shared.template["Outputs"].as_object().unwrap();
+    let url = &exports[&format!("Export{jobs}")];
+    assert_eq!(url["Value"], json!({ "Ref": jobs }));
+    assert_eq!(url["Export"]["Name"], format!("Shared:{jobs}"));
+    let arn = &exports[&format!("Export{jobs}Arn")];
+    assert_eq!(arn["Value"], json!({ "Fn::GetAtt": [jobs, "Arn"] }));
+    assert_eq!(arn["Export"]["Name"], format!("Shared:{jobs}-Arn"));
+
+    assert_eq!(
+        service.template["Outputs"]["JobsUrl"]["Value"],
+        json!({ "Fn::ImportValue": format!("Shared:{jobs}") })
+    );
+    assert_eq!(
+        service.template["Resources"]["Mirror"]["Properties"]["RedrivePolicy"]
+            ["deadLetterTargetArn"],
+        json!({ "Fn::ImportValue": format!("Shared:{jobs}-Arn") })
+    );
+    // Every export name is within CloudFormation's limit and made of its allowed characters.
+    for o in exports.values() {
+        let n = o["Export"]["Name"].as_str().unwrap();
+        assert!(n.len() <= 255);
+        assert!(n
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-'));
+    }
+}
+
+#[test]
+fn export_names_and_templates_are_stable_across_reorderings() {
+    let reference = two_stacks(true, true);
+    for (shared_first, queue_first) in [(false, false), (true, false), (false, true)] {
+        let other = two_stacks(shared_first, queue_first);
+        for name in ["Shared", "Service"] {
+            assert_eq!(
+                by_name(&reference, name).to_json(),
+                by_name(&other, name).to_json(),
+                "{name} changed when the code was reordered"
+            );
+        }
+    }
+}
+
+#[test]
+fn stacks_that_use_each_other_are_a_cycle_error_naming_both() {
+    let mut app = App::new();
+    let a = app.stack("Orders");
+    let b = app.stack("Billing");
+    let qa = Queue::new(&a.root(), "Jobs", QueueProps::default());
+    let qb = Queue::new(&b.root(), "Invoices", QueueProps::default());
+    a.add_output("InvoicesUrl", Output::new(qb.url()));
+    b.add_output("JobsUrl", Output::new(qa.url()));
+    let e = app.synth(&[]).unwrap_err().to_string();
+    assert!(
+        e.contains("stacks depend on each other in a cycle: `Orders` uses `Billing` (at Orders/Outputs/InvoicesUrl), `Billing` uses `Orders` (at Billing/Outputs/JobsUrl)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("fix: move the shared resource into its own stack"),
+        "{e}"
+    );
+}
+
+#[test]
+fn depends_on_a_resource_of_another_stack_orders_the_stacks() {
+    let mut app = App::new();
+    let later = app.stack("Later");
+    let first = app.stack("First");
+    let q = first.root().add("Q", CfnQueue::default());
+    let r = later.root().add("R", CfnQueue::default());
+    later.add_dependency(&r, &q);
+    let all = app.synth(&[]).unwrap();
+    assert_eq!(all[0].stack_name, "First");
+    assert_eq!(by_name(&all, "Later").dependencies, ["First"]);
+    // No DependsOn on a name the template does not have.
+    assert!(by_name(&all, "Later").template["Resources"]["R"]
+        .get("DependsOn")
+        .is_none());
+}
+
+#[test]
+fn a_stack_synthesized_alone_refuses_another_stacks_handle() {
+    let mut app = App::new();
+    let a = app.stack("A");
+    let b = app.stack("B");
+    let q = a.root().add("Q", CfnQueue::default());
+    b.add_output("Q", Output::new(q.reference()));
+    assert!(app.synth(&[]).is_ok());
+    let e = b.synth().unwrap_err().to_string();
+    assert!(
+        e.contains("refers to `Q` of another stack, which cannot be imported here"),
+        "{e}"
+    );
+}
