@@ -595,3 +595,38 @@ fn the_event_store_refuses_the_open_internet_unless_insisted_on() {
     assert!(errors(&build(AuroraEventStoreProps::default(), 1))
         .contains("an Aurora subnet group needs subnets in at least 2"));
 }
+
+#[test]
+fn function_memory_and_timeout_are_those_of_ordinary_functions() {
+    use escdk_synth::{Duration, Size};
+    let stack = Stack::new("Limits");
+    Function::new(
+        &stack.root(),
+        "Fn",
+        FunctionProps {
+            memory: Size::mebibytes(10_241),
+            timeout: Duration::seconds(901),
+            ..FunctionProps::new(handlers(), "command_handler.lambda_handler")
+        },
+    );
+    let e = errors(&stack);
+    assert!(
+        e.contains("error: Limits/Fn MemorySize: 10241 MiB is outside the allowed 128 to 10240 MiB\n  fix: give a size between 128 and 10240 MiB"),
+        "{e}"
+    );
+    assert!(
+        e.contains("error: Limits/Fn Timeout: 901 seconds is outside the allowed 1 to 900 seconds\n  fix: give a duration between 1 second and 15 minutes"),
+        "{e}"
+    );
+    let ok = Stack::new("Limits");
+    Function::new(
+        &ok.root(),
+        "Fn",
+        FunctionProps {
+            memory: Size::gibibytes(10),
+            timeout: Duration::minutes(15),
+            ..FunctionProps::new(handlers(), "command_handler.lambda_handler")
+        },
+    );
+    assert!(ok.synth().is_ok());
+}

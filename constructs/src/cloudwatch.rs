@@ -1,7 +1,7 @@
 //! CloudWatch: a small [`AlarmProps`] for threshold alarms on one metric.
 
 use escdk_synth::cfn::cloudwatch::{alarm, CfnAlarm};
-use escdk_synth::{Expr, Handle, Scope, Value};
+use escdk_synth::{Duration, Expr, Handle, Scope, Value};
 
 /// A `Sum` over `period_seconds` compared with `GreaterThanThreshold`, with missing data
 /// treated as not breaching (metrics like `FailedInvocations` are only sent when non-zero).
@@ -12,7 +12,8 @@ pub struct AlarmProps {
     pub metric: String,
     pub dimensions: Vec<(String, Value<String>)>,
     pub threshold: f64,
-    pub period_seconds: u32,
+    /// 10, 20 or 30 seconds, or a whole number of minutes.
+    pub period: Duration,
     pub evaluation_periods: u32,
 }
 
@@ -30,17 +31,18 @@ pub fn threshold_alarm(
             "set evaluation_periods to 1 or more",
         );
     }
-    if props.period_seconds < 10
-        || (props.period_seconds >= 60 && props.period_seconds % 60 != 0)
-        || (props.period_seconds < 60 && ![10, 20, 30].contains(&props.period_seconds))
+    let period = props.period.to_seconds().unwrap_or(0);
+    if period < 10
+        || (period >= 60 && period % 60 != 0)
+        || (period < 60 && ![10, 20, 30].contains(&period))
     {
         scope.prop_error(
             id,
             format!(
-                "alarm period {}s is not one CloudWatch accepts",
-                props.period_seconds
+                "alarm period {} is not one CloudWatch accepts",
+                props.period.human()
             ),
-            "use 10, 20, 30, or a multiple of 60 seconds",
+            "use 10, 20 or 30 seconds, or a whole number of minutes",
         );
     }
     scope.add(
@@ -58,7 +60,7 @@ pub fn threshold_alarm(
                     .into(),
             ),
             statistic: Some("Sum".into()),
-            period: Some(props.period_seconds.into()),
+            period: Some(period.into()),
             evaluation_periods: Some(props.evaluation_periods.into()),
             threshold: Some(props.threshold.into()),
             comparison_operator: Some("GreaterThanThreshold".into()),

@@ -16,7 +16,7 @@ use crate::lambda::{Function, FunctionProps};
 use crate::projection::{Projection, ProjectionProps};
 use crate::read_model::ReadModel;
 use crate::sqs::{Queue, QueueProps};
-use escdk_synth::{Json, Scope};
+use escdk_synth::{Duration, Json, Scope};
 
 /// Properties of [`CqrsLambdas`].
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +29,8 @@ pub struct CqrsLambdasProps {
     /// The detail-types (event types) routed to the projection.
     pub event_types: Vec<String>,
     /// How long failed events stay in the dead-letter queue (14 days by default).
-    pub dead_letter_retention_days: u32,
+    /// How long failed events wait in the dead-letter queue: 1 minute to 14 days.
+    pub dead_letter_retention: Duration,
     pub retry: RetryPolicy,
 }
 
@@ -46,7 +47,7 @@ impl CqrsLambdasProps {
                 "TransactionProcessed".into(),
                 "AccountClosed".into(),
             ],
-            dead_letter_retention_days: 14,
+            dead_letter_retention: Duration::days(14),
             retry: RetryPolicy::default(),
         }
     }
@@ -93,21 +94,11 @@ impl CqrsLambdas {
                 "list the event types the command handler publishes",
             );
         }
-        if !(1..=14).contains(&props.dead_letter_retention_days) {
-            scope.prop_error(
-                "DeadLetterRetentionDays",
-                format!(
-                    "{} days: SQS keeps messages 1 to 14 days",
-                    props.dead_letter_retention_days
-                ),
-                "choose 1 to 14 days",
-            );
-        }
         let dlq = Queue::new(
             &scope,
             "DeadLetterQueue",
             QueueProps {
-                retention_seconds: props.dead_letter_retention_days.clamp(1, 14) * 86_400,
+                retention_period: props.dead_letter_retention,
                 ..QueueProps::default()
             },
         );

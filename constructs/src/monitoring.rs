@@ -11,7 +11,7 @@ use crate::event_store::EventStore;
 use crate::events::EventBus;
 use crate::sns::{Topic, TopicProps};
 use escdk_synth::cfn::cloudwatch::CfnAlarm;
-use escdk_synth::{Handle, Scope, Value};
+use escdk_synth::{Duration, Handle, Scope, Value};
 
 /// Thresholds (the recipe's by default) and who is told.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +20,7 @@ pub struct MonitoringProps {
     pub write_throttle_threshold: f64,
     pub command_error_threshold: f64,
     pub failed_invocation_threshold: f64,
-    pub period_seconds: u32,
+    pub period: Duration,
     pub evaluation_periods: u32,
 }
 
@@ -31,7 +31,7 @@ impl Default for MonitoringProps {
             write_throttle_threshold: 5.0,
             command_error_threshold: 10.0,
             failed_invocation_threshold: 5.0,
-            period_seconds: 300,
+            period: Duration::minutes(5),
             evaluation_periods: 2,
         }
     }
@@ -73,7 +73,7 @@ impl Monitoring {
             metric: metric.to_string(),
             dimensions: dims.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
             threshold,
-            period_seconds: props.period_seconds,
+            period: props.period,
             evaluation_periods: props.evaluation_periods,
         };
         let alarms = vec![

@@ -3,15 +3,16 @@
 use crate::iam::{Grant, Grantee, PolicyStatement};
 use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::sqs::{CfnQueue, CfnQueuePolicy};
-use escdk_synth::{Expr, Handle, Json, Scope, Stack};
+use escdk_synth::{Duration, Expr, Handle, Json, Scope, Stack};
 
 /// Properties of a [`Queue`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueProps {
     pub queue_name: Option<String>,
     /// 14 days by default (the maximum), for dead-letter queues.
-    pub retention_seconds: u32,
-    pub visibility_timeout_seconds: u32,
+    pub retention_period: Duration,
+    /// 0 seconds to 12 hours.
+    pub visibility_timeout: Duration,
     /// Kept on stack deletion by default: a dead-letter queue may hold the only trace of
     /// events that failed.
     pub removal_policy: RemovalPolicy,
@@ -21,8 +22,8 @@ impl Default for QueueProps {
     fn default() -> Self {
         QueueProps {
             queue_name: None,
-            retention_seconds: 1_209_600,
-            visibility_timeout_seconds: 300,
+            retention_period: Duration::days(14),
+            visibility_timeout: Duration::minutes(5),
             removal_policy: RemovalPolicy::Retain,
         }
     }
@@ -60,8 +61,18 @@ impl Queue {
             "Resource",
             CfnQueue {
                 queue_name: props.queue_name.map(Into::into),
-                message_retention_period: Some(props.retention_seconds.into()),
-                visibility_timeout: Some(props.visibility_timeout_seconds.into()),
+                message_retention_period: Some(
+                    props
+                        .retention_period
+                        .seconds_in(&scope, "MessageRetentionPeriod", 60..=1_209_600)
+                        .into(),
+                ),
+                visibility_timeout: Some(
+                    props
+                        .visibility_timeout
+                        .seconds_in(&scope, "VisibilityTimeout", 0..=43_200)
+                        .into(),
+                ),
                 sqs_managed_sse_enabled: Some(true.into()),
                 ..Default::default()
             },

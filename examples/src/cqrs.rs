@@ -101,7 +101,7 @@ pub fn stack(name: &str) -> Stack {
         EventBusProps {
             description: Some("Users and orders events".into()),
             archive: Some(ArchiveProps {
-                retention_days: 30,
+                retention: escdk_synth::Duration::days(30),
                 pattern: Some(EventPattern::new([EVENT_SOURCE], Vec::<String>::new())),
                 ..ArchiveProps::default()
             }),

@@ -75,6 +75,13 @@ macro_rules! int_value {
     )*};
 }
 int_value!(i64, i32, u32, u16, u8);
+/// Saturates at `i64::MAX`, which no CloudFormation property accepts, so an out-of-range
+/// count is still refused by the schema check rather than wrapped.
+impl From<u64> for Value<i64> {
+    fn from(n: u64) -> Self {
+        Value::Lit(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
 impl From<f64> for Value<f64> {
     fn from(n: f64) -> Self {
         Value::Lit(n)

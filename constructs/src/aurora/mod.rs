@@ -28,14 +28,14 @@ use escdk_synth::cfn::rds::{
     CfnDBCluster, CfnDBClusterParameterGroup, CfnDBInstance, CfnDBSubnetGroup,
 };
 use escdk_synth::cfn::secretsmanager::{secret, CfnSecret};
-use escdk_synth::{fns, CustomResource, Expr, Handle, Json, Policy, Scope, Stack};
+use escdk_synth::{fns, CustomResource, Duration, Expr, Handle, Json, Policy, Scope, Stack};
 use std::path::PathBuf;
 
 /// The replication settings of the cluster parameter group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationSettings {
     /// Milliseconds; 0 never times out an idle replication connection.
-    pub wal_sender_timeout_ms: u32,
+    pub wal_sender_timeout: Duration,
     pub max_wal_senders: u32,
     pub max_replication_slots: u32,
 }
@@ -43,7 +43,7 @@ pub struct ReplicationSettings {
 impl Default for ReplicationSettings {
     fn default() -> Self {
         ReplicationSettings {
-            wal_sender_timeout_ms: 0,
+            wal_sender_timeout: Duration::millis(0),
             max_wal_senders: 20,
             max_replication_slots: 20,
         }
@@ -60,7 +60,8 @@ pub struct AuroraEventStoreProps {
     pub instance_class: String,
     pub master_username: String,
     pub replication: ReplicationSettings,
-    pub backup_retention_days: u32,
+    /// 1 to 35 days.
+    pub backup_retention: Duration,
     pub deletion_protection: bool,
     pub performance_insights: bool,
     /// Put the instances in public subnets with public addresses: only for a streaming
@@ -81,7 +82,7 @@ impl Default for AuroraEventStoreProps {
             instance_class: "db.r6g.large".into(),
             master_username: "event_store_admin".into(),
             replication: ReplicationSettings::default(),
-            backup_retention_days: 7,
+            backup_retention: Duration::days(7),
             deletion_protection: true,
             performance_insights: false,
             publicly_accessible: false,
@@ -164,16 +165,6 @@ fn check_props(scope: &Scope, props: &AuroraEventStoreProps, vpc: &Vpc) -> Vec<C
                 props.instances
             ),
             "choose 1 to 15 (2 or more to survive an instance failure)",
-        );
-    }
-    if !(1..=35).contains(&props.backup_retention_days) {
-        scope.prop_error(
-            "BackupRetentionDays",
-            format!(
-                "{} days: Aurora keeps backups 1 to 35 days",
-                props.backup_retention_days
-            ),
-            "choose 1 to 35",
         );
     }
     if !props.engine_version.starts_with("15.") {
@@ -261,7 +252,11 @@ impl AuroraEventStore {
             ("rds.force_ssl", Json::from("1")),
             (
                 "wal_sender_timeout",
-                Json::from(r.wal_sender_timeout_ms.to_string()),
+                Json::from(
+                    r.wal_sender_timeout
+                        .millis_in(&scope, "WalSenderTimeout", 0..=3_600_000)
+                        .to_string(),
+                ),
             ),
             ("max_wal_senders", Json::from(r.max_wal_senders.to_string())),
             (
@@ -295,7 +290,12 @@ impl AuroraEventStore {
                 port: Some(i64::from(PORT).into()),
                 storage_encrypted: Some(true.into()),
                 deletion_protection: Some(props.deletion_protection.into()),
-                backup_retention_period: Some(props.backup_retention_days.into()),
+                backup_retention_period: Some(
+                    props
+                        .backup_retention
+                        .days_in(&scope, "BackupRetentionPeriod", 1..=35)
+                        .into(),
+                ),
                 enable_http_endpoint: Some(true.into()),
                 copy_tags_to_snapshot: Some(true.into()),
                 enable_cloudwatch_logs_exports: Some(vec!["postgresql"].into()),
@@ -352,7 +352,7 @@ impl AuroraEventStore {
             "SchemaFunction",
             FunctionProps {
                 description: Some("Applies the event store schema through the RDS Data API".into()),
-                timeout_seconds: 300,
+                timeout: escdk_synth::Duration::minutes(5),
                 ..FunctionProps::new(schema_handler_dir(), "schema_handler.lambda_handler")
             },
         );

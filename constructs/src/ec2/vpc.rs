@@ -11,7 +11,7 @@ use escdk_synth::cfn::ec2::{
     CfnSubnetRouteTableAssociation, CfnVPC, CfnVPCEndpoint, CfnVPCGatewayAttachment,
 };
 use escdk_synth::cfn::logs::CfnLogGroup;
-use escdk_synth::{fns, Expr, Handle, Json, Scope};
+use escdk_synth::{fns, Expr, Handle, Json, RetentionDays, Scope};
 
 /// How private subnets reach the internet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,7 +34,7 @@ pub struct VpcProps {
     pub zones: u32,
     pub nat_gateways: NatGateways,
     /// Days flow logs are kept (one of CloudWatch Logs' values; 90 by default).
-    pub flow_log_retention_days: u32,
+    pub flow_log_retention: RetentionDays,
     /// CIDRs this VPC must not overlap (networks it will be peered or connected with).
     pub must_not_overlap: Vec<String>,
 }
@@ -45,7 +45,7 @@ impl Default for VpcProps {
             cidr: "10.0.0.0/16".into(),
             zones: 3,
             nat_gateways: NatGateways::One,
-            flow_log_retention_days: 90,
+            flow_log_retention: RetentionDays::ThreeMonths,
             must_not_overlap: Vec::new(),
         }
     }
@@ -242,7 +242,7 @@ impl Vpc {
                 ..CfnVPCEndpoint::new(vpc_id.clone())
             },
         );
-        flow_logs(&scope, &handle, props.flow_log_retention_days);
+        flow_logs(&scope, &handle, props.flow_log_retention);
         Vpc {
             handle,
             public_subnets,
@@ -263,7 +263,7 @@ impl Vpc {
 }
 
 /// Flow logs of all traffic, to a log group encrypted with its own key and kept on delete.
-fn flow_logs(scope: &Scope, vpc: &Handle<CfnVPC>, retention_days: u32) {
+fn flow_logs(scope: &Scope, vpc: &Handle<CfnVPC>, retention: RetentionDays) {
     let log_group_arn =
         fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*");
     let key = kms::encryption_key(
@@ -292,7 +292,7 @@ fn flow_logs(scope: &Scope, vpc: &Handle<CfnVPC>, retention_days: u32) {
     let group = scope.add(
         "FlowLogGroup",
         CfnLogGroup {
-            retention_in_days: Some(retention_days.into()),
+            retention_in_days: retention.days().map(Into::into),
             kms_key_id: Some(key.attr_arn().into()),
             ..Default::default()
         },

@@ -3,13 +3,14 @@
 use super::pattern::EventPattern;
 use crate::iam::{Grant, Grantee, PolicyStatement};
 use escdk_synth::cfn::events::{CfnArchive, CfnEventBus};
-use escdk_synth::{Expr, Handle, Scope};
+use escdk_synth::{Duration, Expr, Handle, Scope};
 
 /// The archive of a bus, from which events can be replayed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArchiveProps {
     /// Days to keep archived events (365 by default; 0 keeps them forever).
-    pub retention_days: u32,
+    /// How long the archive keeps events, in whole days (365 by default).
+    pub retention: Duration,
     /// Which events to archive (all events on the bus when `None`).
     pub pattern: Option<EventPattern>,
     pub description: Option<String>,
@@ -18,7 +19,7 @@ pub struct ArchiveProps {
 impl Default for ArchiveProps {
     fn default() -> Self {
         ArchiveProps {
-            retention_days: 365,
+            retention: Duration::days(365),
             pattern: None,
             description: Some("Archive for event replay and audit".into()),
         }
@@ -76,7 +77,11 @@ impl EventBus {
                 CfnArchive {
                     archive_name: Some(archive_name.into()),
                     description: a.description.map(Into::into),
-                    retention_days: Some(a.retention_days.into()),
+                    retention_days: Some(
+                        a.retention
+                            .days_in(&scope, "Archive.RetentionDays", 1..=36_500)
+                            .into(),
+                    ),
                     // A JSON string: equally valid on AWS, and what local stand-ins accept.
                     event_pattern: a.pattern.map(|p| p.to_value().to_string().into()),
                     ..CfnArchive::new(handle.attr_arn())

@@ -7,7 +7,7 @@ use crate::lambda::Function;
 use crate::sqs::Queue;
 use escdk_synth::cfn::events::{rule, CfnRule};
 use escdk_synth::cfn::lambda::CfnPermission;
-use escdk_synth::{Expr, Handle, Scope};
+use escdk_synth::{Duration, Expr, Handle, Scope};
 
 /// How EventBridge retries a target before sending the event to the dead-letter queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,14 +15,15 @@ pub struct RetryPolicy {
     /// 0 to 185 (185 by default).
     pub maximum_retry_attempts: u32,
     /// 60 to 86400 seconds (one day by default).
-    pub maximum_event_age_seconds: u32,
+    /// 1 minute to 24 hours.
+    pub maximum_event_age: Duration,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
             maximum_retry_attempts: 185,
-            maximum_event_age_seconds: 86_400,
+            maximum_event_age: Duration::hours(24),
         }
     }
 }
@@ -109,7 +110,16 @@ impl Rule {
         let mut target = rule::Target {
             retry_policy: Some(rule::RetryPolicy {
                 maximum_retry_attempts: Some(retry.maximum_retry_attempts.into()),
-                maximum_event_age_in_seconds: Some(retry.maximum_event_age_seconds.into()),
+                maximum_event_age_in_seconds: Some(
+                    retry
+                        .maximum_event_age
+                        .seconds_in(
+                            &self.scope,
+                            "Targets.RetryPolicy.MaximumEventAgeInSeconds",
+                            60..=86_400,
+                        )
+                        .into(),
+                ),
             }),
             ..rule::Target::new(function.arn(), target_id.as_str())
         };

@@ -6,7 +6,7 @@ use crate::removal::RemovalPolicy;
 use crate::sqs::Queue;
 use escdk_synth::cfn::lambda::{event_invoke_config, function, CfnEventInvokeConfig, CfnFunction};
 use escdk_synth::cfn::logs::CfnLogGroup;
-use escdk_synth::{Expr, Handle, Json, Map, Scope};
+use escdk_synth::{Duration, Expr, Handle, Json, Map, RetentionDays, Scope, Size};
 use std::path::PathBuf;
 
 /// Properties of a [`Function`].
@@ -17,13 +17,15 @@ pub struct FunctionProps {
     /// `module.function`, e.g. `command_handler.lambda_handler`.
     pub handler: String,
     pub runtime: Runtime,
-    pub memory_mb: u32,
-    pub timeout_seconds: u32,
+    /// 128 MiB to 10 GiB (10240 MiB).
+    pub memory: Size,
+    /// 1 second to 15 minutes, in whole seconds.
+    pub timeout: Duration,
     pub description: Option<String>,
     /// Extra environment variables (the wiring adds its own).
     pub environment: Vec<(String, Json)>,
-    /// Days the log group keeps logs (one of CloudWatch Logs' allowed values).
-    pub log_retention_days: u32,
+    /// How long the log group keeps logs.
+    pub log_retention: RetentionDays,
     /// The log group is kept on stack deletion by default (logs are an audit trail).
     pub log_removal_policy: RemovalPolicy,
 }
@@ -35,11 +37,11 @@ impl FunctionProps {
             code: code.into(),
             handler: handler.to_string(),
             runtime: Runtime::Python312,
-            memory_mb: 256,
-            timeout_seconds: 30,
+            memory: Size::mebibytes(256),
+            timeout: Duration::seconds(30),
             description: None,
             environment: Vec::new(),
-            log_retention_days: 30,
+            log_retention: RetentionDays::OneMonth,
             log_removal_policy: RemovalPolicy::Retain,
         }
     }
@@ -104,6 +106,12 @@ impl Function {
                 );
             }
         }
+        // Ordinary functions: 128 MiB to 10 GiB, up to 15 minutes (the schema's wider
+        // bounds are those of Lambda Managed Instances).
+        let memory = props
+            .memory
+            .mebibytes_in(&scope, "MemorySize", 128..=10_240);
+        let timeout = props.timeout.seconds_in(&scope, "Timeout", 1..=900);
         let role = Role::new(
             &scope,
             "Role",
@@ -115,7 +123,7 @@ impl Function {
         let log_group = scope.add(
             "LogGroup",
             CfnLogGroup {
-                retention_in_days: Some(props.log_retention_days.into()),
+                retention_in_days: props.log_retention.days().map(Into::into),
                 ..Default::default()
             },
         );
@@ -130,8 +138,8 @@ impl Function {
             CfnFunction {
                 runtime: Some(props.runtime.name().into()),
                 handler: Some(props.handler.as_str().into()),
-                memory_size: Some(props.memory_mb.into()),
-                timeout: Some(props.timeout_seconds.into()),
+                memory_size: Some(memory.into()),
+                timeout: Some(timeout.into()),
                 description: props.description.map(Into::into),
                 environment: (!env.is_empty()).then(|| function::Environment {
                     variables: Some(env.into()),

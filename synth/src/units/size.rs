@@ -1,0 +1,51 @@
+//! [`Size`]: an amount of memory or storage, kept in mebibytes.
+
+use crate::scope::Scope;
+use std::ops::RangeInclusive;
+
+/// An amount of memory or storage.
+///
+/// ```
+/// use escdk_synth::units::Size;
+/// assert_eq!(Size::gibibytes(2).to_mebibytes(), 2048);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Size {
+    mebibytes: u64,
+}
+
+impl Size {
+    pub const fn mebibytes(n: u64) -> Self {
+        Size { mebibytes: n }
+    }
+    pub const fn gibibytes(n: u64) -> Self {
+        Size {
+            mebibytes: n * 1024,
+        }
+    }
+    pub fn to_mebibytes(self) -> u64 {
+        self.mebibytes
+    }
+
+    /// MiB in `range`, for a property of the construct at `scope`; an error at synth
+    /// otherwise.
+    pub fn mebibytes_in(self, scope: &Scope, property: &str, range: RangeInclusive<u64>) -> u64 {
+        if !range.contains(&self.mebibytes) {
+            scope.prop_error(
+                property,
+                format!(
+                    "{} MiB is outside the allowed {} to {} MiB",
+                    self.mebibytes,
+                    range.start(),
+                    range.end()
+                ),
+                format!(
+                    "give a size between {} and {} MiB",
+                    range.start(),
+                    range.end()
+                ),
+            );
+        }
+        self.mebibytes
+    }
+}
