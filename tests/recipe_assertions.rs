@@ -1,0 +1,73 @@
+//! The recipe's stack tested as a user tests theirs: with `escdk_synth::assertions`
+//! instead of picking through JSON.
+
+use escdk_synth::assertions::{Match, Template};
+use serde_json::json;
+
+fn recipe() -> Template {
+    Template::from_stack(&escdk_examples::recipe::stack("EventSourcingRecipe"))
+}
+
+#[test]
+fn the_event_store_is_keyed_streamed_encrypted_and_kept() {
+    let t = recipe();
+    t.has_resource_properties(
+        "AWS::DynamoDB::Table",
+        json!({
+            "KeySchema": [
+                { "AttributeName": "AggregateId", "KeyType": "HASH" },
+                { "AttributeName": "EventSequence", "KeyType": "RANGE" }
+            ],
+            "StreamSpecification": { "StreamViewType": "NEW_AND_OLD_IMAGES" },
+            "SSESpecification": { "SSEEnabled": true },
+            "PointInTimeRecoverySpecification": { "PointInTimeRecoveryEnabled": true },
+        }),
+    );
+    t.has_resource(
+        "AWS::DynamoDB::Table",
+        Match::object_like([
+            ("DeletionPolicy", Match::exact("Retain")),
+            ("UpdateReplacePolicy", Match::exact("Retain")),
+        ]),
+    );
+}
+
+#[test]
+fn three_functions_each_with_its_own_role_and_no_wildcards() {
+    let t = recipe();
+    t.resource_count_is("AWS::Lambda::Function", 3);
+    t.resource_count_is("AWS::IAM::Role", 3);
+    let roles = t.find_resources("AWS::IAM::Role", Match::any_value());
+    for (id, role) in roles {
+        let policy = Template::from_json(json!({ "Resources": { id.clone(): role } }));
+        policy.has_resource_properties(
+            "AWS::IAM::Role",
+            Match::object_like([(
+                "Policies",
+                Match::array_with([Match::object_like([(
+                    "PolicyDocument",
+                    Match::object_like([(
+                        "Statement",
+                        Match::not(Match::array_with([Match::object_like([(
+                            "Resource",
+                            Match::array_with([json!("*").into()]),
+                        )])])),
+                    )]),
+                )])]),
+            )]),
+        );
+    }
+}
+
+#[test]
+fn the_alarm_email_is_a_parameter_and_an_output_names_the_bus() {
+    let t = recipe();
+    t.has_output(
+        "EventBusArn",
+        json!({ "Description": "Bus ARN (the destination of a replay)" }),
+    );
+    t.has_resource(
+        "AWS::SNS::Subscription",
+        json!({ "Condition": "HasAlarmEmail", "Properties": { "Protocol": "email" } }),
+    );
+}
