@@ -166,3 +166,43 @@ fn sql_prints_the_event_store_schema() {
     assert_eq!(code, 1);
     assert!(err.contains("no stack has SQL named `nothing`"), "{err}");
 }
+
+#[test]
+fn diagram_prints_a_mermaid_flowchart() {
+    let (code, out, err) = run(&["diagram", "EventSourcingRecipe"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("flowchart LR\n"), "{out}");
+    assert!(out.contains("|grants|"), "{out}");
+    let (code, _, err) = run(&["diagram", "NoSuchStack"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no stack is named `NoSuchStack`"), "{err}");
+}
+
+#[test]
+fn synth_out_writes_a_manifest_in_dependency_order_and_removes_stale_stacks() {
+    let dir = std::env::temp_dir().join(format!("escdk-cli-manifest-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("Removed.template.json"), "{}").unwrap();
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    let (code, _, err) = run(&["synth", "--out", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let names: Vec<&str> = m["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"EventSourcingRecipe"), "{names:?}");
+    assert!(
+        !dir.join("Removed.template.json").exists(),
+        "a stack the app no longer has"
+    );
+    assert!(
+        dir.join("notes.txt").exists(),
+        "files that are not escdk's are left alone"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

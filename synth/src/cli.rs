@@ -72,6 +72,12 @@ enum Command {
         #[arg(long)]
         stack: Option<String>,
     },
+    /// Print a Mermaid flowchart of the stacks (all when none is named): resources grouped
+    /// by construct, with the wiring references and grants create.
+    Diagram {
+        /// Stacks to draw.
+        stacks: Vec<String>,
+    },
     /// List the app's stacks.
     List {
         /// Also show each stack's resource count and template size.
@@ -233,6 +239,13 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                 }
             }
         }
+        Command::Diagram { stacks } => match synth_and_warn(app, &stacks, err) {
+            Ok(synthesized) => {
+                let _ = write!(out, "{}", crate::diagram::mermaid(&synthesized));
+                0
+            }
+            Err(code) => code,
+        },
         Command::List { long } => {
             if !long {
                 for name in app.stack_names() {

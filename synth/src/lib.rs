@@ -40,6 +40,7 @@ pub mod context;
 pub mod cross_stack;
 pub mod custom;
 pub mod diagnostics;
+pub mod diagram;
 pub mod handle;
 pub mod intrinsics;
 pub mod json;
