@@ -7,14 +7,20 @@ pub mod cqrs;
 pub mod platform;
 pub mod recipe;
 
-use escdk_synth::App;
+use escdk_synth::{App, Tags};
 
-/// The default app: every example stack.
+/// The default app: every example stack, each tagged with its project (and the platform
+/// with its environment), so every taggable resource carries the tags.
 pub fn app() -> App {
     let mut app = App::new();
-    app.add_stack(recipe::stack("EventSourcingRecipe"));
-    app.add_stack(cqrs::stack("CqrsUsersOrders"));
-    app.add_stack(platform::stack("EventStorePlatform"));
+    let recipe = app.add_stack(recipe::stack("EventSourcingRecipe"));
+    Tags::of(&recipe.root()).add("project", "event-sourcing-recipe");
+    let cqrs = app.add_stack(cqrs::stack("CqrsUsersOrders"));
+    Tags::of(&cqrs.root()).add("project", "cqrs-users-orders");
+    let platform = app.add_stack(platform::stack("EventStorePlatform"));
+    Tags::of(&platform.root())
+        .add("project", "event-sourcing-platform")
+        .add("environment", "dev");
     app
 }
 

@@ -7,4 +7,4 @@ mod vpc;
 
 pub use cidr::{Cidr, CidrError};
 pub use security_group::{SecurityGroup, SecurityGroupProps};
-pub use vpc::{NatGateways, Vpc, VpcProps};
+pub use vpc::{AvailabilityZones, NatGateways, Vpc, VpcProps};

@@ -25,6 +25,21 @@ pub enum NatGateways {
     None,
 }
 
+/// Which availability zones a [`Vpc`] uses.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum AvailabilityZones {
+    /// The first zones of `Fn::GetAZs` in the region it is deployed to (works in an
+    /// environment-agnostic stack; deploy fails in a region with fewer zones).
+    #[default]
+    FromRegion,
+    /// The zones of the stack's account and region, from the context cache
+    /// (`escdk.context.json`, key `availability-zones:account=A:region=R`): checked at
+    /// synth, and the template names them. Needs a stack with an account and a region.
+    Lookup,
+    /// These zones (their names must start with the stack's region when it has one).
+    Named(Vec<String>),
+}
+
 /// Properties of a [`Vpc`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct VpcProps {
@@ -32,6 +47,8 @@ pub struct VpcProps {
     pub cidr: String,
     /// Availability zones used (3 by default), taken in order from `Fn::GetAZs`.
     pub zones: u32,
+    /// Where the zones come from ([`AvailabilityZones::FromRegion`] by default).
+    pub availability_zones: AvailabilityZones,
     pub nat_gateways: NatGateways,
     /// Days flow logs are kept (one of CloudWatch Logs' values; 90 by default).
     pub flow_log_retention: RetentionDays,
@@ -44,6 +61,7 @@ impl Default for VpcProps {
         VpcProps {
             cidr: "10.0.0.0/16".into(),
             zones: 3,
+            availability_zones: AvailabilityZones::FromRegion,
             nat_gateways: NatGateways::One,
             flow_log_retention: RetentionDays::ThreeMonths,
             must_not_overlap: Vec::new(),
@@ -152,7 +170,13 @@ impl Vpc {
         );
         scope.stack().add_dependency(&default_route, &attachment);
 
-        let az = |i: usize| fns::select(i, fns::get_azs(""));
+        let names = zone_names(&scope, &props.availability_zones, zones);
+        let az = |i: usize| -> escdk_synth::Value<String> {
+            match names.as_ref().and_then(|n| n.get(i)) {
+                Some(name) => name.as_str().into(),
+                None => fns::select(i, fns::get_azs("")).into(),
+            }
+        };
         let mut public_subnets = Vec::new();
         let mut private_subnets = Vec::new();
         let mut private_route_tables = Vec::new();
@@ -162,7 +186,7 @@ impl Vpc {
             let public = scope.add(
                 &format!("PublicSubnet{n}"),
                 CfnSubnet {
-                    availability_zone: Some(az(i).into()),
+                    availability_zone: Some(az(i)),
                     cidr_block: Some(blocks[2 * i].to_string().into()),
                     map_public_ip_on_launch: Some(false.into()),
                     ..CfnSubnet::new(vpc_id.clone())
@@ -197,7 +221,7 @@ impl Vpc {
             let private = scope.add(
                 &format!("PrivateSubnet{n}"),
                 CfnSubnet {
-                    availability_zone: Some(az(i).into()),
+                    availability_zone: Some(az(i)),
                     cidr_block: Some(blocks[2 * i + 1].to_string().into()),
                     ..CfnSubnet::new(vpc_id.clone())
                 },
@@ -263,6 +287,67 @@ impl Vpc {
 }
 
 /// Flow logs of all traffic, to a log group encrypted with its own key and kept on delete.
+/// The zones' names when they are known at synth; `None` for `Fn::GetAZs`.
+fn zone_names(scope: &Scope, azs: &AvailabilityZones, count: usize) -> Option<Vec<String>> {
+    let env = scope.stack().props().env;
+    let names: Vec<String> = match azs {
+        AvailabilityZones::FromRegion => return None,
+        AvailabilityZones::Named(names) => {
+            if let Some(region) = &env.region {
+                for n in names.iter().filter(|n| !n.starts_with(region.as_str())) {
+                    scope.prop_error(
+                        "AvailabilityZones",
+                        format!("zone `{n}` is not in the stack's region `{region}`"),
+                        format!("name zones of {region} (such as {region}a)"),
+                    );
+                }
+            }
+            names.clone()
+        }
+        AvailabilityZones::Lookup => {
+            let (Some(account), Some(region)) = (&env.account, &env.region) else {
+                scope.prop_error(
+                    "AvailabilityZones",
+                    "looking up availability zones needs the stack's account and region, and this stack is environment-agnostic",
+                    "give the stack an environment (StackProps { env: Environment::new(account, region), .. }), or use AvailabilityZones::FromRegion",
+                );
+                return None;
+            };
+            let key = escdk_synth::context::availability_zones_key(account, region);
+            match scope.try_get_context(&key) {
+                Some(escdk_synth::JsonValue::Array(list)) => list
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                _ => {
+                    scope.prop_error(
+                        "AvailabilityZones",
+                        format!("the availability zones of account {account} in {region} are not in the context cache"),
+                        format!(
+                            "add \"{key}\": [zone names] to {} (aws ec2 describe-availability-zones --region {region} --query 'AvailabilityZones[].ZoneName'), and commit it",
+                            escdk_synth::context::CACHE_FILE
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+    };
+    if names.len() < count {
+        scope.prop_error(
+            "AvailabilityZones",
+            format!(
+                "{count} zones are wanted and {} are known: {}",
+                names.len(),
+                names.join(", ")
+            ),
+            "use fewer zones, or name more",
+        );
+        return None;
+    }
+    Some(names)
+}
+
 fn flow_logs(scope: &Scope, vpc: &Handle<CfnVPC>, retention: RetentionDays) {
     let log_group_arn =
         fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*");
