@@ -93,3 +93,22 @@ fn an_import_points_at_the_exporting_resource() {
         "{chart}"
     );
 }
+
+#[test]
+fn the_readme_shows_the_recipes_current_diagram() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("```mermaid\n")
+        .expect("the README has the diagram")
+        + 11;
+    let end = start + readme[start..].find("```").unwrap();
+    let recipe = escdk_examples::app()
+        .synth(&["EventSourcingRecipe".to_string()])
+        .unwrap();
+    assert_eq!(
+        &readme[start..end],
+        mermaid(&recipe),
+        "regenerate it: cargo run -- diagram EventSourcingRecipe"
+    );
+}

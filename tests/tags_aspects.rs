@@ -48,7 +48,9 @@ fn every_taggable_resource_of_the_default_app_carries_its_stacks_tags() {
             }
         }
         let platform = name == "EventStorePlatform";
-        let synthesized = escdk_examples::app().synth(std::slice::from_ref(&name)).unwrap();
+        let synthesized = escdk_examples::app()
+            .synth(std::slice::from_ref(&name))
+            .unwrap();
         assert_eq!(synthesized[0].tags.contains_key("environment"), platform);
     }
     assert!(checked > 50, "{checked}");
