@@ -3,6 +3,9 @@
 
 mod support;
 
+use escdk_synth::assertions::{Match, Template};
+use serde_json::json;
+
 use serde_json::Value;
 
 fn resources_of<'a>(
@@ -111,48 +114,59 @@ fn stateful_resources_are_retained() {
 #[test]
 fn everything_is_encrypted_at_rest() {
     for (stack, _, t) in support::example_templates() {
-        for (lid, r) in resources_of(&t, "AWS::DynamoDB::Table") {
-            assert_eq!(
-                r["Properties"]["SSESpecification"]["SSEEnabled"], true,
-                "{stack}/{lid}"
-            );
-            assert_eq!(
-                r["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
-                true,
-                "{stack}/{lid}"
-            );
+        let t = Template::from_json(t);
+        for (type_name, encrypted) in [
+            (
+                "AWS::DynamoDB::Table",
+                json!({ "Properties": {
+                    "SSESpecification": { "SSEEnabled": true },
+                    "PointInTimeRecoverySpecification": { "PointInTimeRecoveryEnabled": true },
+                }}),
+            ),
+            (
+                "AWS::SQS::Queue",
+                json!({ "Properties": { "SqsManagedSseEnabled": true } }),
+            ),
+        ] {
+            let plain = t.find_resources(type_name, Match::not(encrypted));
+            assert!(plain.is_empty(), "{stack}: {:?}", plain.keys());
         }
-        for (lid, r) in resources_of(&t, "AWS::SQS::Queue") {
-            assert_eq!(
-                r["Properties"]["SqsManagedSseEnabled"], true,
-                "{stack}/{lid}"
-            );
-        }
-        for (lid, r) in resources_of(&t, "AWS::SNS::Topic") {
-            assert!(
-                r["Properties"]["KmsMasterKeyId"].is_object(),
-                "{stack}/{lid}"
-            );
-        }
+        let plain = t.find_resources(
+            "AWS::SNS::Topic",
+            Match::not(Match::object_like([(
+                "Properties",
+                Match::object_like([("KmsMasterKeyId", Match::any_value())]),
+            )])),
+        );
+        assert!(plain.is_empty(), "{stack}: {:?}", plain.keys());
     }
 }
 
 #[test]
 fn queues_refuse_insecure_transport() {
     for (stack, _, t) in support::example_templates() {
-        let policies: Vec<_> = resources_of(&t, "AWS::SQS::QueuePolicy").collect();
-        assert_eq!(
-            policies.len(),
-            resources_of(&t, "AWS::SQS::Queue").count(),
-            "{stack}: a policy per queue"
-        );
-        for (lid, p) in policies {
-            let doc = p["Properties"]["PolicyDocument"].to_string();
-            assert!(
-                doc.contains("\"aws:SecureTransport\":\"false\"") && doc.contains("\"Deny\""),
-                "{stack}/{lid}"
-            );
-        }
+        let t = Template::from_json(t);
+        let queues = t
+            .find_resources("AWS::SQS::Queue", Match::any_value())
+            .len();
+        t.resource_count_is("AWS::SQS::QueuePolicy", queues);
+        let deny_plain_http = Match::object_like([(
+            "Properties",
+            Match::object_like([(
+                "PolicyDocument",
+                Match::object_like([(
+                    "Statement",
+                    Match::array_with([json!({
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Condition": { "Bool": { "aws:SecureTransport": "false" } },
+                    })
+                    .into()]),
+                )]),
+            )]),
+        )]);
+        let open = t.find_resources("AWS::SQS::QueuePolicy", Match::not(deny_plain_http));
+        assert!(open.is_empty(), "{stack}: {:?}", open.keys());
     }
 }
 
