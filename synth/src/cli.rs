@@ -126,6 +126,23 @@ fn synth_and_warn(
     Ok(synthesized)
 }
 
+/// The arguments for escdk-deploy: `--context`/`-c` pairs are the app's (they shaped the
+/// synthesized templates) and are not passed on.
+fn without_context(args: &[String]) -> Vec<&String> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    for a in args {
+        if skip {
+            skip = false;
+        } else if a == "--context" || a == "-c" {
+            skip = true;
+        } else if !a.starts_with("--context=") {
+            out.push(a);
+        }
+    }
+    out
+}
+
 /// Finds the deploy tool: `ESCDK_DEPLOY`, next to this program, then on `PATH`.
 fn find_deploy_tool() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("ESCDK_DEPLOY") {
@@ -184,7 +201,7 @@ fn delegate(app: &App, verb: &str, args: &[String], synthesize: bool, err: &mut 
         .arg("--assembly")
         .arg(DEFAULT_OUT)
         .arg(verb)
-        .args(args)
+        .args(without_context(args))
         .status();
     match status {
         Ok(s) => s.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1),
@@ -327,5 +344,29 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn context_pairs_are_not_passed_to_the_deploy_tool() {
+        let args: Vec<String> = [
+            "Stack",
+            "-c",
+            "a=1",
+            "--context=b=2",
+            "--context",
+            "c=3",
+            "--force",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let kept: Vec<&str> = super::without_context(&args)
+            .into_iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(kept, ["Stack", "--force"]);
     }
 }
