@@ -127,12 +127,16 @@ fn listed(moto: &Moto, what: &str) -> String {
         "functions" => "print(sorted(f['FunctionName'] for f in c('lambda').list_functions()['Functions']))",
         "queues" => "print(c('sqs').list_queues().get('QueueUrls', []))",
         "stacks" => "print(sorted((s['StackName'], s['StackStatus']) for s in c('cloudformation').list_stacks()['StackSummaries']))",
-        "exports" => "print(sorted(e['Name'] for e in c('cloudformation').list_exports()['Exports']))",
         "objects" => "print(sorted(o['Key'] for b in c('s3').list_buckets()['Buckets'] for o in c('s3').list_objects_v2(Bucket=b['Name']).get('Contents', [])))",
         other => panic!("{other}"),
     };
+    boto3(moto, script)
+}
+
+/// Runs a Python script with `c(service)`, a boto3 client of the stand-in; its stdout.
+fn boto3(moto: &Moto, script: &str) -> String {
     let program = format!(
-        "import boto3\nc = lambda s: boto3.client(s, endpoint_url='{}', region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t')\n{script}",
+        "import boto3, json\nc = lambda s: boto3.client(s, endpoint_url='{}', region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t')\n{script}",
         moto.endpoint
     );
     let out = Command::new(root().join("target/venv/bin/python"))
@@ -475,21 +479,12 @@ fn shared_and_service(uses_shared: bool, service_first: bool) -> App {
 
 /// The outputs of a deployed stack's template, as moto holds it (read with boto3).
 fn deployed_outputs(moto: &Moto, stack: &str) -> String {
-    let program = format!(
-        "import boto3, json\nc = boto3.client('cloudformation', endpoint_url='{}', region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t')\nb = c.get_template(StackName='{stack}')['TemplateBody']\nb = b if isinstance(b, dict) else json.loads(b)\nprint(json.dumps(b.get('Outputs', {{}}), sort_keys=True))",
-        moto.endpoint
-    );
-    let out = Command::new(root().join("target/venv/bin/python"))
-        .arg("-c")
-        .arg(program)
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    boto3(
+        moto,
+        &format!(
+            "b = c('cloudformation').get_template(StackName='{stack}')['TemplateBody']\nb = b if isinstance(b, dict) else json.loads(b)\nprint(json.dumps(b.get('Outputs', {{}}), sort_keys=True))"
+        ),
+    )
 }
 
 #[test]
