@@ -75,6 +75,17 @@ fn a_handle_used_in_another_stack_becomes_an_export_and_an_import() {
         service.template["Outputs"]["JobsUrl"]["Value"],
         json!({ "Fn::ImportValue": format!("Shared:{jobs}") })
     );
+    // cfn-lint's W6001, said at synth: an output that only repeats another stack's export.
+    assert!(
+        service
+            .warnings
+            .iter()
+            .any(|w| w.path == "Service/Outputs/JobsUrl"
+                && w.message
+                    == "this output only repeats a value another stack of the app exports"),
+        "{:?}",
+        service.warnings
+    );
     assert_eq!(
         service.template["Resources"]["Mirror"]["Properties"]["RedrivePolicy"]
             ["deadLetterTargetArn"],

@@ -224,8 +224,20 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
     names.sort();
     let mut outputs = serde_json::Map::new();
     for k in names {
-        outputs.insert(k.clone(), render_output(&data.outputs[k], &mut cx));
+        let output = render_output(&data.outputs[k], &mut cx);
         let at = format!("{}/Outputs/{k}", stack.name());
+        if output["Value"]
+            .as_object()
+            .is_some_and(|v| v.len() == 1 && v.contains_key("Fn::ImportValue"))
+        {
+            // cfn-lint W6001: an output that only repeats another stack's export.
+            diags.push(Diagnostic::warning(
+                at.clone(),
+                "this output only repeats a value another stack of the app exports",
+                "read the value from the stack that owns it (its export), or output something this stack computes",
+            ));
+        }
+        outputs.insert(k.clone(), output);
         take_crossings(&mut cx, &at, None, &mut imports, &mut diags);
     }
     if !outputs.is_empty() {
