@@ -60,25 +60,8 @@ fn cfn_lint_does_catch_a_broken_template() {
 
 #[test]
 fn cross_stack_exports_and_imports_pass_cfn_lint() {
-    use escdk_constructs::sqs::{Queue, QueueProps};
     let lint = cfn_lint();
-    let mut app = escdk_synth::App::new();
-    let shared = app.stack("Shared");
-    let service = app.stack("Service");
-    let q = Queue::new(&shared.root(), "Jobs", QueueProps::default());
-    let mirror = service.root().add(
-        "Mirror",
-        escdk_synth::cfn::sqs::CfnQueue {
-            sqs_managed_sse_enabled: Some(true.into()),
-            message_retention_period: Some(1_209_600.into()),
-            redrive_policy: Some(escdk_synth::Json::object([
-                ("deadLetterTargetArn", escdk_synth::Json::from(q.arn())),
-                ("maxReceiveCount", escdk_synth::Json::from(3)),
-            ])),
-            ..Default::default()
-        },
-    );
-    service.set_removal_policy(&mirror, escdk_synth::Policy::Delete);
+    let app = support::shared_and_consumer();
     let dir = support::root().join("target/cfn-lint");
     std::fs::create_dir_all(&dir).unwrap();
     for s in app.synth(&[]).unwrap() {

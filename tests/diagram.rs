@@ -1,10 +1,10 @@
 //! `diagram`: each example renders a Mermaid flowchart whose edges join declared nodes,
 //! the wiring is drawn (grants, targets, imports), and the output is stable.
 
-use escdk_constructs::sqs::{Queue, QueueProps};
 use escdk_synth::diagram::mermaid;
-use escdk_synth::{App, Output};
 use std::collections::BTreeSet;
+
+mod support;
 
 fn nodes_and_edges(chart: &str) -> (BTreeSet<String>, Vec<(String, String, String)>) {
     let mut nodes = BTreeSet::new();
@@ -68,22 +68,7 @@ fn the_recipe_draws_its_grants_and_its_rule_target() {
 
 #[test]
 fn an_import_points_at_the_exporting_resource() {
-    let mut app = App::new();
-    let shared = app.stack("Shared");
-    let service = app.stack("Service");
-    let q = Queue::new(&shared.root(), "Jobs", QueueProps::default());
-    service.root().add(
-        "Mirror",
-        escdk_synth::cfn::sqs::CfnQueue {
-            sqs_managed_sse_enabled: Some(true.into()),
-            redrive_policy: Some(escdk_synth::Json::object([
-                ("deadLetterTargetArn", escdk_synth::Json::from(q.arn())),
-                ("maxReceiveCount", escdk_synth::Json::from(3)),
-            ])),
-            ..Default::default()
-        },
-    );
-    service.add_output("JobsUrl", Output::new(q.url()));
+    let app = support::shared_and_consumer();
     let chart = mermaid(&app.synth(&[]).unwrap());
     let (_, edges) = nodes_and_edges(&chart);
     assert!(

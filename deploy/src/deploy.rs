@@ -333,6 +333,21 @@ async fn delete_and_wait(
     Ok(())
 }
 
+/// The deployed template of a stack (by name or id) as it was submitted, or `Null` when
+/// the stack does not exist or the call fails.
+pub async fn deployed_template(aws: &Aws, stack: &str) -> serde_json::Value {
+    aws.call();
+    aws.cfn
+        .get_template()
+        .stack_name(stack)
+        .template_stage(aws_sdk_cloudformation::types::TemplateStage::Original)
+        .send()
+        .await
+        .ok()
+        .and_then(|t| t.template_body().and_then(|b| serde_json::from_str(b).ok()))
+        .unwrap_or(serde_json::Value::Null)
+}
+
 /// The stack's description, when it exists and the call succeeds.
 async fn describe(aws: &Aws, stack: &str) -> Option<aws_sdk_cloudformation::types::Stack> {
     aws.call();
@@ -510,7 +525,7 @@ pub async fn still_imported(
     artifact: &StackArtifact,
     app_stacks: &[String],
 ) -> Vec<(String, String, serde_json::Value, Vec<String>)> {
-    let deployed = exports::deployed_template(aws, &artifact.name).await;
+    let deployed = deployed_template(aws, &artifact.name).await;
     if deployed.is_null() {
         return Vec::new();
     }

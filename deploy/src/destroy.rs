@@ -3,11 +3,10 @@
 
 use crate::assembly::StackArtifact;
 use crate::aws::Aws;
-use crate::deploy::{existing_event_ids, follow, stack_status};
+use crate::deploy::{deployed_template, existing_event_ids, follow, stack_status};
 use crate::error::{aws as aws_err, DeployError};
 use crate::progress::Progress;
 use crate::term;
-use aws_sdk_cloudformation::types::TemplateStage;
 use std::time::Duration;
 
 /// Retained resources of a deployed template: (logical id, type, policy).
@@ -55,17 +54,10 @@ pub async fn destroy_stack(
             }
         }
     }
-    aws.call();
-    let deployed: serde_json::Value = aws
-        .cfn
-        .get_template()
-        .stack_name(&id)
-        .template_stage(TemplateStage::Original)
-        .send()
-        .await
-        .ok()
-        .and_then(|t| t.template_body().and_then(|b| serde_json::from_str(b).ok()))
-        .unwrap_or_else(|| artifact.template.clone());
+    let deployed = match deployed_template(aws, &id).await {
+        serde_json::Value::Null => artifact.template.clone(),
+        t => t,
+    };
     let mut physical = std::collections::HashMap::new();
     aws.call();
     if let Ok(out) = aws

@@ -13,6 +13,7 @@
 //! other stacks (which is also what finds consumers where `ListImports` is unavailable).
 
 use crate::aws::Aws;
+use crate::deploy::deployed_template;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -48,25 +49,6 @@ pub fn removed(deployed: &Value, new: &Value) -> Vec<(String, String, Value)> {
         .filter(|(name, _)| !now.contains_key(name))
         .map(|(name, (id, output))| (name, id, output))
         .collect()
-}
-
-/// The deployed template of a stack, or `Value::Null` when it has none.
-pub async fn deployed_template(aws: &Aws, stack: &str) -> Value {
-    aws.call();
-    match aws
-        .cfn
-        .get_template()
-        .stack_name(stack)
-        .template_stage(aws_sdk_cloudformation::types::TemplateStage::Original)
-        .send()
-        .await
-    {
-        Ok(t) => t
-            .template_body()
-            .and_then(|b| serde_json::from_str(b).ok())
-            .unwrap_or(Value::Null),
-        Err(_) => Value::Null,
-    }
 }
 
 /// The stacks that import `export`: `ListImports` (every stack of the account and

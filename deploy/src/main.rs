@@ -82,7 +82,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
         Command::Diff { stacks } => {
             let app_stacks = assembly::stack_names(&cli.assembly)?;
             for artifact in assembly::load(&cli.assembly, &stacks, Selection::Exactly)? {
-                let deployed = escdk_deploy::exports::deployed_template(&aws, &artifact.name).await;
+                let deployed = deploy::deployed_template(&aws, &artifact.name).await;
                 let state = if deployed.is_null() {
                     " (not deployed)"
                 } else {

@@ -27,7 +27,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::l1::Resource;
 use crate::parts::{Policy, ResourceOptions};
-use crate::scope::Scope;
+use crate::scope::{below_stack, is_under, Scope};
 use crate::stack::{ResourceEntry, Stack};
 use std::rc::Rc;
 
@@ -113,14 +113,6 @@ impl Node<'_> {
     }
 }
 
-fn under(path: &str, stack: &str, scope: &str) -> bool {
-    let below = path.strip_prefix(stack).unwrap_or(path);
-    let below = below.strip_prefix('/').unwrap_or(below);
-    scope.is_empty()
-        || below == scope
-        || (below.starts_with(scope) && below.as_bytes().get(scope.len()) == Some(&b'/'))
-}
-
 /// Runs the aspects not run yet over the stack's resources, in the order they were added,
 /// visiting resources in path order. The resources are taken out of the stack while the
 /// aspects run, so an aspect that uses the stack cannot break it.
@@ -148,7 +140,7 @@ pub(crate) fn run(stack: &Stack) {
     order.sort();
     for (scope, aspect) in &pending {
         for (path, lid) in &order {
-            if !under(path, stack.name(), scope) {
+            if !is_under(below_stack(path, stack.name()), scope) {
                 continue;
             }
             if let Some(entry) = resources.get_mut(lid) {

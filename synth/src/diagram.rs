@@ -5,6 +5,7 @@
 //! dotted. The output is sorted, so it only changes when the app does.
 
 use crate::json::JsonValue;
+use crate::scope::below_stack;
 use crate::synthesize::Synthesized;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -127,9 +128,7 @@ pub fn mermaid(stacks: &[Synthesized]) -> String {
         let mut groups: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for (lid, r) in resources.into_iter().flatten() {
             let path = r["Metadata"]["escdk:path"].as_str().unwrap_or(lid);
-            let below = path
-                .strip_prefix(&s.stack_name)
-                .map_or(path, |p| p.trim_start_matches('/'));
+            let below = below_stack(path, &s.stack_name);
             let (group, last) = below.rsplit_once('/').unwrap_or(("", below));
             // A construct's main resource is named after the construct.
             let last = if last == "Resource" {

@@ -32,6 +32,20 @@ pub(crate) fn join_path(a: &str, b: &str) -> String {
     }
 }
 
+/// The part of a full construct path below its stack (`Stack/A/B` -> `A/B`).
+pub(crate) fn below_stack<'a>(full: &'a str, stack: &str) -> &'a str {
+    full.strip_prefix(stack)
+        .map_or(full, |p| p.strip_prefix('/').unwrap_or(p))
+}
+
+/// Whether `path` (below the stack) is `scope` or inside it, by whole components; every
+/// path is under the root (`""`).
+pub(crate) fn is_under(path: &str, scope: &str) -> bool {
+    scope.is_empty()
+        || path == scope
+        || (path.starts_with(scope) && path.as_bytes().get(scope.len()) == Some(&b'/'))
+}
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty() && !id.contains('/')
 }

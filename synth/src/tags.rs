@@ -24,7 +24,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::json::JsonValue;
 use crate::l1::Tagging;
-use crate::scope::Scope;
+use crate::scope::{below_stack, is_under, Scope};
 use crate::stack::{ResourceEntry, Stack};
 use std::collections::BTreeMap;
 
@@ -117,12 +117,6 @@ impl Tags {
     }
 }
 
-fn under(path: &str, scope: &str) -> bool {
-    scope.is_empty()
-        || path == scope
-        || (path.starts_with(scope) && path.as_bytes().get(scope.len()) == Some(&b'/'))
-}
-
 /// Works out the tags of each resource from the rules.
 pub(crate) struct Resolver<'a> {
     stack: &'a str,
@@ -145,7 +139,7 @@ impl<'a> Resolver<'a> {
 
     fn tags_at(&self, path: &str) -> BTreeMap<String, String> {
         let mut tags = BTreeMap::new();
-        for r in self.rules.iter().filter(|r| under(path, &r.path)) {
+        for r in self.rules.iter().filter(|r| is_under(path, &r.path)) {
             match &r.value {
                 Some(v) => tags.insert(r.key.clone(), v.clone()),
                 None => tags.remove(&r.key),
@@ -170,11 +164,7 @@ impl<'a> Resolver<'a> {
         if self.rules.is_empty() {
             return;
         }
-        let below = e
-            .path
-            .strip_prefix(self.stack)
-            .map_or("", |p| p.trim_start_matches('/'));
-        let tags = self.tags_at(below);
+        let tags = self.tags_at(below_stack(&e.path, self.stack));
         if tags.is_empty() {
             return;
         }
@@ -233,10 +223,12 @@ mod tests {
 
     #[test]
     fn under_matches_whole_components() {
-        assert!(under("A/B", ""));
-        assert!(under("A/B", "A"));
-        assert!(under("A", "A"));
-        assert!(!under("AB/C", "A"));
+        assert!(is_under("A/B", ""));
+        assert!(is_under("A/B", "A"));
+        assert!(is_under("A", "A"));
+        assert!(!is_under("AB/C", "A"));
+        assert_eq!(below_stack("S/A/B", "S"), "A/B");
+        assert_eq!(below_stack("S", "S"), "");
     }
 
     #[test]

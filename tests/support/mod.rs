@@ -158,3 +158,28 @@ pub fn oracle_errors(type_name: &str, properties: &Value) -> Vec<String> {
         .map(|e| format!("{}: {e}", e.instance_path()))
         .collect()
 }
+
+/// Two stacks of one app: `Shared` with a queue `Jobs`, and `Service` whose queue `Mirror`
+/// dead-letters to it (an import of the queue's ARN in a resource property).
+pub fn shared_and_consumer() -> escdk_synth::App {
+    use escdk_constructs::sqs::{Queue, QueueProps};
+    use escdk_synth::{cfn::sqs::CfnQueue, Json, Policy};
+    let mut app = escdk_synth::App::new();
+    let shared = app.stack("Shared");
+    let service = app.stack("Service");
+    let jobs = Queue::new(&shared.root(), "Jobs", QueueProps::default());
+    let mirror = service.root().add(
+        "Mirror",
+        CfnQueue {
+            sqs_managed_sse_enabled: Some(true.into()),
+            message_retention_period: Some(1_209_600.into()),
+            redrive_policy: Some(Json::object([
+                ("deadLetterTargetArn", Json::from(jobs.arn())),
+                ("maxReceiveCount", Json::from(3)),
+            ])),
+            ..Default::default()
+        },
+    );
+    service.set_removal_policy(&mirror, Policy::Delete);
+    app
+}
