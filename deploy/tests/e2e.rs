@@ -424,6 +424,15 @@ fn the_apps_deploy_verb_synthesizes_then_runs_this_tool() {
     ]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("CqrsUsersOrders: CREATE_COMPLETE"), "{text}");
+    // The app's stack tags reached CloudFormation (read with boto3, not our client).
+    let tags = boto3(
+        &moto,
+        "print(c('cloudformation').describe_stacks(StackName='CqrsUsersOrders')['Stacks'][0].get('Tags'))",
+    );
+    assert!(
+        tags.contains("'Key': 'project', 'Value': 'cqrs-users-orders'"),
+        "{tags}"
+    );
     assert!(
         cwd.0
             .join("escdk.out/CqrsUsersOrders.template.json")
