@@ -238,15 +238,95 @@ fn no_ingress_wider_than_asked_and_no_secret_in_templates() {
             assert_eq!(p["StorageEncrypted"], true, "{stack}/{lid}");
             assert_eq!(r["DeletionPolicy"], "Snapshot", "{stack}/{lid}");
         }
+        // Public addresses only for a streaming service outside the VPC, and then only
+        // narrow blocks (its egress addresses) may connect.
+        let streamed = resources_of(&t, "Custom::AmbarDataSource").next().is_some();
         for (lid, r) in resources_of(&t, "AWS::RDS::DBInstance") {
             assert_eq!(
-                r["Properties"]["PubliclyAccessible"], false,
+                r["Properties"]["PubliclyAccessible"], streamed,
                 "{stack}/{lid}"
             );
+        }
+        for (lid, r) in resources_of(&t, "AWS::EC2::SecurityGroupIngress") {
+            if let Some(cidr) = r["Properties"]["CidrIp"].as_str() {
+                let prefix: u8 = cidr.rsplit('/').next().unwrap().parse().unwrap();
+                assert!(prefix >= 16, "{stack}/{lid}: {cidr} is wider than /16");
+            }
         }
         assert!(
             !json.to_lowercase().contains("password\": \""),
             "{stack}: a password value in the template"
         );
+        for (lid, r) in t["Resources"].as_object().unwrap() {
+            let mut found = Vec::new();
+            secret_literals(&r["Properties"], "", &mut found);
+            assert!(
+                found.is_empty(),
+                "{stack}/{lid}: secret values in {found:?}"
+            );
+            if r["Type"].as_str().unwrap().starts_with("Custom::") {
+                assert!(
+                    !r["Properties"].to_string().contains("{{resolve:"),
+                    "{stack}/{lid}: a dynamic reference would hand the secret's value to the provider in the request"
+                );
+            }
+        }
     }
+}
+
+/// Properties named like a secret (password, API key, secret string, private or secret
+/// key) whose value is a literal string rather than a reference to a secret.
+fn secret_literals(v: &serde_json::Value, path: &str, found: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, child) in m {
+                let key = k.to_lowercase().replace(['_', '-'], "");
+                let named_secret = [
+                    "password",
+                    "apikey",
+                    "secretstring",
+                    "privatekey",
+                    "secretkey",
+                ]
+                .iter()
+                .any(|n| key.contains(n))
+                    && !key.ends_with("arn")
+                    && !key.ends_with("length");
+                let here = format!("{path}/{k}");
+                if key == "secretstringtemplate" {
+                    // The generated secret's fixed part: it may name a user, not hold a secret.
+                    let parsed: serde_json::Value =
+                        serde_json::from_str(child.as_str().unwrap_or("{}")).unwrap_or_default();
+                    secret_literals(&parsed, &here, found);
+                    continue;
+                }
+                if named_secret && child.is_string() {
+                    found.push(here.clone());
+                }
+                secret_literals(child, &here, found);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                secret_literals(item, path, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn the_secret_check_catches_a_literal_api_key() {
+    let mut found = Vec::new();
+    let props = serde_json::json!({
+        "Config": {"apiKey": "k-123"},
+        "PasswordSecretArn": "arn:x",
+        "PasswordLength": 16,
+        "SecretStringTemplate": "{\"username\": \"u\", \"password\": \"p\"}"
+    });
+    secret_literals(&props, "", &mut found);
+    assert_eq!(
+        found,
+        vec!["/Config/apiKey", "/SecretStringTemplate/password"]
+    );
 }

@@ -9,11 +9,13 @@
 //! together grants exactly what the wiring needs (IAM actions on the real ARNs). Stateful
 //! resources are kept when the stack is deleted unless a removal policy says otherwise.
 
+pub mod ambar;
 pub mod aurora;
 pub mod cloudwatch;
 pub mod cqrs;
 pub mod dynamodb;
 pub mod ec2;
+pub mod env;
 pub mod event_store;
 pub mod events;
 pub mod iam;
@@ -26,6 +28,7 @@ pub mod removal;
 pub mod sns;
 pub mod sqs;
 
+pub use ambar::{AmbarStreaming, AmbarStreamingProps};
 pub use aurora::{AuroraEventStore, AuroraEventStoreProps};
 pub use cqrs::{CqrsLambdas, CqrsLambdasProps};
 pub use event_store::{EventStore, EventStoreProps};

@@ -7,11 +7,54 @@
 //! - keeps the database in private subnets, reachable only from the services' security group;
 //! - keeps the credentials in Secrets Manager;
 //! - applies the schema in one deploy, with a custom resource that everything after it
-//!   depends on.
+//!   depends on;
+//! - streams the event store to the application's endpoints through Ambar as the
+//!   replication user, from Ambar's egress addresses only, configured by the stack itself.
+//!
+//! Context (`-c key=value`, or `escdk.json`): `ambarEgressCidrs` (a JSON list: Ambar's
+//! egress addresses for its region, from Ambar's documentation) and `backendBaseUrl`
+//! (`https://…` of the backend that receives the records). Until they are set, synth uses
+//! placeholders and says so.
 
+use escdk_constructs::ambar::{AmbarStreaming, AmbarStreamingProps, ApiKey, Destination};
 use escdk_constructs::ec2::{SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
 use escdk_constructs::{AuroraEventStore, AuroraEventStoreProps};
-use escdk_synth::{Output, Stack};
+use escdk_synth::{Output, Scope, Stack};
+
+/// A documentation range (RFC 5737): deployable, and reaches nothing.
+const PLACEHOLDER_EGRESS: &str = "192.0.2.0/28";
+const PLACEHOLDER_BASE_URL: &str = "https://api.example.com";
+
+/// Ambar's egress CIDRs and the backend's base URL, from the context or placeholders.
+fn streaming_context(scope: &Scope) -> (Vec<String>, String) {
+    let egress = match scope.try_get_context("ambarEgressCidrs") {
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .collect(),
+        Some(serde_json::Value::String(one)) => vec![one],
+        Some(other) => vec![other.to_string()],
+        None => {
+            scope.warning(
+                format!("Ambar's egress addresses are not set: using {PLACEHOLDER_EGRESS}, a documentation range Ambar does not use"),
+                "set them from Ambar's documentation: -c 'ambarEgressCidrs=[\"a.b.c.d/32\"]'",
+            );
+            vec![PLACEHOLDER_EGRESS.to_string()]
+        }
+    };
+    let base = match scope.try_get_context("backendBaseUrl") {
+        Some(serde_json::Value::String(url)) => url,
+        Some(other) => other.to_string(),
+        None => {
+            scope.warning(
+                format!("the backend's base URL is not set: destinations point at {PLACEHOLDER_BASE_URL}"),
+                "set it: -c backendBaseUrl=https://api.your-domain",
+            );
+            PLACEHOLDER_BASE_URL.to_string()
+        }
+    };
+    (egress, base)
+}
 
 /// The platform stack: network and event store.
 pub fn stack(name: &str) -> Stack {
@@ -28,8 +71,33 @@ pub fn stack(name: &str) -> Stack {
         &vpc,
         SecurityGroupProps::new("Application services"),
     );
-    let store = AuroraEventStore::new(&root, "EventStore", &vpc, AuroraEventStoreProps::default());
+    // Ambar connects from outside the VPC: public addresses, its egress CIDRs only.
+    let store = AuroraEventStore::new(
+        &root,
+        "EventStore",
+        &vpc,
+        AuroraEventStoreProps {
+            publicly_accessible: true,
+            ..AuroraEventStoreProps::default()
+        },
+    );
     store.allow_from(&services);
+    let (egress, base_url) = streaming_context(&root);
+    let egress: Vec<&str> = egress.iter().map(String::as_str).collect();
+    let streaming = AmbarStreaming::new(
+        &root,
+        "Streaming",
+        &store,
+        AmbarStreamingProps::new(
+            ApiKey::Create,
+            base_url,
+            vec![
+                Destination::new("/projections/users", "User projection endpoint"),
+                Destination::new("/projections/orders", "Order projection endpoint"),
+            ],
+            &egress,
+        ),
+    );
 
     let outputs = [
         (
@@ -54,6 +122,21 @@ pub fn stack(name: &str) -> Stack {
             "Security group the services join to reach the event store",
         ),
         ("VpcId", vpc.id(), "The VPC"),
+        (
+            "AmbarApiKeySecretArn",
+            streaming.api_key_secret_arn.clone(),
+            "Put the Ambar API key here: aws secretsmanager put-secret-value --secret-id <this> --secret-string <key>",
+        ),
+        (
+            "AmbarHttpUsernameSecretArn",
+            streaming.http_username.reference(),
+            "Secret with the HTTP Basic username Ambar presents to the endpoints",
+        ),
+        (
+            "AmbarHttpPasswordSecretArn",
+            streaming.http_password.reference(),
+            "Secret with the HTTP Basic password Ambar presents to the endpoints",
+        ),
     ];
     for (name, value, description) in outputs {
         stack.add_output(name, Output::new(value).description(description));

@@ -5,6 +5,7 @@
 
 use crate::json::{Json, JsonValue};
 use crate::l1::{Check, Props, Render, ToJson, Validate};
+use crate::units::Duration;
 use crate::value::{Map, Value};
 use std::any::Any;
 
@@ -16,6 +17,9 @@ pub struct CustomResource {
     /// The ARN of the Lambda function (or SNS topic) that handles the requests.
     pub service_token: Value<String>,
     pub properties: Map<Json>,
+    /// `ServiceTimeout`: how long CloudFormation waits for the handler's answer (1 second
+    /// to 1 hour; CloudFormation's default is 1 hour). Set it to the handler's own bound.
+    pub service_timeout: Option<Duration>,
 }
 
 impl CustomResource {
@@ -24,7 +28,14 @@ impl CustomResource {
             resource_type: resource_type.into(),
             service_token: service_token.into(),
             properties: Map::new(),
+            service_timeout: None,
         }
+    }
+
+    /// Sets `ServiceTimeout` (whole seconds, 1 to 3600).
+    pub fn with_service_timeout(mut self, timeout: Duration) -> Self {
+        self.service_timeout = Some(timeout);
+        self
     }
 
     /// Adds a property.
@@ -42,6 +53,10 @@ impl Props for CustomResource {
     fn render(&self, cx: &mut Render) -> JsonValue {
         let mut m = serde_json::Map::new();
         m.insert("ServiceToken".into(), self.service_token.to_json(cx));
+        if let Some(t) = self.service_timeout {
+            // Checked to be whole seconds in `check`.
+            m.insert("ServiceTimeout".into(), t.to_seconds().unwrap_or(0).into());
+        }
         for (k, v) in &self.properties {
             m.insert(k.clone(), v.to_json(cx));
         }
@@ -62,12 +77,26 @@ impl Props for CustomResource {
             );
         }
         for k in self.properties.keys() {
-            if k == "ServiceToken" || k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric())
+            if k == "ServiceToken"
+                || k == "ServiceTimeout"
+                || k.is_empty()
+                || !k.chars().all(|c| c.is_ascii_alphanumeric())
             {
                 cx.violation(
                     format!("property name `{k}` is not allowed"),
-                    "use letters and digits, and not ServiceToken (set it with the service token)"
+                    "use letters and digits, and not ServiceToken or ServiceTimeout (each has its own field)"
                         .into(),
+                );
+            }
+        }
+        if let Some(t) = self.service_timeout {
+            if !t.to_seconds().is_some_and(|s| (1..=3600).contains(&s)) {
+                cx.violation(
+                    format!(
+                        "ServiceTimeout {} is not 1 second to 1 hour in whole seconds",
+                        t.human()
+                    ),
+                    "set a timeout of 1 to 3600 seconds".into(),
                 );
             }
         }

@@ -235,6 +235,12 @@ impl Scope {
             .push_diagnostic(Diagnostic::warning(self.full_path(), message, fix));
     }
 
+    /// Records something the user should know at this path (printed by synth and deploy).
+    pub fn info(&self, message: impl Into<String>) {
+        self.stack
+            .push_diagnostic(Diagnostic::info(self.full_path(), message));
+    }
+
     /// A context value (`escdk.json`, `escdk.context.json`, `--context key=value`), as the
     /// CDK's `tryGetContext`; `None` when no value is set.
     pub fn try_get_context(&self, key: &str) -> Option<JsonValue> {

@@ -18,7 +18,9 @@
 
 mod sql;
 
-pub use sql::{script, statements, valid_identifier, SchemaNames, PASSWORD_PLACEHOLDER};
+pub use sql::{script, statements, valid_identifier, SchemaNames, COLUMNS, PASSWORD_PLACEHOLDER};
+
+pub use crate::env::EnvValue;
 
 use crate::ec2::{Cidr, SecurityGroup, SecurityGroupProps, Vpc};
 use crate::iam::PolicyStatement;
@@ -28,7 +30,7 @@ use escdk_synth::cfn::rds::{
     CfnDBCluster, CfnDBClusterParameterGroup, CfnDBInstance, CfnDBSubnetGroup,
 };
 use escdk_synth::cfn::secretsmanager::{secret, CfnSecret};
-use escdk_synth::{fns, CustomResource, Duration, Expr, Handle, Json, Policy, Scope, Stack};
+use escdk_synth::{CustomResource, Duration, Expr, Handle, Json, Policy, Scope, Stack};
 use std::path::PathBuf;
 
 /// The replication settings of the cluster parameter group.
@@ -92,14 +94,8 @@ impl Default for AuroraEventStoreProps {
     }
 }
 
-/// An environment variable for the services that use the event store: a value, or a
-/// reference to a secret's JSON key (as ECS task definitions take them).
-#[derive(Debug, Clone, PartialEq)]
-pub enum EnvValue {
-    Value(Json),
-    /// `ValueFrom`: `<secret arn>:<json key>::`.
-    Secret(Expr),
-}
+/// How long the schema function may run; CloudFormation waits no longer for it.
+const SCHEMA_TIMEOUT: Duration = Duration::minutes(5);
 
 /// PostgreSQL's port.
 pub const PORT: u16 = 5432;
@@ -115,6 +111,8 @@ pub struct AuroraEventStore {
     pub schema: Handle<CustomResource>,
     pub names: SchemaNames,
     pub master_username: String,
+    /// Whether the instances have public addresses (for a streaming service outside the VPC).
+    pub publicly_accessible: bool,
 }
 
 fn schema_handler_dir() -> PathBuf {
@@ -352,7 +350,7 @@ impl AuroraEventStore {
             "SchemaFunction",
             FunctionProps {
                 description: Some("Applies the event store schema through the RDS Data API".into()),
-                timeout: escdk_synth::Duration::minutes(5),
+                timeout: SCHEMA_TIMEOUT,
                 ..FunctionProps::new(schema_handler_dir(), "schema_handler.lambda_handler")
             },
         );
@@ -369,6 +367,7 @@ impl AuroraEventStore {
         let schema = scope.add_custom(
             "Schema",
             CustomResource::new("Custom::EventStoreSchema", schema_fn.arn())
+                .with_service_timeout(SCHEMA_TIMEOUT)
                 .with("ClusterArn", cluster.attr_db_cluster_arn())
                 .with("SecretArn", master_secret)
                 .with("ReplicationSecretArn", replication_secret.reference())
@@ -391,6 +390,7 @@ impl AuroraEventStore {
             schema,
             names,
             master_username: props.master_username,
+            publicly_accessible: props.publicly_accessible,
         }
     }
 
@@ -425,12 +425,7 @@ impl AuroraEventStore {
     /// passwords are secret references, never values.
     pub fn environment(&self) -> Vec<(String, EnvValue)> {
         let n = &self.names;
-        let secret_key = |arn: Expr, key: &str| {
-            EnvValue::Secret(fns::join(
-                "",
-                vec![Json::from(arn), Json::from(format!(":{key}::"))],
-            ))
-        };
+        let secret_key = EnvValue::secret_key;
         vec![
             (
                 "EVENT_STORE_HOST".into(),

@@ -30,6 +30,20 @@ impl Default for SchemaNames {
     }
 }
 
+/// The event store table's columns, in order (the seed's list, which Ambar streams).
+pub const COLUMNS: [&str; 10] = [
+    "id",
+    "event_id",
+    "event_name",
+    "aggregate_id",
+    "aggregate_version",
+    "json_payload",
+    "json_metadata",
+    "recorded_on",
+    "causation_id",
+    "correlation_id",
+];
+
 /// Where the replication user's password goes (a psql variable).
 pub const PASSWORD_PLACEHOLDER: &str = ":'replication_password'";
 

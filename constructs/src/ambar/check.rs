@@ -1,0 +1,259 @@
+//! Synth-time checks of [`super::AmbarStreamingProps`]: each bad input is an error at the
+//! construct's path naming the property and the fix.
+
+use super::props::{AmbarStreamingProps, Destination};
+use crate::ec2::Cidr;
+use escdk_synth::{Json, Scope};
+use std::collections::BTreeMap;
+
+/// The widest egress block accepted for Ambar (Ambar publishes a few addresses per region).
+pub const WIDEST_EGRESS_PREFIX: u8 = 16;
+
+/// A bare DNS host name: labels of letters, digits and `-`, no scheme, port or path.
+pub fn bare_hostname(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// An `https://host[/path]` URL with a bare host name.
+fn https_url(s: &str) -> bool {
+    s.strip_prefix("https://").is_some_and(|rest| {
+        let host = rest.split(['/', '?']).next().unwrap_or("");
+        let host =
+            host.split_once(':').map_or(
+                host,
+                |(h, port)| {
+                    if port.parse::<u16>().is_ok() {
+                        h
+                    } else {
+                        ""
+                    }
+                },
+            );
+        bare_hostname(host) && !rest.chars().any(char::is_whitespace)
+    })
+}
+
+/// The construct id of a destination, from its path (`/projections/users` →
+/// `ProjectionsUsers`); `Root` for `/`.
+pub fn destination_id(d: &Destination) -> String {
+    let path = if d.is_url() {
+        let rest = d.path.split_once("://").map_or("", |(_, r)| r);
+        rest.split_once('/').map_or("", |(_, p)| p)
+    } else {
+        d.path.as_str()
+    };
+    let id: String = path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut cs = w.chars();
+            let first = cs.next().map(|c| c.to_ascii_uppercase());
+            first.into_iter().chain(cs).collect::<String>()
+        })
+        .collect();
+    if id.is_empty() {
+        "Root".to_string()
+    } else {
+        id
+    }
+}
+
+/// Checks the props; returns the egress CIDRs that passed.
+pub fn check(scope: &Scope, props: &AmbarStreamingProps, publicly_accessible: bool) -> Vec<Cidr> {
+    if !bare_hostname(&props.api_host) {
+        scope.prop_error(
+            "ApiHost",
+            format!("`{}` is not a bare host name", props.api_host),
+            "give Ambar's regional API host without scheme or path, e.g. euw1.api.ambar.cloud",
+        );
+    }
+    if let Some(host) = &props.tls_termination_override_host {
+        if !bare_hostname(host) {
+            scope.prop_error(
+                "TlsTerminationOverrideHost",
+                format!("`{host}` is not a bare host name"),
+                "give the host name the database's certificate is for, without scheme or port",
+            );
+        }
+    }
+    if props.description.trim().is_empty() {
+        scope.prop_error(
+            "Description",
+            "the data source has an empty description",
+            "describe the data source (Ambar shows it, and sends it with every record)",
+        );
+    }
+    check_destinations(scope, props);
+    check_network(scope, props, publicly_accessible)
+}
+
+fn check_destinations(scope: &Scope, props: &AmbarStreamingProps) {
+    if props.destinations.is_empty() {
+        scope.prop_error(
+            "Destinations",
+            "no destination: Ambar would read the event store and deliver nothing",
+            "add at least one Destination::new(\"/path\", \"description\")",
+        );
+    }
+    let literal_base = match &props.base_url {
+        Some(Json::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    if let Some(base) = literal_base {
+        if !https_url(base) || base.ends_with('/') || base.contains(['?', '#']) {
+            scope.prop_error(
+                "BaseUrl",
+                format!("`{base}` is not an https:// base URL"),
+                "use https://host or https://host/prefix, without a trailing `/` (Ambar delivers over TLS only)",
+            );
+        }
+    }
+    let mut seen_paths = BTreeMap::new();
+    let mut seen_ids = BTreeMap::new();
+    for d in &props.destinations {
+        if d.is_url() {
+            if !https_url(&d.path) {
+                scope.prop_error(
+                    "Destinations",
+                    format!("destination `{}` is not an https:// URL", d.path),
+                    "give a path under base_url (`/projections/users`) or an https:// URL",
+                );
+            }
+        } else if !d.path.starts_with('/') || d.path.chars().any(char::is_whitespace) {
+            scope.prop_error(
+                "Destinations",
+                format!("destination path `{}` does not start with `/`", d.path),
+                "write the path from the root of base_url, e.g. `/projections/users`",
+            );
+        } else if props.base_url.is_none() {
+            scope.prop_error(
+                "BaseUrl",
+                format!(
+                    "destination `{}` is a path, and there is no base URL",
+                    d.path
+                ),
+                "set base_url (https://your-backend), or give the destination a full https:// URL",
+            );
+        }
+        if d.filter.trim().is_empty() {
+            scope.prop_error(
+                "Destinations",
+                format!("destination `{}` has an empty filter", d.path),
+                "leave the default `true` to receive every record, or write an Ambar filter",
+            );
+        }
+        if d.description.trim().is_empty() {
+            scope.prop_error(
+                "Destinations",
+                format!("destination `{}` has an empty description", d.path),
+                "describe what the endpoint does (Ambar sends it with every record)",
+            );
+        }
+        if seen_paths.insert(d.path.clone(), ()).is_some() {
+            scope.prop_error(
+                "Destinations",
+                format!("destination `{}` is listed twice", d.path),
+                "list each endpoint once; give one endpoint several records with a wider filter",
+            );
+            continue;
+        }
+        if let Some(other) = seen_ids.insert(destination_id(d), d.path.clone()) {
+            scope.prop_error(
+                "Destinations",
+                format!(
+                    "destinations `{other}` and `{}` would get the same construct id `{}`",
+                    d.path,
+                    destination_id(d)
+                ),
+                "give the endpoints paths that differ in letters or digits",
+            );
+        }
+    }
+}
+
+fn check_network(
+    scope: &Scope,
+    props: &AmbarStreamingProps,
+    publicly_accessible: bool,
+) -> Vec<Cidr> {
+    if !publicly_accessible {
+        scope.error(
+            "the event store is not publicly accessible: Ambar connects from outside the VPC",
+            "set AuroraEventStoreProps { publicly_accessible: true, .. }; only egress_cidrs are let in",
+        );
+    }
+    if props.egress_cidrs.is_empty() {
+        scope.prop_error(
+            "EgressCidrs",
+            "no egress CIDR: Ambar could not reach the event store",
+            "list Ambar's egress addresses for its region (Ambar's documentation), e.g. \"203.0.113.10/32\"",
+        );
+    }
+    let mut cidrs = Vec::new();
+    for raw in &props.egress_cidrs {
+        match Cidr::parse(raw) {
+            Err(e) => scope.prop_error("EgressCidrs", e.to_string(), "write each as a.b.c.d/n"),
+            Ok(c) if c.prefix == 0 => scope.prop_error(
+                "EgressCidrs",
+                "0.0.0.0/0 would open the event store to the whole internet",
+                "list Ambar's egress addresses for its region instead",
+            ),
+            Ok(c) if c.prefix < WIDEST_EGRESS_PREFIX => scope.prop_error(
+                "EgressCidrs",
+                format!(
+                    "{c} is wider than /{WIDEST_EGRESS_PREFIX}: far more than Ambar's egress addresses"
+                ),
+                "list Ambar's published egress addresses (usually /32 each)",
+            ),
+            Ok(c) if cidrs.contains(&c) => scope.prop_error(
+                "EgressCidrs",
+                format!("{c} is listed twice"),
+                "list each block once",
+            ),
+            Ok(c) => cidrs.push(c),
+        }
+    }
+    cidrs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_are_bare() {
+        assert!(bare_hostname("euw1.api.ambar.cloud"));
+        assert!(!bare_hostname("https://euw1.api.ambar.cloud"));
+        assert!(!bare_hostname("euw1.api.ambar.cloud/"));
+        assert!(!bare_hostname("euw1.api.ambar.cloud:443"));
+        assert!(!bare_hostname(""));
+        assert!(!bare_hostname("a..b"));
+    }
+
+    #[test]
+    fn urls_must_be_https() {
+        assert!(https_url("https://api.example.com"));
+        assert!(https_url("https://api.example.com:8443/p"));
+        assert!(!https_url("http://api.example.com"));
+        assert!(!https_url("https://"));
+        assert!(!https_url("https://api.example.com:x/p"));
+        assert!(!https_url("https://api example.com"));
+    }
+
+    #[test]
+    fn destination_ids_come_from_the_path() {
+        let id = |p: &str| destination_id(&Destination::new(p, "d"));
+        assert_eq!(id("/projections/users"), "ProjectionsUsers");
+        assert_eq!(id("/"), "Root");
+        assert_eq!(id("https://x.example.com/a-b/c"), "ABC");
+        assert_eq!(id("https://x.example.com"), "Root");
+    }
+}
