@@ -1,0 +1,283 @@
+//! AmbarStreaming at synth: the wiring (order, permissions, network, variables) read from
+//! the template, and each bad input as an error naming the construct path, the property
+//! and the fix, with nothing rendered.
+
+use escdk_constructs::ambar::{AmbarStreaming, AmbarStreamingProps, ApiKey, Destination};
+use escdk_constructs::ec2::{Vpc, VpcProps};
+use escdk_constructs::env::EnvValue;
+use escdk_constructs::{AuroraEventStore, AuroraEventStoreProps};
+use escdk_synth::assertions::{Match, Template};
+use escdk_synth::{fns, Stack};
+use serde_json::{json, Value};
+
+fn store(stack: &Stack, publicly_accessible: bool) -> AuroraEventStore {
+    let root = stack.root();
+    let vpc = Vpc::new(&root, "Network", VpcProps::default());
+    AuroraEventStore::new(
+        &root,
+        "EventStore",
+        &vpc,
+        AuroraEventStoreProps {
+            publicly_accessible,
+            ..AuroraEventStoreProps::default()
+        },
+    )
+}
+
+fn props(destinations: Vec<Destination>, egress: &[&str]) -> AmbarStreamingProps {
+    AmbarStreamingProps::new(
+        ApiKey::Secret(fns::sub(
+            "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:ambar/api-key-AbCdEf",
+        )),
+        "https://api.example.com",
+        destinations,
+        egress,
+    )
+}
+
+fn users() -> Vec<Destination> {
+    vec![Destination::new("/projections/users", "Users")]
+}
+
+/// The synth errors for these props, after checking that nothing was rendered.
+fn errors_for(p: AmbarStreamingProps, publicly_accessible: bool) -> String {
+    let stack = Stack::new("Shop");
+    let s = store(&stack, publicly_accessible);
+    AmbarStreaming::new(&stack.root(), "Streaming", &s, p);
+    stack.synth().expect_err("synth must fail").to_string()
+}
+
+#[test]
+fn the_stream_waits_for_the_schema_and_each_destination_for_its_filter() {
+    let stack = Stack::new("Shop");
+    let s = store(&stack, true);
+    let streaming = AmbarStreaming::new(
+        &stack.root(),
+        "Streaming",
+        &s,
+        props(users(), &["203.0.113.10/32"]),
+    );
+    let t = Template::from_stack(&stack);
+    let json = t.to_json();
+    let resources = json["Resources"].as_object().unwrap();
+    let (source_lid, source) = resources
+        .iter()
+        .find(|(_, r)| r["Type"] == "Custom::AmbarDataSource")
+        .unwrap();
+    let schema = resources
+        .iter()
+        .find(|(_, r)| r["Type"] == "Custom::EventStoreSchema")
+        .unwrap()
+        .0;
+    assert_eq!(source["DependsOn"], json!([schema]));
+    let replication = resources
+        .iter()
+        .find(|(lid, _)| lid.starts_with("EventStoreReplicationSecret"))
+        .unwrap()
+        .0;
+    assert_eq!(
+        source["Properties"]["CredentialsSecretArn"],
+        json!({"Ref": replication}),
+        "Ambar connects as the replication user"
+    );
+    t.has_resource_properties(
+        "Custom::AmbarFilter",
+        Match::Literal(json!({"DataSourceId": {"Ref": source_lid}, "Filter": "true"})),
+    );
+    let filter = resources
+        .iter()
+        .find(|(_, r)| r["Type"] == "Custom::AmbarFilter")
+        .unwrap()
+        .0;
+    t.has_resource_properties(
+        "Custom::AmbarDestination",
+        Match::Literal(json!({
+            "Endpoint": "https://api.example.com/projections/users",
+            "FilterIds": [{"Ref": filter}],
+            "DataSourceId": {"Ref": source_lid},
+        })),
+    );
+    for type_name in [
+        "Custom::AmbarDataSource",
+        "Custom::AmbarFilter",
+        "Custom::AmbarDestination",
+    ] {
+        t.has_resource_properties(type_name, Match::Literal(json!({"ServiceTimeout": 900})));
+    }
+    t.has_resource_properties(
+        "AWS::Lambda::Function",
+        Match::Literal(json!({"Handler": "ambar_provider.lambda_handler", "Timeout": 900})),
+    );
+    // The only CIDR ingress on the event store is Ambar's egress block.
+    let cidrs: Vec<&Value> = resources
+        .values()
+        .filter(|r| r["Type"] == "AWS::EC2::SecurityGroupIngress")
+        .filter_map(|r| r["Properties"].get("CidrIp"))
+        .collect();
+    assert_eq!(cidrs, vec![&json!("203.0.113.10/32")]);
+    // The provider may read exactly its four secrets.
+    let role = resources
+        .iter()
+        .find(|(lid, _)| lid.starts_with("StreamingProviderRole"))
+        .unwrap()
+        .1;
+    let statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    let secrets = statements
+        .iter()
+        .find(|s| s["Action"] == json!(["secretsmanager:GetSecretValue"]))
+        .unwrap();
+    assert_eq!(secrets["Resource"].as_array().unwrap().len(), 4);
+    assert_eq!(statements.len(), 2, "logs and secrets, nothing else");
+    // The services get the HTTP credentials as references to the secrets' keys.
+    let env = streaming.environment();
+    assert_eq!(env.len(), 2);
+    assert!(env.iter().all(|(_, v)| matches!(v, EnvValue::Secret(_))));
+}
+
+#[test]
+fn a_base_url_known_at_deploy_time_is_substituted() {
+    let stack = Stack::new("Shop");
+    let s = store(&stack, true);
+    let mut p = props(users(), &["203.0.113.10/32"]);
+    p.base_url = Some(AmbarStreamingProps::https_host(fns::import_value(
+        "Web:Domain",
+    )));
+    AmbarStreaming::new(&stack.root(), "Streaming", &s, p);
+    Template::from_stack(&stack).has_resource_properties(
+        "Custom::AmbarDestination",
+        Match::Literal(json!({"Endpoint": {"Fn::Sub": [
+            "${BaseUrl}/projections/users",
+            {"BaseUrl": {"Fn::Sub": ["https://${Host}", {"Host": {"Fn::ImportValue": "Web:Domain"}}]}}
+        ]}})),
+    );
+}
+
+#[test]
+fn a_created_api_key_secret_is_named_and_announced() {
+    let stack = Stack::new("Shop");
+    let s = store(&stack, true);
+    let mut p = props(users(), &["203.0.113.10/32"]);
+    p.api_key = ApiKey::Create;
+    let streaming = AmbarStreaming::new(&stack.root(), "Streaming", &s, p);
+    let (_, name) = streaming.created_api_key.clone().unwrap();
+    assert_eq!(name, "Shop-Streaming-ApiKey");
+    let synthesized = stack.synth().unwrap();
+    assert!(synthesized.infos.iter().any(|i| i
+        .to_string()
+        .contains("aws secretsmanager put-secret-value --secret-id Shop-Streaming-ApiKey")));
+}
+
+#[test]
+fn no_destination() {
+    let e = errors_for(props(vec![], &["203.0.113.10/32"]), true);
+    assert!(
+        e.contains("error: Shop/Streaming Destinations: no destination"),
+        "{e}"
+    );
+    assert!(e.contains("fix: add at least one Destination::new"), "{e}");
+}
+
+#[test]
+fn a_duplicate_path() {
+    let d = Destination::new("/projections/users", "Users");
+    let e = errors_for(props(vec![d.clone(), d], &["203.0.113.10/32"]), true);
+    assert!(
+        e.contains("Shop/Streaming Destinations: destination `/projections/users` is listed twice"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_path_without_its_slash_and_a_url_that_is_not_https() {
+    let e = errors_for(
+        props(
+            vec![
+                Destination::new("projections/users", "Users"),
+                Destination::new("http://api.example.com/projections/orders", "Orders"),
+            ],
+            &["203.0.113.10/32"],
+        ),
+        true,
+    );
+    assert!(
+        e.contains("destination path `projections/users` does not start with `/`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("fix: write the path from the root of base_url"),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "destination `http://api.example.com/projections/orders` is not an https:// URL"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_base_url_that_is_not_https() {
+    let mut p = props(users(), &["203.0.113.10/32"]);
+    p.base_url = Some("http://api.example.com".into());
+    let e = errors_for(p, true);
+    assert!(
+        e.contains("Shop/Streaming BaseUrl: `http://api.example.com` is not an https:// base URL"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_empty_filter() {
+    let e = errors_for(
+        props(
+            vec![Destination::new("/projections/users", "Users").with_filter("  ")],
+            &["203.0.113.10/32"],
+        ),
+        true,
+    );
+    assert!(
+        e.contains("destination `/projections/users` has an empty filter"),
+        "{e}"
+    );
+}
+
+#[test]
+fn egress_wider_than_a_slash_16_or_the_whole_internet() {
+    let e = errors_for(props(users(), &["10.0.0.0/8", "0.0.0.0/0"]), true);
+    assert!(
+        e.contains("EgressCidrs: 10.0.0.0/8 is wider than /16"),
+        "{e}"
+    );
+    assert!(
+        e.contains("EgressCidrs: 0.0.0.0/0 would open the event store to the whole internet"),
+        "{e}"
+    );
+    let none = errors_for(props(users(), &[]), true);
+    assert!(none.contains("no egress CIDR"), "{none}");
+}
+
+#[test]
+fn a_private_event_store() {
+    let e = errors_for(props(users(), &["203.0.113.10/32"]), false);
+    assert!(
+        e.contains("error: Shop/Streaming: the event store is not publicly accessible"),
+        "{e}"
+    );
+    assert!(
+        e.contains("fix: set AuroraEventStoreProps { publicly_accessible: true, .. }"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_api_host_with_a_scheme() {
+    let mut p = props(users(), &["203.0.113.10/32"]);
+    p.api_host = "https://euw1.api.ambar.cloud".into();
+    let e = errors_for(p, true);
+    assert!(
+        e.contains("ApiHost: `https://euw1.api.ambar.cloud` is not a bare host name"),
+        "{e}"
+    );
+}
