@@ -206,3 +206,92 @@ fn synth_out_writes_a_manifest_in_dependency_order_and_removes_stale_stacks() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn run_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_escdk"));
+    c.args(args).current_dir(std::env::temp_dir());
+    for v in [
+        "REPLICATION_PASSWORD",
+        "AMBAR_HTTP_USERNAME",
+        "AMBAR_HTTP_PASSWORD",
+        "EVENT_STORE_HOST",
+        "EVENT_STORE_PORT",
+        "AMBAR_ENDPOINT_BASE_URL",
+    ] {
+        c.env_remove(v);
+    }
+    c.envs(env.iter().copied());
+    let out = c.output().expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn ambar_emulator_config_is_the_streaming_for_a_local_database() {
+    let env = [
+        ("REPLICATION_PASSWORD", "local \"pw\""),
+        ("AMBAR_HTTP_USERNAME", "user1234"),
+        ("AMBAR_HTTP_PASSWORD", "pass5678"),
+        ("EVENT_STORE_PORT", "55432"),
+    ];
+    let (code, out, err) = run_env(&["ambar", "emulator-config"], &env);
+    assert_eq!(code, 0, "{err}");
+    let config: serde_json::Value = yaml_serde::from_str(&out).expect("the output is YAML");
+    let source = &config["data_sources"][0];
+    assert_eq!(source["type"], "postgres");
+    assert_eq!(source["host"], "localhost");
+    assert_eq!(source["port"], 55432, "a number, as the emulator reads it");
+    assert_eq!(source["username"], "replication_user");
+    assert_eq!(source["password"], "local \"pw\"", "escaped, not broken");
+    assert_eq!(source["table"], "event_store");
+    assert_eq!(source["serialColumn"], "id");
+    assert_eq!(source["partitioningColumn"], "correlation_id");
+    assert_eq!(source["columns"].as_array().unwrap().len(), 10);
+    let destinations = config["data_destinations"].as_array().unwrap();
+    assert_eq!(destinations.len(), 2);
+    assert_eq!(destinations[0]["type"], "http-push");
+    assert_eq!(
+        destinations[0]["endpoint"],
+        "http://localhost:8080/projections/users"
+    );
+    assert_eq!(destinations[0]["username"], "user1234");
+    assert_eq!(destinations[0]["sources"][0], source["id"]);
+
+    let (code, out, err) = run_env(&["ambar", "emulator-config"], &env[..1]);
+    assert_eq!(code, 1);
+    assert_eq!(out, "");
+    assert!(
+        err.contains(
+            "error: the emulator configuration needs AMBAR_HTTP_USERNAME, AMBAR_HTTP_PASSWORD"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn artifact_verbs_refuse_what_synth_refuses() {
+    // Ambar's egress opened to the whole internet: the platform stack does not synthesize,
+    // so neither its SQL nor its emulator configuration is printed.
+    let bad = "ambarEgressCidrs=[\"0.0.0.0/0\"]";
+    let env = [
+        ("REPLICATION_PASSWORD", "p"),
+        ("AMBAR_HTTP_USERNAME", "u"),
+        ("AMBAR_HTTP_PASSWORD", "p"),
+    ];
+    for verb in [
+        &["sql", "event-store"][..],
+        &["ambar", "emulator-config"][..],
+    ] {
+        let args: Vec<&str> = verb.iter().copied().chain(["-c", bad]).collect();
+        let (code, out, err) = run_env(&args, &env);
+        assert_eq!(code, 1, "{verb:?}: {err}");
+        assert_eq!(out, "", "{verb:?} printed although synth failed");
+        assert!(
+            err.contains("0.0.0.0/0 would open the event store to the whole internet"),
+            "{err}"
+        );
+    }
+}

@@ -72,6 +72,12 @@ enum Command {
         #[arg(long)]
         stack: Option<String>,
     },
+    /// Ambar: `ambar emulator-config` prints the configuration of Ambar's local emulator
+    /// for the app's streaming, pointed at your machine.
+    Ambar {
+        #[command(subcommand)]
+        command: AmbarCommand,
+    },
     /// Print a Mermaid flowchart of the stacks (all when none is named): resources grouped
     /// by construct, with the wiring references and grants create.
     Diagram {
@@ -83,6 +89,22 @@ enum Command {
         /// Also show each stack's resource count and template size.
         #[arg(long)]
         long: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AmbarCommand {
+    /// The emulator's YAML (data_sources / data_destinations) for the streaming construct,
+    /// filled from the environment: REPLICATION_PASSWORD, AMBAR_HTTP_USERNAME and
+    /// AMBAR_HTTP_PASSWORD are required; EVENT_STORE_HOST (localhost), EVENT_STORE_PORT
+    /// (5432) and AMBAR_ENDPOINT_BASE_URL (http://localhost:8080) have defaults.
+    EmulatorConfig {
+        /// The stack, when several stream with Ambar.
+        #[arg(long)]
+        stack: Option<String>,
+        /// Write the file here instead of printing it.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -105,6 +127,42 @@ impl From<Format> for assembly::Format {
 /// paths.
 pub fn write_assembly(dir: &Path, stacks: &[crate::Synthesized]) -> std::io::Result<Vec<PathBuf>> {
     assembly::write(dir, stacks, assembly::Format::Json)
+}
+
+/// The artifact `key` of the one stack that has it (or of `--stack`), after that stack
+/// synthesizes without errors: what synth refuses is never printed for a tool to run.
+fn checked_artifact(
+    app: &App,
+    key: &str,
+    stack: Option<&str>,
+    missing: &str,
+    err: &mut dyn Write,
+) -> Result<String, u8> {
+    let found: Vec<(&str, String)> = app
+        .stacks()
+        .iter()
+        .filter(|s| stack.is_none_or(|n| n == s.name()))
+        .filter_map(|s| s.artifact(key).map(|t| (s.name(), t)))
+        .collect();
+    match found.as_slice() {
+        [(name, text)] => {
+            synth_and_warn(app, &[name.to_string()], err)?;
+            Ok(text.clone())
+        }
+        [] => {
+            let _ = writeln!(err, "error: {missing}");
+            Err(1)
+        }
+        many => {
+            let names: Vec<&str> = many.iter().map(|(n, _)| *n).collect();
+            let _ = writeln!(
+                err,
+                "error: several stacks have `{key}` ({})\n  fix: pick one with --stack",
+                names.join(", ")
+            );
+            Err(2)
+        }
+    }
 }
 
 /// Synthesizes the named stacks, printing warnings; on errors prints them and gives the
@@ -233,27 +291,52 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
         Command::Diff { args } => delegate(app, "diff", &args, true, err),
         Command::Destroy { args } => delegate(app, "destroy", &args, true, err),
         Command::Sql { name, stack } => {
-            let key = format!("sql/{name}");
-            let found: Vec<(&str, String)> = app
-                .stacks()
-                .iter()
-                .filter(|s| stack.as_deref().is_none_or(|n| n == s.name()))
-                .filter_map(|s| s.artifact(&key).map(|t| (s.name(), t)))
-                .collect();
-            match found.as_slice() {
-                [(_, text)] => {
+            let missing = format!("no stack has SQL named `{name}`\n  fix: add the construct that generates it (an Aurora event store for `event-store`)");
+            match checked_artifact(app, &format!("sql/{name}"), stack.as_deref(), &missing, err) {
+                Ok(text) => {
                     let _ = write!(out, "{text}");
                     0
                 }
-                [] => {
-                    let _ = writeln!(err, "error: no stack has SQL named `{name}`\n  fix: add the construct that generates it (an Aurora event store for `event-store`)");
-                    1
+                Err(code) => code,
+            }
+        }
+        Command::Ambar {
+            command: AmbarCommand::EmulatorConfig { stack, out: file },
+        } => {
+            let missing =
+                "no stack streams with Ambar\n  fix: add an AmbarStreaming construct to a stack";
+            let text = match checked_artifact(
+                app,
+                "ambar/emulator-config",
+                stack.as_deref(),
+                missing,
+                err,
+            ) {
+                Ok(text) => text,
+                Err(code) => return code,
+            };
+            let filled = match crate::placeholders::fill(&text, |k| std::env::var(k).ok()) {
+                Ok(t) => t,
+                Err(names) => {
+                    let _ = writeln!(err, "error: the emulator configuration needs {}\n  fix: export {} (the local database's replication password and the credentials your endpoint checks)", names.join(", "), names.iter().map(|n| format!("{n}=...")).collect::<Vec<_>>().join(" "));
+                    return 1;
                 }
-                many => {
-                    let names: Vec<&str> = many.iter().map(|(n, _)| *n).collect();
-                    let _ = writeln!(err, "error: several stacks have `{name}` SQL ({})\n  fix: pick one with --stack", names.join(", "));
-                    2
+            };
+            match file {
+                None => {
+                    let _ = write!(out, "{filled}");
+                    0
                 }
+                Some(path) => match std::fs::write(&path, filled) {
+                    Ok(()) => {
+                        let _ = writeln!(err, "wrote {}", path.display());
+                        0
+                    }
+                    Err(e) => {
+                        let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
+                        1
+                    }
+                },
             }
         }
         Command::Diagram { stacks } => match synth_and_warn(app, &stacks, err) {

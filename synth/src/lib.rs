@@ -47,6 +47,7 @@ pub mod json;
 pub mod l1;
 pub mod logical_id;
 pub mod parts;
+pub mod placeholders;
 pub mod scope;
 pub mod stack;
 pub mod synthesize;

@@ -4,7 +4,7 @@
 //! Values only known on the developer's machine are placeholders the CLI fills from the
 //! environment (`${NAME}` required, `${NAME:-default}` optional): the database host and
 //! port, the replication user's password, the application's base URL and the HTTP
-//! credentials. The emulator has no filters: it delivers every record to every destination.
+//! credentials (the port unquoted: the emulator reads a number). The emulator has no filters: it delivers every record to every destination.
 
 use super::check::destination_id;
 use super::props::AmbarStreamingProps;
@@ -28,7 +28,7 @@ pub fn config(path: &str, props: &AmbarStreamingProps, names: &SchemaNames) -> S
          description: {description}\n    \
          type: postgres\n    \
          host: \"${{EVENT_STORE_HOST:-localhost}}\"\n    \
-         port: \"${{EVENT_STORE_PORT:-5432}}\"\n    \
+         port: ${{EVENT_STORE_PORT:-5432}}\n    \
          username: {user}\n    \
          password: \"${{REPLICATION_PASSWORD}}\"\n    \
          database: {database}\n    \
