@@ -4,7 +4,8 @@
 //! Values only known on the developer's machine are placeholders the CLI fills from the
 //! environment (`${NAME}` required, `${NAME:-default}` optional): the database host and
 //! port, the replication user's password, the application's base URL and the HTTP
-//! credentials (the port unquoted: the emulator reads a number). The emulator has no filters: it delivers every record to every destination.
+//! credentials (the port unquoted: the emulator reads a number). The emulator has no
+//! filters: it delivers every record to every destination.
 
 use super::check::destination_id;
 use super::props::AmbarStreamingProps;
