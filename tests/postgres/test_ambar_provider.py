@@ -322,3 +322,36 @@ def test_cloudformation_gets_an_answer_even_when_the_request_is_malformed(world)
     answer = world.send("Create", "Custom::AmbarDataSource", {"ApiHost": "euw1.api.ambar.cloud"}, "Broken")
     assert answer["Status"] == "FAILED" and answer["PhysicalResourceId"]
     assert world.send("Delete", "Custom::AmbarDataSource", {}, "Broken", physical=answer["PhysicalResourceId"])["Status"] == "SUCCESS"
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda p: p["Config"].__setitem__("tlsTerminationOverrideHost", "db.example.com"), ("PUT", "/source")),
+    (lambda p: p["Config"].__setitem__("hostPort", p["Config"]["hostPort"]), None),
+    (lambda p: p["Config"].__setitem__("publicationName", "ambar_publication"), None),
+    (lambda p: p["Config"].__setitem__("columns", "id,event_id,correlation_id"), ("POST", "/source")),
+    (lambda p: p["Config"].__setitem__("serialColumn", "event_id"), ("POST", "/source")),
+    (lambda p: p.__setitem__("ApiHost", "apse5.api.ambar.cloud"), ("POST", "/source")),
+])
+def test_each_data_source_change_is_in_place_or_a_replacement_as_ambar_allows(world, change, expected):
+    ids = world.create_all()
+    old, lid = world.props("Custom::AmbarDataSource")
+    new = copy.deepcopy(old)
+    change(new)
+    world.stand_in.calls.clear()
+    answer = world.send("Update", "Custom::AmbarDataSource", new, lid, physical=ids["source"], old=old)
+    assert answer["Status"] == "SUCCESS", answer["Reason"]
+    writes = [c[:2] for c in world.stand_in.calls if c[0] != "GET"]
+    assert writes == ([expected] if expected else [])
+    replaced = expected == ("POST", "/source")
+    assert (answer["PhysicalResourceId"] != ids["source"]) == replaced
+
+
+def test_a_destination_description_change_replaces_it(world):
+    ids = world.create_all()
+    old, lid = world.props("Custom::AmbarDestination")
+    new = {**old, "Description": "Users, v2"}
+    world.stand_in.calls.clear()
+    answer = world.send("Update", "Custom::AmbarDestination", new, lid, physical=ids["destinations"][0], old=old)
+    assert answer["Status"] == "SUCCESS", answer["Reason"]
+    assert answer["PhysicalResourceId"] != ids["destinations"][0]
+    assert [c[:2] for c in world.stand_in.calls if c[0] != "GET"] == [("POST", "/destination")]
