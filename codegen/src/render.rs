@@ -275,6 +275,11 @@ fn resource_code(out: &mut String, statics: &mut Statics, r: &ResourceModel) {
         "    const ATTRIBUTES: &'static [&'static str] = &{:?};",
         r.attributes
     );
+    let properties: Vec<&str> = r.root.fields.iter().map(|f| f.property.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "    const PROPERTIES: &'static [&'static str] = &{properties:?};"
+    );
     if let Some((shape, property)) = &r.tagging {
         let _ = writeln!(
             out,
@@ -358,7 +363,7 @@ pub fn mod_file(version: &str, by_service: &BTreeMap<String, Vec<ResourceModel>>
     out.push_str(HEADER);
     let _ = writeln!(
         out,
-        "//! Typed L1 resources, one module per AWS service, generated from the schemas of {version}."
+        "//! Typed L1 resources, one module per service, generated from the schemas of {version}\n//! and the third-party registry types vendored beside them (synth/schemas/MONGODB-ATLAS.md)."
     );
     out.push('\n');
     for service in by_service.keys() {
@@ -383,6 +388,26 @@ pub fn mod_file(version: &str, by_service: &BTreeMap<String, Vec<ResourceModel>>
             let _ = writeln!(
                 out,
                 "        {:?} => Some({service}::{}::ATTRIBUTES),",
+                m.type_name, m.root.name
+            );
+        }
+    }
+    let _ = writeln!(out, "        _ => None,\n    }}\n}}\n");
+    let _ = writeln!(
+        out,
+        "/// The top-level properties of every generated resource type, for checking overrides."
+    );
+    let _ = writeln!(
+        out,
+        "pub fn properties_of(type_name: &str) -> Option<&'static [&'static str]> {{"
+    );
+    let _ = writeln!(out, "    use crate::l1::Resource;");
+    let _ = writeln!(out, "    match type_name {{");
+    for (service, models) in by_service {
+        for m in models {
+            let _ = writeln!(
+                out,
+                "        {:?} => Some({service}::{}::PROPERTIES),",
                 m.type_name, m.root.name
             );
         }

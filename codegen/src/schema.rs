@@ -175,7 +175,13 @@ impl ResourceModel {
             "#",
             &top_level_read_only,
         )?;
-        let mut attributes: Vec<String> = read_only.iter().map(|p| p.replace('/', ".")).collect();
+        // `Fn::GetAtt` reads a path of object keys; a path through array items (`*`) is no
+        // attribute.
+        let mut attributes: Vec<String> = read_only
+            .iter()
+            .filter(|p| !p.contains('*'))
+            .map(|p| p.replace('/', "."))
+            .collect();
         if ANY_PROPERTY_GETATT.contains(&type_name) {
             if let Some(props) = schema.get("properties").and_then(Value::as_object) {
                 attributes.extend(props.keys().cloned());

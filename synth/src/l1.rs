@@ -34,6 +34,8 @@ pub trait Resource: ToJson + Validate + Debug + Clone + 'static {
     const TYPE_NAME: &'static str;
     /// The attributes `Fn::GetAtt` may read.
     const ATTRIBUTES: &'static [&'static str];
+    /// The top-level properties the schema defines.
+    const PROPERTIES: &'static [&'static str];
     /// Where the type keeps its tags (the schema's `tagging` metadata).
     const TAGGING: Tagging = Tagging::None;
 }

@@ -196,6 +196,7 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
         }
         let mut props = e.props.render(&mut cx);
         for (path, value) in &e.overrides {
+            check_override(e.props.type_name(), path, &e.path, lid, &mut diags);
             set_path(&mut props, path, value.to_json(&mut cx));
         }
         tags.apply(e, lid, &mut props, &mut diags);
@@ -479,4 +480,49 @@ pub(crate) fn set_path(target: &mut JsonValue, path: &str, value: JsonValue) {
             .entry((*part).to_string())
             .or_insert_with(|| JsonValue::Object(serde_json::Map::new()));
     }
+}
+
+/// An override must land on a property the resource type has (a misspelt name would be
+/// sent to CloudFormation, or to a registry type's handler, and fail there).
+fn check_override(type_name: &str, path: &str, at: &str, lid: &str, diags: &mut Vec<Diagnostic>) {
+    let Some(known) = crate::cfn::properties_of(type_name) else {
+        return;
+    };
+    let first = path.split('.').next().unwrap_or("");
+    if known.contains(&first) {
+        return;
+    }
+    let closest = known
+        .iter()
+        .min_by_key(|k| edit_distance(&k.to_lowercase(), &first.to_lowercase()))
+        .copied()
+        .unwrap_or("");
+    diags.push(
+        Diagnostic::error(
+            at,
+            format!("property override `{path}`: `{type_name}` has no property `{first}`"),
+            format!(
+                "did you mean `{closest}`? (the type's properties: {})",
+                known.join(", ")
+            ),
+        )
+        .with_logical_id(lid)
+        .with_property(format!("Properties.{first}")),
+    );
+}
+
+/// Levenshtein distance, for suggesting the closest name.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }

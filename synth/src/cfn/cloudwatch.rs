@@ -174,6 +174,7 @@ impl rt::Validate for CfnAlarm {
 impl rt::Resource for CfnAlarm {
     const TYPE_NAME: &'static str = "AWS::CloudWatch::Alarm";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
+    const PROPERTIES: &'static [&'static str] = &["ActionConfiguration", "ActionsEnabled", "AlarmActions", "AlarmDescription", "AlarmName", "ComparisonOperator", "DatapointsToAlarm", "Dimensions", "EvaluateLowSampleCountPercentile", "EvaluationCriteria", "EvaluationInterval", "EvaluationPeriods", "EvaluationWindow", "ExtendedStatistic", "InsufficientDataActions", "MetricName", "Metrics", "Namespace", "OKActions", "Period", "Statistic", "Tags", "Threshold", "ThresholdMetricId", "TreatMissingData", "Unit", "WarmUpConfiguration"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 

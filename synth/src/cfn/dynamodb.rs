@@ -167,6 +167,7 @@ impl rt::Validate for CfnTable {
 impl rt::Resource for CfnTable {
     const TYPE_NAME: &'static str = "AWS::DynamoDB::Table";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "StreamArn"];
+    const PROPERTIES: &'static [&'static str] = &["AttributeDefinitions", "BillingMode", "ContributorInsightsSpecification", "DeletionProtectionEnabled", "GlobalSecondaryIndexes", "ImportSourceSpecification", "KeySchema", "KinesisStreamSpecification", "LocalSecondaryIndexes", "OnDemandThroughput", "PointInTimeRecoverySpecification", "ProvisionedThroughput", "ResourcePolicy", "SSESpecification", "StreamSpecification", "TableClass", "TableName", "Tags", "TimeToLiveSpecification", "VectorIndexes", "WarmThroughput"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 

@@ -90,6 +90,7 @@ impl rt::Validate for CfnEIP {
 impl rt::Resource for CfnEIP {
     const TYPE_NAME: &'static str = "AWS::EC2::EIP";
     const ATTRIBUTES: &'static [&'static str] = &["PublicIp", "AllocationId"];
+    const PROPERTIES: &'static [&'static str] = &["Address", "Domain", "InstanceId", "IpamPoolId", "NetworkBorderGroup", "PublicIpv4Pool", "Tags", "TransferAddress"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -239,6 +240,7 @@ impl rt::Validate for CfnFlowLog {
 impl rt::Resource for CfnFlowLog {
     const TYPE_NAME: &'static str = "AWS::EC2::FlowLog";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
+    const PROPERTIES: &'static [&'static str] = &["DeliverCrossAccountRole", "DeliverLogsPermissionArn", "DestinationOptions", "LogDestination", "LogDestinationType", "LogFormat", "LogGroupName", "MaxAggregationInterval", "ResourceId", "ResourceType", "TagFieldSpecifications", "Tags", "TrafficType"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -381,6 +383,7 @@ impl rt::Validate for CfnInternetGateway {
 impl rt::Resource for CfnInternetGateway {
     const TYPE_NAME: &'static str = "AWS::EC2::InternetGateway";
     const ATTRIBUTES: &'static [&'static str] = &["InternetGatewayId"];
+    const PROPERTIES: &'static [&'static str] = &["Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -502,6 +505,7 @@ impl rt::Validate for CfnNatGateway {
 impl rt::Resource for CfnNatGateway {
     const TYPE_NAME: &'static str = "AWS::EC2::NatGateway";
     const ATTRIBUTES: &'static [&'static str] = &["NatGatewayId", "EniId", "AutoProvisionZones", "AutoScalingIps", "RouteTableId"];
+    const PROPERTIES: &'static [&'static str] = &["AllocationId", "AvailabilityMode", "AvailabilityZoneAddresses", "ConnectivityType", "MaxDrainDurationSeconds", "PrivateIpAddress", "SecondaryAllocationIds", "SecondaryPrivateIpAddressCount", "SecondaryPrivateIpAddresses", "SubnetId", "Tags", "VpcId"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -719,6 +723,7 @@ impl rt::Validate for CfnRoute {
 impl rt::Resource for CfnRoute {
     const TYPE_NAME: &'static str = "AWS::EC2::Route";
     const ATTRIBUTES: &'static [&'static str] = &["CidrBlock"];
+    const PROPERTIES: &'static [&'static str] = &["CarrierGatewayId", "CoreNetworkArn", "DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId", "EgressOnlyInternetGatewayId", "GatewayId", "InstanceId", "LocalGatewayId", "NatGatewayId", "NetworkInterfaceId", "OdbNetworkArn", "RouteTableId", "TransitGatewayId", "VpcEndpointId", "VpcPeeringConnectionId"];
 }
 
 impl crate::Handle<CfnRoute> {
@@ -768,6 +773,7 @@ impl rt::Validate for CfnRouteTable {
 impl rt::Resource for CfnRouteTable {
     const TYPE_NAME: &'static str = "AWS::EC2::RouteTable";
     const ATTRIBUTES: &'static [&'static str] = &["RouteTableId"];
+    const PROPERTIES: &'static [&'static str] = &["Tags", "VpcId"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -885,6 +891,7 @@ impl rt::Validate for CfnSecurityGroup {
 impl rt::Resource for CfnSecurityGroup {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroup";
     const ATTRIBUTES: &'static [&'static str] = &["Id", "GroupId"];
+    const PROPERTIES: &'static [&'static str] = &["GroupDescription", "GroupName", "SecurityGroupEgress", "SecurityGroupIngress", "Tags", "VpcId"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -1173,6 +1180,7 @@ impl rt::Validate for CfnSecurityGroupIngress {
 impl rt::Resource for CfnSecurityGroupIngress {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroupIngress";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
+    const PROPERTIES: &'static [&'static str] = &["CidrIp", "CidrIpv6", "Description", "FromPort", "GroupId", "GroupName", "IpProtocol", "SourcePrefixListId", "SourceSecurityGroupId", "SourceSecurityGroupName", "SourceSecurityGroupOwnerId", "ToPort"];
 }
 
 impl crate::Handle<CfnSecurityGroupIngress> {
@@ -1309,6 +1317,7 @@ impl rt::Validate for CfnSubnet {
 impl rt::Resource for CfnSubnet {
     const TYPE_NAME: &'static str = "AWS::EC2::Subnet";
     const ATTRIBUTES: &'static [&'static str] = &["NetworkAclAssociationId", "SubnetId", "Ipv6CidrBlocks", "BlockPublicAccessStates"];
+    const PROPERTIES: &'static [&'static str] = &["AssignIpv6AddressOnCreation", "AvailabilityZone", "AvailabilityZoneId", "CidrBlock", "EnableDns64", "EnableLniAtDeviceIndex", "Ipv4IpamPoolId", "Ipv4NetmaskLength", "Ipv6CidrBlock", "Ipv6IpamPoolId", "Ipv6Native", "Ipv6NetmaskLength", "MapPublicIpOnLaunch", "OutpostArn", "PrivateDnsNameOptionsOnLaunch", "Tags", "VpcId"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -1438,6 +1447,7 @@ impl rt::Validate for CfnSubnetRouteTableAssociation {
 impl rt::Resource for CfnSubnetRouteTableAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::SubnetRouteTableAssociation";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
+    const PROPERTIES: &'static [&'static str] = &["RouteTableId", "SubnetId"];
 }
 
 impl crate::Handle<CfnSubnetRouteTableAssociation> {
@@ -1508,6 +1518,7 @@ impl rt::Validate for CfnVPC {
 impl rt::Resource for CfnVPC {
     const TYPE_NAME: &'static str = "AWS::EC2::VPC";
     const ATTRIBUTES: &'static [&'static str] = &["CidrBlockAssociations", "DefaultNetworkAcl", "DefaultSecurityGroup", "Ipv6CidrBlocks", "VpcId", "VpcEncryptionControl.VpcId", "VpcEncryptionControl.VpcEncryptionControlId", "VpcEncryptionControl.State", "VpcEncryptionControl.StateMessage", "VpcEncryptionControl.ResourceExclusions", "VpcEncryptionControl.ResourceExclusions.InternetGateway", "VpcEncryptionControl.ResourceExclusions.InternetGateway.State", "VpcEncryptionControl.ResourceExclusions.InternetGateway.StateMessage", "VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway", "VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.State", "VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.StateMessage", "VpcEncryptionControl.ResourceExclusions.NatGateway", "VpcEncryptionControl.ResourceExclusions.NatGateway.State", "VpcEncryptionControl.ResourceExclusions.NatGateway.StateMessage", "VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway", "VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.State", "VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.StateMessage", "VpcEncryptionControl.ResourceExclusions.VpcPeering", "VpcEncryptionControl.ResourceExclusions.VpcPeering.State", "VpcEncryptionControl.ResourceExclusions.VpcPeering.StateMessage", "VpcEncryptionControl.ResourceExclusions.Lambda", "VpcEncryptionControl.ResourceExclusions.Lambda.State", "VpcEncryptionControl.ResourceExclusions.Lambda.StateMessage", "VpcEncryptionControl.ResourceExclusions.VpcLattice", "VpcEncryptionControl.ResourceExclusions.VpcLattice.State", "VpcEncryptionControl.ResourceExclusions.VpcLattice.StateMessage", "VpcEncryptionControl.ResourceExclusions.ElasticFileSystem", "VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.State", "VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage"];
+    const PROPERTIES: &'static [&'static str] = &["CidrBlock", "EnableDnsHostnames", "EnableDnsSupport", "InstanceTenancy", "Ipv4IpamPoolId", "Ipv4NetmaskLength", "Tags", "VpcEncryptionControl"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -1930,6 +1941,7 @@ impl rt::Validate for CfnVPCEndpoint {
 impl rt::Resource for CfnVPCEndpoint {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCEndpoint";
     const ATTRIBUTES: &'static [&'static str] = &["NetworkInterfaceIds", "CreationTimestamp", "DnsEntries", "Id"];
+    const PROPERTIES: &'static [&'static str] = &["DnsOptions", "IpAddressType", "PolicyDocument", "PrivateDnsEnabled", "ResourceConfigurationArn", "RouteTableIds", "SecurityGroupIds", "ServiceName", "ServiceNetworkArn", "ServiceRegion", "SubnetIds", "Tags", "VpcEndpointType", "VpcId"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -2071,6 +2083,7 @@ impl rt::Validate for CfnVPCGatewayAttachment {
 impl rt::Resource for CfnVPCGatewayAttachment {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCGatewayAttachment";
     const ATTRIBUTES: &'static [&'static str] = &["AttachmentType"];
+    const PROPERTIES: &'static [&'static str] = &["InternetGatewayId", "VpcId", "VpnGatewayId"];
 }
 
 impl crate::Handle<CfnVPCGatewayAttachment> {

@@ -121,6 +121,7 @@ impl rt::Validate for CfnArchive {
 impl rt::Resource for CfnArchive {
     const TYPE_NAME: &'static str = "AWS::Events::Archive";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
+    const PROPERTIES: &'static [&'static str] = &["ArchiveName", "Description", "EventPattern", "KmsKeyIdentifier", "RetentionDays", "SourceArn"];
 }
 
 impl crate::Handle<CfnArchive> {
@@ -200,6 +201,7 @@ impl rt::Validate for CfnEventBus {
 impl rt::Resource for CfnEventBus {
     const TYPE_NAME: &'static str = "AWS::Events::EventBus";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "DeadLetterConfig", "Description", "EventSourceName", "KmsKeyIdentifier", "LogConfig", "Name", "Policy", "Tags"];
+    const PROPERTIES: &'static [&'static str] = &["DeadLetterConfig", "Description", "EventSourceName", "KmsKeyIdentifier", "LogConfig", "Name", "Policy", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -389,6 +391,7 @@ impl rt::Validate for CfnRule {
 impl rt::Resource for CfnRule {
     const TYPE_NAME: &'static str = "AWS::Events::Rule";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "RuleName"];
+    const PROPERTIES: &'static [&'static str] = &["Description", "EventBusName", "EventPattern", "Name", "RoleArn", "ScheduleExpression", "State", "Tags", "Targets"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 

@@ -88,6 +88,7 @@ impl rt::Validate for CfnPolicy {
 impl rt::Resource for CfnPolicy {
     const TYPE_NAME: &'static str = "AWS::IAM::Policy";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
+    const PROPERTIES: &'static [&'static str] = &["Groups", "PolicyDocument", "PolicyName", "Roles", "Users"];
 }
 
 impl crate::Handle<CfnPolicy> {
@@ -172,6 +173,7 @@ impl rt::Validate for CfnRole {
 impl rt::Resource for CfnRole {
     const TYPE_NAME: &'static str = "AWS::IAM::Role";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "RoleId"];
+    const PROPERTIES: &'static [&'static str] = &["AssumeRolePolicyDocument", "Description", "ManagedPolicyArns", "MaxSessionDuration", "Path", "PermissionsBoundary", "Policies", "RoleName", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 

@@ -86,6 +86,7 @@ impl rt::Validate for CfnKey {
 impl rt::Resource for CfnKey {
     const TYPE_NAME: &'static str = "AWS::KMS::Key";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "KeyId"];
+    const PROPERTIES: &'static [&'static str] = &["BypassPolicyLockoutSafetyCheck", "Description", "EnableKeyRotation", "Enabled", "KeyPolicy", "KeySpec", "KeyUsage", "MultiRegion", "Origin", "PendingWindowInDays", "RotationPeriodInDays", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 

@@ -203,6 +203,7 @@ impl rt::Validate for CfnEventInvokeConfig {
 impl rt::Resource for CfnEventInvokeConfig {
     const TYPE_NAME: &'static str = "AWS::Lambda::EventInvokeConfig";
     const ATTRIBUTES: &'static [&'static str] = &[];
+    const PROPERTIES: &'static [&'static str] = &["DestinationConfig", "FunctionName", "MaximumEventAgeInSeconds", "MaximumRetryAttempts", "Qualifier"];
 }
 
 /// The property types of `AWS::Lambda::EventInvokeConfig`.
@@ -434,6 +435,7 @@ impl rt::Validate for CfnEventSourceMapping {
 impl rt::Resource for CfnEventSourceMapping {
     const TYPE_NAME: &'static str = "AWS::Lambda::EventSourceMapping";
     const ATTRIBUTES: &'static [&'static str] = &["Id", "EventSourceMappingArn"];
+    const PROPERTIES: &'static [&'static str] = &["AmazonManagedKafkaEventSourceConfig", "BatchSize", "BisectBatchOnFunctionError", "DestinationConfig", "DocumentDBEventSourceConfig", "Enabled", "EventSourceArn", "FilterCriteria", "FunctionName", "FunctionResponseTypes", "KmsKeyArn", "LoggingConfig", "MaximumBatchingWindowInSeconds", "MaximumRecordAgeInSeconds", "MaximumRetryAttempts", "MetricsConfig", "ParallelizationFactor", "ProvisionedPollerConfig", "Queues", "ScalingConfig", "SelfManagedEventSource", "SelfManagedKafkaEventSourceConfig", "SourceAccessConfigurations", "StartingPosition", "StartingPositionTimestamp", "Tags", "Topics", "TumblingWindowInSeconds"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -1077,6 +1079,7 @@ impl rt::Validate for CfnFunction {
 impl rt::Resource for CfnFunction {
     const TYPE_NAME: &'static str = "AWS::Lambda::Function";
     const ATTRIBUTES: &'static [&'static str] = &["SnapStartResponse", "SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus", "Arn"];
+    const PROPERTIES: &'static [&'static str] = &["Architectures", "CapacityProviderConfig", "Code", "CodeSigningConfigArn", "DeadLetterConfig", "Description", "DurableConfig", "Environment", "EphemeralStorage", "FileSystemConfigs", "FunctionName", "FunctionScalingConfig", "Handler", "ImageConfig", "KmsKeyArn", "Layers", "LoggingConfig", "MemorySize", "PackageType", "PublishToLatestPublished", "RecursiveLoop", "ReservedConcurrentExecutions", "Role", "Runtime", "RuntimeManagementConfig", "SnapStart", "Tags", "TenancyConfig", "Timeout", "TracingConfig", "VpcConfig"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -1735,6 +1738,7 @@ impl rt::Validate for CfnPermission {
 impl rt::Resource for CfnPermission {
     const TYPE_NAME: &'static str = "AWS::Lambda::Permission";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
+    const PROPERTIES: &'static [&'static str] = &["Action", "EventSourceToken", "FunctionName", "FunctionUrlAuthType", "InvokedViaFunctionUrl", "Principal", "PrincipalOrgID", "SourceAccount", "SourceArn"];
 }
 
 impl crate::Handle<CfnPermission> {

@@ -81,6 +81,7 @@ impl rt::Validate for CfnLogGroup {
 impl rt::Resource for CfnLogGroup {
     const TYPE_NAME: &'static str = "AWS::Logs::LogGroup";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
+    const PROPERTIES: &'static [&'static str] = &["BearerTokenAuthenticationEnabled", "DataProtectionPolicy", "DeletionProtectionEnabled", "FieldIndexPolicies", "KmsKeyId", "LogGroupClass", "LogGroupName", "ResourcePolicyDocument", "RetentionInDays", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 

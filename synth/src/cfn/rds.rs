@@ -311,6 +311,7 @@ impl rt::Validate for CfnDBCluster {
 impl rt::Resource for CfnDBCluster {
     const TYPE_NAME: &'static str = "AWS::RDS::DBCluster";
     const ATTRIBUTES: &'static [&'static str] = &["DBClusterArn", "DBClusterResourceId", "Endpoint", "Endpoint.Address", "Endpoint.Port", "ReadEndpoint", "ReadEndpoint.Address", "MasterUserSecret.SecretArn", "StorageEncryptionType", "StorageThroughput"];
+    const PROPERTIES: &'static [&'static str] = &["AllocatedStorage", "AssociatedRoles", "AutoMinorVersionUpgrade", "AvailabilityZones", "BacktrackWindow", "BackupRetentionPeriod", "ClusterScalabilityType", "CopyTagsToSnapshot", "DBClusterIdentifier", "DBClusterInstanceClass", "DBClusterParameterGroupName", "DBInstanceParameterGroupName", "DBSubnetGroupName", "DBSystemId", "DatabaseInsightsMode", "DatabaseName", "DeleteAutomatedBackups", "DeletionProtection", "Domain", "DomainIAMRoleName", "EnableCloudwatchLogsExports", "EnableGlobalWriteForwarding", "EnableHttpEndpoint", "EnableIAMDatabaseAuthentication", "EnableLocalWriteForwarding", "Engine", "EngineLifecycleSupport", "EngineMode", "EngineVersion", "GlobalClusterIdentifier", "Iops", "KmsKeyId", "ManageMasterUserPassword", "MasterUserAuthenticationType", "MasterUserPassword", "MasterUserSecret", "MasterUsername", "MonitoringInterval", "MonitoringRoleArn", "NetworkType", "PerformanceInsightsEnabled", "PerformanceInsightsKmsKeyId", "PerformanceInsightsRetentionPeriod", "Port", "PreferredBackupWindow", "PreferredMaintenanceWindow", "PubliclyAccessible", "ReplicationSourceIdentifier", "RestoreToTime", "RestoreType", "ScalingConfiguration", "ServerlessV2ScalingConfiguration", "SnapshotIdentifier", "SourceDBClusterIdentifier", "SourceDbClusterResourceId", "SourceRegion", "StorageEncrypted", "StorageType", "Tags", "UseLatestRestorableTime", "VpcSecurityGroupIds"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -582,6 +583,7 @@ impl rt::Validate for CfnDBClusterParameterGroup {
 impl rt::Resource for CfnDBClusterParameterGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBClusterParameterGroup";
     const ATTRIBUTES: &'static [&'static str] = &[];
+    const PROPERTIES: &'static [&'static str] = &["DBClusterParameterGroupName", "Description", "Family", "Parameters", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -986,19 +988,12 @@ impl rt::Validate for CfnDBInstance {
 
 impl rt::Resource for CfnDBInstance {
     const TYPE_NAME: &'static str = "AWS::RDS::DBInstance";
-    const ATTRIBUTES: &'static [&'static str] = &["AdditionalStorageVolumes.*.StorageOperationStatus", "AdditionalStorageVolumes.*.StorageOperationPercentProgress", "AutomaticRestartTime", "CertificateDetails", "CertificateDetails.CAIdentifier", "CertificateDetails.ValidTill", "Endpoint", "Endpoint.Address", "Endpoint.Port", "Endpoint.HostedZoneId", "DbiResourceId", "DBInstanceArn", "DBInstanceStatus", "InstanceCreateTime", "IsStorageConfigUpgradeAvailable", "LatestRestorableTime", "ListenerEndpoint", "ListenerEndpoint.Address", "ListenerEndpoint.Port", "ListenerEndpoint.HostedZoneId", "MasterUserSecret.SecretArn", "PercentProgress", "ReadReplicaDBClusterIdentifiers", "ReadReplicaDBInstanceIdentifiers", "ResumeFullAutomationModeTime", "SecondaryAvailabilityZone", "StatusInfos", "StorageOperationStatus", "StorageOperationPercentProgress"];
+    const ATTRIBUTES: &'static [&'static str] = &["AutomaticRestartTime", "CertificateDetails", "CertificateDetails.CAIdentifier", "CertificateDetails.ValidTill", "Endpoint", "Endpoint.Address", "Endpoint.Port", "Endpoint.HostedZoneId", "DbiResourceId", "DBInstanceArn", "DBInstanceStatus", "InstanceCreateTime", "IsStorageConfigUpgradeAvailable", "LatestRestorableTime", "ListenerEndpoint", "ListenerEndpoint.Address", "ListenerEndpoint.Port", "ListenerEndpoint.HostedZoneId", "MasterUserSecret.SecretArn", "PercentProgress", "ReadReplicaDBClusterIdentifiers", "ReadReplicaDBInstanceIdentifiers", "ResumeFullAutomationModeTime", "SecondaryAvailabilityZone", "StatusInfos", "StorageOperationStatus", "StorageOperationPercentProgress"];
+    const PROPERTIES: &'static [&'static str] = &["AdditionalStorageVolumes", "AllocatedStorage", "AllowMajorVersionUpgrade", "ApplyImmediately", "AssociatedRoles", "AutoMinorVersionUpgrade", "AutomaticBackupReplicationKmsKeyId", "AutomaticBackupReplicationRegion", "AutomaticBackupReplicationRetentionPeriod", "AvailabilityZone", "BackupRetentionPeriod", "BackupTarget", "CACertificateIdentifier", "CertificateRotationRestart", "CharacterSetName", "CopyTagsToSnapshot", "CustomIAMInstanceProfile", "DBClusterIdentifier", "DBClusterSnapshotIdentifier", "DBInstanceClass", "DBInstanceIdentifier", "DBName", "DBParameterGroupName", "DBSecurityGroups", "DBSnapshotIdentifier", "DBSubnetGroupName", "DBSystemId", "DatabaseInsightsMode", "DedicatedLogVolume", "DeleteAutomatedBackups", "DeletionProtection", "Domain", "DomainAuthSecretArn", "DomainDnsIps", "DomainFqdn", "DomainIAMRoleName", "DomainOu", "EnableCloudwatchLogsExports", "EnableIAMDatabaseAuthentication", "EnablePerformanceInsights", "Engine", "EngineLifecycleSupport", "EngineVersion", "Iops", "KmsKeyId", "LicenseModel", "ManageMasterUserPassword", "MasterUserAuthenticationType", "MasterUserPassword", "MasterUserSecret", "MasterUsername", "MaxAllocatedStorage", "MonitoringInterval", "MonitoringRoleArn", "MultiAZ", "NcharCharacterSetName", "NetworkType", "OptionGroupName", "PerformanceInsightsKMSKeyId", "PerformanceInsightsRetentionPeriod", "Port", "PreferredBackupWindow", "PreferredMaintenanceWindow", "ProcessorFeatures", "PromotionTier", "PubliclyAccessible", "ReplicaMode", "RestoreTime", "SourceDBClusterIdentifier", "SourceDBInstanceAutomatedBackupsArn", "SourceDBInstanceIdentifier", "SourceDbiResourceId", "SourceRegion", "StorageEncrypted", "StorageThroughput", "StorageType", "Tags", "TdeCredentialArn", "TdeCredentialPassword", "Timezone", "UseDefaultProcessorFeatures", "UseLatestRestorableTime", "VPCSecurityGroups"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
 impl crate::Handle<CfnDBInstance> {
-    /// `Fn::GetAtt` of this resource's `AdditionalStorageVolumes.*.StorageOperationStatus` attribute.
-    pub fn attr_additional_storage_volumes_storage_operation_status(&self) -> crate::Expr {
-        self.get_att("AdditionalStorageVolumes.*.StorageOperationStatus")
-    }
-    /// `Fn::GetAtt` of this resource's `AdditionalStorageVolumes.*.StorageOperationPercentProgress` attribute.
-    pub fn attr_additional_storage_volumes_storage_operation_percent_progress(&self) -> crate::Expr {
-        self.get_att("AdditionalStorageVolumes.*.StorageOperationPercentProgress")
-    }
     /// `Fn::GetAtt` of this resource's `AutomaticRestartTime` attribute.
     pub fn attr_automatic_restart_time(&self) -> crate::Expr {
         self.get_att("AutomaticRestartTime")
@@ -1332,6 +1327,7 @@ impl rt::Validate for CfnDBSubnetGroup {
 impl rt::Resource for CfnDBSubnetGroup {
     const TYPE_NAME: &'static str = "AWS::RDS::DBSubnetGroup";
     const ATTRIBUTES: &'static [&'static str] = &["DBSubnetGroupArn"];
+    const PROPERTIES: &'static [&'static str] = &["DBSubnetGroupDescription", "DBSubnetGroupName", "SubnetIds", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 

@@ -170,6 +170,7 @@ impl rt::Validate for CfnBucket {
 impl rt::Resource for CfnBucket {
     const TYPE_NAME: &'static str = "AWS::S3::Bucket";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "MetadataTableConfiguration.S3TablesDestination.TableNamespace", "MetadataTableConfiguration.S3TablesDestination.TableArn", "MetadataConfiguration.Destination", "MetadataConfiguration.JournalTableConfiguration.TableName", "MetadataConfiguration.JournalTableConfiguration.TableArn", "MetadataConfiguration.InventoryTableConfiguration.TableName", "MetadataConfiguration.InventoryTableConfiguration.TableArn", "MetadataConfiguration.AnnotationTableConfiguration.TableName", "MetadataConfiguration.AnnotationTableConfiguration.TableArn", "WebsiteURL"];
+    const PROPERTIES: &'static [&'static str] = &["AbacStatus", "AccelerateConfiguration", "AccessControl", "AnalyticsConfigurations", "BucketEncryption", "BucketName", "BucketNamePrefix", "BucketNamespace", "CorsConfiguration", "IntelligentTieringConfigurations", "InventoryConfigurations", "LifecycleConfiguration", "LoggingConfiguration", "MetadataConfiguration", "MetadataTableConfiguration", "MetricsConfigurations", "NotificationConfiguration", "ObjectLockConfiguration", "ObjectLockEnabled", "OwnershipControls", "PublicAccessBlockConfiguration", "ReplicationConfiguration", "Tags", "VersioningConfiguration", "WebsiteConfiguration"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -2752,4 +2753,5 @@ impl rt::Validate for CfnBucketPolicy {
 impl rt::Resource for CfnBucketPolicy {
     const TYPE_NAME: &'static str = "AWS::S3::BucketPolicy";
     const ATTRIBUTES: &'static [&'static str] = &[];
+    const PROPERTIES: &'static [&'static str] = &["Bucket", "PolicyDocument"];
 }

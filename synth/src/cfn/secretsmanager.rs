@@ -66,6 +66,7 @@ impl rt::Validate for CfnSecret {
 impl rt::Resource for CfnSecret {
     const TYPE_NAME: &'static str = "AWS::SecretsManager::Secret";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
+    const PROPERTIES: &'static [&'static str] = &["Description", "GenerateSecretString", "KmsKeyId", "Name", "ReplicaRegions", "SecretString", "Tags", "Type"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 

@@ -98,6 +98,7 @@ impl rt::Validate for CfnSubscription {
 impl rt::Resource for CfnSubscription {
     const TYPE_NAME: &'static str = "AWS::SNS::Subscription";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
+    const PROPERTIES: &'static [&'static str] = &["DeliveryPolicy", "Endpoint", "FilterPolicy", "FilterPolicyScope", "Protocol", "RawMessageDelivery", "RedrivePolicy", "Region", "ReplayPolicy", "SubscriptionRoleArn", "TopicArn"];
 }
 
 impl crate::Handle<CfnSubscription> {
@@ -182,6 +183,7 @@ impl rt::Validate for CfnTopic {
 impl rt::Resource for CfnTopic {
     const TYPE_NAME: &'static str = "AWS::SNS::Topic";
     const ATTRIBUTES: &'static [&'static str] = &["ArchivePolicy", "ContentBasedDeduplication", "DataProtectionPolicy", "DeliveryStatusLogging", "DisplayName", "FifoThroughputScope", "FifoTopic", "KmsMasterKeyId", "MaximumMessageSize", "SignatureVersion", "Subscription", "Tags", "TopicArn", "TopicName", "TracingConfig"];
+    const PROPERTIES: &'static [&'static str] = &["ArchivePolicy", "ContentBasedDeduplication", "DataProtectionPolicy", "DeliveryStatusLogging", "DisplayName", "FifoThroughputScope", "FifoTopic", "KmsMasterKeyId", "MaximumMessageSize", "SignatureVersion", "Subscription", "Tags", "TopicName", "TracingConfig"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -409,6 +411,7 @@ impl rt::Validate for CfnTopicPolicy {
 impl rt::Resource for CfnTopicPolicy {
     const TYPE_NAME: &'static str = "AWS::SNS::TopicPolicy";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
+    const PROPERTIES: &'static [&'static str] = &["PolicyDocument", "Topics"];
 }
 
 impl crate::Handle<CfnTopicPolicy> {

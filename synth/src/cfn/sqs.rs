@@ -102,6 +102,7 @@ impl rt::Validate for CfnQueue {
 impl rt::Resource for CfnQueue {
     const TYPE_NAME: &'static str = "AWS::SQS::Queue";
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "ContentBasedDeduplication", "DeduplicationScope", "DelaySeconds", "FifoQueue", "FifoThroughputLimit", "KmsDataKeyReusePeriodSeconds", "KmsMasterKeyId", "MaximumMessageSize", "MessageRetentionPeriod", "QueueName", "QueueUrl", "ReceiveMessageWaitTimeSeconds", "RedriveAllowPolicy", "RedrivePolicy", "SqsManagedSseEnabled", "Tags", "VisibilityTimeout"];
+    const PROPERTIES: &'static [&'static str] = &["ContentBasedDeduplication", "DeduplicationScope", "DelaySeconds", "FifoQueue", "FifoThroughputLimit", "KmsDataKeyReusePeriodSeconds", "KmsMasterKeyId", "MaximumMessageSize", "MessageRetentionPeriod", "QueueName", "ReceiveMessageWaitTimeSeconds", "RedriveAllowPolicy", "RedrivePolicy", "SqsManagedSseEnabled", "Tags", "VisibilityTimeout"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
 }
 
@@ -258,6 +259,7 @@ impl rt::Validate for CfnQueuePolicy {
 impl rt::Resource for CfnQueuePolicy {
     const TYPE_NAME: &'static str = "AWS::SQS::QueuePolicy";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
+    const PROPERTIES: &'static [&'static str] = &["PolicyDocument", "Queues"];
 }
 
 impl crate::Handle<CfnQueuePolicy> {
