@@ -82,13 +82,13 @@ fn list_and_errors() {
         run(&["list"]),
         (
             0,
-            "EventSourcingRecipe\nCqrsUsersOrders\nEventStorePlatform\n".into(),
+            "EventSourcingRecipe\nCqrsUsersOrders\nAtlasActivation\nEventStorePlatform\n".into(),
             String::new()
         )
     );
     let (code, _, err) = run(&["synth", "NoSuchStack"]);
     assert_eq!(code, 1);
-    assert!(err.contains("error: NoSuchStack: no stack is named `NoSuchStack`\n  fix: choose one of: EventSourcingRecipe, CqrsUsersOrders, EventStorePlatform"), "{err}");
+    assert!(err.contains("error: NoSuchStack: no stack is named `NoSuchStack`\n  fix: choose one of: EventSourcingRecipe, CqrsUsersOrders, AtlasActivation, EventStorePlatform"), "{err}");
     let (code, _, err) = run(&["publish"]);
     assert_eq!(code, 2, "unknown verbs are usage errors");
     assert!(err.contains("unrecognized subcommand"), "{err}");
@@ -107,10 +107,11 @@ fn synth_of_several_stacks_writes_them_like_cdk_out() {
     let (code, out, err) = run_in(&dir, &["synth"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "", "nothing on stdout when several stacks are written");
-    assert!(err.ends_with("3 stacks synthesized to escdk.out/; name one to print its template: synth EventSourcingRecipe\n"), "{err}");
+    assert!(err.ends_with("4 stacks synthesized to escdk.out/; name one to print its template: synth EventSourcingRecipe\n"), "{err}");
     for stack in [
         "EventSourcingRecipe",
         "CqrsUsersOrders",
+        "AtlasActivation",
         "EventStorePlatform",
     ] {
         assert!(dir

@@ -106,7 +106,18 @@ fn stateful_resources_are_retained() {
                 assert_eq!(cluster["Properties"]["DeletionProtection"], true, "{stack}");
                 assert_eq!(cluster["UpdateReplacePolicy"], "Snapshot", "{stack}");
             }
-            (None, None) => panic!("{stack} has no event store"),
+            (None, None) => assert_eq!(
+                stack, "AtlasActivation",
+                "{stack} has no event store (only the activation stack has none)"
+            ),
+        }
+        // The projection store's cluster resists deletion too, in Atlas and in the stack.
+        for (lid, r) in resources_of(&t, "MongoDB::Atlas::Cluster") {
+            assert_eq!(r["DeletionPolicy"], "Retain", "{stack}/{lid}");
+            assert_eq!(
+                r["Properties"]["TerminationProtectionEnabled"], true,
+                "{stack}/{lid}"
+            );
         }
     }
 }

@@ -10,6 +10,7 @@
 //! resources are kept when the stack is deleted unless a removal policy says otherwise.
 
 pub mod ambar;
+pub mod atlas;
 pub mod aurora;
 pub mod cloudwatch;
 pub mod cqrs;

@@ -7,6 +7,7 @@ pub mod cqrs;
 pub mod platform;
 pub mod recipe;
 
+use escdk_constructs::atlas::AtlasActivation;
 use escdk_synth::{App, Tags};
 
 /// The default app: every example stack, each tagged with its project (and the platform
@@ -17,7 +18,11 @@ pub fn app() -> App {
     Tags::of(&recipe.root()).add("project", "event-sourcing-recipe");
     let cqrs = app.add_stack(cqrs::stack("CqrsUsersOrders"));
     Tags::of(&cqrs.root()).add("project", "cqrs-users-orders");
-    let platform = app.add_stack(platform::stack("EventStorePlatform"));
+    // The Atlas registry types, activated once per account and region; the platform's
+    // projection store depends on this stack.
+    let activation = AtlasActivation::new(&mut app, "AtlasActivation", Default::default());
+    Tags::of(&activation.stack.root()).add("project", "event-sourcing-platform");
+    let platform = app.add_stack(platform::stack("EventStorePlatform", &activation));
     Tags::of(&platform.root())
         .add("project", "event-sourcing-platform")
         .add("environment", "dev");

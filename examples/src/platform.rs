@@ -17,13 +17,32 @@
 //! placeholders and says so.
 
 use escdk_constructs::ambar::{AmbarStreaming, AmbarStreamingProps, ApiKey, Destination};
+use escdk_constructs::atlas::{AtlasActivation, ProjectionStore, ProjectionStoreProps};
 use escdk_constructs::ec2::{SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
+use escdk_constructs::env::EnvValue;
 use escdk_constructs::{AuroraEventStore, AuroraEventStoreProps};
 use escdk_synth::{Output, Scope, Stack};
 
 /// A documentation range (RFC 5737): deployable, and reaches nothing.
 const PLACEHOLDER_EGRESS: &str = "192.0.2.0/28";
 const PLACEHOLDER_BASE_URL: &str = "https://api.example.com";
+/// The seed's example project id.
+const PLACEHOLDER_PROJECT: &str = "507f1f77bcf86cd799439011";
+
+/// The Atlas project, from the context or the seed's example id.
+fn atlas_project(scope: &Scope) -> String {
+    match scope.try_get_context("atlasProjectId") {
+        Some(serde_json::Value::String(id)) => id,
+        Some(other) => other.to_string(),
+        None => {
+            scope.warning(
+                format!("the Atlas project is not set: using the seed's example id {PLACEHOLDER_PROJECT}"),
+                "set it: -c atlasProjectId=<your project's 24-digit id>",
+            );
+            PLACEHOLDER_PROJECT.to_string()
+        }
+    }
+}
 
 /// Ambar's egress CIDRs and the backend's base URL, from the context or placeholders.
 fn streaming_context(scope: &Scope) -> (Vec<String>, String) {
@@ -56,8 +75,9 @@ fn streaming_context(scope: &Scope) -> (Vec<String>, String) {
     (egress, base)
 }
 
-/// The platform stack: network and event store.
-pub fn stack(name: &str) -> Stack {
+/// The platform stack: network, event store, streaming and projection store. Its Atlas
+/// resources need `activation` (a stack of the same app) deployed first.
+pub fn stack(name: &str, activation: &AtlasActivation) -> Stack {
     let stack = Stack::new(name);
     stack.set_description(
         "Event-sourcing platform: VPC and the Aurora PostgreSQL event store with its schema",
@@ -98,6 +118,37 @@ pub fn stack(name: &str) -> Stack {
             &egress,
         ),
     );
+
+    // Read models in MongoDB Atlas, reachable from the VPC's NAT address only.
+    let projections = ProjectionStore::new(
+        &root,
+        "ProjectionStore",
+        activation,
+        &vpc,
+        ProjectionStoreProps::new(&atlas_project(&root)),
+    );
+    for (var, value) in projections.environment() {
+        let id: String = var
+            .split('_')
+            .map(|w| {
+                let lower = w.to_lowercase();
+                let mut cs = lower.chars();
+                cs.next()
+                    .map(|c| c.to_ascii_uppercase())
+                    .into_iter()
+                    .chain(cs)
+                    .collect::<String>()
+            })
+            .collect();
+        let (value, what) = match value {
+            EnvValue::Value(v) => (v, "value"),
+            EnvValue::Secret(r) => (r.into(), "secret reference (ECS `ValueFrom`)"),
+        };
+        stack.add_output(
+            &id,
+            Output::new(value).description(format!("{var}: the services' {what}")),
+        );
+    }
 
     let outputs = [
         (

@@ -48,6 +48,7 @@ pub mod l1;
 pub mod logical_id;
 pub mod parts;
 pub mod placeholders;
+mod registry;
 pub mod scope;
 pub mod stack;
 pub mod synthesize;

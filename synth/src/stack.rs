@@ -293,6 +293,11 @@ impl Stack {
         }
     }
 
+    /// Whether the stack has a mapping of this name (constructs that share one add it once).
+    pub fn has_mapping(&self, name: &str) -> bool {
+        self.read().mappings.contains_key(name)
+    }
+
     /// Declares an output.
     pub fn add_output(&self, name: &str, output: Output) {
         let taken = self.read().outputs.contains_key(name);

@@ -160,6 +160,7 @@ pub(crate) fn synth_stacks(stacks: &[Stack]) -> Result<Vec<Synthesized>, SynthEr
             Err(e) => diagnostics.extend(e.diagnostics),
         }
     }
+    diagnostics.extend(crate::registry::check_activations(&out));
     if diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics.sort_by_key(|d| d.severity);
         return Err(SynthError { diagnostics });

@@ -141,7 +141,14 @@ pub fn oracle_schema(type_name: &str) -> Value {
         o.remove("$schema");
     }
     java_anchors(&mut s);
-    honor_ref_siblings(&mut s);
+    // AWS's schemas mean the keywords beside `$ref` (cfn-lint enforces them). The Atlas
+    // schemas are read as draft-07 reads them, siblings ignored: `Policies` items of
+    // CloudBackupSchedule are `{"$ref": ApiPolicyView, "type": "array"}`, which is only
+    // satisfiable with the `type` ignored, and an ApiPolicyView object is what MongoDB's
+    // handler reads.
+    if type_name.starts_with("AWS::") {
+        honor_ref_siblings(&mut s);
+    }
     accept_intrinsics(&mut s);
     s
 }

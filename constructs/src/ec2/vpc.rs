@@ -75,6 +75,9 @@ pub struct Vpc {
     pub handle: Handle<CfnVPC>,
     pub public_subnets: Vec<Handle<CfnSubnet>>,
     pub private_subnets: Vec<Handle<CfnSubnet>>,
+    /// The NAT gateways' Elastic IPs: the addresses the private subnets reach the internet
+    /// from (what an outside service's allow-list admits).
+    pub nat_eips: Vec<Handle<CfnEIP>>,
     pub cidr: Cidr,
 }
 
@@ -181,6 +184,7 @@ impl Vpc {
         let mut private_subnets = Vec::new();
         let mut private_route_tables = Vec::new();
         let mut nats: Vec<Handle<CfnNatGateway>> = Vec::new();
+        let mut nat_eips: Vec<Handle<CfnEIP>> = Vec::new();
         for i in 0..zones {
             let n = i + 1;
             let public = scope.add(
@@ -207,6 +211,7 @@ impl Vpc {
                     },
                 );
                 scope.stack().add_dependency(&eip, &attachment);
+                nat_eips.push(eip.clone());
                 nats.push(scope.add(
                     &format!("NatGateway{n}"),
                     CfnNatGateway {
@@ -271,8 +276,14 @@ impl Vpc {
             handle,
             public_subnets,
             private_subnets,
+            nat_eips,
             cidr,
         }
+    }
+
+    /// The public addresses the private subnets go out from (one per NAT gateway).
+    pub fn nat_public_ips(&self) -> Vec<Expr> {
+        self.nat_eips.iter().map(|e| e.attr_public_ip()).collect()
     }
 
     /// The VPC id (`Ref`).
