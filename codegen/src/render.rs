@@ -373,13 +373,36 @@ pub fn mod_file(version: &str, by_service: &BTreeMap<String, Vec<ResourceModel>>
         out,
         "\n/// Where the schemas come from.\npub const SCHEMA_SOURCE: &str = {version:?};\n"
     );
-    let _ = writeln!(
-        out,
-        "/// The `GetAtt` attributes of every generated resource type, for checking references."
+    lookup_fn(
+        &mut out,
+        by_service,
+        "The `GetAtt` attributes of every generated resource type, for checking references.",
+        "attributes_of",
+        "ATTRIBUTES",
     );
+    out.push('\n');
+    lookup_fn(
+        &mut out,
+        by_service,
+        "The top-level properties of every generated resource type, for checking overrides.",
+        "properties_of",
+        "PROPERTIES",
+    );
+    out
+}
+
+/// `pub fn <name>(type_name) -> Option<&[&str]>`: each generated type's `<constant>`.
+fn lookup_fn(
+    out: &mut String,
+    by_service: &BTreeMap<String, Vec<ResourceModel>>,
+    doc: &str,
+    name: &str,
+    constant: &str,
+) {
+    let _ = writeln!(out, "/// {doc}");
     let _ = writeln!(
         out,
-        "pub fn attributes_of(type_name: &str) -> Option<&'static [&'static str]> {{"
+        "pub fn {name}(type_name: &str) -> Option<&'static [&'static str]> {{"
     );
     let _ = writeln!(out, "    use crate::l1::Resource;");
     let _ = writeln!(out, "    match type_name {{");
@@ -387,31 +410,10 @@ pub fn mod_file(version: &str, by_service: &BTreeMap<String, Vec<ResourceModel>>
         for m in models {
             let _ = writeln!(
                 out,
-                "        {:?} => Some({service}::{}::ATTRIBUTES),",
-                m.type_name, m.root.name
-            );
-        }
-    }
-    let _ = writeln!(out, "        _ => None,\n    }}\n}}\n");
-    let _ = writeln!(
-        out,
-        "/// The top-level properties of every generated resource type, for checking overrides."
-    );
-    let _ = writeln!(
-        out,
-        "pub fn properties_of(type_name: &str) -> Option<&'static [&'static str]> {{"
-    );
-    let _ = writeln!(out, "    use crate::l1::Resource;");
-    let _ = writeln!(out, "    match type_name {{");
-    for (service, models) in by_service {
-        for m in models {
-            let _ = writeln!(
-                out,
-                "        {:?} => Some({service}::{}::PROPERTIES),",
+                "        {:?} => Some({service}::{}::{constant}),",
                 m.type_name, m.root.name
             );
         }
     }
     let _ = writeln!(out, "        _ => None,\n    }}\n}}");
-    out
 }

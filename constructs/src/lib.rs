@@ -26,6 +26,7 @@ pub mod monitoring;
 pub mod projection;
 pub mod read_model;
 pub mod removal;
+pub mod secrets;
 pub mod sns;
 pub mod sqs;
 

@@ -9,7 +9,8 @@ use crate::env::EnvValue;
 use crate::iam::PolicyStatement;
 use crate::lambda::{Function, FunctionProps};
 use crate::removal::RemovalPolicy;
-use escdk_synth::cfn::secretsmanager::{secret, CfnSecret};
+use crate::secrets::generated;
+use escdk_synth::cfn::secretsmanager::CfnSecret;
 use escdk_synth::{fns, CustomResource, Duration, Expr, Handle, Json, Scope};
 use std::path::PathBuf;
 
@@ -48,20 +49,6 @@ pub struct AmbarStreaming {
 
 fn provider_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/ambar_provider")
-}
-
-fn generated(description: &str, key: &str, length: i64) -> CfnSecret {
-    CfnSecret {
-        description: Some(description.into()),
-        generate_secret_string: Some(secret::GenerateSecretString {
-            secret_string_template: Some("{}".into()),
-            generate_string_key: Some(key.into()),
-            password_length: Some(length.into()),
-            exclude_punctuation: Some(true.into()),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
 }
 
 impl AmbarStreaming {
@@ -119,6 +106,7 @@ impl AmbarStreaming {
             "HttpUsername",
             generated(
                 "HTTP Basic username Ambar presents to the application's endpoints",
+                serde_json::json!({}),
                 "username",
                 HTTP_USERNAME_LENGTH,
             ),
@@ -127,6 +115,7 @@ impl AmbarStreaming {
             "HttpPassword",
             generated(
                 "HTTP Basic password Ambar presents to the application's endpoints",
+                serde_json::json!({}),
                 "password",
                 HTTP_PASSWORD_LENGTH,
             ),

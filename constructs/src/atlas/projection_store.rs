@@ -16,11 +16,12 @@ use super::regions::{atlas_region, REGIONS};
 use crate::ec2::{Cidr, Vpc};
 use crate::env::EnvValue;
 use crate::removal::RemovalPolicy;
+use crate::secrets::generated;
 use escdk_synth::cfn::atlas::{
     cloud_backup_schedule, cluster, database_user, flex_cluster, project_ip_access_list,
     CfnCloudBackupSchedule, CfnCluster, CfnDatabaseUser, CfnFlexCluster, CfnProjectIpAccessList,
 };
-use escdk_synth::cfn::secretsmanager::{secret, CfnSecret};
+use escdk_synth::cfn::secretsmanager::CfnSecret;
 use escdk_synth::{fns, Expr, Handle, Json, Pseudo, Scope, Value};
 
 /// MongoDB's port.
@@ -440,27 +441,15 @@ impl ProjectionStore {
 
         let password = scope.add(
             "Password",
-            CfnSecret {
-                description: Some(
-                    format!(
-                        "Password of the projection store's database user `{}`",
-                        props.username
-                    )
-                    .into(),
+            generated(
+                &format!(
+                    "Password of the projection store's database user `{}`",
+                    props.username
                 ),
-                generate_secret_string: Some(secret::GenerateSecretString {
-                    secret_string_template: Some(
-                        serde_json::json!({ "username": props.username })
-                            .to_string()
-                            .into(),
-                    ),
-                    generate_string_key: Some("password".into()),
-                    password_length: Some(32.into()),
-                    exclude_punctuation: Some(true.into()),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            },
+                serde_json::json!({ "username": props.username }),
+                "password",
+                32,
+            ),
         );
         // The user goes with the stack; so does its password.
         RemovalPolicy::Destroy.apply(&stack, &password);

@@ -26,10 +26,11 @@ use crate::ec2::{Cidr, SecurityGroup, SecurityGroupProps, Vpc};
 use crate::iam::PolicyStatement;
 use crate::lambda::{Function, FunctionProps};
 use crate::removal::RemovalPolicy;
+use crate::secrets::generated;
 use escdk_synth::cfn::rds::{
     CfnDBCluster, CfnDBClusterParameterGroup, CfnDBInstance, CfnDBSubnetGroup,
 };
-use escdk_synth::cfn::secretsmanager::{secret, CfnSecret};
+use escdk_synth::cfn::secretsmanager::CfnSecret;
 use escdk_synth::{CustomResource, Duration, Expr, Handle, Json, Policy, Scope, Stack};
 use std::path::PathBuf;
 
@@ -320,27 +321,15 @@ impl AuroraEventStore {
         }
         let replication_secret = scope.add(
             "ReplicationSecret",
-            CfnSecret {
-                description: Some(
-                    format!(
-                        "Credentials of the event store's replication user `{}`",
-                        names.replication_user
-                    )
-                    .into(),
+            generated(
+                &format!(
+                    "Credentials of the event store's replication user `{}`",
+                    names.replication_user
                 ),
-                generate_secret_string: Some(secret::GenerateSecretString {
-                    secret_string_template: Some(
-                        serde_json::json!({ "username": names.replication_user })
-                            .to_string()
-                            .into(),
-                    ),
-                    generate_string_key: Some("password".into()),
-                    password_length: Some(32.into()),
-                    exclude_punctuation: Some(true.into()),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            },
+                serde_json::json!({ "username": names.replication_user }),
+                "password",
+                32,
+            ),
         );
         RemovalPolicy::Retain.apply(scope.stack(), &replication_secret);
 
