@@ -87,6 +87,17 @@ impl CqrsLambdas {
                 "name the source the command handler publishes with",
             );
         }
+        for t in &props.event_types {
+            // One comma-separated list feeds the handlers' EVENT_TYPES; the rule matches the
+            // names exactly.
+            if t.is_empty() || t.contains(',') || t.trim() != t {
+                scope.prop_error(
+                    "EventTypes",
+                    format!("event type `{t}` cannot be listed: empty, or with a comma or surrounding spaces"),
+                    "name event types without commas or surrounding spaces (e.g. `OrderCreated`)",
+                );
+            }
+        }
         if props.event_types.is_empty() {
             scope.prop_error(
                 "EventTypes",

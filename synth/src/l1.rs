@@ -446,6 +446,14 @@ impl Validate for i64 {
 
 impl Validate for f64 {
     fn validate(&self, rule: &Rule, cx: &mut Check) {
+        if !self.is_finite() {
+            // JSON has no NaN or infinity: it would be written as `null`.
+            cx.violation(
+                format!("{self} is not a number a template can hold"),
+                "give a finite number".to_string(),
+            );
+            return;
+        }
         check_number(cx, rule, *self, &self.to_string());
     }
 }

@@ -213,6 +213,9 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
     if let Some(d) = &data.props.description {
         t.insert("Description".into(), d.clone().into());
     }
+    for (name, p) in &data.parameters {
+        validate::parameters::check(stack.name(), name, p, &mut diags);
+    }
     section(&mut t, "Parameters", &data.parameters, |p| {
         render_parameter(p, &mut cx)
     });
@@ -493,11 +496,7 @@ fn check_override(type_name: &str, path: &str, at: &str, lid: &str, diags: &mut 
     if known.contains(&first) {
         return;
     }
-    let closest = known
-        .iter()
-        .min_by_key(|k| edit_distance(&k.to_lowercase(), &first.to_lowercase()))
-        .copied()
-        .unwrap_or("");
+    let closest = validate::closest(known, first).unwrap_or("");
     diags.push(
         Diagnostic::error(
             at,
@@ -510,20 +509,4 @@ fn check_override(type_name: &str, path: &str, at: &str, lid: &str, diags: &mut 
         .with_logical_id(lid)
         .with_property(format!("Properties.{first}")),
     );
-}
-
-/// Levenshtein distance, for suggesting the closest name.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }

@@ -221,6 +221,14 @@ fn check_network(
             Ok(c) => cidrs.push(c),
         }
     }
+    let widest = 1u64 << (32 - WIDEST_EGRESS_PREFIX);
+    if cidrs.len() > 1 && Cidr::union_size(&cidrs) > widest {
+        scope.prop_error(
+            "EgressCidrs",
+            format!("together these blocks cover more addresses than a /{WIDEST_EGRESS_PREFIX}: far more than Ambar's egress addresses"),
+            "list Ambar's published egress addresses (usually /32 each)",
+        );
+    }
     cidrs
 }
 

@@ -309,6 +309,16 @@ fn check(scope: &Scope, props: &ProjectionStoreProps, activation: &AtlasActivati
             Ok(c) => cidrs.push(c),
         }
     }
+    if cidrs.len() > 1
+        && Cidr::union_size(&cidrs) == Cidr::ALL_ADDRESSES
+        && !props.allow_all_ipv4_addresses
+    {
+        scope.prop_error(
+            "AllowedCidrs",
+            "together these blocks cover every IPv4 address, as 0.0.0.0/0 would",
+            "list the addresses that connect; if you really mean every address, set allow_all_ipv4_addresses: true",
+        );
+    }
     Checked { region, cidrs }
 }
 

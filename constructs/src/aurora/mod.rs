@@ -208,6 +208,17 @@ fn check_props(scope: &Scope, props: &AuroraEventStoreProps, vpc: &Vpc) -> Vec<C
             }
         }
     }
+    // The rules open the union of the blocks, whatever each string says.
+    if cidrs.len() > 1
+        && Cidr::union_size(&cidrs) == Cidr::ALL_ADDRESSES
+        && !props.allow_all_ipv4_addresses
+    {
+        scope.prop_error(
+            "AllowedCidrs",
+            "together these blocks cover every IPv4 address, as 0.0.0.0/0 would",
+            "list the streaming service's egress addresses instead; if you really mean every address, set allow_all_ipv4_addresses: true",
+        );
+    }
     cidrs
 }
 

@@ -208,7 +208,14 @@ impl Table {
                 }
                 (Billing::OnDemand, None) => None,
                 (Billing::Provisioned { read, write }, cap) => {
-                    Some(provisioned(cap.unwrap_or((read, write))))
+                    let (r, w) = cap.unwrap_or((read, write));
+                    if r == 0 || w == 0 {
+                        scope.error(
+                            format!("index `{}`: provisioned capacity must be at least 1 read and 1 write unit (got {r}/{w})", gsi.name),
+                            "raise the index capacity, or use Billing::OnDemand",
+                        );
+                    }
+                    Some(provisioned((r, w)))
                 }
             };
             gsis.push(table::GlobalSecondaryIndex {

@@ -77,6 +77,30 @@ impl Cidr {
         self.prefix <= other.prefix && self.base == other.base & self.mask()
     }
 
+    /// How many addresses the blocks cover together (overlaps counted once): what a set of
+    /// rules really opens, whatever the strings look like (`0.0.0.0/1` + `128.0.0.0/1` is
+    /// every address).
+    pub fn union_size(blocks: &[Cidr]) -> u64 {
+        let mut ranges: Vec<(u64, u64)> = blocks
+            .iter()
+            .map(|c| (u64::from(c.base), u64::from(c.last()) + 1))
+            .collect();
+        ranges.sort_unstable();
+        let mut total = 0;
+        let mut reach = 0u64;
+        for (start, end) in ranges {
+            let start = start.max(reach);
+            if end > start {
+                total += end - start;
+                reach = end;
+            }
+        }
+        total
+    }
+
+    /// Every IPv4 address.
+    pub const ALL_ADDRESSES: u64 = 1 << 32;
+
     /// Splits into `count` consecutive blocks of `prefix` bits, or None if they do not fit.
     pub fn carve(self, prefix: u8, count: usize) -> Option<Vec<Cidr>> {
         if prefix < self.prefix || prefix > 28 {
@@ -108,6 +132,21 @@ impl fmt::Display for Cidr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_union_counts_each_address_once() {
+        let c = |s: &str| Cidr::parse(s).unwrap();
+        assert_eq!(
+            Cidr::union_size(&[c("0.0.0.0/1"), c("128.0.0.0/1")]),
+            Cidr::ALL_ADDRESSES
+        );
+        assert_eq!(
+            Cidr::union_size(&[c("10.0.0.0/8"), c("10.1.0.0/16")]),
+            1 << 24
+        );
+        assert_eq!(Cidr::union_size(&[c("10.0.0.0/32"), c("10.0.0.1/32")]), 2);
+        assert_eq!(Cidr::union_size(&[]), 0);
+    }
 
     #[test]
     fn parse_and_normalize() {

@@ -106,6 +106,18 @@ impl Function {
                 );
             }
         }
+        // Lambda's limit on the variables together (names and values, as far as known here).
+        let env_bytes: usize = env
+            .iter()
+            .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+            .sum();
+        if env_bytes > 4096 {
+            scope.prop_error(
+                "Environment",
+                format!("the environment variables take {env_bytes} bytes; Lambda allows 4 KB (4096) in total"),
+                "move large values to a file in the code, SSM Parameter Store or Secrets Manager",
+            );
+        }
         // Ordinary functions: 128 MiB to 10 GiB, up to 15 minutes (the schema's wider
         // bounds are those of Lambda Managed Instances).
         let memory = props

@@ -1,0 +1,86 @@
+//! Template parameters: a type CloudFormation knows, and a default that its own constraints
+//! accept (CloudFormation refuses either at deploy time).
+
+use crate::diagnostics::Diagnostic;
+use crate::json::Json;
+use crate::parts::Parameter;
+
+const PLAIN_TYPES: [&str; 4] = ["String", "Number", "List<Number>", "CommaDelimitedList"];
+
+/// Whether CloudFormation accepts `kind` as a parameter type.
+fn known_type(kind: &str) -> bool {
+    PLAIN_TYPES.contains(&kind)
+        || (kind.starts_with("AWS::") && !kind.contains(char::is_whitespace))
+        || (kind.starts_with("List<AWS::") && kind.ends_with('>'))
+}
+
+/// The checks of one parameter, at `<stack>/Parameters/<name>`.
+pub fn check(stack: &str, name: &str, p: &Parameter, diags: &mut Vec<Diagnostic>) {
+    let at = format!("{stack}/Parameters/{name}");
+    let mut error = |property: &str, message: String, fix: String| {
+        diags.push(Diagnostic::error(at.clone(), message, fix).with_property(property));
+    };
+    if !known_type(&p.kind) {
+        let closest = super::closest(&PLAIN_TYPES, &p.kind).unwrap_or("String");
+        error(
+            "Type",
+            format!("`{}` is not a parameter type", p.kind),
+            format!("use String, Number, List<Number>, CommaDelimitedList or an AWS-specific type (did you mean `{closest}`?)"),
+        );
+    }
+    let Some(default) = &p.default else {
+        return;
+    };
+    let text = match default {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    if !p.allowed_values.is_empty() && !p.allowed_values.contains(default) {
+        error(
+            "Default",
+            format!(
+                "the default {} is not one of the allowed values",
+                text.clone().unwrap_or_default()
+            ),
+            "make the default one of the allowed values".into(),
+        );
+    }
+    let Some(text) = text else {
+        return;
+    };
+    if let Some(pattern) = &p.allowed_pattern {
+        match regex::Regex::new(&format!("^(?:{pattern})$")) {
+            Ok(re) if !re.is_match(&text) => error(
+                "Default",
+                format!("the default `{text}` does not match the allowed pattern `{pattern}`"),
+                "change the default or the pattern".into(),
+            ),
+            Ok(_) => {}
+            Err(_) => error(
+                "Default",
+                format!("the allowed pattern `{pattern}` is not a regular expression"),
+                "fix the pattern".into(),
+            ),
+        }
+    }
+    let len = text.chars().count() as u32;
+    if p.min_length.is_some_and(|m| len < m) || p.max_length.is_some_and(|m| len > m) {
+        error(
+            "Default",
+            format!(
+                "the default `{text}` is {len} characters, outside the parameter's length limits"
+            ),
+            "change the default or the limits".into(),
+        );
+    }
+    if let Ok(n) = text.parse::<f64>() {
+        if p.min_value.is_some_and(|m| n < m) || p.max_value.is_some_and(|m| n > m) {
+            error(
+                "Default",
+                format!("the default {text} is outside the parameter's value limits"),
+                "change the default or the limits".into(),
+            );
+        }
+    }
+}

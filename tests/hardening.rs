@@ -1,0 +1,153 @@
+//! Bad input that used to get through synth (issue: hardening what synth accepts), each now
+//! an error naming the construct path, the property and the fix.
+
+use escdk_constructs::cloudwatch::{threshold_alarm, AlarmProps};
+use escdk_constructs::ec2::{Vpc, VpcProps};
+use escdk_constructs::events::{EventBus, EventBusProps};
+use escdk_constructs::{
+    AuroraEventStore, AuroraEventStoreProps, CqrsLambdas, CqrsLambdasProps, EventStore,
+    EventStoreProps, Function, FunctionProps, ReadModel, ReadModelProps,
+};
+use escdk_synth::{Duration, Json, Parameter, Stack};
+
+fn errors(stack: &Stack) -> String {
+    stack.synth().expect_err("synth must fail").to_string()
+}
+
+fn handlers() -> std::path::PathBuf {
+    escdk_examples::recipe::handlers_dir()
+}
+
+#[test]
+fn a_nan_or_infinite_alarm_threshold() {
+    for threshold in [f64::NAN, f64::INFINITY] {
+        let stack = Stack::new("Bad");
+        threshold_alarm(
+            &stack.root(),
+            "Errors",
+            AlarmProps {
+                description: "errors".into(),
+                namespace: "AWS/Lambda".into(),
+                metric: "Errors".into(),
+                dimensions: vec![],
+                threshold,
+                period: Duration::minutes(1),
+                evaluation_periods: 1,
+            },
+            &[],
+        );
+        let e = errors(&stack);
+        assert!(
+            e.contains(&format!("error: Bad/Errors (Errors) Properties.Threshold: {threshold} is not a number a template can hold\n  fix: give a finite number")),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn two_halves_of_the_internet_are_the_internet() {
+    let stack = Stack::new("Bad");
+    let root = stack.root();
+    let vpc = Vpc::new(&root, "Network", VpcProps::default());
+    AuroraEventStore::new(
+        &root,
+        "EventStore",
+        &vpc,
+        AuroraEventStoreProps {
+            publicly_accessible: true,
+            allowed_cidrs: vec!["0.0.0.0/1".into(), "128.0.0.0/1".into()],
+            ..Default::default()
+        },
+    );
+    let e = errors(&stack);
+    assert!(e.contains("error: Bad/EventStore AllowedCidrs: together these blocks cover every IPv4 address, as 0.0.0.0/0 would"), "{e}");
+}
+
+#[test]
+fn environment_variables_over_4_kb() {
+    let stack = Stack::new("Bad");
+    Function::new(
+        &stack.root(),
+        "Fn",
+        FunctionProps {
+            environment: vec![
+                ("A".into(), Json::from("x".repeat(3000))),
+                ("B".into(), Json::from("y".repeat(1100))),
+            ],
+            ..FunctionProps::new(handlers(), "command_handler.lambda_handler")
+        },
+    );
+    let e = errors(&stack);
+    assert!(e.contains("error: Bad/Fn Environment: the environment variables take 4102 bytes; Lambda allows 4 KB (4096) in total"), "{e}");
+}
+
+#[test]
+fn an_event_type_with_a_comma() {
+    let stack = Stack::new("Bad");
+    let root = stack.root();
+    let store = EventStore::new(&root, "EventStore", EventStoreProps::default());
+    let read_model = ReadModel::new(&root, "ReadModel", ReadModelProps::default());
+    let bus = EventBus::new(&root, "Bus", EventBusProps::default());
+    let props = CqrsLambdasProps {
+        event_types: vec!["AccountCreated,AccountClosed".into()],
+        ..CqrsLambdasProps::new(
+            FunctionProps::new(handlers(), "command_handler.lambda_handler"),
+            FunctionProps::new(handlers(), "projection_handler.lambda_handler"),
+            FunctionProps::new(handlers(), "query_handler.lambda_handler"),
+        )
+    };
+    CqrsLambdas::new(&root, "Handlers", &store, &read_model, &bus, props);
+    let e = errors(&stack);
+    assert!(e.contains("error: Bad/Handlers EventTypes: event type `AccountCreated,AccountClosed` cannot be listed"), "{e}");
+}
+
+#[test]
+fn an_index_capacity_of_zero() {
+    let stack = Stack::new("Bad");
+    EventStore::new(
+        &stack.root(),
+        "EventStore",
+        EventStoreProps {
+            index_capacity: (0, 0),
+            ..Default::default()
+        },
+    );
+    let e = errors(&stack);
+    assert!(
+        e.contains("provisioned capacity must be at least 1 read and 1 write unit (got 0/0)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("fix: raise the index capacity, or use Billing::OnDemand"),
+        "{e}"
+    );
+}
+
+#[test]
+fn parameters_with_a_misspelt_type_or_a_default_they_refuse() {
+    let stack = Stack::new("Bad");
+    stack.add_parameter("Stage", Parameter::of_kind("Strnig"));
+    stack.add_parameter(
+        "Env",
+        Parameter {
+            default: Some("prod".into()),
+            allowed_values: vec!["dev".into(), "staging".into()],
+            ..Parameter::string()
+        },
+    );
+    stack.add_parameter(
+        "Name",
+        Parameter {
+            default: Some("Has Space".into()),
+            allowed_pattern: Some("[a-z-]+".into()),
+            ..Parameter::string()
+        },
+    );
+    let e = errors(&stack);
+    assert!(e.contains("error: Bad/Parameters/Stage Type: `Strnig` is not a parameter type\n  fix: use String, Number, List<Number>, CommaDelimitedList or an AWS-specific type (did you mean `String`?)"), "{e}");
+    assert!(
+        e.contains("Bad/Parameters/Env Default: the default prod is not one of the allowed values"),
+        "{e}"
+    );
+    assert!(e.contains("Bad/Parameters/Name Default: the default `Has Space` does not match the allowed pattern `[a-z-]+`"), "{e}");
+}
