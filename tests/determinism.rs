@@ -15,6 +15,57 @@ fn two_syntheses_are_byte_identical() {
     }
 }
 
+/// Every stack of the default app, synthesized by the real binary into `out`, from `cwd`.
+fn synth_in_a_process(cwd: &std::path::Path, out: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_escdk"))
+        .args(["synth", "--out"])
+        .arg(out)
+        .current_dir(cwd)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn two_processes_in_two_directories_write_the_same_bytes() {
+    // Cold caches, another working directory, another output path: the same assembly.
+    let base = std::env::temp_dir().join(format!("escdk-determinism-{}", std::process::id()));
+    let (cwd_a, cwd_b) = (base.join("a"), base.join("b/c"));
+    std::fs::create_dir_all(&cwd_a).unwrap();
+    std::fs::create_dir_all(&cwd_b).unwrap();
+    let a = synth_in_a_process(&cwd_a, &base.join("out-a"));
+    let b = synth_in_a_process(&cwd_b, &base.join("out-b"));
+    assert!(
+        a.len() >= 9,
+        "templates, asset lists and the manifest: {:?}",
+        a.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        a.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        b.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{name} differs between two processes");
+    }
+    let _ = std::fs::remove_dir_all(&base);
+}
+
 #[test]
 fn reordering_code_changes_nothing() {
     let build = |order: &[&str]| {
