@@ -86,6 +86,7 @@ def admin(server):
             c.execute("SELECT pg_drop_replication_slot(%s)", slot)
         c.execute("CREATE DATABASE eventstore")
         c.execute("DROP ROLE IF EXISTS replication_user")
+        c.execute("DROP ROLE IF EXISTS rds_replication")
     conn = connect(server, autocommit=True)
     yield conn
     conn.close()

@@ -238,3 +238,34 @@ def test_a_failure_is_answered_with_the_reason_and_without_the_password(admin, s
     e = request("Create", {"Database": "eventstore"}, url)
     status, reason, _, _ = schema_handler.handle(e, lambda p: executor(admin), lambda arn: PASSWORD)
     assert status == "FAILED" and "KeyError" in reason
+
+
+def test_as_aurora_runs_it_a_non_superuser_owner_grants_rds_replication(server, admin, schema_properties):
+    """Aurora's master user is no superuser: the SQL must take its `rds_replication` branch
+    (ALTER ROLE … REPLICATION needs a superuser, so the other branch would fail here)."""
+    admin.close()
+    with connect(server, dbname="postgres", autocommit=True) as c:
+        c.execute("DROP DATABASE IF EXISTS eventstore WITH (FORCE)")
+        c.execute("DROP ROLE IF EXISTS replication_user")
+        c.execute("DROP ROLE IF EXISTS aurora_master")
+        c.execute("CREATE ROLE rds_replication NOLOGIN")
+        c.execute("CREATE ROLE aurora_master LOGIN CREATEROLE PASSWORD 'Master7password'")
+        c.execute("GRANT rds_replication TO aurora_master WITH ADMIN OPTION")
+        c.execute("CREATE DATABASE eventstore OWNER aurora_master")
+    try:
+        with connect(server, user="aurora_master", password="Master7password", autocommit=True) as owner:
+            assert owner.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone() == (False,)
+            assert schema_handler.apply(executor(owner), schema_properties["Statements"], PASSWORD) == len(schema_properties["Statements"])
+            member = owner.execute(
+                "SELECT pg_has_role('replication_user', 'rds_replication', 'MEMBER'), "
+                "(SELECT rolreplication FROM pg_roles WHERE rolname = 'replication_user')"
+            ).fetchone()
+            assert member == (True, False), "granted rds_replication, not the REPLICATION attribute"
+            assert owner.execute("SELECT has_table_privilege('replication_user', 'event_store', 'SELECT')").fetchone() == (True,)
+            assert owner.execute("SELECT pubname FROM pg_publication").fetchall() == [("ambar_publication",)]
+    finally:
+        with connect(server, dbname="postgres", autocommit=True) as c:
+            c.execute("DROP DATABASE IF EXISTS eventstore WITH (FORCE)")
+            c.execute("DROP ROLE IF EXISTS replication_user")
+            c.execute("DROP ROLE IF EXISTS rds_replication")
+            c.execute("DROP ROLE IF EXISTS aurora_master")
