@@ -1,7 +1,14 @@
 //! AWS clients from the standard configuration chain (profile, region, environment), with
 //! the endpoint override (`AWS_ENDPOINT_URL`) honoured, and a count of the calls made.
 
+use crate::error::DeployError;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn no_credentials(detail: &str) -> DeployError {
+    DeployError::Setup(format!(
+        "no AWS credentials were found ({detail})\n  fix: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile with --profile or AWS_PROFILE, or sign in (`aws configure`, `aws sso login`)"
+    ))
+}
 
 /// The clients and what is known about the target.
 pub struct Aws {
@@ -15,7 +22,9 @@ pub struct Aws {
 }
 
 impl Aws {
-    pub async fn connect(profile: Option<&str>, region: Option<&str>) -> Aws {
+    /// Loads the configuration; says what is missing (a region, credentials) and how to
+    /// provide it, rather than failing later with the SDK's debug output.
+    pub async fn connect(profile: Option<&str>, region: Option<&str>) -> Result<Aws, DeployError> {
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
         if let Some(p) = profile {
             loader = loader.profile_name(p);
@@ -24,22 +33,34 @@ impl Aws {
             loader = loader.region(aws_config::Region::new(r.to_string()));
         }
         let shared = loader.load().await;
+        let Some(region) = shared.region().map(ToString::to_string) else {
+            return Err(DeployError::Setup(
+                "no AWS region is configured\n  fix: pass --region, set AWS_REGION, or set a region in your profile (`aws configure`)".into(),
+            ));
+        };
+        match shared.credentials_provider() {
+            None => return Err(no_credentials("no credentials provider is configured")),
+            Some(provider) => {
+                use aws_sdk_cloudformation::config::ProvideCredentials;
+                if let Err(e) = provider.provide_credentials().await {
+                    return Err(no_credentials(&e.to_string()));
+                }
+            }
+        }
         let endpoint = std::env::var("AWS_ENDPOINT_URL")
             .ok()
             .filter(|e| !e.is_empty());
         let s3_config = aws_sdk_s3::config::Builder::from(&shared)
             .force_path_style(endpoint.is_some())
             .build();
-        Aws {
+        Ok(Aws {
             cfn: aws_sdk_cloudformation::Client::new(&shared),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
-            region: shared
-                .region()
-                .map_or_else(|| "us-east-1".to_string(), |r| r.to_string()),
+            region,
             endpoint,
             calls: AtomicUsize::new(0),
             uploaded: AtomicUsize::new(0),
-        }
+        })
     }
 
     /// Counts one API call (for the summary and the benchmark).

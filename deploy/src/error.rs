@@ -35,6 +35,8 @@ pub enum DeployError {
         stack: String,
     },
     Io(String),
+    /// Region or credentials are missing: the message says how to provide them.
+    Setup(String),
 }
 
 impl fmt::Display for DeployError {
@@ -53,7 +55,7 @@ impl fmt::Display for DeployError {
                 f,
                 "interrupted: the operation on `{stack}` goes on in CloudFormation\n  fix: run the same command again to follow it to the end"
             ),
-            DeployError::Io(m) => write!(f, "{m}"),
+            DeployError::Io(m) | DeployError::Setup(m) => write!(f, "{m}"),
         }
     }
 }

@@ -25,7 +25,7 @@ fn bootstrap_artifact(retention_days: u32) -> Result<StackArtifact, DeployError>
 
 async fn run(cli: Cli) -> Result<(), DeployError> {
     let poll = Duration::from_secs_f64(cli.poll_seconds.max(0.05));
-    let aws = Aws::connect(cli.profile.as_deref(), cli.region.as_deref()).await;
+    let aws = Aws::connect(cli.profile.as_deref(), cli.region.as_deref()).await?;
     let started = Instant::now();
     match cli.command {
         Command::Bootstrap { retention_days } => {

@@ -1,0 +1,53 @@
+//! With no region or no credentials, the deploy tool says what is missing and how to
+//! provide it, before any call (not the SDK's `DispatchFailure { … }` or a guessed region).
+
+use std::process::Command;
+
+fn deploy_tool(env: &[(&str, &str)]) -> (i32, String) {
+    let home = std::env::temp_dir().join(format!("escdk-empty-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_escdk-deploy"));
+    c.args(["bootstrap"]).env_clear().env("HOME", &home);
+    // No config or credentials files, no instance metadata to wait for.
+    c.env("AWS_CONFIG_FILE", home.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    if let Ok(path) = std::env::var("PATH") {
+        c.env("PATH", path);
+    }
+    c.envs(env.iter().copied());
+    let out = c.output().expect("the deploy tool runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn no_region_says_how_to_set_one() {
+    let (code, err) = deploy_tool(&[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("no AWS region is configured\n  fix: pass --region, set AWS_REGION"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("us-east-1") && !err.contains("MissingSigningRegion"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_credentials_says_how_to_provide_them() {
+    let (code, err) = deploy_tool(&[("AWS_REGION", "eu-west-1")]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no AWS credentials were found"), "{err}");
+    assert!(
+        err.contains("fix: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("DispatchFailure") && !err.contains("FailedToLoadToken"),
+        "{err}"
+    );
+}
