@@ -151,3 +151,53 @@ fn parameters_with_a_misspelt_type_or_a_default_they_refuse() {
     );
     assert!(e.contains("Bad/Parameters/Name Default: the default `Has Space` does not match the allowed pattern `[a-z-]+`"), "{e}");
 }
+
+#[test]
+fn l1_checks_cfn_lint_makes_a_dead_runtime_a_pattern_that_is_no_json_overlapping_subnets() {
+    use escdk_synth::cfn::ec2::{CfnSubnet, CfnVPC};
+    use escdk_synth::cfn::events::CfnRule;
+    use escdk_synth::cfn::lambda::{function, CfnFunction};
+    let stack = Stack::new("Bad");
+    let root = stack.root();
+    root.add(
+        "Old",
+        CfnFunction {
+            runtime: Some("python2.7".into()),
+            handler: Some("index.handler".into()),
+            ..CfnFunction::new(
+                function::Code {
+                    zip_file: Some("def handler(e, c): pass".into()),
+                    ..Default::default()
+                },
+                "arn:aws:iam::123456789012:role/r",
+            )
+        },
+    );
+    root.add(
+        "Rule",
+        CfnRule {
+            event_pattern: Some(Json::from("{not json")),
+            ..Default::default()
+        },
+    );
+    let vpc = root.add(
+        "Vpc",
+        CfnVPC {
+            cidr_block: Some("10.0.0.0/16".into()),
+            ..Default::default()
+        },
+    );
+    for (id, cidr) in [("A", "10.0.0.0/24"), ("B", "10.0.0.128/25")] {
+        root.add(
+            id,
+            CfnSubnet {
+                cidr_block: Some(cidr.into()),
+                ..CfnSubnet::new(vpc.reference())
+            },
+        );
+    }
+    let e = errors(&stack);
+    assert!(e.contains("error: Bad/Old (Old) Properties.Runtime: runtime `python2.7` is deprecated: Lambda no longer creates functions with it (since 2021-07-15)\n  fix: use python3.14"), "{e}");
+    assert!(e.contains("error: Bad/Rule (Rule) Properties.EventPattern: the event pattern is a string that is not a JSON object"), "{e}");
+    assert!(e.contains("error: Bad/B (B) Properties.CidrBlock: subnet 10.0.0.128/25 overlaps 10.0.0.0/24 of `Bad/A` in the same VPC"), "{e}");
+}

@@ -202,6 +202,7 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
         }
         tags.apply(e, lid, &mut props, &mut diags);
         validate::names::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
+        validate::lint::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
         take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);
         let resource = render_resource(e, props, &mut cx, &mut depends_on);
         take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);
@@ -327,6 +328,7 @@ fn finish(
     let mut diags = r.diags;
     validate::references::check(&name, &template, &mut diags);
     validate::names::check_unique(&name, &template, &mut diags);
+    validate::lint::check_subnets(&name, &template, &mut diags);
     let mut json = serde_json::to_string_pretty(&template).unwrap_or_default();
     json.push('\n');
     validate::limits::check(&name, &template, json.len(), &mut diags);

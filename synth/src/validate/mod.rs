@@ -3,6 +3,7 @@
 //! CloudFormation's limits ([`limits`]).
 
 pub mod limits;
+pub mod lint;
 pub mod names;
 pub mod parameters;
 pub mod references;
