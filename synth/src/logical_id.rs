@@ -61,12 +61,15 @@ pub fn physical_name(stack: &str, path: &str, max_len: usize) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
-    if clean.len() <= max_len {
+    // A name that kept every character is readable as it is; one that lost some (`Uni日本`
+    // and `Uni中国` both clean to `Uni`) gets the path's hash, so two paths never share it.
+    let lossless = clean.len() == parts.join("-").len();
+    if clean.len() <= max_len && lossless {
         return clean;
     }
     let digest = Sha256::digest(format!("{stack}/{path}").as_bytes());
     let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
-    let keep = max_len.saturating_sub(hash.len() + 1);
+    let keep = max_len.saturating_sub(hash.len() + 1).min(clean.len());
     format!("{}-{hash}", &clean[..keep])
 }
 
@@ -92,6 +95,14 @@ mod tests {
         // Golden values: changing the algorithm would replace every deployed resource.
         assert_eq!(from_path(&["EventStore", "Resource"]), "EventStore2707B901");
         assert_eq!(from_path(&["Bus", "Archive"]), "BusArchive0A85F1D1");
+    }
+
+    #[test]
+    fn ids_that_lose_characters_still_give_distinct_names() {
+        let a = physical_name("Shop", "Uni日本/Bus", 64);
+        let b = physical_name("Shop", "Uni中国/Bus", 64);
+        assert_ne!(a, b);
+        assert!(a.starts_with("Shop-Uni-Bus-") && a.is_ascii(), "{a}");
     }
 
     #[test]
