@@ -201,3 +201,55 @@ fn l1_checks_cfn_lint_makes_a_dead_runtime_a_pattern_that_is_no_json_overlapping
     assert!(e.contains("error: Bad/Rule (Rule) Properties.EventPattern: the event pattern is a string that is not a JSON object"), "{e}");
     assert!(e.contains("error: Bad/B (B) Properties.CidrBlock: subnet 10.0.0.128/25 overlaps 10.0.0.0/24 of `Bad/A` in the same VPC"), "{e}");
 }
+
+#[test]
+fn overrides_address_list_items_by_index_and_delete() {
+    use escdk_constructs::dynamodb::{Attribute, GlobalSecondaryIndex, Table, TableProps};
+    let stack = Stack::new("Ok");
+    let table = Table::new(
+        &stack.root(),
+        "Orders",
+        TableProps {
+            global_secondary_indexes: vec![GlobalSecondaryIndex::new(
+                "ByCustomer",
+                Attribute::string("CustomerId"),
+                None,
+            )],
+            ..TableProps::new(Attribute::string("Id"), None)
+        },
+    );
+    stack.add_property_override(
+        &table.handle,
+        "GlobalSecondaryIndexes.0.Projection",
+        Json::object([("ProjectionType", "KEYS_ONLY")]),
+    );
+    stack.add_property_deletion(&table.handle, "PointInTimeRecoverySpecification");
+    let t = stack.synth().expect("valid").template;
+    let props = &t["Resources"][table.handle.logical_id()]["Properties"];
+    assert_eq!(
+        props["GlobalSecondaryIndexes"][0]["Projection"],
+        serde_json::json!({"ProjectionType": "KEYS_ONLY"})
+    );
+    assert_eq!(
+        props["GlobalSecondaryIndexes"][0]["IndexName"], "ByCustomer",
+        "the item is kept, not replaced by an object"
+    );
+    assert!(props.get("PointInTimeRecoverySpecification").is_none());
+
+    let bad = Stack::new("Bad");
+    let table = Table::new(
+        &bad.root(),
+        "Orders",
+        TableProps::new(Attribute::string("Id"), None),
+    );
+    bad.add_property_override(&table.handle, "KeySchema.5.KeyType", "RANGE");
+    bad.add_property_override(&table.handle, "KeySchema.First", "RANGE");
+    let e = errors(&bad);
+    assert!(
+        e.contains(
+            "property override `KeySchema.5.KeyType`: item 5 does not exist: the list has 1"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("property override `KeySchema.First`: `First` addresses a list: use an item's index (0 to 0)"), "{e}");
+}

@@ -78,7 +78,8 @@ pub(crate) struct ResourceEntry {
     pub(crate) path: String,
     pub(crate) props: Box<dyn Props>,
     pub(crate) options: ResourceOptions,
-    pub(crate) overrides: Vec<(String, Json)>,
+    /// `(path, Some(value))` sets, `(path, None)` deletes.
+    pub(crate) overrides: Vec<(String, Option<Json>)>,
 }
 
 /// What a stack holds; behind the [`Stack`] handle's `RefCell`. Borrows are short and never
@@ -389,14 +390,27 @@ impl Stack {
     }
 
     /// Escape hatch, like the CDK's `addPropertyOverride`: sets the value at a dotted path
-    /// below `Properties` after rendering (`"Tags"`, `"LoggingConfig.LogFormat"`). The result
+    /// below `Properties` after rendering (`"Tags"`, `"LoggingConfig.LogFormat"`; a number
+    /// addresses a list item: `"GlobalSecondaryIndexes.0.Projection"`). The result
     /// is still checked for references and limits, and by cfn-lint in the tests.
     pub fn add_property_override<T>(&self, handle: &Handle<T>, path: &str, value: impl Into<Json>) {
         if !self.owns(handle, "add_property_override") {
             return;
         }
         if let Some(e) = self.data().resources.get_mut(&handle.logical_id) {
-            e.overrides.push((path.to_string(), value.into()));
+            e.overrides.push((path.to_string(), Some(value.into())));
+        }
+    }
+
+    /// Escape hatch, like the CDK's `addPropertyDeletionOverride`: removes the property at a
+    /// dotted path below `Properties` after rendering (list items by index:
+    /// `GlobalSecondaryIndexes.0.ProvisionedThroughput`).
+    pub fn add_property_deletion<T>(&self, handle: &Handle<T>, path: &str) {
+        if !self.owns(handle, "add_property_deletion") {
+            return;
+        }
+        if let Some(e) = self.data().resources.get_mut(&handle.logical_id) {
+            e.overrides.push((path.to_string(), None));
         }
     }
 
@@ -411,7 +425,8 @@ impl Stack {
         let mut cx = Render::new(self.id());
         let mut props = e.props.render(&mut cx);
         for (path, value) in &e.overrides {
-            synthesize::set_path(&mut props, path, value.to_json(&mut cx));
+            let value = value.as_ref().map(|v| v.to_json(&mut cx));
+            let _ = synthesize::set_path(&mut props, path, value);
         }
         Some(props)
     }

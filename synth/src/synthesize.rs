@@ -198,7 +198,18 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
         let mut props = e.props.render(&mut cx);
         for (path, value) in &e.overrides {
             check_override(e.props.type_name(), path, &e.path, lid, &mut diags);
-            set_path(&mut props, path, value.to_json(&mut cx));
+            let value = value.as_ref().map(|v| v.to_json(&mut cx));
+            if let Err(why) = set_path(&mut props, path, value) {
+                diags.push(
+                    Diagnostic::error(
+                        e.path.clone(),
+                        format!("property override `{path}`: {why}"),
+                        "address an existing item by its index, or override the whole list",
+                    )
+                    .with_logical_id(lid.clone())
+                    .with_property(format!("Properties.{path}")),
+                );
+            }
         }
         tags.apply(e, lid, &mut props, &mut diags);
         validate::names::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
@@ -468,24 +479,68 @@ fn render_output(o: &Output, cx: &mut Render) -> JsonValue {
 }
 
 /// Sets `value` at a dotted path in an object, creating objects on the way.
-pub(crate) fn set_path(target: &mut JsonValue, path: &str, value: JsonValue) {
+/// Sets (`Some`) or deletes (`None`) the value at a dotted path; a number addresses an item
+/// of a list. Missing objects on the way are created; a list item must exist.
+pub(crate) fn set_path(
+    target: &mut JsonValue,
+    path: &str,
+    value: Option<JsonValue>,
+) -> Result<(), String> {
     let mut cur = target;
     let parts: Vec<&str> = path.split('.').collect();
     for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        if let JsonValue::Array(items) = cur {
+            let len = items.len();
+            let index = part.parse::<usize>().map_err(|_| {
+                format!(
+                    "`{part}` addresses a list: use an item's index (0 to {})",
+                    len.saturating_sub(1)
+                )
+            })?;
+            if index >= len {
+                return Err(format!("item {index} does not exist: the list has {len}"));
+            }
+            if last {
+                match value {
+                    Some(v) => items[index] = v,
+                    None => {
+                        items.remove(index);
+                    }
+                }
+                return Ok(());
+            }
+            cur = &mut items[index];
+            continue;
+        }
         if !cur.is_object() {
+            if value.is_none() {
+                return Ok(()); // nothing there to delete
+            }
             *cur = JsonValue::Object(serde_json::Map::new());
         }
         let Some(obj) = cur.as_object_mut() else {
-            return;
+            return Ok(());
         };
-        if i + 1 == parts.len() {
-            obj.insert((*part).to_string(), value);
-            return;
+        if last {
+            match value {
+                Some(v) => {
+                    obj.insert((*part).to_string(), v);
+                }
+                None => {
+                    obj.shift_remove(*part);
+                }
+            }
+            return Ok(());
+        }
+        if value.is_none() && !obj.contains_key(*part) {
+            return Ok(());
         }
         cur = obj
             .entry((*part).to_string())
             .or_insert_with(|| JsonValue::Object(serde_json::Map::new()));
     }
+    Ok(())
 }
 
 /// An override must land on a property the resource type has (a misspelt name would be
