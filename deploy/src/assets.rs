@@ -1,5 +1,5 @@
 //! Asset packaging: a directory becomes a zip whose bytes depend only on the files' paths
-//! and contents (sorted order, fixed timestamps and permissions), so the same files always
+//! and contents (sorted order, fixed timestamps, 0644 or 0755 for executables), so the same files always
 //! give the same archive and the same key, on any machine.
 
 use escdk_synth::asset;
@@ -13,11 +13,15 @@ pub fn zip_dir(dir: &Path) -> std::io::Result<Vec<u8>> {
     let mut writer = ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
+        .last_modified_time(DateTime::default());
     for (rel, path) in asset::files(dir)? {
+        let mode = if asset::executable(&path) {
+            0o755
+        } else {
+            0o644
+        };
         writer
-            .start_file(rel, options)
+            .start_file(rel, options.unix_permissions(mode))
             .map_err(std::io::Error::other)?;
         writer.write_all(&std::fs::read(path)?)?;
     }
@@ -60,5 +64,25 @@ mod tests {
         for d in [a, b, c] {
             let _ = std::fs::remove_dir_all(d);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn executables_keep_their_bit() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = dir("mode", &[("run.sh", "#!/bin/sh\n"), ("lib.py", "X = 1\n")]);
+        std::fs::set_permissions(d.join("run.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip_dir(&d).unwrap())).unwrap();
+        let modes: Vec<(String, u32)> = (0..archive.len())
+            .map(|i| {
+                let f = archive.by_index(i).unwrap();
+                (f.name().to_string(), f.unix_mode().unwrap() & 0o777)
+            })
+            .collect();
+        assert_eq!(
+            modes,
+            [("lib.py".to_string(), 0o644), ("run.sh".to_string(), 0o755)]
+        );
+        let _ = std::fs::remove_dir_all(d);
     }
 }

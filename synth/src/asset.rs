@@ -3,7 +3,9 @@
 //! At synth an asset is named by the SHA-256 of its contents, computed from the sorted
 //! relative paths and bytes of its files, so the same files give the same key whatever the
 //! modification times, the walk order or the machine. `__pycache__` folders, `*.pyc` files
-//! and hidden files are left out (they are build noise, not source). The template refers to
+//! and hidden files are left out (they are build noise, not source). A file's executable bit
+//! is part of the asset (packaged as 0755); a symbolic link to a file is packaged as the
+//! file, and one to a directory or to nothing is an error that names it. The template refers to
 //! `assets/<hash>.zip` in the bootstrap bucket; the absolute path never enters a template.
 
 use sha2::{Digest, Sha256};
@@ -52,6 +54,22 @@ fn collect(dir: &Path, rel: &str, out: &mut Vec<(String, PathBuf)>) -> std::io::
             collect(&entry.path(), &rel_name, out)?;
         } else if kind.is_file() {
             out.push((rel_name, entry.path()));
+        } else if kind.is_symlink() {
+            // A link to a file is packaged as that file's content; a link to a directory
+            // (which may loop) or to nothing is refused, saying which.
+            match std::fs::metadata(entry.path()) {
+                Ok(m) if m.is_file() => out.push((rel_name, entry.path())),
+                Ok(_) => {
+                    return Err(std::io::Error::other(format!(
+                        "`{rel_name}` is a symbolic link to a directory, which assets do not follow: copy the directory in, or move the code"
+                    )))
+                }
+                Err(_) => {
+                    return Err(std::io::Error::other(format!(
+                        "`{rel_name}` is a symbolic link to nothing: remove it or point it at a file"
+                    )))
+                }
+            }
         }
     }
     Ok(())
@@ -63,6 +81,20 @@ pub fn files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     collect(dir, "", &mut out)?;
     out.sort();
     Ok(out)
+}
+
+/// Whether a file is executable (by anyone): packaged with mode 0755, else 0644.
+pub fn executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
 }
 
 /// The content hash of a directory (cached per process: synth of many copies reads once).
@@ -84,7 +116,7 @@ pub fn hash_dir(dir: &Path) -> std::io::Result<String> {
     for (rel, path) in list {
         let bytes = std::fs::read(&path)?;
         h.update(rel.as_bytes());
-        h.update([0]);
+        h.update([0, u8::from(executable(&path))]);
         h.update((bytes.len() as u64).to_be_bytes());
         h.update(&bytes);
     }
@@ -127,6 +159,45 @@ mod tests {
         assert_ne!(hash_dir(&a).unwrap(), hash_dir(&c).unwrap());
         for d in [a, b, c] {
             let _ = std::fs::remove_dir_all(d);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_exec_bit_is_part_of_the_asset_and_links_are_followed_or_refused() {
+        use std::os::unix::fs::{symlink, PermissionsExt};
+        let a = temp_dir("mode-a");
+        std::fs::write(a.join("run.sh"), "#!/bin/sh\n").unwrap();
+        let b = temp_dir("mode-b");
+        std::fs::write(b.join("run.sh"), "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(b.join("run.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(executable(&b.join("run.sh")) && !executable(&a.join("run.sh")));
+        assert_ne!(hash_dir(&a).unwrap(), hash_dir(&b).unwrap());
+
+        // A link to a file is the file.
+        let c = temp_dir("link-file");
+        std::fs::write(c.join("real.py"), "X = 1\n").unwrap();
+        symlink(c.join("real.py"), c.join("pkg/alias.py")).unwrap();
+        let listed: Vec<String> = files(&c).unwrap().into_iter().map(|f| f.0).collect();
+        assert_eq!(listed, ["pkg/alias.py", "real.py"]);
+        // A link to a directory, or to nothing, is refused by name.
+        let d = temp_dir("link-dir");
+        std::fs::write(d.join("a.py"), "").unwrap();
+        symlink(&d, d.join("pkg/loop")).unwrap();
+        let e = files(&d).unwrap_err().to_string();
+        assert!(
+            e.contains("`pkg/loop` is a symbolic link to a directory"),
+            "{e}"
+        );
+        let n = temp_dir("link-none");
+        symlink(n.join("gone.py"), n.join("dangling.py")).unwrap();
+        let e = files(&n).unwrap_err().to_string();
+        assert!(
+            e.contains("`dangling.py` is a symbolic link to nothing"),
+            "{e}"
+        );
+        for dir in [a, b, c, d, n] {
+            let _ = std::fs::remove_dir_all(dir);
         }
     }
 

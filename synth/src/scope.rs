@@ -186,7 +186,7 @@ impl Scope {
             Err(e) => {
                 self.error(
                     format!("asset directory `{}` cannot be read: {e}", dir.display()),
-                    "point the code path at a directory that holds the handler files",
+                    "point the code path at a directory that holds the handler files (and fix what the message names)",
                 );
                 "0".repeat(64)
             }
