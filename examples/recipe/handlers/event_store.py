@@ -105,6 +105,21 @@ def append(table, aggregate_id: str, make_item, expected_sequence=None, attempts
     raise ConcurrencyConflict(f"{aggregate_id}: other writers won {attempts} times in a row; retry the command")
 
 
+def query_first(table, limit: int, order_key: str, **kwargs) -> list:
+    """The first `limit` items of an ascending query (with every item that ties the last one
+    on `order_key`), reading only the pages that takes."""
+    items = []
+    kwargs = {**kwargs, "ScanIndexForward": True, "Limit": limit}
+    while True:
+        page = table.query(**kwargs)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return items
+        if len(items) >= limit and items[-1][order_key] != items[limit - 1][order_key]:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
 def query_all(table, **kwargs) -> list:
     """Every page of a query."""
     items = []

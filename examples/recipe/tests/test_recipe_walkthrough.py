@@ -89,3 +89,28 @@ def test_closing_an_account(recipe):
     assert recipe.summary("account-123")["Status"] == "Closed"
     status, body = recipe.query({"queryType": "reconstructState", "aggregateId": "account-123"})
     assert body["reconstructedState"]["status"] == "Closed"
+
+
+def test_a_time_range_query_reads_only_what_its_limit_needs(recipe):
+    recipe.command(ACCOUNT_CREATED)
+    for i in range(40):
+        status, _ = recipe.command({**TRANSACTION, "eventData": {**TRANSACTION["eventData"], "transactionId": f"tx-{i}"}})
+        assert status == 200
+    table = recipe.modules["query_handler"].event_store_table
+    real_query, read = table.query, []
+
+    def counting(**kwargs):
+        page = real_query(**kwargs)
+        read.append(len(page["Items"]))
+        return page
+
+    table.query = counting
+    try:
+        status, body = recipe.query(
+            {"queryType": "getEventsByTimeRange", "startTime": "2000-01-01T00:00:00Z", "endTime": "2100-01-01T00:00:00Z", "limit": 3}
+        )
+    finally:
+        table.query = real_query
+    assert status == 200 and body["count"] == 3
+    assert [e["EventSequence"] for e in body["events"]] == [1, 2, 3], "the earliest three"
+    assert sum(read) <= 3 * 2 * 3, f"read {sum(read)} items for 3 (pages {read})"
