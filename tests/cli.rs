@@ -296,3 +296,39 @@ fn artifact_verbs_refuse_what_synth_refuses() {
         );
     }
 }
+
+#[test]
+fn a_failed_write_changes_nothing_in_the_output_directory() {
+    let dir = std::env::temp_dir().join(format!("escdk-cli-atomic-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (code, _, err) = run_in(&dir, &["synth", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    let out = dir.join("out");
+    // An earlier assembly, and something in the way of one of the files.
+    std::fs::write(out.join("manifest.json"), "earlier").unwrap();
+    std::fs::write(out.join("EventSourcingRecipe.template.json"), "earlier").unwrap();
+    std::fs::remove_file(out.join("CqrsUsersOrders.template.json")).unwrap();
+    std::fs::create_dir_all(out.join("CqrsUsersOrders.template.json/in-the-way")).unwrap();
+    let (code, _, err) = run_in(&dir, &["synth", "--out", "out"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("CqrsUsersOrders.template.json is a directory"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("manifest.json")).unwrap(),
+        "earlier"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("EventSourcingRecipe.template.json")).unwrap(),
+        "earlier"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".escdk-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+    let _ = std::fs::remove_dir_all(&dir);
+}

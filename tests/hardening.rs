@@ -253,3 +253,20 @@ fn overrides_address_list_items_by_index_and_delete() {
     );
     assert!(e.contains("property override `KeySchema.First`: `First` addresses a list: use an item's index (0 to 0)"), "{e}");
 }
+
+#[test]
+fn environment_keys_lambda_refuses() {
+    for key in ["MY-VAR", "9LIVES", "X"] {
+        let stack = Stack::new("Bad");
+        Function::new(
+            &stack.root(),
+            "Fn",
+            FunctionProps {
+                environment: vec![(key.into(), Json::from("1"))],
+                ..FunctionProps::new(handlers(), "command_handler.lambda_handler")
+            },
+        );
+        let e = errors(&stack);
+        assert!(e.contains(&format!("error: Bad/Fn Environment: `{key}` is not an environment variable name Lambda accepts")), "{e}");
+    }
+}

@@ -111,6 +111,15 @@ pub fn write(dir: &Path, stacks: &[Synthesized], format: Format) -> std::io::Res
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
+    // Every target must be replaceable before anything is replaced: a failed synth
+    // changes nothing.
+    if let Some((name, _)) = files.iter().find(|(name, _)| dir.join(name).is_dir()) {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(std::io::Error::other(format!(
+            "{} is a directory, not a file this assembly can replace: move it away",
+            dir.join(name).display()
+        )));
+    }
     // Everything is written: replace the old assembly.
     let keep: Vec<&String> = files.iter().map(|(n, _)| n).collect();
     if let Ok(entries) = std::fs::read_dir(dir) {

@@ -91,6 +91,18 @@ impl Function {
         check_handler(&scope, &props);
         let mut env: Map<Json> = Map::new();
         for (k, v) in props.environment {
+            // Lambda's API refuses a key that is not wholly `[a-zA-Z][a-zA-Z0-9_]+` (the
+            // schema's unanchored pattern, like cfn-lint, would accept `MY-VAR`).
+            let valid_key = k.len() >= 2
+                && k.starts_with(|c: char| c.is_ascii_alphabetic())
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid_key {
+                scope.prop_error(
+                    "Environment",
+                    format!("`{k}` is not an environment variable name Lambda accepts"),
+                    "start with a letter, then letters, digits and `_` (at least 2 characters), e.g. MY_VAR",
+                );
+            }
             if RESERVED_ENV.contains(&k.as_str()) {
                 scope.prop_error(
                     "Environment",
