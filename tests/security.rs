@@ -46,6 +46,11 @@ fn no_wildcard_action_or_resource_in_any_role() {
                 let a = a.as_str().unwrap();
                 assert!(!a.contains('*'), "{stack}/{lid}: wildcard action {a}");
             }
+            // The one action granted on `*`: it has no resource-level permission.
+            if s["Action"] == serde_json::json!(["dynamodb:ListStreams"]) {
+                assert_eq!(s["Resource"], serde_json::json!(["*"]), "{stack}/{lid}");
+                continue;
+            }
             for r in s["Resource"].as_array().unwrap() {
                 // Every resource is an ARN built from a resource of the stack, never a literal
                 // pattern like the recipe's `table/event-store-*`.
@@ -211,13 +216,24 @@ fn stream_consumers_can_read_their_stream() {
                 "dynamodb:DescribeStream",
                 "dynamodb:GetRecords",
                 "dynamodb:GetShardIterator",
-                "dynamodb:ListStreams",
             ] {
                 assert!(
                     granted.iter().any(|g| g == needed),
                     "{stack}/{lid}: {role} lacks {needed} on {source}"
                 );
             }
+            // ListStreams has no resource-level permission: on `*`, never on the stream ARN
+            // (where it would grant nothing).
+            let lists = role_statements(&t).into_iter().any(|(r, s)| {
+                r == role
+                    && s["Action"] == serde_json::json!(["dynamodb:ListStreams"])
+                    && s["Resource"] == serde_json::json!(["*"])
+            });
+            assert!(lists, "{stack}/{lid}: {role} cannot ListStreams");
+            assert!(
+                !granted.iter().any(|g| g == "dynamodb:ListStreams"),
+                "{stack}/{lid}: ListStreams on a stream ARN grants nothing"
+            );
         }
     }
     assert!(mappings >= 1, "the examples have a stream consumer");

@@ -23,10 +23,14 @@ pub const WRITE_DATA: &[&str] = &[
 /// `UpdateItem` and no `DeleteItem`, and the indexes are not needed to append.
 pub const APPEND: &[&str] = &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"];
 
-/// Reading the table's stream (what a stream consumer needs).
+/// Reading the table's stream (what a stream consumer needs), on the stream's ARN.
 pub const STREAM_READ: &[&str] = &[
     "dynamodb:DescribeStream",
     "dynamodb:GetRecords",
     "dynamodb:GetShardIterator",
-    "dynamodb:ListStreams",
 ];
+
+/// `dynamodb:ListStreams` has no resource-level permission: granted on a stream ARN it grants
+/// nothing, so it is granted on `*` on its own (Lambda checks it when it creates a stream
+/// event source mapping). It lists stream ARNs, never data.
+pub const STREAM_LIST: &str = "dynamodb:ListStreams";

@@ -342,9 +342,13 @@ impl Table {
     pub fn grant_stream_read(&self, grantee: &impl Grantee) -> Grant {
         let statements = self
             .stream_arn()
-            .map(|stream| PolicyStatement::allow(perms::STREAM_READ.iter().copied(), [stream]))
-            .into_iter()
-            .collect();
+            .map(|stream| {
+                vec![
+                    PolicyStatement::allow(perms::STREAM_READ.iter().copied(), [stream]),
+                    PolicyStatement::allow_any_resource(perms::STREAM_LIST),
+                ]
+            })
+            .unwrap_or_default();
         Grant::add(grantee, statements)
     }
 }
