@@ -270,3 +270,28 @@ fn environment_keys_lambda_refuses() {
         assert!(e.contains(&format!("error: Bad/Fn Environment: `{key}` is not an environment variable name Lambda accepts")), "{e}");
     }
 }
+
+#[test]
+fn aurora_classes_without_the_data_api_and_reserved_master_users() {
+    let stack = Stack::new("Bad");
+    let root = stack.root();
+    let vpc = Vpc::new(&root, "Network", VpcProps::default());
+    AuroraEventStore::new(
+        &root,
+        "EventStore",
+        &vpc,
+        AuroraEventStoreProps {
+            instance_class: "db.t4g.medium".into(),
+            master_username: "rdsadmin".into(),
+            ..Default::default()
+        },
+    );
+    let e = errors(&stack);
+    assert!(e.contains("error: Bad/EventStore InstanceClass: `db.t4g.medium` is a burstable class, on which the RDS Data API (which applies the schema) is not available"), "{e}");
+    assert!(
+        e.contains(
+            "error: Bad/EventStore MasterUsername: `rdsadmin` is a name RDS or PostgreSQL reserves"
+        ),
+        "{e}"
+    );
+}

@@ -149,6 +149,33 @@ fn check_props(scope: &Scope, props: &AuroraEventStoreProps, vpc: &Vpc) -> Vec<C
             );
         }
     }
+    // Names RDS keeps for itself, or PostgreSQL's own superuser.
+    const RESERVED: [&str; 4] = ["rdsadmin", "rdsrepladmin", "admin", "postgres"];
+    if RESERVED.contains(&props.master_username.as_str()) {
+        scope.prop_error(
+            "MasterUsername",
+            format!(
+                "`{}` is a name RDS or PostgreSQL reserves",
+                props.master_username
+            ),
+            "choose another master user name (event_store_admin by default)",
+        );
+    }
+    // The schema is applied through the Data API, which Aurora offers on provisioned
+    // instance classes other than the burstable db.t* ones.
+    if props.instance_class.starts_with("db.t") {
+        scope.prop_error(
+            "InstanceClass",
+            format!("`{}` is a burstable class, on which the RDS Data API (which applies the schema) is not available", props.instance_class),
+            "use a db.r* or db.x* class (db.r6g.large by default)",
+        );
+    } else if !props.instance_class.starts_with("db.") {
+        scope.prop_error(
+            "InstanceClass",
+            format!("`{}` is not an RDS instance class", props.instance_class),
+            "write it as RDS does, e.g. db.r6g.large",
+        );
+    }
     if !valid_identifier(&props.master_username) || props.master_username == n.replication_user {
         scope.prop_error(
             "MasterUsername",
