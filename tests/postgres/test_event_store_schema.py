@@ -269,3 +269,43 @@ def test_as_aurora_runs_it_a_non_superuser_owner_grants_rds_replication(server, 
             c.execute("DROP ROLE IF EXISTS replication_user")
             c.execute("DROP ROLE IF EXISTS rds_replication")
             c.execute("DROP ROLE IF EXISTS aurora_master")
+
+
+class DatabaseResumingException(Exception):
+    """As the Data API raises while an Aurora writer comes up."""
+
+
+def test_transient_data_api_errors_are_retried_within_the_deadline_and_others_are_not(admin, schema_properties):
+    failures = {"left": 2}
+    slept = []
+
+    def flaky(sql):
+        if failures["left"]:
+            failures["left"] -= 1
+            raise DatabaseResumingException("The database is resuming")
+        admin.execute(sql)
+
+    clock = {"t": 0.0}
+
+    def sleep(s):
+        slept.append(s)
+        clock["t"] += s
+
+    statements = schema_properties["Statements"]
+    assert schema_handler.apply(flaky, statements, PASSWORD, deadline=100.0, sleep=sleep, now=lambda: clock["t"]) == len(statements)
+    assert slept == [1.0, 2.0], "backoff"
+
+    def broken(sql):
+        raise ValueError("syntax error at or near SELEC")
+
+    with pytest.raises(ValueError):
+        schema_handler.apply(broken, statements, PASSWORD, deadline=100.0, sleep=sleep, now=lambda: clock["t"])
+
+    def never(sql):
+        raise DatabaseResumingException("The database is resuming")
+
+    clock["t"] = 0.0
+    slept.clear()
+    with pytest.raises(DatabaseResumingException):
+        schema_handler.apply(never, statements, PASSWORD, deadline=30.0, sleep=sleep, now=lambda: clock["t"])
+    assert clock["t"] <= 30.0, "bounded by the deadline"

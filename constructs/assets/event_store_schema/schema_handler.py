@@ -13,6 +13,7 @@ CloudFormation or in a log: error messages are scrubbed of it.
 PostgreSQL; `lambda_handler` wires the Data API and Secrets Manager.
 """
 import json
+import time
 import urllib.request
 
 PLACEHOLDER = ":'replication_password'"
@@ -27,11 +28,32 @@ def render(statements, password: str):
     return [s.replace(PLACEHOLDER, literal(password)) for s in statements]
 
 
-def apply(execute, statements, password: str) -> int:
-    """Runs the statements in order with `execute(sql)`; returns how many ran."""
+# Errors of the Data API that pass: the writer is starting, resuming or failing over.
+TRANSIENT = ("DatabaseResumingException", "ServiceUnavailableError", "InternalServerErrorException",
+             "Communications link failure", "is not available", "is resuming", "ThrottlingException")
+
+
+def transient(error: Exception) -> bool:
+    text = f"{type(error).__name__} {getattr(error, 'response', {}) or ''} {error}"
+    return any(t in text for t in TRANSIENT)
+
+
+def apply(execute, statements, password: str, deadline=None, sleep=time.sleep, now=time.monotonic) -> int:
+    """Runs the statements in order with `execute(sql)`; returns how many ran. A transient
+    error is retried with backoff until `deadline` (a `now()` value); any other error stops."""
     rendered = render(statements, password)
     for sql in rendered:
-        execute(sql)
+        delay = 1.0
+        while True:
+            try:
+                execute(sql)
+                break
+            except Exception as e:
+                if not transient(e) or deadline is None or now() + delay > deadline:
+                    raise
+                print(json.dumps({"retry": type(e).__name__, "after": delay}))
+                sleep(delay)
+                delay = min(delay * 2, 20.0)
     return len(rendered)
 
 
@@ -39,7 +61,7 @@ def scrub(message: str, secret: str) -> str:
     return message.replace(secret, "****") if secret else message
 
 
-def handle(event, make_executor, read_password):
+def handle(event, make_executor, read_password, deadline=None, sleep=time.sleep):
     """Returns (status, reason, physical id, data) for a CloudFormation request."""
     props = event.get("ResourceProperties", {})
     physical = event.get("PhysicalResourceId") or f"event-store-schema-{props.get('Database', 'db')}"
@@ -50,7 +72,7 @@ def handle(event, make_executor, read_password):
     try:
         statements = props["Statements"]
         password = read_password(props["ReplicationSecretArn"])
-        count = apply(make_executor(props), statements, password)
+        count = apply(make_executor(props), statements, password, deadline=deadline, sleep=sleep)
         return "SUCCESS", f"{count} statements applied", physical, {"Statements": str(count)}
     except Exception as e:  # every failure is reported to CloudFormation, never hangs it
         return "FAILED", scrub(f"{type(e).__name__}: {e}", password)[:2000], physical, {}
@@ -97,6 +119,9 @@ def secret_password(arn):
 
 
 def lambda_handler(event, context):
-    status, reason, physical, data = handle(event, data_api_executor, secret_password)
+    # Retries stop 30 seconds before Lambda's time is up, so CloudFormation always gets an answer.
+    left = context.get_remaining_time_in_millis() / 1000.0 if context else 300.0
+    deadline = time.monotonic() + max(1.0, left - 30.0)
+    status, reason, physical, data = handle(event, data_api_executor, secret_password, deadline=deadline)
     print(json.dumps({"RequestType": event.get("RequestType"), "Status": status, "Reason": reason}))
     respond(event, status, reason, physical, data)
