@@ -295,3 +295,65 @@ fn aurora_classes_without_the_data_api_and_reserved_master_users() {
         "{e}"
     );
 }
+
+#[test]
+fn grants_on_a_table_with_a_customer_managed_key_include_the_key() {
+    use escdk_constructs::dynamodb::{Attribute, StreamView, Table, TableEncryption, TableProps};
+    use escdk_synth::cfn::kms::CfnKey;
+    let stack = Stack::new("Ok");
+    let root = stack.root();
+    let key = root.add("Key", CfnKey::default());
+    let table = Table::new(
+        &root,
+        "Orders",
+        TableProps {
+            encryption: TableEncryption::CustomerManaged(key.attr_arn()),
+            stream: Some(StreamView::NewImage),
+            ..TableProps::new(Attribute::string("Id"), None)
+        },
+    );
+    let reader = Function::new(
+        &root,
+        "Reader",
+        FunctionProps::new(handlers(), "query_handler.lambda_handler"),
+    );
+    let writer = Function::new(
+        &root,
+        "Writer",
+        FunctionProps::new(handlers(), "command_handler.lambda_handler"),
+    );
+    table.grant_read_data(&reader);
+    table.grant_stream_read(&reader);
+    table.grant_append(&writer);
+    let t = stack.synth().expect("valid").template;
+    let key_actions = |role: &str| -> Vec<String> {
+        t["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| {
+                s["Resource"] == serde_json::json!([{"Fn::GetAtt": [key.logical_id(), "Arn"]}])
+            })
+            .flat_map(|s| {
+                s["Action"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    let read = key_actions(reader.role.handle.logical_id());
+    assert!(
+        read.contains(&"kms:Decrypt".to_string()) && read.contains(&"kms:DescribeKey".to_string()),
+        "{read:?}"
+    );
+    assert!(
+        !read.contains(&"kms:Encrypt".to_string()),
+        "a reader does not encrypt: {read:?}"
+    );
+    let write = key_actions(writer.role.handle.logical_id());
+    for a in ["kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"] {
+        assert!(write.contains(&a.to_string()), "{a} missing: {write:?}");
+    }
+}

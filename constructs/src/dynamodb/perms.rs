@@ -34,3 +34,17 @@ pub const STREAM_READ: &[&str] = &[
 /// nothing, so it is granted on `*` on its own (Lambda checks it when it creates a stream
 /// event source mapping). It lists stream ARNs, never data.
 pub const STREAM_LIST: &str = "dynamodb:ListStreams";
+
+/// On a table's customer managed key, to read it (items or stream records).
+pub const KEY_READ: &[&str] = &["kms:Decrypt", "kms:DescribeKey"];
+
+/// On a table's customer managed key, to write it (spelled out: no wildcard actions).
+pub const KEY_WRITE: &[&str] = &[
+    "kms:Decrypt",
+    "kms:DescribeKey",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+];

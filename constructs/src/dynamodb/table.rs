@@ -103,6 +103,8 @@ pub struct Table {
     pub handle: Handle<CfnTable>,
     has_stream: bool,
     has_indexes: bool,
+    /// The customer managed key, when the table has one: grants include its actions.
+    key: Option<Expr>,
 }
 
 fn valid_index_name(name: &str) -> bool {
@@ -230,6 +232,10 @@ impl Table {
                 )
             });
         }
+        let key = match &props.encryption {
+            TableEncryption::CustomerManaged(k) => Some(k.clone()),
+            TableEncryption::AwsManaged => None,
+        };
         let sse = match &props.encryption {
             TableEncryption::AwsManaged => table::SSESpecification {
                 sse_type: Some("KMS".into()),
@@ -285,6 +291,7 @@ impl Table {
             handle,
             has_stream: props.stream.is_some(),
             has_indexes: !props.global_secondary_indexes.is_empty(),
+            key,
         }
     }
 
@@ -312,30 +319,43 @@ impl Table {
         arns
     }
 
-    fn grant(&self, grantee: &impl Grantee, actions: &[&[&str]]) -> Grant {
+    /// The key's actions for a grant, when the table has a customer managed key (without
+    /// them every call on the table fails with AccessDenied at run time).
+    fn key_statement(&self, actions: &[&str]) -> Option<PolicyStatement> {
+        self.key
+            .as_ref()
+            .map(|k| PolicyStatement::allow(actions.iter().copied(), [k.clone()]))
+    }
+
+    fn grant(&self, grantee: &impl Grantee, actions: &[&[&str]], key: &[&str]) -> Grant {
         let actions = actions.iter().flat_map(|a| a.iter().copied());
-        Grant::add(grantee, vec![PolicyStatement::allow(actions, self.arns())])
+        let mut statements = vec![PolicyStatement::allow(actions, self.arns())];
+        statements.extend(self.key_statement(key));
+        Grant::add(grantee, statements)
     }
 
     /// Read items and query the table and its indexes.
     pub fn grant_read_data(&self, grantee: &impl Grantee) -> Grant {
-        self.grant(grantee, &[perms::READ_DATA])
+        self.grant(grantee, &[perms::READ_DATA], perms::KEY_READ)
     }
 
     /// Read and write items.
     pub fn grant_read_write_data(&self, grantee: &impl Grantee) -> Grant {
-        self.grant(grantee, &[perms::READ_DATA, perms::WRITE_DATA])
+        self.grant(
+            grantee,
+            &[perms::READ_DATA, perms::WRITE_DATA],
+            perms::KEY_WRITE,
+        )
     }
 
     /// Appends to an event store: [`perms::APPEND`] on the table, not its indexes.
     pub fn grant_append(&self, grantee: &impl Grantee) -> Grant {
-        Grant::add(
-            grantee,
-            vec![PolicyStatement::allow(
-                perms::APPEND.iter().copied(),
-                [self.arn()],
-            )],
-        )
+        let mut statements = vec![PolicyStatement::allow(
+            perms::APPEND.iter().copied(),
+            [self.arn()],
+        )];
+        statements.extend(self.key_statement(perms::KEY_WRITE));
+        Grant::add(grantee, statements)
     }
 
     /// Read the table's stream. A table without a stream grants nothing (an empty grant).
@@ -343,10 +363,12 @@ impl Table {
         let statements = self
             .stream_arn()
             .map(|stream| {
-                vec![
+                let mut statements = vec![
                     PolicyStatement::allow(perms::STREAM_READ.iter().copied(), [stream]),
                     PolicyStatement::allow_any_resource(perms::STREAM_LIST),
-                ]
+                ];
+                statements.extend(self.key_statement(perms::KEY_READ));
+                statements
             })
             .unwrap_or_default();
         Grant::add(grantee, statements)
