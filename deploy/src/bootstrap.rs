@@ -1,5 +1,6 @@
 //! `bootstrap`: the staging stack, once per account and region: an S3 bucket for assets and
-//! large templates, encrypted, public access blocked, TLS only, old objects expired.
+//! large templates, encrypted, public access blocked, TLS only, staged templates expired
+//! (assets kept: stacks point at them).
 //! The template is built with escdk's own L1 types.
 
 use escdk_synth::cfn::s3::{bucket, CfnBucket, CfnBucketPolicy};
@@ -8,8 +9,8 @@ use escdk_synth::{asset, fns, Json, Output, Policy, Stack};
 /// The default name of the bootstrap stack.
 pub const STACK_NAME: &str = "EscdkBootstrap";
 
-/// The bootstrap template (JSON). `retention_days`: how long uploaded assets and templates
-/// are kept (deployed functions keep their own copy of their code).
+/// The bootstrap template (JSON). `retention_days`: how long staged templates are kept;
+/// assets are kept (a deployed stack, or a rollback, may still point at any of them).
 pub fn template(retention_days: u32) -> Result<String, escdk_synth::SynthError> {
     let stack = Stack::new(STACK_NAME);
     stack
@@ -38,10 +39,18 @@ pub fn template(retention_days: u32) -> Result<String, escdk_synth::SynthError> 
                     object_ownership: Some("BucketOwnerEnforced".into()),
                 },
             ])),
+            // Staged templates are read once, when CloudFormation creates the change set, so
+            // they expire. Assets never do: they are named by their content, and a deployed
+            // function (or a rollback to it) may point at any of them.
             lifecycle_configuration: Some(bucket::LifecycleConfiguration::new(vec![
                 bucket::Rule {
-                    id: Some("ExpireOldStagedObjects".into()),
+                    id: Some("ExpireStagedTemplates".into()),
+                    prefix: Some("templates/".into()),
                     expiration_in_days: Some(i64::from(retention_days).into()),
+                    ..bucket::Rule::new("Enabled")
+                },
+                bucket::Rule {
+                    id: Some("AbortIncompleteUploads".into()),
                     abort_incomplete_multipart_upload: Some(
                         bucket::AbortIncompleteMultipartUpload::new(1),
                     ),
@@ -102,10 +111,16 @@ mod tests {
             bucket["Properties"]["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"],
             true
         );
-        assert_eq!(
-            bucket["Properties"]["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"],
-            30
-        );
+        let rules = &bucket["Properties"]["LifecycleConfiguration"]["Rules"];
+        assert_eq!(rules[0]["Prefix"], "templates/");
+        assert_eq!(rules[0]["ExpirationInDays"], 30);
+        // Nothing expires an asset: a deployed function's code, or a rollback's, stays.
+        for rule in rules.as_array().unwrap() {
+            assert!(
+                rule.get("ExpirationInDays").is_none() || rule["Prefix"] == "templates/",
+                "{rule}"
+            );
+        }
         assert!(t["Resources"]["StagingBucketPolicy"]
             .to_string()
             .contains("aws:SecureTransport"));
