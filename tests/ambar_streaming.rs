@@ -2,8 +2,9 @@
 //! the template, and each bad input as an error naming the construct path, the property
 //! and the fix, with nothing rendered.
 
+mod support;
+
 use escdk_constructs::ambar::{AmbarStreaming, AmbarStreamingProps, ApiKey, Destination};
-use escdk_constructs::ec2::{Vpc, VpcProps};
 use escdk_constructs::env::EnvValue;
 use escdk_constructs::{AuroraEventStore, AuroraEventStoreProps};
 use escdk_synth::assertions::{Match, Template};
@@ -11,12 +12,8 @@ use escdk_synth::{fns, Stack};
 use serde_json::{json, Value};
 
 fn store(stack: &Stack, publicly_accessible: bool) -> AuroraEventStore {
-    let root = stack.root();
-    let vpc = Vpc::new(&root, "Network", VpcProps::default());
-    AuroraEventStore::new(
-        &root,
-        "EventStore",
-        &vpc,
+    support::aurora_store(
+        stack,
         AuroraEventStoreProps {
             publicly_accessible,
             ..AuroraEventStoreProps::default()

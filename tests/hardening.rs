@@ -1,12 +1,13 @@
 //! Bad input that used to get through synth (issue: hardening what synth accepts), each now
 //! an error naming the construct path, the property and the fix.
 
+mod support;
+
 use escdk_constructs::cloudwatch::{threshold_alarm, AlarmProps};
-use escdk_constructs::ec2::{Vpc, VpcProps};
 use escdk_constructs::events::{EventBus, EventBusProps};
 use escdk_constructs::{
-    AuroraEventStore, AuroraEventStoreProps, CqrsLambdas, CqrsLambdasProps, EventStore,
-    EventStoreProps, Function, FunctionProps, ReadModel, ReadModelProps,
+    AuroraEventStoreProps, CqrsLambdas, CqrsLambdasProps, EventStore, EventStoreProps, Function,
+    FunctionProps, ReadModel, ReadModelProps,
 };
 use escdk_synth::{Duration, Json, Parameter, Stack};
 
@@ -47,12 +48,8 @@ fn a_nan_or_infinite_alarm_threshold() {
 #[test]
 fn two_halves_of_the_internet_are_the_internet() {
     let stack = Stack::new("Bad");
-    let root = stack.root();
-    let vpc = Vpc::new(&root, "Network", VpcProps::default());
-    AuroraEventStore::new(
-        &root,
-        "EventStore",
-        &vpc,
+    support::aurora_store(
+        &stack,
         AuroraEventStoreProps {
             publicly_accessible: true,
             allowed_cidrs: vec!["0.0.0.0/1".into(), "128.0.0.0/1".into()],
@@ -274,12 +271,8 @@ fn environment_keys_lambda_refuses() {
 #[test]
 fn aurora_classes_without_the_data_api_and_reserved_master_users() {
     let stack = Stack::new("Bad");
-    let root = stack.root();
-    let vpc = Vpc::new(&root, "Network", VpcProps::default());
-    AuroraEventStore::new(
-        &root,
-        "EventStore",
-        &vpc,
+    support::aurora_store(
+        &stack,
         AuroraEventStoreProps {
             instance_class: "db.t4g.medium".into(),
             master_username: "rdsadmin".into(),

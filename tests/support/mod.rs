@@ -190,3 +190,14 @@ pub fn shared_and_consumer() -> escdk_synth::App {
     service.set_removal_policy(&mirror, Policy::Delete);
     app
 }
+
+/// An Aurora event store with `props` in a default VPC at the root of `stack`.
+pub fn aurora_store(
+    stack: &escdk_synth::Stack,
+    props: escdk_constructs::AuroraEventStoreProps,
+) -> escdk_constructs::AuroraEventStore {
+    use escdk_constructs::ec2::{Vpc, VpcProps};
+    let root = stack.root();
+    let vpc = Vpc::new(&root, "Network", VpcProps::default());
+    escdk_constructs::AuroraEventStore::new(&root, "EventStore", &vpc, props)
+}

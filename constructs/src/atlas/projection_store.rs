@@ -13,7 +13,7 @@
 
 use super::activation::{AtlasActivation, AtlasType};
 use super::regions::{atlas_region, REGIONS};
-use crate::ec2::{Cidr, Vpc};
+use crate::ec2::{allowed_cidrs, Cidr, Vpc};
 use crate::env::EnvValue;
 use crate::removal::RemovalPolicy;
 use crate::secrets::generated;
@@ -297,28 +297,13 @@ fn check(scope: &Scope, props: &ProjectionStoreProps, activation: &AtlasActivati
             );
         }
     }
-    let mut cidrs = Vec::new();
-    for raw in &props.allowed_cidrs {
-        match Cidr::parse(raw) {
-            Err(e) => scope.prop_error("AllowedCidrs", e.to_string(), "write each as a.b.c.d/n"),
-            Ok(c) if c.prefix == 0 && !props.allow_all_ipv4_addresses => scope.prop_error(
-                "AllowedCidrs",
-                "0.0.0.0/0 would let the whole internet try the projection store's password",
-                "list the addresses that connect (the VPC's NAT addresses are already in); if you really mean every address, set allow_all_ipv4_addresses: true",
-            ),
-            Ok(c) => cidrs.push(c),
-        }
-    }
-    if cidrs.len() > 1
-        && Cidr::union_size(&cidrs) == Cidr::ALL_ADDRESSES
-        && !props.allow_all_ipv4_addresses
-    {
-        scope.prop_error(
-            "AllowedCidrs",
-            "together these blocks cover every IPv4 address, as 0.0.0.0/0 would",
-            "list the addresses that connect; if you really mean every address, set allow_all_ipv4_addresses: true",
-        );
-    }
+    let cidrs = allowed_cidrs(
+        scope,
+        &props.allowed_cidrs,
+        props.allow_all_ipv4_addresses,
+        "try the projection store's password",
+        "list the addresses that connect (the VPC's NAT addresses are already in)",
+    );
     Checked { region, cidrs }
 }
 

@@ -22,7 +22,7 @@ pub use sql::{script, statements, valid_identifier, SchemaNames, COLUMNS, PASSWO
 
 pub use crate::env::EnvValue;
 
-use crate::ec2::{Cidr, SecurityGroup, SecurityGroupProps, Vpc};
+use crate::ec2::{allowed_cidrs, Cidr, SecurityGroup, SecurityGroupProps, Vpc};
 use crate::iam::PolicyStatement;
 use crate::lambda::{Function, FunctionProps};
 use crate::removal::RemovalPolicy;
@@ -209,42 +209,29 @@ fn check_props(scope: &Scope, props: &AuroraEventStoreProps, vpc: &Vpc) -> Vec<C
             "give the VPC 2 or more zones",
         );
     }
-    let mut cidrs = Vec::new();
-    for raw in &props.allowed_cidrs {
-        match Cidr::parse(raw) {
-            Err(e) => scope.prop_error("AllowedCidrs", e.to_string(), "write each as a.b.c.d/n"),
-            Ok(c) if c.prefix == 0 && !props.allow_all_ipv4_addresses => scope.prop_error(
-                "AllowedCidrs",
-                "0.0.0.0/0 would let the whole internet reach the database".to_string(),
-                "list the streaming service's egress addresses instead; if you really mean every address, set allow_all_ipv4_addresses: true",
-            ),
-            Ok(c) => {
-                if props.publicly_accessible && c.prefix < 16 {
-                    scope.warning(
-                        format!("{c} is a wide block (/{}) on a publicly accessible database", c.prefix),
-                        "narrow it to the egress addresses of what must connect",
-                    );
-                }
-                if !props.publicly_accessible && !vpc.cidr.contains(c) {
-                    scope.warning(
-                        format!("{c} is outside the VPC ({}) and the database is not publicly accessible: the rule has no effect", vpc.cidr),
-                        "remove it, or set publicly_accessible for a service outside the VPC",
-                    );
-                }
-                cidrs.push(c);
-            }
+    let cidrs = allowed_cidrs(
+        scope,
+        &props.allowed_cidrs,
+        props.allow_all_ipv4_addresses,
+        "reach the database",
+        "list the streaming service's egress addresses instead",
+    );
+    for &c in &cidrs {
+        if props.publicly_accessible && c.prefix < 16 {
+            scope.warning(
+                format!(
+                    "{c} is a wide block (/{}) on a publicly accessible database",
+                    c.prefix
+                ),
+                "narrow it to the egress addresses of what must connect",
+            );
         }
-    }
-    // The rules open the union of the blocks, whatever each string says.
-    if cidrs.len() > 1
-        && Cidr::union_size(&cidrs) == Cidr::ALL_ADDRESSES
-        && !props.allow_all_ipv4_addresses
-    {
-        scope.prop_error(
-            "AllowedCidrs",
-            "together these blocks cover every IPv4 address, as 0.0.0.0/0 would",
-            "list the streaming service's egress addresses instead; if you really mean every address, set allow_all_ipv4_addresses: true",
-        );
+        if !props.publicly_accessible && !vpc.cidr.contains(c) {
+            scope.warning(
+                format!("{c} is outside the VPC ({}) and the database is not publicly accessible: the rule has no effect", vpc.cidr),
+                "remove it, or set publicly_accessible for a service outside the VPC",
+            );
+        }
     }
     cidrs
 }
