@@ -34,6 +34,12 @@ pub const PATTERN_TRANSLATIONS: &[PatternTranslation] = &[
         why: "WEAKER: the look-ahead that refuses a `system.` prefix is dropped (no look-ahead in \
               Rust's regex); the first-character and no-`$` rules are kept, and cfn-lint checks the rest",
     },
+    PatternTranslation {
+        from: r"^((?![:*$])[\x00-\x7F]){1,255}",
+        to: r"^[\x00-\x7F&&[^:*$]]{1,255}",
+        why: "look-ahead `(?![:*$])` on each ASCII character rewritten as a class intersection; \
+              unanchored at the end like the original",
+    },
 ];
 
 /// Returns the pattern to compile, or an error naming the construct that has no translation.
@@ -94,6 +100,19 @@ mod tests {
         let not_blank = re(r"^(?!\s*$).+$");
         for (s, ok) in [("x", true), (" x ", true), ("", false), ("   ", false)] {
             assert_eq!(not_blank.is_match(s), ok, "{s:?}");
+        }
+        // Python's `re.search` (cfn-lint) needs only the first character to qualify.
+        let metric_name = re(r"^((?![:*$])[\x00-\x7F]){1,255}");
+        for (s, ok) in [
+            ("ErrorLines", true),
+            ("backend/errors", true),
+            (":x", false),
+            ("*", false),
+            ("$x", false),
+            ("\u{e9}x", false),
+            ("", false),
+        ] {
+            assert_eq!(metric_name.is_match(s), ok, "{s:?}");
         }
     }
 

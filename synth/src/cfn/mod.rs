@@ -15,8 +15,10 @@ pub mod kms;
 pub mod lambda;
 pub mod logs;
 pub mod rds;
+pub mod route53;
 pub mod s3;
 pub mod secretsmanager;
+pub mod ses;
 pub mod sns;
 pub mod sqs;
 
@@ -53,21 +55,27 @@ pub fn attributes_of(type_name: &str) -> Option<&'static [&'static str]> {
         "AWS::Events::Archive" => Some(events::CfnArchive::ATTRIBUTES),
         "AWS::Events::EventBus" => Some(events::CfnEventBus::ATTRIBUTES),
         "AWS::Events::Rule" => Some(events::CfnRule::ATTRIBUTES),
+        "AWS::IAM::AccessKey" => Some(iam::CfnAccessKey::ATTRIBUTES),
         "AWS::IAM::Policy" => Some(iam::CfnPolicy::ATTRIBUTES),
         "AWS::IAM::Role" => Some(iam::CfnRole::ATTRIBUTES),
+        "AWS::IAM::User" => Some(iam::CfnUser::ATTRIBUTES),
         "AWS::KMS::Key" => Some(kms::CfnKey::ATTRIBUTES),
         "AWS::Lambda::EventInvokeConfig" => Some(lambda::CfnEventInvokeConfig::ATTRIBUTES),
         "AWS::Lambda::EventSourceMapping" => Some(lambda::CfnEventSourceMapping::ATTRIBUTES),
         "AWS::Lambda::Function" => Some(lambda::CfnFunction::ATTRIBUTES),
         "AWS::Lambda::Permission" => Some(lambda::CfnPermission::ATTRIBUTES),
         "AWS::Logs::LogGroup" => Some(logs::CfnLogGroup::ATTRIBUTES),
+        "AWS::Logs::MetricFilter" => Some(logs::CfnMetricFilter::ATTRIBUTES),
         "AWS::RDS::DBCluster" => Some(rds::CfnDBCluster::ATTRIBUTES),
         "AWS::RDS::DBClusterParameterGroup" => Some(rds::CfnDBClusterParameterGroup::ATTRIBUTES),
         "AWS::RDS::DBInstance" => Some(rds::CfnDBInstance::ATTRIBUTES),
         "AWS::RDS::DBSubnetGroup" => Some(rds::CfnDBSubnetGroup::ATTRIBUTES),
+        "AWS::Route53::RecordSet" => Some(route53::CfnRecordSet::ATTRIBUTES),
         "AWS::S3::Bucket" => Some(s3::CfnBucket::ATTRIBUTES),
         "AWS::S3::BucketPolicy" => Some(s3::CfnBucketPolicy::ATTRIBUTES),
         "AWS::SecretsManager::Secret" => Some(secretsmanager::CfnSecret::ATTRIBUTES),
+        "AWS::SES::ConfigurationSet" => Some(ses::CfnConfigurationSet::ATTRIBUTES),
+        "AWS::SES::EmailIdentity" => Some(ses::CfnEmailIdentity::ATTRIBUTES),
         "AWS::SNS::Subscription" => Some(sns::CfnSubscription::ATTRIBUTES),
         "AWS::SNS::Topic" => Some(sns::CfnTopic::ATTRIBUTES),
         "AWS::SNS::TopicPolicy" => Some(sns::CfnTopicPolicy::ATTRIBUTES),
@@ -107,21 +115,27 @@ pub fn properties_of(type_name: &str) -> Option<&'static [&'static str]> {
         "AWS::Events::Archive" => Some(events::CfnArchive::PROPERTIES),
         "AWS::Events::EventBus" => Some(events::CfnEventBus::PROPERTIES),
         "AWS::Events::Rule" => Some(events::CfnRule::PROPERTIES),
+        "AWS::IAM::AccessKey" => Some(iam::CfnAccessKey::PROPERTIES),
         "AWS::IAM::Policy" => Some(iam::CfnPolicy::PROPERTIES),
         "AWS::IAM::Role" => Some(iam::CfnRole::PROPERTIES),
+        "AWS::IAM::User" => Some(iam::CfnUser::PROPERTIES),
         "AWS::KMS::Key" => Some(kms::CfnKey::PROPERTIES),
         "AWS::Lambda::EventInvokeConfig" => Some(lambda::CfnEventInvokeConfig::PROPERTIES),
         "AWS::Lambda::EventSourceMapping" => Some(lambda::CfnEventSourceMapping::PROPERTIES),
         "AWS::Lambda::Function" => Some(lambda::CfnFunction::PROPERTIES),
         "AWS::Lambda::Permission" => Some(lambda::CfnPermission::PROPERTIES),
         "AWS::Logs::LogGroup" => Some(logs::CfnLogGroup::PROPERTIES),
+        "AWS::Logs::MetricFilter" => Some(logs::CfnMetricFilter::PROPERTIES),
         "AWS::RDS::DBCluster" => Some(rds::CfnDBCluster::PROPERTIES),
         "AWS::RDS::DBClusterParameterGroup" => Some(rds::CfnDBClusterParameterGroup::PROPERTIES),
         "AWS::RDS::DBInstance" => Some(rds::CfnDBInstance::PROPERTIES),
         "AWS::RDS::DBSubnetGroup" => Some(rds::CfnDBSubnetGroup::PROPERTIES),
+        "AWS::Route53::RecordSet" => Some(route53::CfnRecordSet::PROPERTIES),
         "AWS::S3::Bucket" => Some(s3::CfnBucket::PROPERTIES),
         "AWS::S3::BucketPolicy" => Some(s3::CfnBucketPolicy::PROPERTIES),
         "AWS::SecretsManager::Secret" => Some(secretsmanager::CfnSecret::PROPERTIES),
+        "AWS::SES::ConfigurationSet" => Some(ses::CfnConfigurationSet::PROPERTIES),
+        "AWS::SES::EmailIdentity" => Some(ses::CfnEmailIdentity::PROPERTIES),
         "AWS::SNS::Subscription" => Some(sns::CfnSubscription::PROPERTIES),
         "AWS::SNS::Topic" => Some(sns::CfnTopic::PROPERTIES),
         "AWS::SNS::TopicPolicy" => Some(sns::CfnTopicPolicy::PROPERTIES),
