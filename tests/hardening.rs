@@ -3,7 +3,7 @@
 
 mod support;
 
-use escdk_constructs::cloudwatch::{threshold_alarm, AlarmProps};
+use escdk_constructs::cloudwatch::{AlarmOptions, Metric};
 use escdk_constructs::events::{EventBus, EventBusProps};
 use escdk_constructs::{
     AuroraEventStoreProps, CqrsLambdas, CqrsLambdasProps, EventStore, EventStoreProps, Function,
@@ -23,20 +23,13 @@ fn handlers() -> std::path::PathBuf {
 fn a_nan_or_infinite_alarm_threshold() {
     for threshold in [f64::NAN, f64::INFINITY] {
         let stack = Stack::new("Bad");
-        threshold_alarm(
-            &stack.root(),
-            "Errors",
-            AlarmProps {
-                description: "errors".into(),
-                namespace: "AWS/Lambda".into(),
-                metric: "Errors".into(),
-                dimensions: vec![],
-                threshold,
-                period: Duration::minutes(1),
-                evaluation_periods: 1,
-            },
-            &[],
-        );
+        Metric::new("AWS/Lambda", "Errors")
+            .period(Duration::minutes(1))
+            .alarm(
+                &stack.root(),
+                "Errors",
+                AlarmOptions::new("errors", threshold),
+            );
         let e = errors(&stack);
         assert!(
             e.contains(&format!("error: Bad/Errors (Errors) Properties.Threshold: {threshold} is not a number a template can hold\n  fix: give a finite number")),

@@ -7,6 +7,7 @@
 //! new and old images to consumers. Point-in-time recovery, deletion protection and
 //! `Retain` on deletion and replacement are on by default: turn them off explicitly.
 
+use crate::cloudwatch::Metric;
 use crate::dynamodb::{
     Attribute, Billing, GlobalSecondaryIndex, StreamView, Table, TableEncryption, TableProps,
 };
@@ -100,6 +101,11 @@ impl EventStore {
 
     pub fn arn(&self) -> Expr {
         self.table.arn()
+    }
+
+    /// Appends DynamoDB refused for want of capacity (Sum).
+    pub fn metric_write_throttle_events(&self) -> Metric {
+        self.table.metric_write_throttle_events()
     }
 
     /// Append events: `PutItem` (the handler makes it conditional) and `Query`/`GetItem` on

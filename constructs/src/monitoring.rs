@@ -5,13 +5,13 @@
 //! dimension; EventBridge publishes that metric per rule (`EventBusName` + `RuleName` on a
 //! custom bus), so that alarm could never fire. Here it watches the projection rule.
 
-use crate::cloudwatch::{threshold_alarm, AlarmProps};
+use crate::cloudwatch::{AlarmOptions, Metric};
 use crate::cqrs::CqrsLambdas;
 use crate::event_store::EventStore;
 use crate::events::EventBus;
 use crate::sns::{Topic, TopicProps};
 use escdk_synth::cfn::cloudwatch::CfnAlarm;
-use escdk_synth::{Duration, Handle, Scope, Value};
+use escdk_synth::{Duration, Handle, Scope};
 
 /// Thresholds (the recipe's by default) and who is told.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,58 +63,35 @@ impl Monitoring {
             },
         );
         let actions = [topic.arn()];
-        let alarm = |description: &str,
-                     namespace: &str,
-                     metric: &str,
-                     dims: Vec<(&str, Value<String>)>,
-                     threshold: f64| AlarmProps {
-            description: description.to_string(),
-            namespace: namespace.to_string(),
-            metric: metric.to_string(),
-            dimensions: dims.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
-            threshold,
-            period: props.period,
-            evaluation_periods: props.evaluation_periods,
+        let alarm = |id: &str, metric: Metric, description: &str, threshold: f64| {
+            metric.period(props.period).alarm(
+                &scope,
+                id,
+                AlarmOptions {
+                    evaluation_periods: props.evaluation_periods,
+                    ..AlarmOptions::new(description, threshold)
+                }
+                .notify(&actions),
+            )
         };
         let alarms = vec![
-            threshold_alarm(
-                &scope,
+            alarm(
                 "EventStoreWriteThrottles",
-                alarm(
-                    "DynamoDB write throttles on the event store",
-                    "AWS/DynamoDB",
-                    "WriteThrottleEvents",
-                    vec![("TableName", store.name().into())],
-                    props.write_throttle_threshold,
-                ),
-                &actions,
+                store.metric_write_throttle_events(),
+                "DynamoDB write throttles on the event store",
+                props.write_throttle_threshold,
             ),
-            threshold_alarm(
-                &scope,
+            alarm(
                 "CommandHandlerErrors",
-                alarm(
-                    "Errors in the command handler",
-                    "AWS/Lambda",
-                    "Errors",
-                    vec![("FunctionName", cqrs.command.name().into())],
-                    props.command_error_threshold,
-                ),
-                &actions,
+                cqrs.command.metric_errors(),
+                "Errors in the command handler",
+                props.command_error_threshold,
             ),
-            threshold_alarm(
-                &scope,
+            alarm(
                 "ProjectionRuleFailedInvocations",
-                alarm(
-                    "Events the projection rule failed to deliver",
-                    "AWS/Events",
-                    "FailedInvocations",
-                    vec![
-                        ("EventBusName", bus.name().into()),
-                        ("RuleName", cqrs.rule.name().into()),
-                    ],
-                    props.failed_invocation_threshold,
-                ),
-                &actions,
+                cqrs.rule.metric_failed_invocations(bus),
+                "Events the projection rule failed to deliver",
+                props.failed_invocation_threshold,
             ),
         ];
         Monitoring { topic, alarms }

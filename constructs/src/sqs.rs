@@ -1,5 +1,6 @@
 //! SQS: an encrypted [`Queue`] (SSE-SQS) whose policy refuses anything but TLS, and grants.
 
+use crate::iam::resource_policy::{deny_insecure_transport, document, statements};
 use crate::iam::{Grant, Grantee, PolicyStatement};
 use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::sqs::{CfnQueue, CfnQueuePolicy};
@@ -37,23 +38,6 @@ pub struct Queue {
     stack: Stack,
 }
 
-fn statements(doc: &Json) -> Vec<Json> {
-    match doc {
-        Json::Object(m) => match m.get("Statement") {
-            Some(Json::Array(s)) => s.clone(),
-            _ => Vec::new(),
-        },
-        _ => Vec::new(),
-    }
-}
-
-fn document(statements: Vec<Json>) -> Json {
-    Json::object([
-        ("Version", Json::from("2012-10-17")),
-        ("Statement", Json::Array(statements)),
-    ])
-}
-
 impl Queue {
     pub fn new(scope: &Scope, id: &str, props: QueueProps) -> Queue {
         let scope = scope.child(id);
@@ -78,17 +62,7 @@ impl Queue {
             },
         );
         props.removal_policy.apply(scope.stack(), &handle);
-        let deny_insecure = Json::object([
-            ("Sid", Json::from("DenyInsecureTransport")),
-            ("Effect", Json::from("Deny")),
-            ("Principal", Json::from("*")),
-            ("Action", Json::from("sqs:*")),
-            ("Resource", Json::from(handle.attr_arn())),
-            (
-                "Condition",
-                Json::object([("Bool", Json::object([("aws:SecureTransport", "false")]))]),
-            ),
-        ]);
+        let deny_insecure = deny_insecure_transport("sqs:*", handle.attr_arn());
         let policy = scope.add(
             "Policy",
             CfnQueuePolicy::new(document(vec![deny_insecure]), vec![handle.reference()]),

@@ -4,6 +4,7 @@
 use super::attribute::Attribute;
 use super::billing::Billing;
 use super::perms;
+use crate::cloudwatch::Metric;
 use crate::iam::{Grant, Grantee, PolicyStatement};
 use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::dynamodb::{table, CfnTable};
@@ -298,6 +299,11 @@ impl Table {
     /// The table name (`Ref`).
     pub fn name(&self) -> Expr {
         self.handle.reference()
+    }
+
+    /// `WriteThrottleEvents`: writes DynamoDB refused for want of capacity (Sum).
+    pub fn metric_write_throttle_events(&self) -> Metric {
+        Metric::new("AWS/DynamoDB", "WriteThrottleEvents").dimension("TableName", self.name())
     }
 
     /// The table ARN.

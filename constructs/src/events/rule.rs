@@ -3,6 +3,7 @@
 
 use super::bus::EventBus;
 use super::pattern::EventPattern;
+use crate::cloudwatch::Metric;
 use crate::lambda::Function;
 use crate::sqs::Queue;
 use escdk_synth::cfn::events::{rule, CfnRule};
@@ -73,6 +74,14 @@ impl Rule {
     /// The rule's name (a literal: alarms use it as a metric dimension).
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// `FailedInvocations` of this rule on `bus` (Sum). EventBridge publishes it per rule
+    /// (`EventBusName` + `RuleName` on a custom bus), so an alarm on the bus alone never fires.
+    pub fn metric_failed_invocations(&self, bus: &EventBus) -> Metric {
+        Metric::new("AWS/Events", "FailedInvocations")
+            .dimension("EventBusName", bus.name())
+            .dimension("RuleName", self.name())
     }
 
     /// The rule's ARN.

@@ -2,35 +2,51 @@
 
 use super::policy::PolicyStatement;
 use super::role::Role;
+use super::user::User;
 
-/// Anything with a role that grants can extend.
+/// Anything whose identity policy grants can extend: a [`Role`], a [`User`], or a construct
+/// with a role (a function, a service's task).
 pub trait Grantee {
-    fn grant_role(&self) -> &Role;
+    /// Adds a statement to the principal's `Grants` policy.
+    fn add_to_principal_policy(&self, statement: PolicyStatement);
+    /// The principal's construct path (as the template's `escdk:path` shows it).
+    fn principal_path(&self) -> String;
 }
 
 impl Grantee for Role {
-    fn grant_role(&self) -> &Role {
-        self
+    fn add_to_principal_policy(&self, statement: PolicyStatement) {
+        self.add_to_policy(statement);
+    }
+    fn principal_path(&self) -> String {
+        self.handle.path().to_string()
     }
 }
 
-/// What one `grant_*` call added to a role's policy.
+impl Grantee for User {
+    fn add_to_principal_policy(&self, statement: PolicyStatement) {
+        self.add_to_policy(statement);
+    }
+    fn principal_path(&self) -> String {
+        self.handle.path().to_string()
+    }
+}
+
+/// What one `grant_*` call added to a principal's policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grant {
-    /// The role's path (as the template's `escdk:path` shows it).
+    /// The principal's path (as the template's `escdk:path` shows it).
     pub role: String,
     pub statements: Vec<PolicyStatement>,
 }
 
 impl Grant {
-    /// Adds `statements` to the grantee's role and says so.
+    /// Adds `statements` to the grantee's policy and says so.
     pub fn add(grantee: &impl Grantee, statements: Vec<PolicyStatement>) -> Grant {
-        let role = grantee.grant_role();
         for s in &statements {
-            role.add_to_policy(s.clone());
+            grantee.add_to_principal_policy(s.clone());
         }
         Grant {
-            role: role.handle.path().to_string(),
+            role: grantee.principal_path(),
             statements,
         }
     }

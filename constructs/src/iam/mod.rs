@@ -10,8 +10,11 @@
 
 mod grant;
 mod policy;
+pub mod resource_policy;
 mod role;
+mod user;
 
 pub use grant::{Grant, Grantee};
 pub use policy::{PolicyDocument, PolicyStatement};
 pub use role::{Role, RoleProps};
+pub use user::User;

@@ -1,6 +1,7 @@
 //! A Lambda function from an asset directory.
 
 use super::runtime::Runtime;
+use crate::cloudwatch::Metric;
 use crate::iam::{Grant, Grantee, PolicyStatement, Role, RoleProps};
 use crate::removal::RemovalPolicy;
 use crate::sqs::Queue;
@@ -58,8 +59,11 @@ pub struct Function {
 }
 
 impl Grantee for Function {
-    fn grant_role(&self) -> &Role {
-        &self.role
+    fn add_to_principal_policy(&self, statement: PolicyStatement) {
+        self.role.add_to_policy(statement);
+    }
+    fn principal_path(&self) -> String {
+        self.role.principal_path()
     }
 }
 
@@ -198,6 +202,11 @@ impl Function {
     /// The function's name (`Ref`).
     pub fn name(&self) -> Expr {
         self.handle.reference()
+    }
+
+    /// `Errors`: invocations that failed (Sum).
+    pub fn metric_errors(&self) -> Metric {
+        Metric::new("AWS/Lambda", "Errors").dimension("FunctionName", self.name())
     }
 
     /// The function's scope (its path in the construct tree).
