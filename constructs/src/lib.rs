@@ -9,6 +9,7 @@
 //! together grants exactly what the wiring needs (IAM actions on the real ARNs). Stateful
 //! resources are kept when the stack is deleted unless a removal policy says otherwise.
 
+pub mod alerts;
 pub mod ambar;
 pub mod atlas;
 pub mod aurora;
@@ -22,11 +23,15 @@ pub mod events;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
+pub mod logs;
 pub mod monitoring;
 pub mod projection;
 pub mod read_model;
 pub mod removal;
+pub mod route53;
+pub mod s3;
 pub mod secrets;
+pub mod ses;
 pub mod sns;
 pub mod sqs;
 

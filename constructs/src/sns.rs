@@ -1,10 +1,12 @@
 //! SNS: an alarm [`Topic`] encrypted with its own KMS key (CloudWatch alarms cannot publish
-//! to a topic encrypted with the AWS managed `aws/sns` key), with e-mail subscriptions.
+//! to a topic encrypted with the AWS managed `aws/sns` key), that refuses requests not made
+//! over TLS, with e-mail subscriptions.
 
+use crate::iam::resource_policy::{deny_insecure_transport, document};
 use crate::kms;
 use escdk_synth::cfn::kms::CfnKey;
-use escdk_synth::cfn::sns::{CfnSubscription, CfnTopic};
-use escdk_synth::{ConditionHandle, Expr, Handle, Scope, Value};
+use escdk_synth::cfn::sns::{CfnSubscription, CfnTopic, CfnTopicPolicy};
+use escdk_synth::{fns, ConditionHandle, Expr, Handle, Json, Scope, Value};
 
 /// Properties of a [`Topic`].
 #[derive(Debug, Clone, PartialEq)]
@@ -29,10 +31,12 @@ impl TopicProps {
 pub struct Topic {
     pub handle: Handle<CfnTopic>,
     pub key: Handle<CfnKey>,
+    pub policy: Handle<CfnTopicPolicy>,
     scope: Scope,
 }
 
-fn valid_email(e: &str) -> bool {
+/// Whether `e` looks like an e-mail address (`local@domain.tld`, no spaces).
+pub fn valid_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else {
         return false;
     };
@@ -67,7 +71,43 @@ impl Topic {
                 ..Default::default()
             },
         );
-        let topic = Topic { handle, key, scope };
+        let policy = scope.add(
+            "Policy",
+            CfnTopicPolicy::new(
+                document(vec![
+                    deny_insecure_transport("sns:Publish", handle.reference()),
+                    // A topic policy replaces SNS's default one: say who publishes, from
+                    // this account only (no confused deputy).
+                    Json::object([
+                        ("Sid", Json::from("PublisherPublishes")),
+                        ("Effect", Json::from("Allow")),
+                        (
+                            "Principal",
+                            Json::object([("Service", props.publisher_service.as_str())]),
+                        ),
+                        ("Action", Json::from("sns:Publish")),
+                        ("Resource", Json::from(handle.reference())),
+                        (
+                            "Condition",
+                            Json::object([(
+                                "StringEquals",
+                                Json::object([(
+                                    "aws:SourceAccount",
+                                    Json::from(fns::sub("${AWS::AccountId}")),
+                                )]),
+                            )]),
+                        ),
+                    ]),
+                ]),
+                vec![Value::from(handle.reference())],
+            ),
+        );
+        let topic = Topic {
+            handle,
+            key,
+            policy,
+            scope,
+        };
         for (i, email) in props.emails.iter().enumerate() {
             if !valid_email(email) {
                 topic.scope.prop_error(

@@ -11,15 +11,27 @@
 //! - streams the event store to the application's endpoints through Ambar as the
 //!   replication user, from Ambar's egress addresses only, configured by the stack itself.
 //!
+//! - keeps the application's objects in a private, versioned, TLS-only bucket that the
+//!   services reach through their task role, with no long-lived key;
+//! - sends e-mail from a DKIM-signed domain with MAIL FROM and DMARC records, over TLS
+//!   only, with SMTP credentials the stack makes into a secret;
+//! - alerts by e-mail on the event store's health and its replication stream.
+//!
 //! Context (`-c key=value`, or `escdk.json`): `ambarEgressCidrs` (a JSON list: Ambar's
-//! egress addresses for its region, from Ambar's documentation) and `backendBaseUrl`
-//! (`https://…` of the backend that receives the records). Until they are set, synth uses
-//! placeholders and says so.
+//! egress addresses for its region, from Ambar's documentation), `backendBaseUrl`
+//! (`https://…` of the backend that receives the records), `atlasProjectId`,
+//! `hostedZoneId` and `domain` (the seed's `hosted_zone_id` and `top_level_domain`),
+//! `fromEmail` and `alertEmails` (a JSON list). Until they are set, synth uses placeholders
+//! and says so.
 
+use escdk_constructs::alerts::{EventStoreThresholds, PlatformAlerts, PlatformAlertsProps};
 use escdk_constructs::ambar::{AmbarStreaming, AmbarStreamingProps, ApiKey, Destination};
 use escdk_constructs::atlas::{AtlasActivation, ProjectionStore, ProjectionStoreProps};
 use escdk_constructs::ec2::{SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
 use escdk_constructs::env::EnvValue;
+use escdk_constructs::route53::HostedZone;
+use escdk_constructs::s3::{BlobStore, BlobStoreProps};
+use escdk_constructs::ses::{EmailSender, EmailSenderProps};
 use escdk_constructs::{AuroraEventStore, AuroraEventStoreProps};
 use escdk_synth::{Output, Scope, Stack};
 
@@ -28,6 +40,64 @@ const PLACEHOLDER_EGRESS: &str = "192.0.2.0/28";
 const PLACEHOLDER_BASE_URL: &str = "https://api.example.com";
 /// The seed's example project id.
 const PLACEHOLDER_PROJECT: &str = "507f1f77bcf86cd799439011";
+/// A zone id of the right shape that no account has, and the documentation domain.
+const PLACEHOLDER_ZONE_ID: &str = "Z0000000000000000EXAMPLE";
+const PLACEHOLDER_DOMAIN: &str = "example.com";
+
+/// A string from the context, or `placeholder` with a warning saying how to set it.
+fn context_string(scope: &Scope, key: &str, placeholder: &str, what: &str) -> String {
+    match scope.try_get_context(key) {
+        Some(serde_json::Value::String(v)) => v,
+        Some(other) => other.to_string(),
+        None => {
+            scope.warning(
+                format!("{what} is not set: using {placeholder}"),
+                format!("set it: -c {key}=<value>"),
+            );
+            placeholder.to_string()
+        }
+    }
+}
+
+/// A list of strings from the context (a JSON list, or one string), or none.
+fn context_list(scope: &Scope, key: &str) -> Vec<String> {
+    match scope.try_get_context(key) {
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .collect(),
+        Some(serde_json::Value::String(one)) => vec![one],
+        Some(other) => vec![other.to_string()],
+        None => Vec::new(),
+    }
+}
+
+/// One output per variable a construct hands to the services (its value, or the secret
+/// reference ECS takes in `ValueFrom`), named after the variable in PascalCase.
+fn environment_outputs(stack: &Stack, vars: Vec<(String, EnvValue)>) {
+    for (var, value) in vars {
+        let id: String = var
+            .split('_')
+            .map(|w| {
+                let lower = w.to_lowercase();
+                let mut cs = lower.chars();
+                cs.next()
+                    .map(|c| c.to_ascii_uppercase())
+                    .into_iter()
+                    .chain(cs)
+                    .collect::<String>()
+            })
+            .collect();
+        let (value, what) = match value {
+            EnvValue::Value(v) => (v, "value"),
+            EnvValue::Secret(r) => (r.into(), "secret reference (ECS `ValueFrom`)"),
+        };
+        stack.add_output(
+            &id,
+            Output::new(value).description(format!("{var}: the services' {what}")),
+        );
+    }
+}
 
 /// The Atlas project, from the context or the seed's example id.
 fn atlas_project(scope: &Scope) -> String {
@@ -127,28 +197,64 @@ pub fn stack(name: &str, activation: &AtlasActivation) -> Stack {
         &vpc,
         ProjectionStoreProps::new(&atlas_project(&root)),
     );
-    for (var, value) in projections.environment() {
-        let id: String = var
-            .split('_')
-            .map(|w| {
-                let lower = w.to_lowercase();
-                let mut cs = lower.chars();
-                cs.next()
-                    .map(|c| c.to_ascii_uppercase())
-                    .into_iter()
-                    .chain(cs)
-                    .collect::<String>()
-            })
-            .collect();
-        let (value, what) = match value {
-            EnvValue::Value(v) => (v, "value"),
-            EnvValue::Secret(r) => (r.into(), "secret reference (ECS `ValueFrom`)"),
-        };
-        stack.add_output(
-            &id,
-            Output::new(value).description(format!("{var}: the services' {what}")),
+    environment_outputs(&stack, projections.environment());
+
+    // Objects: versioned, private, TLS-only; the services use their task role, no key.
+    let blobs = BlobStore::new(&root, "BlobStore", BlobStoreProps::default());
+    environment_outputs(&stack, blobs.environment());
+
+    // E-mail from the platform's domain, with SMTP credentials in a secret.
+    let domain = context_string(
+        &root,
+        "domain",
+        PLACEHOLDER_DOMAIN,
+        "the domain (the seed's top_level_domain)",
+    );
+    let zone = HostedZone::from_attributes(
+        &root,
+        &context_string(
+            &root,
+            "hostedZoneId",
+            PLACEHOLDER_ZONE_ID,
+            "the hosted zone (the seed's hosted_zone_id)",
+        ),
+        &domain,
+    );
+    let email = EmailSender::new(
+        &root,
+        "Email",
+        EmailSenderProps::new(
+            zone,
+            &domain,
+            &context_string(
+                &root,
+                "fromEmail",
+                "noreply",
+                "the administrators' from-address (the seed's from_email)",
+            ),
+        ),
+    );
+    environment_outputs(&stack, email.environment());
+    stack.add_output(
+        "SesIdentity",
+        Output::new(email.identity_arn())
+            .description("The SES identity's ARN (the module's ses_identity)"),
+    );
+
+    // Alerts by e-mail on the event store and its replication stream.
+    let emails = context_list(&root, "alertEmails");
+    if emails.is_empty() {
+        root.warning(
+            "no alert e-mail addresses: alarms go to a topic nobody is subscribed to",
+            "set them: -c 'alertEmails=[\"ops@your-domain\"]'",
         );
     }
+    let mut alerts = PlatformAlerts::new(&root, "Alerts", PlatformAlertsProps { emails });
+    alerts.watch_event_store(&store, &EventStoreThresholds::default());
+    stack.add_output(
+        "AlertTopicArn",
+        Output::new(alerts.topic_arn()).description("Alarms notify this topic"),
+    );
 
     let outputs = [
         (

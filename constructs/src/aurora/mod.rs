@@ -16,6 +16,7 @@
 //!   the secrets at run time. Whatever depends on the schema depends on
 //!   [`AuroraEventStore::schema`], so no two-phase flag is needed.
 
+mod metrics;
 mod sql;
 
 pub use sql::{script, statements, valid_identifier, SchemaNames, COLUMNS, PASSWORD_PLACEHOLDER};

@@ -1,0 +1,41 @@
+//! CloudWatch Logs: metric filters that turn log lines into a metric an alarm can watch.
+
+use crate::cloudwatch::Metric;
+use escdk_synth::cfn::logs::{metric_filter, CfnMetricFilter};
+use escdk_synth::{Duration, Handle, Scope, Value};
+
+/// The seed's error pattern: any line with `ERROR`, `error` or `Error`.
+pub const ERROR_PATTERN: &str = r#"?"ERROR" ?"error" ?"Error""#;
+
+/// Counts the lines of `log_group_name` that match `pattern` (CloudWatch Logs' filter
+/// syntax) as `namespace`/`metric_name`, 1 a line, 0 when none match; returns the filter
+/// and the metric (Sum over 1 minute).
+pub fn count_matching_lines(
+    scope: &Scope,
+    id: &str,
+    log_group_name: impl Into<Value<String>>,
+    pattern: &str,
+    namespace: &str,
+    metric_name: &str,
+) -> (Handle<CfnMetricFilter>, Metric) {
+    if pattern.trim().is_empty() {
+        scope.prop_error(
+            id,
+            "an empty filter pattern matches every line",
+            format!("give the pattern of an error line, e.g. {ERROR_PATTERN}"),
+        );
+    }
+    let filter = scope.add(
+        id,
+        CfnMetricFilter::new(
+            pattern,
+            log_group_name,
+            vec![metric_filter::MetricTransformation {
+                default_value: Some(0.0.into()),
+                ..metric_filter::MetricTransformation::new(metric_name, namespace, "1")
+            }],
+        ),
+    );
+    let metric = Metric::new(namespace, metric_name).period(Duration::minutes(1));
+    (filter, metric)
+}
