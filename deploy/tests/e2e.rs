@@ -590,3 +590,53 @@ fn cross_stack_references_deploy_in_order_and_an_export_still_imported_is_kept()
     let shared_gone = r.out.find("Shared").unwrap_or(0);
     assert!(service_gone < shared_gone, "{}", r.out);
 }
+
+/// Blob storage with a long-lived key, and the alert topic, deploy: moto creates the bucket,
+/// the user, its access key and the topic. moto drops a user's inline `Policies` and ignores
+/// AWS::SNS::Subscription and AWS::SecretsManager::Secret (so the key's copy in a secret, a `Fn::Sub` of the
+/// key's `Ref` and `SecretAccessKey` attribute, is asserted in
+/// `tests/storage_email_alerts.rs`), the bucket's versioning and lifecycle and the topic
+/// policy, which that test asserts too.
+#[test]
+fn blob_storage_with_an_access_key_and_alerts_deploy() {
+    use escdk_constructs::alerts::{PlatformAlerts, PlatformAlertsProps};
+    use escdk_constructs::s3::{BlobStore, BlobStoreProps, Credentials};
+    use escdk_constructs::RemovalPolicy;
+
+    let moto = moto("storage");
+    let dir = TempDir::new("storage-assembly");
+    let mut app = App::new();
+    let stack = app.stack("Storage");
+    BlobStore::new(
+        &stack.root(),
+        "Blobs",
+        BlobStoreProps {
+            credentials: Credentials::AccessKey { serial: 1 },
+            removal_policy: RemovalPolicy::Destroy,
+            ..Default::default()
+        },
+    );
+    PlatformAlerts::new(
+        &stack.root(),
+        "Alerts",
+        PlatformAlertsProps {
+            emails: vec!["ops@example.com".into()],
+        },
+    );
+    assembly(&dir.0, &app);
+    assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("Storage: CREATE_COMPLETE"), "{}", r.out);
+
+    // The user has exactly the key the stack made.
+    let found = boto3(
+        &moto,
+        "iam = c('iam')\n\
+         (user,) = [u['UserName'] for u in iam.list_users()['Users'] if 'Blobs' in u['UserName']]\n\
+         print(len(iam.list_access_keys(UserName=user)['AccessKeyMetadata']))\n\
+         print(len([b for b in c('s3').list_buckets()['Buckets'] if 'blobs' in b['Name']]))\n\
+         print(len(c('sns').list_topics()['Topics']))",
+    );
+    assert_eq!(found, "1\n1\n1\n");
+}

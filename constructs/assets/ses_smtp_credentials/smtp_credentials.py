@@ -89,33 +89,31 @@ def _create_key(event, iam, secrets):
     return key_id
 
 
-def _username(secrets, secret_arn, stage):
+def _stage(secrets, secret_arn, stage):
+    """(username, SecretString) of the secret's version at `stage`, or (None, None)."""
     try:
-        value = secrets.get_secret_value(SecretId=secret_arn, VersionStage=stage)
+        value = secrets.get_secret_value(SecretId=secret_arn, VersionStage=stage)["SecretString"]
     except Exception as e:
         if _code(e) in ("ResourceNotFoundException", "InvalidRequestException"):
             return None, None
         raise
     try:
-        return json.loads(value.get("SecretString") or "{}").get("username"), value["VersionId"]
+        return json.loads(value or "{}").get("username"), value
     except ValueError:
         return None, None
 
 
 def _restore_previous(event, iam, secrets, deleted_key):
-    """If the secret holds `deleted_key`, puts back its previous version when that one's key
-    still exists (the rollback of a replacement)."""
+    """If the secret holds `deleted_key`, writes back its previous version's value when that
+    one's key still exists (the rollback of a replacement)."""
     user, secret_arn = _props(event, "UserName"), _props(event, "SecretArn")
-    current, current_version = _username(secrets, secret_arn, "AWSCURRENT")
+    current, _ = _stage(secrets, secret_arn, "AWSCURRENT")
     if current != deleted_key:
         return
-    previous, previous_version = _username(secrets, secret_arn, "AWSPREVIOUS")
+    previous, value = _stage(secrets, secret_arn, "AWSPREVIOUS")
     live = {k["AccessKeyId"] for k in iam.list_access_keys(UserName=user)["AccessKeyMetadata"]}
     if previous and previous in live and previous != deleted_key:
-        secrets.update_secret_version_stage(
-            SecretId=secret_arn, VersionStage="AWSCURRENT",
-            MoveToVersionId=previous_version, RemoveFromVersionId=current_version,
-        )
+        secrets.put_secret_value(SecretId=secret_arn, SecretString=value)
 
 
 def _delete_key(event, iam, secrets):

@@ -75,7 +75,6 @@ pub fn credentials(scope: &Scope, send_from: Vec<Expr>, rotation: u32) -> SmtpCr
         [
             "secretsmanager:GetSecretValue",
             "secretsmanager:PutSecretValue",
-            "secretsmanager:UpdateSecretVersionStage",
         ],
         [secret.reference()],
     ));
