@@ -1,9 +1,12 @@
 //! # escdk-constructs
 //!
 //! Typed constructs for event-sourced systems on AWS, one module per service as in the CDK
-//! ([`dynamodb`], [`events`], [`lambda`], [`sqs`], [`sns`], [`iam`], [`cloudwatch`]), and
-//! the event-sourcing constructs built from them: [`EventStore`], [`ReadModel`],
-//! [`CqrsLambdas`] and [`Monitoring`].
+//! ([`dynamodb`], [`events`], [`lambda`], [`sqs`], [`sns`], [`iam`], [`cloudwatch`],
+//! [`logs`], [`s3`], [`ses`], [`route53`], [`ec2`], [`kms`]), and the event-sourcing
+//! constructs built from them: [`EventStore`], [`ReadModel`], [`CqrsLambdas`],
+//! [`Monitoring`], [`AuroraEventStore`], [`AmbarStreaming`], [`atlas`]'s projection store,
+//! and the platform's [`s3::BlobStore`], [`ses::EmailSender`] and
+//! [`alerts::PlatformAlerts`].
 //!
 //! Every construct takes a scope, an id and props with sensible defaults. Wiring constructs
 //! together grants exactly what the wiring needs (IAM actions on the real ARNs). Stateful

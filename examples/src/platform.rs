@@ -20,7 +20,8 @@
 //! Context (`-c key=value`, or `escdk.json`): `ambarEgressCidrs` (a JSON list: Ambar's
 //! egress addresses for its region, from Ambar's documentation), `backendBaseUrl`
 //! (`https://…` of the backend that receives the records), `atlasProjectId`,
-//! `hostedZoneId` and `domain` (the seed's `hosted_zone_id` and `top_level_domain`),
+//! `hostedZoneId` and `hostedZoneName` (the seed's `hosted_zone_id` and `hosted_zone_name`:
+//! e-mail is sent from the zone's domain),
 //! `fromEmail` and `alertEmails` (a JSON list). Until they are set, synth uses placeholders
 //! and says so.
 
@@ -203,12 +204,12 @@ pub fn stack(name: &str, activation: &AtlasActivation) -> Stack {
     let blobs = BlobStore::new(&root, "BlobStore", BlobStoreProps::default());
     environment_outputs(&stack, blobs.environment());
 
-    // E-mail from the platform's domain, with SMTP credentials in a secret.
+    // E-mail from the zone's domain, with SMTP credentials in a secret.
     let domain = context_string(
         &root,
-        "domain",
+        "hostedZoneName",
         PLACEHOLDER_DOMAIN,
-        "the domain (the seed's top_level_domain)",
+        "the hosted zone's name (the seed's hosted_zone_name)",
     );
     let zone = HostedZone::from_attributes(
         &root,
