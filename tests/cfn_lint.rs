@@ -101,3 +101,69 @@ fn cross_stack_exports_and_imports_pass_cfn_lint() {
         );
     }
 }
+
+/// The storage, e-mail and alert options the platform example does not use (a long-lived
+/// key, transitions, CORS, a strict DMARC policy, log alarms) pass cfn-lint too.
+#[test]
+fn storage_email_and_alert_options_pass_cfn_lint() {
+    use escdk_constructs::alerts::{PlatformAlerts, PlatformAlertsProps};
+    use escdk_constructs::route53::HostedZone;
+    use escdk_constructs::s3::{BlobStore, BlobStoreProps, Credentials, StorageClass, Transition};
+    use escdk_constructs::ses::{DmarcPolicy, EmailSender, EmailSenderProps};
+
+    let lint = cfn_lint();
+    let stack = escdk_synth::Stack::new("Options");
+    let root = stack.root();
+    BlobStore::new(
+        &root,
+        "Blobs",
+        BlobStoreProps {
+            bucket_name: Some("options-blob-storage-1a2b3c4d".into()),
+            credentials: Credentials::AccessKey { serial: 2 },
+            transitions: vec![Transition {
+                storage_class: StorageClass::InfrequentAccess,
+                after: escdk_synth::Duration::days(30),
+            }],
+            cors_origins: vec!["https://app.example.com".into()],
+            ..Default::default()
+        },
+    );
+    let zone = HostedZone::from_attributes(&root, "Z1D633PJN98FT9", "example.com");
+    EmailSender::new(
+        &root,
+        "Email",
+        EmailSenderProps {
+            dmarc_policy: DmarcPolicy::Reject,
+            dmarc_reports_to: Some("dmarc@example.com".into()),
+            mail_from_domain: Some("bounce.example.com".into()),
+            ..EmailSenderProps::new(zone, "example.com", "admin@example.com")
+        },
+    );
+    let mut alerts = PlatformAlerts::new(
+        &root,
+        "Alerts",
+        PlatformAlertsProps {
+            emails: vec!["ops@example.com".into()],
+        },
+    );
+    alerts.watch_log_errors(
+        "Backend",
+        "/ecs/backend",
+        escdk_constructs::logs::ERROR_PATTERN,
+    );
+    let dir = support::root().join("target/cfn-lint");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("Options.template.json");
+    std::fs::write(&file, stack.synth().unwrap().to_json()).unwrap();
+    let out = Command::new(&lint)
+        .args(["--include-checks", "I", "--"])
+        .arg(&file)
+        .output()
+        .expect("cfn-lint runs");
+    assert!(
+        out.status.success() && out.stdout.is_empty(),
+        "cfn-lint:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
