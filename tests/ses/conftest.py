@@ -8,23 +8,10 @@ import threading
 import pytest
 from moto.server import ThreadedMotoServer
 
+from cfn_responses import Responses
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "constructs" / "assets" / "ses_smtp_credentials"))
-
-
-class Responses(http.server.BaseHTTPRequestHandler):
-    """CloudFormation's side of the ResponseURL: keeps every answer it is sent."""
-
-    received = []
-
-    def log_message(self, *args):
-        pass
-
-    def do_PUT(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Responses.received.append(json.loads(body))
-        self.send_response(200)
-        self.end_headers()
 
 
 @pytest.fixture(scope="session")

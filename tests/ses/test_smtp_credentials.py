@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 import smtp_credentials
-from conftest import Responses
+from cfn_responses import Responses
 
 REGION = "eu-west-1"
 
