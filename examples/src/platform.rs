@@ -45,32 +45,37 @@ const PLACEHOLDER_PROJECT: &str = "507f1f77bcf86cd799439011";
 const PLACEHOLDER_ZONE_ID: &str = "Z0000000000000000EXAMPLE";
 const PLACEHOLDER_DOMAIN: &str = "example.com";
 
-/// A string from the context, or `placeholder` with a warning saying how to set it.
-fn context_string(scope: &Scope, key: &str, placeholder: &str, what: &str) -> String {
-    match scope.try_get_context(key) {
-        Some(serde_json::Value::String(v)) => v,
-        Some(other) => other.to_string(),
-        None => {
-            scope.warning(
-                format!("{what} is not set: using {placeholder}"),
-                format!("set it: -c {key}=<value>"),
-            );
-            placeholder.to_string()
-        }
+/// A string from the context (a JSON value other than a string as its JSON text).
+fn context_value(scope: &Scope, key: &str) -> Option<String> {
+    match scope.try_get_context(key)? {
+        serde_json::Value::String(v) => Some(v),
+        other => Some(other.to_string()),
     }
 }
 
-/// A list of strings from the context (a JSON list, or one string), or none.
-fn context_list(scope: &Scope, key: &str) -> Vec<String> {
-    match scope.try_get_context(key) {
-        Some(serde_json::Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-            .collect(),
-        Some(serde_json::Value::String(one)) => vec![one],
-        Some(other) => vec![other.to_string()],
-        None => Vec::new(),
+/// A list of strings from the context (a JSON list, or one value).
+fn context_list(scope: &Scope, key: &str) -> Option<Vec<String>> {
+    match scope.try_get_context(key)? {
+        serde_json::Value::Array(items) => Some(
+            items
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                .collect(),
+        ),
+        serde_json::Value::String(one) => Some(vec![one]),
+        other => Some(vec![other.to_string()]),
     }
+}
+
+/// A string from the context, or `placeholder` with a warning saying how to set it.
+fn context_string(scope: &Scope, key: &str, placeholder: &str, what: &str) -> String {
+    context_value(scope, key).unwrap_or_else(|| {
+        scope.warning(
+            format!("{what} is not set: using {placeholder}"),
+            format!("set it: -c {key}=<value>"),
+        );
+        placeholder.to_string()
+    })
 }
 
 /// One output per variable a construct hands to the services (its value, or the secret
@@ -102,47 +107,35 @@ fn environment_outputs(stack: &Stack, vars: Vec<(String, EnvValue)>) {
 
 /// The Atlas project, from the context or the seed's example id.
 fn atlas_project(scope: &Scope) -> String {
-    match scope.try_get_context("atlasProjectId") {
-        Some(serde_json::Value::String(id)) => id,
-        Some(other) => other.to_string(),
-        None => {
-            scope.warning(
-                format!("the Atlas project is not set: using the seed's example id {PLACEHOLDER_PROJECT}"),
-                "set it: -c atlasProjectId=<your project's 24-digit id>",
-            );
-            PLACEHOLDER_PROJECT.to_string()
-        }
-    }
+    context_value(scope, "atlasProjectId").unwrap_or_else(|| {
+        scope.warning(
+            format!(
+                "the Atlas project is not set: using the seed's example id {PLACEHOLDER_PROJECT}"
+            ),
+            "set it: -c atlasProjectId=<your project's 24-digit id>",
+        );
+        PLACEHOLDER_PROJECT.to_string()
+    })
 }
 
 /// Ambar's egress CIDRs and the backend's base URL, from the context or placeholders.
 fn streaming_context(scope: &Scope) -> (Vec<String>, String) {
-    let egress = match scope.try_get_context("ambarEgressCidrs") {
-        Some(serde_json::Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-            .collect(),
-        Some(serde_json::Value::String(one)) => vec![one],
-        Some(other) => vec![other.to_string()],
-        None => {
-            scope.warning(
-                format!("Ambar's egress addresses are not set: using {PLACEHOLDER_EGRESS}, a documentation range Ambar does not use"),
-                "set them from Ambar's documentation: -c 'ambarEgressCidrs=[\"a.b.c.d/32\"]'",
-            );
-            vec![PLACEHOLDER_EGRESS.to_string()]
-        }
-    };
-    let base = match scope.try_get_context("backendBaseUrl") {
-        Some(serde_json::Value::String(url)) => url,
-        Some(other) => other.to_string(),
-        None => {
-            scope.warning(
-                format!("the backend's base URL is not set: destinations point at {PLACEHOLDER_BASE_URL}"),
-                "set it: -c backendBaseUrl=https://api.your-domain",
-            );
-            PLACEHOLDER_BASE_URL.to_string()
-        }
-    };
+    let egress = context_list(scope, "ambarEgressCidrs").unwrap_or_else(|| {
+        scope.warning(
+            format!("Ambar's egress addresses are not set: using {PLACEHOLDER_EGRESS}, a documentation range Ambar does not use"),
+            "set them from Ambar's documentation: -c 'ambarEgressCidrs=[\"a.b.c.d/32\"]'",
+        );
+        vec![PLACEHOLDER_EGRESS.to_string()]
+    });
+    let base = context_value(scope, "backendBaseUrl").unwrap_or_else(|| {
+        scope.warning(
+            format!(
+                "the backend's base URL is not set: destinations point at {PLACEHOLDER_BASE_URL}"
+            ),
+            "set it: -c backendBaseUrl=https://api.your-domain",
+        );
+        PLACEHOLDER_BASE_URL.to_string()
+    });
     (egress, base)
 }
 
@@ -243,7 +236,7 @@ pub fn stack(name: &str, activation: &AtlasActivation) -> Stack {
     );
 
     // Alerts by e-mail on the event store and its replication stream.
-    let emails = context_list(&root, "alertEmails");
+    let emails = context_list(&root, "alertEmails").unwrap_or_default();
     if emails.is_empty() {
         root.warning(
             "no alert e-mail addresses: alarms go to a topic nobody is subscribed to",
