@@ -40,6 +40,12 @@ pub const PATTERN_TRANSLATIONS: &[PatternTranslation] = &[
         why: "look-ahead `(?![:*$])` on each ASCII character rewritten as a class intersection; \
               unanchored at the end like the original",
     },
+    PatternTranslation {
+        from: r"^(?=.{2,256}$)([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*)$",
+        to: r"^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*)$",
+        why: "look-ahead `(?=.{2,256}$)` (the length) dropped: the same schema's minLength 2 and \
+              maxLength 256 check it",
+    },
 ];
 
 /// Returns the pattern to compile, or an error naming the construct that has no translation.
@@ -113,6 +119,18 @@ mod tests {
             ("", false),
         ] {
             assert_eq!(metric_name.is_match(s), ok, "{s:?}");
+        }
+        let repository = re(
+            r"^(?=.{2,256}$)([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*)$",
+        );
+        for (s, ok) in [
+            ("event-sourcing-app-backend", true),
+            ("team/app_1", true),
+            ("App", false),
+            ("app-", false),
+            ("/app", false),
+        ] {
+            assert_eq!(repository.is_match(s), ok, "{s:?}");
         }
     }
 

@@ -5,10 +5,14 @@
 //! and the third-party registry types vendored beside them (synth/schemas/MONGODB-ATLAS.md).
 
 pub mod atlas;
+pub mod certificatemanager;
 pub mod cloudformation;
 pub mod cloudwatch;
 pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
+pub mod ecs;
+pub mod elasticloadbalancingv2;
 pub mod events;
 pub mod iam;
 pub mod kms;
@@ -35,6 +39,7 @@ pub fn attributes_of(type_name: &str) -> Option<&'static [&'static str]> {
         "MongoDB::Atlas::FlexCluster" => Some(atlas::CfnFlexCluster::ATTRIBUTES),
         "MongoDB::Atlas::Project" => Some(atlas::CfnProject::ATTRIBUTES),
         "MongoDB::Atlas::ProjectIpAccessList" => Some(atlas::CfnProjectIpAccessList::ATTRIBUTES),
+        "AWS::CertificateManager::Certificate" => Some(certificatemanager::CfnCertificate::ATTRIBUTES),
         "AWS::CloudFormation::CustomResource" => Some(cloudformation::CfnCustomResource::ATTRIBUTES),
         "AWS::CloudFormation::TypeActivation" => Some(cloudformation::CfnTypeActivation::ATTRIBUTES),
         "AWS::CloudWatch::Alarm" => Some(cloudwatch::CfnAlarm::ATTRIBUTES),
@@ -46,16 +51,25 @@ pub fn attributes_of(type_name: &str) -> Option<&'static [&'static str]> {
         "AWS::EC2::Route" => Some(ec2::CfnRoute::ATTRIBUTES),
         "AWS::EC2::RouteTable" => Some(ec2::CfnRouteTable::ATTRIBUTES),
         "AWS::EC2::SecurityGroup" => Some(ec2::CfnSecurityGroup::ATTRIBUTES),
+        "AWS::EC2::SecurityGroupEgress" => Some(ec2::CfnSecurityGroupEgress::ATTRIBUTES),
         "AWS::EC2::SecurityGroupIngress" => Some(ec2::CfnSecurityGroupIngress::ATTRIBUTES),
         "AWS::EC2::Subnet" => Some(ec2::CfnSubnet::ATTRIBUTES),
         "AWS::EC2::SubnetRouteTableAssociation" => Some(ec2::CfnSubnetRouteTableAssociation::ATTRIBUTES),
         "AWS::EC2::VPC" => Some(ec2::CfnVPC::ATTRIBUTES),
         "AWS::EC2::VPCEndpoint" => Some(ec2::CfnVPCEndpoint::ATTRIBUTES),
         "AWS::EC2::VPCGatewayAttachment" => Some(ec2::CfnVPCGatewayAttachment::ATTRIBUTES),
+        "AWS::ECR::Repository" => Some(ecr::CfnRepository::ATTRIBUTES),
+        "AWS::ECS::Cluster" => Some(ecs::CfnCluster::ATTRIBUTES),
+        "AWS::ECS::Service" => Some(ecs::CfnService::ATTRIBUTES),
+        "AWS::ECS::TaskDefinition" => Some(ecs::CfnTaskDefinition::ATTRIBUTES),
+        "AWS::ElasticLoadBalancingV2::Listener" => Some(elasticloadbalancingv2::CfnListener::ATTRIBUTES),
+        "AWS::ElasticLoadBalancingV2::LoadBalancer" => Some(elasticloadbalancingv2::CfnLoadBalancer::ATTRIBUTES),
+        "AWS::ElasticLoadBalancingV2::TargetGroup" => Some(elasticloadbalancingv2::CfnTargetGroup::ATTRIBUTES),
         "AWS::Events::Archive" => Some(events::CfnArchive::ATTRIBUTES),
         "AWS::Events::EventBus" => Some(events::CfnEventBus::ATTRIBUTES),
         "AWS::Events::Rule" => Some(events::CfnRule::ATTRIBUTES),
         "AWS::IAM::AccessKey" => Some(iam::CfnAccessKey::ATTRIBUTES),
+        "AWS::IAM::OIDCProvider" => Some(iam::CfnOIDCProvider::ATTRIBUTES),
         "AWS::IAM::Policy" => Some(iam::CfnPolicy::ATTRIBUTES),
         "AWS::IAM::Role" => Some(iam::CfnRole::ATTRIBUTES),
         "AWS::IAM::User" => Some(iam::CfnUser::ATTRIBUTES),
@@ -95,6 +109,7 @@ pub fn properties_of(type_name: &str) -> Option<&'static [&'static str]> {
         "MongoDB::Atlas::FlexCluster" => Some(atlas::CfnFlexCluster::PROPERTIES),
         "MongoDB::Atlas::Project" => Some(atlas::CfnProject::PROPERTIES),
         "MongoDB::Atlas::ProjectIpAccessList" => Some(atlas::CfnProjectIpAccessList::PROPERTIES),
+        "AWS::CertificateManager::Certificate" => Some(certificatemanager::CfnCertificate::PROPERTIES),
         "AWS::CloudFormation::CustomResource" => Some(cloudformation::CfnCustomResource::PROPERTIES),
         "AWS::CloudFormation::TypeActivation" => Some(cloudformation::CfnTypeActivation::PROPERTIES),
         "AWS::CloudWatch::Alarm" => Some(cloudwatch::CfnAlarm::PROPERTIES),
@@ -106,16 +121,25 @@ pub fn properties_of(type_name: &str) -> Option<&'static [&'static str]> {
         "AWS::EC2::Route" => Some(ec2::CfnRoute::PROPERTIES),
         "AWS::EC2::RouteTable" => Some(ec2::CfnRouteTable::PROPERTIES),
         "AWS::EC2::SecurityGroup" => Some(ec2::CfnSecurityGroup::PROPERTIES),
+        "AWS::EC2::SecurityGroupEgress" => Some(ec2::CfnSecurityGroupEgress::PROPERTIES),
         "AWS::EC2::SecurityGroupIngress" => Some(ec2::CfnSecurityGroupIngress::PROPERTIES),
         "AWS::EC2::Subnet" => Some(ec2::CfnSubnet::PROPERTIES),
         "AWS::EC2::SubnetRouteTableAssociation" => Some(ec2::CfnSubnetRouteTableAssociation::PROPERTIES),
         "AWS::EC2::VPC" => Some(ec2::CfnVPC::PROPERTIES),
         "AWS::EC2::VPCEndpoint" => Some(ec2::CfnVPCEndpoint::PROPERTIES),
         "AWS::EC2::VPCGatewayAttachment" => Some(ec2::CfnVPCGatewayAttachment::PROPERTIES),
+        "AWS::ECR::Repository" => Some(ecr::CfnRepository::PROPERTIES),
+        "AWS::ECS::Cluster" => Some(ecs::CfnCluster::PROPERTIES),
+        "AWS::ECS::Service" => Some(ecs::CfnService::PROPERTIES),
+        "AWS::ECS::TaskDefinition" => Some(ecs::CfnTaskDefinition::PROPERTIES),
+        "AWS::ElasticLoadBalancingV2::Listener" => Some(elasticloadbalancingv2::CfnListener::PROPERTIES),
+        "AWS::ElasticLoadBalancingV2::LoadBalancer" => Some(elasticloadbalancingv2::CfnLoadBalancer::PROPERTIES),
+        "AWS::ElasticLoadBalancingV2::TargetGroup" => Some(elasticloadbalancingv2::CfnTargetGroup::PROPERTIES),
         "AWS::Events::Archive" => Some(events::CfnArchive::PROPERTIES),
         "AWS::Events::EventBus" => Some(events::CfnEventBus::PROPERTIES),
         "AWS::Events::Rule" => Some(events::CfnRule::PROPERTIES),
         "AWS::IAM::AccessKey" => Some(iam::CfnAccessKey::PROPERTIES),
+        "AWS::IAM::OIDCProvider" => Some(iam::CfnOIDCProvider::PROPERTIES),
         "AWS::IAM::Policy" => Some(iam::CfnPolicy::PROPERTIES),
         "AWS::IAM::Role" => Some(iam::CfnRole::PROPERTIES),
         "AWS::IAM::User" => Some(iam::CfnUser::PROPERTIES),
