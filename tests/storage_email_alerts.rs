@@ -152,8 +152,9 @@ fn an_access_key_is_for_this_bucket_only_and_travels_as_secret_references() {
         ("S3_SECRET_KEY", "secretAccessKey"),
     ] {
         match var(&vars, name) {
-            Some(EnvValue::Secret(r)) => {
-                let r = format!("{r:?}");
+            Some(v @ EnvValue::Secret { key: k, .. }) => {
+                assert_eq!(k, key);
+                let r = format!("{:?}", v.value_from());
                 assert!(r.contains(&format!(":{key}::")), "{r}")
             }
             other => panic!("{name} must be a secret reference, is {other:?}"),
@@ -296,11 +297,11 @@ fn the_identity_signs_with_2048_bit_dkim_and_publishes_its_records() {
     let vars = email.environment();
     assert!(matches!(
         var(&vars, "SMTP_USERNAME"),
-        Some(EnvValue::Secret(_))
+        Some(EnvValue::Secret { .. })
     ));
     assert!(matches!(
         var(&vars, "SMTP_PASSWORD"),
-        Some(EnvValue::Secret(_))
+        Some(EnvValue::Secret { .. })
     ));
     assert_eq!(
         var(&vars, "SMTP_PORT"),

@@ -8,7 +8,8 @@
 //! (`metric_*()`) go through [`PlatformAlerts::add_alarm`] to reach the same topic.
 
 use crate::aurora::AuroraEventStore;
-use crate::cloudwatch::{AlarmOptions, Comparison, Metric};
+use crate::cloudwatch::{AlarmOptions, Comparison, Metric, MissingData};
+use crate::ecs_patterns::ServiceMetrics;
 use crate::logs::count_matching_lines;
 use crate::sns::{Topic, TopicProps};
 use escdk_synth::cfn::cloudwatch::CfnAlarm;
@@ -37,6 +38,27 @@ impl Default for EventStoreThresholds {
             free_local_storage: Size::gibibytes(4),
             replication_slot_lag: Size::gibibytes(1),
             transaction_logs: Size::gibibytes(5),
+        }
+    }
+}
+
+/// When a load-balanced service's alarms fire.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceThresholds {
+    /// Targets' 5xx answers in 5 minutes.
+    pub target_5xx: f64,
+    /// Average CPU over 15 minutes, in percent of the tasks' reservation.
+    pub cpu_percent: f64,
+    /// Average memory over 15 minutes, in percent of the tasks' reservation.
+    pub memory_percent: f64,
+}
+
+impl Default for ServiceThresholds {
+    fn default() -> Self {
+        ServiceThresholds {
+            target_5xx: 5.0,
+            cpu_percent: 80.0,
+            memory_percent: 80.0,
         }
     }
 }
@@ -174,5 +196,50 @@ impl PlatformAlerts {
                 ),
             );
         }
+    }
+
+    /// A load-balanced service's alarms: targets' 5xx answers (application load balancers),
+    /// any unhealthy target for 2 of 3 minutes, CPU and memory, and its error lines.
+    pub fn watch_service(&mut self, id: &str, m: &ServiceMetrics, t: &ServiceThresholds) {
+        if let Some(errors) = &m.target_5xx {
+            self.add_alarm(
+                &format!("{id}Target5xx"),
+                errors,
+                AlarmOptions::new(
+                    format!("{id}: more than {} answers with a 5xx status in 5 minutes. Read the service's log group around the alarm's time.", t.target_5xx),
+                    t.target_5xx,
+                ),
+            );
+        }
+        self.add_alarm(
+            &format!("{id}UnhealthyTargets"),
+            &m.unhealthy_hosts.clone().period(escdk_synth::Duration::minutes(1)),
+            AlarmOptions::new(
+                format!("{id}: a task fails the load balancer's health checks. Check the service's events (ECS console) and its log group; a deployment rolls back on its own when its tasks never get healthy."),
+                0.0,
+            )
+            .comparison(Comparison::GreaterThan)
+            .over(2, 3)
+            .missing_data(MissingData::NotBreaching),
+        );
+        self.add_alarm(
+            &format!("{id}Cpu"),
+            &m.cpu,
+            AlarmOptions::new(
+                format!("{id}: CPU above {}% of the tasks' reservation for 15 minutes. Raise the service's CPU or desired count if the load is real.", t.cpu_percent),
+                t.cpu_percent,
+            )
+            .over(3, 3),
+        );
+        self.add_alarm(
+            &format!("{id}Memory"),
+            &m.memory,
+            AlarmOptions::new(
+                format!("{id}: memory above {}% of the tasks' reservation for 15 minutes; at 100% ECS stops the task. Raise the service's memory, or look for a leak.", t.memory_percent),
+                t.memory_percent,
+            )
+            .over(3, 3),
+        );
+        self.watch_log_errors(id, m.log_group_name.clone(), crate::logs::ERROR_PATTERN);
     }
 }

@@ -5,7 +5,9 @@
 
 use super::cidr::Cidr;
 use super::vpc::Vpc;
-use escdk_synth::cfn::ec2::{CfnSecurityGroup, CfnSecurityGroupIngress};
+use escdk_synth::cfn::ec2::{
+    security_group, CfnSecurityGroup, CfnSecurityGroupEgress, CfnSecurityGroupIngress,
+};
 use escdk_synth::{Expr, Handle, Scope};
 
 /// Properties of a [`SecurityGroup`].
@@ -13,12 +15,24 @@ use escdk_synth::{Expr, Handle, Scope};
 pub struct SecurityGroupProps {
     /// Why the group exists (EC2 shows it; it cannot change without replacing the group).
     pub description: String,
+    /// Whether members may connect anywhere (true by default). When false, the group allows
+    /// no egress until [`SecurityGroup::allow_to`] opens a port to another group.
+    pub allow_all_outbound: bool,
 }
 
 impl SecurityGroupProps {
     pub fn new(description: &str) -> Self {
         SecurityGroupProps {
             description: description.to_string(),
+            allow_all_outbound: true,
+        }
+    }
+
+    /// A group whose members connect only where [`SecurityGroup::allow_to`] says.
+    pub fn no_outbound(description: &str) -> Self {
+        SecurityGroupProps {
+            allow_all_outbound: false,
+            ..SecurityGroupProps::new(description)
         }
     }
 }
@@ -48,6 +62,19 @@ impl SecurityGroup {
             "Resource",
             CfnSecurityGroup {
                 vpc_id: Some(vpc.id().into()),
+                // EC2 adds "all traffic anywhere" to a group with no egress rule; a rule
+                // that matches nothing (ICMP type 252, code 86, to one broadcast address)
+                // keeps it closed until `allow_to` opens it.
+                security_group_egress: (!props.allow_all_outbound).then(|| {
+                    vec![security_group::Egress {
+                        cidr_ip: Some("255.255.255.255/32".into()),
+                        description: Some("Disallow all traffic".into()),
+                        from_port: Some(252.into()),
+                        to_port: Some(86.into()),
+                        ..security_group::Egress::new("icmp")
+                    }]
+                    .into()
+                }),
                 ..CfnSecurityGroup::new(props.description)
             },
         );
@@ -94,6 +121,30 @@ impl SecurityGroup {
             CfnSecurityGroupIngress {
                 cidr_ip: Some(cidr.to_string().into()),
                 ..ingress(port, description, self.id())
+            },
+        )
+    }
+
+    /// Lets members connect to members of `destination` on TCP `port` (for a group made
+    /// with [`SecurityGroupProps::no_outbound`]).
+    pub fn allow_to(
+        &self,
+        destination: &SecurityGroup,
+        port: u16,
+        description: &str,
+    ) -> Handle<CfnSecurityGroupEgress> {
+        let id = format!(
+            "To{}Port{port}",
+            destination.scope.full_path().replace(['/', '-'], "")
+        );
+        self.scope.add(
+            &id,
+            CfnSecurityGroupEgress {
+                destination_security_group_id: Some(destination.id().into()),
+                from_port: Some(i64::from(port).into()),
+                to_port: Some(i64::from(port).into()),
+                description: Some(description.into()),
+                ..CfnSecurityGroupEgress::new(self.id(), "tcp")
             },
         )
     }

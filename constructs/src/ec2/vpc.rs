@@ -79,6 +79,9 @@ pub struct Vpc {
     /// from (what an outside service's allow-list admits).
     pub nat_eips: Vec<Handle<CfnEIP>>,
     pub cidr: Cidr,
+    /// The public subnets' route to the internet gateway: what an internet-facing load
+    /// balancer must wait for (CloudFormation refuses it in a VPC not yet attached).
+    pub internet_route: Handle<CfnRoute>,
 }
 
 impl Vpc {
@@ -278,6 +281,7 @@ impl Vpc {
             private_subnets,
             nat_eips,
             cidr,
+            internet_route: default_route,
         }
     }
 

@@ -16,5 +16,5 @@ mod user;
 
 pub use grant::{Grant, Grantee};
 pub use policy::{PolicyDocument, PolicyStatement};
-pub use role::{Role, RoleProps};
+pub use role::{AssumedBy, Role, RoleProps};
 pub use user::User;

@@ -1,4 +1,5 @@
-//! A role a service assumes, with one inline policy, `Grants`, that grants extend.
+//! A role that an AWS service, or an identity federated through OpenID Connect, assumes,
+//! with one inline policy, `Grants`, that grants extend.
 
 use super::policy::{PolicyDocument, PolicyStatement};
 use escdk_synth::cfn::iam::{role, CfnRole};
@@ -6,19 +7,65 @@ use escdk_synth::{Expr, Handle, Json, Scope, Stack};
 use std::cell::RefCell;
 use std::rc::Rc;
 
+/// Who may assume a [`Role`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum AssumedBy {
+    /// An AWS service, e.g. `lambda.amazonaws.com`.
+    Service(String),
+    /// Identities of an OpenID Connect provider (its ARN), under `conditions` on the
+    /// token's claims (`sts:AssumeRoleWithWebIdentity`).
+    WebIdentity { provider: Expr, conditions: Json },
+}
+
 /// Properties of a [`Role`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoleProps {
-    /// The service that assumes the role, e.g. `lambda.amazonaws.com`.
-    pub assumed_by: String,
+    pub assumed_by: AssumedBy,
     pub description: String,
 }
 
 impl RoleProps {
-    pub fn new(assumed_by: &str, description: &str) -> Self {
+    /// A role the AWS service `service` (e.g. `lambda.amazonaws.com`) assumes.
+    pub fn new(service: &str, description: &str) -> Self {
         RoleProps {
-            assumed_by: assumed_by.to_string(),
+            assumed_by: AssumedBy::Service(service.to_string()),
             description: description.to_string(),
+        }
+    }
+
+    /// A role that identities of the OpenID Connect provider `provider` assume when their
+    /// token satisfies `conditions`.
+    pub fn web_identity(provider: Expr, conditions: Json, description: &str) -> Self {
+        RoleProps {
+            assumed_by: AssumedBy::WebIdentity {
+                provider,
+                conditions,
+            },
+            description: description.to_string(),
+        }
+    }
+}
+
+impl AssumedBy {
+    fn trust_statement(&self) -> Json {
+        match self {
+            AssumedBy::Service(service) => Json::object([
+                ("Effect", Json::from("Allow")),
+                ("Principal", Json::object([("Service", service.as_str())])),
+                ("Action", Json::from("sts:AssumeRole")),
+            ]),
+            AssumedBy::WebIdentity {
+                provider,
+                conditions,
+            } => Json::object([
+                ("Effect", Json::from("Allow")),
+                (
+                    "Principal",
+                    Json::object([("Federated", Json::from(provider.clone()))]),
+                ),
+                ("Action", Json::from("sts:AssumeRoleWithWebIdentity")),
+                ("Condition", conditions.clone()),
+            ]),
         }
     }
 }
@@ -41,14 +88,7 @@ impl Role {
             ("Version", Json::from("2012-10-17")),
             (
                 "Statement",
-                Json::array([Json::object([
-                    ("Effect", Json::from("Allow")),
-                    (
-                        "Principal",
-                        Json::object([("Service", props.assumed_by.as_str())]),
-                    ),
-                    ("Action", Json::from("sts:AssumeRole")),
-                ])]),
+                Json::array([props.assumed_by.trust_statement()]),
             ),
         ]);
         let handle = scope.add(

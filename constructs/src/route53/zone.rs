@@ -1,8 +1,8 @@
 //! An existing hosted zone, and records in it.
 
 use super::domain;
-use escdk_synth::cfn::route53::CfnRecordSet;
-use escdk_synth::{Duration, Handle, Scope, Value};
+use escdk_synth::cfn::route53::{record_set, CfnRecordSet};
+use escdk_synth::{Duration, Expr, Handle, Scope, Value};
 
 /// A public hosted zone the account already has (the user's domain): its id and name.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +86,32 @@ impl HostedZone {
                 resource_records: Some(props.values.into()),
                 ttl: Some(ttl.to_string().into()),
                 ..CfnRecordSet::new(props.name, props.record_type)
+            },
+        )
+    }
+}
+
+impl HostedZone {
+    /// Adds an alias `A` record at `<scope>/<id>` pointing `name` at an AWS resource (a
+    /// load balancer: its DNS name and canonical hosted zone), answering only while the
+    /// target is healthy.
+    pub fn add_alias(
+        &self,
+        scope: &Scope,
+        id: &str,
+        name: &str,
+        dns_name: Expr,
+        target_zone_id: Expr,
+    ) -> Handle<CfnRecordSet> {
+        scope.add(
+            id,
+            CfnRecordSet {
+                hosted_zone_id: Some(self.zone_id.as_str().into()),
+                alias_target: Some(record_set::AliasTarget {
+                    evaluate_target_health: Some(true.into()),
+                    ..record_set::AliasTarget::new(dns_name, target_zone_id)
+                }),
+                ..CfnRecordSet::new(name, "A")
             },
         )
     }

@@ -1,0 +1,11 @@
+//! The IAM actions ECS services' roles and grants use, in one place.
+
+/// The execution role writing the container's output to its log group.
+pub const LOG_WRITE: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
+
+/// The execution role reading a secret the container references.
+pub const SECRET_READ: &[&str] = &["secretsmanager:GetSecretValue"];
+
+/// On one service: forcing a new deployment (`aws ecs update-service
+/// --force-new-deployment`) and waiting for it (`aws ecs wait services-stable`).
+pub const SERVICE_DEPLOY: &[&str] = &["ecs:DescribeServices", "ecs:UpdateService"];

@@ -1,0 +1,119 @@
+//! [`NetworkLoadBalancedService`]: an API on TLS, terminated by a network load balancer.
+
+use super::metrics::ServiceMetrics;
+use crate::certificatemanager::{Certificate, CertificateProps};
+use crate::ec2::Vpc;
+use crate::ecs::{Cluster, FargateService, FargateServiceProps, LoadBalancerTarget};
+use crate::elbv2::{HealthCheck, LoadBalancer, LoadBalancerProps, LoadBalancerType, TargetGroup};
+use crate::route53::HostedZone;
+use escdk_synth::cfn::elasticloadbalancingv2::CfnListener;
+use escdk_synth::cfn::route53::CfnRecordSet;
+use escdk_synth::{Handle, Scope};
+
+/// Properties of a [`NetworkLoadBalancedService`].
+#[derive(Debug, Clone)]
+pub struct NetworkLoadBalancedServiceProps {
+    pub service: FargateServiceProps,
+    /// The zone the domain is in (the seed's `hosted_zone_id`).
+    pub zone: HostedZone,
+    /// The service's domain (`api.example.com`).
+    pub domain_name: String,
+    pub health_check: HealthCheck,
+    /// Off by default (see [`LoadBalancerProps::deletion_protection`]).
+    pub deletion_protection: bool,
+}
+
+impl NetworkLoadBalancedServiceProps {
+    pub fn new(service: FargateServiceProps, zone: HostedZone, domain_name: &str) -> Self {
+        NetworkLoadBalancedServiceProps {
+            service,
+            zone,
+            domain_name: domain_name.to_string(),
+            health_check: HealthCheck::default(),
+            deletion_protection: false,
+        }
+    }
+}
+
+/// A Fargate service behind a network load balancer with a TLS listener on 443. Unlike
+/// the seed, there is no plain TCP listener on 80: the API is reachable over TLS only.
+#[derive(Debug, Clone)]
+pub struct NetworkLoadBalancedService {
+    pub service: FargateService,
+    pub load_balancer: LoadBalancer,
+    pub target_group: TargetGroup,
+    pub certificate: Certificate,
+    pub tls_listener: Handle<CfnListener>,
+    pub record: Handle<CfnRecordSet>,
+}
+
+impl NetworkLoadBalancedService {
+    pub fn new(
+        scope: &Scope,
+        id: &str,
+        cluster: &Cluster,
+        vpc: &Vpc,
+        props: NetworkLoadBalancedServiceProps,
+    ) -> NetworkLoadBalancedService {
+        let scope = scope.child(id);
+        let port = props.service.container_port;
+        let certificate = Certificate::new(
+            &scope,
+            "Certificate",
+            &props.zone,
+            CertificateProps::new(&props.domain_name),
+        );
+        let load_balancer = LoadBalancer::new(
+            &scope,
+            "LoadBalancer",
+            vpc,
+            LoadBalancerProps {
+                kind: LoadBalancerType::Network,
+                deletion_protection: props.deletion_protection,
+            },
+        );
+        let target_group = load_balancer.add_target_group("TargetGroup", port, &props.health_check);
+        let tls_listener = load_balancer.add_tls_listener("TlsListener", &certificate, &target_group);
+        let service = FargateService::new(&scope, "Service", cluster, vpc, props.service);
+        service.attach(&LoadBalancerTarget {
+            target_group_arn: target_group.arn(),
+            listener: tls_listener.clone(),
+            security_group: load_balancer.security_group.clone(),
+        });
+        let record = props.zone.add_alias(
+            &scope,
+            "Record",
+            &certificate.domains[0],
+            load_balancer.dns_name(),
+            load_balancer.canonical_hosted_zone_id(),
+        );
+        NetworkLoadBalancedService {
+            service,
+            load_balancer,
+            target_group,
+            certificate,
+            tls_listener,
+            record,
+        }
+    }
+
+    /// The service's domain.
+    pub fn domain(&self) -> &str {
+        &self.certificate.domains[0]
+    }
+
+    /// `https://<domain>`.
+    pub fn url(&self) -> String {
+        format!("https://{}", self.domain())
+    }
+
+    pub fn metrics(&self) -> ServiceMetrics {
+        ServiceMetrics {
+            target_5xx: None,
+            unhealthy_hosts: self.load_balancer.metric_unhealthy_host_count(&self.target_group),
+            cpu: self.service.metric_cpu_utilization(),
+            memory: self.service.metric_memory_utilization(),
+            log_group_name: self.service.log_group_name(),
+        }
+    }
+}
