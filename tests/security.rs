@@ -46,8 +46,10 @@ fn no_wildcard_action_or_resource_in_any_role() {
                 let a = a.as_str().unwrap();
                 assert!(!a.contains('*'), "{stack}/{lid}: wildcard action {a}");
             }
-            // The one action granted on `*`: it has no resource-level permission.
-            if s["Action"] == serde_json::json!(["dynamodb:ListStreams"]) {
+            // The actions granted on `*`: they have no resource-level permission.
+            if s["Action"] == serde_json::json!(["dynamodb:ListStreams"])
+                || s["Action"] == serde_json::json!(["ecr:GetAuthorizationToken"])
+            {
                 assert_eq!(s["Resource"], serde_json::json!(["*"]), "{stack}/{lid}");
                 continue;
             }
@@ -242,12 +244,26 @@ fn stream_consumers_can_read_their_stream() {
 #[test]
 fn no_ingress_wider_than_asked_and_no_secret_in_templates() {
     for (stack, json, t) in support::example_templates() {
+        // Only internet-facing load balancers' groups admit the internet, and only on
+        // their listeners' ports.
+        let lb_groups: Vec<Value> = resources_of(&t, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+            .flat_map(|(_, r)| r["Properties"]["SecurityGroups"].as_array().unwrap().clone())
+            .collect();
+        let listener_ports: Vec<Value> = resources_of(&t, "AWS::ElasticLoadBalancingV2::Listener")
+            .map(|(_, r)| r["Properties"]["Port"].clone())
+            .collect();
         for (lid, r) in resources_of(&t, "AWS::EC2::SecurityGroupIngress") {
-            let cidr = r["Properties"]["CidrIp"].as_str().unwrap_or("");
-            assert_ne!(
-                cidr, "0.0.0.0/0",
-                "{stack}/{lid} opens a port to the internet"
-            );
+            let p = &r["Properties"];
+            if p["CidrIp"].as_str() == Some("0.0.0.0/0") {
+                assert!(
+                    lb_groups.contains(&p["GroupId"]),
+                    "{stack}/{lid} opens a port to the internet on a group that is not a load balancer's"
+                );
+                assert!(
+                    listener_ports.contains(&p["FromPort"]) && p["FromPort"] == p["ToPort"],
+                    "{stack}/{lid} opens a port no listener uses"
+                );
+            }
         }
         for (lid, r) in resources_of(&t, "AWS::EC2::SecurityGroup") {
             assert!(
@@ -275,7 +291,8 @@ fn no_ingress_wider_than_asked_and_no_secret_in_templates() {
             );
         }
         for (lid, r) in resources_of(&t, "AWS::EC2::SecurityGroupIngress") {
-            if let Some(cidr) = r["Properties"]["CidrIp"].as_str() {
+            let on_lb = lb_groups.contains(&r["Properties"]["GroupId"]);
+            if let Some(cidr) = r["Properties"]["CidrIp"].as_str().filter(|_| !on_lb) {
                 let prefix: u8 = cidr.rsplit('/').next().unwrap().parse().unwrap();
                 assert!(prefix >= 16, "{stack}/{lid}: {cidr} is wider than /16");
             }

@@ -530,20 +530,36 @@ fn the_platform_example_has_all_three_and_passes_the_template_assertions() {
     t.resource_count_is("AWS::SES::EmailIdentity", 1);
     t.resource_count_is("Custom::SesSmtpCredentials", 1);
     t.resource_count_is("AWS::SNS::TopicPolicy", 1);
-    let outputs = &t.to_json()["Outputs"];
+    assert!(t.to_json()["Outputs"].get("SesIdentity").is_some());
+    // The backend gets the variables: values in `Environment`, credentials in `Secrets`.
+    let json = t.to_json();
+    let (_, backend) = of_type(&json, "AWS::ECS::TaskDefinition")
+        .into_iter()
+        .find(|(lid, _)| lid.starts_with("BackendService"))
+        .expect("the backend's task definition");
+    let container = &backend["Properties"]["ContainerDefinitions"][0];
+    let names = |key: &str| -> Vec<String> {
+        container[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["Name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (plain, secret) = (names("Environment"), names("Secrets"));
     for name in [
-        "SesIdentity",
-        "SmtpHost",
-        "SmtpPort",
-        "SmtpUsername",
-        "SmtpPassword",
-        "SmtpFromEmailForAdministrators",
-        "S3EndpointUrl",
-        "S3BucketName",
-        "S3Region",
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "SMTP_FROM_EMAIL_FOR_ADMINISTRATORS",
+        "S3_ENDPOINT_URL",
+        "S3_BUCKET_NAME",
+        "S3_REGION",
     ] {
-        assert!(outputs.get(name).is_some(), "output {name} is missing");
+        assert!(plain.contains(&name.to_string()), "{name} is not a value");
+    }
+    for name in ["SMTP_USERNAME", "SMTP_PASSWORD"] {
+        assert!(secret.contains(&name.to_string()), "{name} is not a secret");
     }
     // No long-lived S3 key by default: the task role is the credential.
-    assert!(outputs.get("S3AccessKey").is_none() && outputs.get("S3SecretKey").is_none());
+    assert!(!plain.iter().chain(&secret).any(|n| n.starts_with("S3_ACCESS") || n.starts_with("S3_SECRET")));
 }
