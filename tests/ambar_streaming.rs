@@ -130,7 +130,9 @@ fn the_stream_waits_for_the_schema_and_each_destination_for_its_filter() {
     // The services get the HTTP credentials as references to the secrets' keys.
     let env = streaming.environment();
     assert_eq!(env.len(), 2);
-    assert!(env.iter().all(|(_, v)| matches!(v, EnvValue::Secret { .. })));
+    assert!(env
+        .iter()
+        .all(|(_, v)| matches!(v, EnvValue::Secret { .. })));
 }
 
 #[test]

@@ -167,3 +167,92 @@ fn storage_email_and_alert_options_pass_cfn_lint() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn service_options_pass_cfn_lint() {
+    use escdk_constructs::ec2::{Vpc, VpcProps};
+    use escdk_constructs::ecr::{Encryption, Repository, RepositoryProps};
+    use escdk_constructs::ecs::{
+        Cluster, ContainerImage, Cpu, CpuArchitecture, FargateServiceProps,
+    };
+    use escdk_constructs::ecs_patterns::{
+        ApplicationLoadBalancedService, ApplicationLoadBalancedServiceProps,
+    };
+    use escdk_constructs::elbv2::HealthCheck;
+    use escdk_constructs::github::{
+        GithubActionsRole, GithubActionsRoleProps, GithubOidcProvider, GithubSubject,
+    };
+    use escdk_constructs::route53::HostedZone;
+
+    let lint = cfn_lint();
+    let stack = escdk_synth::Stack::new("ServiceOptions");
+    let root = stack.root();
+    let vpc = Vpc::new(&root, "Vpc", VpcProps::default());
+    let cluster = Cluster::new(&root, "Cluster");
+    let provider = GithubOidcProvider::new(&root, "GitHub");
+    let repo = Repository::new(
+        &root,
+        "Repo",
+        RepositoryProps {
+            keep_last_images: 5,
+            encryption: Encryption::Kms,
+            ..RepositoryProps::named("team/web")
+        },
+    );
+    let ci = GithubActionsRole::new(
+        &root,
+        "Ci",
+        &provider,
+        GithubActionsRoleProps {
+            subject: GithubSubject::Environment("production".into()),
+            ..GithubActionsRoleProps::branch("myorg", "web", "main")
+        },
+    );
+    repo.grant_push(&ci);
+    let zone = HostedZone::from_attributes(&root, "Z1D633PJN98FT9", "example.com");
+    let web = ApplicationLoadBalancedService::new(
+        &root,
+        "Web",
+        &cluster,
+        &vpc,
+        ApplicationLoadBalancedServiceProps {
+            additional_domains: (1..=9).map(|i| format!("s{i}.example.com")).collect(),
+            health_check: HealthCheck {
+                path: "/health".into(),
+                healthy_http_codes: "200".into(),
+                ..Default::default()
+            },
+            deletion_protection: true,
+            ..ApplicationLoadBalancedServiceProps::new(
+                FargateServiceProps {
+                    cpu: Cpu::units(16384),
+                    memory: escdk_synth::Size::gibibytes(120),
+                    cpu_architecture: CpuArchitecture::Arm64,
+                    desired_count: 3,
+                    ..FargateServiceProps::new(
+                        ContainerImage::from_repository(&repo, "v1.2.3"),
+                        443,
+                    )
+                },
+                zone,
+                "www.example.com",
+            )
+        },
+    );
+    web.service.grant_deploy(&ci);
+    let dir = support::root().join("target/cfn-lint");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("ServiceOptions.template.json");
+    std::fs::write(&file, stack.synth().unwrap().to_json()).unwrap();
+    let out = Command::new(&lint)
+        .args(["--include-checks", "I", "--"])
+        .arg(&file)
+        .output()
+        .expect("cfn-lint runs");
+    assert!(
+        out.status.success() && out.stdout.is_empty(),
+        "cfn-lint:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

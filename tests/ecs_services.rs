@@ -149,16 +149,19 @@ fn platform(frontend_domains: &[&str]) -> Fixture {
 }
 
 fn container(t: &Value, service: &str) -> Value {
-    resource(t, "AWS::ECS::TaskDefinition", &format!("{service}ServiceTaskDefinition"))
-        ["Properties"]["ContainerDefinitions"][0]
+    resource(
+        t,
+        "AWS::ECS::TaskDefinition",
+        &format!("{service}ServiceTaskDefinition"),
+    )["Properties"]["ContainerDefinitions"][0]
         .clone()
 }
 
 // ---- Variables and secrets --------------------------------------------------------------------
 
 #[test]
-fn no_environment_entry_holds_a_secret_and_the_execution_role_reads_exactly_the_referenced_secrets(
-) {
+fn no_environment_entry_holds_a_secret_and_the_execution_role_reads_exactly_the_referenced_secrets()
+{
     let f = platform(&[]);
     let t = f.stack.synth().unwrap().template;
     let c = container(&t, "Backend");
@@ -189,7 +192,8 @@ fn no_environment_entry_holds_a_secret_and_the_execution_role_reads_exactly_the_
     for s in secrets {
         let sub = &s["ValueFrom"]["Fn::Sub"];
         assert!(
-            sub[0].as_str().unwrap().starts_with("${Arn}:") && sub[0].as_str().unwrap().ends_with("::"),
+            sub[0].as_str().unwrap().starts_with("${Arn}:")
+                && sub[0].as_str().unwrap().ends_with("::"),
             "{s}"
         );
         let arn = sub[1]["Arn"].clone();
@@ -209,7 +213,10 @@ fn no_environment_entry_holds_a_secret_and_the_execution_role_reads_exactly_the_
     let (mut a, mut b) = (referenced.clone(), readable.clone());
     a.sort_by_key(key);
     b.sort_by_key(key);
-    assert_eq!(a, b, "the execution role reads exactly the referenced secrets");
+    assert_eq!(
+        a, b,
+        "the execution role reads exactly the referenced secrets"
+    );
     // The frontend references no secret, so its execution role reads none.
     let frontend_exec = resource(&t, "AWS::IAM::Role", "FrontendServiceExecutionRole");
     assert!(!statements(frontend_exec)
@@ -234,7 +241,10 @@ fn the_frontend_gets_the_seeds_variables_from_the_constructs() {
     assert_eq!(lit("PRODUCTION"), "TRUE");
     assert_eq!(lit("SERVER_PORT"), "8080");
     assert_eq!(lit("SERVER_HOSTNAME"), "::");
-    assert_eq!(lit("DOMAIN"), "example.com,www.example.com,shop.example.com");
+    assert_eq!(
+        lit("DOMAIN"),
+        "example.com,www.example.com,shop.example.com"
+    );
     assert!(matches!(
         get("LOAD_BALANCER"),
         Some(EnvValue::Value(escdk_synth::Value::Expr(_)))
@@ -308,7 +318,10 @@ fn a_created_oidc_provider_trusts_githubs_issuer_with_no_thumbprint() {
     );
     let role = &of_type(&t, "AWS::IAM::Role")[0].1;
     let trust = &role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
-    assert_eq!(trust["Principal"]["Federated"], json!({"Fn::GetAtt": [lid, "Arn"]}));
+    assert_eq!(
+        trust["Principal"]["Federated"],
+        json!({"Fn::GetAtt": [lid, "Arn"]})
+    );
     assert_eq!(
         trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"],
         "repo:myorg/app:environment:production"
@@ -350,9 +363,12 @@ fn repositories_keep_tags_scan_encrypt_expire_and_stay() {
     assert_eq!(p["ImageTagMutability"], "IMMUTABLE");
     assert_eq!(p["ImageScanningConfiguration"]["ScanOnPush"], true);
     assert_eq!(p["EncryptionConfiguration"]["EncryptionType"], "AES256");
-    let rules: Value =
-        serde_json::from_str(p["LifecyclePolicy"]["LifecyclePolicyText"].as_str().unwrap())
-            .unwrap();
+    let rules: Value = serde_json::from_str(
+        p["LifecyclePolicy"]["LifecyclePolicyText"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(rules["rules"][0]["selection"]["countNumber"], 30);
     assert_eq!(rules["rules"][0]["action"]["type"], "expire");
 }
@@ -363,10 +379,26 @@ fn repositories_keep_tags_scan_encrypt_expire_and_stay() {
 fn load_balancers_admit_their_listener_ports_and_tasks_admit_only_their_load_balancer() {
     let f = platform(&[]);
     let t = f.stack.synth().unwrap().template;
-    for (service, ports, container_port) in [("Frontend", vec![80, 443], 8080), ("Backend", vec![443], 3000)] {
-        let lb_group = logical_id_of(&t, "AWS::EC2::SecurityGroup", &format!("{service}LoadBalancerSecurityGroup"));
-        let task_group = logical_id_of(&t, "AWS::EC2::SecurityGroup", &format!("{service}ServiceSecurityGroup"));
-        let group = |r: &Value| r["Properties"]["GroupId"]["Fn::GetAtt"][0].as_str().unwrap().to_string();
+    for (service, ports, container_port) in [
+        ("Frontend", vec![80, 443], 8080),
+        ("Backend", vec![443], 3000),
+    ] {
+        let lb_group = logical_id_of(
+            &t,
+            "AWS::EC2::SecurityGroup",
+            &format!("{service}LoadBalancerSecurityGroup"),
+        );
+        let task_group = logical_id_of(
+            &t,
+            "AWS::EC2::SecurityGroup",
+            &format!("{service}ServiceSecurityGroup"),
+        );
+        let group = |r: &Value| {
+            r["Properties"]["GroupId"]["Fn::GetAtt"][0]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
         let mut open: Vec<i64> = of_type(&t, "AWS::EC2::SecurityGroupIngress")
             .into_iter()
             .filter(|(_, r)| group(r) == lb_group)
@@ -390,7 +422,10 @@ fn load_balancers_admit_their_listener_ports_and_tasks_admit_only_their_load_bal
         );
         // The load balancer reaches its tasks and nothing else.
         let sg = resource(&t, "AWS::EC2::SecurityGroup", &lb_group);
-        assert_eq!(sg["Properties"]["SecurityGroupEgress"][0]["CidrIp"], "255.255.255.255/32");
+        assert_eq!(
+            sg["Properties"]["SecurityGroupEgress"][0]["CidrIp"],
+            "255.255.255.255/32"
+        );
         let egress: Vec<&Value> = of_type(&t, "AWS::EC2::SecurityGroupEgress")
             .into_iter()
             .filter(|(_, r)| group(r) == lb_group)
@@ -419,10 +454,16 @@ fn load_balancers_admit_their_listener_ports_and_tasks_admit_only_their_load_bal
 fn the_certificate_covers_every_domain_and_every_domain_has_a_record() {
     let f = platform(&["www.example.com", "shop.example.com"]);
     let t = f.stack.synth().unwrap().template;
-    let cert = &resource(&t, "AWS::CertificateManager::Certificate", "FrontendCertificate")
-        ["Properties"];
+    let cert = &resource(
+        &t,
+        "AWS::CertificateManager::Certificate",
+        "FrontendCertificate",
+    )["Properties"];
     assert_eq!(cert["DomainName"], "example.com");
-    assert_eq!(cert["SubjectAlternativeNames"], json!(["www.example.com", "shop.example.com"]));
+    assert_eq!(
+        cert["SubjectAlternativeNames"],
+        json!(["www.example.com", "shop.example.com"])
+    );
     assert_eq!(cert["ValidationMethod"], "DNS");
     let validated: Vec<&Value> = cert["DomainValidationOptions"]
         .as_array()
@@ -431,20 +472,35 @@ fn the_certificate_covers_every_domain_and_every_domain_has_a_record() {
         .inspect(|o| assert_eq!(o["HostedZoneId"], ZONE_ID))
         .map(|o| &o["DomainName"])
         .collect();
-    assert_eq!(validated, ["example.com", "www.example.com", "shop.example.com"]);
-    let lb = logical_id_of(&t, "AWS::ElasticLoadBalancingV2::LoadBalancer", "FrontendLoadBalancer");
+    assert_eq!(
+        validated,
+        ["example.com", "www.example.com", "shop.example.com"]
+    );
+    let lb = logical_id_of(
+        &t,
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "FrontendLoadBalancer",
+    );
     let mut named: Vec<&str> = of_type(&t, "AWS::Route53::RecordSet")
         .into_iter()
-        .filter(|(_, r)| r["Properties"]["AliasTarget"]["DNSName"] == json!({"Fn::GetAtt": [lb, "DNSName"]}))
+        .filter(|(_, r)| {
+            r["Properties"]["AliasTarget"]["DNSName"] == json!({"Fn::GetAtt": [lb, "DNSName"]})
+        })
         .map(|(_, r)| r["Properties"]["Name"].as_str().unwrap())
         .collect();
     named.sort_unstable();
-    assert_eq!(named, ["example.com", "shop.example.com", "www.example.com"]);
+    assert_eq!(
+        named,
+        ["example.com", "shop.example.com", "www.example.com"]
+    );
     // HTTPS and TLS listeners use the modern policy; HTTP only redirects.
     for (_, l) in of_type(&t, "AWS::ElasticLoadBalancingV2::Listener") {
         let p = &l["Properties"];
         match p["Protocol"].as_str().unwrap() {
-            "HTTP" => assert_eq!(p["DefaultActions"][0]["RedirectConfig"]["Protocol"], "HTTPS"),
+            "HTTP" => assert_eq!(
+                p["DefaultActions"][0]["RedirectConfig"]["Protocol"],
+                "HTTPS"
+            ),
             "HTTPS" | "TLS" => {
                 assert_eq!(p["SslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06");
                 assert_eq!(p["Port"], 443);
@@ -458,8 +514,16 @@ fn the_certificate_covers_every_domain_and_every_domain_has_a_record() {
 fn services_get_alarms_on_5xx_unhealthy_tasks_cpu_memory_and_errors() {
     let f = platform(&[]);
     let mut alerts = PlatformAlerts::new(&f.stack.root(), "Alerts", PlatformAlertsProps::default());
-    alerts.watch_service("Frontend", &f.frontend.metrics(), &ServiceThresholds::default());
-    alerts.watch_service("Backend", &f.backend.metrics(), &ServiceThresholds::default());
+    alerts.watch_service(
+        "Frontend",
+        &f.frontend.metrics(),
+        &ServiceThresholds::default(),
+    );
+    alerts.watch_service(
+        "Backend",
+        &f.backend.metrics(),
+        &ServiceThresholds::default(),
+    );
     let t = f.stack.synth().unwrap().template;
     let alarms = of_type(&t, "AWS::CloudWatch::Alarm");
     let metric = |prefix: &str| -> &Value {
@@ -469,17 +533,34 @@ fn services_get_alarms_on_5xx_unhealthy_tasks_cpu_memory_and_errors() {
             .unwrap_or_else(|| panic!("no alarm {prefix}"))
             .1["Properties"]
     };
-    assert_eq!(metric("AlertsFrontendTarget5xx")["MetricName"], "HTTPCode_Target_5XX_Count");
-    assert_eq!(metric("AlertsFrontendTarget5xx")["Namespace"], "AWS/ApplicationELB");
-    assert_eq!(metric("AlertsBackendUnhealthyTargets")["Namespace"], "AWS/NetworkELB");
+    assert_eq!(
+        metric("AlertsFrontendTarget5xx")["MetricName"],
+        "HTTPCode_Target_5XX_Count"
+    );
+    assert_eq!(
+        metric("AlertsFrontendTarget5xx")["Namespace"],
+        "AWS/ApplicationELB"
+    );
+    assert_eq!(
+        metric("AlertsBackendUnhealthyTargets")["Namespace"],
+        "AWS/NetworkELB"
+    );
     assert_eq!(metric("AlertsBackendCpu")["MetricName"], "CPUUtilization");
     assert_eq!(metric("AlertsBackendMemory")["Namespace"], "AWS/ECS");
-    assert!(alarms.iter().any(|(lid, _)| lid.starts_with("AlertsBackendErrors")));
+    assert!(alarms
+        .iter()
+        .any(|(lid, _)| lid.starts_with("AlertsBackendErrors")));
     // A network load balancer has no HTTP status to count.
-    assert!(!alarms.iter().any(|(lid, _)| lid.starts_with("AlertsBackendTarget5xx")));
+    assert!(!alarms
+        .iter()
+        .any(|(lid, _)| lid.starts_with("AlertsBackendTarget5xx")));
     let topic = logical_id_of(&t, "AWS::SNS::Topic", "Alerts");
     for (lid, a) in &alarms {
-        assert_eq!(a["Properties"]["AlarmActions"], json!([{"Ref": topic}]), "{lid}");
+        assert_eq!(
+            a["Properties"]["AlarmActions"],
+            json!([{"Ref": topic}]),
+            "{lid}"
+        );
     }
 }
 
@@ -514,12 +595,20 @@ fn cpu_and_memory_must_be_a_fargate_pair() {
         p.memory = Size::mebibytes(4096);
     }));
     assert!(
-        e.contains("error: Bad/Web/Service Memory: 4096 MiB with 256 CPU units is not a Fargate size"),
+        e.contains(
+            "error: Bad/Web/Service Memory: 4096 MiB with 256 CPU units is not a Fargate size"
+        ),
         "{e}"
     );
-    assert!(e.contains("fix: with 256 CPU units use 512 MiB, 1024 MiB, 2048 MiB"), "{e}");
+    assert!(
+        e.contains("fix: with 256 CPU units use 512 MiB, 1024 MiB, 2048 MiB"),
+        "{e}"
+    );
     let e = errors(&one_service(|p, _| p.cpu = Cpu::units(300)));
-    assert!(e.contains("error: Bad/Web/Service Cpu: 300 CPU units is not a Fargate size"), "{e}");
+    assert!(
+        e.contains("error: Bad/Web/Service Cpu: 300 CPU units is not a Fargate size"),
+        "{e}"
+    );
     // A valid pair passes.
     one_service(|p, _| {
         p.cpu = Cpu::units(8192);
@@ -532,7 +621,10 @@ fn cpu_and_memory_must_be_a_fargate_pair() {
 #[test]
 fn a_port_must_be_a_port() {
     let e = errors(&one_service(|p, _| p.container_port = 0));
-    assert!(e.contains("error: Bad/Web/Service ContainerPort: port 0 is not a port"), "{e}");
+    assert!(
+        e.contains("error: Bad/Web/Service ContainerPort: port 0 is not a port"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -572,7 +664,9 @@ fn latest_in_an_immutable_repository_is_a_warning() {
         .map(|d| d.to_string())
         .collect();
     assert!(
-        w.iter().any(|d| d.starts_with("warning: Bad/Web/Service") && d.contains("`latest`") && d.contains("immutable")),
+        w.iter().any(|d| d.starts_with("warning: Bad/Web/Service")
+            && d.contains("`latest`")
+            && d.contains("immutable")),
         "{w:?}"
     );
     let e = errors(&one_service(|p, _| {
@@ -580,7 +674,10 @@ fn latest_in_an_immutable_repository_is_a_warning() {
             *tag = "-bad tag".into();
         }
     }));
-    assert!(e.contains("Bad/Web/Service Image: `-bad tag` is not an image tag"), "{e}");
+    assert!(
+        e.contains("Bad/Web/Service Image: `-bad tag` is not an image tag"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -612,7 +709,10 @@ fn github_names_are_checked_and_wildcards_need_their_name() {
         "{e}"
     );
     let e = ci_role(GithubActionsRoleProps::branch("-org", "app", "main"));
-    assert!(e.contains("error: Bad/Ci owner: the GitHub owner `-org`"), "{e}");
+    assert!(
+        e.contains("error: Bad/Ci owner: the GitHub owner `-org`"),
+        "{e}"
+    );
     let e = ci_role(GithubActionsRoleProps::branch("myorg", "app", "release/*"));
     assert!(
         e.contains("error: Bad/Ci subject: the branch `release/*` contains the wildcard `*`"),
@@ -626,5 +726,8 @@ fn a_repository_name_ecr_refuses_is_an_error() {
     let stack = Stack::new("Bad");
     Repository::new(&stack.root(), "Repo", RepositoryProps::named("My_App"));
     let e = errors(&stack);
-    assert!(e.contains("error: Bad/Repo RepositoryName: `My_App` contains `M`"), "{e}");
+    assert!(
+        e.contains("error: Bad/Repo RepositoryName: `My_App` contains `M`"),
+        "{e}"
+    );
 }

@@ -247,7 +247,12 @@ fn no_ingress_wider_than_asked_and_no_secret_in_templates() {
         // Only internet-facing load balancers' groups admit the internet, and only on
         // their listeners' ports.
         let lb_groups: Vec<Value> = resources_of(&t, "AWS::ElasticLoadBalancingV2::LoadBalancer")
-            .flat_map(|(_, r)| r["Properties"]["SecurityGroups"].as_array().unwrap().clone())
+            .flat_map(|(_, r)| {
+                r["Properties"]["SecurityGroups"]
+                    .as_array()
+                    .unwrap()
+                    .clone()
+            })
             .collect();
         let listener_ports: Vec<Value> = resources_of(&t, "AWS::ElasticLoadBalancingV2::Listener")
             .map(|(_, r)| r["Properties"]["Port"].clone())

@@ -533,7 +533,7 @@ fn the_platform_example_has_all_three_and_passes_the_template_assertions() {
     assert!(t.to_json()["Outputs"].get("SesIdentity").is_some());
     // The backend gets the variables: values in `Environment`, credentials in `Secrets`.
     let json = t.to_json();
-    let (_, backend) = of_type(&json, "AWS::ECS::TaskDefinition")
+    let (_, backend) = of_type(json, "AWS::ECS::TaskDefinition")
         .into_iter()
         .find(|(lid, _)| lid.starts_with("BackendService"))
         .expect("the backend's task definition");
@@ -561,5 +561,8 @@ fn the_platform_example_has_all_three_and_passes_the_template_assertions() {
         assert!(secret.contains(&name.to_string()), "{name} is not a secret");
     }
     // No long-lived S3 key by default: the task role is the credential.
-    assert!(!plain.iter().chain(&secret).any(|n| n.starts_with("S3_ACCESS") || n.starts_with("S3_SECRET")));
+    assert!(!plain
+        .iter()
+        .chain(&secret)
+        .any(|n| n.starts_with("S3_ACCESS") || n.starts_with("S3_SECRET")));
 }

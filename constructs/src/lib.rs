@@ -15,8 +15,8 @@
 pub mod alerts;
 pub mod ambar;
 pub mod atlas;
-pub mod certificatemanager;
 pub mod aurora;
+pub mod certificatemanager;
 pub mod cloudwatch;
 pub mod cqrs;
 pub mod dynamodb;

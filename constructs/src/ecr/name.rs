@@ -22,10 +22,18 @@ pub fn invalid_repository_name(name: &str) -> Option<String> {
         let first = part.chars().next().unwrap_or('-');
         let last = part.chars().last().unwrap_or('-');
         if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
-            return Some(format!("has `{part}`, which must start and end with a letter or digit"));
+            return Some(format!(
+                "has `{part}`, which must start and end with a letter or digit"
+            ));
         }
-        if part.contains("..") || part.contains("._") || part.contains("_.") || part.contains("___")
-            || part.contains(".-") || part.contains("-.") || part.contains("_-") || part.contains("-_")
+        if part.contains("..")
+            || part.contains("._")
+            || part.contains("_.")
+            || part.contains("___")
+            || part.contains(".-")
+            || part.contains("-.")
+            || part.contains("_-")
+            || part.contains("-_")
         {
             return Some(format!(
                 "has `{part}`: separators are one `.`, one or two `_`, or dashes"
@@ -41,10 +49,19 @@ mod tests {
 
     #[test]
     fn names_as_ecr_reads_them() {
-        for ok in ["event-sourcing-app-backend", "team/app_1", "a__b", "a--b", "ab", "a.b/c-d"] {
+        for ok in [
+            "event-sourcing-app-backend",
+            "team/app_1",
+            "a__b",
+            "a--b",
+            "ab",
+            "a.b/c-d",
+        ] {
             assert_eq!(invalid(ok), None, "{ok}");
         }
-        for bad in ["a", "App", "app-", "/app", "app//x", "a..b", "a___b", "a_-b", "a b"] {
+        for bad in [
+            "a", "App", "app-", "/app", "app//x", "a..b", "a___b", "a_-b", "a b",
+        ] {
             assert!(invalid(bad).is_some(), "{bad}");
         }
     }

@@ -229,9 +229,11 @@ impl FargateService {
                 ..Default::default()
             },
         );
-        let grace = props
-            .health_check_grace_period
-            .seconds_in(&scope, "HealthCheckGracePeriodSeconds", 0..=2_147_483_647);
+        let grace = props.health_check_grace_period.seconds_in(
+            &scope,
+            "HealthCheckGracePeriodSeconds",
+            0..=2_147_483_647,
+        );
         let fargate = FargateService {
             service,
             task_definition,

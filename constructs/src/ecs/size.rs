@@ -74,7 +74,10 @@ mod tests {
     #[test]
     fn fargate_pairs() {
         assert_eq!(fargate_memory_for(256), Some(vec![512, 1024, 2048]));
-        assert_eq!(fargate_memory_for(512).unwrap(), vec![1024, 2048, 3072, 4096]);
+        assert_eq!(
+            fargate_memory_for(512).unwrap(),
+            vec![1024, 2048, 3072, 4096]
+        );
         assert_eq!(fargate_memory_for(4096).unwrap().last(), Some(&30720));
         assert!(fargate_memory_for(8192).unwrap().contains(&20480));
         assert!(!fargate_memory_for(8192).unwrap().contains(&17408));

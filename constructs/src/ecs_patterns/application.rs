@@ -137,7 +137,9 @@ impl ApplicationLoadBalancedService {
     pub fn metrics(&self) -> ServiceMetrics {
         ServiceMetrics {
             target_5xx: self.load_balancer.metric_target_5xx_count(),
-            unhealthy_hosts: self.load_balancer.metric_unhealthy_host_count(&self.target_group),
+            unhealthy_hosts: self
+                .load_balancer
+                .metric_unhealthy_host_count(&self.target_group),
             cpu: self.service.metric_cpu_utilization(),
             memory: self.service.metric_memory_utilization(),
             log_group_name: self.service.log_group_name(),

@@ -73,7 +73,8 @@ impl NetworkLoadBalancedService {
             },
         );
         let target_group = load_balancer.add_target_group("TargetGroup", port, &props.health_check);
-        let tls_listener = load_balancer.add_tls_listener("TlsListener", &certificate, &target_group);
+        let tls_listener =
+            load_balancer.add_tls_listener("TlsListener", &certificate, &target_group);
         let service = FargateService::new(&scope, "Service", cluster, vpc, props.service);
         service.attach(&LoadBalancerTarget {
             target_group_arn: target_group.arn(),
@@ -110,7 +111,9 @@ impl NetworkLoadBalancedService {
     pub fn metrics(&self) -> ServiceMetrics {
         ServiceMetrics {
             target_5xx: None,
-            unhealthy_hosts: self.load_balancer.metric_unhealthy_host_count(&self.target_group),
+            unhealthy_hosts: self
+                .load_balancer
+                .metric_unhealthy_host_count(&self.target_group),
             cpu: self.service.metric_cpu_utilization(),
             memory: self.service.metric_memory_utilization(),
             log_group_name: self.service.log_group_name(),

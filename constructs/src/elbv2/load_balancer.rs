@@ -4,7 +4,9 @@ use super::target_group::{HealthCheck, TargetGroup};
 use crate::certificatemanager::Certificate;
 use crate::cloudwatch::{Metric, Statistic};
 use crate::ec2::{Cidr, SecurityGroup, SecurityGroupProps, Vpc};
-use escdk_synth::cfn::elasticloadbalancingv2::{listener, load_balancer, CfnListener, CfnLoadBalancer};
+use escdk_synth::cfn::elasticloadbalancingv2::{
+    listener, load_balancer, CfnListener, CfnLoadBalancer,
+};
 use escdk_synth::{Expr, Handle, Scope, Value};
 
 /// TLS 1.3 and 1.2 with forward secrecy only: what the seed uses, and what AWS recommends.
@@ -62,9 +64,10 @@ impl LoadBalancer {
             props.deletion_protection.to_string(),
         )];
         attributes.push(match props.kind {
-            LoadBalancerType::Application => {
-                ("routing.http.drop_invalid_header_fields.enabled", "true".into())
-            }
+            LoadBalancerType::Application => (
+                "routing.http.drop_invalid_header_fields.enabled",
+                "true".into(),
+            ),
             LoadBalancerType::Network => ("load_balancing.cross_zone.enabled", "true".into()),
         });
         let attributes: Vec<load_balancer::LoadBalancerAttribute> = attributes

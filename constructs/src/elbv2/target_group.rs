@@ -68,7 +68,9 @@ impl TargetGroup {
         if timeout >= interval {
             scope.prop_error(
                 "HealthCheckTimeoutSeconds",
-                format!("the timeout ({timeout} s) is not shorter than the interval ({interval} s)"),
+                format!(
+                    "the timeout ({timeout} s) is not shorter than the interval ({interval} s)"
+                ),
                 "make the health check's timeout shorter than its interval",
             );
         }

@@ -23,7 +23,10 @@ pub fn invalid_owner(owner: &str) -> Option<String> {
 /// `.`, `_` and `-`, not `.` or `..`, not ending in `.git`.
 pub fn invalid_repository(repository: &str) -> Option<String> {
     if repository.is_empty() || repository.len() > 100 {
-        return Some(format!("is {} characters long (1 to 100)", repository.len()));
+        return Some(format!(
+            "is {} characters long (1 to 100)",
+            repository.len()
+        ));
     }
     if let Some(c) = repository
         .chars()
@@ -55,7 +58,10 @@ pub fn invalid_branch(branch: &str) -> Option<String> {
         .chars()
         .find(|c| c.is_ascii_control() || " ~^:\\".contains(*c))
     {
-        return Some(format!("contains `{}`, which git refuses", c.escape_default()));
+        return Some(format!(
+            "contains `{}`, which git refuses",
+            c.escape_default()
+        ));
     }
     if branch.contains("..") || branch.contains("@{") || branch.contains("//") || branch == "@" {
         return Some("contains `..`, `@{` or `//`, or is `@`, which git refuses".into());
@@ -63,7 +69,10 @@ pub fn invalid_branch(branch: &str) -> Option<String> {
     if branch.starts_with('-') || branch.starts_with('/') || branch.ends_with('/') {
         return Some("starts with `-` or `/`, or ends with `/`".into());
     }
-    if branch.ends_with('.') || branch.ends_with(".lock") || branch.split('/').any(|p| p.starts_with('.')) {
+    if branch.ends_with('.')
+        || branch.ends_with(".lock")
+        || branch.split('/').any(|p| p.starts_with('.'))
+    {
         return Some("ends with `.` or `.lock`, or has a part starting with `.`".into());
     }
     None
@@ -73,7 +82,10 @@ pub fn invalid_branch(branch: &str) -> Option<String> {
 /// `None`: 1 to 255 characters, no wildcard, no `:` (the subject's separator).
 pub fn invalid_environment(environment: &str) -> Option<String> {
     if environment.is_empty() || environment.len() > 255 {
-        return Some(format!("is {} characters long (1 to 255)", environment.len()));
+        return Some(format!(
+            "is {} characters long (1 to 255)",
+            environment.len()
+        ));
     }
     if let Some(c) = environment
         .chars()
@@ -92,7 +104,15 @@ mod tests {
     fn github_names() {
         assert_eq!(invalid_owner("ambarltd"), None);
         assert_eq!(invalid_owner("my-org2"), None);
-        for bad in ["", "-org", "org-", "a--b", "my_org", "org/x", &"a".repeat(40)] {
+        for bad in [
+            "",
+            "-org",
+            "org-",
+            "a--b",
+            "my_org",
+            "org/x",
+            &"a".repeat(40),
+        ] {
             assert!(invalid_owner(bad).is_some(), "{bad}");
         }
         for ok in ["event-sourcing-app", "app.web", "a_b", "x"] {
@@ -104,7 +124,19 @@ mod tests {
         for ok in ["main", "release/1.2", "feature-x"] {
             assert_eq!(invalid_branch(ok), None, "{ok}");
         }
-        for bad in ["", "*", "release/*", "a b", "a..b", "-x", "x/", "x.lock", "a:b", ".x", "a/.b"] {
+        for bad in [
+            "",
+            "*",
+            "release/*",
+            "a b",
+            "a..b",
+            "-x",
+            "x/",
+            "x.lock",
+            "a:b",
+            ".x",
+            "a/.b",
+        ] {
             assert!(invalid_branch(bad).is_some(), "{bad}");
         }
         assert_eq!(invalid_environment("production"), None);

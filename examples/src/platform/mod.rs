@@ -223,8 +223,16 @@ pub fn stack(name: &str, activation: &AtlasActivation) -> Stack {
     }
     let mut alerts = PlatformAlerts::new(&root, "Alerts", PlatformAlertsProps { emails });
     alerts.watch_event_store(&store, &EventStoreThresholds::default());
-    alerts.watch_service("Frontend", &app.frontend.metrics(), &ServiceThresholds::default());
-    alerts.watch_service("Backend", &app.backend.metrics(), &ServiceThresholds::default());
+    alerts.watch_service(
+        "Frontend",
+        &app.frontend.metrics(),
+        &ServiceThresholds::default(),
+    );
+    alerts.watch_service(
+        "Backend",
+        &app.backend.metrics(),
+        &ServiceThresholds::default(),
+    );
 
     // The module's outputs, under its names in PascalCase.
     let module_outputs = [

@@ -37,7 +37,12 @@ pub fn domain_with_prefix(prefix: &str, domain: &str) -> String {
 
 /// One service's image: the tag from the context (the seed's `frontend_image`), or, until
 /// one is pushed, a placeholder tag and no running task (as the seed with no image).
-fn image_of(scope: &Scope, key: &str, repository: &Repository, what: &str) -> (ContainerImage, u32) {
+fn image_of(
+    scope: &Scope,
+    key: &str,
+    repository: &Repository,
+    what: &str,
+) -> (ContainerImage, u32) {
     match context_value(scope, key) {
         Some(tag) => (ContainerImage::from_repository(repository, &tag), 1),
         None => {
@@ -45,30 +50,40 @@ fn image_of(scope: &Scope, key: &str, repository: &Repository, what: &str) -> (C
                 format!("the {what} image is not set: the service starts with no task"),
                 format!("push an image tagged with the commit's SHA, then: -c {key}=<tag>"),
             );
-            (ContainerImage::from_repository(repository, "no-image-yet"), 0)
+            (
+                ContainerImage::from_repository(repository, "no-image-yet"),
+                0,
+            )
         }
     }
 }
 
-/// A registry for `repository_name` and a role that `github_repository`'s workflows on
-/// `branch` assume to push to it.
+/// One service's registry and where its CI runs: the construct id, the repository's name,
+/// and the context keys of its GitHub repository (with the seed's default) and branch.
+struct Registry<'a> {
+    id: &'a str,
+    name: &'a str,
+    github_key: &'a str,
+    github_default: &'a str,
+    branch_key: &'a str,
+}
+
+/// The registry and a role that its GitHub repository's workflows on the branch assume
+/// to push to it.
 fn registry(
     root: &Scope,
-    id: &str,
-    repository_name: &str,
+    r: Registry,
     provider: &GithubOidcProvider,
     org: &str,
-    github_key: &str,
-    github_default: &str,
-    branch_key: &str,
 ) -> (Repository, GithubActionsRole) {
+    let id = r.id;
     let repository = Repository::new(
         root,
         &format!("{id}Repository"),
-        RepositoryProps::named(repository_name),
+        RepositoryProps::named(r.name),
     );
-    let github = context_value(root, github_key).unwrap_or_else(|| github_default.to_string());
-    let branch = context_value(root, branch_key).unwrap_or_else(|| "main".to_string());
+    let github = context_value(root, r.github_key).unwrap_or_else(|| r.github_default.to_string());
+    let branch = context_value(root, r.branch_key).unwrap_or_else(|| "main".to_string());
     let ci = GithubActionsRole::new(
         root,
         &format!("{id}GithubRole"),
@@ -99,23 +114,27 @@ pub fn services(
     );
     let (frontend_repository, frontend_ci) = registry(
         root,
-        "Frontend",
-        "event-sourcing-app-frontend",
+        Registry {
+            id: "Frontend",
+            name: "event-sourcing-app-frontend",
+            github_key: "frontendGithubRepository",
+            github_default: "frontend-app",
+            branch_key: "frontendGithubBranch",
+        },
         &provider,
         &org,
-        "frontendGithubRepository",
-        "frontend-app",
-        "frontendGithubBranch",
     );
     let (backend_repository, backend_ci) = registry(
         root,
-        "Backend",
-        "event-sourcing-app-backend",
+        Registry {
+            id: "Backend",
+            name: "event-sourcing-app-backend",
+            github_key: "backendGithubRepository",
+            github_default: "backend-api",
+            branch_key: "backendGithubBranch",
+        },
         &provider,
         &org,
-        "backendGithubRepository",
-        "backend-api",
-        "backendGithubBranch",
     );
 
     let (image, count) = image_of(root, "backendImage", &backend_repository, "backend");
@@ -143,8 +162,7 @@ pub fn services(
         &cluster,
         vpc,
         ApplicationLoadBalancedServiceProps {
-            additional_domains: context_list(root, "additionalFrontendDomains")
-                .unwrap_or_default(),
+            additional_domains: context_list(root, "additionalFrontendDomains").unwrap_or_default(),
             ..ApplicationLoadBalancedServiceProps::new(
                 FargateServiceProps {
                     desired_count: count,
