@@ -223,6 +223,7 @@ fn service_options_pass_cfn_lint() {
                 ..Default::default()
             },
             deletion_protection: true,
+            access_logs: Some(escdk_synth::Duration::days(90)),
             ..ApplicationLoadBalancedServiceProps::new(
                 FargateServiceProps {
                     cpu: Cpu::units(16384),

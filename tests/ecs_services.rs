@@ -564,6 +564,94 @@ fn services_get_alarms_on_5xx_unhealthy_tasks_cpu_memory_and_errors() {
     }
 }
 
+#[test]
+fn access_logs_go_to_a_private_bucket_only_elastic_load_balancing_may_write_to() {
+    let stack = one_service(|_, _| {});
+    let t0 = stack.synth().unwrap().template;
+    assert!(
+        of_type(&t0, "AWS::S3::Bucket").is_empty(),
+        "no log bucket unless asked"
+    );
+    let stack = Stack::new("Logs");
+    let root = stack.root();
+    let vpc = Vpc::new(&root, "Vpc", VpcProps::default());
+    let cluster = Cluster::new(&root, "Cluster");
+    ApplicationLoadBalancedService::new(
+        &root,
+        "Web",
+        &cluster,
+        &vpc,
+        ApplicationLoadBalancedServiceProps {
+            access_logs: Some(escdk_synth::Duration::days(30)),
+            ..ApplicationLoadBalancedServiceProps::new(
+                FargateServiceProps::new(
+                    ContainerImage::from_registry("public.ecr.aws/nginx/nginx:1.27"),
+                    80,
+                ),
+                zone(&stack),
+                "app.example.com",
+            )
+        },
+    );
+    let t = stack.synth().unwrap().template;
+    let (bucket_id, bucket) = of_type(&t, "AWS::S3::Bucket")[0];
+    assert_eq!(bucket["DeletionPolicy"], "Retain");
+    let p = &bucket["Properties"];
+    assert_eq!(
+        p["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+            ["ServerSideEncryptionByDefault"]["SSEAlgorithm"],
+        "AES256"
+    );
+    assert_eq!(
+        p["PublicAccessBlockConfiguration"]["BlockPublicPolicy"],
+        true
+    );
+    assert_eq!(
+        p["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"],
+        30
+    );
+    let (policy_id, policy) = of_type(&t, "AWS::S3::BucketPolicy")[0];
+    let statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    assert!(statements
+        .iter()
+        .any(|s| s["Sid"] == "DenyInsecureTransport"));
+    let writes: Vec<&Value> = statements
+        .iter()
+        .filter(|s| s["Effect"] == "Allow")
+        .collect();
+    assert_eq!(writes.len(), 1);
+    assert_eq!(
+        writes[0]["Principal"],
+        json!({"Service": "logdelivery.elasticloadbalancing.amazonaws.com"})
+    );
+    assert_eq!(writes[0]["Action"], "s3:PutObject");
+    assert!(writes[0]["Resource"]
+        .to_string()
+        .contains("/AWSLogs/${AWS::AccountId}/*"));
+    // In the older regions, the regional account writes, from the mapping.
+    let by_account = statements
+        .iter()
+        .find(|s| s.get("Fn::If").is_some())
+        .expect("the regional account's statement");
+    assert_eq!(by_account["Fn::If"][0], "ElbLogDeliveryByAccount");
+    assert_eq!(
+        t["Mappings"]["ElbLogDeliveryAccounts"]["eu-west-1"]["Account"],
+        "156460612806"
+    );
+    let (_, lb) = of_type(&t, "AWS::ElasticLoadBalancingV2::LoadBalancer")[0];
+    let attrs = lb["Properties"]["LoadBalancerAttributes"]
+        .as_array()
+        .unwrap();
+    assert!(attrs.contains(&json!({"Key": "access_logs.s3.enabled", "Value": "true"})));
+    assert!(attrs.contains(&json!({"Key": "access_logs.s3.bucket", "Value": {"Ref": bucket_id}})));
+    assert!(lb["DependsOn"]
+        .as_array()
+        .unwrap()
+        .contains(&json!(policy_id)));
+}
+
 // ---- Bad input ---------------------------------------------------------------------------
 
 fn one_service(change: impl FnOnce(&mut FargateServiceProps, &mut Vec<String>)) -> Stack {

@@ -299,6 +299,18 @@ impl Stack {
         self.read().mappings.contains_key(name)
     }
 
+    /// The condition declared under `name`, if any (constructs that share one declare it
+    /// once and look it up after).
+    pub fn condition(&self, name: &str) -> Option<ConditionHandle> {
+        self.read()
+            .conditions
+            .contains_key(name)
+            .then(|| ConditionHandle {
+                stack: self.id(),
+                name: name.to_string(),
+            })
+    }
+
     /// Declares an output.
     pub fn add_output(&self, name: &str, output: Output) {
         let taken = self.read().outputs.contains_key(name);

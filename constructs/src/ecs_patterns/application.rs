@@ -26,6 +26,8 @@ pub struct ApplicationLoadBalancedServiceProps {
     pub deletion_protection: bool,
     /// ACM's quota of names per certificate (10 unless AWS raised it for the account).
     pub domain_quota: usize,
+    /// Access logs to an encrypted bucket, kept this long (none by default).
+    pub access_logs: Option<escdk_synth::Duration>,
 }
 
 impl ApplicationLoadBalancedServiceProps {
@@ -38,6 +40,7 @@ impl ApplicationLoadBalancedServiceProps {
             health_check: HealthCheck::default(),
             deletion_protection: false,
             domain_quota: DEFAULT_DOMAIN_QUOTA,
+            access_logs: None,
         }
     }
 }
@@ -82,6 +85,7 @@ impl ApplicationLoadBalancedService {
             LoadBalancerProps {
                 kind: LoadBalancerType::Application,
                 deletion_protection: props.deletion_protection,
+                access_logs: props.access_logs,
             },
         );
         let target_group = load_balancer.add_target_group("TargetGroup", port, &props.health_check);

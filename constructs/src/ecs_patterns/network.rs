@@ -70,6 +70,7 @@ impl NetworkLoadBalancedService {
             LoadBalancerProps {
                 kind: LoadBalancerType::Network,
                 deletion_protection: props.deletion_protection,
+                access_logs: None,
             },
         );
         let target_group = load_balancer.add_target_group("TargetGroup", port, &props.health_check);

@@ -7,7 +7,7 @@ use crate::ec2::{Cidr, SecurityGroup, SecurityGroupProps, Vpc};
 use escdk_synth::cfn::elasticloadbalancingv2::{
     listener, load_balancer, CfnListener, CfnLoadBalancer,
 };
-use escdk_synth::{Expr, Handle, Scope, Value};
+use escdk_synth::{Duration, Expr, Handle, Scope, Value};
 
 /// TLS 1.3 and 1.2 with forward secrecy only: what the seed uses, and what AWS recommends.
 pub const TLS_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -37,6 +37,9 @@ pub struct LoadBalancerProps {
     /// Off by default: a load balancer keeps no data, and with protection on, a failed
     /// first deploy cannot roll back (and `destroy` fails) until it is turned off by hand.
     pub deletion_protection: bool,
+    /// Write access logs to a bucket of their own, kept this long (application load
+    /// balancers only; none by default).
+    pub access_logs: Option<Duration>,
 }
 
 /// An internet-facing load balancer in the VPC's public subnets.
@@ -70,13 +73,35 @@ impl LoadBalancer {
             ),
             LoadBalancerType::Network => ("load_balancing.cross_zone.enabled", "true".into()),
         });
-        let attributes: Vec<load_balancer::LoadBalancerAttribute> = attributes
+        let logs = match (props.access_logs, props.kind) {
+            (Some(expire), LoadBalancerType::Application) => {
+                let (bucket, policy) = super::access_logs::log_bucket(&scope, expire);
+                attributes.push(("access_logs.s3.enabled", "true".into()));
+                Some((bucket, policy))
+            }
+            (Some(_), LoadBalancerType::Network) => {
+                scope.prop_error(
+                    "LoadBalancerAttributes",
+                    "access logs of a network load balancer cover its TLS listeners only",
+                    "leave access_logs unset on a network load balancer",
+                );
+                None
+            }
+            (None, _) => None,
+        };
+        let mut attributes: Vec<load_balancer::LoadBalancerAttribute> = attributes
             .into_iter()
             .map(|(k, v)| load_balancer::LoadBalancerAttribute {
                 key: Some(k.into()),
                 value: Some(v.into()),
             })
             .collect();
+        if let Some((bucket, _)) = &logs {
+            attributes.push(load_balancer::LoadBalancerAttribute {
+                key: Some("access_logs.s3.bucket".into()),
+                value: Some(bucket.reference().into()),
+            });
+        }
         let subnets: Vec<Value<String>> = vpc
             .public_subnets
             .iter()
@@ -101,6 +126,10 @@ impl LoadBalancer {
             },
         );
         scope.stack().add_dependency(&handle, &vpc.internet_route);
+        // ELB checks that it may write to the bucket when logging is turned on.
+        if let Some((_, policy)) = &logs {
+            scope.stack().add_dependency(&handle, policy);
+        }
         LoadBalancer {
             handle,
             security_group,

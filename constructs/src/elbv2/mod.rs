@@ -3,8 +3,10 @@
 //! and reaches only its targets; [`TargetGroup`]s of IP targets with health checks;
 //! HTTPS/TLS listeners on a modern TLS policy ([`TLS_POLICY`]); and their metrics.
 
+mod access_logs;
 mod load_balancer;
 mod target_group;
 
+pub use access_logs::LOG_DELIVERY_ACCOUNTS;
 pub use load_balancer::{LoadBalancer, LoadBalancerProps, LoadBalancerType, TLS_POLICY};
 pub use target_group::{HealthCheck, TargetGroup};

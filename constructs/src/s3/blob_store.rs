@@ -2,14 +2,15 @@
 
 use super::name::invalid_bucket_name;
 use super::perms;
+use super::secure;
 use crate::env::EnvValue;
-use crate::iam::resource_policy::{deny_insecure_transport, document};
+use crate::iam::resource_policy::document;
 use crate::iam::{Grant, Grantee, PolicyStatement, User};
 use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::iam::CfnAccessKey;
 use escdk_synth::cfn::s3::{bucket, CfnBucket, CfnBucketPolicy};
 use escdk_synth::cfn::secretsmanager::CfnSecret;
-use escdk_synth::{fns, Duration, Expr, Handle, Json, Scope, Value};
+use escdk_synth::{fns, Duration, Expr, Handle, Scope, Value};
 
 /// A storage class objects move to as they age.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,61 +204,17 @@ impl BlobStore {
             CfnBucket {
                 bucket_name: props.bucket_name.as_deref().map(Into::into),
                 versioning_configuration: Some(bucket::VersioningConfiguration::new("Enabled")),
-                bucket_encryption: Some(bucket::BucketEncryption::new(vec![
-                    bucket::ServerSideEncryptionRule {
-                        server_side_encryption_by_default: Some(
-                            bucket::ServerSideEncryptionByDefault::new("AES256"),
-                        ),
-                        ..Default::default()
-                    },
-                ])),
-                public_access_block_configuration: Some(bucket::PublicAccessBlockConfiguration {
-                    block_public_acls: Some(true.into()),
-                    block_public_policy: Some(true.into()),
-                    ignore_public_acls: Some(true.into()),
-                    restrict_public_buckets: Some(true.into()),
-                }),
-                ownership_controls: Some(bucket::OwnershipControls::new(vec![
-                    bucket::OwnershipControlsRule {
-                        object_ownership: Some("BucketOwnerEnforced".into()),
-                    },
-                ])),
                 lifecycle_configuration: Some(lifecycle(&scope, &props)),
                 cors_configuration: cors(&scope, &props.cors_origins),
-                ..Default::default()
+                ..secure::private_bucket()
             },
         );
         props.removal_policy.apply(scope.stack(), &bucket);
-        let arn = bucket.attr_arn();
-        let objects = fns::sub_with("${Arn}/*", [("Arn", arn.clone())]);
-        let old_tls = Json::object([
-            ("Sid", Json::from("DenyTlsBefore12")),
-            ("Effect", Json::from("Deny")),
-            ("Principal", Json::from("*")),
-            ("Action", Json::from("s3:*")),
-            (
-                "Resource",
-                Json::array([Json::from(arn.clone()), Json::from(objects.clone())]),
-            ),
-            (
-                "Condition",
-                Json::object([(
-                    "NumericLessThan",
-                    Json::object([("s3:TlsVersion", Json::from("1.2"))]),
-                )]),
-            ),
-        ]);
         let policy = scope.add(
             "Policy",
             CfnBucketPolicy::new(
                 bucket.reference(),
-                document(vec![
-                    deny_insecure_transport(
-                        "s3:*",
-                        Json::array([Json::from(arn), Json::from(objects)]),
-                    ),
-                    old_tls,
-                ]),
+                document(secure::tls_only_statements(bucket.attr_arn())),
             ),
         );
         let mut store = BlobStore {
@@ -316,7 +273,7 @@ impl BlobStore {
     }
 
     fn objects_arn(&self) -> Expr {
-        fns::sub_with("${Arn}/*", [("Arn", self.arn())])
+        secure::objects_arn(self.arn())
     }
 
     /// Listing the bucket and reading objects (and their versions).

@@ -5,6 +5,7 @@
 mod blob_store;
 mod name;
 pub mod perms;
+pub mod secure;
 
 pub use blob_store::{BlobStore, BlobStoreProps, Credentials, StorageClass, Transition};
 pub use name::invalid_bucket_name;

@@ -1,0 +1,62 @@
+//! What every bucket of ours has, built one way: encryption with S3's keys, public access
+//! blocked, ACLs off, and a policy that refuses requests without TLS 1.2 or newer.
+
+use crate::iam::resource_policy::deny_insecure_transport;
+use escdk_synth::cfn::s3::{bucket, CfnBucket};
+use escdk_synth::{fns, Expr, Json};
+
+/// A bucket encrypted with S3-managed keys (the only encryption ELB access logs accept),
+/// public access blocked, and ACLs disabled; the caller sets the rest.
+pub fn private_bucket() -> CfnBucket {
+    CfnBucket {
+        bucket_encryption: Some(bucket::BucketEncryption::new(vec![
+            bucket::ServerSideEncryptionRule {
+                server_side_encryption_by_default: Some(
+                    bucket::ServerSideEncryptionByDefault::new("AES256"),
+                ),
+                ..Default::default()
+            },
+        ])),
+        public_access_block_configuration: Some(bucket::PublicAccessBlockConfiguration {
+            block_public_acls: Some(true.into()),
+            block_public_policy: Some(true.into()),
+            ignore_public_acls: Some(true.into()),
+            restrict_public_buckets: Some(true.into()),
+        }),
+        ownership_controls: Some(bucket::OwnershipControls::new(vec![
+            bucket::OwnershipControlsRule {
+                object_ownership: Some("BucketOwnerEnforced".into()),
+            },
+        ])),
+        ..Default::default()
+    }
+}
+
+/// `<bucket ARN>/*`: the bucket's objects.
+pub fn objects_arn(bucket_arn: Expr) -> Expr {
+    fns::sub_with("${Arn}/*", [("Arn", bucket_arn)])
+}
+
+/// The statements denying, on the bucket and its objects, requests without TLS and
+/// requests over TLS older than 1.2.
+pub fn tls_only_statements(bucket_arn: Expr) -> Vec<Json> {
+    let resources = Json::array([
+        Json::from(bucket_arn.clone()),
+        Json::from(objects_arn(bucket_arn)),
+    ]);
+    let old_tls = Json::object([
+        ("Sid", Json::from("DenyTlsBefore12")),
+        ("Effect", Json::from("Deny")),
+        ("Principal", Json::from("*")),
+        ("Action", Json::from("s3:*")),
+        ("Resource", resources.clone()),
+        (
+            "Condition",
+            Json::object([(
+                "NumericLessThan",
+                Json::object([("s3:TlsVersion", Json::from("1.2"))]),
+            )]),
+        ),
+    ]);
+    vec![deny_insecure_transport("s3:*", resources), old_tls]
+}
