@@ -2,10 +2,11 @@
 //!
 //! Typed constructs for event-sourced systems on AWS, one module per service as in the CDK
 //! ([`dynamodb`], [`events`], [`lambda`], [`sqs`], [`sns`], [`iam`], [`cloudwatch`],
-//! [`logs`], [`s3`], [`ses`], [`route53`], [`ec2`], [`kms`]), and the event-sourcing
-//! constructs built from them: [`EventStore`], [`ReadModel`], [`CqrsLambdas`],
-//! [`Monitoring`], [`AuroraEventStore`], [`AmbarStreaming`], [`atlas`]'s projection store,
-//! and the platform's [`s3::BlobStore`], [`ses::EmailSender`] and
+//! [`logs`], [`s3`], [`ses`], [`route53`], [`ec2`], [`kms`], [`ecr`], [`ecs`], [`elbv2`],
+//! [`certificatemanager`], [`github`]), the load-balanced services of [`ecs_patterns`], and
+//! the event-sourcing constructs built from them: [`EventStore`], [`ReadModel`],
+//! [`CqrsLambdas`], [`Monitoring`], [`AuroraEventStore`], [`AmbarStreaming`], [`atlas`]'s
+//! projection store, and the platform's [`s3::BlobStore`], [`ses::EmailSender`] and
 //! [`alerts::PlatformAlerts`].
 //!
 //! Every construct takes a scope, an id and props with sensible defaults. Wiring constructs
