@@ -35,6 +35,26 @@ fn registry_schemas() -> std::path::PathBuf {
     dir
 }
 
+/// Writes `stack`'s template to target/cfn-lint/<name>.template.json and asserts cfn-lint
+/// (informational findings included) reports nothing on it.
+fn lint_clean(lint: &std::path::Path, name: &str, stack: &escdk_synth::Stack) {
+    let dir = support::root().join("target/cfn-lint");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{name}.template.json"));
+    std::fs::write(&file, stack.synth().unwrap().to_json()).unwrap();
+    let out = Command::new(lint)
+        .args(["--include-checks", "I", "--"])
+        .arg(&file)
+        .output()
+        .expect("cfn-lint runs");
+    assert!(
+        out.status.success() && out.stdout.is_empty(),
+        "cfn-lint on {name}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn every_example_template_passes_cfn_lint() {
     let lint = cfn_lint();
@@ -151,21 +171,7 @@ fn storage_email_and_alert_options_pass_cfn_lint() {
         "/ecs/backend",
         escdk_constructs::logs::ERROR_PATTERN,
     );
-    let dir = support::root().join("target/cfn-lint");
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("Options.template.json");
-    std::fs::write(&file, stack.synth().unwrap().to_json()).unwrap();
-    let out = Command::new(&lint)
-        .args(["--include-checks", "I", "--"])
-        .arg(&file)
-        .output()
-        .expect("cfn-lint runs");
-    assert!(
-        out.status.success() && out.stdout.is_empty(),
-        "cfn-lint:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    lint_clean(&lint, "Options", &stack);
 }
 
 #[test]
@@ -241,19 +247,5 @@ fn service_options_pass_cfn_lint() {
         },
     );
     web.service.grant_deploy(&ci);
-    let dir = support::root().join("target/cfn-lint");
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("ServiceOptions.template.json");
-    std::fs::write(&file, stack.synth().unwrap().to_json()).unwrap();
-    let out = Command::new(&lint)
-        .args(["--include-checks", "I", "--"])
-        .arg(&file)
-        .output()
-        .expect("cfn-lint runs");
-    assert!(
-        out.status.success() && out.stdout.is_empty(),
-        "cfn-lint:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    lint_clean(&lint, "ServiceOptions", &stack);
 }

@@ -1,8 +1,38 @@
-//! CloudWatch Logs: metric filters that turn log lines into a metric an alarm can watch.
+//! CloudWatch Logs: a service's own log group that only its role writes to, and metric
+//! filters that turn log lines into a metric an alarm can watch.
 
 use crate::cloudwatch::Metric;
-use escdk_synth::cfn::logs::{metric_filter, CfnMetricFilter};
-use escdk_synth::{Duration, Handle, Scope, Value};
+use crate::iam::{PolicyStatement, Role};
+use crate::removal::RemovalPolicy;
+use escdk_synth::cfn::logs::{metric_filter, CfnLogGroup, CfnMetricFilter};
+use escdk_synth::{Duration, Handle, RetentionDays, Scope, Value};
+
+/// The actions a writer of a log group needs.
+pub const WRITE: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
+
+/// A log group at `<scope>/<id>` keeping events `retention`, kept or deleted with the stack
+/// as `removal` says, that `writer` may write to.
+pub fn log_group(
+    scope: &Scope,
+    id: &str,
+    retention: RetentionDays,
+    removal: RemovalPolicy,
+    writer: &Role,
+) -> Handle<CfnLogGroup> {
+    let group = scope.add(
+        id,
+        CfnLogGroup {
+            retention_in_days: retention.days().map(Into::into),
+            ..Default::default()
+        },
+    );
+    removal.apply(scope.stack(), &group);
+    writer.add_to_policy(PolicyStatement::allow(
+        WRITE.iter().copied(),
+        [group.attr_arn()],
+    ));
+    group
+}
 
 /// The seed's error pattern: any line with `ERROR`, `error` or `Error`.
 pub const ERROR_PATTERN: &str = r#"?"ERROR" ?"error" ?"Error""#;

@@ -1,8 +1,5 @@
 //! The IAM actions ECS services' roles and grants use, in one place.
 
-/// The execution role writing the container's output to its log group.
-pub const LOG_WRITE: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
-
 /// The execution role reading a secret the container references.
 pub const SECRET_READ: &[&str] = &["secretsmanager:GetSecretValue"];
 

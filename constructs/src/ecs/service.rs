@@ -117,14 +117,6 @@ impl FargateService {
             );
         }
         let image = props.image.uri(&scope);
-        let log_group = scope.add(
-            "LogGroup",
-            CfnLogGroup {
-                retention_in_days: props.log_retention.days().map(Into::into),
-                ..Default::default()
-            },
-        );
-        props.log_removal_policy.apply(scope.stack(), &log_group);
         let execution_role = Role::new(
             &scope,
             "ExecutionRole",
@@ -133,10 +125,13 @@ impl FargateService {
                 "Starts the service's tasks: pulls its image, writes its logs, reads its secrets",
             ),
         );
-        execution_role.add_to_policy(PolicyStatement::allow(
-            perms::LOG_WRITE.iter().copied(),
-            [log_group.attr_arn()],
-        ));
+        let log_group = crate::logs::log_group(
+            &scope,
+            "LogGroup",
+            props.log_retention,
+            props.log_removal_policy,
+            &execution_role,
+        );
         if let ContainerImage::Repository { repository, .. } = &props.image {
             repository.grant_pull(&execution_role);
         }

@@ -1,9 +1,10 @@
 //! [`ApplicationLoadBalancedService`]: a web frontend on HTTPS.
 
+use super::fronted::{alias_records, behind_tls};
 use super::metrics::ServiceMetrics;
 use crate::certificatemanager::{Certificate, CertificateProps, DEFAULT_DOMAIN_QUOTA};
 use crate::ec2::Vpc;
-use crate::ecs::{Cluster, FargateService, FargateServiceProps, LoadBalancerTarget};
+use crate::ecs::{Cluster, FargateService, FargateServiceProps};
 use crate::elbv2::{HealthCheck, LoadBalancer, LoadBalancerProps, LoadBalancerType, TargetGroup};
 use crate::route53::HostedZone;
 use escdk_synth::cfn::elasticloadbalancingv2::CfnListener;
@@ -67,7 +68,6 @@ impl ApplicationLoadBalancedService {
         props: ApplicationLoadBalancedServiceProps,
     ) -> ApplicationLoadBalancedService {
         let scope = scope.child(id);
-        let port = props.service.container_port;
         let certificate = Certificate::new(
             &scope,
             "Certificate",
@@ -78,51 +78,27 @@ impl ApplicationLoadBalancedService {
                 ..CertificateProps::new(&props.domain_name)
             },
         );
-        let load_balancer = LoadBalancer::new(
+        let fronted = behind_tls(
             &scope,
-            "LoadBalancer",
+            cluster,
             vpc,
+            props.service,
+            &certificate,
             LoadBalancerProps {
                 kind: LoadBalancerType::Application,
                 deletion_protection: props.deletion_protection,
                 access_logs: props.access_logs,
             },
+            &props.health_check,
         );
-        let target_group = load_balancer.add_target_group("TargetGroup", port, &props.health_check);
-        let https_listener =
-            load_balancer.add_tls_listener("HttpsListener", &certificate, &target_group);
-        let http_listener = load_balancer.add_redirect_to_https("HttpListener");
-        let service = FargateService::new(&scope, "Service", cluster, vpc, props.service);
-        service.attach(&LoadBalancerTarget {
-            target_group_arn: target_group.arn(),
-            listener: https_listener.clone(),
-            security_group: load_balancer.security_group.clone(),
-        });
-        let records = certificate
-            .domains
-            .iter()
-            .enumerate()
-            .map(|(i, domain)| {
-                let id = if i == 0 {
-                    "Record".to_string()
-                } else {
-                    format!("AdditionalRecord{i}")
-                };
-                props.zone.add_alias(
-                    &scope,
-                    &id,
-                    domain,
-                    load_balancer.dns_name(),
-                    load_balancer.canonical_hosted_zone_id(),
-                )
-            })
-            .collect();
+        let http_listener = fronted.load_balancer.add_redirect_to_https("HttpListener");
+        let records = alias_records(&scope, &props.zone, &certificate, &fronted.load_balancer);
         ApplicationLoadBalancedService {
-            service,
-            load_balancer,
-            target_group,
+            service: fronted.service,
+            load_balancer: fronted.load_balancer,
+            target_group: fronted.target_group,
             certificate,
-            https_listener,
+            https_listener: fronted.listener,
             http_listener,
             records,
         }

@@ -6,6 +6,7 @@
 //! [`variables`] sets the seed's frontend and backend variables from them.
 
 mod application;
+mod fronted;
 mod metrics;
 mod network;
 pub mod variables;

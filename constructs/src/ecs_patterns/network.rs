@@ -1,9 +1,10 @@
 //! [`NetworkLoadBalancedService`]: an API on TLS, terminated by a network load balancer.
 
+use super::fronted::{alias_records, behind_tls};
 use super::metrics::ServiceMetrics;
 use crate::certificatemanager::{Certificate, CertificateProps};
 use crate::ec2::Vpc;
-use crate::ecs::{Cluster, FargateService, FargateServiceProps, LoadBalancerTarget};
+use crate::ecs::{Cluster, FargateService, FargateServiceProps};
 use crate::elbv2::{HealthCheck, LoadBalancer, LoadBalancerProps, LoadBalancerType, TargetGroup};
 use crate::route53::HostedZone;
 use escdk_synth::cfn::elasticloadbalancingv2::CfnListener;
@@ -56,46 +57,33 @@ impl NetworkLoadBalancedService {
         props: NetworkLoadBalancedServiceProps,
     ) -> NetworkLoadBalancedService {
         let scope = scope.child(id);
-        let port = props.service.container_port;
         let certificate = Certificate::new(
             &scope,
             "Certificate",
             &props.zone,
             CertificateProps::new(&props.domain_name),
         );
-        let load_balancer = LoadBalancer::new(
+        let fronted = behind_tls(
             &scope,
-            "LoadBalancer",
+            cluster,
             vpc,
+            props.service,
+            &certificate,
             LoadBalancerProps {
                 kind: LoadBalancerType::Network,
                 deletion_protection: props.deletion_protection,
                 access_logs: None,
             },
+            &props.health_check,
         );
-        let target_group = load_balancer.add_target_group("TargetGroup", port, &props.health_check);
-        let tls_listener =
-            load_balancer.add_tls_listener("TlsListener", &certificate, &target_group);
-        let service = FargateService::new(&scope, "Service", cluster, vpc, props.service);
-        service.attach(&LoadBalancerTarget {
-            target_group_arn: target_group.arn(),
-            listener: tls_listener.clone(),
-            security_group: load_balancer.security_group.clone(),
-        });
-        let record = props.zone.add_alias(
-            &scope,
-            "Record",
-            &certificate.domains[0],
-            load_balancer.dns_name(),
-            load_balancer.canonical_hosted_zone_id(),
-        );
+        let mut records = alias_records(&scope, &props.zone, &certificate, &fronted.load_balancer);
         NetworkLoadBalancedService {
-            service,
-            load_balancer,
-            target_group,
+            service: fronted.service,
+            load_balancer: fronted.load_balancer,
+            target_group: fronted.target_group,
             certificate,
-            tls_listener,
-            record,
+            tls_listener: fronted.listener,
+            record: records.remove(0),
         }
     }
 

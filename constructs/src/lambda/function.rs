@@ -148,18 +148,13 @@ impl Function {
                 "Execution role: only the grants of what this function is wired to",
             ),
         );
-        let log_group = scope.add(
+        let log_group = crate::logs::log_group(
+            &scope,
             "LogGroup",
-            CfnLogGroup {
-                retention_in_days: props.log_retention.days().map(Into::into),
-                ..Default::default()
-            },
+            props.log_retention,
+            props.log_removal_policy,
+            &role,
         );
-        props.log_removal_policy.apply(scope.stack(), &log_group);
-        role.add_to_policy(PolicyStatement::allow(
-            ["logs:CreateLogStream", "logs:PutLogEvents"],
-            [log_group.attr_arn()],
-        ));
         let (bucket, key) = scope.add_asset(&props.code);
         let handle = scope.add(
             "Resource",
