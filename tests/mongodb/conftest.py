@@ -1,7 +1,7 @@
 """A real MongoDB wire-protocol server (SecantusDB, from PyPI, installed by scripts/test into
 target/venv) on 127.0.0.1 with SCRAM authentication on, its projection user provisioned
 exactly as the platform stack's `MongoDB::Atlas::DatabaseUser` declares it, and the
-`MONGODB_PROJECTION_*` variables as the stack gives them to the services."""
+`MONGODB_PROJECTION_*` variables as the stack gives them to the backend."""
 import json
 import pathlib
 import shutil
@@ -74,15 +74,22 @@ def evaluate(value, refs):
 
 @pytest.fixture(scope="session")
 def variables(template):
-    """MONGODB_PROJECTION_* as the stack's outputs give them, evaluated with a sample
-    SRV string as Atlas would give it; the password (a secret reference) by its reference."""
+    """MONGODB_PROJECTION_* as the backend's task definition gives them to its container
+    (`Environment` evaluated with a sample SRV string as Atlas would give it; the password
+    from `Secrets`, by its `ValueFrom` reference)."""
     cluster = next(lid for lid, r in template["Resources"].items() if r["Type"] == "MongoDB::Atlas::Cluster")
     refs = {(cluster, "ConnectionStrings.StandardSrv"): SAMPLE_SRV}
+    (backend,) = [r for r in template["Resources"].values()
+                  if r["Type"] == "AWS::ECS::TaskDefinition" and r["Metadata"]["escdk:path"].endswith("Backend/Service/TaskDefinition")]
+    (container,) = backend["Properties"]["ContainerDefinitions"]
     out = {}
-    for output in template["Outputs"].values():
-        name = output.get("Description", "").split(":", 1)[0]
-        if name.startswith("MONGODB_PROJECTION_"):
-            out[name] = output["Value"] if "secret reference" in output["Description"] else evaluate(output["Value"], refs)
+    for e in container.get("Environment", []):
+        if e["Name"].startswith("MONGODB_PROJECTION_"):
+            out[e["Name"]] = evaluate(e["Value"], refs)
+    for e in container.get("Secrets", []):
+        if e["Name"].startswith("MONGODB_PROJECTION_"):
+            assert e["Name"] not in out, f"{e['Name']} is both a value and a secret"
+            out[e["Name"]] = e["ValueFrom"]
     return out
 
 
