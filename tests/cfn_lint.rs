@@ -35,15 +35,17 @@ fn registry_schemas() -> std::path::PathBuf {
     dir
 }
 
-/// Writes `stack`'s template to target/cfn-lint/<name>.template.json and asserts cfn-lint
-/// (informational findings included) reports nothing on it.
-fn lint_clean(lint: &std::path::Path, name: &str, stack: &escdk_synth::Stack) {
+/// Writes `template` to target/cfn-lint/<name>.template.json and asserts cfn-lint, with the
+/// registry schemas and informational findings included, reports nothing on it.
+fn lint_clean(lint: &std::path::Path, name: &str, template: &str) {
     let dir = support::root().join("target/cfn-lint");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(format!("{name}.template.json"));
-    std::fs::write(&file, stack.synth().unwrap().to_json()).unwrap();
+    std::fs::write(&file, template).unwrap();
     let out = Command::new(lint)
-        .args(["--include-checks", "I", "--"])
+        .args(["--include-checks", "I", "--registry-schemas"])
+        .arg(registry_schemas())
+        .arg("--")
         .arg(&file)
         .output()
         .expect("cfn-lint runs");
@@ -58,28 +60,8 @@ fn lint_clean(lint: &std::path::Path, name: &str, stack: &escdk_synth::Stack) {
 #[test]
 fn every_example_template_passes_cfn_lint() {
     let lint = cfn_lint();
-    let dir = support::root().join("target/cfn-lint");
-    std::fs::create_dir_all(&dir).unwrap();
-    let registry = registry_schemas();
     for (stack, json, _) in support::example_templates() {
-        let file = dir.join(format!("{stack}.template.json"));
-        std::fs::write(&file, json).unwrap();
-        // --include-checks I: informational findings count too.
-        let out = Command::new(&lint)
-            .arg("--include-checks")
-            .arg("I")
-            .arg("--registry-schemas")
-            .arg(&registry)
-            .arg("--")
-            .arg(&file)
-            .output()
-            .expect("cfn-lint runs");
-        assert!(
-            out.status.success() && out.stdout.is_empty(),
-            "cfn-lint on {stack}:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        lint_clean(&lint, &stack, &json);
     }
 }
 
@@ -102,23 +84,8 @@ fn cfn_lint_does_catch_a_broken_template() {
 fn cross_stack_exports_and_imports_pass_cfn_lint() {
     let lint = cfn_lint();
     let app = support::shared_and_consumer();
-    let dir = support::root().join("target/cfn-lint");
-    std::fs::create_dir_all(&dir).unwrap();
     for s in app.synth(&[]).unwrap() {
-        let file = dir.join(format!("CrossStack{}.template.json", s.stack_name));
-        std::fs::write(&file, s.to_json()).unwrap();
-        let out = Command::new(&lint)
-            .args(["--include-checks", "I", "--"])
-            .arg(&file)
-            .output()
-            .expect("cfn-lint runs");
-        assert!(
-            out.status.success() && out.stdout.is_empty(),
-            "cfn-lint on {}:\n{}{}",
-            s.stack_name,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        lint_clean(&lint, &format!("CrossStack{}", s.stack_name), &s.to_json());
     }
 }
 
@@ -171,7 +138,7 @@ fn storage_email_and_alert_options_pass_cfn_lint() {
         "/ecs/backend",
         escdk_constructs::logs::ERROR_PATTERN,
     );
-    lint_clean(&lint, "Options", &stack);
+    lint_clean(&lint, "Options", &stack.synth().unwrap().to_json());
 }
 
 #[test]
@@ -247,5 +214,5 @@ fn service_options_pass_cfn_lint() {
         },
     );
     web.service.grant_deploy(&ci);
-    lint_clean(&lint, "ServiceOptions", &stack);
+    lint_clean(&lint, "ServiceOptions", &stack.synth().unwrap().to_json());
 }

@@ -5,6 +5,8 @@
 
 mod support;
 
+use support::of_type;
+
 use escdk_constructs::alerts::{PlatformAlerts, PlatformAlertsProps, ServiceThresholds};
 use escdk_constructs::ec2::{Vpc, VpcProps};
 use escdk_constructs::ecr::{Repository, RepositoryProps};
@@ -27,15 +29,6 @@ const ZONE_ID: &str = "Z0123456789ABCDEFGHIJ";
 
 fn zone(stack: &Stack) -> HostedZone {
     HostedZone::from_attributes(&stack.root(), ZONE_ID, "example.com")
-}
-
-fn of_type<'a>(t: &'a Value, type_name: &str) -> Vec<(&'a String, &'a Value)> {
-    t["Resources"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(_, r)| r["Type"] == type_name)
-        .collect()
 }
 
 fn resource<'a>(t: &'a Value, type_name: &str, prefix: &str) -> &'a Value {

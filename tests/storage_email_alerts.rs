@@ -5,6 +5,8 @@
 
 mod support;
 
+use support::of_type;
+
 use escdk_constructs::alerts::{EventStoreThresholds, PlatformAlerts, PlatformAlertsProps};
 use escdk_constructs::env::EnvValue;
 use escdk_constructs::iam::{Role, RoleProps};
@@ -25,15 +27,6 @@ fn errors(stack: &Stack) -> String {
 
 fn template(stack: &Stack) -> Value {
     stack.synth().expect("synth succeeds").template
-}
-
-fn of_type<'a>(t: &'a Value, type_name: &str) -> Vec<(&'a String, &'a Value)> {
-    t["Resources"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(_, r)| r["Type"] == type_name)
-        .collect()
 }
 
 fn var<'a>(vars: &'a [(String, EnvValue)], name: &str) -> Option<&'a EnvValue> {

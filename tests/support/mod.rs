@@ -5,6 +5,16 @@
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
+/// The resources of template `t` of type `type_name`, with their logical ids.
+pub fn of_type<'a>(t: &'a Value, type_name: &str) -> Vec<(&'a String, &'a Value)> {
+    t["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"] == type_name)
+        .collect()
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
