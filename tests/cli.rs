@@ -82,13 +82,13 @@ fn list_and_errors() {
         run(&["list"]),
         (
             0,
-            "EventSourcingRecipe\nCqrsUsersOrders\nAtlasActivation\nEventStorePlatform\n".into(),
+            "EventSourcingRecipe\nCqrsUsersOrders\nAtlasActivation\nproduction-PlatformData\nproduction-PlatformServices\n".into(),
             String::new()
         )
     );
     let (code, _, err) = run(&["synth", "NoSuchStack"]);
     assert_eq!(code, 1);
-    assert!(err.contains("error: NoSuchStack: no stack is named `NoSuchStack`\n  fix: choose one of: EventSourcingRecipe, CqrsUsersOrders, AtlasActivation, EventStorePlatform"), "{err}");
+    assert!(err.contains("error: NoSuchStack: no stack is named `NoSuchStack`\n  fix: choose one of: EventSourcingRecipe, CqrsUsersOrders, AtlasActivation, production-PlatformData, production-PlatformServices"), "{err}");
     let (code, _, err) = run(&["publish"]);
     assert_eq!(code, 2, "unknown verbs are usage errors");
     assert!(err.contains("unrecognized subcommand"), "{err}");
@@ -107,12 +107,13 @@ fn synth_of_several_stacks_writes_them_like_cdk_out() {
     let (code, out, err) = run_in(&dir, &["synth"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "", "nothing on stdout when several stacks are written");
-    assert!(err.ends_with("4 stacks synthesized to escdk.out/; name one to print its template: synth EventSourcingRecipe\n"), "{err}");
+    assert!(err.ends_with("5 stacks synthesized to escdk.out/; name one to print its template: synth EventSourcingRecipe\n"), "{err}");
     for stack in [
         "EventSourcingRecipe",
         "CqrsUsersOrders",
         "AtlasActivation",
-        "EventStorePlatform",
+        "production-PlatformData",
+        "production-PlatformServices",
     ] {
         assert!(dir
             .join("escdk.out")
@@ -252,7 +253,7 @@ fn ambar_emulator_config_is_the_streaming_for_a_local_database() {
     assert_eq!(source["partitioningColumn"], "correlation_id");
     assert_eq!(source["columns"].as_array().unwrap().len(), 10);
     let destinations = config["data_destinations"].as_array().unwrap();
-    assert_eq!(destinations.len(), 2);
+    assert_eq!(destinations.len(), 4, "the seed's four endpoints");
     assert_eq!(destinations[0]["type"], "http-push");
     assert_eq!(
         destinations[0]["endpoint"],

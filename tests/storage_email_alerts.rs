@@ -518,12 +518,14 @@ fn an_alert_address_that_is_not_an_email_is_refused() {
 #[test]
 fn the_platform_example_has_all_three_and_passes_the_template_assertions() {
     let app = escdk_examples::app();
-    let t = Template::from_app(&app, "EventStorePlatform");
+    let t = Template::from_app(&app, "production-PlatformData");
     t.resource_count_is("AWS::S3::Bucket", 1);
     t.resource_count_is("AWS::SES::EmailIdentity", 1);
     t.resource_count_is("Custom::SesSmtpCredentials", 1);
-    t.resource_count_is("AWS::SNS::TopicPolicy", 1);
     assert!(t.to_json()["Outputs"].get("SesIdentity").is_some());
+    // The alerts live with the services they watch.
+    let t = Template::from_app(&app, "production-PlatformServices");
+    t.resource_count_is("AWS::SNS::TopicPolicy", 1);
     // The backend gets the variables: values in `Environment`, credentials in `Secrets`.
     let json = t.to_json();
     let (_, backend) = of_type(json, "AWS::ECS::TaskDefinition")

@@ -7,7 +7,6 @@ pub mod cqrs;
 pub mod platform;
 pub mod recipe;
 
-use escdk_constructs::atlas::AtlasActivation;
 use escdk_synth::{App, Tags};
 
 /// The default app: every example stack, each tagged with its project (and the platform
@@ -18,14 +17,8 @@ pub fn app() -> App {
     Tags::of(&recipe.root()).add("project", "event-sourcing-recipe");
     let cqrs = app.add_stack(cqrs::stack("CqrsUsersOrders"));
     Tags::of(&cqrs.root()).add("project", "cqrs-users-orders");
-    // The Atlas registry types, activated once per account and region; the platform's
-    // projection store depends on this stack.
-    let activation = AtlasActivation::new(&mut app, "AtlasActivation", Default::default());
-    Tags::of(&activation.stack.root()).add("project", "event-sourcing-platform");
-    let platform = app.add_stack(platform::stack("EventStorePlatform", &activation));
-    Tags::of(&platform.root())
-        .add("project", "event-sourcing-platform")
-        .add("environment", "dev");
+    // The platform: the Atlas activation stack, then its data and services stacks.
+    platform::add_to(&mut app);
     app
 }
 
