@@ -216,3 +216,40 @@ fn service_options_pass_cfn_lint() {
     web.service.grant_deploy(&ci);
     lint_clean(&lint, "ServiceOptions", &stack.synth().unwrap().to_json());
 }
+
+/// The platform's other options: the free tier, a staging environment under the
+/// production zone, extra domains and variables (plain and secret).
+#[test]
+fn platform_options_pass_cfn_lint() {
+    use escdk_constructs::platform::{EnvVar, EventSourcingPlatformProps};
+    let lint = cfn_lint();
+    let mut app = escdk_synth::App::new();
+    let seed = escdk_examples::platform::props(&["203.0.113.0/28"]);
+    let secret = escdk_synth::fns::sub(
+        "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:staging/payments",
+    );
+    escdk_constructs::EventSourcingPlatform::new(
+        &mut app,
+        EventSourcingPlatformProps {
+            environment_name: "staging".into(),
+            top_level_domain: "staging.example.com".into(),
+            frontend_application_domain_prefix: "www".into(),
+            additional_frontend_domains: vec!["shop.staging.example.com".into()],
+            mongodbatlas_free_tier: true,
+            from_email: "noreply@staging.example.com".into(),
+            backend_environment_variables: vec![
+                EnvVar::new("FEATURE_FLAGS", "a,b"),
+                EnvVar::secret("PAYMENTS_KEY", secret, "key"),
+            ],
+            frontend_environment_variables: vec![EnvVar::new("THEME", "dark")],
+            ..seed
+        },
+    );
+    for s in app.synth(&[]).unwrap_or_else(|e| panic!("{e}")) {
+        lint_clean(
+            &lint,
+            &format!("platform-options-{}", s.stack_name),
+            &s.to_json(),
+        );
+    }
+}

@@ -42,7 +42,10 @@ pub fn props(egress: &[&str]) -> EventSourcingPlatformProps {
             Destination::new("/projections/users", "User projection endpoint"),
             Destination::new("/projections/orders", "Order projection endpoint"),
             Destination::new("/reactions/notifications", "Notification reaction endpoint"),
-            Destination::new("/reactions/email-triggers", "Email trigger reaction endpoint"),
+            Destination::new(
+                "/reactions/email-triggers",
+                "Email trigger reaction endpoint",
+            ),
         ],
         top_level_domain: "example.com".into(),
         frontend_application_domain_prefix: "".into(),

@@ -45,11 +45,22 @@ def stop(process):
         process.kill()
 
 
-@pytest.fixture(scope="session")
-def template():
-    out = subprocess.run(["cargo", "run", "--quiet", "--", "synth", "EventStorePlatform"], cwd=ROOT,
+def synth(stack):
+    out = subprocess.run(["cargo", "run", "--quiet", "--", "synth", stack], cwd=ROOT,
                          check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
+
+
+@pytest.fixture(scope="session")
+def template():
+    """The platform's data stack: the projection store."""
+    return synth("production-PlatformData")
+
+
+@pytest.fixture(scope="session")
+def services_template():
+    """The platform's services stack: the backend, which imports from the data stack."""
+    return synth("production-PlatformServices")
 
 
 @pytest.fixture(scope="session")
@@ -58,38 +69,55 @@ def database_user(template):
     return user
 
 
-def evaluate(value, refs):
-    """The few intrinsics the variables use, with GetAtt values from `refs`."""
+def evaluate(value, refs, exports=None):
+    """The few intrinsics the variables use, with GetAtt values from `refs` and imports
+    resolved through the producing stack's `exports` (name -> value)."""
     if isinstance(value, dict):
         (k, v), = value.items()
         if k == "Fn::GetAtt":
             return refs[tuple(v)]
+        if k == "Fn::ImportValue":
+            assert v in exports, f"{v} is imported but not exported by the data stack"
+            return evaluate(exports[v], refs, exports)
         if k == "Fn::Split":
-            return evaluate(v[1], refs).split(v[0])
+            return evaluate(v[1], refs, exports).split(v[0])
         if k == "Fn::Select":
-            return evaluate(v[1], refs)[v[0]]
+            return evaluate(v[1], refs, exports)[v[0]]
         raise AssertionError(f"unexpected intrinsic {k}")
     return value
 
 
+def resolve_imports(value, exports):
+    """`value` with each `Fn::ImportValue` replaced by the exported value it names."""
+    if isinstance(value, dict):
+        if list(value) == ["Fn::ImportValue"]:
+            assert value["Fn::ImportValue"] in exports, f"{value} is not exported by the data stack"
+            return exports[value["Fn::ImportValue"]]
+        return {k: resolve_imports(v, exports) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve_imports(v, exports) for v in value]
+    return value
+
+
 @pytest.fixture(scope="session")
-def variables(template):
+def variables(template, services_template):
     """MONGODB_PROJECTION_* as the backend's task definition gives them to its container
     (`Environment` evaluated with a sample SRV string as Atlas would give it; the password
     from `Secrets`, by its `ValueFrom` reference)."""
     cluster = next(lid for lid, r in template["Resources"].items() if r["Type"] == "MongoDB::Atlas::Cluster")
     refs = {(cluster, "ConnectionStrings.StandardSrv"): SAMPLE_SRV}
-    (backend,) = [r for r in template["Resources"].values()
+    exports = {o["Export"]["Name"]: o["Value"] for o in template["Outputs"].values() if "Export" in o}
+    (backend,) = [r for r in services_template["Resources"].values()
                   if r["Type"] == "AWS::ECS::TaskDefinition" and r["Metadata"]["escdk:path"].endswith("Backend/Service/TaskDefinition")]
     (container,) = backend["Properties"]["ContainerDefinitions"]
     out = {}
     for e in container.get("Environment", []):
         if e["Name"].startswith("MONGODB_PROJECTION_"):
-            out[e["Name"]] = evaluate(e["Value"], refs)
+            out[e["Name"]] = evaluate(e["Value"], refs, exports)
     for e in container.get("Secrets", []):
         if e["Name"].startswith("MONGODB_PROJECTION_"):
             assert e["Name"] not in out, f"{e['Name']} is both a value and a secret"
-            out[e["Name"]] = e["ValueFrom"]
+            out[e["Name"]] = resolve_imports(e["ValueFrom"], exports)
     return out
 
 

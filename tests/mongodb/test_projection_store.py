@@ -21,11 +21,11 @@ def test_the_variables_are_the_seeds(variables):
     assert variables["MONGODB_PROJECTION_PORT"] == "27017"
     assert variables["MONGODB_PROJECTION_AUTHENTICATION_DATABASE"] == "admin"
     assert variables["MONGODB_PROJECTION_DATABASE_NAME"] == "projections"
-    assert variables["MONGODB_PROJECTION_DATABASE_USERNAME"] == "projection-store-app"
+    assert variables["MONGODB_PROJECTION_DATABASE_USERNAME"] == "production-projection-store-app"
     reference = json.dumps(variables["MONGODB_PROJECTION_DATABASE_PASSWORD"])
     assert ":password::" in reference and "Ref" in reference, "a secret reference, never a value"
     uri = users_projection.connection_uri({**variables, "MONGODB_PROJECTION_DATABASE_PASSWORD": "p w"})
-    assert uri == "mongodb+srv://projection-store-app:p+w@projection-store.ab1cd.mongodb.net/projections?authSource=admin&tls=true"
+    assert uri == "mongodb+srv://production-projection-store-app:p+w@projection-store.ab1cd.mongodb.net/projections?authSource=admin&tls=true"
 
 
 def client(env, **overrides):

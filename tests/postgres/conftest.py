@@ -66,7 +66,7 @@ def server():
 @pytest.fixture(scope="session")
 def template():
     out = subprocess.run(
-        ["cargo", "run", "--quiet", "--", "synth", "EventStorePlatform"], cwd=ROOT, check=True, capture_output=True, text=True
+        ["cargo", "run", "--quiet", "--", "synth", "production-PlatformData"], cwd=ROOT, check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout)
 

@@ -2,7 +2,7 @@
 (`lambda_handler`): its secrets come from moto's Secrets Manager server over HTTP, its Ambar
 is the stand-in (ambar_stand_in.py), whose data source really connects to PostgreSQL 15, and
 its answers go to a local ResponseURL as CloudFormation's would. The events carry the
-properties of the synthesized EventStorePlatform stack, with references resolved."""
+properties of the synthesized production-PlatformData stack, with references resolved."""
 import copy
 import http.server
 import json
@@ -94,7 +94,7 @@ class World:
     def send(self, request, type_name, props, lid, physical=None, old=None, seconds=20):
         event = {
             "RequestType": request, "ResourceType": type_name, "LogicalResourceId": lid,
-            "StackId": "arn:aws:cloudformation:eu-west-1:123456789012:stack/EventStorePlatform/x",
+            "StackId": "arn:aws:cloudformation:eu-west-1:123456789012:stack/production-PlatformData/x",
             "RequestId": f"req-{time.monotonic_ns()}", "ResponseURL": self.response_url,
             "ResourceProperties": props,
         }

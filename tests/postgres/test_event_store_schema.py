@@ -195,7 +195,7 @@ def request(kind, properties, url, physical=None):
     e = {
         "RequestType": kind,
         "ResponseURL": url,
-        "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/EventStorePlatform/guid",
+        "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/production-PlatformData/guid",
         "RequestId": str(uuid.uuid4()),
         "LogicalResourceId": "EventStoreSchema",
         "ResourceType": "Custom::EventStoreSchema",

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "constructs" / "assets" / "ses_smtp_credentials"))
 @pytest.fixture(scope="session")
 def template():
     out = subprocess.run(
-        ["cargo", "run", "--quiet", "--", "synth", "EventStorePlatform"], cwd=ROOT, check=True, capture_output=True, text=True
+        ["cargo", "run", "--quiet", "--", "synth", "production-PlatformData"], cwd=ROOT, check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout)
 

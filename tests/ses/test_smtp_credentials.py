@@ -1,6 +1,6 @@
 """The SES SMTP credentials handler (constructs/assets/ses_smtp_credentials), run as Lambda
 runs it (`lambda_handler`) against moto's IAM and Secrets Manager server over HTTP, with the
-properties of the synthesized EventStorePlatform stack and its answers sent to a local
+properties of the synthesized production-PlatformData stack and its answers sent to a local
 ResponseURL as CloudFormation's would be."""
 import json
 import uuid

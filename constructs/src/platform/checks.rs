@@ -145,7 +145,14 @@ mod tests {
         for ok in ["us-east-1", "eu-west-1", "ap-southeast-5", "us-gov-west-1"] {
             assert!(is_region(ok), "{ok}");
         }
-        for bad in ["", "us-east", "US-EAST-1", "useast1", "us-east-1a", "u-east-1"] {
+        for bad in [
+            "",
+            "us-east",
+            "US-EAST-1",
+            "useast1",
+            "us-east-1a",
+            "u-east-1",
+        ] {
             assert!(!is_region(bad), "{bad}");
         }
         assert_eq!(domain_with_prefix("", "example.com"), "example.com");

@@ -69,7 +69,12 @@ pub struct EventSourcingPlatform {
 }
 
 /// A stack of the platform, pinned to the region and tagged with the environment.
-fn platform_stack(app: &mut App, name: &str, description: &str, p: &EventSourcingPlatformProps) -> Stack {
+fn platform_stack(
+    app: &mut App,
+    name: &str,
+    description: &str,
+    p: &EventSourcingPlatformProps,
+) -> Stack {
     let stack = app.stack_with(
         name,
         StackProps {
@@ -109,14 +114,21 @@ impl EventSourcingPlatform {
         );
         let root = data.root();
         checks::check(&root, &p);
-        let top = p.top_level_domain.trim_end_matches('.').to_ascii_lowercase();
+        let top = p
+            .top_level_domain
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
         let frontend_domain = domain_with_prefix(&p.frontend_application_domain_prefix, &top);
         let backend_domain = domain_with_prefix(&p.backend_application_domain_prefix, &top);
 
         let vpc = Vpc::new(&root, "Network", VpcProps::default());
         // The backend joins this group; the event store admits it.
-        let backend_group =
-            SecurityGroup::new(&root, "Backend", &vpc, SecurityGroupProps::new("Backend tasks"));
+        let backend_group = SecurityGroup::new(
+            &root,
+            "Backend",
+            &vpc,
+            SecurityGroupProps::new("Backend tasks"),
+        );
         // Ambar connects from outside the VPC: public addresses, its egress CIDRs only.
         let event_store = AuroraEventStore::new(
             &root,
@@ -159,7 +171,11 @@ impl EventSourcingPlatform {
             },
         );
         let mut origins = vec![format!("https://{frontend_domain}")];
-        origins.extend(p.additional_frontend_domains.iter().map(|d| format!("https://{d}")));
+        origins.extend(
+            p.additional_frontend_domains
+                .iter()
+                .map(|d| format!("https://{d}")),
+        );
         let blobs = BlobStore::new(
             &root,
             "BlobStore",
@@ -220,8 +236,16 @@ impl EventSourcingPlatform {
             },
         );
         alerts.watch_event_store(&event_store, &EventStoreThresholds::default());
-        alerts.watch_service("Frontend", &svc.frontend.metrics(), &ServiceThresholds::default());
-        alerts.watch_service("Backend", &svc.backend.metrics(), &ServiceThresholds::default());
+        alerts.watch_service(
+            "Frontend",
+            &svc.frontend.metrics(),
+            &ServiceThresholds::default(),
+        );
+        alerts.watch_service(
+            "Backend",
+            &svc.backend.metrics(),
+            &ServiceThresholds::default(),
+        );
 
         let platform = EventSourcingPlatform {
             names,

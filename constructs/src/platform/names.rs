@@ -60,12 +60,36 @@ impl PlatformNames {
         }
         let names = PlatformNames::new(environment);
         let limits = [
-            Limit { what: "CloudFormation stack name", name: &names.services_stack, max: 128 },
-            Limit { what: "CloudFormation stack name", name: &names.data_stack, max: 128 },
-            Limit { what: "ECR repository name", name: &names.frontend_repository, max: 256 },
-            Limit { what: "ECR repository name", name: &names.backend_repository, max: 256 },
-            Limit { what: "Atlas cluster name", name: &names.atlas_cluster, max: 64 },
-            Limit { what: "Atlas user name", name: &names.atlas_user, max: 1024 },
+            Limit {
+                what: "CloudFormation stack name",
+                name: &names.services_stack,
+                max: 128,
+            },
+            Limit {
+                what: "CloudFormation stack name",
+                name: &names.data_stack,
+                max: 128,
+            },
+            Limit {
+                what: "ECR repository name",
+                name: &names.frontend_repository,
+                max: 256,
+            },
+            Limit {
+                what: "ECR repository name",
+                name: &names.backend_repository,
+                max: 256,
+            },
+            Limit {
+                what: "Atlas cluster name",
+                name: &names.atlas_cluster,
+                max: 64,
+            },
+            Limit {
+                what: "Atlas user name",
+                name: &names.atlas_user,
+                max: 1024,
+            },
         ];
         for l in limits {
             if l.name.len() > l.max {
@@ -97,7 +121,9 @@ mod tests {
         assert_eq!(n.atlas_cluster, "staging-projection-store");
         assert!(PlatformNames::check("staging").is_none());
         assert!(PlatformNames::check("dev-alice2").is_none());
-        for bad in ["", "Prod", "prod_1", "-prod", "prod-", "pr--od", "1prod", "prod.x"] {
+        for bad in [
+            "", "Prod", "prod_1", "-prod", "prod-", "pr--od", "1prod", "prod.x",
+        ] {
             assert!(PlatformNames::check(bad).is_some(), "{bad}");
         }
         // Atlas's 64 characters bound the name: `-projection-store` takes 17.
