@@ -20,6 +20,8 @@ pub struct StackArtifact {
     /// Stack tags from the app (`Tags::of(stack root)`).
     pub tags: Vec<(String, String)>,
     pub termination_protection: bool,
+    /// The region the app pinned the stack to (`StackProps::env`), if any.
+    pub region: Option<String>,
 }
 
 /// An asset directory and where it goes.
@@ -57,6 +59,7 @@ struct Listed {
     dependencies: Vec<String>,
     tags: Vec<(String, String)>,
     termination_protection: bool,
+    region: Option<String>,
 }
 
 /// The stacks of the manifest, in its (dependency) order; without a manifest (an assembly
@@ -89,6 +92,7 @@ fn listed(dir: &Path) -> Result<Vec<Listed>, DeployError> {
                         .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
                         .collect(),
                     termination_protection: s["terminationProtection"].as_bool() == Some(true),
+                    region: s["region"].as_str().map(str::to_string),
                 })
             })
             .collect());
@@ -112,8 +116,25 @@ fn listed(dir: &Path) -> Result<Vec<Listed>, DeployError> {
             dependencies: Vec::new(),
             tags: Vec::new(),
             termination_protection: false,
+            region: None,
         })
         .collect())
+}
+
+/// Refuses to act on a stack the app pinned to a region other than the session's: it would
+/// be created in the wrong region (or, for diff and destroy, not be found).
+pub fn check_region(artifacts: &[StackArtifact], session: &str) -> Result<(), DeployError> {
+    match artifacts
+        .iter()
+        .find(|a| a.region.as_deref().is_some_and(|r| r != session))
+    {
+        Some(a) => Err(DeployError::WrongRegion {
+            stack: a.name.clone(),
+            stack_region: a.region.clone().unwrap_or_default(),
+            session: session.to_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The names of every stack of the app, in deployment order.
@@ -203,6 +224,7 @@ pub fn load(
             dependencies: l.dependencies,
             tags: l.tags,
             termination_protection: l.termination_protection,
+            region: l.region,
         });
     }
     Ok(out)

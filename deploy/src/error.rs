@@ -11,6 +11,12 @@ pub enum DeployError {
         stack: String,
         region: String,
     },
+    /// The app pinned the stack to another region than the session's.
+    WrongRegion {
+        stack: String,
+        stack_region: String,
+        session: String,
+    },
     /// The stack is in a state deploy cannot proceed from.
     StackState {
         stack: String,
@@ -43,6 +49,10 @@ impl fmt::Display for DeployError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DeployError::Assembly(m) => write!(f, "{m}\n  fix: run `cargo run -- synth --out escdk.out` (or the app's deploy verb, which synthesizes first)"),
+            DeployError::WrongRegion { stack, stack_region, session } => write!(
+                f,
+                "stack `{stack}` is for {stack_region} (its StackProps env), and this session's region is {session}: nothing was done\n  fix: run with --region {stack_region} (or AWS_REGION={stack_region})"
+            ),
             DeployError::NotBootstrapped { stack, region } => write!(
                 f,
                 "the bootstrap stack `{stack}` does not exist in {region}: deploy needs its asset bucket\n  fix: run `cargo run -- bootstrap` once for this account and region"

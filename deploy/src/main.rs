@@ -20,6 +20,7 @@ fn bootstrap_artifact(retention_days: u32) -> Result<StackArtifact, DeployError>
         dependencies: Vec::new(),
         tags: Vec::new(),
         termination_protection: false,
+        region: None,
     })
 }
 
@@ -52,6 +53,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
             continue_rollback,
         } => {
             let artifacts = assembly::load(&cli.assembly, &stacks, Selection::WithDependencies)?;
+            assembly::check_region(&artifacts, &aws.region)?;
             let app_stacks = assembly::stack_names(&cli.assembly)?;
             let parameters = parameters
                 .iter()
@@ -81,7 +83,9 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
         }
         Command::Diff { stacks } => {
             let app_stacks = assembly::stack_names(&cli.assembly)?;
-            for artifact in assembly::load(&cli.assembly, &stacks, Selection::Exactly)? {
+            let artifacts = assembly::load(&cli.assembly, &stacks, Selection::Exactly)?;
+            assembly::check_region(&artifacts, &aws.region)?;
+            for artifact in artifacts {
                 let deployed = deploy::deployed_template(&aws, &artifact.name).await;
                 let state = if deployed.is_null() {
                     " (not deployed)"
@@ -105,6 +109,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
         Command::Destroy { stacks, force } => {
             // Dependents first: a stack is deleted before the stacks it imports from.
             let mut artifacts = assembly::load(&cli.assembly, &stacks, Selection::Exactly)?;
+            assembly::check_region(&artifacts, &aws.region)?;
             artifacts.reverse();
             for artifact in artifacts {
                 destroy::destroy_stack(&aws, &artifact, force, poll).await?;

@@ -3,122 +3,13 @@
 //! Only 127.0.0.1 is contacted. moto_server comes from the venv the test command installs
 //! (target/venv), or from $MOTO_SERVER.
 
+mod moto;
+
 use escdk_constructs::events::{EventBus, EventBusProps};
 use escdk_synth::{App, Stack};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A moto server on a free port; killed when dropped.
-struct Moto {
-    child: Child,
-    endpoint: String,
-    _dir: TempDir,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let d = std::env::temp_dir().join(format!("escdk-e2e-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        TempDir(d)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn moto(name: &str) -> Moto {
-    let server = std::env::var_os("MOTO_SERVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/venv/bin/moto_server"));
-    assert!(
-        server.exists(),
-        "moto_server not found at {}: run scripts/test (it installs moto[server] into target/venv), or set MOTO_SERVER",
-        server.display()
-    );
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = TempDir::new(name);
-    let log = std::fs::File::create(dir.0.join("moto.log")).unwrap();
-    let child = Command::new(server)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("moto_server starts");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "moto_server did not listen on 127.0.0.1:{port}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Moto {
-        child,
-        endpoint: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
-    }
-}
-
-fn assembly(dir: &Path, app: &App) {
-    let synthesized = app.synth(&[]).expect("the app synthesizes");
-    escdk_synth::cli::write_assembly(dir, &synthesized).unwrap();
-}
-
-struct Run {
-    code: i32,
-    out: String,
-    err: String,
-}
-
-fn run(moto: &Moto, assembly: &Path, args: &[&str]) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = Command::new(env!("CARGO_BIN_EXE_escdk-deploy"))
-        .arg("--assembly")
-        .arg(assembly)
-        .args(["--poll-seconds", "0.1"])
-        .args(args)
-        .env("AWS_ENDPOINT_URL", &moto.endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env_remove("AWS_PROFILE")
-        .stdin(Stdio::null())
-        .output()
-        .expect("escdk-deploy runs");
-    let r = Run {
-        code: status.code().unwrap_or(-1),
-        out: String::from_utf8_lossy(&stdout).into_owned(),
-        err: String::from_utf8_lossy(&stderr).into_owned(),
-    };
-    eprintln!("$ escdk-deploy {}\n{}{}", args.join(" "), r.out, r.err);
-    r
-}
+use moto::{assembly, boto3, moto, run, Moto, TempDir};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
 /// What exists in the stand-in, listed with boto3 (a real client, not ours).
 fn listed(moto: &Moto, what: &str) -> String {
@@ -131,25 +22,6 @@ fn listed(moto: &Moto, what: &str) -> String {
         other => panic!("{other}"),
     };
     boto3(moto, script)
-}
-
-/// Runs a Python script with `c(service)`, a boto3 client of the stand-in; its stdout.
-fn boto3(moto: &Moto, script: &str) -> String {
-    let program = format!(
-        "import boto3, json\nc = lambda s: boto3.client(s, endpoint_url='{}', region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t')\n{script}",
-        moto.endpoint
-    );
-    let out = Command::new(root().join("target/venv/bin/python"))
-        .arg("-c")
-        .arg(program)
-        .output()
-        .expect("python runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn recipe_app(query_memory: Option<u32>) -> App {
