@@ -314,7 +314,9 @@ fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_its_services(
     // Destroy the services stack: it holds no data, and goes without touching the data
     // stack. The data stack is not destroyed here: moto cannot delete a VPC that has had a
     // NAT gateway (its gateway has no CloudFormation delete and keeps its interface and
-    // address in the VPC; tried, also with the interface removed by hand). Its retention
+    // address in the VPC; tried, also with the interface removed by hand, and with the
+    // gateway and its routes taken out of the template: moto still reports a
+    // DependencyViolation on the VPC). Its retention
     // (DeletionPolicy on the event store, bucket, repositories, keys and secrets) is
     // asserted at synth (tests/security.rs), and destroy's retained list in e2e.rs.
     let r = run(
