@@ -1,7 +1,6 @@
 //! The platform (`EventSourcingPlatform`, the seed's complete example) deployed with the real
 //! `escdk-deploy` against moto's server: bootstrap, the three stacks in dependency order, a
-//! redeploy that changes nothing, and destroy of the services stack (moto cannot delete
-//! the data stack's VPC: see the test).
+//! redeploy that changes nothing, and destroy in reverse order keeping what holds data.
 //!
 //! moto cannot create some of the platform's resources. The test takes exactly those out
 //! of the deployed copy of each template (the product's templates are not changed), puts
@@ -139,7 +138,7 @@ fn for_moto(template: &mut Value, zone: &str, certificate: &str) -> Vec<String> 
 }
 
 #[test]
-fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_its_services() {
+fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_keeping_its_data() {
     let moto = moto("platform");
     // The account's zone, certificate and GitHub provider exist before the stacks, as on AWS.
     let setup = boto3(
@@ -311,14 +310,12 @@ fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_its_services(
         r.err
     );
 
-    // Destroy the services stack: it holds no data, and goes without touching the data
-    // stack. The data stack is not destroyed here: moto cannot delete a VPC that has had a
-    // NAT gateway (its gateway has no CloudFormation delete and keeps its interface and
-    // address in the VPC; tried, also with the interface removed by hand, and with the
-    // gateway and its routes taken out of the template: moto still reports a
-    // DependencyViolation on the VPC). Its retention
-    // (DeletionPolicy on the event store, bucket, repositories, keys and secrets) is
-    // asserted at synth (tests/security.rs), and destroy's retained list in e2e.rs.
+    // Destroy, dependents first: the services stack, then the data stack, then the
+    // activation stack. moto's CloudFormation has no delete for route tables, gateway
+    // endpoints and NAT gateways (moto 5.2.5: no `delete_from_cloudformation_json` on
+    // them), so its DeleteStack would stop at the VPC with a DependencyViolation: once the
+    // services stack is gone, the test deletes those three through the EC2 API, as
+    // CloudFormation would, and then destroys the rest.
     let r = run(
         &moto,
         &dir.0,
@@ -326,15 +323,37 @@ fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_its_services(
     );
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(
-        r.out.contains("production-PlatformServices: deleted"),
-        "{}",
-        r.out
-    );
-    assert!(
         r.out.contains("Alerts/Topic/Key, Retain"),
         "the topic's key is kept: {}",
         r.out
     );
+    boto3(
+        &moto,
+        "e = c('ec2')\n\
+         vpcs = [v['VpcId'] for v in e.describe_vpcs()['Vpcs'] if not v['IsDefault']]\n\
+         only = [{'Name': 'vpc-id', 'Values': vpcs}]\n\
+         for p in e.describe_vpc_endpoints(Filters=only)['VpcEndpoints']:\n\
+         \x20   e.delete_vpc_endpoints(VpcEndpointIds=[p['VpcEndpointId']])\n\
+         for n in e.describe_nat_gateways(Filters=only)['NatGateways']:\n\
+         \x20   e.delete_nat_gateway(NatGatewayId=n['NatGatewayId'])\n\
+         \x20   for a in n['NatGatewayAddresses']:\n\
+         \x20       e.disassociate_address(AssociationId=a['AssociationId'])\n\
+         \x20       e.delete_network_interface(NetworkInterfaceId=a['NetworkInterfaceId'])\n\
+         for t in e.describe_route_tables(Filters=only)['RouteTables']:\n\
+         \x20   if not any(a.get('Main') for a in t['Associations']):\n\
+         \x20       e.delete_route_table(RouteTableId=t['RouteTableId'])",
+    );
+    let r = run(&moto, &dir.0, &["destroy", "--force"]);
+    assert_eq!(r.code, 0, "{}\nmoto's log:\n{}", r.err, moto.log());
+    let data_at = r
+        .out
+        .find("production-PlatformData: deleted")
+        .expect("data deleted");
+    let activation_at = r
+        .out
+        .find("AtlasActivation: deleted")
+        .expect("activation deleted");
+    assert!(data_at < activation_at, "reverse order:\n{}", r.out);
     let left = boto3(
         &moto,
         "print(sorted(s['StackName'] for s in c('cloudformation').describe_stacks()['Stacks']))\n\
@@ -345,7 +364,7 @@ fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_its_services(
     assert_eq!(
         lines,
         [
-            "['AtlasActivation', 'EscdkBootstrap', 'production-PlatformData']",
+            "['EscdkBootstrap']",
             "['production-event-sourcing-app-backend', 'production-event-sourcing-app-frontend']",
             "2",
         ],
