@@ -343,3 +343,54 @@ fn grants_on_a_table_with_a_customer_managed_key_include_the_key() {
         assert!(write.contains(&a.to_string()), "{a} missing: {write:?}");
     }
 }
+
+#[test]
+fn l1_patterns_match_the_whole_value_as_the_services_do() {
+    use escdk_synth::cfn::lambda::{function, CfnFunction};
+    use escdk_synth::cfn::ses::{configuration_set, CfnConfigurationSet};
+    let stack = Stack::new("Bad");
+    let root = stack.root();
+    root.add(
+        "Fn",
+        CfnFunction {
+            runtime: Some("python3.13".into()),
+            handler: Some("index.handler".into()),
+            environment: Some(function::Environment {
+                variables: Some(
+                    [("MY-VAR".to_string(), Json::from("1"))]
+                        .into_iter()
+                        .collect::<escdk_synth::Map<_>>()
+                        .into(),
+                ),
+            }),
+            ..CfnFunction::new(
+                function::Code {
+                    zip_file: Some("def handler(e, c): pass".into()),
+                    ..Default::default()
+                },
+                "arn:aws:iam::123456789012:role/r",
+            )
+        },
+    );
+    root.add(
+        "Mail",
+        CfnConfigurationSet {
+            delivery_options: Some(configuration_set::DeliveryOptions {
+                tls_policy: Some("REQUIRED".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    );
+    let e = errors(&stack);
+    assert!(
+        e.contains("Bad/Fn (Fn) Properties.Environment.Variables"),
+        "{e}"
+    );
+    assert!(e.contains("`MY-VAR`"), "{e}");
+    assert!(
+        e.contains("Bad/Mail (Mail) Properties.DeliveryOptions.TlsPolicy"),
+        "{e}"
+    );
+    assert!(e.contains("REQUIRED"), "{e}");
+}

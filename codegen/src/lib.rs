@@ -15,7 +15,10 @@ mod patterns;
 mod render;
 mod schema;
 
-pub use patterns::{translate_pattern, PatternTranslation, PATTERN_TRANSLATIONS};
+pub use patterns::{
+    anchor_pattern, is_anchored, translate_pattern, Anchoring, PatternTranslation, ANCHORING,
+    PATTERN_TRANSLATIONS,
+};
 
 use std::collections::BTreeMap;
 use std::path::Path;

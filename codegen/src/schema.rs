@@ -1,7 +1,7 @@
 //! Reads one resource provider schema into a model of Rust structs, fields and rules.
 
 use crate::names;
-use crate::patterns::translate_pattern;
+use crate::patterns::{anchor_pattern, translate_pattern};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -360,7 +360,9 @@ impl Ctx<'_> {
     }
 
     fn pattern(&mut self, p: &str) -> Result<String, String> {
-        let t = translate_pattern(p).map_err(|e| format!("{}: {e}", self.type_name))?;
+        let t = translate_pattern(p)
+            .and_then(|t| anchor_pattern(&t))
+            .map_err(|e| format!("{}: {e}", self.type_name))?;
         // Synth compiles these with the same crate; one that does not compile would silently
         // check nothing, so it fails generation instead.
         regex::Regex::new(&t).map_err(|e| {

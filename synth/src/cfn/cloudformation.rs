@@ -2,17 +2,22 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::CloudFormation::CustomResource`, `AWS::CloudFormation::TypeActivation` (cfn-lint==1.58.0).
+//!
+//! Schema patterns translated for Rust's regex engine:
+//! - `[0-9a-zA-Z-]{1,40}` checked as `^(?:[0-9a-zA-Z-]{1,40})$`
+//! - `[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}` checked as `^(?:[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1})$`
+//! - `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+` checked as `^(?:arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+)$`
 #![allow(clippy::too_many_arguments, clippy::doc_markdown)]
 
 use crate::l1 as rt;
 
 static R0: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(100000), ..rt::Rule::NONE };
-static P0: rt::Pattern = rt::Pattern::new("arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+");
+static P0: rt::Pattern = rt::Pattern::new("^(?:arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+)$");
 static R1: rt::Rule = rt::Rule { max_len: Some(1024), pattern: Some(&P0), ..rt::Rule::NONE };
-static P1: rt::Pattern = rt::Pattern::new("[0-9a-zA-Z-]{1,40}");
+static P1: rt::Pattern = rt::Pattern::new("^(?:[0-9a-zA-Z-]{1,40})$");
 static R2: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(40), pattern: Some(&P1), ..rt::Rule::NONE };
 static R3: rt::Rule = rt::Rule { enum_values: &["RESOURCE", "MODULE", "HOOK"], ..rt::Rule::NONE };
-static P2: rt::Pattern = rt::Pattern::new("[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}");
+static P2: rt::Pattern = rt::Pattern::new("^(?:[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1})$");
 static R4: rt::Rule = rt::Rule { pattern: Some(&P2), ..rt::Rule::NONE };
 static R5: rt::Rule = rt::Rule { min_len: Some(10), max_len: Some(204), pattern: Some(&P2), ..rt::Rule::NONE };
 static R6: rt::Rule = rt::Rule { enum_values: &["MAJOR", "MINOR"], ..rt::Rule::NONE };

@@ -5,6 +5,7 @@
 //!
 //! Schema patterns translated for Rust's regex engine:
 //! - `^(?=.{2,256}$)([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*)$` checked as `^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*)$`
+//! - `^[0-9a-zA-Z._*-]{1,128}` checked as `^(?:^[0-9a-zA-Z._*-]{1,128})$`
 #![allow(clippy::too_many_arguments, clippy::doc_markdown)]
 
 use crate::l1 as rt;
@@ -17,7 +18,7 @@ static R3: rt::Rule = rt::Rule { max_items: Some(50), unique_items: true, ..rt::
 static R4: rt::Rule = rt::Rule { enum_values: &["AES256", "KMS", "KMS_DSSE"], ..rt::Rule::NONE };
 static R5: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(2048), ..rt::Rule::NONE };
 static R6: rt::Rule = rt::Rule { enum_values: &["WILDCARD"], ..rt::Rule::NONE };
-static P1: rt::Pattern = rt::Pattern::new("^[0-9a-zA-Z._*-]{1,128}");
+static P1: rt::Pattern = rt::Pattern::new("^(?:^[0-9a-zA-Z._*-]{1,128})$");
 static R7: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P1), ..rt::Rule::NONE };
 static R8: rt::Rule = rt::Rule { min_len: Some(100), max_len: Some(30720), ..rt::Rule::NONE };
 static P2: rt::Pattern = rt::Pattern::new("^[0-9]{12}$");

@@ -2,6 +2,9 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::LoadBalancer`, `AWS::ElasticLoadBalancingV2::TargetGroup` (cfn-lint==1.58.0).
+//!
+//! Schema patterns translated for Rust's regex engine:
+//! - `[a-zA-Z0-9]+` checked as `^(?:[a-zA-Z0-9]+)$`
 #![allow(clippy::too_many_arguments, clippy::doc_markdown)]
 
 use crate::l1 as rt;
@@ -12,7 +15,7 @@ static R2: rt::Rule = rt::Rule { enum_values: &["GENEVE", "HTTP", "HTTPS", "QUIC
 static R3: rt::Rule = rt::Rule { min_items: Some(1), ..rt::Rule::NONE };
 static R4: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(50000.0), ..rt::Rule::NONE };
 static R5: rt::Rule = rt::Rule { enum_values: &["authenticate-cognito", "authenticate-oidc", "fixed-response", "forward", "jwt-validation", "redirect"], ..rt::Rule::NONE };
-static P0: rt::Pattern = rt::Pattern::new("[a-zA-Z0-9]+");
+static P0: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z0-9]+)$");
 static R6: rt::Rule = rt::Rule { key_pattern: Some(&P0), ..rt::Rule::NONE };
 static R7: rt::Rule = rt::Rule { enum_values: &["allow", "authenticate", "deny"], ..rt::Rule::NONE };
 static R8: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(32), ..rt::Rule::NONE };

@@ -4,12 +4,15 @@
 //! L1 resources: `AWS::Events::Archive`, `AWS::Events::EventBus`, `AWS::Events::Rule` (cfn-lint==1.58.0).
 //!
 //! Schema patterns translated for Rust's regex engine:
+//! - `[\.\-_A-Za-z0-9]+` checked as `^(?:[\.\-_A-Za-z0-9]+)$`
+//! - `[a-zA-Z0-9]+` checked as `^(?:[a-zA-Z0-9]+)$`
 //! - `^(?!\s*$).+$` checked as `^.*\S.*$`
+//! - `^(^arn:aws([a-z]|\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\$(\.[\w_-]+(\[(\d+|\*)\])*)*)$` checked as `^(?:^(^arn:aws([a-z]|\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\$(\.[\w_-]+(\[(\d+|\*)\])*)*)$)$`
 #![allow(clippy::too_many_arguments, clippy::doc_markdown)]
 
 use crate::l1 as rt;
 
-static P0: rt::Pattern = rt::Pattern::new("[\\.\\-_A-Za-z0-9]+");
+static P0: rt::Pattern = rt::Pattern::new("^(?:[\\.\\-_A-Za-z0-9]+)$");
 static R0: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(48), pattern: Some(&P0), ..rt::Rule::NONE };
 static R1: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(512), ..rt::Rule::NONE };
 static R2: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(2048), ..rt::Rule::NONE };
@@ -42,7 +45,7 @@ static R23: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(10), uniqu
 static R24: rt::Rule = rt::Rule { enum_values: &["TASK_DEFINITION"], ..rt::Rule::NONE };
 static R25: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1024), ..rt::Rule::NONE };
 static R26: rt::Rule = rt::Rule { minimum: Some(1.0), ..rt::Rule::NONE };
-static P6: rt::Pattern = rt::Pattern::new("[a-zA-Z0-9]+");
+static P6: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z0-9]+)$");
 static R27: rt::Rule = rt::Rule { key_pattern: Some(&P6), ..rt::Rule::NONE };
 static P7: rt::Pattern = rt::Pattern::new("^.*\\S.*$");
 static R28: rt::Rule = rt::Rule { pattern: Some(&P7), ..rt::Rule::NONE };
@@ -51,7 +54,7 @@ static R30: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(8192), ..rt::R
 static R31: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(2000), ..rt::Rule::NONE };
 static R32: rt::Rule = rt::Rule { enum_values: &["distinctInstance", "memberOf"], ..rt::Rule::NONE };
 static R33: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(64), ..rt::Rule::NONE };
-static P8: rt::Pattern = rt::Pattern::new("^(^arn:aws([a-z]|\\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\\$(\\.[\\w_-]+(\\[(\\d+|\\*)\\])*)*)$");
+static P8: rt::Pattern = rt::Pattern::new("^(?:^(^arn:aws([a-z]|\\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\\$(\\.[\\w_-]+(\\[(\\d+|\\*)\\])*)*)$)$");
 static R34: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1600), pattern: Some(&P8), ..rt::Rule::NONE };
 static R35: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(100000), ..rt::Rule::NONE };
 static R36: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(500), ..rt::Rule::NONE };

@@ -2,6 +2,13 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::IAM::AccessKey`, `AWS::IAM::OIDCProvider`, `AWS::IAM::Policy`, `AWS::IAM::Role`, `AWS::IAM::User` (cfn-lint==1.58.0).
+//!
+//! Schema patterns translated for Rust's regex engine:
+//! - `[0-9A-Fa-f]{40}` checked as `^(?:[0-9A-Fa-f]{40})$`
+//! - `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$` checked as `^(?:^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$)$`
+//! - `arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+` checked as `^(?:arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+)$`
+//! - `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$` checked as `^(?:^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$)$`
+//! - `arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+` checked as `^(?:arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+)$`
 #![allow(clippy::too_many_arguments, clippy::doc_markdown)]
 
 use crate::l1 as rt;
@@ -9,7 +16,7 @@ use crate::l1 as rt;
 static R0: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
 static R1: rt::Rule = rt::Rule { items: Some(&R0), ..rt::Rule::NONE };
 static R2: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(50), ..rt::Rule::NONE };
-static P0: rt::Pattern = rt::Pattern::new("[0-9A-Fa-f]{40}");
+static P0: rt::Pattern = rt::Pattern::new("^(?:[0-9A-Fa-f]{40})$");
 static R3: rt::Rule = rt::Rule { min_len: Some(40), max_len: Some(40), pattern: Some(&P0), ..rt::Rule::NONE };
 static R4: rt::Rule = rt::Rule { max_items: Some(5), items: Some(&R3), ..rt::Rule::NONE };
 static P1: rt::Pattern = rt::Pattern::new("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$");
@@ -22,11 +29,11 @@ static P4: rt::Pattern = rt::Pattern::new("^[\\w+=,.@-]+$");
 static R8: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P4), ..rt::Rule::NONE };
 static P5: rt::Pattern = rt::Pattern::new("^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*$");
 static R9: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1000), pattern: Some(&P5), ..rt::Rule::NONE };
-static P6: rt::Pattern = rt::Pattern::new("arn:(aws[a-zA-Z-]*)?:iam::(\\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\\-_/]+");
+static P6: rt::Pattern = rt::Pattern::new("^(?:arn:(aws[a-zA-Z-]*)?:iam::(\\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\\-_/]+)$");
 static R10: rt::Rule = rt::Rule { pattern: Some(&P6), ..rt::Rule::NONE };
 static R11: rt::Rule = rt::Rule { min_items: Some(0), unique_items: true, items: Some(&R10), ..rt::Rule::NONE };
 static R12: rt::Rule = rt::Rule { minimum: Some(3600.0), maximum: Some(43200.0), ..rt::Rule::NONE };
-static P7: rt::Pattern = rt::Pattern::new("^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$");
+static P7: rt::Pattern = rt::Pattern::new("^(?:^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$)$");
 static R13: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P7), ..rt::Rule::NONE };
 static R14: rt::Rule = rt::Rule { min_len: Some(20), max_len: Some(2048), ..rt::Rule::NONE };
 static R15: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(64), pattern: Some(&P4), ..rt::Rule::NONE };

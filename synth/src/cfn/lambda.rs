@@ -4,8 +4,23 @@
 //! L1 resources: `AWS::Lambda::EventInvokeConfig`, `AWS::Lambda::EventSourceMapping`, `AWS::Lambda::Function`, `AWS::Lambda::Permission` (cfn-lint==1.58.0).
 //!
 //! Schema patterns translated for Rust's regex engine:
+//! - `^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]+(-[a-z]+)+-\d{1})?:(\d{12})?:(.*)` checked as `^(?:^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]+(-[a-z]+)+-\d{1})?:(\d{12})?:(.*))$`
+//! - `^\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9$_-]{1,129}$` checked as `^(?:^\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9$_-]{1,129}$)$`
+//! - `(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+` checked as `^(?:(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+)$`
+//! - `(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()` checked as `^(?:(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|())$`
+//! - `(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?` checked as `^(?:(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?)$`
+//! - `[a-zA-Z0-9-/*:_+=.@-]*` checked as `^(?:[a-zA-Z0-9-/*:_+=.@-]*)$`
+//! - `[a-zA-Z0-9-\/*:_+=.@-]*` checked as `^(?:[a-zA-Z0-9-\/*:_+=.@-]*)$`
+//! - `^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)` checked as `^(?:^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*))$`
+//! - `^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]):[0-9]{1,5}` checked as `^(?:^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]):[0-9]{1,5})$`
 //! - `^(^(?!(system\x2e)))(^[_a-zA-Z0-9])([^$]*)$` checked as `^[_a-zA-Z0-9][^$]*$`
+//! - `^[^.]([a-zA-Z0-9\-_.]+)` checked as `^(?:^[^.]([a-zA-Z0-9\-_.]+))$`
+//! - `arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)` checked as `^(?:arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*))$`
+//! - `[\.\-_/#A-Za-z0-9]+` checked as `^(?:[\.\-_/#A-Za-z0-9]+)$`
+//! - `[a-zA-Z][a-zA-Z0-9_]+` checked as `^(?:[a-zA-Z][a-zA-Z0-9_]+)$`
+//! - `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$` checked as `^(?:^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$)$`
 //! - `^[0-9A-Za-z\.\-_]*(?<!\.)$` checked as `^(?:[0-9A-Za-z.\-_]*[0-9A-Za-z\-_])?$`
+//! - `arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17}` checked as `^(?:arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17})$`
 #![allow(clippy::too_many_arguments, clippy::doc_markdown)]
 
 use crate::l1 as rt;
@@ -14,18 +29,18 @@ static P0: rt::Pattern = rt::Pattern::new("^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z
 static R0: rt::Rule = rt::Rule { pattern: Some(&P0), ..rt::Rule::NONE };
 static R1: rt::Rule = rt::Rule { minimum: Some(60.0), maximum: Some(21600.0), ..rt::Rule::NONE };
 static R2: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(2.0), ..rt::Rule::NONE };
-static P1: rt::Pattern = rt::Pattern::new("^\\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9$_-]{1,129}$");
+static P1: rt::Pattern = rt::Pattern::new("^(?:^\\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9$_-]{1,129}$)$");
 static R3: rt::Rule = rt::Rule { pattern: Some(&P1), ..rt::Rule::NONE };
-static P2: rt::Pattern = rt::Pattern::new("^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]+(-[a-z]+)+-\\d{1})?:(\\d{12})?:(.*)");
+static P2: rt::Pattern = rt::Pattern::new("^(?:^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]+(-[a-z]+)+-\\d{1})?:(\\d{12})?:(.*))$");
 static R4: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(350), pattern: Some(&P2), ..rt::Rule::NONE };
 static R5: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(10000.0), ..rt::Rule::NONE };
-static P3: rt::Pattern = rt::Pattern::new("arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)");
+static P3: rt::Pattern = rt::Pattern::new("^(?:arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*))$");
 static R6: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(1024), pattern: Some(&P3), ..rt::Rule::NONE };
-static P4: rt::Pattern = rt::Pattern::new("(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?");
+static P4: rt::Pattern = rt::Pattern::new("^(?:(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?)$");
 static R7: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(140), pattern: Some(&P4), ..rt::Rule::NONE };
 static R8: rt::Rule = rt::Rule { enum_values: &["ReportBatchItemFailures"], ..rt::Rule::NONE };
 static R9: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1), min_items: Some(0), max_items: Some(1), unique_items: true, items: Some(&R8), ..rt::Rule::NONE };
-static P5: rt::Pattern = rt::Pattern::new("(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()");
+static P5: rt::Pattern = rt::Pattern::new("^(?:(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|())$");
 static R10: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(2048), pattern: Some(&P5), ..rt::Rule::NONE };
 static R11: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(300.0), ..rt::Rule::NONE };
 static R12: rt::Rule = rt::Rule { minimum: Some(-1.0), maximum: Some(604800.0), ..rt::Rule::NONE };
@@ -35,21 +50,21 @@ static P6: rt::Pattern = rt::Pattern::new("[\\s\\S]*");
 static R15: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1000), pattern: Some(&P6), ..rt::Rule::NONE };
 static R16: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(1), unique_items: true, items: Some(&R15), ..rt::Rule::NONE };
 static R17: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(29), unique_items: true, ..rt::Rule::NONE };
-static P7: rt::Pattern = rt::Pattern::new("(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+");
+static P7: rt::Pattern = rt::Pattern::new("^(?:(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+)$");
 static R18: rt::Rule = rt::Rule { min_len: Some(6), max_len: Some(12), pattern: Some(&P7), ..rt::Rule::NONE };
 static R19: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
-static P8: rt::Pattern = rt::Pattern::new("^[^.]([a-zA-Z0-9\\-_.]+)");
+static P8: rt::Pattern = rt::Pattern::new("^(?:^[^.]([a-zA-Z0-9\\-_.]+))$");
 static R20: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(249), pattern: Some(&P8), ..rt::Rule::NONE };
 static R21: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(1), unique_items: true, items: Some(&R20), ..rt::Rule::NONE };
 static R22: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(900.0), ..rt::Rule::NONE };
-static P9: rt::Pattern = rt::Pattern::new("[a-zA-Z0-9-\\/*:_+=.@-]*");
+static P9: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z0-9-\\/*:_+=.@-]*)$");
 static R23: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(200), pattern: Some(&P9), ..rt::Rule::NONE };
 static P10: rt::Pattern = rt::Pattern::new("^[_a-zA-Z0-9][^$]*$");
 static R24: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(57), pattern: Some(&P10), ..rt::Rule::NONE };
 static P11: rt::Pattern = rt::Pattern::new("^[^ /\\.$\\x22]*$");
 static R25: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(63), pattern: Some(&P11), ..rt::Rule::NONE };
 static R26: rt::Rule = rt::Rule { enum_values: &["UpdateLookup", "Default"], ..rt::Rule::NONE };
-static P12: rt::Pattern = rt::Pattern::new("^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5}");
+static P12: rt::Pattern = rt::Pattern::new("^(?:^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5})$");
 static R27: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(300), pattern: Some(&P12), ..rt::Rule::NONE };
 static R28: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(10), unique_items: true, items: Some(&R27), ..rt::Rule::NONE };
 static P13: rt::Pattern = rt::Pattern::new(".*");
@@ -58,7 +73,7 @@ static R30: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(20), uniqu
 static R31: rt::Rule = rt::Rule { enum_values: &["DEBUG", "INFO", "WARN"], ..rt::Rule::NONE };
 static R32: rt::Rule = rt::Rule { enum_values: &["EventCount", "ErrorCount", "KafkaMetrics"], ..rt::Rule::NONE };
 static R33: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(3), unique_items: true, items: Some(&R32), ..rt::Rule::NONE };
-static P14: rt::Pattern = rt::Pattern::new("^$|kafka://([^.]([a-zA-Z0-9\\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)");
+static P14: rt::Pattern = rt::Pattern::new("^(?:^$|kafka://([^.]([a-zA-Z0-9\\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*))$");
 static R34: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(1024), pattern: Some(&P14), ..rt::Rule::NONE };
 static R35: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(200.0), ..rt::Rule::NONE };
 static P15: rt::Pattern = rt::Pattern::new("^[a-zA-Z0-9-_]*$");
@@ -68,7 +83,7 @@ static R38: rt::Rule = rt::Rule { enum_values: &["BASIC_AUTH", "CLIENT_CERTIFICA
 static R39: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(10000), pattern: Some(&P3), ..rt::Rule::NONE };
 static R40: rt::Rule = rt::Rule { max_items: Some(2), unique_items: true, ..rt::Rule::NONE };
 static R41: rt::Rule = rt::Rule { enum_values: &["JSON", "SOURCE"], ..rt::Rule::NONE };
-static P16: rt::Pattern = rt::Pattern::new("[a-zA-Z0-9-/*:_+=.@-]*");
+static P16: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z0-9-/*:_+=.@-]*)$");
 static R42: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(10000), pattern: Some(&P16), ..rt::Rule::NONE };
 static R43: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(2), unique_items: true, ..rt::Rule::NONE };
 static R44: rt::Rule = rt::Rule { enum_values: &["KEY", "VALUE"], ..rt::Rule::NONE };
@@ -78,14 +93,14 @@ static R47: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Ru
 static R48: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
 static R49: rt::Rule = rt::Rule { enum_values: &["x86_64", "arm64"], ..rt::Rule::NONE };
 static R50: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(1), unique_items: true, items: Some(&R49), ..rt::Rule::NONE };
-static P17: rt::Pattern = rt::Pattern::new("arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}");
+static P17: rt::Pattern = rt::Pattern::new("^(?:arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17})$");
 static R51: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(200), pattern: Some(&P17), ..rt::Rule::NONE };
 static R52: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(1), ..rt::Rule::NONE };
 static P18: rt::Pattern = rt::Pattern::new("^([a-zA-Z0-9_-]{1,64}|arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:function:[a-zA-Z0-9_-]{1,64})$");
 static R53: rt::Rule = rt::Rule { min_len: Some(1), pattern: Some(&P18), ..rt::Rule::NONE };
 static P19: rt::Pattern = rt::Pattern::new("^[^\\s]+$");
 static R54: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(128), pattern: Some(&P19), ..rt::Rule::NONE };
-static P20: rt::Pattern = rt::Pattern::new("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$");
+static P20: rt::Pattern = rt::Pattern::new("^(?:^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$)$");
 static R55: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(10000), pattern: Some(&P20), ..rt::Rule::NONE };
 static P21: rt::Pattern = rt::Pattern::new("^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$");
 static R56: rt::Rule = rt::Rule { min_len: Some(1), pattern: Some(&P21), ..rt::Rule::NONE };
@@ -104,7 +119,7 @@ static R66: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1024), ..rt::R
 static R67: rt::Rule = rt::Rule { enum_values: &["COPY", "REFERENCE"], ..rt::Rule::NONE };
 static R68: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(31622400.0), ..rt::Rule::NONE };
 static R69: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(90.0), ..rt::Rule::NONE };
-static P24: rt::Pattern = rt::Pattern::new("[a-zA-Z][a-zA-Z0-9_]+");
+static P24: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z][a-zA-Z0-9_]+)$");
 static R70: rt::Rule = rt::Rule { key_pattern: Some(&P24), ..rt::Rule::NONE };
 static R71: rt::Rule = rt::Rule { minimum: Some(512.0), maximum: Some(32768.0), ..rt::Rule::NONE };
 static P25: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:elasticfilesystem:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:access-point/fsap-[a-f0-9]{17}$|^arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}/access-point/fsap-[0-9a-f]{17,40}$");
@@ -120,7 +135,7 @@ static R78: rt::Rule = rt::Rule { minimum: Some(2.0), maximum: Some(8.0), ..rt::
 static R79: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(1600.0), ..rt::Rule::NONE };
 static R80: rt::Rule = rt::Rule { enum_values: &["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], ..rt::Rule::NONE };
 static R81: rt::Rule = rt::Rule { enum_values: &["Text", "JSON"], ..rt::Rule::NONE };
-static P28: rt::Pattern = rt::Pattern::new("[\\.\\-_/#A-Za-z0-9]+");
+static P28: rt::Pattern = rt::Pattern::new("^(?:[\\.\\-_/#A-Za-z0-9]+)$");
 static R82: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P28), ..rt::Rule::NONE };
 static R83: rt::Rule = rt::Rule { enum_values: &["Auto", "FunctionUpdate", "Manual"], ..rt::Rule::NONE };
 static R84: rt::Rule = rt::Rule { enum_values: &["ENABLED", "DISABLED", "AUTO"], ..rt::Rule::NONE };

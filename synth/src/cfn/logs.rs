@@ -6,7 +6,10 @@
 //! Schema patterns translated for Rust's regex engine:
 //! - `^[.\-_/#A-Za-z0-9]{1,512}\Z` checked as `^[.\-_/#A-Za-z0-9]{1,512}$`
 //! - `^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+\Z` checked as `^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+$`
-//! - `^((?![:*$])[\x00-\x7F]){1,255}` checked as `^[\x00-\x7F&&[^:*$]]{1,255}`
+//! - `^((?![:*$])[\x00-\x7F]){1,255}` checked as `^(?:^[\x00-\x7F&&[^:*$]]{1,255})$`
+//! - `^[.\-_/#A-Za-z0-9]{1,512}` checked as `^(?:^[.\-_/#A-Za-z0-9]{1,512})$`
+//! - `^[0-9a-zA-Z\.\-_\/#]{1,256}` checked as `^(?:^[0-9a-zA-Z\.\-_\/#]{1,256})$`
+//! - `^[^:*]{1,512}` checked as `^(?:^[^:*]{1,512})$`
 #![allow(clippy::too_many_arguments, clippy::doc_markdown)]
 
 use crate::l1 as rt;
@@ -21,17 +24,17 @@ static R4: rt::Rule = rt::Rule { enum_values: &["1", "3", "5", "7", "14", "30", 
 static R5: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
 static R6: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
 static R7: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(2000), ..rt::Rule::NONE };
-static P2: rt::Pattern = rt::Pattern::new("^[^:*]{1,512}");
+static P2: rt::Pattern = rt::Pattern::new("^(?:^[^:*]{1,512})$");
 static R8: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P2), ..rt::Rule::NONE };
 static R9: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1024), ..rt::Rule::NONE };
-static P3: rt::Pattern = rt::Pattern::new("^[.\\-_/#A-Za-z0-9]{1,512}");
+static P3: rt::Pattern = rt::Pattern::new("^(?:^[.\\-_/#A-Za-z0-9]{1,512})$");
 static R10: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P3), ..rt::Rule::NONE };
 static R11: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(1), ..rt::Rule::NONE };
 static R12: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
 static R13: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(3), unique_items: true, ..rt::Rule::NONE };
-static P4: rt::Pattern = rt::Pattern::new("^[\\x00-\\x7F&&[^:*$]]{1,255}");
+static P4: rt::Pattern = rt::Pattern::new("^(?:^[\\x00-\\x7F&&[^:*$]]{1,255})$");
 static R14: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), pattern: Some(&P4), ..rt::Rule::NONE };
-static P5: rt::Pattern = rt::Pattern::new("^[0-9a-zA-Z\\.\\-_\\/#]{1,256}");
+static P5: rt::Pattern = rt::Pattern::new("^(?:^[0-9a-zA-Z\\.\\-_\\/#]{1,256})$");
 static R15: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P5), ..rt::Rule::NONE };
 static P6: rt::Pattern = rt::Pattern::new("^([+-]?([0-9]*\\.?[0-9]*)|(\\$.*))$");
 static R16: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(100), pattern: Some(&P6), ..rt::Rule::NONE };

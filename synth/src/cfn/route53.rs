@@ -2,6 +2,11 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::Route53::RecordSet` (cfn-lint==1.58.0).
+//!
+//! Schema patterns translated for Rust's regex engine:
+//! - `[-+]?[0-9]{1,2}(\.[0-9]{0,2})?` checked as `^(?:[-+]?[0-9]{1,2}(\.[0-9]{0,2})?)$`
+//! - `[-+]?[0-9]{1,3}(\.[0-9]{0,2})?` checked as `^(?:[-+]?[0-9]{1,3}(\.[0-9]{0,2})?)$`
+//! - `[0-9A-Za-z_\-\*]+` checked as `^(?:[0-9A-Za-z_\-\*]+)$`
 #![allow(clippy::too_many_arguments, clippy::doc_markdown)]
 
 use crate::l1 as rt;
@@ -16,11 +21,11 @@ static R6: rt::Rule = rt::Rule { unique_items: true, items: Some(&R5), ..rt::Rul
 static R7: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(128), ..rt::Rule::NONE };
 static P0: rt::Pattern = rt::Pattern::new("^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$");
 static R8: rt::Rule = rt::Rule { pattern: Some(&P0), ..rt::Rule::NONE };
-static P1: rt::Pattern = rt::Pattern::new("[0-9A-Za-z_\\-\\*]+");
+static P1: rt::Pattern = rt::Pattern::new("^(?:[0-9A-Za-z_\\-\\*]+)$");
 static R9: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(16), pattern: Some(&P1), ..rt::Rule::NONE };
-static P2: rt::Pattern = rt::Pattern::new("[-+]?[0-9]{1,2}(\\.[0-9]{0,2})?");
+static P2: rt::Pattern = rt::Pattern::new("^(?:[-+]?[0-9]{1,2}(\\.[0-9]{0,2})?)$");
 static R10: rt::Rule = rt::Rule { pattern: Some(&P2), ..rt::Rule::NONE };
-static P3: rt::Pattern = rt::Pattern::new("[-+]?[0-9]{1,3}(\\.[0-9]{0,2})?");
+static P3: rt::Pattern = rt::Pattern::new("^(?:[-+]?[0-9]{1,3}(\\.[0-9]{0,2})?)$");
 static R11: rt::Rule = rt::Rule { pattern: Some(&P3), ..rt::Rule::NONE };
 static R12: rt::Rule = rt::Rule { min_len: Some(2), max_len: Some(2), ..rt::Rule::NONE };
 static R13: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(2), ..rt::Rule::NONE };

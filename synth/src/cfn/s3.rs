@@ -2,6 +2,9 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::S3::Bucket`, `AWS::S3::BucketPolicy` (cfn-lint==1.58.0).
+//!
+//! Schema patterns translated for Rust's regex engine:
+//! - `[0-9]+` checked as `^(?:[0-9]+)$`
 #![allow(clippy::too_many_arguments, clippy::doc_markdown)]
 
 use crate::l1 as rt;
@@ -43,7 +46,7 @@ static R32: rt::Rule = rt::Rule { unique_items: true, items: Some(&R31), ..rt::R
 static R33: rt::Rule = rt::Rule { enum_values: &["DEEP_ARCHIVE", "GLACIER", "GLACIER_IR", "INTELLIGENT_TIERING", "ONEZONE_IA", "REDUCED_REDUNDANCY", "STANDARD", "STANDARD_IA"], ..rt::Rule::NONE };
 static P1: rt::Pattern = rt::Pattern::new("^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$");
 static R34: rt::Rule = rt::Rule { pattern: Some(&P1), ..rt::Rule::NONE };
-static P2: rt::Pattern = rt::Pattern::new("[0-9]+");
+static P2: rt::Pattern = rt::Pattern::new("^(?:[0-9]+)$");
 static R35: rt::Rule = rt::Rule { max_len: Some(20), pattern: Some(&P2), ..rt::Rule::NONE };
 static R36: rt::Rule = rt::Rule { enum_values: &["aws:kms", "AES256", "aws:kms:dsse"], ..rt::Rule::NONE };
 static R37: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };

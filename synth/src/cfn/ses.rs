@@ -2,6 +2,16 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::SES::ConfigurationSet`, `AWS::SES::EmailIdentity` (cfn-lint==1.58.0).
+//!
+//! Schema patterns translated for Rust's regex engine:
+//! - `BOUNCE|COMPLAINT` checked as `^(?:BOUNCE|COMPLAINT)$`
+//! - `ENABLED|DISABLED` checked as `^(?:ENABLED|DISABLED)$`
+//! - `MEDIUM|HIGH|MANAGED` checked as `^(?:MEDIUM|HIGH|MANAGED)$`
+//! - `REQUIRE|OPTIONAL` checked as `^(?:REQUIRE|OPTIONAL)$`
+//! - `REQUIRE|REQUIRE_OPEN_ONLY|OPTIONAL` checked as `^(?:REQUIRE|REQUIRE_OPEN_ONLY|OPTIONAL)$`
+//! - `true|false` checked as `^(?:true|false)$`
+//! - `RSA_1024_BIT|RSA_2048_BIT` checked as `^(?:RSA_1024_BIT|RSA_2048_BIT)$`
+//! - `USE_DEFAULT_VALUE|REJECT_MESSAGE` checked as `^(?:USE_DEFAULT_VALUE|REJECT_MESSAGE)$`
 #![allow(clippy::too_many_arguments, clippy::doc_markdown)]
 
 use crate::l1 as rt;
@@ -9,25 +19,25 @@ use crate::l1 as rt;
 static P0: rt::Pattern = rt::Pattern::new("^[a-zA-Z0-9_-]{1,64}$");
 static R0: rt::Rule = rt::Rule { pattern: Some(&P0), ..rt::Rule::NONE };
 static R1: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(50), ..rt::Rule::NONE };
-static P1: rt::Pattern = rt::Pattern::new("ENABLED|DISABLED");
+static P1: rt::Pattern = rt::Pattern::new("^(?:ENABLED|DISABLED)$");
 static R2: rt::Rule = rt::Rule { pattern: Some(&P1), ..rt::Rule::NONE };
 static R3: rt::Rule = rt::Rule { minimum: Some(300.0), maximum: Some(50400.0), ..rt::Rule::NONE };
-static P2: rt::Pattern = rt::Pattern::new("REQUIRE|OPTIONAL");
+static P2: rt::Pattern = rt::Pattern::new("^(?:REQUIRE|OPTIONAL)$");
 static R4: rt::Rule = rt::Rule { pattern: Some(&P2), ..rt::Rule::NONE };
-static P3: rt::Pattern = rt::Pattern::new("MEDIUM|HIGH|MANAGED");
+static P3: rt::Pattern = rt::Pattern::new("^(?:MEDIUM|HIGH|MANAGED)$");
 static R5: rt::Rule = rt::Rule { pattern: Some(&P3), ..rt::Rule::NONE };
-static P4: rt::Pattern = rt::Pattern::new("true|false");
+static P4: rt::Pattern = rt::Pattern::new("^(?:true|false)$");
 static R6: rt::Rule = rt::Rule { pattern: Some(&P4), ..rt::Rule::NONE };
-static P5: rt::Pattern = rt::Pattern::new("BOUNCE|COMPLAINT");
+static P5: rt::Pattern = rt::Pattern::new("^(?:BOUNCE|COMPLAINT)$");
 static R7: rt::Rule = rt::Rule { pattern: Some(&P5), ..rt::Rule::NONE };
 static R8: rt::Rule = rt::Rule { items: Some(&R7), ..rt::Rule::NONE };
 static R9: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
 static R10: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
-static P6: rt::Pattern = rt::Pattern::new("REQUIRE|REQUIRE_OPEN_ONLY|OPTIONAL");
+static P6: rt::Pattern = rt::Pattern::new("^(?:REQUIRE|REQUIRE_OPEN_ONLY|OPTIONAL)$");
 static R11: rt::Rule = rt::Rule { pattern: Some(&P6), ..rt::Rule::NONE };
-static P7: rt::Pattern = rt::Pattern::new("RSA_1024_BIT|RSA_2048_BIT");
+static P7: rt::Pattern = rt::Pattern::new("^(?:RSA_1024_BIT|RSA_2048_BIT)$");
 static R12: rt::Rule = rt::Rule { pattern: Some(&P7), ..rt::Rule::NONE };
-static P8: rt::Pattern = rt::Pattern::new("USE_DEFAULT_VALUE|REJECT_MESSAGE");
+static P8: rt::Pattern = rt::Pattern::new("^(?:USE_DEFAULT_VALUE|REJECT_MESSAGE)$");
 static R13: rt::Rule = rt::Rule { pattern: Some(&P8), ..rt::Rule::NONE };
 
 /// `AWS::SES::ConfigurationSet` (L1: every property of the schema, typed).
