@@ -227,7 +227,7 @@ fn synth_checks_atlas_resources_like_aws_ones() {
     );
     let e = errors(&app);
     assert!(e.contains("Platform/User (User) Properties.AWSIAMType: `ROOT` is not an allowed value\n  fix: use one of: NONE, USER, ROLE"), "{e}");
-    assert!(e.contains("Platform/Cluster (Cluster) Properties.ProjectID: property override `ProjectID`: `MongoDB::Atlas::Cluster` has no property `ProjectID`\n  fix: did you mean `ProjectId`?"), "{e}");
+    assert!(e.contains("Platform/Cluster (Cluster) Properties.ProjectID: `MongoDB::Atlas::Cluster` has no property `ProjectID`\n  fix: did you mean `ProjectId`?"), "{e}");
     assert!(
         e.contains(
             "`MongoDB::Atlas::Cluster` has no attribute `ConnectionStrings.Bogus` for `Fn::GetAtt`"

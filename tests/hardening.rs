@@ -394,3 +394,56 @@ fn l1_patterns_match_the_whole_value_as_the_services_do() {
     );
     assert!(e.contains("REQUIRED"), "{e}");
 }
+
+#[test]
+fn overrides_are_checked_against_the_schema_where_they_land() {
+    use escdk_constructs::dynamodb::{Attribute, GlobalSecondaryIndex, Table, TableProps};
+    let stack = Stack::new("Bad");
+    let table = Table::new(
+        &stack.root(),
+        "Orders",
+        TableProps {
+            global_secondary_indexes: vec![GlobalSecondaryIndex::new(
+                "ByCustomer",
+                Attribute::string("CustomerId"),
+                None,
+            )],
+            ..TableProps::new(Attribute::string("Id"), None)
+        },
+    );
+    stack.add_property_override(&table.handle, "AttributeDefinitions", 5);
+    stack.add_property_override(
+        &table.handle,
+        "GlobalSecondaryIndexes.0.Projection.ProjectionTyp",
+        "ALL",
+    );
+    stack.add_property_override(&table.handle, "BillingMode", "FREE");
+    stack.add_property_deletion(&table.handle, "KeySchema");
+    let e = errors(&stack);
+    let at = format!(
+        "error: Bad/Orders/Resource ({}) Properties.",
+        table.handle.logical_id()
+    );
+    for expected in [
+        "AttributeDefinitions: 5 is not a list\n  fix: give a list",
+        "GlobalSecondaryIndexes[0].Projection.ProjectionTyp: `Projection` has no property `ProjectionTyp`\n  fix: did you mean `ProjectionType`?",
+        "BillingMode: `FREE` is not an allowed value\n  fix: use one of: PAY_PER_REQUEST, PROVISIONED",
+        "KeySchema: `AWS::DynamoDB::Table` needs `KeySchema`\n  fix: set `KeySchema`",
+    ] {
+        assert!(e.contains(&format!("{at}{expected}")), "{expected}\n---\n{e}");
+    }
+    // Intrinsics stand for values known at deploy time, as in typed properties.
+    let ok = Stack::new("Ok");
+    let table = Table::new(
+        &ok.root(),
+        "Orders",
+        TableProps::new(Attribute::string("Id"), None),
+    );
+    ok.add_property_override(
+        &table.handle,
+        "KeySchema.0.AttributeName",
+        Json::object([("Ref", "AWS::StackName")]),
+    );
+    ok.synth()
+        .expect("an intrinsic where a string stands is accepted");
+}

@@ -35,6 +35,114 @@ fn every_example_resource_validates_against_its_schema() {
 }
 
 #[test]
+fn every_example_resource_passes_its_shape() {
+    let mut checked = 0;
+    for (stack, _, template) in example_templates() {
+        for (lid, r) in template["Resources"].as_object().unwrap() {
+            let type_name = r["Type"].as_str().unwrap();
+            let Some(shape) = escdk_synth::cfn::shape_of(type_name) else {
+                assert!(
+                    type_name.starts_with("Custom::"),
+                    "no shape for {type_name}"
+                );
+                continue;
+            };
+            let props = r.get("Properties").cloned().unwrap_or(Value::Null);
+            let props = if props.is_null() {
+                serde_json::json!({})
+            } else {
+                props
+            };
+            let v = shape.violations(&props);
+            assert!(v.is_empty(), "{stack}/{lid} ({type_name}): {v:#?}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 100, "only {checked} resources checked");
+}
+
+#[test]
+fn shapes_refuse_json_the_schema_refuses() {
+    // JSON no typed struct could hold (wrong JSON types, unknown nested properties, missing
+    // required ones), as an override can write it: the shape and the oracle agree.
+    let cases = [
+        (
+            "AWS::DynamoDB::Table",
+            serde_json::json!({ "KeySchema": [{"AttributeName": "Id", "KeyType": "HASH"}], "AttributeDefinitions": 5 }),
+            false,
+        ),
+        (
+            "AWS::DynamoDB::Table",
+            serde_json::json!({ "KeySchema": [{"AttributeName": "Id", "KeyType": "HASH", "Extra": 1}] }),
+            false,
+        ),
+        (
+            "AWS::DynamoDB::Table",
+            serde_json::json!({ "KeySchema": [{"AttributeName": "Id"}] }),
+            false,
+        ),
+        (
+            "AWS::DynamoDB::Table",
+            serde_json::json!({ "AttributeDefinitions": [] }),
+            false,
+        ),
+        (
+            "AWS::DynamoDB::Table",
+            serde_json::json!({ "KeySchema": [{"AttributeName": "Id", "KeyType": "HASH"}], "BillingMode": "FREE" }),
+            false,
+        ),
+        (
+            "AWS::DynamoDB::Table",
+            serde_json::json!({ "KeySchema": [{"AttributeName": {"Ref": "Key"}, "KeyType": "HASH"}], "DeletionProtectionEnabled": true }),
+            true,
+        ),
+        (
+            "AWS::SQS::Queue",
+            serde_json::json!({ "MessageRetentionPeriod": 120, "FifoQueue": true }),
+            true,
+        ),
+        (
+            "AWS::SQS::Queue",
+            serde_json::json!({ "MessageRetentionPeriod": [120] }),
+            false,
+        ),
+        (
+            "AWS::SQS::Queue",
+            serde_json::json!({ "RedrivePolicy": {"maxReceiveCount": 3} }),
+            true,
+        ),
+        (
+            "AWS::Lambda::Function",
+            serde_json::json!({ "Code": {"ZipFile": "x"}, "Role": "arn:aws:iam::123456789012:role/r", "MemorySize": 64.5 }),
+            false,
+        ),
+    ];
+    for (type_name, props, valid) in cases {
+        let shape = escdk_synth::cfn::shape_of(type_name).unwrap();
+        let ours = shape.violations(&props);
+        let theirs = oracle_errors(type_name, &props);
+        assert_eq!(theirs.is_empty(), valid, "oracle on {props}: {theirs:?}");
+        assert_eq!(ours.is_empty(), valid, "shape on {props}: {ours:?}");
+    }
+    // CloudFormation (and cfn-lint, unless strict) read a number or a boolean given as a
+    // string; the strict oracle does not, so these are the shape's alone.
+    let shape = escdk_synth::cfn::shape_of("AWS::SQS::Queue").unwrap();
+    let coerced = serde_json::json!({ "MessageRetentionPeriod": "120", "FifoQueue": "true" });
+    assert_eq!(shape.violations(&coerced), vec![]);
+    let below = serde_json::json!({ "MessageRetentionPeriod": "30" });
+    assert_eq!(
+        shape.violations(&below).len(),
+        1,
+        "the rule applies to the number read"
+    );
+    // The schema's unanchored key pattern matches `MY-VAR` anywhere; Lambda matches it
+    // whole (codegen/src/patterns.rs), and so does the shape.
+    let function = escdk_synth::cfn::shape_of("AWS::Lambda::Function").unwrap();
+    let env = serde_json::json!({ "Code": {"ZipFile": "x"}, "Role": "arn:aws:iam::123456789012:role/r", "Environment": {"Variables": {"MY-VAR": "1"}} });
+    assert_eq!(function.violations(&env).len(), 1);
+}
+
+#[test]
 fn the_oracle_rejects_what_the_schema_forbids() {
     // A sanity check of the oracle itself: an unknown property and a bad enum are caught,
     // an intrinsic where a string stands is not.
@@ -51,6 +159,8 @@ fn the_oracle_rejects_what_the_schema_forbids() {
 }
 
 /// One resource alone in a stack: (our synth accepts it, the schema accepts its properties).
+/// The type's shape, which checks JSON that bypasses the typed structs (overrides), must
+/// give the typed check's verdict on the same properties.
 fn verdicts<T: Resource>(props: T) -> (bool, bool) {
     let stack = Stack::new("Oracle");
     let h = stack.root().add("R", props);
@@ -59,6 +169,13 @@ fn verdicts<T: Resource>(props: T) -> (bool, bool) {
         .render_properties(&h)
         .expect("the resource is in the stack");
     let theirs_ok = oracle_errors(T::TYPE_NAME, &rendered).is_empty();
+    let shape = T::shape().violations(&rendered);
+    assert_eq!(
+        shape.is_empty(),
+        ours_ok,
+        "{}: the shape's verdict differs from the typed check's: {shape:?}",
+        T::TYPE_NAME
+    );
     (ours_ok, theirs_ok)
 }
 

@@ -257,7 +257,62 @@ fn struct_code(
     let _ = writeln!(out, "    }}\n}}\n");
 }
 
-fn resource_code(out: &mut String, statics: &mut Statics, r: &ResourceModel) {
+/// The kind of a field's values, as a `rt::Kind` expression (structs by their shape static).
+fn kind_expr(ty: &Ty, module: &str) -> String {
+    match ty {
+        Ty::Str => "rt::Kind::Str".into(),
+        Ty::Int => "rt::Kind::Int".into(),
+        Ty::Num => "rt::Kind::Num".into(),
+        Ty::Bool => "rt::Kind::Bool".into(),
+        Ty::Json => "rt::Kind::Json".into(),
+        Ty::Struct(name) => format!("rt::Kind::Struct(&{})", shape_static(module, name)),
+        Ty::List(inner) => format!("rt::Kind::List(&{})", kind_expr(inner, module)),
+        Ty::Map(inner) => format!("rt::Kind::Map(&{})", kind_expr(inner, module)),
+    }
+}
+
+/// The name of a struct's shape static: `SHAPE_<module>_<Struct>`; the root struct's is
+/// `SHAPE_<Root>`.
+fn shape_static(module: &str, name: &str) -> String {
+    if module.is_empty() {
+        format!("SHAPE_{name}")
+    } else {
+        format!("SHAPE_{module}_{name}")
+    }
+}
+
+/// `static SHAPE_…: rt::Shape`: a struct's properties, kinds, rules and combinations.
+fn shape_code(
+    out: &mut String,
+    statics: &mut Statics,
+    s: &StructModel,
+    (name, shown): (&str, &str),
+    module: &str,
+) {
+    let _ = writeln!(
+        out,
+        "static {name}: rt::Shape = rt::Shape {{\n    name: {shown:?},\n    fields: &["
+    );
+    for f in &s.fields {
+        let rule = statics.rule(&f.rule);
+        let _ = writeln!(
+            out,
+            "        rt::FieldShape {{ property: {:?}, kind: {}, required: {}, rule: &{rule} }},",
+            f.property,
+            kind_expr(&f.ty, module),
+            f.required
+        );
+    }
+    let combos = s
+        .combos
+        .iter()
+        .map(combo_literal)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let _ = writeln!(out, "    ],\n    combos: &[{combos}],\n}};\n");
+}
+
+fn resource_code(out: &mut String, shapes: &mut String, statics: &mut Statics, r: &ResourceModel) {
     let type_doc = format!(
         "`{}` (L1: every property of the schema, typed).",
         r.type_name
@@ -286,7 +341,23 @@ fn resource_code(out: &mut String, statics: &mut Statics, r: &ResourceModel) {
             "    const TAGGING: rt::Tagging = rt::Tagging::{shape}({property:?});"
         );
     }
+    let root_shape = shape_static("", name);
+    let _ = writeln!(
+        out,
+        "    fn shape() -> &'static rt::Shape {{\n        &{root_shape}\n    }}"
+    );
     let _ = writeln!(out, "}}\n");
+    shape_code(
+        shapes,
+        statics,
+        &r.root,
+        (&root_shape, &r.type_name),
+        &r.module,
+    );
+    for s in &r.structs {
+        let name = shape_static(&r.module, &s.name);
+        shape_code(shapes, statics, s, (&name, &s.name), &r.module);
+    }
     if !r.attributes.is_empty() {
         let _ = writeln!(out, "impl crate::Handle<{name}> {{");
         for a in &r.attributes {
@@ -327,8 +398,9 @@ fn resource_code(out: &mut String, statics: &mut Statics, r: &ResourceModel) {
 pub fn service_file(version: &str, models: &[ResourceModel]) -> String {
     let mut statics = Statics::default();
     let mut body = String::new();
+    let mut shapes = String::new();
     for r in models {
-        resource_code(&mut body, &mut statics, r);
+        resource_code(&mut body, &mut shapes, &mut statics, r);
     }
     let mut out = String::new();
     out.push_str(HEADER);
@@ -347,12 +419,15 @@ pub fn service_file(version: &str, models: &[ResourceModel]) -> String {
             let _ = writeln!(out, "//! - `{from}` checked as `{to}`");
         }
     }
-    out.push_str("#![allow(clippy::too_many_arguments, clippy::doc_markdown)]\n\n");
+    out.push_str(
+        "#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]\n\n",
+    );
     out.push_str("use crate::l1 as rt;\n\n");
     if !statics.text.is_empty() {
         out.push_str(&statics.text);
         out.push('\n');
     }
+    out.push_str(&shapes);
     out.push_str(body.trim_end());
     out.push('\n');
     out
@@ -378,39 +453,37 @@ pub fn mod_file(version: &str, by_service: &BTreeMap<String, Vec<ResourceModel>>
         by_service,
         "The `GetAtt` attributes of every generated resource type, for checking references.",
         "attributes_of",
-        "ATTRIBUTES",
+        ("&'static [&'static str]", "ATTRIBUTES"),
     );
     out.push('\n');
     lookup_fn(
         &mut out,
         by_service,
-        "The top-level properties of every generated resource type, for checking overrides.",
-        "properties_of",
-        "PROPERTIES",
+        "The shape of every generated resource type, for checking a template's JSON.",
+        "shape_of",
+        ("&'static crate::l1::Shape", "shape()"),
     );
     out
 }
 
-/// `pub fn <name>(type_name) -> Option<&[&str]>`: each generated type's `<constant>`.
+/// `pub fn <name>(type_name) -> Option<T>`: each generated type's `<item>` (a constant or a
+/// function of [`crate::l1::Resource`]).
 fn lookup_fn(
     out: &mut String,
     by_service: &BTreeMap<String, Vec<ResourceModel>>,
     doc: &str,
     name: &str,
-    constant: &str,
+    (ty, item): (&str, &str),
 ) {
     let _ = writeln!(out, "/// {doc}");
-    let _ = writeln!(
-        out,
-        "pub fn {name}(type_name: &str) -> Option<&'static [&'static str]> {{"
-    );
+    let _ = writeln!(out, "pub fn {name}(type_name: &str) -> Option<{ty}> {{");
     let _ = writeln!(out, "    use crate::l1::Resource;");
     let _ = writeln!(out, "    match type_name {{");
     for (service, models) in by_service {
         for m in models {
             let _ = writeln!(
                 out,
-                "        {:?} => Some({service}::{}::{constant}),",
+                "        {:?} => Some({service}::{}::{item}),",
                 m.type_name, m.root.name
             );
         }

@@ -117,3 +117,27 @@ impl fmt::Display for SynthError {
 }
 
 impl std::error::Error for SynthError {}
+
+/// The candidate closest to `name` (case-insensitive edit distance), to suggest a fix.
+pub(crate) fn closest<'a>(candidates: &[&'a str], name: &str) -> Option<&'a str> {
+    candidates
+        .iter()
+        .min_by_key(|c| edit_distance(&c.to_lowercase(), &name.to_lowercase()))
+        .copied()
+}
+
+/// Levenshtein distance, for suggesting the closest name.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

@@ -184,20 +184,9 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
         let e = &data.resources[lid];
         let mut check = Check::default();
         e.props.check(&mut check);
-        for v in check.violations {
-            diags.push(
-                Diagnostic::error(e.path.clone(), v.message, v.fix)
-                    .with_logical_id(lid.clone())
-                    .with_property(if v.property.is_empty() {
-                        "Properties".to_string()
-                    } else {
-                        format!("Properties.{}", v.property)
-                    }),
-            );
-        }
+        let typed = check.violations;
         let mut props = e.props.render(&mut cx);
         for (path, value) in &e.overrides {
-            check_override(e.props.type_name(), path, &e.path, lid, &mut diags);
             let value = value.as_ref().map(|v| v.to_json(&mut cx));
             if let Err(why) = set_path(&mut props, path, value) {
                 diags.push(
@@ -210,6 +199,33 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
                     .with_property(format!("Properties.{path}")),
                 );
             }
+        }
+        let mut violations = typed;
+        if let (false, Some(shape), Some(object)) =
+            (e.overrides.is_empty(), e.props.shape(), props.as_object())
+        {
+            // Overrides bypass the typed structs: the result is checked against the
+            // schema's shape (a property the type has, each value's JSON type and rules),
+            // each violation reported once when the typed check found it too.
+            let mut check = Check::default();
+            shape.check(object, &mut check);
+            let new: Vec<_> = check
+                .violations
+                .into_iter()
+                .filter(|v| !violations.contains(v))
+                .collect();
+            violations.extend(new);
+        }
+        for v in violations {
+            diags.push(
+                Diagnostic::error(e.path.clone(), v.message, v.fix)
+                    .with_logical_id(lid.clone())
+                    .with_property(if v.property.is_empty() {
+                        "Properties".to_string()
+                    } else {
+                        format!("Properties.{}", v.property)
+                    }),
+            );
         }
         tags.apply(e, lid, &mut props, &mut diags);
         validate::names::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
@@ -541,29 +557,4 @@ pub(crate) fn set_path(
             .or_insert_with(|| JsonValue::Object(serde_json::Map::new()));
     }
     Ok(())
-}
-
-/// An override must land on a property the resource type has (a misspelt name would be
-/// sent to CloudFormation, or to a registry type's handler, and fail there).
-fn check_override(type_name: &str, path: &str, at: &str, lid: &str, diags: &mut Vec<Diagnostic>) {
-    let Some(known) = crate::cfn::properties_of(type_name) else {
-        return;
-    };
-    let first = path.split('.').next().unwrap_or("");
-    if known.contains(&first) {
-        return;
-    }
-    let closest = validate::closest(known, first).unwrap_or("");
-    diags.push(
-        Diagnostic::error(
-            at,
-            format!("property override `{path}`: `{type_name}` has no property `{first}`"),
-            format!(
-                "did you mean `{closest}`? (the type's properties: {})",
-                known.join(", ")
-            ),
-        )
-        .with_logical_id(lid)
-        .with_property(format!("Properties.{first}")),
-    );
 }

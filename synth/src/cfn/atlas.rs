@@ -2,7 +2,7 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `MongoDB::Atlas::CloudBackupSchedule`, `MongoDB::Atlas::Cluster`, `MongoDB::Atlas::DatabaseUser`, `MongoDB::Atlas::FlexCluster`, `MongoDB::Atlas::Project`, `MongoDB::Atlas::ProjectIpAccessList` (cfn-lint==1.58.0).
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -19,6 +19,416 @@ static R9: rt::Rule = rt::Rule { enum_values: &["CLUSTER", "DATA_LAKE"], ..rt::R
 static R10: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
 static P0: rt::Pattern = rt::Pattern::new("^.*$");
 static R11: rt::Rule = rt::Rule { key_pattern: Some(&P0), ..rt::Rule::NONE };
+
+static SHAPE_CfnCloudBackupSchedule: rt::Shape = rt::Shape {
+    name: "MongoDB::Atlas::CloudBackupSchedule",
+    fields: &[
+        rt::FieldShape { property: "ProjectId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ClusterName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AutoExportEnabled", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UseOrgAndGroupNamesInExportPrefix", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Export", kind: rt::Kind::Struct(&SHAPE_cloud_backup_schedule_Export), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CopySettings", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cloud_backup_schedule_ApiAtlasDiskBackupCopySettingView)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeleteCopiedBackups", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cloud_backup_schedule_ApiDeleteCopiedBackupsView)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Policies", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cloud_backup_schedule_ApiPolicyView)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReferenceHourOfDay", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReferenceMinuteOfHour", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RestoreWindowDays", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UpdateSnapshots", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Profile", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cloud_backup_schedule_ApiAtlasDiskBackupCopySettingView: rt::Shape = rt::Shape {
+    name: "ApiAtlasDiskBackupCopySettingView",
+    fields: &[
+        rt::FieldShape { property: "CloudProvider", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RegionName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReplicationSpecId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ShouldCopyOplogs", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Frequencies", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cloud_backup_schedule_ApiDeleteCopiedBackupsView: rt::Shape = rt::Shape {
+    name: "ApiDeleteCopiedBackupsView",
+    fields: &[
+        rt::FieldShape { property: "CloudProvider", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RegionName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReplicationSpecId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cloud_backup_schedule_ApiPolicyItemView: rt::Shape = rt::Shape {
+    name: "ApiPolicyItemView",
+    fields: &[
+        rt::FieldShape { property: "ID", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FrequencyType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FrequencyInterval", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RetentionValue", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RetentionUnit", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cloud_backup_schedule_ApiPolicyView: rt::Shape = rt::Shape {
+    name: "ApiPolicyView",
+    fields: &[
+        rt::FieldShape { property: "ID", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PolicyItems", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cloud_backup_schedule_ApiPolicyItemView)), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cloud_backup_schedule_Export: rt::Shape = rt::Shape {
+    name: "Export",
+    fields: &[
+        rt::FieldShape { property: "ExportBucketId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FrequencyType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnCluster: rt::Shape = rt::Shape {
+    name: "MongoDB::Atlas::Cluster",
+    fields: &[
+        rt::FieldShape { property: "AdvancedSettings", kind: rt::Kind::Struct(&SHAPE_cluster_ProcessArgs), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "BackupEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "BiConnector", kind: rt::Kind::Struct(&SHAPE_cluster_BiConnector), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ClusterType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ConnectionStrings", kind: rt::Kind::Struct(&SHAPE_cluster_ConnectionStrings), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DiskSizeGB", kind: rt::Kind::Num, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EncryptionAtRestProvider", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "GlobalClusterSelfManagedSharding", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Profile", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProjectId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Labels", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cluster_LabelsItem)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MongoDBMajorVersion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Paused", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PitEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReplicationSpecs", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cluster_AdvancedReplicationSpec)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RootCertType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VersionReleaseSystem", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TerminationProtectionEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cluster_Tag)), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_AdvancedAutoScaling: rt::Shape = rt::Shape {
+    name: "AdvancedAutoScaling",
+    fields: &[
+        rt::FieldShape { property: "DiskGB", kind: rt::Kind::Struct(&SHAPE_cluster_DiskGB), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Compute", kind: rt::Kind::Struct(&SHAPE_cluster_Compute), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_AdvancedRegionConfig: rt::Shape = rt::Shape {
+    name: "AdvancedRegionConfig",
+    fields: &[
+        rt::FieldShape { property: "AnalyticsAutoScaling", kind: rt::Kind::Struct(&SHAPE_cluster_AdvancedAutoScaling), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AutoScaling", kind: rt::Kind::Struct(&SHAPE_cluster_AdvancedAutoScaling), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RegionName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "BackingProviderName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProviderName", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "AnalyticsSpecs", kind: rt::Kind::Struct(&SHAPE_cluster_Specs), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ElectableSpecs", kind: rt::Kind::Struct(&SHAPE_cluster_Specs), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Priority", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReadOnlySpecs", kind: rt::Kind::Struct(&SHAPE_cluster_Specs), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_AdvancedReplicationSpec: rt::Shape = rt::Shape {
+    name: "AdvancedReplicationSpec",
+    fields: &[
+        rt::FieldShape { property: "ID", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NumShards", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AdvancedRegionConfigs", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cluster_AdvancedRegionConfig)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ZoneName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_BiConnector: rt::Shape = rt::Shape {
+    name: "BiConnector",
+    fields: &[
+        rt::FieldShape { property: "ReadPreference", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_Compute: rt::Shape = rt::Shape {
+    name: "Compute",
+    fields: &[
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ScaleDownEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MinInstanceSize", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MaxInstanceSize", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_ConnectionStrings: rt::Shape = rt::Shape {
+    name: "ConnectionStrings",
+    fields: &[
+        rt::FieldShape { property: "Standard", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StandardSrv", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Private", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PrivateSrv", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PrivateEndpoints", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PrivateEndpointsSrv", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SRVShardOptimizedConnectionString", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_DiskGB: rt::Shape = rt::Shape {
+    name: "DiskGB",
+    fields: &[
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_LabelsItem: rt::Shape = rt::Shape {
+    name: "LabelsItem",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_ProcessArgs: rt::Shape = rt::Shape {
+    name: "ProcessArgs",
+    fields: &[
+        rt::FieldShape { property: "DefaultReadConcern", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DefaultWriteConcern", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FailIndexKeyTooLong", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "JavascriptEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MinimumEnabledTLSProtocol", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TlsCipherConfigMode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CustomOpensslCipherConfigTls12", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NoTableScan", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "OplogSizeMB", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SampleSizeBIConnector", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SampleRefreshIntervalBIConnector", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "OplogMinRetentionHours", kind: rt::Kind::Num, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TransactionLifetimeLimitSeconds", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_Specs: rt::Shape = rt::Shape {
+    name: "Specs",
+    fields: &[
+        rt::FieldShape { property: "DiskIOPS", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EbsVolumeType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "InstanceSize", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NodeCount", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnDatabaseUser: rt::Shape = rt::Shape {
+    name: "MongoDB::Atlas::DatabaseUser",
+    fields: &[
+        rt::FieldShape { property: "DeleteAfterDate", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AWSIAMType", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "DatabaseName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Labels", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_database_user_LabelDefinition)), required: false, rule: &R4 },
+        rt::FieldShape { property: "LdapAuthType", kind: rt::Kind::Str, required: false, rule: &R5 },
+        rt::FieldShape { property: "X509Type", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "OIDCAuthType", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "Password", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProjectId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Roles", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_database_user_RoleDefinition)), required: true, rule: &R4 },
+        rt::FieldShape { property: "Scopes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_database_user_ScopeDefinition)), required: false, rule: &R4 },
+        rt::FieldShape { property: "Username", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Profile", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_database_user_LabelDefinition: rt::Shape = rt::Shape {
+    name: "LabelDefinition",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R8 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_database_user_RoleDefinition: rt::Shape = rt::Shape {
+    name: "RoleDefinition",
+    fields: &[
+        rt::FieldShape { property: "CollectionName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DatabaseName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleName", kind: rt::Kind::Str, required: false, rule: &R8 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_database_user_ScopeDefinition: rt::Shape = rt::Shape {
+    name: "ScopeDefinition",
+    fields: &[
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R9 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnFlexCluster: rt::Shape = rt::Shape {
+    name: "MongoDB::Atlas::FlexCluster",
+    fields: &[
+        rt::FieldShape { property: "Profile", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProjectId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProviderSettings", kind: rt::Kind::Struct(&SHAPE_flex_cluster_ProviderSettings), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "BackupSettings", kind: rt::Kind::Struct(&SHAPE_flex_cluster_BackupSettings), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ConnectionStrings", kind: rt::Kind::Struct(&SHAPE_flex_cluster_ConnectionStrings), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TerminationProtectionEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_flex_cluster_Tag)), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_flex_cluster_BackupSettings: rt::Shape = rt::Shape {
+    name: "BackupSettings",
+    fields: &[
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_flex_cluster_ConnectionStrings: rt::Shape = rt::Shape {
+    name: "ConnectionStrings",
+    fields: &[
+        rt::FieldShape { property: "Standard", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StandardSrv", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_flex_cluster_ProviderSettings: rt::Shape = rt::Shape {
+    name: "ProviderSettings",
+    fields: &[
+        rt::FieldShape { property: "BackingProviderName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RegionName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DiskSizeGB", kind: rt::Kind::Num, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProviderName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_flex_cluster_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnProject: rt::Shape = rt::Shape {
+    name: "MongoDB::Atlas::Project",
+    fields: &[
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "OrgId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProjectOwnerId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "WithDefaultAlertsSettings", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProjectSettings", kind: rt::Kind::Struct(&SHAPE_project_ProjectSettings), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Profile", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProjectTeams", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_project_ProjectTeam)), required: false, rule: &R10 },
+        rt::FieldShape { property: "ProjectApiKeys", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_project_ProjectApiKey)), required: false, rule: &R10 },
+        rt::FieldShape { property: "RegionUsageRestrictions", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R11 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_project_ProjectApiKey: rt::Shape = rt::Shape {
+    name: "ProjectApiKey",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleNames", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_project_ProjectSettings: rt::Shape = rt::Shape {
+    name: "ProjectSettings",
+    fields: &[
+        rt::FieldShape { property: "IsCollectDatabaseSpecificsStatisticsEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IsDataExplorerEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IsExtendedStorageSizesEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IsPerformanceAdvisorEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IsRealtimePerformancePanelEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IsSchemaAdvisorEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_project_ProjectTeam: rt::Shape = rt::Shape {
+    name: "ProjectTeam",
+    fields: &[
+        rt::FieldShape { property: "TeamId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleNames", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnProjectIpAccessList: rt::Shape = rt::Shape {
+    name: "MongoDB::Atlas::ProjectIpAccessList",
+    fields: &[
+        rt::FieldShape { property: "AccessList", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_project_ip_access_list_AccessListDefinition)), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProjectId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Profile", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ListOptions", kind: rt::Kind::Struct(&SHAPE_project_ip_access_list_ListOptions), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_project_ip_access_list_AccessListDefinition: rt::Shape = rt::Shape {
+    name: "AccessListDefinition",
+    fields: &[
+        rt::FieldShape { property: "DeleteAfterDate", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AwsSecurityGroup", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CIDRBlock", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Comment", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IPAddress", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProjectId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_project_ip_access_list_ListOptions: rt::Shape = rt::Shape {
+    name: "ListOptions",
+    fields: &[
+        rt::FieldShape { property: "PageNum", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ItemsPerPage", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IncludeCount", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
 
 /// `MongoDB::Atlas::CloudBackupSchedule` (L1: every property of the schema, typed).
 ///
@@ -121,6 +531,9 @@ impl rt::Resource for CfnCloudBackupSchedule {
     const TYPE_NAME: &'static str = "MongoDB::Atlas::CloudBackupSchedule";
     const ATTRIBUTES: &'static [&'static str] = &["ClusterId", "NextSnapshot", "Links"];
     const PROPERTIES: &'static [&'static str] = &["ProjectId", "ClusterName", "Id", "AutoExportEnabled", "UseOrgAndGroupNamesInExportPrefix", "Export", "CopySettings", "DeleteCopiedBackups", "Policies", "ReferenceHourOfDay", "ReferenceMinuteOfHour", "RestoreWindowDays", "UpdateSnapshots", "Profile"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnCloudBackupSchedule
+    }
 }
 
 impl crate::Handle<CfnCloudBackupSchedule> {
@@ -421,6 +834,9 @@ impl rt::Resource for CfnCluster {
     const TYPE_NAME: &'static str = "MongoDB::Atlas::Cluster";
     const ATTRIBUTES: &'static [&'static str] = &["ConnectionStrings.Standard", "ConnectionStrings.StandardSrv", "ConnectionStrings.Private", "ConnectionStrings.PrivateSrv", "ConnectionStrings.PrivateEndpoints", "ConnectionStrings.PrivateEndpointsSrv", "ConnectionStrings.SRVShardOptimizedConnectionString", "StateName", "MongoDBVersion", "CreatedDate", "Id"];
     const PROPERTIES: &'static [&'static str] = &["AdvancedSettings", "BackupEnabled", "BiConnector", "ClusterType", "ConnectionStrings", "DiskSizeGB", "EncryptionAtRestProvider", "GlobalClusterSelfManagedSharding", "Profile", "ProjectId", "Labels", "MongoDBMajorVersion", "Name", "Paused", "PitEnabled", "ReplicationSpecs", "RootCertType", "VersionReleaseSystem", "TerminationProtectionEnabled", "Tags"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnCluster
+    }
 }
 
 impl crate::Handle<CfnCluster> {
@@ -959,6 +1375,9 @@ impl rt::Resource for CfnDatabaseUser {
     const TYPE_NAME: &'static str = "MongoDB::Atlas::DatabaseUser";
     const ATTRIBUTES: &'static [&'static str] = &["UserCFNIdentifier"];
     const PROPERTIES: &'static [&'static str] = &["DeleteAfterDate", "AWSIAMType", "DatabaseName", "Description", "Labels", "LdapAuthType", "X509Type", "OIDCAuthType", "Password", "ProjectId", "Roles", "Scopes", "Username", "Profile"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnDatabaseUser
+    }
 }
 
 impl crate::Handle<CfnDatabaseUser> {
@@ -1111,6 +1530,9 @@ impl rt::Resource for CfnFlexCluster {
     const TYPE_NAME: &'static str = "MongoDB::Atlas::FlexCluster";
     const ATTRIBUTES: &'static [&'static str] = &["Id", "StateName", "BackupSettings.Enabled", "ClusterType", "ConnectionStrings.Standard", "ConnectionStrings.StandardSrv", "CreateDate", "MongoDBVersion", "VersionReleaseSystem", "ProviderSettings.DiskSizeGB", "ProviderSettings.ProviderName"];
     const PROPERTIES: &'static [&'static str] = &["Profile", "ProjectId", "Name", "ProviderSettings", "BackupSettings", "ConnectionStrings", "TerminationProtectionEnabled", "Tags"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnFlexCluster
+    }
 }
 
 impl crate::Handle<CfnFlexCluster> {
@@ -1371,6 +1793,9 @@ impl rt::Resource for CfnProject {
     const TYPE_NAME: &'static str = "MongoDB::Atlas::Project";
     const ATTRIBUTES: &'static [&'static str] = &["Id", "Created", "ClusterCount"];
     const PROPERTIES: &'static [&'static str] = &["Name", "OrgId", "ProjectOwnerId", "WithDefaultAlertsSettings", "ProjectSettings", "Profile", "ProjectTeams", "ProjectApiKeys", "RegionUsageRestrictions", "Tags"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnProject
+    }
 }
 
 impl crate::Handle<CfnProject> {
@@ -1531,6 +1956,9 @@ impl rt::Resource for CfnProjectIpAccessList {
     const TYPE_NAME: &'static str = "MongoDB::Atlas::ProjectIpAccessList";
     const ATTRIBUTES: &'static [&'static str] = &["TotalCount"];
     const PROPERTIES: &'static [&'static str] = &["AccessList", "ProjectId", "Profile", "ListOptions"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnProjectIpAccessList
+    }
 }
 
 impl crate::Handle<CfnProjectIpAccessList> {

@@ -2,7 +2,7 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::CertificateManager::Certificate` (cfn-lint==1.58.0).
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -11,6 +11,42 @@ static R1: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(50), ..rt::
 static P0: rt::Pattern = rt::Pattern::new("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
 static R2: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P0), ..rt::Rule::NONE };
 static R3: rt::Rule = rt::Rule { max_len: Some(256), pattern: Some(&P0), ..rt::Rule::NONE };
+
+static SHAPE_CfnCertificate: rt::Shape = rt::Shape {
+    name: "AWS::CertificateManager::Certificate",
+    fields: &[
+        rt::FieldShape { property: "CertificateAuthorityArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CertificateExport", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "CertificateTransparencyLoggingPreference", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "DomainName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DomainValidationOptions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_certificate_DomainValidationOption)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Id", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KeyAlgorithm", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SubjectAlternativeNames", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_certificate_Tag)), required: false, rule: &R1 },
+        rt::FieldShape { property: "ValidationMethod", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_certificate_DomainValidationOption: rt::Shape = rt::Shape {
+    name: "DomainValidationOption",
+    fields: &[
+        rt::FieldShape { property: "DomainName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HostedZoneId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ValidationDomain", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_certificate_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R2 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R3 },
+    ],
+    combos: &[],
+};
 
 /// `AWS::CertificateManager::Certificate` (L1: every property of the schema, typed).
 ///
@@ -93,6 +129,9 @@ impl rt::Resource for CfnCertificate {
     const ATTRIBUTES: &'static [&'static str] = &["CertificateArn"];
     const PROPERTIES: &'static [&'static str] = &["CertificateAuthorityArn", "CertificateExport", "CertificateTransparencyLoggingPreference", "DomainName", "DomainValidationOptions", "Id", "KeyAlgorithm", "SubjectAlternativeNames", "Tags", "ValidationMethod"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnCertificate
+    }
 }
 
 impl crate::Handle<CfnCertificate> {

@@ -7,7 +7,7 @@
 //! - `[0-9a-zA-Z-]{1,40}` checked as `^(?:[0-9a-zA-Z-]{1,40})$`
 //! - `[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}` checked as `^(?:[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1})$`
 //! - `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+` checked as `^(?:arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+)$`
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -24,6 +24,41 @@ static R6: rt::Rule = rt::Rule { enum_values: &["MAJOR", "MINOR"], ..rt::Rule::N
 static P3: rt::Pattern = rt::Pattern::new("^[\\.\\-_/#A-Za-z0-9]+$");
 static R7: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P3), ..rt::Rule::NONE };
 static R8: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), ..rt::Rule::NONE };
+
+static SHAPE_CfnCustomResource: rt::Shape = rt::Shape {
+    name: "AWS::CloudFormation::CustomResource",
+    fields: &[
+        rt::FieldShape { property: "ServiceTimeout", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ServiceToken", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnTypeActivation: rt::Shape = rt::Shape {
+    name: "AWS::CloudFormation::TypeActivation",
+    fields: &[
+        rt::FieldShape { property: "AutoUpdate", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExecutionRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LoggingConfig", kind: rt::Kind::Struct(&SHAPE_type_activation_LoggingConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MajorVersion", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "PublicTypeArn", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "PublisherId", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "TypeName", kind: rt::Kind::Str, required: false, rule: &R4 },
+        rt::FieldShape { property: "TypeNameAlias", kind: rt::Kind::Str, required: false, rule: &R5 },
+        rt::FieldShape { property: "VersionBump", kind: rt::Kind::Str, required: false, rule: &R6 },
+    ],
+    combos: &[rt::Combo::OneOf(&[&["TypeName", "PublisherId", "Type"], &["PublicTypeArn"]])],
+};
+
+static SHAPE_type_activation_LoggingConfig: rt::Shape = rt::Shape {
+    name: "LoggingConfig",
+    fields: &[
+        rt::FieldShape { property: "LogGroupName", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "LogRoleArn", kind: rt::Kind::Str, required: false, rule: &R8 },
+    ],
+    combos: &[],
+};
 
 /// `AWS::CloudFormation::CustomResource` (L1: every property of the schema, typed).
 ///
@@ -64,6 +99,9 @@ impl rt::Resource for CfnCustomResource {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::CustomResource";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
     const PROPERTIES: &'static [&'static str] = &["ServiceTimeout", "ServiceToken"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnCustomResource
+    }
 }
 
 impl crate::Handle<CfnCustomResource> {
@@ -144,6 +182,9 @@ impl rt::Resource for CfnTypeActivation {
     const TYPE_NAME: &'static str = "AWS::CloudFormation::TypeActivation";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
     const PROPERTIES: &'static [&'static str] = &["AutoUpdate", "ExecutionRoleArn", "LoggingConfig", "MajorVersion", "PublicTypeArn", "PublisherId", "Type", "TypeName", "TypeNameAlias", "VersionBump"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnTypeActivation
+    }
 }
 
 impl crate::Handle<CfnTypeActivation> {

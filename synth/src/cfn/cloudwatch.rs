@@ -2,7 +2,7 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::CloudWatch::Alarm` (cfn-lint==1.58.0).
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -29,6 +29,155 @@ static P1: rt::Pattern = rt::Pattern::new("^([a-z])([A-Za-z0-9\\_]*)$");
 static R18: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), pattern: Some(&P1), ..rt::Rule::NONE };
 static R19: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), ..rt::Rule::NONE };
 static R20: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(2880.0), ..rt::Rule::NONE };
+
+static SHAPE_CfnAlarm: rt::Shape = rt::Shape {
+    name: "AWS::CloudWatch::Alarm",
+    fields: &[
+        rt::FieldShape { property: "ActionConfiguration", kind: rt::Kind::Struct(&SHAPE_alarm_ActionConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ActionsEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AlarmActions", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R1 },
+        rt::FieldShape { property: "AlarmDescription", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "AlarmName", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "ComparisonOperator", kind: rt::Kind::Str, required: false, rule: &R4 },
+        rt::FieldShape { property: "DatapointsToAlarm", kind: rt::Kind::Int, required: false, rule: &R5 },
+        rt::FieldShape { property: "Dimensions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_alarm_Dimension)), required: false, rule: &R6 },
+        rt::FieldShape { property: "EvaluateLowSampleCountPercentile", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "EvaluationCriteria", kind: rt::Kind::Struct(&SHAPE_alarm_EvaluationCriteria), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EvaluationInterval", kind: rt::Kind::Int, required: false, rule: &R8 },
+        rt::FieldShape { property: "EvaluationPeriods", kind: rt::Kind::Int, required: false, rule: &R5 },
+        rt::FieldShape { property: "EvaluationWindow", kind: rt::Kind::Struct(&SHAPE_alarm_EvaluationWindow), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExtendedStatistic", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "InsufficientDataActions", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R1 },
+        rt::FieldShape { property: "MetricName", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "Metrics", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_alarm_MetricDataQuery)), required: false, rule: &R9 },
+        rt::FieldShape { property: "Namespace", kind: rt::Kind::Str, required: false, rule: &R10 },
+        rt::FieldShape { property: "OKActions", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R1 },
+        rt::FieldShape { property: "Period", kind: rt::Kind::Int, required: false, rule: &R5 },
+        rt::FieldShape { property: "Statistic", kind: rt::Kind::Str, required: false, rule: &R11 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_alarm_Tag)), required: false, rule: &R12 },
+        rt::FieldShape { property: "Threshold", kind: rt::Kind::Num, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ThresholdMetricId", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "TreatMissingData", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "Unit", kind: rt::Kind::Str, required: false, rule: &R14 },
+        rt::FieldShape { property: "WarmUpConfiguration", kind: rt::Kind::Struct(&SHAPE_alarm_WarmUpConfiguration), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[rt::Combo::Excludes("ExtendedStatistic", &["Statistic"]), rt::Combo::Excludes("Metrics", &["MetricName", "Dimensions", "Period", "Namespace", "Statistic", "ExtendedStatistic", "Unit"]), rt::Combo::Excludes("Statistic", &["ExtendedStatistic"]), rt::Combo::Excludes("Threshold", &["ThresholdMetricId"]), rt::Combo::Excludes("ThresholdMetricId", &["Threshold"]), rt::Combo::Xor(&["Metrics", "MetricName", "EvaluationCriteria"])],
+};
+
+static SHAPE_alarm_ActionConfiguration: rt::Shape = rt::Shape {
+    name: "ActionConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AlarmTagsPropagation", kind: rt::Kind::Struct(&SHAPE_alarm_AlarmTagsPropagation), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_alarm_AlarmPromQLCriteria: rt::Shape = rt::Shape {
+    name: "AlarmPromQLCriteria",
+    fields: &[
+        rt::FieldShape { property: "PendingPeriod", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Query", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RecoveryPeriod", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_alarm_AlarmTagsPropagation: rt::Shape = rt::Shape {
+    name: "AlarmTagsPropagation",
+    fields: &[
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExcludedTagKeys", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R16 },
+        rt::FieldShape { property: "IncludedTagKeys", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R16 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_alarm_Dimension: rt::Shape = rt::Shape {
+    name: "Dimension",
+    fields: &[
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &R7 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R0 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_alarm_EvaluationCriteria: rt::Shape = rt::Shape {
+    name: "EvaluationCriteria",
+    fields: &[
+        rt::FieldShape { property: "PromQLCriteria", kind: rt::Kind::Struct(&SHAPE_alarm_AlarmPromQLCriteria), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_alarm_EvaluationWindow: rt::Shape = rt::Shape {
+    name: "EvaluationWindow",
+    fields: &[
+        rt::FieldShape { property: "SlidingWindow", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "WallClockWindow", kind: rt::Kind::Struct(&SHAPE_alarm_WallClockWindow), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[rt::Combo::OneOf(&[&["WallClockWindow"], &["SlidingWindow"]])],
+};
+
+static SHAPE_alarm_Metric: rt::Shape = rt::Shape {
+    name: "Metric",
+    fields: &[
+        rt::FieldShape { property: "Dimensions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_alarm_Dimension)), required: false, rule: &R6 },
+        rt::FieldShape { property: "MetricName", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "Namespace", kind: rt::Kind::Str, required: false, rule: &R10 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_alarm_MetricDataQuery: rt::Shape = rt::Shape {
+    name: "MetricDataQuery",
+    fields: &[
+        rt::FieldShape { property: "AccountId", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "Expression", kind: rt::Kind::Str, required: false, rule: &R17 },
+        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: true, rule: &R18 },
+        rt::FieldShape { property: "Label", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MetricStat", kind: rt::Kind::Struct(&SHAPE_alarm_MetricStat), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Period", kind: rt::Kind::Int, required: false, rule: &R5 },
+        rt::FieldShape { property: "ReturnData", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_alarm_MetricStat: rt::Shape = rt::Shape {
+    name: "MetricStat",
+    fields: &[
+        rt::FieldShape { property: "Metric", kind: rt::Kind::Struct(&SHAPE_alarm_Metric), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Period", kind: rt::Kind::Int, required: true, rule: &R5 },
+        rt::FieldShape { property: "Stat", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Unit", kind: rt::Kind::Str, required: false, rule: &R14 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_alarm_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R15 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R19 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_alarm_WallClockWindow: rt::Shape = rt::Shape {
+    name: "WallClockWindow",
+    fields: &[
+        rt::FieldShape { property: "Timezone", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_alarm_WarmUpConfiguration: rt::Shape = rt::Shape {
+    name: "WarmUpConfiguration",
+    fields: &[
+        rt::FieldShape { property: "OnlyStartEvaluatingAfterWarmUpPeriodEnds", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "WarmUpPeriodDurationInMinutes", kind: rt::Kind::Int, required: false, rule: &R20 },
+    ],
+    combos: &[],
+};
 
 /// `AWS::CloudWatch::Alarm` (L1: every property of the schema, typed).
 ///
@@ -176,6 +325,9 @@ impl rt::Resource for CfnAlarm {
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
     const PROPERTIES: &'static [&'static str] = &["ActionConfiguration", "ActionsEnabled", "AlarmActions", "AlarmDescription", "AlarmName", "ComparisonOperator", "DatapointsToAlarm", "Dimensions", "EvaluateLowSampleCountPercentile", "EvaluationCriteria", "EvaluationInterval", "EvaluationPeriods", "EvaluationWindow", "ExtendedStatistic", "InsufficientDataActions", "MetricName", "Metrics", "Namespace", "OKActions", "Period", "Statistic", "Tags", "Threshold", "ThresholdMetricId", "TreatMissingData", "Unit", "WarmUpConfiguration"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnAlarm
+    }
 }
 
 impl crate::Handle<CfnAlarm> {

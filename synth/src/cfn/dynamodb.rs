@@ -2,7 +2,7 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::DynamoDB::Table` (cfn-lint==1.58.0).
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -32,6 +32,253 @@ static R21: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Ru
 static R22: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
 static R23: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(4096.0), ..rt::Rule::NONE };
 static R24: rt::Rule = rt::Rule { enum_values: &["COSINE", "DOT_PRODUCT", "EUCLIDEAN"], ..rt::Rule::NONE };
+
+static SHAPE_CfnTable: rt::Shape = rt::Shape {
+    name: "AWS::DynamoDB::Table",
+    fields: &[
+        rt::FieldShape { property: "AttributeDefinitions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_AttributeDefinition)), required: false, rule: &R0 },
+        rt::FieldShape { property: "BillingMode", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "ContributorInsightsSpecification", kind: rt::Kind::Struct(&SHAPE_table_ContributorInsightsSpecification), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeletionProtectionEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "GlobalSecondaryIndexes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_GlobalSecondaryIndex)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ImportSourceSpecification", kind: rt::Kind::Struct(&SHAPE_table_ImportSourceSpecification), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KeySchema", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_KeySchemaItem)), required: true, rule: &R2 },
+        rt::FieldShape { property: "KinesisStreamSpecification", kind: rt::Kind::Struct(&SHAPE_table_KinesisStreamSpecification), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LocalSecondaryIndexes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_LocalSecondaryIndex)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "OnDemandThroughput", kind: rt::Kind::Struct(&SHAPE_table_OnDemandThroughput), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PointInTimeRecoverySpecification", kind: rt::Kind::Struct(&SHAPE_table_PointInTimeRecoverySpecification), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProvisionedThroughput", kind: rt::Kind::Struct(&SHAPE_table_ProvisionedThroughput), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ResourcePolicy", kind: rt::Kind::Struct(&SHAPE_table_ResourcePolicy), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SSESpecification", kind: rt::Kind::Struct(&SHAPE_table_SSESpecification), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StreamSpecification", kind: rt::Kind::Struct(&SHAPE_table_StreamSpecification), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TableClass", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "TableName", kind: rt::Kind::Str, required: false, rule: &R4 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TimeToLiveSpecification", kind: rt::Kind::Struct(&SHAPE_table_TimeToLiveSpecification), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VectorIndexes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_VectorIndex)), required: false, rule: &R5 },
+        rt::FieldShape { property: "WarmThroughput", kind: rt::Kind::Struct(&SHAPE_table_WarmThroughput), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_AttributeDefinition: rt::Shape = rt::Shape {
+    name: "AttributeDefinition",
+    fields: &[
+        rt::FieldShape { property: "AttributeName", kind: rt::Kind::Str, required: true, rule: &R6 },
+        rt::FieldShape { property: "AttributeType", kind: rt::Kind::Str, required: true, rule: &R7 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_ContributorInsightsSpecification: rt::Shape = rt::Shape {
+    name: "ContributorInsightsSpecification",
+    fields: &[
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Mode", kind: rt::Kind::Str, required: false, rule: &R8 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_Csv: rt::Shape = rt::Shape {
+    name: "Csv",
+    fields: &[
+        rt::FieldShape { property: "Delimiter", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HeaderList", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R0 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_GlobalSecondaryIndex: rt::Shape = rt::Shape {
+    name: "GlobalSecondaryIndex",
+    fields: &[
+        rt::FieldShape { property: "ContributorInsightsSpecification", kind: rt::Kind::Struct(&SHAPE_table_ContributorInsightsSpecification), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IndexName", kind: rt::Kind::Str, required: true, rule: &R9 },
+        rt::FieldShape { property: "KeySchema", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_KeySchemaItem)), required: true, rule: &R5 },
+        rt::FieldShape { property: "OnDemandThroughput", kind: rt::Kind::Struct(&SHAPE_table_OnDemandThroughput), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Projection", kind: rt::Kind::Struct(&SHAPE_table_Projection), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProvisionedThroughput", kind: rt::Kind::Struct(&SHAPE_table_ProvisionedThroughput), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "WarmThroughput", kind: rt::Kind::Struct(&SHAPE_table_WarmThroughput), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_ImportSourceSpecification: rt::Shape = rt::Shape {
+    name: "ImportSourceSpecification",
+    fields: &[
+        rt::FieldShape { property: "InputCompressionType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "InputFormat", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "InputFormatOptions", kind: rt::Kind::Struct(&SHAPE_table_InputFormatOptions), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "S3BucketSource", kind: rt::Kind::Struct(&SHAPE_table_S3BucketSource), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_InputFormatOptions: rt::Shape = rt::Shape {
+    name: "InputFormatOptions",
+    fields: &[
+        rt::FieldShape { property: "Csv", kind: rt::Kind::Struct(&SHAPE_table_Csv), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_KeySchemaItem: rt::Shape = rt::Shape {
+    name: "KeySchemaItem",
+    fields: &[
+        rt::FieldShape { property: "AttributeName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KeyType", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_KinesisStreamSpecification: rt::Shape = rt::Shape {
+    name: "KinesisStreamSpecification",
+    fields: &[
+        rt::FieldShape { property: "ApproximateCreationDateTimePrecision", kind: rt::Kind::Str, required: false, rule: &R10 },
+        rt::FieldShape { property: "StreamArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_LocalSecondaryIndex: rt::Shape = rt::Shape {
+    name: "LocalSecondaryIndex",
+    fields: &[
+        rt::FieldShape { property: "IndexName", kind: rt::Kind::Str, required: true, rule: &R9 },
+        rt::FieldShape { property: "KeySchema", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_KeySchemaItem)), required: true, rule: &R11 },
+        rt::FieldShape { property: "Projection", kind: rt::Kind::Struct(&SHAPE_table_Projection), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_OnDemandThroughput: rt::Shape = rt::Shape {
+    name: "OnDemandThroughput",
+    fields: &[
+        rt::FieldShape { property: "MaxReadRequestUnits", kind: rt::Kind::Int, required: false, rule: &R12 },
+        rt::FieldShape { property: "MaxWriteRequestUnits", kind: rt::Kind::Int, required: false, rule: &R12 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_PointInTimeRecoverySpecification: rt::Shape = rt::Shape {
+    name: "PointInTimeRecoverySpecification",
+    fields: &[
+        rt::FieldShape { property: "PointInTimeRecoveryEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RecoveryPeriodInDays", kind: rt::Kind::Int, required: false, rule: &R13 },
+    ],
+    combos: &[rt::Combo::Requires("RecoveryPeriodInDays", &["PointInTimeRecoveryEnabled"])],
+};
+
+static SHAPE_table_Projection: rt::Shape = rt::Shape {
+    name: "Projection",
+    fields: &[
+        rt::FieldShape { property: "NonKeyAttributes", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R14 },
+        rt::FieldShape { property: "ProjectionType", kind: rt::Kind::Str, required: false, rule: &R15 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_ProvisionedThroughput: rt::Shape = rt::Shape {
+    name: "ProvisionedThroughput",
+    fields: &[
+        rt::FieldShape { property: "ReadCapacityUnits", kind: rt::Kind::Int, required: true, rule: &R16 },
+        rt::FieldShape { property: "WriteCapacityUnits", kind: rt::Kind::Int, required: true, rule: &R16 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_ResourcePolicy: rt::Shape = rt::Shape {
+    name: "ResourcePolicy",
+    fields: &[
+        rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_S3BucketSource: rt::Shape = rt::Shape {
+    name: "S3BucketSource",
+    fields: &[
+        rt::FieldShape { property: "S3Bucket", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "S3BucketOwner", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "S3KeyPrefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_SSESpecification: rt::Shape = rt::Shape {
+    name: "SSESpecification",
+    fields: &[
+        rt::FieldShape { property: "KMSMasterKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SSEEnabled", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SSEType", kind: rt::Kind::Str, required: false, rule: &R17 },
+    ],
+    combos: &[rt::Combo::Requires("KMSMasterKeyId", &["SSEType"])],
+};
+
+static SHAPE_table_SearchSchemaElement: rt::Shape = rt::Shape {
+    name: "SearchSchemaElement",
+    fields: &[
+        rt::FieldShape { property: "AttributeName", kind: rt::Kind::Str, required: true, rule: &R18 },
+        rt::FieldShape { property: "SearchSchemaElementType", kind: rt::Kind::Str, required: true, rule: &R19 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_StreamSpecification: rt::Shape = rt::Shape {
+    name: "StreamSpecification",
+    fields: &[
+        rt::FieldShape { property: "ResourcePolicy", kind: rt::Kind::Struct(&SHAPE_table_ResourcePolicy), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StreamViewType", kind: rt::Kind::Str, required: true, rule: &R20 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_Tag)), required: false, rule: &R0 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R21 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R22 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_TimeToLiveSpecification: rt::Shape = rt::Shape {
+    name: "TimeToLiveSpecification",
+    fields: &[
+        rt::FieldShape { property: "AttributeName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_VectorAttribute: rt::Shape = rt::Shape {
+    name: "VectorAttribute",
+    fields: &[
+        rt::FieldShape { property: "AttributeName", kind: rt::Kind::Str, required: true, rule: &R6 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_VectorIndex: rt::Shape = rt::Shape {
+    name: "VectorIndex",
+    fields: &[
+        rt::FieldShape { property: "Dimensions", kind: rt::Kind::Int, required: true, rule: &R23 },
+        rt::FieldShape { property: "DistanceFunction", kind: rt::Kind::Str, required: true, rule: &R24 },
+        rt::FieldShape { property: "IndexName", kind: rt::Kind::Str, required: true, rule: &R9 },
+        rt::FieldShape { property: "Projection", kind: rt::Kind::Struct(&SHAPE_table_Projection), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SearchSchema", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_SearchSchemaElement)), required: false, rule: &R5 },
+        rt::FieldShape { property: "VectorAttribute", kind: rt::Kind::Struct(&SHAPE_table_VectorAttribute), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_table_WarmThroughput: rt::Shape = rt::Shape {
+    name: "WarmThroughput",
+    fields: &[
+        rt::FieldShape { property: "ReadUnitsPerSecond", kind: rt::Kind::Int, required: false, rule: &R12 },
+        rt::FieldShape { property: "WriteUnitsPerSecond", kind: rt::Kind::Int, required: false, rule: &R12 },
+    ],
+    combos: &[rt::Combo::AnyOf(&[&["ReadUnitsPerSecond"], &["WriteUnitsPerSecond"]])],
+};
 
 /// `AWS::DynamoDB::Table` (L1: every property of the schema, typed).
 ///
@@ -169,6 +416,9 @@ impl rt::Resource for CfnTable {
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "StreamArn"];
     const PROPERTIES: &'static [&'static str] = &["AttributeDefinitions", "BillingMode", "ContributorInsightsSpecification", "DeletionProtectionEnabled", "GlobalSecondaryIndexes", "ImportSourceSpecification", "KeySchema", "KinesisStreamSpecification", "LocalSecondaryIndexes", "OnDemandThroughput", "PointInTimeRecoverySpecification", "ProvisionedThroughput", "ResourcePolicy", "SSESpecification", "StreamSpecification", "TableClass", "TableName", "Tags", "TimeToLiveSpecification", "VectorIndexes", "WarmThroughput"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnTable
+    }
 }
 
 impl crate::Handle<CfnTable> {

@@ -5,7 +5,7 @@
 //!
 //! Schema patterns translated for Rust's regex engine:
 //! - `^([a-z,A-Z,0-9,. _\-:/()#,@[\]+=&;\{\}!$*])*$` checked as `^[a-zA-Z0-9,. _\-:/()#@\[\]+=&;{}!$*]*$`
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -35,6 +35,435 @@ static R21: rt::Rule = rt::Rule { enum_values: &["OnlyInboundResolver", "AllReso
 static R22: rt::Rule = rt::Rule { enum_values: &["VERIFIED_DOMAINS_ONLY", "ALL_DOMAINS", "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS", "SPECIFIED_DOMAINS_ONLY"], ..rt::Rule::NONE };
 static R23: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
 static R24: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(10), items: Some(&R23), ..rt::Rule::NONE };
+
+static SHAPE_CfnEIP: rt::Shape = rt::Shape {
+    name: "AWS::EC2::EIP",
+    fields: &[
+        rt::FieldShape { property: "Address", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Domain", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "InstanceId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IpamPoolId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NetworkBorderGroup", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PublicIpv4Pool", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_eip_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TransferAddress", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_eip_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnFlowLog: rt::Shape = rt::Shape {
+    name: "AWS::EC2::FlowLog",
+    fields: &[
+        rt::FieldShape { property: "DeliverCrossAccountRole", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeliverLogsPermissionArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DestinationOptions", kind: rt::Kind::Struct(&SHAPE_flow_log_DestinationOptions), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LogDestination", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LogDestinationType", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "LogFormat", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LogGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MaxAggregationInterval", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ResourceId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ResourceType", kind: rt::Kind::Str, required: true, rule: &R1 },
+        rt::FieldShape { property: "TagFieldSpecifications", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_flow_log_TagFieldSpecification)), required: false, rule: &R2 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_flow_log_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TrafficType", kind: rt::Kind::Str, required: false, rule: &R3 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_flow_log_DestinationOptions: rt::Shape = rt::Shape {
+    name: "DestinationOptions",
+    fields: &[
+        rt::FieldShape { property: "FileFormat", kind: rt::Kind::Str, required: true, rule: &R4 },
+        rt::FieldShape { property: "HiveCompatiblePartitions", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PerHourPartition", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_flow_log_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_flow_log_TagFieldSpecification: rt::Shape = rt::Shape {
+    name: "TagFieldSpecification",
+    fields: &[
+        rt::FieldShape { property: "ResourceType", kind: rt::Kind::Str, required: true, rule: &R5 },
+        rt::FieldShape { property: "TagKeys", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R7 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnInternetGateway: rt::Shape = rt::Shape {
+    name: "AWS::EC2::InternetGateway",
+    fields: &[
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_internet_gateway_Tag)), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_internet_gateway_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R6 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R8 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnNatGateway: rt::Shape = rt::Shape {
+    name: "AWS::EC2::NatGateway",
+    fields: &[
+        rt::FieldShape { property: "AllocationId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AvailabilityMode", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "AvailabilityZoneAddresses", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_nat_gateway_AvailabilityZoneAddress)), required: false, rule: &R10 },
+        rt::FieldShape { property: "ConnectivityType", kind: rt::Kind::Str, required: false, rule: &R11 },
+        rt::FieldShape { property: "MaxDrainDurationSeconds", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PrivateIpAddress", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SecondaryAllocationIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
+        rt::FieldShape { property: "SecondaryPrivateIpAddressCount", kind: rt::Kind::Int, required: false, rule: &R12 },
+        rt::FieldShape { property: "SecondaryPrivateIpAddresses", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
+        rt::FieldShape { property: "SubnetId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_nat_gateway_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_nat_gateway_AvailabilityZoneAddress: rt::Shape = rt::Shape {
+    name: "AvailabilityZoneAddress",
+    fields: &[
+        rt::FieldShape { property: "AllocationIds", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R10 },
+        rt::FieldShape { property: "AvailabilityZone", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AvailabilityZoneId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_nat_gateway_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnRoute: rt::Shape = rt::Shape {
+    name: "AWS::EC2::Route",
+    fields: &[
+        rt::FieldShape { property: "CarrierGatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CoreNetworkArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DestinationCidrBlock", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DestinationIpv6CidrBlock", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DestinationPrefixListId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EgressOnlyInternetGatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "GatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "InstanceId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LocalGatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NatGatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NetworkInterfaceId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "OdbNetworkArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RouteTableId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TransitGatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcEndpointId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcPeeringConnectionId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnRouteTable: rt::Shape = rt::Shape {
+    name: "AWS::EC2::RouteTable",
+    fields: &[
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_route_table_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_route_table_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnSecurityGroup: rt::Shape = rt::Shape {
+    name: "AWS::EC2::SecurityGroup",
+    fields: &[
+        rt::FieldShape { property: "GroupDescription", kind: rt::Kind::Str, required: true, rule: &R13 },
+        rt::FieldShape { property: "GroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SecurityGroupEgress", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_security_group_Egress)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SecurityGroupIngress", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_security_group_Ingress)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_security_group_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[rt::Combo::Requires("SecurityGroupEgress", &["VpcId"])],
+};
+
+static SHAPE_security_group_Egress: rt::Shape = rt::Shape {
+    name: "Egress",
+    fields: &[
+        rt::FieldShape { property: "CidrIp", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CidrIpv6", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DestinationPrefixListId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DestinationSecurityGroupId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FromPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+        rt::FieldShape { property: "IpProtocol", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+    ],
+    combos: &[rt::Combo::Xor(&["CidrIp", "CidrIpv6", "DestinationSecurityGroupId", "DestinationPrefixListId"])],
+};
+
+static SHAPE_security_group_Ingress: rt::Shape = rt::Shape {
+    name: "Ingress",
+    fields: &[
+        rt::FieldShape { property: "CidrIp", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CidrIpv6", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FromPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+        rt::FieldShape { property: "IpProtocol", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourcePrefixListId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceSecurityGroupId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceSecurityGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceSecurityGroupOwnerId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+    ],
+    combos: &[rt::Combo::Xor(&["CidrIp", "CidrIpv6", "SourcePrefixListId", "SourceSecurityGroupId", "SourceSecurityGroupName"])],
+};
+
+static SHAPE_security_group_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnSecurityGroupEgress: rt::Shape = rt::Shape {
+    name: "AWS::EC2::SecurityGroupEgress",
+    fields: &[
+        rt::FieldShape { property: "CidrIp", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CidrIpv6", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DestinationPrefixListId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DestinationSecurityGroupId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FromPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+        rt::FieldShape { property: "GroupId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IpProtocol", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+    ],
+    combos: &[rt::Combo::Xor(&["CidrIp", "CidrIpv6", "DestinationPrefixListId", "DestinationSecurityGroupId"])],
+};
+
+static SHAPE_CfnSecurityGroupIngress: rt::Shape = rt::Shape {
+    name: "AWS::EC2::SecurityGroupIngress",
+    fields: &[
+        rt::FieldShape { property: "CidrIp", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CidrIpv6", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FromPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+        rt::FieldShape { property: "GroupId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "GroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IpProtocol", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourcePrefixListId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceSecurityGroupId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceSecurityGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceSecurityGroupOwnerId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+    ],
+    combos: &[rt::Combo::Xor(&["CidrIp", "CidrIpv6", "SourcePrefixListId", "SourceSecurityGroupId", "SourceSecurityGroupName"])],
+};
+
+static SHAPE_CfnSubnet: rt::Shape = rt::Shape {
+    name: "AWS::EC2::Subnet",
+    fields: &[
+        rt::FieldShape { property: "AssignIpv6AddressOnCreation", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AvailabilityZone", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AvailabilityZoneId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CidrBlock", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableDns64", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableLniAtDeviceIndex", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Ipv4IpamPoolId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Ipv4NetmaskLength", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Ipv6CidrBlock", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Ipv6IpamPoolId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Ipv6Native", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Ipv6NetmaskLength", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MapPublicIpOnLaunch", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "OutpostArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PrivateDnsNameOptionsOnLaunch", kind: rt::Kind::Struct(&SHAPE_subnet_PrivateDnsNameOptionsOnLaunch), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_subnet_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[rt::Combo::Requires("Ipv4IpamPoolId", &["Ipv4NetmaskLength"]), rt::Combo::Requires("Ipv4NetmaskLength", &["Ipv4IpamPoolId"]), rt::Combo::Requires("Ipv6IpamPoolId", &["Ipv6NetmaskLength"]), rt::Combo::Requires("Ipv6NetmaskLength", &["Ipv6IpamPoolId"]), rt::Combo::Excludes("AvailabilityZone", &["AvailabilityZoneId"]), rt::Combo::Excludes("AvailabilityZoneId", &["AvailabilityZone"]), rt::Combo::Excludes("CidrBlock", &["Ipv4IpamPoolId"]), rt::Combo::Excludes("Ipv4IpamPoolId", &["CidrBlock"]), rt::Combo::Excludes("Ipv6CidrBlock", &["Ipv6IpamPoolId"]), rt::Combo::Excludes("Ipv6IpamPoolId", &["Ipv6CidrBlock"]), rt::Combo::Or(&["CidrBlock", "Ipv4IpamPoolId", "Ipv6IpamPoolId", "Ipv6CidrBlock"])],
+};
+
+static SHAPE_subnet_PrivateDnsNameOptionsOnLaunch: rt::Shape = rt::Shape {
+    name: "PrivateDnsNameOptionsOnLaunch",
+    fields: &[
+        rt::FieldShape { property: "EnableResourceNameDnsAAAARecord", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableResourceNameDnsARecord", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HostnameType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_subnet_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnSubnetRouteTableAssociation: rt::Shape = rt::Shape {
+    name: "AWS::EC2::SubnetRouteTableAssociation",
+    fields: &[
+        rt::FieldShape { property: "RouteTableId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SubnetId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnVPC: rt::Shape = rt::Shape {
+    name: "AWS::EC2::VPC",
+    fields: &[
+        rt::FieldShape { property: "CidrBlock", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableDnsHostnames", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableDnsSupport", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "InstanceTenancy", kind: rt::Kind::Str, required: false, rule: &R15 },
+        rt::FieldShape { property: "Ipv4IpamPoolId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Ipv4NetmaskLength", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_vpc_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcEncryptionControl", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControl), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[rt::Combo::Requires("Ipv4IpamPoolId", &["Ipv4NetmaskLength"]), rt::Combo::Requires("Ipv4NetmaskLength", &["Ipv4IpamPoolId"]), rt::Combo::Xor(&["CidrBlock", "Ipv4IpamPoolId"])],
+};
+
+static SHAPE_vpc_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_vpc_VpcEncryptionControl: rt::Shape = rt::Shape {
+    name: "VpcEncryptionControl",
+    fields: &[
+        rt::FieldShape { property: "EgressOnlyInternetGatewayExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "ElasticFileSystemExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "InternetGatewayExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "LambdaExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "Mode", kind: rt::Kind::Str, required: false, rule: &R17 },
+        rt::FieldShape { property: "NatGatewayExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "ResourceExclusions", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControlExclusions), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "State", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StateMessage", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VirtualPrivateGatewayExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "VpcEncryptionControlId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcLatticeExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "VpcPeeringExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_vpc_VpcEncryptionControlExclusion: rt::Shape = rt::Shape {
+    name: "VpcEncryptionControlExclusion",
+    fields: &[
+        rt::FieldShape { property: "State", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StateMessage", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_vpc_VpcEncryptionControlExclusions: rt::Shape = rt::Shape {
+    name: "VpcEncryptionControlExclusions",
+    fields: &[
+        rt::FieldShape { property: "EgressOnlyInternetGateway", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControlExclusion), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ElasticFileSystem", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControlExclusion), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "InternetGateway", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControlExclusion), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Lambda", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControlExclusion), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NatGateway", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControlExclusion), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VirtualPrivateGateway", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControlExclusion), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcLattice", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControlExclusion), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcPeering", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControlExclusion), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnVPCEndpoint: rt::Shape = rt::Shape {
+    name: "AWS::EC2::VPCEndpoint",
+    fields: &[
+        rt::FieldShape { property: "DnsOptions", kind: rt::Kind::Struct(&SHAPE_vpc_endpoint_DnsOptionsSpecification), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IpAddressType", kind: rt::Kind::Str, required: false, rule: &R18 },
+        rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PrivateDnsEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ResourceConfigurationArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RouteTableIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
+        rt::FieldShape { property: "SecurityGroupIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
+        rt::FieldShape { property: "ServiceName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ServiceNetworkArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ServiceRegion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SubnetIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_vpc_endpoint_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcEndpointType", kind: rt::Kind::Str, required: false, rule: &R19 },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_vpc_endpoint_DnsOptionsSpecification: rt::Shape = rt::Shape {
+    name: "DnsOptionsSpecification",
+    fields: &[
+        rt::FieldShape { property: "DnsRecordIpType", kind: rt::Kind::Str, required: false, rule: &R20 },
+        rt::FieldShape { property: "PrivateDnsOnlyForInboundResolverEndpoint", kind: rt::Kind::Str, required: false, rule: &R21 },
+        rt::FieldShape { property: "PrivateDnsPreference", kind: rt::Kind::Str, required: false, rule: &R22 },
+        rt::FieldShape { property: "PrivateDnsSpecifiedDomains", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R24 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_vpc_endpoint_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnVPCGatewayAttachment: rt::Shape = rt::Shape {
+    name: "AWS::EC2::VPCGatewayAttachment",
+    fields: &[
+        rt::FieldShape { property: "InternetGatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpnGatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
 
 /// `AWS::EC2::EIP` (L1: every property of the schema, typed).
 ///
@@ -92,6 +521,9 @@ impl rt::Resource for CfnEIP {
     const ATTRIBUTES: &'static [&'static str] = &["PublicIp", "AllocationId"];
     const PROPERTIES: &'static [&'static str] = &["Address", "Domain", "InstanceId", "IpamPoolId", "NetworkBorderGroup", "PublicIpv4Pool", "Tags", "TransferAddress"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnEIP
+    }
 }
 
 impl crate::Handle<CfnEIP> {
@@ -242,6 +674,9 @@ impl rt::Resource for CfnFlowLog {
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
     const PROPERTIES: &'static [&'static str] = &["DeliverCrossAccountRole", "DeliverLogsPermissionArn", "DestinationOptions", "LogDestination", "LogDestinationType", "LogFormat", "LogGroupName", "MaxAggregationInterval", "ResourceId", "ResourceType", "TagFieldSpecifications", "Tags", "TrafficType"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnFlowLog
+    }
 }
 
 impl crate::Handle<CfnFlowLog> {
@@ -385,6 +820,9 @@ impl rt::Resource for CfnInternetGateway {
     const ATTRIBUTES: &'static [&'static str] = &["InternetGatewayId"];
     const PROPERTIES: &'static [&'static str] = &["Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnInternetGateway
+    }
 }
 
 impl crate::Handle<CfnInternetGateway> {
@@ -507,6 +945,9 @@ impl rt::Resource for CfnNatGateway {
     const ATTRIBUTES: &'static [&'static str] = &["NatGatewayId", "EniId", "AutoProvisionZones", "AutoScalingIps", "RouteTableId"];
     const PROPERTIES: &'static [&'static str] = &["AllocationId", "AvailabilityMode", "AvailabilityZoneAddresses", "ConnectivityType", "MaxDrainDurationSeconds", "PrivateIpAddress", "SecondaryAllocationIds", "SecondaryPrivateIpAddressCount", "SecondaryPrivateIpAddresses", "SubnetId", "Tags", "VpcId"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnNatGateway
+    }
 }
 
 impl crate::Handle<CfnNatGateway> {
@@ -724,6 +1165,9 @@ impl rt::Resource for CfnRoute {
     const TYPE_NAME: &'static str = "AWS::EC2::Route";
     const ATTRIBUTES: &'static [&'static str] = &["CidrBlock"];
     const PROPERTIES: &'static [&'static str] = &["CarrierGatewayId", "CoreNetworkArn", "DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId", "EgressOnlyInternetGatewayId", "GatewayId", "InstanceId", "LocalGatewayId", "NatGatewayId", "NetworkInterfaceId", "OdbNetworkArn", "RouteTableId", "TransitGatewayId", "VpcEndpointId", "VpcPeeringConnectionId"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnRoute
+    }
 }
 
 impl crate::Handle<CfnRoute> {
@@ -775,6 +1219,9 @@ impl rt::Resource for CfnRouteTable {
     const ATTRIBUTES: &'static [&'static str] = &["RouteTableId"];
     const PROPERTIES: &'static [&'static str] = &["Tags", "VpcId"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnRouteTable
+    }
 }
 
 impl crate::Handle<CfnRouteTable> {
@@ -893,6 +1340,9 @@ impl rt::Resource for CfnSecurityGroup {
     const ATTRIBUTES: &'static [&'static str] = &["Id", "GroupId"];
     const PROPERTIES: &'static [&'static str] = &["GroupDescription", "GroupName", "SecurityGroupEgress", "SecurityGroupIngress", "Tags", "VpcId"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnSecurityGroup
+    }
 }
 
 impl crate::Handle<CfnSecurityGroup> {
@@ -1165,6 +1615,9 @@ impl rt::Resource for CfnSecurityGroupEgress {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroupEgress";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
     const PROPERTIES: &'static [&'static str] = &["CidrIp", "CidrIpv6", "Description", "DestinationPrefixListId", "DestinationSecurityGroupId", "FromPort", "GroupId", "IpProtocol", "ToPort"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnSecurityGroupEgress
+    }
 }
 
 impl crate::Handle<CfnSecurityGroupEgress> {
@@ -1274,6 +1727,9 @@ impl rt::Resource for CfnSecurityGroupIngress {
     const TYPE_NAME: &'static str = "AWS::EC2::SecurityGroupIngress";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
     const PROPERTIES: &'static [&'static str] = &["CidrIp", "CidrIpv6", "Description", "FromPort", "GroupId", "GroupName", "IpProtocol", "SourcePrefixListId", "SourceSecurityGroupId", "SourceSecurityGroupName", "SourceSecurityGroupOwnerId", "ToPort"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnSecurityGroupIngress
+    }
 }
 
 impl crate::Handle<CfnSecurityGroupIngress> {
@@ -1412,6 +1868,9 @@ impl rt::Resource for CfnSubnet {
     const ATTRIBUTES: &'static [&'static str] = &["NetworkAclAssociationId", "SubnetId", "Ipv6CidrBlocks", "BlockPublicAccessStates"];
     const PROPERTIES: &'static [&'static str] = &["AssignIpv6AddressOnCreation", "AvailabilityZone", "AvailabilityZoneId", "CidrBlock", "EnableDns64", "EnableLniAtDeviceIndex", "Ipv4IpamPoolId", "Ipv4NetmaskLength", "Ipv6CidrBlock", "Ipv6IpamPoolId", "Ipv6Native", "Ipv6NetmaskLength", "MapPublicIpOnLaunch", "OutpostArn", "PrivateDnsNameOptionsOnLaunch", "Tags", "VpcId"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnSubnet
+    }
 }
 
 impl crate::Handle<CfnSubnet> {
@@ -1541,6 +2000,9 @@ impl rt::Resource for CfnSubnetRouteTableAssociation {
     const TYPE_NAME: &'static str = "AWS::EC2::SubnetRouteTableAssociation";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
     const PROPERTIES: &'static [&'static str] = &["RouteTableId", "SubnetId"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnSubnetRouteTableAssociation
+    }
 }
 
 impl crate::Handle<CfnSubnetRouteTableAssociation> {
@@ -1613,6 +2075,9 @@ impl rt::Resource for CfnVPC {
     const ATTRIBUTES: &'static [&'static str] = &["CidrBlockAssociations", "DefaultNetworkAcl", "DefaultSecurityGroup", "Ipv6CidrBlocks", "VpcId", "VpcEncryptionControl.VpcId", "VpcEncryptionControl.VpcEncryptionControlId", "VpcEncryptionControl.State", "VpcEncryptionControl.StateMessage", "VpcEncryptionControl.ResourceExclusions", "VpcEncryptionControl.ResourceExclusions.InternetGateway", "VpcEncryptionControl.ResourceExclusions.InternetGateway.State", "VpcEncryptionControl.ResourceExclusions.InternetGateway.StateMessage", "VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway", "VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.State", "VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.StateMessage", "VpcEncryptionControl.ResourceExclusions.NatGateway", "VpcEncryptionControl.ResourceExclusions.NatGateway.State", "VpcEncryptionControl.ResourceExclusions.NatGateway.StateMessage", "VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway", "VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.State", "VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.StateMessage", "VpcEncryptionControl.ResourceExclusions.VpcPeering", "VpcEncryptionControl.ResourceExclusions.VpcPeering.State", "VpcEncryptionControl.ResourceExclusions.VpcPeering.StateMessage", "VpcEncryptionControl.ResourceExclusions.Lambda", "VpcEncryptionControl.ResourceExclusions.Lambda.State", "VpcEncryptionControl.ResourceExclusions.Lambda.StateMessage", "VpcEncryptionControl.ResourceExclusions.VpcLattice", "VpcEncryptionControl.ResourceExclusions.VpcLattice.State", "VpcEncryptionControl.ResourceExclusions.VpcLattice.StateMessage", "VpcEncryptionControl.ResourceExclusions.ElasticFileSystem", "VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.State", "VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage"];
     const PROPERTIES: &'static [&'static str] = &["CidrBlock", "EnableDnsHostnames", "EnableDnsSupport", "InstanceTenancy", "Ipv4IpamPoolId", "Ipv4NetmaskLength", "Tags", "VpcEncryptionControl"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnVPC
+    }
 }
 
 impl crate::Handle<CfnVPC> {
@@ -2036,6 +2501,9 @@ impl rt::Resource for CfnVPCEndpoint {
     const ATTRIBUTES: &'static [&'static str] = &["NetworkInterfaceIds", "CreationTimestamp", "DnsEntries", "Id"];
     const PROPERTIES: &'static [&'static str] = &["DnsOptions", "IpAddressType", "PolicyDocument", "PrivateDnsEnabled", "ResourceConfigurationArn", "RouteTableIds", "SecurityGroupIds", "ServiceName", "ServiceNetworkArn", "ServiceRegion", "SubnetIds", "Tags", "VpcEndpointType", "VpcId"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnVPCEndpoint
+    }
 }
 
 impl crate::Handle<CfnVPCEndpoint> {
@@ -2177,6 +2645,9 @@ impl rt::Resource for CfnVPCGatewayAttachment {
     const TYPE_NAME: &'static str = "AWS::EC2::VPCGatewayAttachment";
     const ATTRIBUTES: &'static [&'static str] = &["AttachmentType"];
     const PROPERTIES: &'static [&'static str] = &["InternetGatewayId", "VpcId", "VpnGatewayId"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnVPCGatewayAttachment
+    }
 }
 
 impl crate::Handle<CfnVPCGatewayAttachment> {

@@ -6,7 +6,7 @@
 //! Schema patterns translated for Rust's regex engine:
 //! - `^(?=.{2,256}$)([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*)$` checked as `^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*)$`
 //! - `^[0-9a-zA-Z._*-]{1,128}` checked as `^(?:^[0-9a-zA-Z._*-]{1,128})$`
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -25,6 +25,66 @@ static P2: rt::Pattern = rt::Pattern::new("^[0-9]{12}$");
 static R9: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(12), pattern: Some(&P2), ..rt::Rule::NONE };
 static R10: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(127), ..rt::Rule::NONE };
 static R11: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
+
+static SHAPE_CfnRepository: rt::Shape = rt::Shape {
+    name: "AWS::ECR::Repository",
+    fields: &[
+        rt::FieldShape { property: "EmptyOnDelete", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EncryptionConfiguration", kind: rt::Kind::Struct(&SHAPE_repository_EncryptionConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ImageScanningConfiguration", kind: rt::Kind::Struct(&SHAPE_repository_ImageScanningConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ImageTagMutability", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "ImageTagMutabilityExclusionFilters", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_repository_ImageTagMutabilityExclusionFilter)), required: false, rule: &R1 },
+        rt::FieldShape { property: "LifecyclePolicy", kind: rt::Kind::Struct(&SHAPE_repository_LifecyclePolicy), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RepositoryName", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "RepositoryPolicyText", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_repository_Tag)), required: false, rule: &R3 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_repository_EncryptionConfiguration: rt::Shape = rt::Shape {
+    name: "EncryptionConfiguration",
+    fields: &[
+        rt::FieldShape { property: "EncryptionType", kind: rt::Kind::Str, required: true, rule: &R4 },
+        rt::FieldShape { property: "KmsKey", kind: rt::Kind::Str, required: false, rule: &R5 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_repository_ImageScanningConfiguration: rt::Shape = rt::Shape {
+    name: "ImageScanningConfiguration",
+    fields: &[
+        rt::FieldShape { property: "ScanOnPush", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_repository_ImageTagMutabilityExclusionFilter: rt::Shape = rt::Shape {
+    name: "ImageTagMutabilityExclusionFilter",
+    fields: &[
+        rt::FieldShape { property: "ImageTagMutabilityExclusionFilterType", kind: rt::Kind::Str, required: true, rule: &R6 },
+        rt::FieldShape { property: "ImageTagMutabilityExclusionFilterValue", kind: rt::Kind::Str, required: true, rule: &R7 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_repository_LifecyclePolicy: rt::Shape = rt::Shape {
+    name: "LifecyclePolicy",
+    fields: &[
+        rt::FieldShape { property: "LifecyclePolicyText", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "RegistryId", kind: rt::Kind::Str, required: false, rule: &R9 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_repository_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R10 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R11 },
+    ],
+    combos: &[],
+};
 
 /// `AWS::ECR::Repository` (L1: every property of the schema, typed).
 ///
@@ -86,6 +146,9 @@ impl rt::Resource for CfnRepository {
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "RepositoryUri"];
     const PROPERTIES: &'static [&'static str] = &["EmptyOnDelete", "EncryptionConfiguration", "ImageScanningConfiguration", "ImageTagMutability", "ImageTagMutabilityExclusionFilters", "LifecyclePolicy", "RepositoryName", "RepositoryPolicyText", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnRepository
+    }
 }
 
 impl crate::Handle<CfnRepository> {

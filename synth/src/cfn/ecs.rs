@@ -2,7 +2,7 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::ECS::Cluster`, `AWS::ECS::Service`, `AWS::ECS::TaskDefinition` (cfn-lint==1.58.0).
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -75,6 +75,1003 @@ static R63: rt::Rule = rt::Rule { enum_values: &["LINUX", "WINDOWS_SERVER_2004_C
 static R64: rt::Rule = rt::Rule { enum_values: &["memberOf"], ..rt::Rule::NONE };
 static R65: rt::Rule = rt::Rule { enum_values: &["core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"], ..rt::Rule::NONE };
 
+static SHAPE_CfnCluster: rt::Shape = rt::Shape {
+    name: "AWS::ECS::Cluster",
+    fields: &[
+        rt::FieldShape { property: "CapacityProviders", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ClusterName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ClusterSettings", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cluster_ClusterSettings)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Configuration", kind: rt::Kind::Struct(&SHAPE_cluster_ClusterConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DefaultCapacityProviderStrategy", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cluster_CapacityProviderStrategyItem)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ServiceConnectDefaults", kind: rt::Kind::Struct(&SHAPE_cluster_ServiceConnectDefaults), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cluster_Tag)), required: false, rule: &R0 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_CapacityProviderStrategyItem: rt::Shape = rt::Shape {
+    name: "CapacityProviderStrategyItem",
+    fields: &[
+        rt::FieldShape { property: "Base", kind: rt::Kind::Int, required: false, rule: &R1 },
+        rt::FieldShape { property: "CapacityProvider", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Weight", kind: rt::Kind::Int, required: false, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_ClusterConfiguration: rt::Shape = rt::Shape {
+    name: "ClusterConfiguration",
+    fields: &[
+        rt::FieldShape { property: "ExecuteCommandConfiguration", kind: rt::Kind::Struct(&SHAPE_cluster_ExecuteCommandConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ManagedStorageConfiguration", kind: rt::Kind::Struct(&SHAPE_cluster_ManagedStorageConfiguration), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_ClusterSettings: rt::Shape = rt::Shape {
+    name: "ClusterSettings",
+    fields: &[
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_ExecuteCommandConfiguration: rt::Shape = rt::Shape {
+    name: "ExecuteCommandConfiguration",
+    fields: &[
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LogConfiguration", kind: rt::Kind::Struct(&SHAPE_cluster_ExecuteCommandLogConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Logging", kind: rt::Kind::Str, required: false, rule: &R3 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_ExecuteCommandLogConfiguration: rt::Shape = rt::Shape {
+    name: "ExecuteCommandLogConfiguration",
+    fields: &[
+        rt::FieldShape { property: "CloudWatchEncryptionEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CloudWatchLogGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "S3BucketName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "S3EncryptionEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "S3KeyPrefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_ManagedStorageConfiguration: rt::Shape = rt::Shape {
+    name: "ManagedStorageConfiguration",
+    fields: &[
+        rt::FieldShape { property: "FargateEphemeralStorageKmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_ServiceConnectDefaults: rt::Shape = rt::Shape {
+    name: "ServiceConnectDefaults",
+    fields: &[
+        rt::FieldShape { property: "Namespace", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_cluster_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R4 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R5 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnService: rt::Shape = rt::Shape {
+    name: "AWS::ECS::Service",
+    fields: &[
+        rt::FieldShape { property: "AvailabilityZoneRebalancing", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "CapacityProviderStrategy", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_CapacityProviderStrategyItem)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Cluster", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeploymentConfiguration", kind: rt::Kind::Struct(&SHAPE_service_DeploymentConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeploymentController", kind: rt::Kind::Struct(&SHAPE_service_DeploymentController), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DesiredCount", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableECSManagedTags", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableExecuteCommand", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ForceNewDeployment", kind: rt::Kind::Struct(&SHAPE_service_ForceNewDeployment), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "GatewayConnectors", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_GatewayConnector)), required: false, rule: &R7 },
+        rt::FieldShape { property: "HealthCheckGracePeriodSeconds", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LaunchType", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "LoadBalancers", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_LoadBalancer)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Monitoring", kind: rt::Kind::Struct(&SHAPE_service_MonitoringConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NetworkConfiguration", kind: rt::Kind::Struct(&SHAPE_service_NetworkConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PlacementConstraints", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_PlacementConstraint)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PlacementStrategies", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_PlacementStrategy)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PlatformVersion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PropagateTags", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "Role", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SchedulingStrategy", kind: rt::Kind::Str, required: false, rule: &R10 },
+        rt::FieldShape { property: "ServiceConnectConfiguration", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ServiceName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ServiceRegistries", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_ServiceRegistry)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_Tag)), required: false, rule: &R0 },
+        rt::FieldShape { property: "TaskDefinition", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VolumeConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_ServiceVolumeConfiguration)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcLatticeConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_VpcLatticeConfiguration)), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_AdvancedConfiguration: rt::Shape = rt::Shape {
+    name: "AdvancedConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AlternateTargetGroupArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProductionListenerRule", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TestListenerRule", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_AwsVpcConfiguration: rt::Shape = rt::Shape {
+    name: "AwsVpcConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AssignPublicIp", kind: rt::Kind::Str, required: false, rule: &R11 },
+        rt::FieldShape { property: "SecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Subnets", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_CanaryConfiguration: rt::Shape = rt::Shape {
+    name: "CanaryConfiguration",
+    fields: &[
+        rt::FieldShape { property: "CanaryBakeTimeInMinutes", kind: rt::Kind::Int, required: false, rule: &R12 },
+        rt::FieldShape { property: "CanaryPercent", kind: rt::Kind::Num, required: false, rule: &R13 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_CapacityProviderStrategyItem: rt::Shape = rt::Shape {
+    name: "CapacityProviderStrategyItem",
+    fields: &[
+        rt::FieldShape { property: "Base", kind: rt::Kind::Int, required: false, rule: &R1 },
+        rt::FieldShape { property: "CapacityProvider", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Weight", kind: rt::Kind::Int, required: false, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_DeploymentAlarms: rt::Shape = rt::Shape {
+    name: "DeploymentAlarms",
+    fields: &[
+        rt::FieldShape { property: "AlarmNames", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Enable", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Rollback", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_DeploymentCircuitBreaker: rt::Shape = rt::Shape {
+    name: "DeploymentCircuitBreaker",
+    fields: &[
+        rt::FieldShape { property: "Enable", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ResetOnHealthyTask", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Rollback", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ThresholdConfiguration", kind: rt::Kind::Struct(&SHAPE_service_ThresholdConfiguration), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_DeploymentConfiguration: rt::Shape = rt::Shape {
+    name: "DeploymentConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Alarms", kind: rt::Kind::Struct(&SHAPE_service_DeploymentAlarms), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "BakeTimeInMinutes", kind: rt::Kind::Int, required: false, rule: &R12 },
+        rt::FieldShape { property: "CanaryConfiguration", kind: rt::Kind::Struct(&SHAPE_service_CanaryConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeploymentCircuitBreaker", kind: rt::Kind::Struct(&SHAPE_service_DeploymentCircuitBreaker), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EarlySuccessCriteria", kind: rt::Kind::Struct(&SHAPE_service_DeploymentEarlySuccessCriteria), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LifecycleHooks", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_DeploymentLifecycleHook)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LinearConfiguration", kind: rt::Kind::Struct(&SHAPE_service_LinearConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MaximumPercent", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MinimumHealthyPercent", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Strategy", kind: rt::Kind::Str, required: false, rule: &R14 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_DeploymentController: rt::Shape = rt::Shape {
+    name: "DeploymentController",
+    fields: &[
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R15 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_DeploymentEarlySuccessCriteria: rt::Shape = rt::Shape {
+    name: "DeploymentEarlySuccessCriteria",
+    fields: &[
+        rt::FieldShape { property: "Enable", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HealthyPercent", kind: rt::Kind::Int, required: false, rule: &R16 },
+        rt::FieldShape { property: "SourceServiceRevisionCleanup", kind: rt::Kind::Str, required: false, rule: &R17 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_DeploymentLifecycleHook: rt::Shape = rt::Shape {
+    name: "DeploymentLifecycleHook",
+    fields: &[
+        rt::FieldShape { property: "HookDetails", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HookTargetArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LifecycleStages", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R19 },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TargetType", kind: rt::Kind::Str, required: false, rule: &R20 },
+        rt::FieldShape { property: "TimeoutConfiguration", kind: rt::Kind::Struct(&SHAPE_service_HookTimeoutConfig), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_EBSTagSpecification: rt::Shape = rt::Shape {
+    name: "EBSTagSpecification",
+    fields: &[
+        rt::FieldShape { property: "PropagateTags", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "ResourceType", kind: rt::Kind::Str, required: true, rule: &R21 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_Tag)), required: false, rule: &R0 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ForceNewDeployment: rt::Shape = rt::Shape {
+    name: "ForceNewDeployment",
+    fields: &[
+        rt::FieldShape { property: "EnableForceNewDeployment", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ForceNewDeploymentNonce", kind: rt::Kind::Str, required: false, rule: &R22 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_GatewayConnector: rt::Shape = rt::Shape {
+    name: "GatewayConnector",
+    fields: &[
+        rt::FieldShape { property: "Filters", kind: rt::Kind::Struct(&SHAPE_service_GatewayConnectorFilters), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HealthCheck", kind: rt::Kind::Struct(&SHAPE_service_GatewayConnectorHealthCheck), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PortName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_GatewayConnectorFilters: rt::Shape = rt::Shape {
+    name: "GatewayConnectorFilters",
+    fields: &[
+        rt::FieldShape { property: "AccessTypes", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R24 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_GatewayConnectorHealthCheck: rt::Shape = rt::Shape {
+    name: "GatewayConnectorHealthCheck",
+    fields: &[
+        rt::FieldShape { property: "HealthCheckIntervalSeconds", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HealthCheckPath", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HealthCheckPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HealthCheckProtocol", kind: rt::Kind::Str, required: false, rule: &R25 },
+        rt::FieldShape { property: "HealthCheckTimeoutSeconds", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HealthyThresholdCount", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Matcher", kind: rt::Kind::Struct(&SHAPE_service_GatewayConnectorHealthCheckMatcher), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UnhealthyThresholdCount", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_GatewayConnectorHealthCheckMatcher: rt::Shape = rt::Shape {
+    name: "GatewayConnectorHealthCheckMatcher",
+    fields: &[
+        rt::FieldShape { property: "GrpcCode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HttpCode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_HookTimeoutConfig: rt::Shape = rt::Shape {
+    name: "HookTimeoutConfig",
+    fields: &[
+        rt::FieldShape { property: "Action", kind: rt::Kind::Str, required: false, rule: &R26 },
+        rt::FieldShape { property: "TimeoutInMinutes", kind: rt::Kind::Int, required: false, rule: &R27 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_LinearConfiguration: rt::Shape = rt::Shape {
+    name: "LinearConfiguration",
+    fields: &[
+        rt::FieldShape { property: "StepBakeTimeInMinutes", kind: rt::Kind::Int, required: false, rule: &R12 },
+        rt::FieldShape { property: "StepPercent", kind: rt::Kind::Num, required: false, rule: &R28 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_LoadBalancer: rt::Shape = rt::Shape {
+    name: "LoadBalancer",
+    fields: &[
+        rt::FieldShape { property: "AdvancedConfiguration", kind: rt::Kind::Struct(&SHAPE_service_AdvancedConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ContainerName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ContainerPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LoadBalancerName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TargetGroupArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_LogConfiguration: rt::Shape = rt::Shape {
+    name: "LogConfiguration",
+    fields: &[
+        rt::FieldShape { property: "LogDriver", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Options", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R29 },
+        rt::FieldShape { property: "SecretOptions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_Secret)), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_MetricConfiguration: rt::Shape = rt::Shape {
+    name: "MetricConfiguration",
+    fields: &[
+        rt::FieldShape { property: "MetricNames", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R31 },
+        rt::FieldShape { property: "ResolutionSeconds", kind: rt::Kind::Int, required: true, rule: &R32 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_MonitoringConfiguration: rt::Shape = rt::Shape {
+    name: "MonitoringConfiguration",
+    fields: &[
+        rt::FieldShape { property: "MetricConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_MetricConfiguration)), required: true, rule: &R33 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_NetworkConfiguration: rt::Shape = rt::Shape {
+    name: "NetworkConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AwsvpcConfiguration", kind: rt::Kind::Struct(&SHAPE_service_AwsVpcConfiguration), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_PlacementConstraint: rt::Shape = rt::Shape {
+    name: "PlacementConstraint",
+    fields: &[
+        rt::FieldShape { property: "Expression", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R34 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_PlacementStrategy: rt::Shape = rt::Shape {
+    name: "PlacementStrategy",
+    fields: &[
+        rt::FieldShape { property: "Field", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R35 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_Secret: rt::Shape = rt::Shape {
+    name: "Secret",
+    fields: &[
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ValueFrom", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceConnectAccessLogConfiguration: rt::Shape = rt::Shape {
+    name: "ServiceConnectAccessLogConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Format", kind: rt::Kind::Str, required: true, rule: &R36 },
+        rt::FieldShape { property: "IncludeQueryParameters", kind: rt::Kind::Str, required: false, rule: &R11 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceConnectClientAlias: rt::Shape = rt::Shape {
+    name: "ServiceConnectClientAlias",
+    fields: &[
+        rt::FieldShape { property: "DnsName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Port", kind: rt::Kind::Int, required: true, rule: &R37 },
+        rt::FieldShape { property: "TestTrafficRules", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectTestTrafficRules), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceConnectConfiguration: rt::Shape = rt::Shape {
+    name: "ServiceConnectConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AccessLogConfiguration", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectAccessLogConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ContainerConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_ServiceConnectContainerConfiguration)), required: false, rule: &R38 },
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LogConfiguration", kind: rt::Kind::Struct(&SHAPE_service_LogConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Namespace", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Services", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_ServiceConnectService)), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceConnectContainerConfiguration: rt::Shape = rt::Shape {
+    name: "ServiceConnectContainerConfiguration",
+    fields: &[
+        rt::FieldShape { property: "LogLevel", kind: rt::Kind::Str, required: false, rule: &R39 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceConnectService: rt::Shape = rt::Shape {
+    name: "ServiceConnectService",
+    fields: &[
+        rt::FieldShape { property: "ClientAliases", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_ServiceConnectClientAlias)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DiscoveryName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IngressPortOverride", kind: rt::Kind::Int, required: false, rule: &R37 },
+        rt::FieldShape { property: "PortName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Timeout", kind: rt::Kind::Struct(&SHAPE_service_TimeoutConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tls", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectTlsConfiguration), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceConnectTestTrafficRules: rt::Shape = rt::Shape {
+    name: "ServiceConnectTestTrafficRules",
+    fields: &[
+        rt::FieldShape { property: "Header", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectTestTrafficRulesHeader), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceConnectTestTrafficRulesHeader: rt::Shape = rt::Shape {
+    name: "ServiceConnectTestTrafficRulesHeader",
+    fields: &[
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectTestTrafficRulesHeaderValue), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceConnectTestTrafficRulesHeaderValue: rt::Shape = rt::Shape {
+    name: "ServiceConnectTestTrafficRulesHeaderValue",
+    fields: &[
+        rt::FieldShape { property: "Exact", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceConnectTlsCertificateAuthority: rt::Shape = rt::Shape {
+    name: "ServiceConnectTlsCertificateAuthority",
+    fields: &[
+        rt::FieldShape { property: "AwsPcaAuthorityArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceConnectTlsConfiguration: rt::Shape = rt::Shape {
+    name: "ServiceConnectTlsConfiguration",
+    fields: &[
+        rt::FieldShape { property: "IssuerCertificateAuthority", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectTlsCertificateAuthority), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKey", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceManagedEBSVolumeConfiguration: rt::Shape = rt::Shape {
+    name: "ServiceManagedEBSVolumeConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Encrypted", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FilesystemType", kind: rt::Kind::Str, required: false, rule: &R40 },
+        rt::FieldShape { property: "Iops", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SizeInGiB", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SnapshotId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TagSpecifications", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_EBSTagSpecification)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Throughput", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VolumeInitializationRate", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VolumeType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceRegistry: rt::Shape = rt::Shape {
+    name: "ServiceRegistry",
+    fields: &[
+        rt::FieldShape { property: "ContainerName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ContainerPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Port", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RegistryArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ServiceVolumeConfiguration: rt::Shape = rt::Shape {
+    name: "ServiceVolumeConfiguration",
+    fields: &[
+        rt::FieldShape { property: "ManagedEBSVolume", kind: rt::Kind::Struct(&SHAPE_service_ServiceManagedEBSVolumeConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R4 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R5 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_ThresholdConfiguration: rt::Shape = rt::Shape {
+    name: "ThresholdConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R41 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_TimeoutConfiguration: rt::Shape = rt::Shape {
+    name: "TimeoutConfiguration",
+    fields: &[
+        rt::FieldShape { property: "IdleTimeoutSeconds", kind: rt::Kind::Int, required: false, rule: &R42 },
+        rt::FieldShape { property: "PerRequestTimeoutSeconds", kind: rt::Kind::Int, required: false, rule: &R42 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_VpcLatticeAdvancedConfiguration: rt::Shape = rt::Shape {
+    name: "VpcLatticeAdvancedConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AlternateTargetGroupArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProductionListenerRule", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TestListenerRule", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_service_VpcLatticeConfiguration: rt::Shape = rt::Shape {
+    name: "VpcLatticeConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AdvancedConfiguration", kind: rt::Kind::Struct(&SHAPE_service_VpcLatticeAdvancedConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PortName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TargetGroupArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnTaskDefinition: rt::Shape = rt::Shape {
+    name: "AWS::ECS::TaskDefinition",
+    fields: &[
+        rt::FieldShape { property: "ContainerDefinitions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_ContainerDefinition)), required: false, rule: &R43 },
+        rt::FieldShape { property: "Cpu", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableFaultInjection", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EphemeralStorage", kind: rt::Kind::Struct(&SHAPE_task_definition_EphemeralStorage), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExecutionRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Family", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "InferenceAccelerators", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_InferenceAccelerator)), required: false, rule: &R43 },
+        rt::FieldShape { property: "IpcMode", kind: rt::Kind::Str, required: false, rule: &R44 },
+        rt::FieldShape { property: "Memory", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NetworkMode", kind: rt::Kind::Str, required: false, rule: &R45 },
+        rt::FieldShape { property: "PidMode", kind: rt::Kind::Str, required: false, rule: &R46 },
+        rt::FieldShape { property: "PlacementConstraints", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_TaskDefinitionPlacementConstraint)), required: false, rule: &R43 },
+        rt::FieldShape { property: "ProxyConfiguration", kind: rt::Kind::Struct(&SHAPE_task_definition_ProxyConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RequiresCompatibilities", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R48 },
+        rt::FieldShape { property: "RuntimePlatform", kind: rt::Kind::Struct(&SHAPE_task_definition_RuntimePlatform), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Tag)), required: false, rule: &R0 },
+        rt::FieldShape { property: "TaskRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Volumes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Volume)), required: false, rule: &R43 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_AuthorizationConfig: rt::Shape = rt::Shape {
+    name: "AuthorizationConfig",
+    fields: &[
+        rt::FieldShape { property: "AccessPointId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IAM", kind: rt::Kind::Str, required: false, rule: &R6 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_ContainerDefinition: rt::Shape = rt::Shape {
+    name: "ContainerDefinition",
+    fields: &[
+        rt::FieldShape { property: "Command", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Cpu", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CredentialSpecs", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DependsOn", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_ContainerDependency)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DisableNetworking", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DnsSearchDomains", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DnsServers", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DockerLabels", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R29 },
+        rt::FieldShape { property: "DockerSecurityOptions", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EntryPoint", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Environment", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_KeyValuePair)), required: false, rule: &R43 },
+        rt::FieldShape { property: "EnvironmentFiles", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_EnvironmentFile)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Essential", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExtraHosts", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_HostEntry)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FirelensConfiguration", kind: rt::Kind::Struct(&SHAPE_task_definition_FirelensConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HealthCheck", kind: rt::Kind::Struct(&SHAPE_task_definition_HealthCheck), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Hostname", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Image", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Interactive", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Links", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R43 },
+        rt::FieldShape { property: "LinuxParameters", kind: rt::Kind::Struct(&SHAPE_task_definition_LinuxParameters), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LogConfiguration", kind: rt::Kind::Struct(&SHAPE_task_definition_LogConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Memory", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MemoryReservation", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MountPoints", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_MountPoint)), required: false, rule: &R43 },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PortMappings", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_PortMapping)), required: false, rule: &R43 },
+        rt::FieldShape { property: "Privileged", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PseudoTerminal", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReadonlyRootFilesystem", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RepositoryCredentials", kind: rt::Kind::Struct(&SHAPE_task_definition_RepositoryCredentials), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ResourceRequirements", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_ResourceRequirement)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RestartPolicy", kind: rt::Kind::Struct(&SHAPE_task_definition_RestartPolicy), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Secrets", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Secret)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StartTimeout", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StopTimeout", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SystemControls", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_SystemControl)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Ulimits", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Ulimit)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "User", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VersionConsistency", kind: rt::Kind::Str, required: false, rule: &R49 },
+        rt::FieldShape { property: "VolumesFrom", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_VolumeFrom)), required: false, rule: &R43 },
+        rt::FieldShape { property: "WorkingDirectory", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_ContainerDependency: rt::Shape = rt::Shape {
+    name: "ContainerDependency",
+    fields: &[
+        rt::FieldShape { property: "Condition", kind: rt::Kind::Str, required: false, rule: &R50 },
+        rt::FieldShape { property: "ContainerName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_Device: rt::Shape = rt::Shape {
+    name: "Device",
+    fields: &[
+        rt::FieldShape { property: "ContainerPath", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HostPath", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Permissions", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R52 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_DockerVolumeConfiguration: rt::Shape = rt::Shape {
+    name: "DockerVolumeConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Autoprovision", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Driver", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DriverOpts", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R29 },
+        rt::FieldShape { property: "Labels", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R29 },
+        rt::FieldShape { property: "Scope", kind: rt::Kind::Str, required: false, rule: &R53 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_EFSVolumeConfiguration: rt::Shape = rt::Shape {
+    name: "EFSVolumeConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AuthorizationConfig", kind: rt::Kind::Struct(&SHAPE_task_definition_AuthorizationConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FilesystemId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RootDirectory", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TransitEncryption", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "TransitEncryptionPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_EnvironmentFile: rt::Shape = rt::Shape {
+    name: "EnvironmentFile",
+    fields: &[
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R54 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_EphemeralStorage: rt::Shape = rt::Shape {
+    name: "EphemeralStorage",
+    fields: &[
+        rt::FieldShape { property: "SizeInGiB", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_FSxAuthorizationConfig: rt::Shape = rt::Shape {
+    name: "FSxAuthorizationConfig",
+    fields: &[
+        rt::FieldShape { property: "CredentialsParameter", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Domain", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_FSxWindowsFileServerVolumeConfiguration: rt::Shape = rt::Shape {
+    name: "FSxWindowsFileServerVolumeConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AuthorizationConfig", kind: rt::Kind::Struct(&SHAPE_task_definition_FSxAuthorizationConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FileSystemId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RootDirectory", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_FirelensConfiguration: rt::Shape = rt::Shape {
+    name: "FirelensConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Options", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R29 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R55 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_HealthCheck: rt::Shape = rt::Shape {
+    name: "HealthCheck",
+    fields: &[
+        rt::FieldShape { property: "Command", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Interval", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Retries", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StartPeriod", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Timeout", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_HostEntry: rt::Shape = rt::Shape {
+    name: "HostEntry",
+    fields: &[
+        rt::FieldShape { property: "Hostname", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IpAddress", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_HostVolumeProperties: rt::Shape = rt::Shape {
+    name: "HostVolumeProperties",
+    fields: &[
+        rt::FieldShape { property: "SourcePath", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_InferenceAccelerator: rt::Shape = rt::Shape {
+    name: "InferenceAccelerator",
+    fields: &[
+        rt::FieldShape { property: "DeviceName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeviceType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_KernelCapabilities: rt::Shape = rt::Shape {
+    name: "KernelCapabilities",
+    fields: &[
+        rt::FieldShape { property: "Add", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Drop", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_KeyValuePair: rt::Shape = rt::Shape {
+    name: "KeyValuePair",
+    fields: &[
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_LinuxParameters: rt::Shape = rt::Shape {
+    name: "LinuxParameters",
+    fields: &[
+        rt::FieldShape { property: "Capabilities", kind: rt::Kind::Struct(&SHAPE_task_definition_KernelCapabilities), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Devices", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Device)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "InitProcessEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MaxSwap", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SharedMemorySize", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Swappiness", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tmpfs", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Tmpfs)), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_LogConfiguration: rt::Shape = rt::Shape {
+    name: "LogConfiguration",
+    fields: &[
+        rt::FieldShape { property: "LogDriver", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Options", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R29 },
+        rt::FieldShape { property: "SecretOptions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Secret)), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_MountPoint: rt::Shape = rt::Shape {
+    name: "MountPoint",
+    fields: &[
+        rt::FieldShape { property: "ContainerPath", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReadOnly", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceVolume", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_NvidiaMpsAllocation: rt::Shape = rt::Shape {
+    name: "NvidiaMpsAllocation",
+    fields: &[
+        rt::FieldShape { property: "MaxComputePercent", kind: rt::Kind::Int, required: false, rule: &R56 },
+        rt::FieldShape { property: "Memory", kind: rt::Kind::Int, required: true, rule: &R57 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_PortMapping: rt::Shape = rt::Shape {
+    name: "PortMapping",
+    fields: &[
+        rt::FieldShape { property: "AppProtocol", kind: rt::Kind::Str, required: false, rule: &R58 },
+        rt::FieldShape { property: "ContainerPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ContainerPortRange", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HostPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R59 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_ProxyConfiguration: rt::Shape = rt::Shape {
+    name: "ProxyConfiguration",
+    fields: &[
+        rt::FieldShape { property: "ContainerName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProxyConfigurationProperties", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_KeyValuePair)), required: false, rule: &R43 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R60 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_RepositoryCredentials: rt::Shape = rt::Shape {
+    name: "RepositoryCredentials",
+    fields: &[
+        rt::FieldShape { property: "CredentialsParameter", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_ResourceRequirement: rt::Shape = rt::Shape {
+    name: "ResourceRequirement",
+    fields: &[
+        rt::FieldShape { property: "SharingStrategy", kind: rt::Kind::Struct(&SHAPE_task_definition_SharingStrategy), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R61 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_RestartPolicy: rt::Shape = rt::Shape {
+    name: "RestartPolicy",
+    fields: &[
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IgnoredExitCodes", kind: rt::Kind::List(&rt::Kind::Int), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RestartAttemptPeriod", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_RuntimePlatform: rt::Shape = rt::Shape {
+    name: "RuntimePlatform",
+    fields: &[
+        rt::FieldShape { property: "CpuArchitecture", kind: rt::Kind::Str, required: false, rule: &R62 },
+        rt::FieldShape { property: "OperatingSystemFamily", kind: rt::Kind::Str, required: false, rule: &R63 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_S3FilesVolumeConfiguration: rt::Shape = rt::Shape {
+    name: "S3FilesVolumeConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AccessPointArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FileSystemArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RootDirectory", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TransitEncryptionPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_Secret: rt::Shape = rt::Shape {
+    name: "Secret",
+    fields: &[
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ValueFrom", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_SharingStrategy: rt::Shape = rt::Shape {
+    name: "SharingStrategy",
+    fields: &[
+        rt::FieldShape { property: "NvidiaMps", kind: rt::Kind::Struct(&SHAPE_task_definition_NvidiaMpsAllocation), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_SystemControl: rt::Shape = rt::Shape {
+    name: "SystemControl",
+    fields: &[
+        rt::FieldShape { property: "Namespace", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R4 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R5 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_TaskDefinitionPlacementConstraint: rt::Shape = rt::Shape {
+    name: "TaskDefinitionPlacementConstraint",
+    fields: &[
+        rt::FieldShape { property: "Expression", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R64 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_Tmpfs: rt::Shape = rt::Shape {
+    name: "Tmpfs",
+    fields: &[
+        rt::FieldShape { property: "ContainerPath", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MountOptions", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Size", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_Ulimit: rt::Shape = rt::Shape {
+    name: "Ulimit",
+    fields: &[
+        rt::FieldShape { property: "HardLimit", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &R65 },
+        rt::FieldShape { property: "SoftLimit", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_Volume: rt::Shape = rt::Shape {
+    name: "Volume",
+    fields: &[
+        rt::FieldShape { property: "ConfiguredAtLaunch", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DockerVolumeConfiguration", kind: rt::Kind::Struct(&SHAPE_task_definition_DockerVolumeConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EFSVolumeConfiguration", kind: rt::Kind::Struct(&SHAPE_task_definition_EFSVolumeConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FSxWindowsFileServerVolumeConfiguration", kind: rt::Kind::Struct(&SHAPE_task_definition_FSxWindowsFileServerVolumeConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Host", kind: rt::Kind::Struct(&SHAPE_task_definition_HostVolumeProperties), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "S3FilesVolumeConfiguration", kind: rt::Kind::Struct(&SHAPE_task_definition_S3FilesVolumeConfiguration), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_task_definition_VolumeFrom: rt::Shape = rt::Shape {
+    name: "VolumeFrom",
+    fields: &[
+        rt::FieldShape { property: "ReadOnly", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceContainer", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
 /// `AWS::ECS::Cluster` (L1: every property of the schema, typed).
 ///
 /// The `AWS::ECS::Cluster` resource creates an Amazon Elastic Container Service (Amazon ECS) cluster.
@@ -127,6 +1124,9 @@ impl rt::Resource for CfnCluster {
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
     const PROPERTIES: &'static [&'static str] = &["CapacityProviders", "ClusterName", "ClusterSettings", "Configuration", "DefaultCapacityProviderStrategy", "ServiceConnectDefaults", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnCluster
+    }
 }
 
 impl crate::Handle<CfnCluster> {
@@ -493,6 +1493,9 @@ impl rt::Resource for CfnService {
     const ATTRIBUTES: &'static [&'static str] = &["ServiceArn", "Name"];
     const PROPERTIES: &'static [&'static str] = &["AvailabilityZoneRebalancing", "CapacityProviderStrategy", "Cluster", "DeploymentConfiguration", "DeploymentController", "DesiredCount", "EnableECSManagedTags", "EnableExecuteCommand", "ForceNewDeployment", "GatewayConnectors", "HealthCheckGracePeriodSeconds", "LaunchType", "LoadBalancers", "Monitoring", "NetworkConfiguration", "PlacementConstraints", "PlacementStrategies", "PlatformVersion", "PropagateTags", "Role", "SchedulingStrategy", "ServiceConnectConfiguration", "ServiceName", "ServiceRegistries", "Tags", "TaskDefinition", "VolumeConfigurations", "VpcLatticeConfigurations"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnService
+    }
 }
 
 impl crate::Handle<CfnService> {
@@ -2138,6 +3141,9 @@ impl rt::Resource for CfnTaskDefinition {
     const ATTRIBUTES: &'static [&'static str] = &["TaskDefinitionArn"];
     const PROPERTIES: &'static [&'static str] = &["ContainerDefinitions", "Cpu", "EnableFaultInjection", "EphemeralStorage", "ExecutionRoleArn", "Family", "InferenceAccelerators", "IpcMode", "Memory", "NetworkMode", "PidMode", "PlacementConstraints", "ProxyConfiguration", "RequiresCompatibilities", "RuntimePlatform", "Tags", "TaskRoleArn", "Volumes"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnTaskDefinition
+    }
 }
 
 impl crate::Handle<CfnTaskDefinition> {

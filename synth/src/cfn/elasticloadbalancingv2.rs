@@ -5,7 +5,7 @@
 //!
 //! Schema patterns translated for Rust's regex engine:
 //! - `[a-zA-Z0-9]+` checked as `^(?:[a-zA-Z0-9]+)$`
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -42,6 +42,304 @@ static R25: rt::Rule = rt::Rule { minimum: Some(2.0), maximum: Some(10.0), ..rt:
 static R26: rt::Rule = rt::Rule { enum_values: &["ipv4", "ipv6"], ..rt::Rule::NONE };
 static R27: rt::Rule = rt::Rule { enum_values: &["alb", "instance", "ip", "lambda"], ..rt::Rule::NONE };
 static R28: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), ..rt::Rule::NONE };
+
+static SHAPE_CfnListener: rt::Shape = rt::Shape {
+    name: "AWS::ElasticLoadBalancingV2::Listener",
+    fields: &[
+        rt::FieldShape { property: "AlpnPolicy", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Certificates", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_listener_Certificate)), required: false, rule: &R0 },
+        rt::FieldShape { property: "DefaultActions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_listener_Action)), required: true, rule: &R0 },
+        rt::FieldShape { property: "ListenerAttributes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_listener_ListenerAttribute)), required: false, rule: &R0 },
+        rt::FieldShape { property: "LoadBalancerArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MutualAuthentication", kind: rt::Kind::Struct(&SHAPE_listener_MutualAuthentication), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Port", kind: rt::Kind::Int, required: false, rule: &R1 },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "SslPolicy", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_listener_Tag)), required: false, rule: &R3 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_Action: rt::Shape = rt::Shape {
+    name: "Action",
+    fields: &[
+        rt::FieldShape { property: "AuthenticateCognitoConfig", kind: rt::Kind::Struct(&SHAPE_listener_AuthenticateCognitoConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AuthenticateOidcConfig", kind: rt::Kind::Struct(&SHAPE_listener_AuthenticateOidcConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FixedResponseConfig", kind: rt::Kind::Struct(&SHAPE_listener_FixedResponseConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ForwardConfig", kind: rt::Kind::Struct(&SHAPE_listener_ForwardConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "JwtValidationConfig", kind: rt::Kind::Struct(&SHAPE_listener_JwtValidationConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Order", kind: rt::Kind::Int, required: false, rule: &R4 },
+        rt::FieldShape { property: "RedirectConfig", kind: rt::Kind::Struct(&SHAPE_listener_RedirectConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TargetGroupArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R5 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_AuthenticateCognitoConfig: rt::Shape = rt::Shape {
+    name: "AuthenticateCognitoConfig",
+    fields: &[
+        rt::FieldShape { property: "AuthenticationRequestExtraParams", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R6 },
+        rt::FieldShape { property: "OnUnauthenticatedRequest", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "Scope", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SessionCookieName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SessionTimeout", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UserPoolArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UserPoolClientId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UserPoolDomain", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_AuthenticateOidcConfig: rt::Shape = rt::Shape {
+    name: "AuthenticateOidcConfig",
+    fields: &[
+        rt::FieldShape { property: "AuthenticationRequestExtraParams", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R6 },
+        rt::FieldShape { property: "AuthorizationEndpoint", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ClientId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ClientSecret", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Issuer", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "OnUnauthenticatedRequest", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "Scope", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SessionCookieName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SessionTimeout", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TokenEndpoint", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UseExistingClientSecret", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UserInfoEndpoint", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[rt::Combo::AnyOf(&[&["ClientSecret"], &["UseExistingClientSecret"]])],
+};
+
+static SHAPE_listener_Certificate: rt::Shape = rt::Shape {
+    name: "Certificate",
+    fields: &[
+        rt::FieldShape { property: "CertificateArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_FixedResponseConfig: rt::Shape = rt::Shape {
+    name: "FixedResponseConfig",
+    fields: &[
+        rt::FieldShape { property: "ContentType", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "MessageBody", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "StatusCode", kind: rt::Kind::Str, required: true, rule: &R10 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_ForwardConfig: rt::Shape = rt::Shape {
+    name: "ForwardConfig",
+    fields: &[
+        rt::FieldShape { property: "TargetGroupStickinessConfig", kind: rt::Kind::Struct(&SHAPE_listener_TargetGroupStickinessConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TargetGroups", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_listener_TargetGroupTuple)), required: false, rule: &R0 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_JwtValidationActionAdditionalClaim: rt::Shape = rt::Shape {
+    name: "JwtValidationActionAdditionalClaim",
+    fields: &[
+        rt::FieldShape { property: "Format", kind: rt::Kind::Str, required: true, rule: &R11 },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Values", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R0 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_JwtValidationConfig: rt::Shape = rt::Shape {
+    name: "JwtValidationConfig",
+    fields: &[
+        rt::FieldShape { property: "AdditionalClaims", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_listener_JwtValidationActionAdditionalClaim)), required: false, rule: &R0 },
+        rt::FieldShape { property: "Issuer", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "JwksEndpoint", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_ListenerAttribute: rt::Shape = rt::Shape {
+    name: "ListenerAttribute",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_MutualAuthentication: rt::Shape = rt::Shape {
+    name: "MutualAuthentication",
+    fields: &[
+        rt::FieldShape { property: "AdvertiseTrustStoreCaNames", kind: rt::Kind::Str, required: false, rule: &R12 },
+        rt::FieldShape { property: "IgnoreClientCertificateExpiry", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Mode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TrustStoreArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_RedirectConfig: rt::Shape = rt::Shape {
+    name: "RedirectConfig",
+    fields: &[
+        rt::FieldShape { property: "Host", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "Path", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "Port", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R14 },
+        rt::FieldShape { property: "Query", kind: rt::Kind::Str, required: false, rule: &R15 },
+        rt::FieldShape { property: "StatusCode", kind: rt::Kind::Str, required: true, rule: &R16 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R17 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R18 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_TargetGroupStickinessConfig: rt::Shape = rt::Shape {
+    name: "TargetGroupStickinessConfig",
+    fields: &[
+        rt::FieldShape { property: "DurationSeconds", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_listener_TargetGroupTuple: rt::Shape = rt::Shape {
+    name: "TargetGroupTuple",
+    fields: &[
+        rt::FieldShape { property: "TargetGroupArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Weight", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnLoadBalancer: rt::Shape = rt::Shape {
+    name: "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    fields: &[
+        rt::FieldShape { property: "EnableCapacityReservationProvisionStabilize", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnablePrefixForIpv6SourceNat", kind: rt::Kind::Str, required: false, rule: &R12 },
+        rt::FieldShape { property: "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IpAddressType", kind: rt::Kind::Str, required: false, rule: &R19 },
+        rt::FieldShape { property: "Ipv4IpamPoolId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LoadBalancerAttributes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_load_balancer_LoadBalancerAttribute)), required: false, rule: &R0 },
+        rt::FieldShape { property: "MinimumLoadBalancerCapacity", kind: rt::Kind::Struct(&SHAPE_load_balancer_MinimumLoadBalancerCapacity), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Scheme", kind: rt::Kind::Str, required: false, rule: &R20 },
+        rt::FieldShape { property: "SecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R0 },
+        rt::FieldShape { property: "SubnetMappings", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_load_balancer_SubnetMapping)), required: false, rule: &R0 },
+        rt::FieldShape { property: "Subnets", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R0 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_load_balancer_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R21 },
+    ],
+    combos: &[rt::Combo::Xor(&["Subnets", "SubnetMappings"])],
+};
+
+static SHAPE_load_balancer_LoadBalancerAttribute: rt::Shape = rt::Shape {
+    name: "LoadBalancerAttribute",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_load_balancer_MinimumLoadBalancerCapacity: rt::Shape = rt::Shape {
+    name: "MinimumLoadBalancerCapacity",
+    fields: &[
+        rt::FieldShape { property: "CapacityUnits", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_load_balancer_SubnetMapping: rt::Shape = rt::Shape {
+    name: "SubnetMapping",
+    fields: &[
+        rt::FieldShape { property: "AllocationId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IPv6Address", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PrivateIPv4Address", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceNatIpv6Prefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SubnetId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_load_balancer_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R17 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R18 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnTargetGroup: rt::Shape = rt::Shape {
+    name: "AWS::ElasticLoadBalancingV2::TargetGroup",
+    fields: &[
+        rt::FieldShape { property: "HealthCheckEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HealthCheckIntervalSeconds", kind: rt::Kind::Int, required: false, rule: &R22 },
+        rt::FieldShape { property: "HealthCheckPath", kind: rt::Kind::Str, required: false, rule: &R23 },
+        rt::FieldShape { property: "HealthCheckPort", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HealthCheckProtocol", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "HealthCheckTimeoutSeconds", kind: rt::Kind::Int, required: false, rule: &R24 },
+        rt::FieldShape { property: "HealthyThresholdCount", kind: rt::Kind::Int, required: false, rule: &R25 },
+        rt::FieldShape { property: "IpAddressType", kind: rt::Kind::Str, required: false, rule: &R26 },
+        rt::FieldShape { property: "Matcher", kind: rt::Kind::Struct(&SHAPE_target_group_Matcher), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Port", kind: rt::Kind::Int, required: false, rule: &R1 },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "ProtocolVersion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_target_group_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TargetControlPort", kind: rt::Kind::Int, required: false, rule: &R1 },
+        rt::FieldShape { property: "TargetGroupAttributes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_target_group_TargetGroupAttribute)), required: false, rule: &R0 },
+        rt::FieldShape { property: "TargetType", kind: rt::Kind::Str, required: false, rule: &R27 },
+        rt::FieldShape { property: "Targets", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_target_group_TargetDescription)), required: false, rule: &R0 },
+        rt::FieldShape { property: "UnhealthyThresholdCount", kind: rt::Kind::Int, required: false, rule: &R25 },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_target_group_Matcher: rt::Shape = rt::Shape {
+    name: "Matcher",
+    fields: &[
+        rt::FieldShape { property: "GrpcCode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HttpCode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_target_group_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R17 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R18 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_target_group_TargetDescription: rt::Shape = rt::Shape {
+    name: "TargetDescription",
+    fields: &[
+        rt::FieldShape { property: "AvailabilityZone", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Port", kind: rt::Kind::Int, required: false, rule: &R1 },
+        rt::FieldShape { property: "QuicServerId", kind: rt::Kind::Str, required: false, rule: &R28 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_target_group_TargetGroupAttribute: rt::Shape = rt::Shape {
+    name: "TargetGroupAttribute",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
 
 /// `AWS::ElasticLoadBalancingV2::Listener` (L1: every property of the schema, typed).
 ///
@@ -124,6 +422,9 @@ impl rt::Resource for CfnListener {
     const ATTRIBUTES: &'static [&'static str] = &["ListenerArn"];
     const PROPERTIES: &'static [&'static str] = &["AlpnPolicy", "Certificates", "DefaultActions", "ListenerAttributes", "LoadBalancerArn", "MutualAuthentication", "Port", "Protocol", "SslPolicy", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnListener
+    }
 }
 
 impl crate::Handle<CfnListener> {
@@ -811,6 +1112,9 @@ impl rt::Resource for CfnLoadBalancer {
     const ATTRIBUTES: &'static [&'static str] = &["LoadBalancerName", "LoadBalancerFullName", "CanonicalHostedZoneID", "LoadBalancerArn", "DNSName"];
     const PROPERTIES: &'static [&'static str] = &["EnableCapacityReservationProvisionStabilize", "EnablePrefixForIpv6SourceNat", "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", "IpAddressType", "Ipv4IpamPoolId", "LoadBalancerAttributes", "MinimumLoadBalancerCapacity", "Name", "Scheme", "SecurityGroups", "SubnetMappings", "Subnets", "Tags", "Type"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnLoadBalancer
+    }
 }
 
 impl crate::Handle<CfnLoadBalancer> {
@@ -1086,6 +1390,9 @@ impl rt::Resource for CfnTargetGroup {
     const ATTRIBUTES: &'static [&'static str] = &["LoadBalancerArns", "TargetGroupArn", "TargetGroupName", "TargetGroupFullName"];
     const PROPERTIES: &'static [&'static str] = &["HealthCheckEnabled", "HealthCheckIntervalSeconds", "HealthCheckPath", "HealthCheckPort", "HealthCheckProtocol", "HealthCheckTimeoutSeconds", "HealthyThresholdCount", "IpAddressType", "Matcher", "Name", "Port", "Protocol", "ProtocolVersion", "Tags", "TargetControlPort", "TargetGroupAttributes", "TargetType", "Targets", "UnhealthyThresholdCount", "VpcId"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnTargetGroup
+    }
 }
 
 impl crate::Handle<CfnTargetGroup> {

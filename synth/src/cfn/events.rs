@@ -8,7 +8,7 @@
 //! - `[a-zA-Z0-9]+` checked as `^(?:[a-zA-Z0-9]+)$`
 //! - `^(?!\s*$).+$` checked as `^.*\S.*$`
 //! - `^(^arn:aws([a-z]|\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\$(\.[\w_-]+(\[(\d+|\*)\])*)*)$` checked as `^(?:^(^arn:aws([a-z]|\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\$(\.[\w_-]+(\[(\d+|\*)\])*)*)$)$`
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -70,6 +70,311 @@ static R43: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern:
 static R44: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(200), unique_items: true, ..rt::Rule::NONE };
 static R45: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(8192), ..rt::Rule::NONE };
 
+static SHAPE_CfnArchive: rt::Shape = rt::Shape {
+    name: "AWS::Events::Archive",
+    fields: &[
+        rt::FieldShape { property: "ArchiveName", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "EventPattern", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyIdentifier", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "RetentionDays", kind: rt::Kind::Int, required: false, rule: &R3 },
+        rt::FieldShape { property: "SourceArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnEventBus: rt::Shape = rt::Shape {
+    name: "AWS::Events::EventBus",
+    fields: &[
+        rt::FieldShape { property: "DeadLetterConfig", kind: rt::Kind::Struct(&SHAPE_event_bus_DeadLetterConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EventSourceName", kind: rt::Kind::Str, required: false, rule: &R4 },
+        rt::FieldShape { property: "KmsKeyIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LogConfig", kind: rt::Kind::Struct(&SHAPE_event_bus_LogConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &R5 },
+        rt::FieldShape { property: "Policy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_event_bus_Tag)), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_bus_DeadLetterConfig: rt::Shape = rt::Shape {
+    name: "DeadLetterConfig",
+    fields: &[
+        rt::FieldShape { property: "Arn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_bus_LogConfig: rt::Shape = rt::Shape {
+    name: "LogConfig",
+    fields: &[
+        rt::FieldShape { property: "IncludeDetail", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "Level", kind: rt::Kind::Str, required: false, rule: &R7 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_bus_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R8 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R9 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnRule: rt::Shape = rt::Shape {
+    name: "AWS::Events::Rule",
+    fields: &[
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "EventBusName", kind: rt::Kind::Str, required: false, rule: &R10 },
+        rt::FieldShape { property: "EventPattern", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &R11 },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &R12 },
+        rt::FieldShape { property: "ScheduleExpression", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "State", kind: rt::Kind::Str, required: false, rule: &R14 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Targets", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_Target)), required: false, rule: &R15 },
+    ],
+    combos: &[rt::Combo::Or(&["EventPattern", "ScheduleExpression"])],
+};
+
+static SHAPE_rule_AppSyncParameters: rt::Shape = rt::Shape {
+    name: "AppSyncParameters",
+    fields: &[
+        rt::FieldShape { property: "GraphQLOperation", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_AwsVpcConfiguration: rt::Shape = rt::Shape {
+    name: "AwsVpcConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AssignPublicIp", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "SecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R17 },
+        rt::FieldShape { property: "Subnets", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_BatchArrayProperties: rt::Shape = rt::Shape {
+    name: "BatchArrayProperties",
+    fields: &[
+        rt::FieldShape { property: "Size", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_BatchParameters: rt::Shape = rt::Shape {
+    name: "BatchParameters",
+    fields: &[
+        rt::FieldShape { property: "ArrayProperties", kind: rt::Kind::Struct(&SHAPE_rule_BatchArrayProperties), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "JobDefinition", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "JobName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RetryStrategy", kind: rt::Kind::Struct(&SHAPE_rule_BatchRetryStrategy), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_BatchRetryStrategy: rt::Shape = rt::Shape {
+    name: "BatchRetryStrategy",
+    fields: &[
+        rt::FieldShape { property: "Attempts", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_CapacityProviderStrategyItem: rt::Shape = rt::Shape {
+    name: "CapacityProviderStrategyItem",
+    fields: &[
+        rt::FieldShape { property: "Base", kind: rt::Kind::Int, required: false, rule: &R18 },
+        rt::FieldShape { property: "CapacityProvider", kind: rt::Kind::Str, required: true, rule: &R19 },
+        rt::FieldShape { property: "Weight", kind: rt::Kind::Int, required: false, rule: &R20 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_DeadLetterConfig: rt::Shape = rt::Shape {
+    name: "DeadLetterConfig",
+    fields: &[
+        rt::FieldShape { property: "Arn", kind: rt::Kind::Str, required: false, rule: &R12 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_EcsParameters: rt::Shape = rt::Shape {
+    name: "EcsParameters",
+    fields: &[
+        rt::FieldShape { property: "CapacityProviderStrategy", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_CapacityProviderStrategyItem)), required: false, rule: &R21 },
+        rt::FieldShape { property: "EnableECSManagedTags", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableExecuteCommand", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Group", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LaunchType", kind: rt::Kind::Str, required: false, rule: &R22 },
+        rt::FieldShape { property: "NetworkConfiguration", kind: rt::Kind::Struct(&SHAPE_rule_NetworkConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PlacementConstraints", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_PlacementConstraint)), required: false, rule: &R23 },
+        rt::FieldShape { property: "PlacementStrategies", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_PlacementStrategy)), required: false, rule: &R17 },
+        rt::FieldShape { property: "PlatformVersion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PropagateTags", kind: rt::Kind::Str, required: false, rule: &R24 },
+        rt::FieldShape { property: "ReferenceId", kind: rt::Kind::Str, required: false, rule: &R25 },
+        rt::FieldShape { property: "TagList", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_Tag)), required: false, rule: &R17 },
+        rt::FieldShape { property: "TaskCount", kind: rt::Kind::Int, required: false, rule: &R26 },
+        rt::FieldShape { property: "TaskDefinitionArn", kind: rt::Kind::Str, required: true, rule: &R12 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_HttpParameters: rt::Shape = rt::Shape {
+    name: "HttpParameters",
+    fields: &[
+        rt::FieldShape { property: "HeaderParameters", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R27 },
+        rt::FieldShape { property: "PathParameterValues", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R29 },
+        rt::FieldShape { property: "QueryStringParameters", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R27 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_InputTransformer: rt::Shape = rt::Shape {
+    name: "InputTransformer",
+    fields: &[
+        rt::FieldShape { property: "InputPathsMap", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R27 },
+        rt::FieldShape { property: "InputTemplate", kind: rt::Kind::Str, required: true, rule: &R30 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_KinesisParameters: rt::Shape = rt::Shape {
+    name: "KinesisParameters",
+    fields: &[
+        rt::FieldShape { property: "PartitionKeyPath", kind: rt::Kind::Str, required: true, rule: &R9 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_NetworkConfiguration: rt::Shape = rt::Shape {
+    name: "NetworkConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AwsVpcConfiguration", kind: rt::Kind::Struct(&SHAPE_rule_AwsVpcConfiguration), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_PlacementConstraint: rt::Shape = rt::Shape {
+    name: "PlacementConstraint",
+    fields: &[
+        rt::FieldShape { property: "Expression", kind: rt::Kind::Str, required: false, rule: &R31 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R32 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_PlacementStrategy: rt::Shape = rt::Shape {
+    name: "PlacementStrategy",
+    fields: &[
+        rt::FieldShape { property: "Field", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_RedshiftDataParameters: rt::Shape = rt::Shape {
+    name: "RedshiftDataParameters",
+    fields: &[
+        rt::FieldShape { property: "Database", kind: rt::Kind::Str, required: true, rule: &R33 },
+        rt::FieldShape { property: "DbUser", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "SecretManagerArn", kind: rt::Kind::Str, required: false, rule: &R34 },
+        rt::FieldShape { property: "Sql", kind: rt::Kind::Str, required: false, rule: &R35 },
+        rt::FieldShape { property: "Sqls", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StatementName", kind: rt::Kind::Str, required: false, rule: &R36 },
+        rt::FieldShape { property: "WithEvent", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_RetryPolicy: rt::Shape = rt::Shape {
+    name: "RetryPolicy",
+    fields: &[
+        rt::FieldShape { property: "MaximumEventAgeInSeconds", kind: rt::Kind::Int, required: false, rule: &R37 },
+        rt::FieldShape { property: "MaximumRetryAttempts", kind: rt::Kind::Int, required: false, rule: &R38 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_RunCommandParameters: rt::Shape = rt::Shape {
+    name: "RunCommandParameters",
+    fields: &[
+        rt::FieldShape { property: "RunCommandTargets", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_RunCommandTarget)), required: true, rule: &R39 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_RunCommandTarget: rt::Shape = rt::Shape {
+    name: "RunCommandTarget",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R40 },
+        rt::FieldShape { property: "Values", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R42 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_SageMakerPipelineParameter: rt::Shape = rt::Shape {
+    name: "SageMakerPipelineParameter",
+    fields: &[
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &R43 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R25 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_SageMakerPipelineParameters: rt::Shape = rt::Shape {
+    name: "SageMakerPipelineParameters",
+    fields: &[
+        rt::FieldShape { property: "PipelineParameterList", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_SageMakerPipelineParameter)), required: false, rule: &R44 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_SqsParameters: rt::Shape = rt::Shape {
+    name: "SqsParameters",
+    fields: &[
+        rt::FieldShape { property: "MessageGroupId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R9 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_rule_Target: rt::Shape = rt::Shape {
+    name: "Target",
+    fields: &[
+        rt::FieldShape { property: "AppSyncParameters", kind: rt::Kind::Struct(&SHAPE_rule_AppSyncParameters), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Arn", kind: rt::Kind::Str, required: true, rule: &R12 },
+        rt::FieldShape { property: "BatchParameters", kind: rt::Kind::Struct(&SHAPE_rule_BatchParameters), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeadLetterConfig", kind: rt::Kind::Struct(&SHAPE_rule_DeadLetterConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EcsParameters", kind: rt::Kind::Struct(&SHAPE_rule_EcsParameters), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HttpParameters", kind: rt::Kind::Struct(&SHAPE_rule_HttpParameters), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: true, rule: &R11 },
+        rt::FieldShape { property: "Input", kind: rt::Kind::Str, required: false, rule: &R45 },
+        rt::FieldShape { property: "InputPath", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "InputTransformer", kind: rt::Kind::Struct(&SHAPE_rule_InputTransformer), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KinesisParameters", kind: rt::Kind::Struct(&SHAPE_rule_KinesisParameters), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RedshiftDataParameters", kind: rt::Kind::Struct(&SHAPE_rule_RedshiftDataParameters), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RetryPolicy", kind: rt::Kind::Struct(&SHAPE_rule_RetryPolicy), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &R12 },
+        rt::FieldShape { property: "RunCommandParameters", kind: rt::Kind::Struct(&SHAPE_rule_RunCommandParameters), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SageMakerPipelineParameters", kind: rt::Kind::Struct(&SHAPE_rule_SageMakerPipelineParameters), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SqsParameters", kind: rt::Kind::Struct(&SHAPE_rule_SqsParameters), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
 /// `AWS::Events::Archive` (L1: every property of the schema, typed).
 ///
 /// Resource Type definition for AWS::Events::Archive
@@ -125,6 +430,9 @@ impl rt::Resource for CfnArchive {
     const TYPE_NAME: &'static str = "AWS::Events::Archive";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
     const PROPERTIES: &'static [&'static str] = &["ArchiveName", "Description", "EventPattern", "KmsKeyIdentifier", "RetentionDays", "SourceArn"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnArchive
+    }
 }
 
 impl crate::Handle<CfnArchive> {
@@ -206,6 +514,9 @@ impl rt::Resource for CfnEventBus {
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "DeadLetterConfig", "Description", "EventSourceName", "KmsKeyIdentifier", "LogConfig", "Name", "Policy", "Tags"];
     const PROPERTIES: &'static [&'static str] = &["DeadLetterConfig", "Description", "EventSourceName", "KmsKeyIdentifier", "LogConfig", "Name", "Policy", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnEventBus
+    }
 }
 
 impl crate::Handle<CfnEventBus> {
@@ -396,6 +707,9 @@ impl rt::Resource for CfnRule {
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "RuleName"];
     const PROPERTIES: &'static [&'static str] = &["Description", "EventBusName", "EventPattern", "Name", "RoleArn", "ScheduleExpression", "State", "Tags", "Targets"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnRule
+    }
 }
 
 impl crate::Handle<CfnRule> {

@@ -9,7 +9,7 @@
 //! - `arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+` checked as `^(?:arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+)$`
 //! - `^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$` checked as `^(?:^(\u002F)|(\u002F[\u0021-\u007E]+\u002F)$)$`
 //! - `arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+` checked as `^(?:arn:(aws[a-zA-Z-]*)?:iam::(\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\-_/]+)$`
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -40,6 +40,124 @@ static R15: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(64), pattern: 
 static R16: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), pattern: Some(&P2), ..rt::Rule::NONE };
 static R17: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(10), ..rt::Rule::NONE };
 static R18: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(20), unique_items: true, items: Some(&R10), ..rt::Rule::NONE };
+
+static SHAPE_CfnAccessKey: rt::Shape = rt::Shape {
+    name: "AWS::IAM::AccessKey",
+    fields: &[
+        rt::FieldShape { property: "Serial", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UserName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnOIDCProvider: rt::Shape = rt::Shape {
+    name: "AWS::IAM::OIDCProvider",
+    fields: &[
+        rt::FieldShape { property: "ClientIdList", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R1 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_oidc_provider_Tag)), required: false, rule: &R2 },
+        rt::FieldShape { property: "ThumbprintList", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R4 },
+        rt::FieldShape { property: "Url", kind: rt::Kind::Str, required: false, rule: &R0 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_oidc_provider_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R5 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R6 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnPolicy: rt::Shape = rt::Shape {
+    name: "AWS::IAM::Policy",
+    fields: &[
+        rt::FieldShape { property: "Groups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: true, rule: &R7 },
+        rt::FieldShape { property: "PolicyName", kind: rt::Kind::Str, required: true, rule: &R8 },
+        rt::FieldShape { property: "Roles", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Users", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[rt::Combo::AnyOf(&[&["Users"], &["Groups"], &["Roles"]])],
+};
+
+static SHAPE_CfnRole: rt::Shape = rt::Shape {
+    name: "AWS::IAM::Role",
+    fields: &[
+        rt::FieldShape { property: "AssumeRolePolicyDocument", kind: rt::Kind::Json, required: true, rule: &R7 },
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "ManagedPolicyArns", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R11 },
+        rt::FieldShape { property: "MaxSessionDuration", kind: rt::Kind::Int, required: false, rule: &R12 },
+        rt::FieldShape { property: "Path", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "PermissionsBoundary", kind: rt::Kind::Str, required: false, rule: &R14 },
+        rt::FieldShape { property: "Policies", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_role_Policy)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleName", kind: rt::Kind::Str, required: false, rule: &R15 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_role_Tag)), required: false, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_role_Policy: rt::Shape = rt::Shape {
+    name: "Policy",
+    fields: &[
+        rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PolicyName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_role_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R5 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R16 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnUser: rt::Shape = rt::Shape {
+    name: "AWS::IAM::User",
+    fields: &[
+        rt::FieldShape { property: "Groups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R17 },
+        rt::FieldShape { property: "LoginProfile", kind: rt::Kind::Struct(&SHAPE_user_LoginProfile), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ManagedPolicyArns", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R18 },
+        rt::FieldShape { property: "Path", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "PermissionsBoundary", kind: rt::Kind::Str, required: false, rule: &R14 },
+        rt::FieldShape { property: "Policies", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_user_Policy)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_user_Tag)), required: false, rule: &R2 },
+        rt::FieldShape { property: "UserName", kind: rt::Kind::Str, required: false, rule: &R15 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_user_LoginProfile: rt::Shape = rt::Shape {
+    name: "LoginProfile",
+    fields: &[
+        rt::FieldShape { property: "Password", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PasswordResetRequired", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_user_Policy: rt::Shape = rt::Shape {
+    name: "Policy",
+    fields: &[
+        rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PolicyName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_user_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R5 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R16 },
+    ],
+    combos: &[],
+};
 
 /// `AWS::IAM::AccessKey` (L1: every property of the schema, typed).
 ///
@@ -84,6 +202,9 @@ impl rt::Resource for CfnAccessKey {
     const TYPE_NAME: &'static str = "AWS::IAM::AccessKey";
     const ATTRIBUTES: &'static [&'static str] = &["SecretAccessKey", "Id"];
     const PROPERTIES: &'static [&'static str] = &["Serial", "Status", "UserName"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnAccessKey
+    }
 }
 
 impl crate::Handle<CfnAccessKey> {
@@ -133,6 +254,9 @@ impl rt::Resource for CfnOIDCProvider {
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
     const PROPERTIES: &'static [&'static str] = &["ClientIdList", "Tags", "ThumbprintList", "Url"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnOIDCProvider
+    }
 }
 
 impl crate::Handle<CfnOIDCProvider> {
@@ -246,6 +370,9 @@ impl rt::Resource for CfnPolicy {
     const TYPE_NAME: &'static str = "AWS::IAM::Policy";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
     const PROPERTIES: &'static [&'static str] = &["Groups", "PolicyDocument", "PolicyName", "Roles", "Users"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnPolicy
+    }
 }
 
 impl crate::Handle<CfnPolicy> {
@@ -332,6 +459,9 @@ impl rt::Resource for CfnRole {
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "RoleId"];
     const PROPERTIES: &'static [&'static str] = &["AssumeRolePolicyDocument", "Description", "ManagedPolicyArns", "MaxSessionDuration", "Path", "PermissionsBoundary", "Policies", "RoleName", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnRole
+    }
 }
 
 impl crate::Handle<CfnRole> {
@@ -477,6 +607,9 @@ impl rt::Resource for CfnUser {
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
     const PROPERTIES: &'static [&'static str] = &["Groups", "LoginProfile", "ManagedPolicyArns", "Path", "PermissionsBoundary", "Policies", "Tags", "UserName"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnUser
+    }
 }
 
 impl crate::Handle<CfnUser> {

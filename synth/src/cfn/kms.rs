@@ -2,7 +2,7 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::KMS::Key` (cfn-lint==1.58.0).
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -15,6 +15,34 @@ static R5: rt::Rule = rt::Rule { minimum: Some(90.0), maximum: Some(2560.0), ..r
 static R6: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
 static R7: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
 static R8: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
+
+static SHAPE_CfnKey: rt::Shape = rt::Shape {
+    name: "AWS::KMS::Key",
+    fields: &[
+        rt::FieldShape { property: "BypassPolicyLockoutSafetyCheck", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "EnableKeyRotation", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KeyPolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KeySpec", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "KeyUsage", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "MultiRegion", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Origin", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "PendingWindowInDays", kind: rt::Kind::Int, required: false, rule: &R4 },
+        rt::FieldShape { property: "RotationPeriodInDays", kind: rt::Kind::Int, required: false, rule: &R5 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_key_Tag)), required: false, rule: &R6 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_key_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R7 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R8 },
+    ],
+    combos: &[],
+};
 
 /// `AWS::KMS::Key` (L1: every property of the schema, typed).
 ///
@@ -88,6 +116,9 @@ impl rt::Resource for CfnKey {
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "KeyId"];
     const PROPERTIES: &'static [&'static str] = &["BypassPolicyLockoutSafetyCheck", "Description", "EnableKeyRotation", "Enabled", "KeyPolicy", "KeySpec", "KeyUsage", "MultiRegion", "Origin", "PendingWindowInDays", "RotationPeriodInDays", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnKey
+    }
 }
 
 impl crate::Handle<CfnKey> {

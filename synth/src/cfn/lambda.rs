@@ -21,7 +21,7 @@
 //! - `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$` checked as `^(?:^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$)$`
 //! - `^[0-9A-Za-z\.\-_]*(?<!\.)$` checked as `^(?:[0-9A-Za-z.\-_]*[0-9A-Za-z\-_])?$`
 //! - `arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17}` checked as `^(?:arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17})$`
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -164,6 +164,447 @@ static R98: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(12), pattern:
 static P37: rt::Pattern = rt::Pattern::new("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)$");
 static R99: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(1024), pattern: Some(&P37), ..rt::Rule::NONE };
 
+static SHAPE_CfnEventInvokeConfig: rt::Shape = rt::Shape {
+    name: "AWS::Lambda::EventInvokeConfig",
+    fields: &[
+        rt::FieldShape { property: "DestinationConfig", kind: rt::Kind::Struct(&SHAPE_event_invoke_config_DestinationConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FunctionName", kind: rt::Kind::Str, required: true, rule: &R0 },
+        rt::FieldShape { property: "MaximumEventAgeInSeconds", kind: rt::Kind::Int, required: false, rule: &R1 },
+        rt::FieldShape { property: "MaximumRetryAttempts", kind: rt::Kind::Int, required: false, rule: &R2 },
+        rt::FieldShape { property: "Qualifier", kind: rt::Kind::Str, required: true, rule: &R3 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_invoke_config_DestinationConfig: rt::Shape = rt::Shape {
+    name: "DestinationConfig",
+    fields: &[
+        rt::FieldShape { property: "OnFailure", kind: rt::Kind::Struct(&SHAPE_event_invoke_config_OnFailure), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "OnSuccess", kind: rt::Kind::Struct(&SHAPE_event_invoke_config_OnFailure), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_invoke_config_OnFailure: rt::Shape = rt::Shape {
+    name: "OnFailure",
+    fields: &[
+        rt::FieldShape { property: "Destination", kind: rt::Kind::Str, required: true, rule: &R4 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnEventSourceMapping: rt::Shape = rt::Shape {
+    name: "AWS::Lambda::EventSourceMapping",
+    fields: &[
+        rt::FieldShape { property: "AmazonManagedKafkaEventSourceConfig", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_AmazonManagedKafkaEventSourceConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "BatchSize", kind: rt::Kind::Int, required: false, rule: &R5 },
+        rt::FieldShape { property: "BisectBatchOnFunctionError", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DestinationConfig", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_DestinationConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DocumentDBEventSourceConfig", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_DocumentDBEventSourceConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EventSourceArn", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "FilterCriteria", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_FilterCriteria), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FunctionName", kind: rt::Kind::Str, required: true, rule: &R7 },
+        rt::FieldShape { property: "FunctionResponseTypes", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R9 },
+        rt::FieldShape { property: "KmsKeyArn", kind: rt::Kind::Str, required: false, rule: &R10 },
+        rt::FieldShape { property: "LoggingConfig", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_LoggingConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MaximumBatchingWindowInSeconds", kind: rt::Kind::Int, required: false, rule: &R11 },
+        rt::FieldShape { property: "MaximumRecordAgeInSeconds", kind: rt::Kind::Int, required: false, rule: &R12 },
+        rt::FieldShape { property: "MaximumRetryAttempts", kind: rt::Kind::Int, required: false, rule: &R13 },
+        rt::FieldShape { property: "MetricsConfig", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_MetricsConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ParallelizationFactor", kind: rt::Kind::Int, required: false, rule: &R14 },
+        rt::FieldShape { property: "ProvisionedPollerConfig", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_ProvisionedPollerConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Queues", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R16 },
+        rt::FieldShape { property: "ScalingConfig", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_ScalingConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SelfManagedEventSource", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_SelfManagedEventSource), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SelfManagedKafkaEventSourceConfig", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_SelfManagedKafkaEventSourceConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceAccessConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_event_source_mapping_SourceAccessConfiguration)), required: false, rule: &R17 },
+        rt::FieldShape { property: "StartingPosition", kind: rt::Kind::Str, required: false, rule: &R18 },
+        rt::FieldShape { property: "StartingPositionTimestamp", kind: rt::Kind::Num, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_event_source_mapping_Tag)), required: false, rule: &R19 },
+        rt::FieldShape { property: "Topics", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R21 },
+        rt::FieldShape { property: "TumblingWindowInSeconds", kind: rt::Kind::Int, required: false, rule: &R22 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_AmazonManagedKafkaEventSourceConfig: rt::Shape = rt::Shape {
+    name: "AmazonManagedKafkaEventSourceConfig",
+    fields: &[
+        rt::FieldShape { property: "ConsumerGroupId", kind: rt::Kind::Str, required: false, rule: &R23 },
+        rt::FieldShape { property: "SchemaRegistryConfig", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_SchemaRegistryConfig), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_DestinationConfig: rt::Shape = rt::Shape {
+    name: "DestinationConfig",
+    fields: &[
+        rt::FieldShape { property: "OnFailure", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_OnFailure), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_DocumentDBEventSourceConfig: rt::Shape = rt::Shape {
+    name: "DocumentDBEventSourceConfig",
+    fields: &[
+        rt::FieldShape { property: "CollectionName", kind: rt::Kind::Str, required: false, rule: &R24 },
+        rt::FieldShape { property: "DatabaseName", kind: rt::Kind::Str, required: false, rule: &R25 },
+        rt::FieldShape { property: "FullDocument", kind: rt::Kind::Str, required: false, rule: &R26 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_Endpoints: rt::Shape = rt::Shape {
+    name: "Endpoints",
+    fields: &[
+        rt::FieldShape { property: "KafkaBootstrapServers", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R28 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_Filter: rt::Shape = rt::Shape {
+    name: "Filter",
+    fields: &[
+        rt::FieldShape { property: "Pattern", kind: rt::Kind::Str, required: false, rule: &R29 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_FilterCriteria: rt::Shape = rt::Shape {
+    name: "FilterCriteria",
+    fields: &[
+        rt::FieldShape { property: "Filters", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_event_source_mapping_Filter)), required: false, rule: &R30 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_LoggingConfig: rt::Shape = rt::Shape {
+    name: "LoggingConfig",
+    fields: &[
+        rt::FieldShape { property: "SystemLogLevel", kind: rt::Kind::Str, required: false, rule: &R31 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_MetricsConfig: rt::Shape = rt::Shape {
+    name: "MetricsConfig",
+    fields: &[
+        rt::FieldShape { property: "Metrics", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R33 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_OnFailure: rt::Shape = rt::Shape {
+    name: "OnFailure",
+    fields: &[
+        rt::FieldShape { property: "Destination", kind: rt::Kind::Str, required: false, rule: &R34 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_ProvisionedPollerConfig: rt::Shape = rt::Shape {
+    name: "ProvisionedPollerConfig",
+    fields: &[
+        rt::FieldShape { property: "MaximumPollers", kind: rt::Kind::Int, required: false, rule: &R5 },
+        rt::FieldShape { property: "MinimumPollers", kind: rt::Kind::Int, required: false, rule: &R35 },
+        rt::FieldShape { property: "PollerGroupName", kind: rt::Kind::Str, required: false, rule: &R36 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_ScalingConfig: rt::Shape = rt::Shape {
+    name: "ScalingConfig",
+    fields: &[
+        rt::FieldShape { property: "MaximumConcurrency", kind: rt::Kind::Int, required: false, rule: &R37 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_SchemaRegistryAccessConfig: rt::Shape = rt::Shape {
+    name: "SchemaRegistryAccessConfig",
+    fields: &[
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R38 },
+        rt::FieldShape { property: "URI", kind: rt::Kind::Str, required: false, rule: &R39 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_SchemaRegistryConfig: rt::Shape = rt::Shape {
+    name: "SchemaRegistryConfig",
+    fields: &[
+        rt::FieldShape { property: "AccessConfigs", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_event_source_mapping_SchemaRegistryAccessConfig)), required: false, rule: &R40 },
+        rt::FieldShape { property: "EventRecordFormat", kind: rt::Kind::Str, required: false, rule: &R41 },
+        rt::FieldShape { property: "SchemaRegistryURI", kind: rt::Kind::Str, required: false, rule: &R42 },
+        rt::FieldShape { property: "SchemaValidationConfigs", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_event_source_mapping_SchemaValidationConfig)), required: false, rule: &R43 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_SchemaValidationConfig: rt::Shape = rt::Shape {
+    name: "SchemaValidationConfig",
+    fields: &[
+        rt::FieldShape { property: "Attribute", kind: rt::Kind::Str, required: false, rule: &R44 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_SelfManagedEventSource: rt::Shape = rt::Shape {
+    name: "SelfManagedEventSource",
+    fields: &[
+        rt::FieldShape { property: "Endpoints", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_Endpoints), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_SelfManagedKafkaEventSourceConfig: rt::Shape = rt::Shape {
+    name: "SelfManagedKafkaEventSourceConfig",
+    fields: &[
+        rt::FieldShape { property: "ConsumerGroupId", kind: rt::Kind::Str, required: false, rule: &R23 },
+        rt::FieldShape { property: "ConsumptionMode", kind: rt::Kind::Str, required: false, rule: &R45 },
+        rt::FieldShape { property: "SchemaRegistryConfig", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_SchemaRegistryConfig), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_SourceAccessConfiguration: rt::Shape = rt::Shape {
+    name: "SourceAccessConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R46 },
+        rt::FieldShape { property: "URI", kind: rt::Kind::Str, required: false, rule: &R23 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_event_source_mapping_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R47 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R48 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnFunction: rt::Shape = rt::Shape {
+    name: "AWS::Lambda::Function",
+    fields: &[
+        rt::FieldShape { property: "Architectures", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R50 },
+        rt::FieldShape { property: "CapacityProviderConfig", kind: rt::Kind::Struct(&SHAPE_function_CapacityProviderConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Code", kind: rt::Kind::Struct(&SHAPE_function_Code), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CodeSigningConfigArn", kind: rt::Kind::Str, required: false, rule: &R51 },
+        rt::FieldShape { property: "DeadLetterConfig", kind: rt::Kind::Struct(&SHAPE_function_DeadLetterConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &R48 },
+        rt::FieldShape { property: "DurableConfig", kind: rt::Kind::Struct(&SHAPE_function_DurableConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Environment", kind: rt::Kind::Struct(&SHAPE_function_Environment), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EphemeralStorage", kind: rt::Kind::Struct(&SHAPE_function_EphemeralStorage), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FileSystemConfigs", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_function_FileSystemConfig)), required: false, rule: &R52 },
+        rt::FieldShape { property: "FunctionName", kind: rt::Kind::Str, required: false, rule: &R53 },
+        rt::FieldShape { property: "FunctionScalingConfig", kind: rt::Kind::Struct(&SHAPE_function_FunctionScalingConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Handler", kind: rt::Kind::Str, required: false, rule: &R54 },
+        rt::FieldShape { property: "ImageConfig", kind: rt::Kind::Struct(&SHAPE_function_ImageConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyArn", kind: rt::Kind::Str, required: false, rule: &R55 },
+        rt::FieldShape { property: "Layers", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R57 },
+        rt::FieldShape { property: "LoggingConfig", kind: rt::Kind::Struct(&SHAPE_function_LoggingConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MemorySize", kind: rt::Kind::Int, required: false, rule: &R58 },
+        rt::FieldShape { property: "PackageType", kind: rt::Kind::Str, required: false, rule: &R59 },
+        rt::FieldShape { property: "PublishToLatestPublished", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RecursiveLoop", kind: rt::Kind::Str, required: false, rule: &R60 },
+        rt::FieldShape { property: "ReservedConcurrentExecutions", kind: rt::Kind::Int, required: false, rule: &R61 },
+        rt::FieldShape { property: "Role", kind: rt::Kind::Str, required: true, rule: &R62 },
+        rt::FieldShape { property: "Runtime", kind: rt::Kind::Str, required: false, rule: &R63 },
+        rt::FieldShape { property: "RuntimeManagementConfig", kind: rt::Kind::Struct(&SHAPE_function_RuntimeManagementConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SnapStart", kind: rt::Kind::Struct(&SHAPE_function_SnapStart), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_function_Tag)), required: false, rule: &R19 },
+        rt::FieldShape { property: "TenancyConfig", kind: rt::Kind::Struct(&SHAPE_function_TenancyConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Timeout", kind: rt::Kind::Int, required: false, rule: &R64 },
+        rt::FieldShape { property: "TracingConfig", kind: rt::Kind::Struct(&SHAPE_function_TracingConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcConfig", kind: rt::Kind::Struct(&SHAPE_function_VpcConfig), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_CapacityProviderConfig: rt::Shape = rt::Shape {
+    name: "CapacityProviderConfig",
+    fields: &[
+        rt::FieldShape { property: "LambdaManagedInstancesCapacityProviderConfig", kind: rt::Kind::Struct(&SHAPE_function_LambdaManagedInstancesCapacityProviderConfig), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_Code: rt::Shape = rt::Shape {
+    name: "Code",
+    fields: &[
+        rt::FieldShape { property: "ImageUri", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "S3Bucket", kind: rt::Kind::Str, required: false, rule: &R65 },
+        rt::FieldShape { property: "S3Key", kind: rt::Kind::Str, required: false, rule: &R66 },
+        rt::FieldShape { property: "S3ObjectStorageMode", kind: rt::Kind::Str, required: false, rule: &R67 },
+        rt::FieldShape { property: "S3ObjectVersion", kind: rt::Kind::Str, required: false, rule: &R66 },
+        rt::FieldShape { property: "SourceKMSKeyArn", kind: rt::Kind::Str, required: false, rule: &R55 },
+        rt::FieldShape { property: "ZipFile", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_DeadLetterConfig: rt::Shape = rt::Shape {
+    name: "DeadLetterConfig",
+    fields: &[
+        rt::FieldShape { property: "TargetArn", kind: rt::Kind::Str, required: false, rule: &R55 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_DurableConfig: rt::Shape = rt::Shape {
+    name: "DurableConfig",
+    fields: &[
+        rt::FieldShape { property: "ExecutionTimeout", kind: rt::Kind::Int, required: true, rule: &R68 },
+        rt::FieldShape { property: "KMSKeyArn", kind: rt::Kind::Str, required: false, rule: &R55 },
+        rt::FieldShape { property: "RetentionPeriodInDays", kind: rt::Kind::Int, required: false, rule: &R69 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_Environment: rt::Shape = rt::Shape {
+    name: "Environment",
+    fields: &[
+        rt::FieldShape { property: "Variables", kind: rt::Kind::Map(&rt::Kind::Json), required: false, rule: &R70 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_EphemeralStorage: rt::Shape = rt::Shape {
+    name: "EphemeralStorage",
+    fields: &[
+        rt::FieldShape { property: "Size", kind: rt::Kind::Int, required: true, rule: &R71 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_FileSystemConfig: rt::Shape = rt::Shape {
+    name: "FileSystemConfig",
+    fields: &[
+        rt::FieldShape { property: "Arn", kind: rt::Kind::Str, required: true, rule: &R72 },
+        rt::FieldShape { property: "LocalMountPath", kind: rt::Kind::Str, required: true, rule: &R73 },
+        rt::FieldShape { property: "S3FilesConfig", kind: rt::Kind::Struct(&SHAPE_function_S3FilesConfig), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_FunctionScalingConfig: rt::Shape = rt::Shape {
+    name: "FunctionScalingConfig",
+    fields: &[
+        rt::FieldShape { property: "MaxExecutionEnvironments", kind: rt::Kind::Int, required: false, rule: &R74 },
+        rt::FieldShape { property: "MinExecutionEnvironments", kind: rt::Kind::Int, required: false, rule: &R74 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_ImageConfig: rt::Shape = rt::Shape {
+    name: "ImageConfig",
+    fields: &[
+        rt::FieldShape { property: "Command", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R75 },
+        rt::FieldShape { property: "EntryPoint", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R75 },
+        rt::FieldShape { property: "WorkingDirectory", kind: rt::Kind::Str, required: false, rule: &R76 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_LambdaManagedInstancesCapacityProviderConfig: rt::Shape = rt::Shape {
+    name: "LambdaManagedInstancesCapacityProviderConfig",
+    fields: &[
+        rt::FieldShape { property: "CapacityProviderArn", kind: rt::Kind::Str, required: true, rule: &R77 },
+        rt::FieldShape { property: "ExecutionEnvironmentMemoryGiBPerVCpu", kind: rt::Kind::Num, required: false, rule: &R78 },
+        rt::FieldShape { property: "PerExecutionEnvironmentMaxConcurrency", kind: rt::Kind::Int, required: false, rule: &R79 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_LoggingConfig: rt::Shape = rt::Shape {
+    name: "LoggingConfig",
+    fields: &[
+        rt::FieldShape { property: "ApplicationLogLevel", kind: rt::Kind::Str, required: false, rule: &R80 },
+        rt::FieldShape { property: "LogFormat", kind: rt::Kind::Str, required: false, rule: &R81 },
+        rt::FieldShape { property: "LogGroup", kind: rt::Kind::Str, required: false, rule: &R82 },
+        rt::FieldShape { property: "SystemLogLevel", kind: rt::Kind::Str, required: false, rule: &R31 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_RuntimeManagementConfig: rt::Shape = rt::Shape {
+    name: "RuntimeManagementConfig",
+    fields: &[
+        rt::FieldShape { property: "RuntimeVersionArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UpdateRuntimeOn", kind: rt::Kind::Str, required: true, rule: &R83 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_S3FilesConfig: rt::Shape = rt::Shape {
+    name: "S3FilesConfig",
+    fields: &[
+        rt::FieldShape { property: "DirectS3Read", kind: rt::Kind::Str, required: false, rule: &R84 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_SnapStart: rt::Shape = rt::Shape {
+    name: "SnapStart",
+    fields: &[
+        rt::FieldShape { property: "ApplyOn", kind: rt::Kind::Str, required: true, rule: &R85 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R47 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R48 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_TenancyConfig: rt::Shape = rt::Shape {
+    name: "TenancyConfig",
+    fields: &[
+        rt::FieldShape { property: "TenantIsolationMode", kind: rt::Kind::Str, required: true, rule: &R86 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_TracingConfig: rt::Shape = rt::Shape {
+    name: "TracingConfig",
+    fields: &[
+        rt::FieldShape { property: "Mode", kind: rt::Kind::Str, required: false, rule: &R87 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_function_VpcConfig: rt::Shape = rt::Shape {
+    name: "VpcConfig",
+    fields: &[
+        rt::FieldShape { property: "Ipv6AllowedForDualStack", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SecurityGroupIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R89 },
+        rt::FieldShape { property: "SubnetIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R91 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnPermission: rt::Shape = rt::Shape {
+    name: "AWS::Lambda::Permission",
+    fields: &[
+        rt::FieldShape { property: "Action", kind: rt::Kind::Str, required: true, rule: &R92 },
+        rt::FieldShape { property: "EventSourceToken", kind: rt::Kind::Str, required: false, rule: &R93 },
+        rt::FieldShape { property: "FunctionName", kind: rt::Kind::Str, required: true, rule: &R94 },
+        rt::FieldShape { property: "FunctionUrlAuthType", kind: rt::Kind::Str, required: false, rule: &R95 },
+        rt::FieldShape { property: "InvokedViaFunctionUrl", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Principal", kind: rt::Kind::Str, required: true, rule: &R96 },
+        rt::FieldShape { property: "PrincipalOrgID", kind: rt::Kind::Str, required: false, rule: &R97 },
+        rt::FieldShape { property: "SourceAccount", kind: rt::Kind::Str, required: false, rule: &R98 },
+        rt::FieldShape { property: "SourceArn", kind: rt::Kind::Str, required: false, rule: &R99 },
+    ],
+    combos: &[],
+};
+
 /// `AWS::Lambda::EventInvokeConfig` (L1: every property of the schema, typed).
 ///
 /// The AWS::Lambda::EventInvokeConfig resource configures options for asynchronous invocation on a version or an alias.
@@ -219,6 +660,9 @@ impl rt::Resource for CfnEventInvokeConfig {
     const TYPE_NAME: &'static str = "AWS::Lambda::EventInvokeConfig";
     const ATTRIBUTES: &'static [&'static str] = &[];
     const PROPERTIES: &'static [&'static str] = &["DestinationConfig", "FunctionName", "MaximumEventAgeInSeconds", "MaximumRetryAttempts", "Qualifier"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnEventInvokeConfig
+    }
 }
 
 /// The property types of `AWS::Lambda::EventInvokeConfig`.
@@ -452,6 +896,9 @@ impl rt::Resource for CfnEventSourceMapping {
     const ATTRIBUTES: &'static [&'static str] = &["Id", "EventSourceMappingArn"];
     const PROPERTIES: &'static [&'static str] = &["AmazonManagedKafkaEventSourceConfig", "BatchSize", "BisectBatchOnFunctionError", "DestinationConfig", "DocumentDBEventSourceConfig", "Enabled", "EventSourceArn", "FilterCriteria", "FunctionName", "FunctionResponseTypes", "KmsKeyArn", "LoggingConfig", "MaximumBatchingWindowInSeconds", "MaximumRecordAgeInSeconds", "MaximumRetryAttempts", "MetricsConfig", "ParallelizationFactor", "ProvisionedPollerConfig", "Queues", "ScalingConfig", "SelfManagedEventSource", "SelfManagedKafkaEventSourceConfig", "SourceAccessConfigurations", "StartingPosition", "StartingPositionTimestamp", "Tags", "Topics", "TumblingWindowInSeconds"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnEventSourceMapping
+    }
 }
 
 impl crate::Handle<CfnEventSourceMapping> {
@@ -1096,6 +1543,9 @@ impl rt::Resource for CfnFunction {
     const ATTRIBUTES: &'static [&'static str] = &["SnapStartResponse", "SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus", "Arn"];
     const PROPERTIES: &'static [&'static str] = &["Architectures", "CapacityProviderConfig", "Code", "CodeSigningConfigArn", "DeadLetterConfig", "Description", "DurableConfig", "Environment", "EphemeralStorage", "FileSystemConfigs", "FunctionName", "FunctionScalingConfig", "Handler", "ImageConfig", "KmsKeyArn", "Layers", "LoggingConfig", "MemorySize", "PackageType", "PublishToLatestPublished", "RecursiveLoop", "ReservedConcurrentExecutions", "Role", "Runtime", "RuntimeManagementConfig", "SnapStart", "Tags", "TenancyConfig", "Timeout", "TracingConfig", "VpcConfig"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnFunction
+    }
 }
 
 impl crate::Handle<CfnFunction> {
@@ -1754,6 +2204,9 @@ impl rt::Resource for CfnPermission {
     const TYPE_NAME: &'static str = "AWS::Lambda::Permission";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
     const PROPERTIES: &'static [&'static str] = &["Action", "EventSourceToken", "FunctionName", "FunctionUrlAuthType", "InvokedViaFunctionUrl", "Principal", "PrincipalOrgID", "SourceAccount", "SourceArn"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnPermission
+    }
 }
 
 impl crate::Handle<CfnPermission> {

@@ -10,7 +10,7 @@
 //! - `^[.\-_/#A-Za-z0-9]{1,512}` checked as `^(?:^[.\-_/#A-Za-z0-9]{1,512})$`
 //! - `^[0-9a-zA-Z\.\-_\/#]{1,256}` checked as `^(?:^[0-9a-zA-Z\.\-_\/#]{1,256})$`
 //! - `^[^:*]{1,512}` checked as `^(?:^[^:*]{1,512})$`
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -39,6 +39,68 @@ static R15: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern:
 static P6: rt::Pattern = rt::Pattern::new("^([+-]?([0-9]*\\.?[0-9]*)|(\\$.*))$");
 static R16: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(100), pattern: Some(&P6), ..rt::Rule::NONE };
 static R17: rt::Rule = rt::Rule { enum_values: &["Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None"], ..rt::Rule::NONE };
+
+static SHAPE_CfnLogGroup: rt::Shape = rt::Shape {
+    name: "AWS::Logs::LogGroup",
+    fields: &[
+        rt::FieldShape { property: "BearerTokenAuthenticationEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DataProtectionPolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeletionProtectionEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FieldIndexPolicies", kind: rt::Kind::List(&rt::Kind::Json), required: false, rule: &R0 },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "LogGroupClass", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "LogGroupName", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "ResourcePolicyDocument", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RetentionInDays", kind: rt::Kind::Int, required: false, rule: &R4 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_log_group_Tag)), required: false, rule: &R0 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_log_group_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R5 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R6 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnMetricFilter: rt::Shape = rt::Shape {
+    name: "AWS::Logs::MetricFilter",
+    fields: &[
+        rt::FieldShape { property: "ApplyOnTransformedLogs", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EmitSystemFieldDimensions", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FieldSelectionCriteria", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "FilterName", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "FilterPattern", kind: rt::Kind::Str, required: true, rule: &R9 },
+        rt::FieldShape { property: "LogGroupName", kind: rt::Kind::Str, required: true, rule: &R10 },
+        rt::FieldShape { property: "MetricTransformations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_metric_filter_MetricTransformation)), required: true, rule: &R11 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_metric_filter_Dimension: rt::Shape = rt::Shape {
+    name: "Dimension",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R12 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R12 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_metric_filter_MetricTransformation: rt::Shape = rt::Shape {
+    name: "MetricTransformation",
+    fields: &[
+        rt::FieldShape { property: "DefaultValue", kind: rt::Kind::Num, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Dimensions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_metric_filter_Dimension)), required: false, rule: &R13 },
+        rt::FieldShape { property: "MetricName", kind: rt::Kind::Str, required: true, rule: &R14 },
+        rt::FieldShape { property: "MetricNamespace", kind: rt::Kind::Str, required: true, rule: &R15 },
+        rt::FieldShape { property: "MetricValue", kind: rt::Kind::Str, required: true, rule: &R16 },
+        rt::FieldShape { property: "Unit", kind: rt::Kind::Str, required: false, rule: &R17 },
+    ],
+    combos: &[],
+};
 
 /// `AWS::Logs::LogGroup` (L1: every property of the schema, typed).
 ///
@@ -103,6 +165,9 @@ impl rt::Resource for CfnLogGroup {
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
     const PROPERTIES: &'static [&'static str] = &["BearerTokenAuthenticationEnabled", "DataProtectionPolicy", "DeletionProtectionEnabled", "FieldIndexPolicies", "KmsKeyId", "LogGroupClass", "LogGroupName", "ResourcePolicyDocument", "RetentionInDays", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnLogGroup
+    }
 }
 
 impl crate::Handle<CfnLogGroup> {
@@ -218,6 +283,9 @@ impl rt::Resource for CfnMetricFilter {
     const TYPE_NAME: &'static str = "AWS::Logs::MetricFilter";
     const ATTRIBUTES: &'static [&'static str] = &[];
     const PROPERTIES: &'static [&'static str] = &["ApplyOnTransformedLogs", "EmitSystemFieldDimensions", "FieldSelectionCriteria", "FilterName", "FilterPattern", "LogGroupName", "MetricTransformations"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnMetricFilter
+    }
 }
 
 /// The property types of `AWS::Logs::MetricFilter`.

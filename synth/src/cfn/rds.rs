@@ -2,7 +2,7 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::RDS::DBCluster`, `AWS::RDS::DBClusterParameterGroup`, `AWS::RDS::DBInstance`, `AWS::RDS::DBSubnetGroup` (cfn-lint==1.58.0).
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -38,6 +38,306 @@ static P7: rt::Pattern = rt::Pattern::new("^\\d*$");
 static R21: rt::Rule = rt::Rule { pattern: Some(&P7), ..rt::Rule::NONE };
 static R22: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(15.0), ..rt::Rule::NONE };
 static R23: rt::Rule = rt::Rule { enum_values: &["coreCount", "threadsPerCore"], ..rt::Rule::NONE };
+
+static SHAPE_CfnDBCluster: rt::Shape = rt::Shape {
+    name: "AWS::RDS::DBCluster",
+    fields: &[
+        rt::FieldShape { property: "AllocatedStorage", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AssociatedRoles", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_cluster_DBClusterRole)), required: false, rule: &R0 },
+        rt::FieldShape { property: "AutoMinorVersionUpgrade", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AvailabilityZones", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R1 },
+        rt::FieldShape { property: "BacktrackWindow", kind: rt::Kind::Int, required: false, rule: &R2 },
+        rt::FieldShape { property: "BackupRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &R3 },
+        rt::FieldShape { property: "ClusterScalabilityType", kind: rt::Kind::Str, required: false, rule: &R4 },
+        rt::FieldShape { property: "CopyTagsToSnapshot", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBClusterIdentifier", kind: rt::Kind::Str, required: false, rule: &R5 },
+        rt::FieldShape { property: "DBClusterInstanceClass", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBClusterParameterGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBInstanceParameterGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBSubnetGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBSystemId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DatabaseInsightsMode", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "DatabaseName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeleteAutomatedBackups", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeletionProtection", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Domain", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DomainIAMRoleName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableCloudwatchLogsExports", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R1 },
+        rt::FieldShape { property: "EnableGlobalWriteForwarding", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableHttpEndpoint", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableIAMDatabaseAuthentication", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableLocalWriteForwarding", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Engine", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EngineLifecycleSupport", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EngineMode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EngineVersion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "GlobalClusterIdentifier", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "Iops", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ManageMasterUserPassword", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MasterUserAuthenticationType", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "MasterUserPassword", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MasterUserSecret", kind: rt::Kind::Struct(&SHAPE_db_cluster_MasterUserSecret), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MasterUsername", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "MonitoringInterval", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MonitoringRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NetworkType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PerformanceInsightsEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PerformanceInsightsKmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PerformanceInsightsRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Port", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PreferredBackupWindow", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PreferredMaintenanceWindow", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PubliclyAccessible", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReplicationSourceIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RestoreToTime", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RestoreType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ScalingConfiguration", kind: rt::Kind::Struct(&SHAPE_db_cluster_ScalingConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ServerlessV2ScalingConfiguration", kind: rt::Kind::Struct(&SHAPE_db_cluster_ServerlessV2ScalingConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SnapshotIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceDBClusterIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceDbClusterResourceId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceRegion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StorageEncrypted", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StorageType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_cluster_Tag)), required: false, rule: &R10 },
+        rt::FieldShape { property: "UseLatestRestorableTime", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcSecurityGroupIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R1 },
+    ],
+    combos: &[rt::Combo::Requires("MasterUserPassword", &["MasterUsername"])],
+};
+
+static SHAPE_db_cluster_DBClusterRole: rt::Shape = rt::Shape {
+    name: "DBClusterRole",
+    fields: &[
+        rt::FieldShape { property: "FeatureName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &R11 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_db_cluster_MasterUserSecret: rt::Shape = rt::Shape {
+    name: "MasterUserSecret",
+    fields: &[
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SecretArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_db_cluster_ScalingConfiguration: rt::Shape = rt::Shape {
+    name: "ScalingConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AutoPause", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MaxCapacity", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MinCapacity", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SecondsBeforeTimeout", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SecondsUntilAutoPause", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TimeoutAction", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_db_cluster_ServerlessV2ScalingConfiguration: rt::Shape = rt::Shape {
+    name: "ServerlessV2ScalingConfiguration",
+    fields: &[
+        rt::FieldShape { property: "MaxCapacity", kind: rt::Kind::Num, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MinCapacity", kind: rt::Kind::Num, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SecondsUntilAutoPause", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_db_cluster_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R12 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R13 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnDBClusterParameterGroup: rt::Shape = rt::Shape {
+    name: "AWS::RDS::DBClusterParameterGroup",
+    fields: &[
+        rt::FieldShape { property: "DBClusterParameterGroupName", kind: rt::Kind::Str, required: false, rule: &R14 },
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Family", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Parameters", kind: rt::Kind::Json, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_cluster_parameter_group_Tag)), required: false, rule: &R15 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_db_cluster_parameter_group_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R12 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R13 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnDBInstance: rt::Shape = rt::Shape {
+    name: "AWS::RDS::DBInstance",
+    fields: &[
+        rt::FieldShape { property: "AdditionalStorageVolumes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_instance_AdditionalStorageVolume)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AllocatedStorage", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "AllowMajorVersionUpgrade", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ApplyImmediately", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AssociatedRoles", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_instance_DBInstanceRole)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AutoMinorVersionUpgrade", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AutomaticBackupReplicationKmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AutomaticBackupReplicationRegion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AutomaticBackupReplicationRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &R17 },
+        rt::FieldShape { property: "AvailabilityZone", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "BackupRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &R2 },
+        rt::FieldShape { property: "BackupTarget", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CACertificateIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CertificateRotationRestart", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CharacterSetName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CopyTagsToSnapshot", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CustomIAMInstanceProfile", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBClusterIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBClusterSnapshotIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBInstanceClass", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBInstanceIdentifier", kind: rt::Kind::Str, required: false, rule: &R18 },
+        rt::FieldShape { property: "DBName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBParameterGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBSecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R1 },
+        rt::FieldShape { property: "DBSnapshotIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBSubnetGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBSystemId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DatabaseInsightsMode", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "DedicatedLogVolume", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeleteAutomatedBackups", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeletionProtection", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Domain", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DomainAuthSecretArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DomainDnsIps", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DomainFqdn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DomainIAMRoleName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DomainOu", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableCloudwatchLogsExports", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnableIAMDatabaseAuthentication", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EnablePerformanceInsights", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Engine", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EngineLifecycleSupport", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EngineVersion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Iops", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LicenseModel", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ManageMasterUserPassword", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MasterUserAuthenticationType", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "MasterUserPassword", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MasterUserSecret", kind: rt::Kind::Struct(&SHAPE_db_instance_MasterUserSecret), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MasterUsername", kind: rt::Kind::Str, required: false, rule: &R19 },
+        rt::FieldShape { property: "MaxAllocatedStorage", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MonitoringInterval", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MonitoringRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MultiAZ", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NcharCharacterSetName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NetworkType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "OptionGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PerformanceInsightsKMSKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PerformanceInsightsRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &R20 },
+        rt::FieldShape { property: "Port", kind: rt::Kind::Str, required: false, rule: &R21 },
+        rt::FieldShape { property: "PreferredBackupWindow", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PreferredMaintenanceWindow", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ProcessorFeatures", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_instance_ProcessorFeature)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PromotionTier", kind: rt::Kind::Int, required: false, rule: &R22 },
+        rt::FieldShape { property: "PubliclyAccessible", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReplicaMode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RestoreTime", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceDBClusterIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceDBInstanceAutomatedBackupsArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceDBInstanceIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceDbiResourceId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceRegion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StorageEncrypted", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StorageThroughput", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StorageType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_instance_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TdeCredentialArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TdeCredentialPassword", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Timezone", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UseDefaultProcessorFeatures", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UseLatestRestorableTime", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VPCSecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R1 },
+    ],
+    combos: &[rt::Combo::Excludes("SourceDBInstanceIdentifier", &["CharacterSetName", "MasterUserPassword", "MasterUsername", "StorageEncrypted"])],
+};
+
+static SHAPE_db_instance_AdditionalStorageVolume: rt::Shape = rt::Shape {
+    name: "AdditionalStorageVolume",
+    fields: &[
+        rt::FieldShape { property: "AllocatedStorage", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "Iops", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MaxAllocatedStorage", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StorageOperationPercentProgress", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StorageOperationStatus", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StorageThroughput", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StorageType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VolumeName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_db_instance_DBInstanceRole: rt::Shape = rt::Shape {
+    name: "DBInstanceRole",
+    fields: &[
+        rt::FieldShape { property: "FeatureName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_db_instance_MasterUserSecret: rt::Shape = rt::Shape {
+    name: "MasterUserSecret",
+    fields: &[
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SecretArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_db_instance_ProcessorFeature: rt::Shape = rt::Shape {
+    name: "ProcessorFeature",
+    fields: &[
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &R23 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_db_instance_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R12 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R13 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnDBSubnetGroup: rt::Shape = rt::Shape {
+    name: "AWS::RDS::DBSubnetGroup",
+    fields: &[
+        rt::FieldShape { property: "DBSubnetGroupDescription", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DBSubnetGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SubnetIds", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_subnet_group_Tag)), required: false, rule: &R15 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_db_subnet_group_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R12 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R13 },
+    ],
+    combos: &[],
+};
 
 /// `AWS::RDS::DBCluster` (L1: every property of the schema, typed).
 ///
@@ -313,6 +613,9 @@ impl rt::Resource for CfnDBCluster {
     const ATTRIBUTES: &'static [&'static str] = &["DBClusterArn", "DBClusterResourceId", "Endpoint", "Endpoint.Address", "Endpoint.Port", "ReadEndpoint", "ReadEndpoint.Address", "MasterUserSecret.SecretArn", "StorageEncryptionType", "StorageThroughput"];
     const PROPERTIES: &'static [&'static str] = &["AllocatedStorage", "AssociatedRoles", "AutoMinorVersionUpgrade", "AvailabilityZones", "BacktrackWindow", "BackupRetentionPeriod", "ClusterScalabilityType", "CopyTagsToSnapshot", "DBClusterIdentifier", "DBClusterInstanceClass", "DBClusterParameterGroupName", "DBInstanceParameterGroupName", "DBSubnetGroupName", "DBSystemId", "DatabaseInsightsMode", "DatabaseName", "DeleteAutomatedBackups", "DeletionProtection", "Domain", "DomainIAMRoleName", "EnableCloudwatchLogsExports", "EnableGlobalWriteForwarding", "EnableHttpEndpoint", "EnableIAMDatabaseAuthentication", "EnableLocalWriteForwarding", "Engine", "EngineLifecycleSupport", "EngineMode", "EngineVersion", "GlobalClusterIdentifier", "Iops", "KmsKeyId", "ManageMasterUserPassword", "MasterUserAuthenticationType", "MasterUserPassword", "MasterUserSecret", "MasterUsername", "MonitoringInterval", "MonitoringRoleArn", "NetworkType", "PerformanceInsightsEnabled", "PerformanceInsightsKmsKeyId", "PerformanceInsightsRetentionPeriod", "Port", "PreferredBackupWindow", "PreferredMaintenanceWindow", "PubliclyAccessible", "ReplicationSourceIdentifier", "RestoreToTime", "RestoreType", "ScalingConfiguration", "ServerlessV2ScalingConfiguration", "SnapshotIdentifier", "SourceDBClusterIdentifier", "SourceDbClusterResourceId", "SourceRegion", "StorageEncrypted", "StorageType", "Tags", "UseLatestRestorableTime", "VpcSecurityGroupIds"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnDBCluster
+    }
 }
 
 impl crate::Handle<CfnDBCluster> {
@@ -585,6 +888,9 @@ impl rt::Resource for CfnDBClusterParameterGroup {
     const ATTRIBUTES: &'static [&'static str] = &[];
     const PROPERTIES: &'static [&'static str] = &["DBClusterParameterGroupName", "Description", "Family", "Parameters", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnDBClusterParameterGroup
+    }
 }
 
 /// The property types of `AWS::RDS::DBClusterParameterGroup`.
@@ -991,6 +1297,9 @@ impl rt::Resource for CfnDBInstance {
     const ATTRIBUTES: &'static [&'static str] = &["AutomaticRestartTime", "CertificateDetails", "CertificateDetails.CAIdentifier", "CertificateDetails.ValidTill", "Endpoint", "Endpoint.Address", "Endpoint.Port", "Endpoint.HostedZoneId", "DbiResourceId", "DBInstanceArn", "DBInstanceStatus", "InstanceCreateTime", "IsStorageConfigUpgradeAvailable", "LatestRestorableTime", "ListenerEndpoint", "ListenerEndpoint.Address", "ListenerEndpoint.Port", "ListenerEndpoint.HostedZoneId", "MasterUserSecret.SecretArn", "PercentProgress", "ReadReplicaDBClusterIdentifiers", "ReadReplicaDBInstanceIdentifiers", "ResumeFullAutomationModeTime", "SecondaryAvailabilityZone", "StatusInfos", "StorageOperationStatus", "StorageOperationPercentProgress"];
     const PROPERTIES: &'static [&'static str] = &["AdditionalStorageVolumes", "AllocatedStorage", "AllowMajorVersionUpgrade", "ApplyImmediately", "AssociatedRoles", "AutoMinorVersionUpgrade", "AutomaticBackupReplicationKmsKeyId", "AutomaticBackupReplicationRegion", "AutomaticBackupReplicationRetentionPeriod", "AvailabilityZone", "BackupRetentionPeriod", "BackupTarget", "CACertificateIdentifier", "CertificateRotationRestart", "CharacterSetName", "CopyTagsToSnapshot", "CustomIAMInstanceProfile", "DBClusterIdentifier", "DBClusterSnapshotIdentifier", "DBInstanceClass", "DBInstanceIdentifier", "DBName", "DBParameterGroupName", "DBSecurityGroups", "DBSnapshotIdentifier", "DBSubnetGroupName", "DBSystemId", "DatabaseInsightsMode", "DedicatedLogVolume", "DeleteAutomatedBackups", "DeletionProtection", "Domain", "DomainAuthSecretArn", "DomainDnsIps", "DomainFqdn", "DomainIAMRoleName", "DomainOu", "EnableCloudwatchLogsExports", "EnableIAMDatabaseAuthentication", "EnablePerformanceInsights", "Engine", "EngineLifecycleSupport", "EngineVersion", "Iops", "KmsKeyId", "LicenseModel", "ManageMasterUserPassword", "MasterUserAuthenticationType", "MasterUserPassword", "MasterUserSecret", "MasterUsername", "MaxAllocatedStorage", "MonitoringInterval", "MonitoringRoleArn", "MultiAZ", "NcharCharacterSetName", "NetworkType", "OptionGroupName", "PerformanceInsightsKMSKeyId", "PerformanceInsightsRetentionPeriod", "Port", "PreferredBackupWindow", "PreferredMaintenanceWindow", "ProcessorFeatures", "PromotionTier", "PubliclyAccessible", "ReplicaMode", "RestoreTime", "SourceDBClusterIdentifier", "SourceDBInstanceAutomatedBackupsArn", "SourceDBInstanceIdentifier", "SourceDbiResourceId", "SourceRegion", "StorageEncrypted", "StorageThroughput", "StorageType", "Tags", "TdeCredentialArn", "TdeCredentialPassword", "Timezone", "UseDefaultProcessorFeatures", "UseLatestRestorableTime", "VPCSecurityGroups"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnDBInstance
+    }
 }
 
 impl crate::Handle<CfnDBInstance> {
@@ -1329,6 +1638,9 @@ impl rt::Resource for CfnDBSubnetGroup {
     const ATTRIBUTES: &'static [&'static str] = &["DBSubnetGroupArn"];
     const PROPERTIES: &'static [&'static str] = &["DBSubnetGroupDescription", "DBSubnetGroupName", "SubnetIds", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnDBSubnetGroup
+    }
 }
 
 impl crate::Handle<CfnDBSubnetGroup> {

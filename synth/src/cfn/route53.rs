@@ -7,7 +7,7 @@
 //! - `[-+]?[0-9]{1,2}(\.[0-9]{0,2})?` checked as `^(?:[-+]?[0-9]{1,2}(\.[0-9]{0,2})?)$`
 //! - `[-+]?[0-9]{1,3}(\.[0-9]{0,2})?` checked as `^(?:[-+]?[0-9]{1,3}(\.[0-9]{0,2})?)$`
 //! - `[0-9A-Za-z_\-\*]+` checked as `^(?:[0-9A-Za-z_\-\*]+)$`
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -32,6 +32,79 @@ static R13: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(2), ..rt::Rule
 static R14: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(3), ..rt::Rule::NONE };
 static R15: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(64), ..rt::Rule::NONE };
 static R16: rt::Rule = rt::Rule { minimum: Some(-99.0), maximum: Some(99.0), ..rt::Rule::NONE };
+
+static SHAPE_CfnRecordSet: rt::Shape = rt::Shape {
+    name: "AWS::Route53::RecordSet",
+    fields: &[
+        rt::FieldShape { property: "AliasTarget", kind: rt::Kind::Struct(&SHAPE_record_set_AliasTarget), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CidrRoutingConfig", kind: rt::Kind::Struct(&SHAPE_record_set_CidrRoutingConfig), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Comment", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "Failover", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "GeoLocation", kind: rt::Kind::Struct(&SHAPE_record_set_GeoLocation), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "GeoProximityLocation", kind: rt::Kind::Struct(&SHAPE_record_set_GeoProximityLocation), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HealthCheckId", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "HostedZoneId", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "HostedZoneName", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "MultiValueAnswer", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &R4 },
+        rt::FieldShape { property: "Region", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ResourceRecords", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R6 },
+        rt::FieldShape { property: "SetIdentifier", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "TTL", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Weight", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[rt::Combo::OneOf(&[&["HostedZoneId"], &["HostedZoneName"]]), rt::Combo::Xor(&["HostedZoneId", "HostedZoneName"])],
+};
+
+static SHAPE_record_set_AliasTarget: rt::Shape = rt::Shape {
+    name: "AliasTarget",
+    fields: &[
+        rt::FieldShape { property: "DNSName", kind: rt::Kind::Str, required: true, rule: &R4 },
+        rt::FieldShape { property: "EvaluateTargetHealth", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HostedZoneId", kind: rt::Kind::Str, required: true, rule: &R3 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_record_set_CidrRoutingConfig: rt::Shape = rt::Shape {
+    name: "CidrRoutingConfig",
+    fields: &[
+        rt::FieldShape { property: "CollectionId", kind: rt::Kind::Str, required: true, rule: &R8 },
+        rt::FieldShape { property: "LocationName", kind: rt::Kind::Str, required: true, rule: &R9 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_record_set_Coordinates: rt::Shape = rt::Shape {
+    name: "Coordinates",
+    fields: &[
+        rt::FieldShape { property: "Latitude", kind: rt::Kind::Str, required: true, rule: &R10 },
+        rt::FieldShape { property: "Longitude", kind: rt::Kind::Str, required: true, rule: &R11 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_record_set_GeoLocation: rt::Shape = rt::Shape {
+    name: "GeoLocation",
+    fields: &[
+        rt::FieldShape { property: "ContinentCode", kind: rt::Kind::Str, required: false, rule: &R12 },
+        rt::FieldShape { property: "CountryCode", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "SubdivisionCode", kind: rt::Kind::Str, required: false, rule: &R14 },
+    ],
+    combos: &[rt::Combo::OneOf(&[&["ContinentCode"], &["CountryCode"]])],
+};
+
+static SHAPE_record_set_GeoProximityLocation: rt::Shape = rt::Shape {
+    name: "GeoProximityLocation",
+    fields: &[
+        rt::FieldShape { property: "AWSRegion", kind: rt::Kind::Str, required: false, rule: &R15 },
+        rt::FieldShape { property: "Bias", kind: rt::Kind::Int, required: false, rule: &R16 },
+        rt::FieldShape { property: "Coordinates", kind: rt::Kind::Struct(&SHAPE_record_set_Coordinates), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LocalZoneGroup", kind: rt::Kind::Str, required: false, rule: &R15 },
+    ],
+    combos: &[rt::Combo::OneOf(&[&["AWSRegion"], &["LocalZoneGroup"], &["Coordinates"]])],
+};
 
 /// `AWS::Route53::RecordSet` (L1: every property of the schema, typed).
 ///
@@ -155,6 +228,9 @@ impl rt::Resource for CfnRecordSet {
     const TYPE_NAME: &'static str = "AWS::Route53::RecordSet";
     const ATTRIBUTES: &'static [&'static str] = &[];
     const PROPERTIES: &'static [&'static str] = &["AliasTarget", "CidrRoutingConfig", "Comment", "Failover", "GeoLocation", "GeoProximityLocation", "HealthCheckId", "HostedZoneId", "HostedZoneName", "MultiValueAnswer", "Name", "Region", "ResourceRecords", "SetIdentifier", "TTL", "Type", "Weight"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnRecordSet
+    }
 }
 
 /// The property types of `AWS::Route53::RecordSet`.

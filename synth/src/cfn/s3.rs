@@ -5,7 +5,7 @@
 //!
 //! Schema patterns translated for Rust's regex engine:
 //! - `[0-9]+` checked as `^(?:[0-9]+)$`
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -52,6 +52,713 @@ static R36: rt::Rule = rt::Rule { enum_values: &["aws:kms", "AES256", "aws:kms:d
 static R37: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
 static R38: rt::Rule = rt::Rule { max_len: Some(256), ..rt::Rule::NONE };
 static R39: rt::Rule = rt::Rule { enum_values: &["ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"], ..rt::Rule::NONE };
+
+static SHAPE_CfnBucket: rt::Shape = rt::Shape {
+    name: "AWS::S3::Bucket",
+    fields: &[
+        rt::FieldShape { property: "AbacStatus", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "AccelerateConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_AccelerateConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AccessControl", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "AnalyticsConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_AnalyticsConfiguration)), required: false, rule: &R2 },
+        rt::FieldShape { property: "BucketEncryption", kind: rt::Kind::Struct(&SHAPE_bucket_BucketEncryption), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "BucketName", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "BucketNamePrefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "BucketNamespace", kind: rt::Kind::Str, required: false, rule: &R4 },
+        rt::FieldShape { property: "CorsConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_CorsConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IntelligentTieringConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_IntelligentTieringConfiguration)), required: false, rule: &R2 },
+        rt::FieldShape { property: "InventoryConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_InventoryConfiguration)), required: false, rule: &R2 },
+        rt::FieldShape { property: "LifecycleConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_LifecycleConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LoggingConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_LoggingConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MetadataConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_MetadataConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MetadataTableConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_MetadataTableConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MetricsConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_MetricsConfiguration)), required: false, rule: &R2 },
+        rt::FieldShape { property: "NotificationConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_NotificationConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ObjectLockConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_ObjectLockConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ObjectLockEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "OwnershipControls", kind: rt::Kind::Struct(&SHAPE_bucket_OwnershipControls), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PublicAccessBlockConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_PublicAccessBlockConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReplicationConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_ReplicationConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VersioningConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_VersioningConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "WebsiteConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_WebsiteConfiguration), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_AbortIncompleteMultipartUpload: rt::Shape = rt::Shape {
+    name: "AbortIncompleteMultipartUpload",
+    fields: &[
+        rt::FieldShape { property: "DaysAfterInitiation", kind: rt::Kind::Int, required: true, rule: &R5 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_AccelerateConfiguration: rt::Shape = rt::Shape {
+    name: "AccelerateConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AccelerationStatus", kind: rt::Kind::Str, required: true, rule: &R6 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_AccessControlTranslation: rt::Shape = rt::Shape {
+    name: "AccessControlTranslation",
+    fields: &[
+        rt::FieldShape { property: "Owner", kind: rt::Kind::Str, required: true, rule: &R7 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_AnalyticsConfiguration: rt::Shape = rt::Shape {
+    name: "AnalyticsConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Prefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StorageClassAnalysis", kind: rt::Kind::Struct(&SHAPE_bucket_StorageClassAnalysis), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TagFilters", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_TagFilter)), required: false, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_AnnotationTableConfiguration: rt::Shape = rt::Shape {
+    name: "AnnotationTableConfiguration",
+    fields: &[
+        rt::FieldShape { property: "ConfigurationState", kind: rt::Kind::Str, required: true, rule: &R8 },
+        rt::FieldShape { property: "EncryptionConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_MetadataTableEncryptionConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Role", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TableArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TableName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_BlockedEncryptionTypes: rt::Shape = rt::Shape {
+    name: "BlockedEncryptionTypes",
+    fields: &[
+        rt::FieldShape { property: "EncryptionType", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_BucketEncryption: rt::Shape = rt::Shape {
+    name: "BucketEncryption",
+    fields: &[
+        rt::FieldShape { property: "ServerSideEncryptionConfiguration", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_ServerSideEncryptionRule)), required: true, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_CorsConfiguration: rt::Shape = rt::Shape {
+    name: "CorsConfiguration",
+    fields: &[
+        rt::FieldShape { property: "CorsRules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_CorsRule)), required: true, rule: &R12 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_CorsRule: rt::Shape = rt::Shape {
+    name: "CorsRule",
+    fields: &[
+        rt::FieldShape { property: "AllowedHeaders", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R2 },
+        rt::FieldShape { property: "AllowedMethods", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R14 },
+        rt::FieldShape { property: "AllowedOrigins", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R2 },
+        rt::FieldShape { property: "ExposedHeaders", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R2 },
+        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: false, rule: &R15 },
+        rt::FieldShape { property: "MaxAge", kind: rt::Kind::Int, required: false, rule: &R5 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_DataExport: rt::Shape = rt::Shape {
+    name: "DataExport",
+    fields: &[
+        rt::FieldShape { property: "Destination", kind: rt::Kind::Struct(&SHAPE_bucket_Destination), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "OutputSchemaVersion", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_DefaultEventHold: rt::Shape = rt::Shape {
+    name: "DefaultEventHold",
+    fields: &[
+        rt::FieldShape { property: "Days", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Years", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_DefaultRetention: rt::Shape = rt::Shape {
+    name: "DefaultRetention",
+    fields: &[
+        rt::FieldShape { property: "Days", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DefaultEventHold", kind: rt::Kind::Struct(&SHAPE_bucket_DefaultEventHold), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Mode", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "Years", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_DeleteMarkerReplication: rt::Shape = rt::Shape {
+    name: "DeleteMarkerReplication",
+    fields: &[
+        rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: false, rule: &R17 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_Destination: rt::Shape = rt::Shape {
+    name: "Destination",
+    fields: &[
+        rt::FieldShape { property: "BucketAccountId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "BucketArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Format", kind: rt::Kind::Str, required: true, rule: &R18 },
+        rt::FieldShape { property: "Prefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_EncryptionConfiguration: rt::Shape = rt::Shape {
+    name: "EncryptionConfiguration",
+    fields: &[
+        rt::FieldShape { property: "ReplicaKmsKeyID", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_EventBridgeConfiguration: rt::Shape = rt::Shape {
+    name: "EventBridgeConfiguration",
+    fields: &[
+        rt::FieldShape { property: "EventBridgeEnabled", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_FilterRule: rt::Shape = rt::Shape {
+    name: "FilterRule",
+    fields: &[
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &R19 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_IntelligentTieringConfiguration: rt::Shape = rt::Shape {
+    name: "IntelligentTieringConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Prefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R17 },
+        rt::FieldShape { property: "TagFilters", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_TagFilter)), required: false, rule: &R2 },
+        rt::FieldShape { property: "Tierings", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_Tiering)), required: true, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_InventoryConfiguration: rt::Shape = rt::Shape {
+    name: "InventoryConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Destination", kind: rt::Kind::Struct(&SHAPE_bucket_Destination), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IncludedObjectVersions", kind: rt::Kind::Str, required: true, rule: &R20 },
+        rt::FieldShape { property: "OptionalFields", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R22 },
+        rt::FieldShape { property: "Prefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ScheduleFrequency", kind: rt::Kind::Str, required: true, rule: &R23 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_InventoryTableConfiguration: rt::Shape = rt::Shape {
+    name: "InventoryTableConfiguration",
+    fields: &[
+        rt::FieldShape { property: "ConfigurationState", kind: rt::Kind::Str, required: true, rule: &R8 },
+        rt::FieldShape { property: "EncryptionConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_MetadataTableEncryptionConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TableArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TableName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_JournalTableConfiguration: rt::Shape = rt::Shape {
+    name: "JournalTableConfiguration",
+    fields: &[
+        rt::FieldShape { property: "EncryptionConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_MetadataTableEncryptionConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RecordExpiration", kind: rt::Kind::Struct(&SHAPE_bucket_RecordExpiration), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TableArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TableName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_LambdaConfiguration: rt::Shape = rt::Shape {
+    name: "LambdaConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Event", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Filter", kind: rt::Kind::Struct(&SHAPE_bucket_NotificationFilter), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Function", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_LifecycleConfiguration: rt::Shape = rt::Shape {
+    name: "LifecycleConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Rules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_Rule)), required: true, rule: &R2 },
+        rt::FieldShape { property: "TransitionDefaultMinimumObjectSize", kind: rt::Kind::Str, required: false, rule: &R24 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_LoggingConfiguration: rt::Shape = rt::Shape {
+    name: "LoggingConfiguration",
+    fields: &[
+        rt::FieldShape { property: "DestinationBucketName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LogFilePrefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TargetObjectKeyFormat", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_MetadataConfiguration: rt::Shape = rt::Shape {
+    name: "MetadataConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AnnotationTableConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_AnnotationTableConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Destination", kind: rt::Kind::Struct(&SHAPE_bucket_MetadataDestination), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "InventoryTableConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_InventoryTableConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "JournalTableConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_JournalTableConfiguration), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_MetadataDestination: rt::Shape = rt::Shape {
+    name: "MetadataDestination",
+    fields: &[
+        rt::FieldShape { property: "TableBucketArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TableBucketType", kind: rt::Kind::Str, required: true, rule: &R25 },
+        rt::FieldShape { property: "TableNamespace", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_MetadataTableConfiguration: rt::Shape = rt::Shape {
+    name: "MetadataTableConfiguration",
+    fields: &[
+        rt::FieldShape { property: "S3TablesDestination", kind: rt::Kind::Struct(&SHAPE_bucket_S3TablesDestination), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_MetadataTableEncryptionConfiguration: rt::Shape = rt::Shape {
+    name: "MetadataTableEncryptionConfiguration",
+    fields: &[
+        rt::FieldShape { property: "KmsKeyArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SseAlgorithm", kind: rt::Kind::Str, required: true, rule: &R26 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_Metrics: rt::Shape = rt::Shape {
+    name: "Metrics",
+    fields: &[
+        rt::FieldShape { property: "EventThreshold", kind: rt::Kind::Struct(&SHAPE_bucket_ReplicationTimeValue), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R17 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_MetricsConfiguration: rt::Shape = rt::Shape {
+    name: "MetricsConfiguration",
+    fields: &[
+        rt::FieldShape { property: "AccessPointArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Prefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TagFilters", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_TagFilter)), required: false, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_NoncurrentVersionExpiration: rt::Shape = rt::Shape {
+    name: "NoncurrentVersionExpiration",
+    fields: &[
+        rt::FieldShape { property: "NewerNoncurrentVersions", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NoncurrentDays", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_NoncurrentVersionTransition: rt::Shape = rt::Shape {
+    name: "NoncurrentVersionTransition",
+    fields: &[
+        rt::FieldShape { property: "NewerNoncurrentVersions", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StorageClass", kind: rt::Kind::Str, required: true, rule: &R27 },
+        rt::FieldShape { property: "TransitionInDays", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_NotificationConfiguration: rt::Shape = rt::Shape {
+    name: "NotificationConfiguration",
+    fields: &[
+        rt::FieldShape { property: "EventBridgeConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_EventBridgeConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LambdaConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_LambdaConfiguration)), required: false, rule: &R2 },
+        rt::FieldShape { property: "QueueConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_QueueConfiguration)), required: false, rule: &R2 },
+        rt::FieldShape { property: "TopicConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_TopicConfiguration)), required: false, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_NotificationFilter: rt::Shape = rt::Shape {
+    name: "NotificationFilter",
+    fields: &[
+        rt::FieldShape { property: "S3Key", kind: rt::Kind::Struct(&SHAPE_bucket_S3KeyFilter), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_ObjectLockConfiguration: rt::Shape = rt::Shape {
+    name: "ObjectLockConfiguration",
+    fields: &[
+        rt::FieldShape { property: "ObjectLockEnabled", kind: rt::Kind::Str, required: false, rule: &R28 },
+        rt::FieldShape { property: "Rule", kind: rt::Kind::Struct(&SHAPE_bucket_ObjectLockRule), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_ObjectLockRule: rt::Shape = rt::Shape {
+    name: "ObjectLockRule",
+    fields: &[
+        rt::FieldShape { property: "DefaultRetention", kind: rt::Kind::Struct(&SHAPE_bucket_DefaultRetention), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_OwnershipControls: rt::Shape = rt::Shape {
+    name: "OwnershipControls",
+    fields: &[
+        rt::FieldShape { property: "Rules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_OwnershipControlsRule)), required: true, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_OwnershipControlsRule: rt::Shape = rt::Shape {
+    name: "OwnershipControlsRule",
+    fields: &[
+        rt::FieldShape { property: "ObjectOwnership", kind: rt::Kind::Str, required: false, rule: &R29 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_PublicAccessBlockConfiguration: rt::Shape = rt::Shape {
+    name: "PublicAccessBlockConfiguration",
+    fields: &[
+        rt::FieldShape { property: "BlockPublicAcls", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "BlockPublicPolicy", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IgnorePublicAcls", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RestrictPublicBuckets", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_QueueConfiguration: rt::Shape = rt::Shape {
+    name: "QueueConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Event", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Filter", kind: rt::Kind::Struct(&SHAPE_bucket_NotificationFilter), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Queue", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_RecordExpiration: rt::Shape = rt::Shape {
+    name: "RecordExpiration",
+    fields: &[
+        rt::FieldShape { property: "Days", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Expiration", kind: rt::Kind::Str, required: true, rule: &R8 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_RedirectAllRequestsTo: rt::Shape = rt::Shape {
+    name: "RedirectAllRequestsTo",
+    fields: &[
+        rt::FieldShape { property: "HostName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R30 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_RedirectRule: rt::Shape = rt::Shape {
+    name: "RedirectRule",
+    fields: &[
+        rt::FieldShape { property: "HostName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HttpRedirectCode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R30 },
+        rt::FieldShape { property: "ReplaceKeyPrefixWith", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReplaceKeyWith", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_ReplicaModifications: rt::Shape = rt::Shape {
+    name: "ReplicaModifications",
+    fields: &[
+        rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R0 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_ReplicationConfiguration: rt::Shape = rt::Shape {
+    name: "ReplicationConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Role", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Rules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_ReplicationRule)), required: true, rule: &R32 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_ReplicationDestination: rt::Shape = rt::Shape {
+    name: "ReplicationDestination",
+    fields: &[
+        rt::FieldShape { property: "AccessControlTranslation", kind: rt::Kind::Struct(&SHAPE_bucket_AccessControlTranslation), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Account", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Bucket", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EncryptionConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_EncryptionConfiguration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Metrics", kind: rt::Kind::Struct(&SHAPE_bucket_Metrics), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReplicationTime", kind: rt::Kind::Struct(&SHAPE_bucket_ReplicationTime), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "StorageClass", kind: rt::Kind::Str, required: false, rule: &R33 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_ReplicationRule: rt::Shape = rt::Shape {
+    name: "ReplicationRule",
+    fields: &[
+        rt::FieldShape { property: "DeleteMarkerReplication", kind: rt::Kind::Struct(&SHAPE_bucket_DeleteMarkerReplication), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Destination", kind: rt::Kind::Struct(&SHAPE_bucket_ReplicationDestination), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Filter", kind: rt::Kind::Struct(&SHAPE_bucket_ReplicationRuleFilter), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: false, rule: &R15 },
+        rt::FieldShape { property: "Prefix", kind: rt::Kind::Str, required: false, rule: &R19 },
+        rt::FieldShape { property: "Priority", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceSelectionCriteria", kind: rt::Kind::Struct(&SHAPE_bucket_SourceSelectionCriteria), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R17 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_ReplicationRuleAndOperator: rt::Shape = rt::Shape {
+    name: "ReplicationRuleAndOperator",
+    fields: &[
+        rt::FieldShape { property: "Prefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TagFilters", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_TagFilter)), required: false, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_ReplicationRuleFilter: rt::Shape = rt::Shape {
+    name: "ReplicationRuleFilter",
+    fields: &[
+        rt::FieldShape { property: "And", kind: rt::Kind::Struct(&SHAPE_bucket_ReplicationRuleAndOperator), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Prefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TagFilter", kind: rt::Kind::Struct(&SHAPE_bucket_TagFilter), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_ReplicationTime: rt::Shape = rt::Shape {
+    name: "ReplicationTime",
+    fields: &[
+        rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R17 },
+        rt::FieldShape { property: "Time", kind: rt::Kind::Struct(&SHAPE_bucket_ReplicationTimeValue), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_ReplicationTimeValue: rt::Shape = rt::Shape {
+    name: "ReplicationTimeValue",
+    fields: &[
+        rt::FieldShape { property: "Minutes", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_RoutingRule: rt::Shape = rt::Shape {
+    name: "RoutingRule",
+    fields: &[
+        rt::FieldShape { property: "RedirectRule", kind: rt::Kind::Struct(&SHAPE_bucket_RedirectRule), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoutingRuleCondition", kind: rt::Kind::Struct(&SHAPE_bucket_RoutingRuleCondition), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_RoutingRuleCondition: rt::Shape = rt::Shape {
+    name: "RoutingRuleCondition",
+    fields: &[
+        rt::FieldShape { property: "HttpErrorCodeReturnedEquals", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KeyPrefixEquals", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[rt::Combo::AnyOf(&[&["HttpErrorCodeReturnedEquals"], &["KeyPrefixEquals"]])],
+};
+
+static SHAPE_bucket_Rule: rt::Shape = rt::Shape {
+    name: "Rule",
+    fields: &[
+        rt::FieldShape { property: "AbortIncompleteMultipartUpload", kind: rt::Kind::Struct(&SHAPE_bucket_AbortIncompleteMultipartUpload), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExpirationDate", kind: rt::Kind::Str, required: false, rule: &R34 },
+        rt::FieldShape { property: "ExpirationInDays", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExpiredObjectDeleteMarker", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: false, rule: &R15 },
+        rt::FieldShape { property: "NoncurrentVersionExpiration", kind: rt::Kind::Struct(&SHAPE_bucket_NoncurrentVersionExpiration), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NoncurrentVersionExpirationInDays", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NoncurrentVersionTransition", kind: rt::Kind::Struct(&SHAPE_bucket_NoncurrentVersionTransition), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NoncurrentVersionTransitions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_NoncurrentVersionTransition)), required: false, rule: &R2 },
+        rt::FieldShape { property: "ObjectSizeGreaterThan", kind: rt::Kind::Str, required: false, rule: &R35 },
+        rt::FieldShape { property: "ObjectSizeLessThan", kind: rt::Kind::Str, required: false, rule: &R35 },
+        rt::FieldShape { property: "Prefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R0 },
+        rt::FieldShape { property: "TagFilters", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_TagFilter)), required: false, rule: &R2 },
+        rt::FieldShape { property: "Transition", kind: rt::Kind::Struct(&SHAPE_bucket_Transition), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Transitions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_Transition)), required: false, rule: &R2 },
+    ],
+    combos: &[rt::Combo::Excludes("ObjectSizeGreaterThan", &["AbortIncompleteMultipartUpload"]), rt::Combo::Excludes("ObjectSizeLessThan", &["AbortIncompleteMultipartUpload"])],
+};
+
+static SHAPE_bucket_S3KeyFilter: rt::Shape = rt::Shape {
+    name: "S3KeyFilter",
+    fields: &[
+        rt::FieldShape { property: "Rules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_FilterRule)), required: true, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_S3TablesDestination: rt::Shape = rt::Shape {
+    name: "S3TablesDestination",
+    fields: &[
+        rt::FieldShape { property: "TableArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TableBucketArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TableName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TableNamespace", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_ServerSideEncryptionByDefault: rt::Shape = rt::Shape {
+    name: "ServerSideEncryptionByDefault",
+    fields: &[
+        rt::FieldShape { property: "KMSMasterKeyID", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SSEAlgorithm", kind: rt::Kind::Str, required: true, rule: &R36 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_ServerSideEncryptionRule: rt::Shape = rt::Shape {
+    name: "ServerSideEncryptionRule",
+    fields: &[
+        rt::FieldShape { property: "BlockedEncryptionTypes", kind: rt::Kind::Struct(&SHAPE_bucket_BlockedEncryptionTypes), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "BucketKeyEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ServerSideEncryptionByDefault", kind: rt::Kind::Struct(&SHAPE_bucket_ServerSideEncryptionByDefault), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_SourceSelectionCriteria: rt::Shape = rt::Shape {
+    name: "SourceSelectionCriteria",
+    fields: &[
+        rt::FieldShape { property: "ReplicaModifications", kind: rt::Kind::Struct(&SHAPE_bucket_ReplicaModifications), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SseKmsEncryptedObjects", kind: rt::Kind::Struct(&SHAPE_bucket_SseKmsEncryptedObjects), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_SseKmsEncryptedObjects: rt::Shape = rt::Shape {
+    name: "SseKmsEncryptedObjects",
+    fields: &[
+        rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R17 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_StorageClassAnalysis: rt::Shape = rt::Shape {
+    name: "StorageClassAnalysis",
+    fields: &[
+        rt::FieldShape { property: "DataExport", kind: rt::Kind::Struct(&SHAPE_bucket_DataExport), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R37 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R38 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_TagFilter: rt::Shape = rt::Shape {
+    name: "TagFilter",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_Tiering: rt::Shape = rt::Shape {
+    name: "Tiering",
+    fields: &[
+        rt::FieldShape { property: "AccessTier", kind: rt::Kind::Str, required: true, rule: &R39 },
+        rt::FieldShape { property: "Days", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_TopicConfiguration: rt::Shape = rt::Shape {
+    name: "TopicConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Event", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Filter", kind: rt::Kind::Struct(&SHAPE_bucket_NotificationFilter), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Topic", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_Transition: rt::Shape = rt::Shape {
+    name: "Transition",
+    fields: &[
+        rt::FieldShape { property: "StorageClass", kind: rt::Kind::Str, required: true, rule: &R27 },
+        rt::FieldShape { property: "TransitionDate", kind: rt::Kind::Str, required: false, rule: &R34 },
+        rt::FieldShape { property: "TransitionInDays", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_VersioningConfiguration: rt::Shape = rt::Shape {
+    name: "VersioningConfiguration",
+    fields: &[
+        rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R6 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_bucket_WebsiteConfiguration: rt::Shape = rt::Shape {
+    name: "WebsiteConfiguration",
+    fields: &[
+        rt::FieldShape { property: "ErrorDocument", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IndexDocument", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RedirectAllRequestsTo", kind: rt::Kind::Struct(&SHAPE_bucket_RedirectAllRequestsTo), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoutingRules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_RoutingRule)), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnBucketPolicy: rt::Shape = rt::Shape {
+    name: "AWS::S3::BucketPolicy",
+    fields: &[
+        rt::FieldShape { property: "Bucket", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
 
 /// `AWS::S3::Bucket` (L1: every property of the schema, typed).
 ///
@@ -175,6 +882,9 @@ impl rt::Resource for CfnBucket {
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "MetadataTableConfiguration.S3TablesDestination.TableNamespace", "MetadataTableConfiguration.S3TablesDestination.TableArn", "MetadataConfiguration.Destination", "MetadataConfiguration.JournalTableConfiguration.TableName", "MetadataConfiguration.JournalTableConfiguration.TableArn", "MetadataConfiguration.InventoryTableConfiguration.TableName", "MetadataConfiguration.InventoryTableConfiguration.TableArn", "MetadataConfiguration.AnnotationTableConfiguration.TableName", "MetadataConfiguration.AnnotationTableConfiguration.TableArn", "WebsiteURL"];
     const PROPERTIES: &'static [&'static str] = &["AbacStatus", "AccelerateConfiguration", "AccessControl", "AnalyticsConfigurations", "BucketEncryption", "BucketName", "BucketNamePrefix", "BucketNamespace", "CorsConfiguration", "IntelligentTieringConfigurations", "InventoryConfigurations", "LifecycleConfiguration", "LoggingConfiguration", "MetadataConfiguration", "MetadataTableConfiguration", "MetricsConfigurations", "NotificationConfiguration", "ObjectLockConfiguration", "ObjectLockEnabled", "OwnershipControls", "PublicAccessBlockConfiguration", "ReplicationConfiguration", "Tags", "VersioningConfiguration", "WebsiteConfiguration"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnBucket
+    }
 }
 
 impl crate::Handle<CfnBucket> {
@@ -2757,4 +3467,7 @@ impl rt::Resource for CfnBucketPolicy {
     const TYPE_NAME: &'static str = "AWS::S3::BucketPolicy";
     const ATTRIBUTES: &'static [&'static str] = &[];
     const PROPERTIES: &'static [&'static str] = &["Bucket", "PolicyDocument"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnBucketPolicy
+    }
 }

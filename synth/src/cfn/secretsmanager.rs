@@ -2,7 +2,7 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::SecretsManager::Secret` (cfn-lint==1.58.0).
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -11,6 +11,56 @@ static R1: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(512), ..rt::Rul
 static R2: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(65536), ..rt::Rule::NONE };
 static R3: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
 static R4: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
+
+static SHAPE_CfnSecret: rt::Shape = rt::Shape {
+    name: "AWS::SecretsManager::Secret",
+    fields: &[
+        rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "GenerateSecretString", kind: rt::Kind::Struct(&SHAPE_secret_GenerateSecretString), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "ReplicaRegions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_secret_ReplicaRegion)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SecretString", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_secret_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R3 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_secret_GenerateSecretString: rt::Shape = rt::Shape {
+    name: "GenerateSecretString",
+    fields: &[
+        rt::FieldShape { property: "ExcludeCharacters", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExcludeLowercase", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExcludeNumbers", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExcludePunctuation", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExcludeUppercase", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "GenerateStringKey", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "IncludeSpace", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PasswordLength", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RequireEachIncludedType", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SecretStringTemplate", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_secret_ReplicaRegion: rt::Shape = rt::Shape {
+    name: "ReplicaRegion",
+    fields: &[
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Region", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_secret_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R4 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R3 },
+    ],
+    combos: &[],
+};
 
 /// `AWS::SecretsManager::Secret` (L1: every property of the schema, typed).
 ///
@@ -68,6 +118,9 @@ impl rt::Resource for CfnSecret {
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
     const PROPERTIES: &'static [&'static str] = &["Description", "GenerateSecretString", "KmsKeyId", "Name", "ReplicaRegions", "SecretString", "Tags", "Type"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnSecret
+    }
 }
 
 impl crate::Handle<CfnSecret> {

@@ -12,7 +12,7 @@
 //! - `true|false` checked as `^(?:true|false)$`
 //! - `RSA_1024_BIT|RSA_2048_BIT` checked as `^(?:RSA_1024_BIT|RSA_2048_BIT)$`
 //! - `USE_DEFAULT_VALUE|REJECT_MESSAGE` checked as `^(?:USE_DEFAULT_VALUE|REJECT_MESSAGE)$`
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -39,6 +39,199 @@ static P7: rt::Pattern = rt::Pattern::new("^(?:RSA_1024_BIT|RSA_2048_BIT)$");
 static R12: rt::Rule = rt::Rule { pattern: Some(&P7), ..rt::Rule::NONE };
 static P8: rt::Pattern = rt::Pattern::new("^(?:USE_DEFAULT_VALUE|REJECT_MESSAGE)$");
 static R13: rt::Rule = rt::Rule { pattern: Some(&P8), ..rt::Rule::NONE };
+
+static SHAPE_CfnConfigurationSet: rt::Shape = rt::Shape {
+    name: "AWS::SES::ConfigurationSet",
+    fields: &[
+        rt::FieldShape { property: "ArchivingOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_ArchivingOptions), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeliveryOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_DeliveryOptions), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "ReputationOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_ReputationOptions), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SendingOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_SendingOptions), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SuppressionOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_SuppressionOptions), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_configuration_set_Tag)), required: false, rule: &R1 },
+        rt::FieldShape { property: "TrackingOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_TrackingOptions), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VdmOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_VdmOptions), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_ArchivingOptions: rt::Shape = rt::Shape {
+    name: "ArchivingOptions",
+    fields: &[
+        rt::FieldShape { property: "ArchiveArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_ConditionThreshold: rt::Shape = rt::Shape {
+    name: "ConditionThreshold",
+    fields: &[
+        rt::FieldShape { property: "ConditionThresholdEnabled", kind: rt::Kind::Str, required: true, rule: &R2 },
+        rt::FieldShape { property: "OverallConfidenceThreshold", kind: rt::Kind::Struct(&SHAPE_configuration_set_OverallConfidenceThreshold), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_DashboardOptions: rt::Shape = rt::Shape {
+    name: "DashboardOptions",
+    fields: &[
+        rt::FieldShape { property: "EngagementMetrics", kind: rt::Kind::Str, required: true, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_DeliveryOptions: rt::Shape = rt::Shape {
+    name: "DeliveryOptions",
+    fields: &[
+        rt::FieldShape { property: "MaxDeliverySeconds", kind: rt::Kind::Num, required: false, rule: &R3 },
+        rt::FieldShape { property: "SendingPoolName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TlsPolicy", kind: rt::Kind::Str, required: false, rule: &R4 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_GuardianOptions: rt::Shape = rt::Shape {
+    name: "GuardianOptions",
+    fields: &[
+        rt::FieldShape { property: "OptimizedSharedDelivery", kind: rt::Kind::Str, required: true, rule: &R2 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_OverallConfidenceThreshold: rt::Shape = rt::Shape {
+    name: "OverallConfidenceThreshold",
+    fields: &[
+        rt::FieldShape { property: "ConfidenceVerdictThreshold", kind: rt::Kind::Str, required: true, rule: &R5 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_ReputationOptions: rt::Shape = rt::Shape {
+    name: "ReputationOptions",
+    fields: &[
+        rt::FieldShape { property: "ReputationMetricsEnabled", kind: rt::Kind::Bool, required: false, rule: &R6 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_SendingOptions: rt::Shape = rt::Shape {
+    name: "SendingOptions",
+    fields: &[
+        rt::FieldShape { property: "SendingEnabled", kind: rt::Kind::Bool, required: false, rule: &R6 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_SuppressionOptions: rt::Shape = rt::Shape {
+    name: "SuppressionOptions",
+    fields: &[
+        rt::FieldShape { property: "SuppressedReasons", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R8 },
+        rt::FieldShape { property: "ValidationOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_ValidationOptions), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R9 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R10 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_TrackingOptions: rt::Shape = rt::Shape {
+    name: "TrackingOptions",
+    fields: &[
+        rt::FieldShape { property: "CustomRedirectDomain", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "HttpsPolicy", kind: rt::Kind::Str, required: false, rule: &R11 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_ValidationOptions: rt::Shape = rt::Shape {
+    name: "ValidationOptions",
+    fields: &[
+        rt::FieldShape { property: "ConditionThreshold", kind: rt::Kind::Struct(&SHAPE_configuration_set_ConditionThreshold), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_configuration_set_VdmOptions: rt::Shape = rt::Shape {
+    name: "VdmOptions",
+    fields: &[
+        rt::FieldShape { property: "DashboardOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_DashboardOptions), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "GuardianOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_GuardianOptions), required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnEmailIdentity: rt::Shape = rt::Shape {
+    name: "AWS::SES::EmailIdentity",
+    fields: &[
+        rt::FieldShape { property: "ConfigurationSetAttributes", kind: rt::Kind::Struct(&SHAPE_email_identity_ConfigurationSetAttributes), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DkimAttributes", kind: rt::Kind::Struct(&SHAPE_email_identity_DkimAttributes), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DkimSigningAttributes", kind: rt::Kind::Struct(&SHAPE_email_identity_DkimSigningAttributes), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "EmailIdentity", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FeedbackAttributes", kind: rt::Kind::Struct(&SHAPE_email_identity_FeedbackAttributes), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MailFromAttributes", kind: rt::Kind::Struct(&SHAPE_email_identity_MailFromAttributes), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_email_identity_Tag)), required: false, rule: &R1 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_email_identity_ConfigurationSetAttributes: rt::Shape = rt::Shape {
+    name: "ConfigurationSetAttributes",
+    fields: &[
+        rt::FieldShape { property: "ConfigurationSetName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_email_identity_DkimAttributes: rt::Shape = rt::Shape {
+    name: "DkimAttributes",
+    fields: &[
+        rt::FieldShape { property: "SigningEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_email_identity_DkimSigningAttributes: rt::Shape = rt::Shape {
+    name: "DkimSigningAttributes",
+    fields: &[
+        rt::FieldShape { property: "DomainSigningPrivateKey", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DomainSigningSelector", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "NextSigningKeyLength", kind: rt::Kind::Str, required: false, rule: &R12 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_email_identity_FeedbackAttributes: rt::Shape = rt::Shape {
+    name: "FeedbackAttributes",
+    fields: &[
+        rt::FieldShape { property: "EmailForwardingEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_email_identity_MailFromAttributes: rt::Shape = rt::Shape {
+    name: "MailFromAttributes",
+    fields: &[
+        rt::FieldShape { property: "BehaviorOnMxFailure", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "MailFromDomain", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_email_identity_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R9 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R10 },
+    ],
+    combos: &[],
+};
 
 /// `AWS::SES::ConfigurationSet` (L1: every property of the schema, typed).
 ///
@@ -93,6 +286,9 @@ impl rt::Resource for CfnConfigurationSet {
     const ATTRIBUTES: &'static [&'static str] = &[];
     const PROPERTIES: &'static [&'static str] = &["ArchivingOptions", "DeliveryOptions", "Name", "ReputationOptions", "SendingOptions", "SuppressionOptions", "Tags", "TrackingOptions", "VdmOptions"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnConfigurationSet
+    }
 }
 
 /// The property types of `AWS::SES::ConfigurationSet`.
@@ -514,6 +710,9 @@ impl rt::Resource for CfnEmailIdentity {
     const ATTRIBUTES: &'static [&'static str] = &["DkimDNSTokenName1", "DkimDNSTokenName2", "DkimDNSTokenName3", "DkimDNSTokenValue1", "DkimDNSTokenValue2", "DkimDNSTokenValue3"];
     const PROPERTIES: &'static [&'static str] = &["ConfigurationSetAttributes", "DkimAttributes", "DkimSigningAttributes", "EmailIdentity", "FeedbackAttributes", "MailFromAttributes", "Tags"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnEmailIdentity
+    }
 }
 
 impl crate::Handle<CfnEmailIdentity> {

@@ -2,7 +2,7 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::SNS::Subscription`, `AWS::SNS::Topic`, `AWS::SNS::TopicPolicy` (cfn-lint==1.58.0).
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -12,6 +12,83 @@ static R2: rt::Rule = rt::Rule { max_len: Some(256), ..rt::Rule::NONE };
 static R3: rt::Rule = rt::Rule { enum_values: &["http/s", "sqs", "lambda", "firehose", "application"], ..rt::Rule::NONE };
 static R4: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
 static R5: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
+
+static SHAPE_CfnSubscription: rt::Shape = rt::Shape {
+    name: "AWS::SNS::Subscription",
+    fields: &[
+        rt::FieldShape { property: "DeliveryPolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Endpoint", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FilterPolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FilterPolicyScope", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RawMessageDelivery", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RedrivePolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Region", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReplayPolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SubscriptionRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TopicArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnTopic: rt::Shape = rt::Shape {
+    name: "AWS::SNS::Topic",
+    fields: &[
+        rt::FieldShape { property: "ArchivePolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ContentBasedDeduplication", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DataProtectionPolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeliveryStatusLogging", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_topic_LoggingConfig)), required: false, rule: &R0 },
+        rt::FieldShape { property: "DisplayName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FifoThroughputScope", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FifoTopic", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsMasterKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MaximumMessageSize", kind: rt::Kind::Int, required: false, rule: &R1 },
+        rt::FieldShape { property: "SignatureVersion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Subscription", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_topic_Subscription)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_topic_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "TopicName", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "TracingConfig", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_topic_LoggingConfig: rt::Shape = rt::Shape {
+    name: "LoggingConfig",
+    fields: &[
+        rt::FieldShape { property: "FailureFeedbackRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: true, rule: &R3 },
+        rt::FieldShape { property: "SuccessFeedbackRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SuccessFeedbackSampleRate", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_topic_Subscription: rt::Shape = rt::Shape {
+    name: "Subscription",
+    fields: &[
+        rt::FieldShape { property: "Endpoint", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
+
+static SHAPE_topic_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R4 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R5 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnTopicPolicy: rt::Shape = rt::Shape {
+    name: "AWS::SNS::TopicPolicy",
+    fields: &[
+        rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Topics", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
 
 /// `AWS::SNS::Subscription` (L1: every property of the schema, typed).
 ///
@@ -99,6 +176,9 @@ impl rt::Resource for CfnSubscription {
     const TYPE_NAME: &'static str = "AWS::SNS::Subscription";
     const ATTRIBUTES: &'static [&'static str] = &["Arn"];
     const PROPERTIES: &'static [&'static str] = &["DeliveryPolicy", "Endpoint", "FilterPolicy", "FilterPolicyScope", "Protocol", "RawMessageDelivery", "RedrivePolicy", "Region", "ReplayPolicy", "SubscriptionRoleArn", "TopicArn"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnSubscription
+    }
 }
 
 impl crate::Handle<CfnSubscription> {
@@ -185,6 +265,9 @@ impl rt::Resource for CfnTopic {
     const ATTRIBUTES: &'static [&'static str] = &["ArchivePolicy", "ContentBasedDeduplication", "DataProtectionPolicy", "DeliveryStatusLogging", "DisplayName", "FifoThroughputScope", "FifoTopic", "KmsMasterKeyId", "MaximumMessageSize", "SignatureVersion", "Subscription", "Tags", "TopicArn", "TopicName", "TracingConfig"];
     const PROPERTIES: &'static [&'static str] = &["ArchivePolicy", "ContentBasedDeduplication", "DataProtectionPolicy", "DeliveryStatusLogging", "DisplayName", "FifoThroughputScope", "FifoTopic", "KmsMasterKeyId", "MaximumMessageSize", "SignatureVersion", "Subscription", "Tags", "TopicName", "TracingConfig"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnTopic
+    }
 }
 
 impl crate::Handle<CfnTopic> {
@@ -412,6 +495,9 @@ impl rt::Resource for CfnTopicPolicy {
     const TYPE_NAME: &'static str = "AWS::SNS::TopicPolicy";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
     const PROPERTIES: &'static [&'static str] = &["PolicyDocument", "Topics"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnTopicPolicy
+    }
 }
 
 impl crate::Handle<CfnTopicPolicy> {

@@ -2,7 +2,7 @@
 // vendored in synth/schemas/. Do not edit by hand: run `python3 scripts/vendor-schemas.py`
 // to refresh the schemas, then `cargo run -p escdk-codegen` to regenerate.
 //! L1 resources: `AWS::SQS::Queue`, `AWS::SQS::QueuePolicy` (cfn-lint==1.58.0).
-#![allow(clippy::too_many_arguments, clippy::doc_markdown)]
+#![allow(clippy::too_many_arguments, clippy::doc_markdown, non_upper_case_globals)]
 
 use crate::l1 as rt;
 
@@ -15,6 +15,47 @@ static R5: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(43200.0), ..r
 static P0: rt::Pattern = rt::Pattern::new("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
 static R6: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P0), ..rt::Rule::NONE };
 static R7: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), pattern: Some(&P0), ..rt::Rule::NONE };
+
+static SHAPE_CfnQueue: rt::Shape = rt::Shape {
+    name: "AWS::SQS::Queue",
+    fields: &[
+        rt::FieldShape { property: "ContentBasedDeduplication", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DeduplicationScope", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DelaySeconds", kind: rt::Kind::Int, required: false, rule: &R0 },
+        rt::FieldShape { property: "FifoQueue", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FifoThroughputLimit", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsDataKeyReusePeriodSeconds", kind: rt::Kind::Int, required: false, rule: &R1 },
+        rt::FieldShape { property: "KmsMasterKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MaximumMessageSize", kind: rt::Kind::Int, required: false, rule: &R2 },
+        rt::FieldShape { property: "MessageRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &R3 },
+        rt::FieldShape { property: "QueueName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ReceiveMessageWaitTimeSeconds", kind: rt::Kind::Int, required: false, rule: &R4 },
+        rt::FieldShape { property: "RedriveAllowPolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RedrivePolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SqsManagedSseEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_queue_Tag)), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VisibilityTimeout", kind: rt::Kind::Int, required: false, rule: &R5 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_queue_Tag: rt::Shape = rt::Shape {
+    name: "Tag",
+    fields: &[
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R6 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R7 },
+    ],
+    combos: &[],
+};
+
+static SHAPE_CfnQueuePolicy: rt::Shape = rt::Shape {
+    name: "AWS::SQS::QueuePolicy",
+    fields: &[
+        rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Queues", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &rt::Rule::NONE },
+    ],
+    combos: &[],
+};
 
 /// `AWS::SQS::Queue` (L1: every property of the schema, typed).
 ///
@@ -104,6 +145,9 @@ impl rt::Resource for CfnQueue {
     const ATTRIBUTES: &'static [&'static str] = &["Arn", "ContentBasedDeduplication", "DeduplicationScope", "DelaySeconds", "FifoQueue", "FifoThroughputLimit", "KmsDataKeyReusePeriodSeconds", "KmsMasterKeyId", "MaximumMessageSize", "MessageRetentionPeriod", "QueueName", "QueueUrl", "ReceiveMessageWaitTimeSeconds", "RedriveAllowPolicy", "RedrivePolicy", "SqsManagedSseEnabled", "Tags", "VisibilityTimeout"];
     const PROPERTIES: &'static [&'static str] = &["ContentBasedDeduplication", "DeduplicationScope", "DelaySeconds", "FifoQueue", "FifoThroughputLimit", "KmsDataKeyReusePeriodSeconds", "KmsMasterKeyId", "MaximumMessageSize", "MessageRetentionPeriod", "QueueName", "ReceiveMessageWaitTimeSeconds", "RedriveAllowPolicy", "RedrivePolicy", "SqsManagedSseEnabled", "Tags", "VisibilityTimeout"];
     const TAGGING: rt::Tagging = rt::Tagging::List("Tags");
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnQueue
+    }
 }
 
 impl crate::Handle<CfnQueue> {
@@ -260,6 +304,9 @@ impl rt::Resource for CfnQueuePolicy {
     const TYPE_NAME: &'static str = "AWS::SQS::QueuePolicy";
     const ATTRIBUTES: &'static [&'static str] = &["Id"];
     const PROPERTIES: &'static [&'static str] = &["PolicyDocument", "Queues"];
+    fn shape() -> &'static rt::Shape {
+        &SHAPE_CfnQueuePolicy
+    }
 }
 
 impl crate::Handle<CfnQueuePolicy> {

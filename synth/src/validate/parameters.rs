@@ -21,7 +21,7 @@ pub fn check(stack: &str, name: &str, p: &Parameter, diags: &mut Vec<Diagnostic>
         diags.push(Diagnostic::error(at.clone(), message, fix).with_property(property));
     };
     if !known_type(&p.kind) {
-        let closest = super::closest(&PLAIN_TYPES, &p.kind).unwrap_or("String");
+        let closest = crate::diagnostics::closest(&PLAIN_TYPES, &p.kind).unwrap_or("String");
         error(
             "Type",
             format!("`{}` is not a parameter type", p.kind),

@@ -1,218 +1,14 @@
-//! The runtime of the generated L1 code in [`crate::cfn`]: rendering to JSON ([`ToJson`]),
-//! the schema's constraints on literal values ([`Rule`], [`Validate`], [`Check`]), and the
-//! resource traits ([`Resource`], [`Props`]).
-//!
-//! Intrinsic values are accepted wherever a value may stand: a constraint applies to
-//! literals only, and references are checked separately once the template is rendered.
+//! The schema's constraints on literal values: patterns, rules, combinations of
+//! properties, and the [`Check`] that collects violations with their property paths.
 
-pub use crate::json::{Json, JsonValue};
-pub use crate::value::{Map, Value};
-
-use crate::handle::StackId;
+use crate::json::Json;
+use crate::value::{Map, Value};
 use regex::Regex;
-use std::any::Any;
-use std::fmt::Debug;
 use std::sync::OnceLock;
-
-/// Renders a value to its template JSON.
-pub trait ToJson {
-    fn to_json(&self, cx: &mut Render) -> JsonValue;
-    /// Absent values (an unset `Option`) are left out of objects.
-    fn is_absent(&self) -> bool {
-        false
-    }
-}
 
 /// Checks a value's literals against a schema rule.
 pub trait Validate {
     fn validate(&self, rule: &Rule, cx: &mut Check);
-}
-
-/// A CloudFormation resource type: its properties struct.
-pub trait Resource: ToJson + Validate + Debug + Clone + 'static {
-    /// For example `AWS::DynamoDB::Table`.
-    const TYPE_NAME: &'static str;
-    /// The attributes `Fn::GetAtt` may read.
-    const ATTRIBUTES: &'static [&'static str];
-    /// The top-level properties the schema defines.
-    const PROPERTIES: &'static [&'static str];
-    /// Where the type keeps its tags (the schema's `tagging` metadata).
-    const TAGGING: Tagging = Tagging::None;
-}
-
-/// How a resource type holds tags, from its schema's `tagging` metadata.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tagging {
-    /// Not taggable.
-    None,
-    /// A list of `{"Key", "Value"}` objects in this property.
-    List(&'static str),
-    /// A string-to-string map in this property.
-    Map(&'static str),
-}
-
-/// Object-safe view of a [`Resource`], as stacks store them.
-pub trait Props: Debug {
-    fn type_name(&self) -> &str;
-    fn tagging(&self) -> Tagging {
-        Tagging::None
-    }
-    fn render(&self, cx: &mut Render) -> JsonValue;
-    fn check(&self, cx: &mut Check);
-    fn as_any(&self) -> &dyn Any;
-    fn as_any_mut(&mut self) -> &mut dyn Any;
-}
-
-impl<T: Resource> Props for T {
-    fn type_name(&self) -> &str {
-        T::TYPE_NAME
-    }
-    fn tagging(&self) -> Tagging {
-        T::TAGGING
-    }
-    fn render(&self, cx: &mut Render) -> JsonValue {
-        self.to_json(cx)
-    }
-    fn check(&self, cx: &mut Check) {
-        self.validate(&Rule::NONE, cx)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
-        self
-    }
-}
-
-/// Rendering context: which stack is being rendered, the other stacks of the app it may
-/// import from, and what crossed stacks while rendering.
-pub struct Render {
-    stack: StackId,
-    /// The app's stacks by id (name), for references that become imports. Empty when a
-    /// stack is synthesized on its own: then a handle of another stack is an error.
-    producers: std::rc::Rc<std::collections::HashMap<StackId, String>>,
-    pub(crate) foreign: Vec<String>,
-    pub(crate) imports: Vec<crate::cross_stack::Import>,
-}
-
-impl Render {
-    pub(crate) fn new(stack: StackId) -> Self {
-        Render::in_app(stack, std::rc::Rc::default())
-    }
-    pub(crate) fn in_app(
-        stack: StackId,
-        producers: std::rc::Rc<std::collections::HashMap<StackId, String>>,
-    ) -> Self {
-        Render {
-            stack,
-            producers,
-            foreign: Vec::new(),
-            imports: Vec::new(),
-        }
-    }
-    pub(crate) fn stack(&self) -> StackId {
-        self.stack
-    }
-    pub(crate) fn foreign_reference(&mut self, name: &str) {
-        self.foreign.push(name.to_string());
-    }
-    /// A `Ref` (no attribute) or `Fn::GetAtt` of another stack of the app becomes
-    /// `Fn::ImportValue` of an export that stack will carry; `None` for this stack's names
-    /// and for stacks outside the app (those are reported as foreign).
-    pub(crate) fn import(
-        &mut self,
-        stack: StackId,
-        name: &str,
-        attribute: Option<&str>,
-    ) -> Option<JsonValue> {
-        if stack == self.stack {
-            return None;
-        }
-        let producer = self.producers.get(&stack)?.clone();
-        let import = crate::cross_stack::Import::new(stack, &producer, name, attribute);
-        let value = serde_json::json!({ "Fn::ImportValue": import.export_name });
-        self.imports.push(import);
-        Some(value)
-    }
-    /// Whether `stack` is another stack of the app being synthesized.
-    pub(crate) fn is_producer(&self, stack: StackId) -> bool {
-        stack != self.stack && self.producers.contains_key(&stack)
-    }
-}
-
-/// Builds a JSON object, leaving out absent fields.
-#[derive(Default)]
-pub struct ObjectBuilder(serde_json::Map<String, JsonValue>);
-
-impl ObjectBuilder {
-    pub fn put(&mut self, key: &str, value: &impl ToJson, cx: &mut Render) {
-        if !value.is_absent() {
-            self.0.insert(key.to_string(), value.to_json(cx));
-        }
-    }
-    pub fn build(self) -> JsonValue {
-        JsonValue::Object(self.0)
-    }
-}
-
-impl<T: ToJson> ToJson for Option<T> {
-    fn to_json(&self, cx: &mut Render) -> JsonValue {
-        self.as_ref().map_or(JsonValue::Null, |v| v.to_json(cx))
-    }
-    fn is_absent(&self) -> bool {
-        self.is_none()
-    }
-}
-
-impl<T: ToJson> ToJson for Vec<T> {
-    fn to_json(&self, cx: &mut Render) -> JsonValue {
-        JsonValue::Array(self.iter().map(|v| v.to_json(cx)).collect())
-    }
-}
-
-impl<T: ToJson> ToJson for Map<T> {
-    fn to_json(&self, cx: &mut Render) -> JsonValue {
-        JsonValue::Object(
-            self.iter()
-                .map(|(k, v)| (k.clone(), v.to_json(cx)))
-                .collect(),
-        )
-    }
-}
-
-impl ToJson for String {
-    fn to_json(&self, _: &mut Render) -> JsonValue {
-        JsonValue::String(self.clone())
-    }
-}
-impl ToJson for bool {
-    fn to_json(&self, _: &mut Render) -> JsonValue {
-        JsonValue::Bool(*self)
-    }
-}
-impl ToJson for i64 {
-    fn to_json(&self, _: &mut Render) -> JsonValue {
-        JsonValue::from(*self)
-    }
-}
-impl ToJson for f64 {
-    fn to_json(&self, _: &mut Render) -> JsonValue {
-        // Whole numbers render without a fraction, as CloudFormation's examples write them.
-        if self.fract() == 0.0 && self.abs() < 9.0e15 {
-            JsonValue::from(*self as i64)
-        } else {
-            serde_json::Number::from_f64(*self).map_or(JsonValue::Null, JsonValue::Number)
-        }
-    }
-}
-
-impl<T: ToJson> ToJson for Value<T> {
-    fn to_json(&self, cx: &mut Render) -> JsonValue {
-        match self {
-            Value::Lit(t) => t.to_json(cx),
-            Value::Expr(e) => e.to_json(cx),
-        }
-    }
 }
 
 /// A regex from a schema `pattern`, compiled on first use.
@@ -305,7 +101,7 @@ impl Check {
         self.path.pop();
     }
 
-    fn item<T: Validate>(&mut self, index: String, value: &T, rule: &Rule) {
+    pub(crate) fn item<T: Validate>(&mut self, index: String, value: &T, rule: &Rule) {
         match self.path.last_mut() {
             Some(last) => {
                 let saved = last.clone();
@@ -316,6 +112,54 @@ impl Check {
                 }
             }
             None => value.validate(rule, self),
+        }
+    }
+
+    /// A violation at the property `name` below the current path.
+    pub(crate) fn violation_at(&mut self, name: &str, message: String, fix: String) {
+        self.path.push(name.to_string());
+        self.violation(message, fix);
+        self.path.pop();
+    }
+
+    /// Checks a list's length and uniqueness against `rule`.
+    pub(crate) fn counts<T: PartialEq>(&mut self, items: &[T], rule: &Rule) {
+        let n = items.len();
+        if let Some(min) = rule.min_items {
+            if n < min {
+                self.violation(
+                    format!("has {n} items, fewer than the minimum {min}"),
+                    format!("give at least {min}"),
+                );
+            }
+        }
+        if let Some(max) = rule.max_items {
+            if n > max {
+                self.violation(
+                    format!("has {n} items, more than the maximum {max}"),
+                    format!("give at most {max}"),
+                );
+            }
+        }
+        if rule.unique_items {
+            if let Some(i) = (1..n).find(|&i| items[..i].contains(&items[i])) {
+                self.violation(
+                    format!("item {i} repeats an earlier item"),
+                    "remove the duplicate".to_string(),
+                );
+            }
+        }
+    }
+
+    /// Checks a map's key against `rule`'s key pattern.
+    pub(crate) fn key(&mut self, key: &str, rule: &Rule) {
+        if let Some(p) = rule.key_pattern {
+            if p.is_match(key) == Some(false) {
+                self.violation(
+                    format!("key `{key}` does not match the pattern `{}`", p.source()),
+                    "rename the key".to_string(),
+                );
+            }
         }
     }
 
@@ -486,31 +330,7 @@ impl<T: Validate> Validate for Value<T> {
 
 impl<T: Validate + PartialEq> Validate for Vec<T> {
     fn validate(&self, rule: &Rule, cx: &mut Check) {
-        let n = self.len();
-        if let Some(min) = rule.min_items {
-            if n < min {
-                cx.violation(
-                    format!("has {n} items, fewer than the minimum {min}"),
-                    format!("give at least {min}"),
-                );
-            }
-        }
-        if let Some(max) = rule.max_items {
-            if n > max {
-                cx.violation(
-                    format!("has {n} items, more than the maximum {max}"),
-                    format!("give at most {max}"),
-                );
-            }
-        }
-        if rule.unique_items {
-            if let Some(i) = (1..n).find(|&i| self[..i].contains(&self[i])) {
-                cx.violation(
-                    format!("item {i} repeats an earlier item"),
-                    "remove the duplicate".to_string(),
-                );
-            }
-        }
+        cx.counts(self, rule);
         let item_rule = rule.items.unwrap_or(&Rule::NONE);
         for (i, v) in self.iter().enumerate() {
             cx.item(format!("[{i}]"), v, item_rule);
@@ -522,14 +342,7 @@ impl<T: Validate> Validate for Map<T> {
     fn validate(&self, rule: &Rule, cx: &mut Check) {
         let value_rule = rule.items.unwrap_or(&Rule::NONE);
         for (k, v) in self {
-            if let Some(p) = rule.key_pattern {
-                if p.is_match(k) == Some(false) {
-                    cx.violation(
-                        format!("key `{k}` does not match the pattern `{}`", p.source()),
-                        "rename the key".to_string(),
-                    );
-                }
-            }
+            cx.key(k, rule);
             cx.item(format!("[{k}]"), v, value_rule);
         }
     }

@@ -1,0 +1,187 @@
+//! The shapes of the generated L1 types, as data: for each struct its properties, their
+//! kinds, rules and the constraints between them. Typed values are checked by their
+//! [`Validate`] impls; a [`Shape`] checks JSON that did not come through the typed structs,
+//! such as a property override, with the same rules and messages, plus what types alone
+//! guarantee (a property the type has, the JSON type of each value, required properties).
+//!
+//! Intrinsic functions (`{"Ref": …}`, `{"Fn::…": …}`) stand for values known at deploy time
+//! and are not checked here, as in the typed path.
+
+use super::rules::{Check, Combo, Rule, Validate, Violation};
+use crate::json::JsonValue;
+
+/// The kind of one value, as the schema types it.
+pub enum Kind {
+    Str,
+    Int,
+    Num,
+    Bool,
+    /// Free-form JSON (policy documents, event patterns, registry types' objects).
+    Json,
+    Struct(&'static Shape),
+    List(&'static Kind),
+    Map(&'static Kind),
+}
+
+/// One property of a struct.
+pub struct FieldShape {
+    pub property: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    pub rule: &'static Rule,
+}
+
+/// A generated struct: its name, properties and combination constraints.
+pub struct Shape {
+    /// The resource type (`AWS::DynamoDB::Table`) or the schema definition
+    /// (`KeySchema`).
+    pub name: &'static str,
+    pub fields: &'static [FieldShape],
+    pub combos: &'static [Combo],
+}
+
+/// A JSON value seen as `kind`, checkable with [`Check::field`].
+pub struct Shaped<'a> {
+    pub value: &'a JsonValue,
+    pub kind: &'a Kind,
+}
+
+impl Shape {
+    /// The violations of a resource's `Properties` (or a struct's object) against this
+    /// shape, with dotted property paths.
+    pub fn violations(&self, value: &JsonValue) -> Vec<Violation> {
+        let mut cx = Check::default();
+        match value {
+            JsonValue::Object(object) => self.check(object, &mut cx),
+            other => cx.violation(
+                format!("{} is not an object (`{}`)", describe(other), self.name),
+                "give an object of properties".to_string(),
+            ),
+        }
+        cx.violations
+    }
+
+    /// Checks a JSON object against this shape; violations are reported below the
+    /// current path of `cx`.
+    pub fn check(&self, object: &serde_json::Map<String, JsonValue>, cx: &mut Check) {
+        for key in object.keys() {
+            if !self.fields.iter().any(|f| f.property == key) {
+                let known: Vec<&str> = self.fields.iter().map(|f| f.property).collect();
+                let closest = crate::diagnostics::closest(&known, key).unwrap_or("");
+                cx.violation_at(
+                    key,
+                    format!("`{}` has no property `{key}`", self.name),
+                    format!(
+                        "did you mean `{closest}`? (its properties: {})",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+        for f in self.fields {
+            match object.get(f.property) {
+                Some(value) => cx.field(
+                    f.property,
+                    &Shaped {
+                        value,
+                        kind: &f.kind,
+                    },
+                    f.rule,
+                ),
+                None if f.required => cx.violation_at(
+                    f.property,
+                    format!("`{}` needs `{}`", self.name, f.property),
+                    format!("set `{}`", f.property),
+                ),
+                None => {}
+            }
+        }
+        if !self.combos.is_empty() {
+            cx.combos(self.combos, &|p| object.contains_key(p));
+        }
+    }
+}
+
+/// Whether a value is an intrinsic function, resolved at deploy time.
+pub fn is_intrinsic(value: &JsonValue) -> bool {
+    value.as_object().is_some_and(|o| {
+        o.len() == 1
+            && o.keys()
+                .all(|k| k == "Ref" || k == "Condition" || k.starts_with("Fn::"))
+    })
+}
+
+impl Kind {
+    fn expected(&self) -> String {
+        match self {
+            Kind::Str => "a string".into(),
+            Kind::Int => "an integer".into(),
+            Kind::Num => "a number".into(),
+            Kind::Bool => "true or false".into(),
+            Kind::Json => "JSON".into(),
+            Kind::Struct(s) => format!("an object (`{}`)", s.name),
+            Kind::List(_) => "a list".into(),
+            Kind::Map(_) => "an object of keys and values".into(),
+        }
+    }
+}
+
+fn describe(value: &JsonValue) -> String {
+    match value {
+        JsonValue::Null => "null".into(),
+        JsonValue::Bool(b) => b.to_string(),
+        JsonValue::Number(n) => n.to_string(),
+        JsonValue::String(s) => format!("the string `{s}`"),
+        JsonValue::Array(_) => "a list".into(),
+        JsonValue::Object(_) => "an object".into(),
+    }
+}
+
+impl Validate for Shaped<'_> {
+    fn validate(&self, rule: &Rule, cx: &mut Check) {
+        if is_intrinsic(self.value) {
+            return;
+        }
+        // CloudFormation reads numbers and booleans given as strings, and the reverse, as
+        // cfn-lint does; only a value of another shape is refused.
+        match (self.kind, self.value) {
+            (Kind::Json, _) => {}
+            (Kind::Str, JsonValue::String(s)) => s.validate(rule, cx),
+            (Kind::Str, JsonValue::Number(n)) => n.to_string().validate(rule, cx),
+            (Kind::Str, JsonValue::Bool(b)) => b.to_string().validate(rule, cx),
+            (Kind::Int, JsonValue::Number(n)) if n.as_i64().is_some() => {
+                n.as_i64().unwrap_or_default().validate(rule, cx)
+            }
+            (Kind::Int, JsonValue::String(s)) if s.parse::<i64>().is_ok() => {
+                s.parse::<i64>().unwrap_or_default().validate(rule, cx)
+            }
+            (Kind::Num, JsonValue::Number(n)) => n.as_f64().unwrap_or_default().validate(rule, cx),
+            (Kind::Num, JsonValue::String(s)) if s.parse::<f64>().is_ok_and(f64::is_finite) => {
+                s.parse::<f64>().unwrap_or_default().validate(rule, cx)
+            }
+            (Kind::Bool, JsonValue::Bool(b)) => b.validate(rule, cx),
+            (Kind::Bool, JsonValue::String(s)) if s == "true" || s == "false" => {
+                (s == "true").validate(rule, cx)
+            }
+            (Kind::Struct(shape), JsonValue::Object(o)) => shape.check(o, cx),
+            (Kind::List(item), JsonValue::Array(items)) => {
+                cx.counts(items, rule);
+                let item_rule = rule.items.unwrap_or(&Rule::NONE);
+                for (i, value) in items.iter().enumerate() {
+                    cx.item(format!("[{i}]"), &Shaped { value, kind: item }, item_rule);
+                }
+            }
+            (Kind::Map(item), JsonValue::Object(o)) => {
+                let value_rule = rule.items.unwrap_or(&Rule::NONE);
+                for (k, value) in o {
+                    cx.key(k, rule);
+                    cx.item(format!("[{k}]"), &Shaped { value, kind: item }, value_rule);
+                }
+            }
+            (kind, value) => cx.violation(
+                format!("{} is not {}", describe(value), kind.expected()),
+                format!("give {}", kind.expected()),
+            ),
+        }
+    }
+}
