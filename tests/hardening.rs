@@ -447,3 +447,38 @@ fn overrides_are_checked_against_the_schema_where_they_land() {
     ok.synth()
         .expect("an intrinsic where a string stands is accepted");
 }
+
+#[test]
+fn l1_formats_are_checked_as_cfn_lint_checks_them() {
+    use escdk_synth::cfn::ec2::CfnSecurityGroupIngress;
+    use escdk_synth::cfn::sqs::CfnQueue;
+    let stack = Stack::new("Bad");
+    let root = stack.root();
+    root.add(
+        "Ingress",
+        CfnSecurityGroupIngress {
+            cidr_ip: Some("10.0.0.1/16".into()),
+            group_id: Some("sg-nothex".into()),
+            ..CfnSecurityGroupIngress::new("tcp")
+        },
+    );
+    root.add(
+        "Queue",
+        CfnQueue {
+            kms_master_key_id: Some("my-key".into()),
+            ..Default::default()
+        },
+    );
+    root.add(
+        "Aliased",
+        CfnQueue {
+            kms_master_key_id: Some("alias/aws/sqs".into()),
+            ..Default::default()
+        },
+    );
+    let e = errors(&stack);
+    assert!(e.contains("Bad/Ingress (Ingress) Properties.CidrIp: `10.0.0.1/16` is not a valid ipv4-network\n  fix: give a ipv4-network (or a reference to the resource that has it)"), "{e}");
+    assert!(e.contains("Bad/Ingress (Ingress) Properties.GroupId: `sg-nothex` is not a valid AWS::EC2::SecurityGroup.Id"), "{e}");
+    assert!(e.contains("Bad/Queue (Queue) Properties.KmsMasterKeyId: `my-key` is not a valid AWS::KMS::Key.Arn or AWS::KMS::Key.Id or AWS::KMS::Alias.AliasName"), "{e}");
+    assert!(!e.contains("Bad/Aliased"), "{e}");
+}

@@ -10,6 +10,7 @@
 //! The output is deterministic: [`generate`] returns the files as `(relative path, contents)`,
 //! the binary writes them, and a test asserts regeneration gives no diff.
 
+pub mod formats;
 mod names;
 mod patterns;
 mod render;

@@ -1,5 +1,6 @@
 //! Turns the schema model into Rust source text.
 
+use crate::formats::{self, FormatCheck};
 use crate::names;
 use crate::schema::{Combo, FieldModel, ResourceModel, RuleModel, StructModel, Ty};
 use std::collections::BTreeMap;
@@ -46,6 +47,18 @@ impl Statics {
         name
     }
 
+    /// A `rt::Format` expression (the model only holds formats [`formats::lookup`] checks).
+    fn format(&mut self, name: &str) -> String {
+        match formats::lookup(name) {
+            Ok(FormatCheck::Regex(r)) => {
+                let p = self.pattern(r);
+                format!("rt::Format::Pattern({name:?}, &{p})")
+            }
+            Ok(FormatCheck::Builtin(variant)) => format!("rt::Format::{variant}"),
+            _ => unreachable!("format {name} is not checked on values"),
+        }
+    }
+
     fn rule(&mut self, r: &RuleModel) -> String {
         if r.is_empty() {
             return "rt::Rule::NONE".to_string();
@@ -87,6 +100,10 @@ impl Statics {
         if let Some(p) = &r.key_pattern {
             let name = self.pattern(p);
             parts.push(format!("key_pattern: Some(&{name})"));
+        }
+        if !r.formats.is_empty() {
+            let formats: Vec<String> = r.formats.iter().map(|f| self.format(f)).collect();
+            parts.push(format!("formats: &[{}]", formats.join(", ")));
         }
         let body = format!("rt::Rule {{ {}, ..rt::Rule::NONE }}", parts.join(", "));
         if let Some(name) = self.rule_names.get(&body) {

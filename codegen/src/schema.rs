@@ -1,5 +1,6 @@
 //! Reads one resource provider schema into a model of Rust structs, fields and rules.
 
+use crate::formats::{self, FormatCheck};
 use crate::names;
 use crate::patterns::{anchor_pattern, translate_pattern};
 use serde_json::{Map, Value};
@@ -81,6 +82,8 @@ pub struct RuleModel {
     pub unique_items: bool,
     pub items: Option<Box<RuleModel>>,
     pub key_pattern: Option<String>,
+    /// Formats (cfn-lint's names) of which the value must have one.
+    pub formats: Vec<String>,
 }
 
 impl RuleModel {
@@ -96,6 +99,7 @@ impl RuleModel {
             && !self.unique_items
             && self.items.as_ref().is_none_or(|i| i.is_empty())
             && self.key_pattern.is_none()
+            && self.formats.is_empty()
     }
 }
 
@@ -114,6 +118,34 @@ pub enum Combo {
     Xor(Vec<String>),
     /// cfn-lint's `requiredOr`: at least one of these is set.
     Or(Vec<String>),
+}
+
+/// The formats a value must have one of: its `format`, or an `anyOf` of formats
+/// (`AWS::KMS::Key.Arn` or `.Id` or an alias). Empty when any of them is unchecked.
+fn formats(node: &Value) -> Result<Vec<String>, String> {
+    let names: Vec<&str> = match node.get("format").and_then(Value::as_str) {
+        Some(f) => vec![f],
+        None => match node.get("anyOf").and_then(Value::as_array) {
+            Some(alts)
+                if alts.iter().all(|a| {
+                    a.get("format").is_some() && a.get("type").is_none() && a.get("$ref").is_none()
+                }) =>
+            {
+                alts.iter()
+                    .filter_map(|a| a.get("format").and_then(Value::as_str))
+                    .collect()
+            }
+            _ => Vec::new(),
+        },
+    };
+    let mut checked = Vec::new();
+    for name in names {
+        if let FormatCheck::Unchecked(_) = formats::lookup(name)? {
+            return Ok(Vec::new());
+        }
+        checked.push(name.to_string());
+    }
+    Ok(checked)
 }
 
 /// Older (non-registry) resource types whose `Fn::GetAtt` reads any property, not only the
@@ -395,6 +427,9 @@ impl Ctx<'_> {
                 rule.pattern = Some(self.pattern(p)?);
             }
         }
+        if rule.formats.is_empty() {
+            rule.formats = formats(node).map_err(|e| format!("{}: {e}", self.type_name))?;
+        }
         if rule.enum_values.is_empty() {
             if let Some(values) = node.get("enum").and_then(Value::as_array) {
                 rule.enum_values = values
@@ -488,6 +523,17 @@ impl Ctx<'_> {
                     )?,
                     None => Ty::Json,
                 };
+                // A list format (`AWS::EC2::Subnet.Ids`) is its items' format.
+                let mut each = Vec::new();
+                for f in &rule.formats {
+                    if let Ok(FormatCheck::Each(one)) = formats::lookup(f) {
+                        each.push(one.to_string());
+                    }
+                }
+                if !each.is_empty() {
+                    rule.formats.clear();
+                    item_rule.formats = each;
+                }
                 if !item_rule.is_empty() {
                     rule.items = Some(Box::new(item_rule));
                 }

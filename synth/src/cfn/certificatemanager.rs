@@ -7,10 +7,12 @@
 use crate::l1 as rt;
 
 static R0: rt::Rule = rt::Rule { enum_values: &["ENABLED", "DISABLED"], ..rt::Rule::NONE };
-static R1: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(50), ..rt::Rule::NONE };
-static P0: rt::Pattern = rt::Pattern::new("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
-static R2: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P0), ..rt::Rule::NONE };
-static R3: rt::Rule = rt::Rule { max_len: Some(256), pattern: Some(&P0), ..rt::Rule::NONE };
+static P0: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$");
+static R1: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::ACM::Certificate.Arn", &P0)], ..rt::Rule::NONE };
+static R2: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(50), ..rt::Rule::NONE };
+static P1: rt::Pattern = rt::Pattern::new("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
+static R3: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P1), ..rt::Rule::NONE };
+static R4: rt::Rule = rt::Rule { max_len: Some(256), pattern: Some(&P1), ..rt::Rule::NONE };
 
 static SHAPE_CfnCertificate: rt::Shape = rt::Shape {
     name: "AWS::CertificateManager::Certificate",
@@ -20,10 +22,10 @@ static SHAPE_CfnCertificate: rt::Shape = rt::Shape {
         rt::FieldShape { property: "CertificateTransparencyLoggingPreference", kind: rt::Kind::Str, required: false, rule: &R0 },
         rt::FieldShape { property: "DomainName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DomainValidationOptions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_certificate_DomainValidationOption)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Id", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Id", kind: rt::Kind::Json, required: false, rule: &R1 },
         rt::FieldShape { property: "KeyAlgorithm", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SubjectAlternativeNames", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_certificate_Tag)), required: false, rule: &R1 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_certificate_Tag)), required: false, rule: &R2 },
         rt::FieldShape { property: "ValidationMethod", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -42,8 +44,8 @@ static SHAPE_certificate_DomainValidationOption: rt::Shape = rt::Shape {
 static SHAPE_certificate_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R2 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R3 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R3 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R4 },
     ],
     combos: &[],
 };
@@ -116,10 +118,10 @@ impl rt::Validate for CfnCertificate {
         cx.field("CertificateTransparencyLoggingPreference", &self.certificate_transparency_logging_preference, &R0);
         cx.field("DomainName", &self.domain_name, &rt::Rule::NONE);
         cx.field("DomainValidationOptions", &self.domain_validation_options, &rt::Rule::NONE);
-        cx.field("Id", &self.id, &rt::Rule::NONE);
+        cx.field("Id", &self.id, &R1);
         cx.field("KeyAlgorithm", &self.key_algorithm, &rt::Rule::NONE);
         cx.field("SubjectAlternativeNames", &self.subject_alternative_names, &rt::Rule::NONE);
-        cx.field("Tags", &self.tags, &R1);
+        cx.field("Tags", &self.tags, &R2);
         cx.field("ValidationMethod", &self.validation_method, &rt::Rule::NONE);
     }
 }
@@ -200,8 +202,8 @@ pub mod certificate {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R2);
-            cx.field("Value", &self.value, &R3);
+            cx.field("Key", &self.key, &R3);
+            cx.field("Value", &self.value, &R4);
         }
     }
 

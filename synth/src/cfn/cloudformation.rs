@@ -11,19 +11,22 @@
 
 use crate::l1 as rt;
 
-static R0: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(100000), ..rt::Rule::NONE };
-static P0: rt::Pattern = rt::Pattern::new("^(?:arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+)$");
-static R1: rt::Rule = rt::Rule { max_len: Some(1024), pattern: Some(&P0), ..rt::Rule::NONE };
-static P1: rt::Pattern = rt::Pattern::new("^(?:[0-9a-zA-Z-]{1,40})$");
-static R2: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(40), pattern: Some(&P1), ..rt::Rule::NONE };
-static R3: rt::Rule = rt::Rule { enum_values: &["RESOURCE", "MODULE", "HOOK"], ..rt::Rule::NONE };
-static P2: rt::Pattern = rt::Pattern::new("^(?:[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1})$");
-static R4: rt::Rule = rt::Rule { pattern: Some(&P2), ..rt::Rule::NONE };
-static R5: rt::Rule = rt::Rule { min_len: Some(10), max_len: Some(204), pattern: Some(&P2), ..rt::Rule::NONE };
-static R6: rt::Rule = rt::Rule { enum_values: &["MAJOR", "MINOR"], ..rt::Rule::NONE };
-static P3: rt::Pattern = rt::Pattern::new("^[\\.\\-_/#A-Za-z0-9]+$");
-static R7: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P3), ..rt::Rule::NONE };
-static R8: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), ..rt::Rule::NONE };
+static P0: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$");
+static R0: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::IAM::Role.Arn", &P0)], ..rt::Rule::NONE };
+static R1: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(100000), ..rt::Rule::NONE };
+static P1: rt::Pattern = rt::Pattern::new("^(?:arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+)$");
+static R2: rt::Rule = rt::Rule { max_len: Some(1024), pattern: Some(&P1), ..rt::Rule::NONE };
+static P2: rt::Pattern = rt::Pattern::new("^(?:[0-9a-zA-Z-]{1,40})$");
+static R3: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(40), pattern: Some(&P2), ..rt::Rule::NONE };
+static R4: rt::Rule = rt::Rule { enum_values: &["RESOURCE", "MODULE", "HOOK"], ..rt::Rule::NONE };
+static P3: rt::Pattern = rt::Pattern::new("^(?:[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1})$");
+static R5: rt::Rule = rt::Rule { pattern: Some(&P3), ..rt::Rule::NONE };
+static R6: rt::Rule = rt::Rule { min_len: Some(10), max_len: Some(204), pattern: Some(&P3), ..rt::Rule::NONE };
+static R7: rt::Rule = rt::Rule { enum_values: &["MAJOR", "MINOR"], ..rt::Rule::NONE };
+static P4: rt::Pattern = rt::Pattern::new("^[\\.\\-_/#A-Za-z0-9]+$");
+static P5: rt::Pattern = rt::Pattern::new("^[\\.\\-_\\/#A-Za-z0-9]{1,512}$");
+static R8: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P4), formats: &[rt::Format::Pattern("AWS::Logs::LogGroup.Name", &P5)], ..rt::Rule::NONE };
+static R9: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), formats: &[rt::Format::Pattern("AWS::IAM::Role.Arn", &P0)], ..rt::Rule::NONE };
 
 static SHAPE_CfnCustomResource: rt::Shape = rt::Shape {
     name: "AWS::CloudFormation::CustomResource",
@@ -38,15 +41,15 @@ static SHAPE_CfnTypeActivation: rt::Shape = rt::Shape {
     name: "AWS::CloudFormation::TypeActivation",
     fields: &[
         rt::FieldShape { property: "AutoUpdate", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "ExecutionRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExecutionRoleArn", kind: rt::Kind::Str, required: false, rule: &R0 },
         rt::FieldShape { property: "LoggingConfig", kind: rt::Kind::Struct(&SHAPE_type_activation_LoggingConfig), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "MajorVersion", kind: rt::Kind::Str, required: false, rule: &R0 },
-        rt::FieldShape { property: "PublicTypeArn", kind: rt::Kind::Str, required: false, rule: &R1 },
-        rt::FieldShape { property: "PublisherId", kind: rt::Kind::Str, required: false, rule: &R2 },
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R3 },
-        rt::FieldShape { property: "TypeName", kind: rt::Kind::Str, required: false, rule: &R4 },
-        rt::FieldShape { property: "TypeNameAlias", kind: rt::Kind::Str, required: false, rule: &R5 },
-        rt::FieldShape { property: "VersionBump", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "MajorVersion", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "PublicTypeArn", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "PublisherId", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R4 },
+        rt::FieldShape { property: "TypeName", kind: rt::Kind::Str, required: false, rule: &R5 },
+        rt::FieldShape { property: "TypeNameAlias", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "VersionBump", kind: rt::Kind::Str, required: false, rule: &R7 },
     ],
     combos: &[rt::Combo::OneOf(&[&["TypeName", "PublisherId", "Type"], &["PublicTypeArn"]])],
 };
@@ -54,8 +57,8 @@ static SHAPE_CfnTypeActivation: rt::Shape = rt::Shape {
 static SHAPE_type_activation_LoggingConfig: rt::Shape = rt::Shape {
     name: "LoggingConfig",
     fields: &[
-        rt::FieldShape { property: "LogGroupName", kind: rt::Kind::Str, required: false, rule: &R7 },
-        rt::FieldShape { property: "LogRoleArn", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "LogGroupName", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "LogRoleArn", kind: rt::Kind::Str, required: false, rule: &R9 },
     ],
     combos: &[],
 };
@@ -158,15 +161,15 @@ impl rt::ToJson for CfnTypeActivation {
 impl rt::Validate for CfnTypeActivation {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("AutoUpdate", &self.auto_update, &rt::Rule::NONE);
-        cx.field("ExecutionRoleArn", &self.execution_role_arn, &rt::Rule::NONE);
+        cx.field("ExecutionRoleArn", &self.execution_role_arn, &R0);
         cx.field("LoggingConfig", &self.logging_config, &rt::Rule::NONE);
-        cx.field("MajorVersion", &self.major_version, &R0);
-        cx.field("PublicTypeArn", &self.public_type_arn, &R1);
-        cx.field("PublisherId", &self.publisher_id, &R2);
-        cx.field("Type", &self.r#type, &R3);
-        cx.field("TypeName", &self.type_name, &R4);
-        cx.field("TypeNameAlias", &self.type_name_alias, &R5);
-        cx.field("VersionBump", &self.version_bump, &R6);
+        cx.field("MajorVersion", &self.major_version, &R1);
+        cx.field("PublicTypeArn", &self.public_type_arn, &R2);
+        cx.field("PublisherId", &self.publisher_id, &R3);
+        cx.field("Type", &self.r#type, &R4);
+        cx.field("TypeName", &self.type_name, &R5);
+        cx.field("TypeNameAlias", &self.type_name_alias, &R6);
+        cx.field("VersionBump", &self.version_bump, &R7);
         let present = |p: &str| match p {
             "PublicTypeArn" => self.public_type_arn.is_some(),
             "PublisherId" => self.publisher_id.is_some(),
@@ -217,8 +220,8 @@ pub mod type_activation {
 
     impl rt::Validate for LoggingConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("LogGroupName", &self.log_group_name, &R7);
-            cx.field("LogRoleArn", &self.log_role_arn, &R8);
+            cx.field("LogGroupName", &self.log_group_name, &R8);
+            cx.field("LogRoleArn", &self.log_role_arn, &R9);
         }
     }
 

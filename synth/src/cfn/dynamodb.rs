@@ -24,14 +24,16 @@ static R13: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(35.0), ..rt:
 static R14: rt::Rule = rt::Rule { min_items: Some(0), items: Some(&R6), ..rt::Rule::NONE };
 static R15: rt::Rule = rt::Rule { enum_values: &["ALL", "INCLUDE", "KEYS_ONLY"], ..rt::Rule::NONE };
 static R16: rt::Rule = rt::Rule { minimum: Some(0.0), ..rt::Rule::NONE };
-static R17: rt::Rule = rt::Rule { enum_values: &["KMS"], ..rt::Rule::NONE };
-static R18: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(65535), ..rt::Rule::NONE };
-static R19: rt::Rule = rt::Rule { enum_values: &["HASH", "INLINE_FILTER"], ..rt::Rule::NONE };
-static R20: rt::Rule = rt::Rule { enum_values: &["KEYS_ONLY", "NEW_AND_OLD_IMAGES", "NEW_IMAGE", "OLD_IMAGE"], ..rt::Rule::NONE };
-static R21: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
-static R22: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
-static R23: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(4096.0), ..rt::Rule::NONE };
-static R24: rt::Rule = rt::Rule { enum_values: &["COSINE", "DOT_PRODUCT", "EUCLIDEAN"], ..rt::Rule::NONE };
+static R17: rt::Rule = rt::Rule { formats: &[rt::Format::Json], ..rt::Rule::NONE };
+static R18: rt::Rule = rt::Rule { formats: &[rt::Format::S3BucketName], ..rt::Rule::NONE };
+static R19: rt::Rule = rt::Rule { enum_values: &["KMS"], ..rt::Rule::NONE };
+static R20: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(65535), ..rt::Rule::NONE };
+static R21: rt::Rule = rt::Rule { enum_values: &["HASH", "INLINE_FILTER"], ..rt::Rule::NONE };
+static R22: rt::Rule = rt::Rule { enum_values: &["KEYS_ONLY", "NEW_AND_OLD_IMAGES", "NEW_IMAGE", "OLD_IMAGE"], ..rt::Rule::NONE };
+static R23: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
+static R24: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
+static R25: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(4096.0), ..rt::Rule::NONE };
+static R26: rt::Rule = rt::Rule { enum_values: &["COSINE", "DOT_PRODUCT", "EUCLIDEAN"], ..rt::Rule::NONE };
 
 static SHAPE_CfnTable: rt::Shape = rt::Shape {
     name: "AWS::DynamoDB::Table",
@@ -188,7 +190,7 @@ static SHAPE_table_ProvisionedThroughput: rt::Shape = rt::Shape {
 static SHAPE_table_ResourcePolicy: rt::Shape = rt::Shape {
     name: "ResourcePolicy",
     fields: &[
-        rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: true, rule: &R17 },
     ],
     combos: &[],
 };
@@ -196,7 +198,7 @@ static SHAPE_table_ResourcePolicy: rt::Shape = rt::Shape {
 static SHAPE_table_S3BucketSource: rt::Shape = rt::Shape {
     name: "S3BucketSource",
     fields: &[
-        rt::FieldShape { property: "S3Bucket", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "S3Bucket", kind: rt::Kind::Str, required: true, rule: &R18 },
         rt::FieldShape { property: "S3BucketOwner", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "S3KeyPrefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
@@ -208,7 +210,7 @@ static SHAPE_table_SSESpecification: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "KMSMasterKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SSEEnabled", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SSEType", kind: rt::Kind::Str, required: false, rule: &R17 },
+        rt::FieldShape { property: "SSEType", kind: rt::Kind::Str, required: false, rule: &R19 },
     ],
     combos: &[rt::Combo::Requires("KMSMasterKeyId", &["SSEType"])],
 };
@@ -216,8 +218,8 @@ static SHAPE_table_SSESpecification: rt::Shape = rt::Shape {
 static SHAPE_table_SearchSchemaElement: rt::Shape = rt::Shape {
     name: "SearchSchemaElement",
     fields: &[
-        rt::FieldShape { property: "AttributeName", kind: rt::Kind::Str, required: true, rule: &R18 },
-        rt::FieldShape { property: "SearchSchemaElementType", kind: rt::Kind::Str, required: true, rule: &R19 },
+        rt::FieldShape { property: "AttributeName", kind: rt::Kind::Str, required: true, rule: &R20 },
+        rt::FieldShape { property: "SearchSchemaElementType", kind: rt::Kind::Str, required: true, rule: &R21 },
     ],
     combos: &[],
 };
@@ -226,7 +228,7 @@ static SHAPE_table_StreamSpecification: rt::Shape = rt::Shape {
     name: "StreamSpecification",
     fields: &[
         rt::FieldShape { property: "ResourcePolicy", kind: rt::Kind::Struct(&SHAPE_table_ResourcePolicy), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "StreamViewType", kind: rt::Kind::Str, required: true, rule: &R20 },
+        rt::FieldShape { property: "StreamViewType", kind: rt::Kind::Str, required: true, rule: &R22 },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_Tag)), required: false, rule: &R0 },
     ],
     combos: &[],
@@ -235,8 +237,8 @@ static SHAPE_table_StreamSpecification: rt::Shape = rt::Shape {
 static SHAPE_table_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R21 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R22 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R23 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R24 },
     ],
     combos: &[],
 };
@@ -261,8 +263,8 @@ static SHAPE_table_VectorAttribute: rt::Shape = rt::Shape {
 static SHAPE_table_VectorIndex: rt::Shape = rt::Shape {
     name: "VectorIndex",
     fields: &[
-        rt::FieldShape { property: "Dimensions", kind: rt::Kind::Int, required: true, rule: &R23 },
-        rt::FieldShape { property: "DistanceFunction", kind: rt::Kind::Str, required: true, rule: &R24 },
+        rt::FieldShape { property: "Dimensions", kind: rt::Kind::Int, required: true, rule: &R25 },
+        rt::FieldShape { property: "DistanceFunction", kind: rt::Kind::Str, required: true, rule: &R26 },
         rt::FieldShape { property: "IndexName", kind: rt::Kind::Str, required: true, rule: &R9 },
         rt::FieldShape { property: "Projection", kind: rt::Kind::Struct(&SHAPE_table_Projection), required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SearchSchema", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_SearchSchemaElement)), required: false, rule: &R5 },
@@ -903,7 +905,7 @@ pub mod table {
 
     impl rt::Validate for ResourcePolicy {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("PolicyDocument", &self.policy_document, &rt::Rule::NONE);
+            cx.field("PolicyDocument", &self.policy_document, &R17);
         }
     }
 
@@ -941,7 +943,7 @@ pub mod table {
 
     impl rt::Validate for S3BucketSource {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("S3Bucket", &self.s3_bucket, &rt::Rule::NONE);
+            cx.field("S3Bucket", &self.s3_bucket, &R18);
             cx.field("S3BucketOwner", &self.s3_bucket_owner, &rt::Rule::NONE);
             cx.field("S3KeyPrefix", &self.s3_key_prefix, &rt::Rule::NONE);
         }
@@ -983,7 +985,7 @@ pub mod table {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("KMSMasterKeyId", &self.kms_master_key_id, &rt::Rule::NONE);
             cx.field("SSEEnabled", &self.sse_enabled, &rt::Rule::NONE);
-            cx.field("SSEType", &self.sse_type, &R17);
+            cx.field("SSEType", &self.sse_type, &R19);
             let present = |p: &str| match p {
                 "KMSMasterKeyId" => self.kms_master_key_id.is_some(),
                 "SSEType" => self.sse_type.is_some(),
@@ -1020,8 +1022,8 @@ pub mod table {
 
     impl rt::Validate for SearchSchemaElement {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("AttributeName", &self.attribute_name, &R18);
-            cx.field("SearchSchemaElementType", &self.search_schema_element_type, &R19);
+            cx.field("AttributeName", &self.attribute_name, &R20);
+            cx.field("SearchSchemaElementType", &self.search_schema_element_type, &R21);
         }
     }
 
@@ -1060,7 +1062,7 @@ pub mod table {
     impl rt::Validate for StreamSpecification {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("ResourcePolicy", &self.resource_policy, &rt::Rule::NONE);
-            cx.field("StreamViewType", &self.stream_view_type, &R20);
+            cx.field("StreamViewType", &self.stream_view_type, &R22);
             cx.field("Tags", &self.tags, &R0);
         }
     }
@@ -1095,8 +1097,8 @@ pub mod table {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R21);
-            cx.field("Value", &self.value, &R22);
+            cx.field("Key", &self.key, &R23);
+            cx.field("Value", &self.value, &R24);
         }
     }
 
@@ -1202,8 +1204,8 @@ pub mod table {
 
     impl rt::Validate for VectorIndex {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Dimensions", &self.dimensions, &R23);
-            cx.field("DistanceFunction", &self.distance_function, &R24);
+            cx.field("Dimensions", &self.dimensions, &R25);
+            cx.field("DistanceFunction", &self.distance_function, &R26);
             cx.field("IndexName", &self.index_name, &R9);
             cx.field("Projection", &self.projection, &rt::Rule::NONE);
             cx.field("SearchSchema", &self.search_schema, &R5);

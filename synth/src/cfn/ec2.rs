@@ -10,31 +10,44 @@
 use crate::l1 as rt;
 
 static R0: rt::Rule = rt::Rule { enum_values: &["cloud-watch-logs", "s3", "kinesis-data-firehose"], ..rt::Rule::NONE };
-static R1: rt::Rule = rt::Rule { enum_values: &["NetworkInterface", "Subnet", "VPC", "TransitGateway", "TransitGatewayAttachment", "RegionalNatGateway"], ..rt::Rule::NONE };
-static R2: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(3), unique_items: true, ..rt::Rule::NONE };
-static R3: rt::Rule = rt::Rule { enum_values: &["ACCEPT", "ALL", "REJECT"], ..rt::Rule::NONE };
-static R4: rt::Rule = rt::Rule { enum_values: &["plain-text", "parquet"], ..rt::Rule::NONE };
-static R5: rt::Rule = rt::Rule { enum_values: &["auto-scaling-group", "instance", "network-interface"], ..rt::Rule::NONE };
-static R6: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
-static R7: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(2), items: Some(&R6), ..rt::Rule::NONE };
-static R8: rt::Rule = rt::Rule { max_len: Some(256), ..rt::Rule::NONE };
-static R9: rt::Rule = rt::Rule { enum_values: &["regional", "zonal"], ..rt::Rule::NONE };
-static R10: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
-static R11: rt::Rule = rt::Rule { enum_values: &["private", "public"], ..rt::Rule::NONE };
-static R12: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(31.0), ..rt::Rule::NONE };
-static P0: rt::Pattern = rt::Pattern::new("^[a-zA-Z0-9,. _\\-:/()#@\\[\\]+=&;{}!$*]*$");
-static R13: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(255), pattern: Some(&P0), ..rt::Rule::NONE };
-static R14: rt::Rule = rt::Rule { minimum: Some(-1.0), ..rt::Rule::NONE };
-static R15: rt::Rule = rt::Rule { enum_values: &["dedicated", "default", "host"], ..rt::Rule::NONE };
-static R16: rt::Rule = rt::Rule { enum_values: &["enable", "disable"], ..rt::Rule::NONE };
-static R17: rt::Rule = rt::Rule { enum_values: &["monitor", "enforce"], ..rt::Rule::NONE };
-static R18: rt::Rule = rt::Rule { enum_values: &["ipv4", "ipv6", "dualstack", "not-specified"], ..rt::Rule::NONE };
-static R19: rt::Rule = rt::Rule { enum_values: &["Interface", "Gateway", "GatewayLoadBalancer", "ServiceNetwork", "Resource", "Tunnel"], ..rt::Rule::NONE };
-static R20: rt::Rule = rt::Rule { enum_values: &["ipv4", "ipv6", "dualstack", "service-defined", "not-specified"], ..rt::Rule::NONE };
-static R21: rt::Rule = rt::Rule { enum_values: &["OnlyInboundResolver", "AllResolvers", "NotSpecified"], ..rt::Rule::NONE };
-static R22: rt::Rule = rt::Rule { enum_values: &["VERIFIED_DOMAINS_ONLY", "ALL_DOMAINS", "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS", "SPECIFIED_DOMAINS_ONLY"], ..rt::Rule::NONE };
-static R23: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
-static R24: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(10), items: Some(&R23), ..rt::Rule::NONE };
+static P0: rt::Pattern = rt::Pattern::new("^[\\.\\-_\\/#A-Za-z0-9]{1,512}$");
+static R1: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::Logs::LogGroup.Name", &P0)], ..rt::Rule::NONE };
+static R2: rt::Rule = rt::Rule { enum_values: &["NetworkInterface", "Subnet", "VPC", "TransitGateway", "TransitGatewayAttachment", "RegionalNatGateway"], ..rt::Rule::NONE };
+static R3: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(3), unique_items: true, ..rt::Rule::NONE };
+static R4: rt::Rule = rt::Rule { enum_values: &["ACCEPT", "ALL", "REJECT"], ..rt::Rule::NONE };
+static R5: rt::Rule = rt::Rule { enum_values: &["plain-text", "parquet"], ..rt::Rule::NONE };
+static R6: rt::Rule = rt::Rule { enum_values: &["auto-scaling-group", "instance", "network-interface"], ..rt::Rule::NONE };
+static R7: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
+static R8: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(2), items: Some(&R7), ..rt::Rule::NONE };
+static R9: rt::Rule = rt::Rule { max_len: Some(256), ..rt::Rule::NONE };
+static R10: rt::Rule = rt::Rule { enum_values: &["regional", "zonal"], ..rt::Rule::NONE };
+static R11: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
+static R12: rt::Rule = rt::Rule { enum_values: &["private", "public"], ..rt::Rule::NONE };
+static R13: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(31.0), ..rt::Rule::NONE };
+static P1: rt::Pattern = rt::Pattern::new("^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$");
+static R14: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::Subnet.Id", &P1)], ..rt::Rule::NONE };
+static P2: rt::Pattern = rt::Pattern::new("^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$");
+static R15: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::VPC.Id", &P2)], ..rt::Rule::NONE };
+static R16: rt::Rule = rt::Rule { formats: &[rt::Format::Ipv4Network], ..rt::Rule::NONE };
+static P3: rt::Pattern = rt::Pattern::new("^[a-zA-Z0-9,. _\\-:/()#@\\[\\]+=&;{}!$*]*$");
+static R17: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(255), pattern: Some(&P3), ..rt::Rule::NONE };
+static P4: rt::Pattern = rt::Pattern::new("^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$");
+static R18: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::SecurityGroup.Name", &P4)], ..rt::Rule::NONE };
+static R19: rt::Rule = rt::Rule { formats: &[rt::Format::Ipv6Network], ..rt::Rule::NONE };
+static P5: rt::Pattern = rt::Pattern::new("^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$");
+static R20: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::SecurityGroup.Id", &P5)], ..rt::Rule::NONE };
+static R21: rt::Rule = rt::Rule { minimum: Some(-1.0), ..rt::Rule::NONE };
+static R22: rt::Rule = rt::Rule { enum_values: &["dedicated", "default", "host"], ..rt::Rule::NONE };
+static R23: rt::Rule = rt::Rule { enum_values: &["enable", "disable"], ..rt::Rule::NONE };
+static R24: rt::Rule = rt::Rule { enum_values: &["monitor", "enforce"], ..rt::Rule::NONE };
+static R25: rt::Rule = rt::Rule { enum_values: &["ipv4", "ipv6", "dualstack", "not-specified"], ..rt::Rule::NONE };
+static R26: rt::Rule = rt::Rule { unique_items: true, items: Some(&R20), ..rt::Rule::NONE };
+static R27: rt::Rule = rt::Rule { enum_values: &["Interface", "Gateway", "GatewayLoadBalancer", "ServiceNetwork", "Resource", "Tunnel"], ..rt::Rule::NONE };
+static R28: rt::Rule = rt::Rule { enum_values: &["ipv4", "ipv6", "dualstack", "service-defined", "not-specified"], ..rt::Rule::NONE };
+static R29: rt::Rule = rt::Rule { enum_values: &["OnlyInboundResolver", "AllResolvers", "NotSpecified"], ..rt::Rule::NONE };
+static R30: rt::Rule = rt::Rule { enum_values: &["VERIFIED_DOMAINS_ONLY", "ALL_DOMAINS", "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS", "SPECIFIED_DOMAINS_ONLY"], ..rt::Rule::NONE };
+static R31: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
+static R32: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(10), items: Some(&R31), ..rt::Rule::NONE };
 
 static SHAPE_CfnEIP: rt::Shape = rt::Shape {
     name: "AWS::EC2::EIP",
@@ -69,13 +82,13 @@ static SHAPE_CfnFlowLog: rt::Shape = rt::Shape {
         rt::FieldShape { property: "LogDestination", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "LogDestinationType", kind: rt::Kind::Str, required: false, rule: &R0 },
         rt::FieldShape { property: "LogFormat", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "LogGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "LogGroupName", kind: rt::Kind::Str, required: false, rule: &R1 },
         rt::FieldShape { property: "MaxAggregationInterval", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ResourceId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "ResourceType", kind: rt::Kind::Str, required: true, rule: &R1 },
-        rt::FieldShape { property: "TagFieldSpecifications", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_flow_log_TagFieldSpecification)), required: false, rule: &R2 },
+        rt::FieldShape { property: "ResourceType", kind: rt::Kind::Str, required: true, rule: &R2 },
+        rt::FieldShape { property: "TagFieldSpecifications", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_flow_log_TagFieldSpecification)), required: false, rule: &R3 },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_flow_log_Tag)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "TrafficType", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "TrafficType", kind: rt::Kind::Str, required: false, rule: &R4 },
     ],
     combos: &[],
 };
@@ -83,7 +96,7 @@ static SHAPE_CfnFlowLog: rt::Shape = rt::Shape {
 static SHAPE_flow_log_DestinationOptions: rt::Shape = rt::Shape {
     name: "DestinationOptions",
     fields: &[
-        rt::FieldShape { property: "FileFormat", kind: rt::Kind::Str, required: true, rule: &R4 },
+        rt::FieldShape { property: "FileFormat", kind: rt::Kind::Str, required: true, rule: &R5 },
         rt::FieldShape { property: "HiveCompatiblePartitions", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PerHourPartition", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
     ],
@@ -102,8 +115,8 @@ static SHAPE_flow_log_Tag: rt::Shape = rt::Shape {
 static SHAPE_flow_log_TagFieldSpecification: rt::Shape = rt::Shape {
     name: "TagFieldSpecification",
     fields: &[
-        rt::FieldShape { property: "ResourceType", kind: rt::Kind::Str, required: true, rule: &R5 },
-        rt::FieldShape { property: "TagKeys", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R7 },
+        rt::FieldShape { property: "ResourceType", kind: rt::Kind::Str, required: true, rule: &R6 },
+        rt::FieldShape { property: "TagKeys", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R8 },
     ],
     combos: &[],
 };
@@ -119,8 +132,8 @@ static SHAPE_CfnInternetGateway: rt::Shape = rt::Shape {
 static SHAPE_internet_gateway_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R6 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R8 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R7 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R9 },
     ],
     combos: &[],
 };
@@ -129,17 +142,17 @@ static SHAPE_CfnNatGateway: rt::Shape = rt::Shape {
     name: "AWS::EC2::NatGateway",
     fields: &[
         rt::FieldShape { property: "AllocationId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "AvailabilityMode", kind: rt::Kind::Str, required: false, rule: &R9 },
-        rt::FieldShape { property: "AvailabilityZoneAddresses", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_nat_gateway_AvailabilityZoneAddress)), required: false, rule: &R10 },
-        rt::FieldShape { property: "ConnectivityType", kind: rt::Kind::Str, required: false, rule: &R11 },
+        rt::FieldShape { property: "AvailabilityMode", kind: rt::Kind::Str, required: false, rule: &R10 },
+        rt::FieldShape { property: "AvailabilityZoneAddresses", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_nat_gateway_AvailabilityZoneAddress)), required: false, rule: &R11 },
+        rt::FieldShape { property: "ConnectivityType", kind: rt::Kind::Str, required: false, rule: &R12 },
         rt::FieldShape { property: "MaxDrainDurationSeconds", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PrivateIpAddress", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SecondaryAllocationIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
-        rt::FieldShape { property: "SecondaryPrivateIpAddressCount", kind: rt::Kind::Int, required: false, rule: &R12 },
-        rt::FieldShape { property: "SecondaryPrivateIpAddresses", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
-        rt::FieldShape { property: "SubnetId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SecondaryAllocationIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R11 },
+        rt::FieldShape { property: "SecondaryPrivateIpAddressCount", kind: rt::Kind::Int, required: false, rule: &R13 },
+        rt::FieldShape { property: "SecondaryPrivateIpAddresses", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R11 },
+        rt::FieldShape { property: "SubnetId", kind: rt::Kind::Str, required: false, rule: &R14 },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_nat_gateway_Tag)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &R15 },
     ],
     combos: &[],
 };
@@ -147,7 +160,7 @@ static SHAPE_CfnNatGateway: rt::Shape = rt::Shape {
 static SHAPE_nat_gateway_AvailabilityZoneAddress: rt::Shape = rt::Shape {
     name: "AvailabilityZoneAddress",
     fields: &[
-        rt::FieldShape { property: "AllocationIds", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R10 },
+        rt::FieldShape { property: "AllocationIds", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R11 },
         rt::FieldShape { property: "AvailabilityZone", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "AvailabilityZoneId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
@@ -168,7 +181,7 @@ static SHAPE_CfnRoute: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "CarrierGatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "CoreNetworkArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "DestinationCidrBlock", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DestinationCidrBlock", kind: rt::Kind::Str, required: false, rule: &R16 },
         rt::FieldShape { property: "DestinationIpv6CidrBlock", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DestinationPrefixListId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "EgressOnlyInternetGatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
@@ -190,7 +203,7 @@ static SHAPE_CfnRouteTable: rt::Shape = rt::Shape {
     name: "AWS::EC2::RouteTable",
     fields: &[
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_route_table_Tag)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &R15 },
     ],
     combos: &[],
 };
@@ -207,12 +220,12 @@ static SHAPE_route_table_Tag: rt::Shape = rt::Shape {
 static SHAPE_CfnSecurityGroup: rt::Shape = rt::Shape {
     name: "AWS::EC2::SecurityGroup",
     fields: &[
-        rt::FieldShape { property: "GroupDescription", kind: rt::Kind::Str, required: true, rule: &R13 },
-        rt::FieldShape { property: "GroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "GroupDescription", kind: rt::Kind::Str, required: true, rule: &R17 },
+        rt::FieldShape { property: "GroupName", kind: rt::Kind::Str, required: false, rule: &R18 },
         rt::FieldShape { property: "SecurityGroupEgress", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_security_group_Egress)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SecurityGroupIngress", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_security_group_Ingress)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_security_group_Tag)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &R15 },
     ],
     combos: &[rt::Combo::Requires("SecurityGroupEgress", &["VpcId"])],
 };
@@ -220,14 +233,14 @@ static SHAPE_CfnSecurityGroup: rt::Shape = rt::Shape {
 static SHAPE_security_group_Egress: rt::Shape = rt::Shape {
     name: "Egress",
     fields: &[
-        rt::FieldShape { property: "CidrIp", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "CidrIpv6", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CidrIp", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "CidrIpv6", kind: rt::Kind::Str, required: false, rule: &R19 },
         rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DestinationPrefixListId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "DestinationSecurityGroupId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "FromPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+        rt::FieldShape { property: "DestinationSecurityGroupId", kind: rt::Kind::Str, required: false, rule: &R20 },
+        rt::FieldShape { property: "FromPort", kind: rt::Kind::Int, required: false, rule: &R21 },
         rt::FieldShape { property: "IpProtocol", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+        rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R21 },
     ],
     combos: &[rt::Combo::Xor(&["CidrIp", "CidrIpv6", "DestinationSecurityGroupId", "DestinationPrefixListId"])],
 };
@@ -235,16 +248,16 @@ static SHAPE_security_group_Egress: rt::Shape = rt::Shape {
 static SHAPE_security_group_Ingress: rt::Shape = rt::Shape {
     name: "Ingress",
     fields: &[
-        rt::FieldShape { property: "CidrIp", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "CidrIpv6", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CidrIp", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "CidrIpv6", kind: rt::Kind::Str, required: false, rule: &R19 },
         rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "FromPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+        rt::FieldShape { property: "FromPort", kind: rt::Kind::Int, required: false, rule: &R21 },
         rt::FieldShape { property: "IpProtocol", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SourcePrefixListId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SourceSecurityGroupId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SourceSecurityGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceSecurityGroupId", kind: rt::Kind::Str, required: false, rule: &R20 },
+        rt::FieldShape { property: "SourceSecurityGroupName", kind: rt::Kind::Str, required: false, rule: &R18 },
         rt::FieldShape { property: "SourceSecurityGroupOwnerId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+        rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R21 },
     ],
     combos: &[rt::Combo::Xor(&["CidrIp", "CidrIpv6", "SourcePrefixListId", "SourceSecurityGroupId", "SourceSecurityGroupName"])],
 };
@@ -261,15 +274,15 @@ static SHAPE_security_group_Tag: rt::Shape = rt::Shape {
 static SHAPE_CfnSecurityGroupEgress: rt::Shape = rt::Shape {
     name: "AWS::EC2::SecurityGroupEgress",
     fields: &[
-        rt::FieldShape { property: "CidrIp", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "CidrIpv6", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CidrIp", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "CidrIpv6", kind: rt::Kind::Str, required: false, rule: &R19 },
         rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DestinationPrefixListId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "DestinationSecurityGroupId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "FromPort", kind: rt::Kind::Int, required: false, rule: &R14 },
-        rt::FieldShape { property: "GroupId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DestinationSecurityGroupId", kind: rt::Kind::Str, required: false, rule: &R20 },
+        rt::FieldShape { property: "FromPort", kind: rt::Kind::Int, required: false, rule: &R21 },
+        rt::FieldShape { property: "GroupId", kind: rt::Kind::Str, required: true, rule: &R20 },
         rt::FieldShape { property: "IpProtocol", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+        rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R21 },
     ],
     combos: &[rt::Combo::Xor(&["CidrIp", "CidrIpv6", "DestinationPrefixListId", "DestinationSecurityGroupId"])],
 };
@@ -277,18 +290,18 @@ static SHAPE_CfnSecurityGroupEgress: rt::Shape = rt::Shape {
 static SHAPE_CfnSecurityGroupIngress: rt::Shape = rt::Shape {
     name: "AWS::EC2::SecurityGroupIngress",
     fields: &[
-        rt::FieldShape { property: "CidrIp", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "CidrIpv6", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CidrIp", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "CidrIpv6", kind: rt::Kind::Str, required: false, rule: &R19 },
         rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "FromPort", kind: rt::Kind::Int, required: false, rule: &R14 },
-        rt::FieldShape { property: "GroupId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FromPort", kind: rt::Kind::Int, required: false, rule: &R21 },
+        rt::FieldShape { property: "GroupId", kind: rt::Kind::Str, required: false, rule: &R20 },
         rt::FieldShape { property: "GroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "IpProtocol", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SourcePrefixListId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SourceSecurityGroupId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SourceSecurityGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SourceSecurityGroupId", kind: rt::Kind::Str, required: false, rule: &R20 },
+        rt::FieldShape { property: "SourceSecurityGroupName", kind: rt::Kind::Str, required: false, rule: &R18 },
         rt::FieldShape { property: "SourceSecurityGroupOwnerId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R14 },
+        rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R21 },
     ],
     combos: &[rt::Combo::Xor(&["CidrIp", "CidrIpv6", "SourcePrefixListId", "SourceSecurityGroupId", "SourceSecurityGroupName"])],
 };
@@ -299,12 +312,12 @@ static SHAPE_CfnSubnet: rt::Shape = rt::Shape {
         rt::FieldShape { property: "AssignIpv6AddressOnCreation", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "AvailabilityZone", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "AvailabilityZoneId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "CidrBlock", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CidrBlock", kind: rt::Kind::Str, required: false, rule: &R16 },
         rt::FieldShape { property: "EnableDns64", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "EnableLniAtDeviceIndex", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Ipv4IpamPoolId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Ipv4NetmaskLength", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Ipv6CidrBlock", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "Ipv6CidrBlock", kind: rt::Kind::Str, required: false, rule: &R19 },
         rt::FieldShape { property: "Ipv6IpamPoolId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Ipv6Native", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Ipv6NetmaskLength", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
@@ -312,7 +325,7 @@ static SHAPE_CfnSubnet: rt::Shape = rt::Shape {
         rt::FieldShape { property: "OutpostArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PrivateDnsNameOptionsOnLaunch", kind: rt::Kind::Struct(&SHAPE_subnet_PrivateDnsNameOptionsOnLaunch), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_subnet_Tag)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &R15 },
     ],
     combos: &[rt::Combo::Requires("Ipv4IpamPoolId", &["Ipv4NetmaskLength"]), rt::Combo::Requires("Ipv4NetmaskLength", &["Ipv4IpamPoolId"]), rt::Combo::Requires("Ipv6IpamPoolId", &["Ipv6NetmaskLength"]), rt::Combo::Requires("Ipv6NetmaskLength", &["Ipv6IpamPoolId"]), rt::Combo::Excludes("AvailabilityZone", &["AvailabilityZoneId"]), rt::Combo::Excludes("AvailabilityZoneId", &["AvailabilityZone"]), rt::Combo::Excludes("CidrBlock", &["Ipv4IpamPoolId"]), rt::Combo::Excludes("Ipv4IpamPoolId", &["CidrBlock"]), rt::Combo::Excludes("Ipv6CidrBlock", &["Ipv6IpamPoolId"]), rt::Combo::Excludes("Ipv6IpamPoolId", &["Ipv6CidrBlock"]), rt::Combo::Or(&["CidrBlock", "Ipv4IpamPoolId", "Ipv6IpamPoolId", "Ipv6CidrBlock"])],
 };
@@ -340,7 +353,7 @@ static SHAPE_CfnSubnetRouteTableAssociation: rt::Shape = rt::Shape {
     name: "AWS::EC2::SubnetRouteTableAssociation",
     fields: &[
         rt::FieldShape { property: "RouteTableId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SubnetId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SubnetId", kind: rt::Kind::Str, required: true, rule: &R14 },
     ],
     combos: &[],
 };
@@ -348,10 +361,10 @@ static SHAPE_CfnSubnetRouteTableAssociation: rt::Shape = rt::Shape {
 static SHAPE_CfnVPC: rt::Shape = rt::Shape {
     name: "AWS::EC2::VPC",
     fields: &[
-        rt::FieldShape { property: "CidrBlock", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "CidrBlock", kind: rt::Kind::Str, required: false, rule: &R16 },
         rt::FieldShape { property: "EnableDnsHostnames", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "EnableDnsSupport", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "InstanceTenancy", kind: rt::Kind::Str, required: false, rule: &R15 },
+        rt::FieldShape { property: "InstanceTenancy", kind: rt::Kind::Str, required: false, rule: &R22 },
         rt::FieldShape { property: "Ipv4IpamPoolId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Ipv4NetmaskLength", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_vpc_Tag)), required: false, rule: &rt::Rule::NONE },
@@ -372,20 +385,20 @@ static SHAPE_vpc_Tag: rt::Shape = rt::Shape {
 static SHAPE_vpc_VpcEncryptionControl: rt::Shape = rt::Shape {
     name: "VpcEncryptionControl",
     fields: &[
-        rt::FieldShape { property: "EgressOnlyInternetGatewayExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
-        rt::FieldShape { property: "ElasticFileSystemExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
-        rt::FieldShape { property: "InternetGatewayExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
-        rt::FieldShape { property: "LambdaExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
-        rt::FieldShape { property: "Mode", kind: rt::Kind::Str, required: false, rule: &R17 },
-        rt::FieldShape { property: "NatGatewayExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "EgressOnlyInternetGatewayExclusion", kind: rt::Kind::Str, required: false, rule: &R23 },
+        rt::FieldShape { property: "ElasticFileSystemExclusion", kind: rt::Kind::Str, required: false, rule: &R23 },
+        rt::FieldShape { property: "InternetGatewayExclusion", kind: rt::Kind::Str, required: false, rule: &R23 },
+        rt::FieldShape { property: "LambdaExclusion", kind: rt::Kind::Str, required: false, rule: &R23 },
+        rt::FieldShape { property: "Mode", kind: rt::Kind::Str, required: false, rule: &R24 },
+        rt::FieldShape { property: "NatGatewayExclusion", kind: rt::Kind::Str, required: false, rule: &R23 },
         rt::FieldShape { property: "ResourceExclusions", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControlExclusions), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "State", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "StateMessage", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "VirtualPrivateGatewayExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "VirtualPrivateGatewayExclusion", kind: rt::Kind::Str, required: false, rule: &R23 },
         rt::FieldShape { property: "VpcEncryptionControlId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "VpcLatticeExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
-        rt::FieldShape { property: "VpcPeeringExclusion", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &R15 },
+        rt::FieldShape { property: "VpcLatticeExclusion", kind: rt::Kind::Str, required: false, rule: &R23 },
+        rt::FieldShape { property: "VpcPeeringExclusion", kind: rt::Kind::Str, required: false, rule: &R23 },
     ],
     combos: &[],
 };
@@ -418,19 +431,19 @@ static SHAPE_CfnVPCEndpoint: rt::Shape = rt::Shape {
     name: "AWS::EC2::VPCEndpoint",
     fields: &[
         rt::FieldShape { property: "DnsOptions", kind: rt::Kind::Struct(&SHAPE_vpc_endpoint_DnsOptionsSpecification), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "IpAddressType", kind: rt::Kind::Str, required: false, rule: &R18 },
+        rt::FieldShape { property: "IpAddressType", kind: rt::Kind::Str, required: false, rule: &R25 },
         rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PrivateDnsEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ResourceConfigurationArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "RouteTableIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
-        rt::FieldShape { property: "SecurityGroupIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
+        rt::FieldShape { property: "RouteTableIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R11 },
+        rt::FieldShape { property: "SecurityGroupIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R26 },
         rt::FieldShape { property: "ServiceName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ServiceNetworkArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ServiceRegion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SubnetIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
+        rt::FieldShape { property: "SubnetIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R11 },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_vpc_endpoint_Tag)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "VpcEndpointType", kind: rt::Kind::Str, required: false, rule: &R19 },
-        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcEndpointType", kind: rt::Kind::Str, required: false, rule: &R27 },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &R15 },
     ],
     combos: &[],
 };
@@ -438,10 +451,10 @@ static SHAPE_CfnVPCEndpoint: rt::Shape = rt::Shape {
 static SHAPE_vpc_endpoint_DnsOptionsSpecification: rt::Shape = rt::Shape {
     name: "DnsOptionsSpecification",
     fields: &[
-        rt::FieldShape { property: "DnsRecordIpType", kind: rt::Kind::Str, required: false, rule: &R20 },
-        rt::FieldShape { property: "PrivateDnsOnlyForInboundResolverEndpoint", kind: rt::Kind::Str, required: false, rule: &R21 },
-        rt::FieldShape { property: "PrivateDnsPreference", kind: rt::Kind::Str, required: false, rule: &R22 },
-        rt::FieldShape { property: "PrivateDnsSpecifiedDomains", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R24 },
+        rt::FieldShape { property: "DnsRecordIpType", kind: rt::Kind::Str, required: false, rule: &R28 },
+        rt::FieldShape { property: "PrivateDnsOnlyForInboundResolverEndpoint", kind: rt::Kind::Str, required: false, rule: &R29 },
+        rt::FieldShape { property: "PrivateDnsPreference", kind: rt::Kind::Str, required: false, rule: &R30 },
+        rt::FieldShape { property: "PrivateDnsSpecifiedDomains", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R32 },
     ],
     combos: &[],
 };
@@ -459,7 +472,7 @@ static SHAPE_CfnVPCGatewayAttachment: rt::Shape = rt::Shape {
     name: "AWS::EC2::VPCGatewayAttachment",
     fields: &[
         rt::FieldShape { property: "InternetGatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &R15 },
         rt::FieldShape { property: "VpnGatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -659,13 +672,13 @@ impl rt::Validate for CfnFlowLog {
         cx.field("LogDestination", &self.log_destination, &rt::Rule::NONE);
         cx.field("LogDestinationType", &self.log_destination_type, &R0);
         cx.field("LogFormat", &self.log_format, &rt::Rule::NONE);
-        cx.field("LogGroupName", &self.log_group_name, &rt::Rule::NONE);
+        cx.field("LogGroupName", &self.log_group_name, &R1);
         cx.field("MaxAggregationInterval", &self.max_aggregation_interval, &rt::Rule::NONE);
         cx.field("ResourceId", &self.resource_id, &rt::Rule::NONE);
-        cx.field("ResourceType", &self.resource_type, &R1);
-        cx.field("TagFieldSpecifications", &self.tag_field_specifications, &R2);
+        cx.field("ResourceType", &self.resource_type, &R2);
+        cx.field("TagFieldSpecifications", &self.tag_field_specifications, &R3);
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
-        cx.field("TrafficType", &self.traffic_type, &R3);
+        cx.field("TrafficType", &self.traffic_type, &R4);
     }
 }
 
@@ -720,7 +733,7 @@ pub mod flow_log {
 
     impl rt::Validate for DestinationOptions {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("FileFormat", &self.file_format, &R4);
+            cx.field("FileFormat", &self.file_format, &R5);
             cx.field("HiveCompatiblePartitions", &self.hive_compatible_partitions, &rt::Rule::NONE);
             cx.field("PerHourPartition", &self.per_hour_partition, &rt::Rule::NONE);
         }
@@ -785,8 +798,8 @@ pub mod flow_log {
 
     impl rt::Validate for TagFieldSpecification {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("ResourceType", &self.resource_type, &R5);
-            cx.field("TagKeys", &self.tag_keys, &R7);
+            cx.field("ResourceType", &self.resource_type, &R6);
+            cx.field("TagKeys", &self.tag_keys, &R8);
         }
     }
 
@@ -866,8 +879,8 @@ pub mod internet_gateway {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R6);
-            cx.field("Value", &self.value, &R8);
+            cx.field("Key", &self.key, &R7);
+            cx.field("Value", &self.value, &R9);
         }
     }
 
@@ -926,17 +939,17 @@ impl rt::ToJson for CfnNatGateway {
 impl rt::Validate for CfnNatGateway {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("AllocationId", &self.allocation_id, &rt::Rule::NONE);
-        cx.field("AvailabilityMode", &self.availability_mode, &R9);
-        cx.field("AvailabilityZoneAddresses", &self.availability_zone_addresses, &R10);
-        cx.field("ConnectivityType", &self.connectivity_type, &R11);
+        cx.field("AvailabilityMode", &self.availability_mode, &R10);
+        cx.field("AvailabilityZoneAddresses", &self.availability_zone_addresses, &R11);
+        cx.field("ConnectivityType", &self.connectivity_type, &R12);
         cx.field("MaxDrainDurationSeconds", &self.max_drain_duration_seconds, &rt::Rule::NONE);
         cx.field("PrivateIpAddress", &self.private_ip_address, &rt::Rule::NONE);
-        cx.field("SecondaryAllocationIds", &self.secondary_allocation_ids, &R10);
-        cx.field("SecondaryPrivateIpAddressCount", &self.secondary_private_ip_address_count, &R12);
-        cx.field("SecondaryPrivateIpAddresses", &self.secondary_private_ip_addresses, &R10);
-        cx.field("SubnetId", &self.subnet_id, &rt::Rule::NONE);
+        cx.field("SecondaryAllocationIds", &self.secondary_allocation_ids, &R11);
+        cx.field("SecondaryPrivateIpAddressCount", &self.secondary_private_ip_address_count, &R13);
+        cx.field("SecondaryPrivateIpAddresses", &self.secondary_private_ip_addresses, &R11);
+        cx.field("SubnetId", &self.subnet_id, &R14);
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
-        cx.field("VpcId", &self.vpc_id, &rt::Rule::NONE);
+        cx.field("VpcId", &self.vpc_id, &R15);
     }
 }
 
@@ -1011,7 +1024,7 @@ pub mod nat_gateway {
 
     impl rt::Validate for AvailabilityZoneAddress {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("AllocationIds", &self.allocation_ids, &R10);
+            cx.field("AllocationIds", &self.allocation_ids, &R11);
             cx.field("AvailabilityZone", &self.availability_zone, &rt::Rule::NONE);
             cx.field("AvailabilityZoneId", &self.availability_zone_id, &rt::Rule::NONE);
         }
@@ -1144,7 +1157,7 @@ impl rt::Validate for CfnRoute {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("CarrierGatewayId", &self.carrier_gateway_id, &rt::Rule::NONE);
         cx.field("CoreNetworkArn", &self.core_network_arn, &rt::Rule::NONE);
-        cx.field("DestinationCidrBlock", &self.destination_cidr_block, &rt::Rule::NONE);
+        cx.field("DestinationCidrBlock", &self.destination_cidr_block, &R16);
         cx.field("DestinationIpv6CidrBlock", &self.destination_ipv6_cidr_block, &rt::Rule::NONE);
         cx.field("DestinationPrefixListId", &self.destination_prefix_list_id, &rt::Rule::NONE);
         cx.field("EgressOnlyInternetGatewayId", &self.egress_only_internet_gateway_id, &rt::Rule::NONE);
@@ -1210,7 +1223,7 @@ impl rt::ToJson for CfnRouteTable {
 impl rt::Validate for CfnRouteTable {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
-        cx.field("VpcId", &self.vpc_id, &rt::Rule::NONE);
+        cx.field("VpcId", &self.vpc_id, &R15);
     }
 }
 
@@ -1320,12 +1333,12 @@ impl rt::ToJson for CfnSecurityGroup {
 
 impl rt::Validate for CfnSecurityGroup {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-        cx.field("GroupDescription", &self.group_description, &R13);
-        cx.field("GroupName", &self.group_name, &rt::Rule::NONE);
+        cx.field("GroupDescription", &self.group_description, &R17);
+        cx.field("GroupName", &self.group_name, &R18);
         cx.field("SecurityGroupEgress", &self.security_group_egress, &rt::Rule::NONE);
         cx.field("SecurityGroupIngress", &self.security_group_ingress, &rt::Rule::NONE);
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
-        cx.field("VpcId", &self.vpc_id, &rt::Rule::NONE);
+        cx.field("VpcId", &self.vpc_id, &R15);
         let present = |p: &str| match p {
             "SecurityGroupEgress" => self.security_group_egress.is_some(),
             "VpcId" => self.vpc_id.is_some(),
@@ -1405,14 +1418,14 @@ pub mod security_group {
 
     impl rt::Validate for Egress {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("CidrIp", &self.cidr_ip, &rt::Rule::NONE);
-            cx.field("CidrIpv6", &self.cidr_ipv6, &rt::Rule::NONE);
+            cx.field("CidrIp", &self.cidr_ip, &R16);
+            cx.field("CidrIpv6", &self.cidr_ipv6, &R19);
             cx.field("Description", &self.description, &rt::Rule::NONE);
             cx.field("DestinationPrefixListId", &self.destination_prefix_list_id, &rt::Rule::NONE);
-            cx.field("DestinationSecurityGroupId", &self.destination_security_group_id, &rt::Rule::NONE);
-            cx.field("FromPort", &self.from_port, &R14);
+            cx.field("DestinationSecurityGroupId", &self.destination_security_group_id, &R20);
+            cx.field("FromPort", &self.from_port, &R21);
             cx.field("IpProtocol", &self.ip_protocol, &rt::Rule::NONE);
-            cx.field("ToPort", &self.to_port, &R14);
+            cx.field("ToPort", &self.to_port, &R21);
             let present = |p: &str| match p {
                 "CidrIp" => self.cidr_ip.is_some(),
                 "CidrIpv6" => self.cidr_ipv6.is_some(),
@@ -1475,16 +1488,16 @@ pub mod security_group {
 
     impl rt::Validate for Ingress {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("CidrIp", &self.cidr_ip, &rt::Rule::NONE);
-            cx.field("CidrIpv6", &self.cidr_ipv6, &rt::Rule::NONE);
+            cx.field("CidrIp", &self.cidr_ip, &R16);
+            cx.field("CidrIpv6", &self.cidr_ipv6, &R19);
             cx.field("Description", &self.description, &rt::Rule::NONE);
-            cx.field("FromPort", &self.from_port, &R14);
+            cx.field("FromPort", &self.from_port, &R21);
             cx.field("IpProtocol", &self.ip_protocol, &rt::Rule::NONE);
             cx.field("SourcePrefixListId", &self.source_prefix_list_id, &rt::Rule::NONE);
-            cx.field("SourceSecurityGroupId", &self.source_security_group_id, &rt::Rule::NONE);
-            cx.field("SourceSecurityGroupName", &self.source_security_group_name, &rt::Rule::NONE);
+            cx.field("SourceSecurityGroupId", &self.source_security_group_id, &R20);
+            cx.field("SourceSecurityGroupName", &self.source_security_group_name, &R18);
             cx.field("SourceSecurityGroupOwnerId", &self.source_security_group_owner_id, &rt::Rule::NONE);
-            cx.field("ToPort", &self.to_port, &R14);
+            cx.field("ToPort", &self.to_port, &R21);
             let present = |p: &str| match p {
                 "CidrIp" => self.cidr_ip.is_some(),
                 "CidrIpv6" => self.cidr_ipv6.is_some(),
@@ -1591,15 +1604,15 @@ impl rt::ToJson for CfnSecurityGroupEgress {
 
 impl rt::Validate for CfnSecurityGroupEgress {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-        cx.field("CidrIp", &self.cidr_ip, &rt::Rule::NONE);
-        cx.field("CidrIpv6", &self.cidr_ipv6, &rt::Rule::NONE);
+        cx.field("CidrIp", &self.cidr_ip, &R16);
+        cx.field("CidrIpv6", &self.cidr_ipv6, &R19);
         cx.field("Description", &self.description, &rt::Rule::NONE);
         cx.field("DestinationPrefixListId", &self.destination_prefix_list_id, &rt::Rule::NONE);
-        cx.field("DestinationSecurityGroupId", &self.destination_security_group_id, &rt::Rule::NONE);
-        cx.field("FromPort", &self.from_port, &R14);
-        cx.field("GroupId", &self.group_id, &rt::Rule::NONE);
+        cx.field("DestinationSecurityGroupId", &self.destination_security_group_id, &R20);
+        cx.field("FromPort", &self.from_port, &R21);
+        cx.field("GroupId", &self.group_id, &R20);
         cx.field("IpProtocol", &self.ip_protocol, &rt::Rule::NONE);
-        cx.field("ToPort", &self.to_port, &R14);
+        cx.field("ToPort", &self.to_port, &R21);
         let present = |p: &str| match p {
             "CidrIp" => self.cidr_ip.is_some(),
             "CidrIpv6" => self.cidr_ipv6.is_some(),
@@ -1699,18 +1712,18 @@ impl rt::ToJson for CfnSecurityGroupIngress {
 
 impl rt::Validate for CfnSecurityGroupIngress {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-        cx.field("CidrIp", &self.cidr_ip, &rt::Rule::NONE);
-        cx.field("CidrIpv6", &self.cidr_ipv6, &rt::Rule::NONE);
+        cx.field("CidrIp", &self.cidr_ip, &R16);
+        cx.field("CidrIpv6", &self.cidr_ipv6, &R19);
         cx.field("Description", &self.description, &rt::Rule::NONE);
-        cx.field("FromPort", &self.from_port, &R14);
-        cx.field("GroupId", &self.group_id, &rt::Rule::NONE);
+        cx.field("FromPort", &self.from_port, &R21);
+        cx.field("GroupId", &self.group_id, &R20);
         cx.field("GroupName", &self.group_name, &rt::Rule::NONE);
         cx.field("IpProtocol", &self.ip_protocol, &rt::Rule::NONE);
         cx.field("SourcePrefixListId", &self.source_prefix_list_id, &rt::Rule::NONE);
-        cx.field("SourceSecurityGroupId", &self.source_security_group_id, &rt::Rule::NONE);
-        cx.field("SourceSecurityGroupName", &self.source_security_group_name, &rt::Rule::NONE);
+        cx.field("SourceSecurityGroupId", &self.source_security_group_id, &R20);
+        cx.field("SourceSecurityGroupName", &self.source_security_group_name, &R18);
         cx.field("SourceSecurityGroupOwnerId", &self.source_security_group_owner_id, &rt::Rule::NONE);
-        cx.field("ToPort", &self.to_port, &R14);
+        cx.field("ToPort", &self.to_port, &R21);
         let present = |p: &str| match p {
             "CidrIp" => self.cidr_ip.is_some(),
             "CidrIpv6" => self.cidr_ipv6.is_some(),
@@ -1834,12 +1847,12 @@ impl rt::Validate for CfnSubnet {
         cx.field("AssignIpv6AddressOnCreation", &self.assign_ipv6_address_on_creation, &rt::Rule::NONE);
         cx.field("AvailabilityZone", &self.availability_zone, &rt::Rule::NONE);
         cx.field("AvailabilityZoneId", &self.availability_zone_id, &rt::Rule::NONE);
-        cx.field("CidrBlock", &self.cidr_block, &rt::Rule::NONE);
+        cx.field("CidrBlock", &self.cidr_block, &R16);
         cx.field("EnableDns64", &self.enable_dns64, &rt::Rule::NONE);
         cx.field("EnableLniAtDeviceIndex", &self.enable_lni_at_device_index, &rt::Rule::NONE);
         cx.field("Ipv4IpamPoolId", &self.ipv4_ipam_pool_id, &rt::Rule::NONE);
         cx.field("Ipv4NetmaskLength", &self.ipv4_netmask_length, &rt::Rule::NONE);
-        cx.field("Ipv6CidrBlock", &self.ipv6_cidr_block, &rt::Rule::NONE);
+        cx.field("Ipv6CidrBlock", &self.ipv6_cidr_block, &R19);
         cx.field("Ipv6IpamPoolId", &self.ipv6_ipam_pool_id, &rt::Rule::NONE);
         cx.field("Ipv6Native", &self.ipv6_native, &rt::Rule::NONE);
         cx.field("Ipv6NetmaskLength", &self.ipv6_netmask_length, &rt::Rule::NONE);
@@ -1847,7 +1860,7 @@ impl rt::Validate for CfnSubnet {
         cx.field("OutpostArn", &self.outpost_arn, &rt::Rule::NONE);
         cx.field("PrivateDnsNameOptionsOnLaunch", &self.private_dns_name_options_on_launch, &rt::Rule::NONE);
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
-        cx.field("VpcId", &self.vpc_id, &rt::Rule::NONE);
+        cx.field("VpcId", &self.vpc_id, &R15);
         let present = |p: &str| match p {
             "AvailabilityZone" => self.availability_zone.is_some(),
             "AvailabilityZoneId" => self.availability_zone_id.is_some(),
@@ -1992,7 +2005,7 @@ impl rt::ToJson for CfnSubnetRouteTableAssociation {
 impl rt::Validate for CfnSubnetRouteTableAssociation {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("RouteTableId", &self.route_table_id, &rt::Rule::NONE);
-        cx.field("SubnetId", &self.subnet_id, &rt::Rule::NONE);
+        cx.field("SubnetId", &self.subnet_id, &R14);
     }
 }
 
@@ -2052,10 +2065,10 @@ impl rt::ToJson for CfnVPC {
 
 impl rt::Validate for CfnVPC {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-        cx.field("CidrBlock", &self.cidr_block, &rt::Rule::NONE);
+        cx.field("CidrBlock", &self.cidr_block, &R16);
         cx.field("EnableDnsHostnames", &self.enable_dns_hostnames, &rt::Rule::NONE);
         cx.field("EnableDnsSupport", &self.enable_dns_support, &rt::Rule::NONE);
-        cx.field("InstanceTenancy", &self.instance_tenancy, &R15);
+        cx.field("InstanceTenancy", &self.instance_tenancy, &R22);
         cx.field("Ipv4IpamPoolId", &self.ipv4_ipam_pool_id, &rt::Rule::NONE);
         cx.field("Ipv4NetmaskLength", &self.ipv4_netmask_length, &rt::Rule::NONE);
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
@@ -2306,20 +2319,20 @@ pub mod vpc {
 
     impl rt::Validate for VpcEncryptionControl {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("EgressOnlyInternetGatewayExclusion", &self.egress_only_internet_gateway_exclusion, &R16);
-            cx.field("ElasticFileSystemExclusion", &self.elastic_file_system_exclusion, &R16);
-            cx.field("InternetGatewayExclusion", &self.internet_gateway_exclusion, &R16);
-            cx.field("LambdaExclusion", &self.lambda_exclusion, &R16);
-            cx.field("Mode", &self.mode, &R17);
-            cx.field("NatGatewayExclusion", &self.nat_gateway_exclusion, &R16);
+            cx.field("EgressOnlyInternetGatewayExclusion", &self.egress_only_internet_gateway_exclusion, &R23);
+            cx.field("ElasticFileSystemExclusion", &self.elastic_file_system_exclusion, &R23);
+            cx.field("InternetGatewayExclusion", &self.internet_gateway_exclusion, &R23);
+            cx.field("LambdaExclusion", &self.lambda_exclusion, &R23);
+            cx.field("Mode", &self.mode, &R24);
+            cx.field("NatGatewayExclusion", &self.nat_gateway_exclusion, &R23);
             cx.field("ResourceExclusions", &self.resource_exclusions, &rt::Rule::NONE);
             cx.field("State", &self.state, &rt::Rule::NONE);
             cx.field("StateMessage", &self.state_message, &rt::Rule::NONE);
-            cx.field("VirtualPrivateGatewayExclusion", &self.virtual_private_gateway_exclusion, &R16);
+            cx.field("VirtualPrivateGatewayExclusion", &self.virtual_private_gateway_exclusion, &R23);
             cx.field("VpcEncryptionControlId", &self.vpc_encryption_control_id, &rt::Rule::NONE);
-            cx.field("VpcId", &self.vpc_id, &rt::Rule::NONE);
-            cx.field("VpcLatticeExclusion", &self.vpc_lattice_exclusion, &R16);
-            cx.field("VpcPeeringExclusion", &self.vpc_peering_exclusion, &R16);
+            cx.field("VpcId", &self.vpc_id, &R15);
+            cx.field("VpcLatticeExclusion", &self.vpc_lattice_exclusion, &R23);
+            cx.field("VpcPeeringExclusion", &self.vpc_peering_exclusion, &R23);
         }
     }
 
@@ -2480,19 +2493,19 @@ impl rt::ToJson for CfnVPCEndpoint {
 impl rt::Validate for CfnVPCEndpoint {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("DnsOptions", &self.dns_options, &rt::Rule::NONE);
-        cx.field("IpAddressType", &self.ip_address_type, &R18);
+        cx.field("IpAddressType", &self.ip_address_type, &R25);
         cx.field("PolicyDocument", &self.policy_document, &rt::Rule::NONE);
         cx.field("PrivateDnsEnabled", &self.private_dns_enabled, &rt::Rule::NONE);
         cx.field("ResourceConfigurationArn", &self.resource_configuration_arn, &rt::Rule::NONE);
-        cx.field("RouteTableIds", &self.route_table_ids, &R10);
-        cx.field("SecurityGroupIds", &self.security_group_ids, &R10);
+        cx.field("RouteTableIds", &self.route_table_ids, &R11);
+        cx.field("SecurityGroupIds", &self.security_group_ids, &R26);
         cx.field("ServiceName", &self.service_name, &rt::Rule::NONE);
         cx.field("ServiceNetworkArn", &self.service_network_arn, &rt::Rule::NONE);
         cx.field("ServiceRegion", &self.service_region, &rt::Rule::NONE);
-        cx.field("SubnetIds", &self.subnet_ids, &R10);
+        cx.field("SubnetIds", &self.subnet_ids, &R11);
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
-        cx.field("VpcEndpointType", &self.vpc_endpoint_type, &R19);
-        cx.field("VpcId", &self.vpc_id, &rt::Rule::NONE);
+        cx.field("VpcEndpointType", &self.vpc_endpoint_type, &R27);
+        cx.field("VpcId", &self.vpc_id, &R15);
     }
 }
 
@@ -2555,10 +2568,10 @@ pub mod vpc_endpoint {
 
     impl rt::Validate for DnsOptionsSpecification {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("DnsRecordIpType", &self.dns_record_ip_type, &R20);
-            cx.field("PrivateDnsOnlyForInboundResolverEndpoint", &self.private_dns_only_for_inbound_resolver_endpoint, &R21);
-            cx.field("PrivateDnsPreference", &self.private_dns_preference, &R22);
-            cx.field("PrivateDnsSpecifiedDomains", &self.private_dns_specified_domains, &R24);
+            cx.field("DnsRecordIpType", &self.dns_record_ip_type, &R28);
+            cx.field("PrivateDnsOnlyForInboundResolverEndpoint", &self.private_dns_only_for_inbound_resolver_endpoint, &R29);
+            cx.field("PrivateDnsPreference", &self.private_dns_preference, &R30);
+            cx.field("PrivateDnsSpecifiedDomains", &self.private_dns_specified_domains, &R32);
         }
     }
 
@@ -2636,7 +2649,7 @@ impl rt::ToJson for CfnVPCGatewayAttachment {
 impl rt::Validate for CfnVPCGatewayAttachment {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("InternetGatewayId", &self.internet_gateway_id, &rt::Rule::NONE);
-        cx.field("VpcId", &self.vpc_id, &rt::Rule::NONE);
+        cx.field("VpcId", &self.vpc_id, &R15);
         cx.field("VpnGatewayId", &self.vpn_gateway_id, &rt::Rule::NONE);
     }
 }

@@ -9,71 +9,84 @@ use crate::l1 as rt;
 static R0: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(50), ..rt::Rule::NONE };
 static R1: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(100000.0), ..rt::Rule::NONE };
 static R2: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(1000.0), ..rt::Rule::NONE };
-static R3: rt::Rule = rt::Rule { enum_values: &["DEFAULT", "NONE", "OVERRIDE"], ..rt::Rule::NONE };
-static P0: rt::Pattern = rt::Pattern::new("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
-static R4: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P0), ..rt::Rule::NONE };
-static R5: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), pattern: Some(&P0), ..rt::Rule::NONE };
-static R6: rt::Rule = rt::Rule { enum_values: &["ENABLED", "DISABLED"], ..rt::Rule::NONE };
-static R7: rt::Rule = rt::Rule { max_items: Some(1), ..rt::Rule::NONE };
-static R8: rt::Rule = rt::Rule { enum_values: &["EC2", "FARGATE", "EXTERNAL"], ..rt::Rule::NONE };
-static R9: rt::Rule = rt::Rule { enum_values: &["SERVICE", "TASK_DEFINITION"], ..rt::Rule::NONE };
-static R10: rt::Rule = rt::Rule { enum_values: &["DAEMON", "REPLICA"], ..rt::Rule::NONE };
-static R11: rt::Rule = rt::Rule { enum_values: &["DISABLED", "ENABLED"], ..rt::Rule::NONE };
-static R12: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(1440.0), ..rt::Rule::NONE };
-static R13: rt::Rule = rt::Rule { minimum: Some(0.1), maximum: Some(100.0), ..rt::Rule::NONE };
-static R14: rt::Rule = rt::Rule { enum_values: &["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"], ..rt::Rule::NONE };
-static R15: rt::Rule = rt::Rule { enum_values: &["CODE_DEPLOY", "ECS", "EXTERNAL"], ..rt::Rule::NONE };
-static R16: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(100.0), ..rt::Rule::NONE };
-static R17: rt::Rule = rt::Rule { enum_values: &["BLOCKING", "DEFERRED"], ..rt::Rule::NONE };
-static R18: rt::Rule = rt::Rule { enum_values: &["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"], ..rt::Rule::NONE };
-static R19: rt::Rule = rt::Rule { min_items: Some(1), items: Some(&R18), ..rt::Rule::NONE };
-static R20: rt::Rule = rt::Rule { enum_values: &["AWS_LAMBDA", "PAUSE"], ..rt::Rule::NONE };
-static R21: rt::Rule = rt::Rule { enum_values: &["volume"], ..rt::Rule::NONE };
-static R22: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
-static R23: rt::Rule = rt::Rule { enum_values: &["PUBLIC", "PRIVATE"], ..rt::Rule::NONE };
-static R24: rt::Rule = rt::Rule { max_items: Some(2), items: Some(&R23), ..rt::Rule::NONE };
-static R25: rt::Rule = rt::Rule { enum_values: &["HTTP", "HTTPS"], ..rt::Rule::NONE };
-static R26: rt::Rule = rt::Rule { enum_values: &["ROLLBACK", "CONTINUE"], ..rt::Rule::NONE };
-static R27: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(20160.0), ..rt::Rule::NONE };
-static R28: rt::Rule = rt::Rule { minimum: Some(3.0), maximum: Some(100.0), ..rt::Rule::NONE };
-static P1: rt::Pattern = rt::Pattern::new(".{1,}");
-static R29: rt::Rule = rt::Rule { key_pattern: Some(&P1), ..rt::Rule::NONE };
-static R30: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), enum_values: &["CPUUtilization", "MemoryUtilization"], ..rt::Rule::NONE };
-static R31: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(2), unique_items: true, items: Some(&R30), ..rt::Rule::NONE };
-static R32: rt::Rule = rt::Rule { enum_values: &["20", "60"], minimum: Some(20.0), maximum: Some(60.0), ..rt::Rule::NONE };
-static R33: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(2), ..rt::Rule::NONE };
-static R34: rt::Rule = rt::Rule { enum_values: &["distinctInstance", "memberOf"], ..rt::Rule::NONE };
-static R35: rt::Rule = rt::Rule { enum_values: &["binpack", "random", "spread"], ..rt::Rule::NONE };
-static R36: rt::Rule = rt::Rule { enum_values: &["TEXT", "JSON"], ..rt::Rule::NONE };
-static R37: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(65535.0), ..rt::Rule::NONE };
-static R38: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(10), ..rt::Rule::NONE };
-static R39: rt::Rule = rt::Rule { enum_values: &["debug", "info"], ..rt::Rule::NONE };
-static R40: rt::Rule = rt::Rule { enum_values: &["ext3", "ext4", "ntfs", "xfs"], ..rt::Rule::NONE };
-static R41: rt::Rule = rt::Rule { enum_values: &["COUNT", "BOUNDED_PERCENT", "UNBOUNDED_PERCENT"], ..rt::Rule::NONE };
-static R42: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(2147483647.0), ..rt::Rule::NONE };
-static R43: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
-static R44: rt::Rule = rt::Rule { enum_values: &["host", "none", "task"], ..rt::Rule::NONE };
-static R45: rt::Rule = rt::Rule { enum_values: &["awsvpc", "bridge", "host", "none"], ..rt::Rule::NONE };
-static R46: rt::Rule = rt::Rule { enum_values: &["host", "task"], ..rt::Rule::NONE };
-static R47: rt::Rule = rt::Rule { enum_values: &["EC2", "EXTERNAL", "FARGATE", "MANAGED_INSTANCES"], ..rt::Rule::NONE };
-static R48: rt::Rule = rt::Rule { unique_items: true, items: Some(&R47), ..rt::Rule::NONE };
-static R49: rt::Rule = rt::Rule { enum_values: &["enabled", "disabled"], ..rt::Rule::NONE };
-static R50: rt::Rule = rt::Rule { enum_values: &["COMPLETE", "HEALTHY", "START", "SUCCESS"], ..rt::Rule::NONE };
-static R51: rt::Rule = rt::Rule { enum_values: &["mknod", "read", "write"], ..rt::Rule::NONE };
-static R52: rt::Rule = rt::Rule { unique_items: true, items: Some(&R51), ..rt::Rule::NONE };
-static R53: rt::Rule = rt::Rule { enum_values: &["shared", "task"], ..rt::Rule::NONE };
-static R54: rt::Rule = rt::Rule { enum_values: &["s3"], ..rt::Rule::NONE };
-static R55: rt::Rule = rt::Rule { enum_values: &["fluentbit", "fluentd"], ..rt::Rule::NONE };
-static R56: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(100.0), ..rt::Rule::NONE };
-static R57: rt::Rule = rt::Rule { minimum: Some(1.0), ..rt::Rule::NONE };
-static R58: rt::Rule = rt::Rule { enum_values: &["http", "http2", "grpc"], ..rt::Rule::NONE };
-static R59: rt::Rule = rt::Rule { enum_values: &["tcp", "udp"], ..rt::Rule::NONE };
-static R60: rt::Rule = rt::Rule { enum_values: &["APPMESH"], ..rt::Rule::NONE };
-static R61: rt::Rule = rt::Rule { enum_values: &["GPU", "InferenceAccelerator", "NeuronDevice"], ..rt::Rule::NONE };
-static R62: rt::Rule = rt::Rule { enum_values: &["ARM64", "X86_64"], ..rt::Rule::NONE };
-static R63: rt::Rule = rt::Rule { enum_values: &["LINUX", "WINDOWS_SERVER_2004_CORE", "WINDOWS_SERVER_2016_FULL", "WINDOWS_SERVER_2019_CORE", "WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2022_CORE", "WINDOWS_SERVER_2022_FULL", "WINDOWS_SERVER_2025_CORE", "WINDOWS_SERVER_2025_FULL", "WINDOWS_SERVER_20H2_CORE"], ..rt::Rule::NONE };
-static R64: rt::Rule = rt::Rule { enum_values: &["memberOf"], ..rt::Rule::NONE };
-static R65: rt::Rule = rt::Rule { enum_values: &["core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"], ..rt::Rule::NONE };
+static P0: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$");
+static P1: rt::Pattern = rt::Pattern::new("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+)$");
+static P2: rt::Pattern = rt::Pattern::new("^alias/[a-zA-Z0-9:/_-]+$");
+static R3: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::KMS::Key.Arn", &P0), rt::Format::Pattern("AWS::KMS::Key.Id", &P1), rt::Format::Pattern("AWS::KMS::Alias.AliasName", &P2)], ..rt::Rule::NONE };
+static R4: rt::Rule = rt::Rule { enum_values: &["DEFAULT", "NONE", "OVERRIDE"], ..rt::Rule::NONE };
+static R5: rt::Rule = rt::Rule { formats: &[rt::Format::S3BucketName], ..rt::Rule::NONE };
+static P3: rt::Pattern = rt::Pattern::new("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
+static R6: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P3), ..rt::Rule::NONE };
+static R7: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), pattern: Some(&P3), ..rt::Rule::NONE };
+static R8: rt::Rule = rt::Rule { enum_values: &["ENABLED", "DISABLED"], ..rt::Rule::NONE };
+static R9: rt::Rule = rt::Rule { max_items: Some(1), ..rt::Rule::NONE };
+static R10: rt::Rule = rt::Rule { enum_values: &["EC2", "FARGATE", "EXTERNAL"], ..rt::Rule::NONE };
+static R11: rt::Rule = rt::Rule { enum_values: &["SERVICE", "TASK_DEFINITION"], ..rt::Rule::NONE };
+static R12: rt::Rule = rt::Rule { enum_values: &["DAEMON", "REPLICA"], ..rt::Rule::NONE };
+static P4: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$");
+static R13: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::IAM::Role.Arn", &P4)], ..rt::Rule::NONE };
+static R14: rt::Rule = rt::Rule { enum_values: &["DISABLED", "ENABLED"], ..rt::Rule::NONE };
+static P5: rt::Pattern = rt::Pattern::new("^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$");
+static R15: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::SecurityGroup.Id", &P5)], ..rt::Rule::NONE };
+static R16: rt::Rule = rt::Rule { items: Some(&R15), ..rt::Rule::NONE };
+static P6: rt::Pattern = rt::Pattern::new("^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$");
+static R17: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::Subnet.Id", &P6)], ..rt::Rule::NONE };
+static R18: rt::Rule = rt::Rule { items: Some(&R17), ..rt::Rule::NONE };
+static R19: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(1440.0), ..rt::Rule::NONE };
+static R20: rt::Rule = rt::Rule { minimum: Some(0.1), maximum: Some(100.0), ..rt::Rule::NONE };
+static R21: rt::Rule = rt::Rule { enum_values: &["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"], ..rt::Rule::NONE };
+static R22: rt::Rule = rt::Rule { enum_values: &["CODE_DEPLOY", "ECS", "EXTERNAL"], ..rt::Rule::NONE };
+static R23: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(100.0), ..rt::Rule::NONE };
+static R24: rt::Rule = rt::Rule { enum_values: &["BLOCKING", "DEFERRED"], ..rt::Rule::NONE };
+static R25: rt::Rule = rt::Rule { enum_values: &["RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"], ..rt::Rule::NONE };
+static R26: rt::Rule = rt::Rule { min_items: Some(1), items: Some(&R25), ..rt::Rule::NONE };
+static R27: rt::Rule = rt::Rule { enum_values: &["AWS_LAMBDA", "PAUSE"], ..rt::Rule::NONE };
+static R28: rt::Rule = rt::Rule { enum_values: &["volume"], ..rt::Rule::NONE };
+static R29: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
+static R30: rt::Rule = rt::Rule { enum_values: &["PUBLIC", "PRIVATE"], ..rt::Rule::NONE };
+static R31: rt::Rule = rt::Rule { max_items: Some(2), items: Some(&R30), ..rt::Rule::NONE };
+static R32: rt::Rule = rt::Rule { enum_values: &["HTTP", "HTTPS"], ..rt::Rule::NONE };
+static R33: rt::Rule = rt::Rule { enum_values: &["ROLLBACK", "CONTINUE"], ..rt::Rule::NONE };
+static R34: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(20160.0), ..rt::Rule::NONE };
+static R35: rt::Rule = rt::Rule { minimum: Some(3.0), maximum: Some(100.0), ..rt::Rule::NONE };
+static P7: rt::Pattern = rt::Pattern::new(".{1,}");
+static R36: rt::Rule = rt::Rule { key_pattern: Some(&P7), ..rt::Rule::NONE };
+static R37: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), enum_values: &["CPUUtilization", "MemoryUtilization"], ..rt::Rule::NONE };
+static R38: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(2), unique_items: true, items: Some(&R37), ..rt::Rule::NONE };
+static R39: rt::Rule = rt::Rule { enum_values: &["20", "60"], minimum: Some(20.0), maximum: Some(60.0), ..rt::Rule::NONE };
+static R40: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(2), ..rt::Rule::NONE };
+static R41: rt::Rule = rt::Rule { enum_values: &["distinctInstance", "memberOf"], ..rt::Rule::NONE };
+static R42: rt::Rule = rt::Rule { enum_values: &["binpack", "random", "spread"], ..rt::Rule::NONE };
+static R43: rt::Rule = rt::Rule { enum_values: &["TEXT", "JSON"], ..rt::Rule::NONE };
+static R44: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(65535.0), ..rt::Rule::NONE };
+static R45: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(10), ..rt::Rule::NONE };
+static R46: rt::Rule = rt::Rule { enum_values: &["debug", "info"], ..rt::Rule::NONE };
+static R47: rt::Rule = rt::Rule { enum_values: &["ext3", "ext4", "ntfs", "xfs"], ..rt::Rule::NONE };
+static R48: rt::Rule = rt::Rule { enum_values: &["COUNT", "BOUNDED_PERCENT", "UNBOUNDED_PERCENT"], ..rt::Rule::NONE };
+static R49: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(2147483647.0), ..rt::Rule::NONE };
+static R50: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
+static R51: rt::Rule = rt::Rule { enum_values: &["host", "none", "task"], ..rt::Rule::NONE };
+static R52: rt::Rule = rt::Rule { enum_values: &["awsvpc", "bridge", "host", "none"], ..rt::Rule::NONE };
+static R53: rt::Rule = rt::Rule { enum_values: &["host", "task"], ..rt::Rule::NONE };
+static R54: rt::Rule = rt::Rule { enum_values: &["EC2", "EXTERNAL", "FARGATE", "MANAGED_INSTANCES"], ..rt::Rule::NONE };
+static R55: rt::Rule = rt::Rule { unique_items: true, items: Some(&R54), ..rt::Rule::NONE };
+static R56: rt::Rule = rt::Rule { enum_values: &["enabled", "disabled"], ..rt::Rule::NONE };
+static R57: rt::Rule = rt::Rule { enum_values: &["COMPLETE", "HEALTHY", "START", "SUCCESS"], ..rt::Rule::NONE };
+static R58: rt::Rule = rt::Rule { enum_values: &["mknod", "read", "write"], ..rt::Rule::NONE };
+static R59: rt::Rule = rt::Rule { unique_items: true, items: Some(&R58), ..rt::Rule::NONE };
+static R60: rt::Rule = rt::Rule { enum_values: &["shared", "task"], ..rt::Rule::NONE };
+static R61: rt::Rule = rt::Rule { enum_values: &["s3"], ..rt::Rule::NONE };
+static R62: rt::Rule = rt::Rule { enum_values: &["fluentbit", "fluentd"], ..rt::Rule::NONE };
+static R63: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(100.0), ..rt::Rule::NONE };
+static R64: rt::Rule = rt::Rule { minimum: Some(1.0), ..rt::Rule::NONE };
+static R65: rt::Rule = rt::Rule { enum_values: &["http", "http2", "grpc"], ..rt::Rule::NONE };
+static R66: rt::Rule = rt::Rule { enum_values: &["tcp", "udp"], ..rt::Rule::NONE };
+static R67: rt::Rule = rt::Rule { enum_values: &["APPMESH"], ..rt::Rule::NONE };
+static R68: rt::Rule = rt::Rule { enum_values: &["GPU", "InferenceAccelerator", "NeuronDevice"], ..rt::Rule::NONE };
+static R69: rt::Rule = rt::Rule { enum_values: &["ARM64", "X86_64"], ..rt::Rule::NONE };
+static R70: rt::Rule = rt::Rule { enum_values: &["LINUX", "WINDOWS_SERVER_2004_CORE", "WINDOWS_SERVER_2016_FULL", "WINDOWS_SERVER_2019_CORE", "WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2022_CORE", "WINDOWS_SERVER_2022_FULL", "WINDOWS_SERVER_2025_CORE", "WINDOWS_SERVER_2025_FULL", "WINDOWS_SERVER_20H2_CORE"], ..rt::Rule::NONE };
+static R71: rt::Rule = rt::Rule { enum_values: &["memberOf"], ..rt::Rule::NONE };
+static R72: rt::Rule = rt::Rule { enum_values: &["core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"], ..rt::Rule::NONE };
 
 static SHAPE_CfnCluster: rt::Shape = rt::Shape {
     name: "AWS::ECS::Cluster",
@@ -120,9 +133,9 @@ static SHAPE_cluster_ClusterSettings: rt::Shape = rt::Shape {
 static SHAPE_cluster_ExecuteCommandConfiguration: rt::Shape = rt::Shape {
     name: "ExecuteCommandConfiguration",
     fields: &[
-        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R3 },
         rt::FieldShape { property: "LogConfiguration", kind: rt::Kind::Struct(&SHAPE_cluster_ExecuteCommandLogConfiguration), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Logging", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "Logging", kind: rt::Kind::Str, required: false, rule: &R4 },
     ],
     combos: &[],
 };
@@ -132,7 +145,7 @@ static SHAPE_cluster_ExecuteCommandLogConfiguration: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "CloudWatchEncryptionEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "CloudWatchLogGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "S3BucketName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "S3BucketName", kind: rt::Kind::Str, required: false, rule: &R5 },
         rt::FieldShape { property: "S3EncryptionEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "S3KeyPrefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
@@ -143,7 +156,7 @@ static SHAPE_cluster_ManagedStorageConfiguration: rt::Shape = rt::Shape {
     name: "ManagedStorageConfiguration",
     fields: &[
         rt::FieldShape { property: "FargateEphemeralStorageKmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R3 },
     ],
     combos: &[],
 };
@@ -159,8 +172,8 @@ static SHAPE_cluster_ServiceConnectDefaults: rt::Shape = rt::Shape {
 static SHAPE_cluster_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R4 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R5 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R7 },
     ],
     combos: &[],
 };
@@ -168,7 +181,7 @@ static SHAPE_cluster_Tag: rt::Shape = rt::Shape {
 static SHAPE_CfnService: rt::Shape = rt::Shape {
     name: "AWS::ECS::Service",
     fields: &[
-        rt::FieldShape { property: "AvailabilityZoneRebalancing", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "AvailabilityZoneRebalancing", kind: rt::Kind::Str, required: false, rule: &R8 },
         rt::FieldShape { property: "CapacityProviderStrategy", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_CapacityProviderStrategyItem)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Cluster", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DeploymentConfiguration", kind: rt::Kind::Struct(&SHAPE_service_DeploymentConfiguration), required: false, rule: &rt::Rule::NONE },
@@ -177,18 +190,18 @@ static SHAPE_CfnService: rt::Shape = rt::Shape {
         rt::FieldShape { property: "EnableECSManagedTags", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "EnableExecuteCommand", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ForceNewDeployment", kind: rt::Kind::Struct(&SHAPE_service_ForceNewDeployment), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "GatewayConnectors", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_GatewayConnector)), required: false, rule: &R7 },
+        rt::FieldShape { property: "GatewayConnectors", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_GatewayConnector)), required: false, rule: &R9 },
         rt::FieldShape { property: "HealthCheckGracePeriodSeconds", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "LaunchType", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "LaunchType", kind: rt::Kind::Str, required: false, rule: &R10 },
         rt::FieldShape { property: "LoadBalancers", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_LoadBalancer)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Monitoring", kind: rt::Kind::Struct(&SHAPE_service_MonitoringConfiguration), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "NetworkConfiguration", kind: rt::Kind::Struct(&SHAPE_service_NetworkConfiguration), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PlacementConstraints", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_PlacementConstraint)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PlacementStrategies", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_PlacementStrategy)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PlatformVersion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "PropagateTags", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "PropagateTags", kind: rt::Kind::Str, required: false, rule: &R11 },
         rt::FieldShape { property: "Role", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SchedulingStrategy", kind: rt::Kind::Str, required: false, rule: &R10 },
+        rt::FieldShape { property: "SchedulingStrategy", kind: rt::Kind::Str, required: false, rule: &R12 },
         rt::FieldShape { property: "ServiceConnectConfiguration", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectConfiguration), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ServiceName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ServiceRegistries", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_ServiceRegistry)), required: false, rule: &rt::Rule::NONE },
@@ -205,7 +218,7 @@ static SHAPE_service_AdvancedConfiguration: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "AlternateTargetGroupArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ProductionListenerRule", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &R13 },
         rt::FieldShape { property: "TestListenerRule", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -214,9 +227,9 @@ static SHAPE_service_AdvancedConfiguration: rt::Shape = rt::Shape {
 static SHAPE_service_AwsVpcConfiguration: rt::Shape = rt::Shape {
     name: "AwsVpcConfiguration",
     fields: &[
-        rt::FieldShape { property: "AssignPublicIp", kind: rt::Kind::Str, required: false, rule: &R11 },
-        rt::FieldShape { property: "SecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Subnets", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AssignPublicIp", kind: rt::Kind::Str, required: false, rule: &R14 },
+        rt::FieldShape { property: "SecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R16 },
+        rt::FieldShape { property: "Subnets", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R18 },
     ],
     combos: &[],
 };
@@ -224,8 +237,8 @@ static SHAPE_service_AwsVpcConfiguration: rt::Shape = rt::Shape {
 static SHAPE_service_CanaryConfiguration: rt::Shape = rt::Shape {
     name: "CanaryConfiguration",
     fields: &[
-        rt::FieldShape { property: "CanaryBakeTimeInMinutes", kind: rt::Kind::Int, required: false, rule: &R12 },
-        rt::FieldShape { property: "CanaryPercent", kind: rt::Kind::Num, required: false, rule: &R13 },
+        rt::FieldShape { property: "CanaryBakeTimeInMinutes", kind: rt::Kind::Int, required: false, rule: &R19 },
+        rt::FieldShape { property: "CanaryPercent", kind: rt::Kind::Num, required: false, rule: &R20 },
     ],
     combos: &[],
 };
@@ -265,7 +278,7 @@ static SHAPE_service_DeploymentConfiguration: rt::Shape = rt::Shape {
     name: "DeploymentConfiguration",
     fields: &[
         rt::FieldShape { property: "Alarms", kind: rt::Kind::Struct(&SHAPE_service_DeploymentAlarms), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "BakeTimeInMinutes", kind: rt::Kind::Int, required: false, rule: &R12 },
+        rt::FieldShape { property: "BakeTimeInMinutes", kind: rt::Kind::Int, required: false, rule: &R19 },
         rt::FieldShape { property: "CanaryConfiguration", kind: rt::Kind::Struct(&SHAPE_service_CanaryConfiguration), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DeploymentCircuitBreaker", kind: rt::Kind::Struct(&SHAPE_service_DeploymentCircuitBreaker), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "EarlySuccessCriteria", kind: rt::Kind::Struct(&SHAPE_service_DeploymentEarlySuccessCriteria), required: false, rule: &rt::Rule::NONE },
@@ -273,7 +286,7 @@ static SHAPE_service_DeploymentConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "LinearConfiguration", kind: rt::Kind::Struct(&SHAPE_service_LinearConfiguration), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "MaximumPercent", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "MinimumHealthyPercent", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Strategy", kind: rt::Kind::Str, required: false, rule: &R14 },
+        rt::FieldShape { property: "Strategy", kind: rt::Kind::Str, required: false, rule: &R21 },
     ],
     combos: &[],
 };
@@ -281,7 +294,7 @@ static SHAPE_service_DeploymentConfiguration: rt::Shape = rt::Shape {
 static SHAPE_service_DeploymentController: rt::Shape = rt::Shape {
     name: "DeploymentController",
     fields: &[
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R15 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R22 },
     ],
     combos: &[],
 };
@@ -290,8 +303,8 @@ static SHAPE_service_DeploymentEarlySuccessCriteria: rt::Shape = rt::Shape {
     name: "DeploymentEarlySuccessCriteria",
     fields: &[
         rt::FieldShape { property: "Enable", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "HealthyPercent", kind: rt::Kind::Int, required: false, rule: &R16 },
-        rt::FieldShape { property: "SourceServiceRevisionCleanup", kind: rt::Kind::Str, required: false, rule: &R17 },
+        rt::FieldShape { property: "HealthyPercent", kind: rt::Kind::Int, required: false, rule: &R23 },
+        rt::FieldShape { property: "SourceServiceRevisionCleanup", kind: rt::Kind::Str, required: false, rule: &R24 },
     ],
     combos: &[],
 };
@@ -301,9 +314,9 @@ static SHAPE_service_DeploymentLifecycleHook: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "HookDetails", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "HookTargetArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "LifecycleStages", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R19 },
-        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "TargetType", kind: rt::Kind::Str, required: false, rule: &R20 },
+        rt::FieldShape { property: "LifecycleStages", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R26 },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "TargetType", kind: rt::Kind::Str, required: false, rule: &R27 },
         rt::FieldShape { property: "TimeoutConfiguration", kind: rt::Kind::Struct(&SHAPE_service_HookTimeoutConfig), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -312,8 +325,8 @@ static SHAPE_service_DeploymentLifecycleHook: rt::Shape = rt::Shape {
 static SHAPE_service_EBSTagSpecification: rt::Shape = rt::Shape {
     name: "EBSTagSpecification",
     fields: &[
-        rt::FieldShape { property: "PropagateTags", kind: rt::Kind::Str, required: false, rule: &R9 },
-        rt::FieldShape { property: "ResourceType", kind: rt::Kind::Str, required: true, rule: &R21 },
+        rt::FieldShape { property: "PropagateTags", kind: rt::Kind::Str, required: false, rule: &R11 },
+        rt::FieldShape { property: "ResourceType", kind: rt::Kind::Str, required: true, rule: &R28 },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_Tag)), required: false, rule: &R0 },
     ],
     combos: &[],
@@ -323,7 +336,7 @@ static SHAPE_service_ForceNewDeployment: rt::Shape = rt::Shape {
     name: "ForceNewDeployment",
     fields: &[
         rt::FieldShape { property: "EnableForceNewDeployment", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "ForceNewDeploymentNonce", kind: rt::Kind::Str, required: false, rule: &R22 },
+        rt::FieldShape { property: "ForceNewDeploymentNonce", kind: rt::Kind::Str, required: false, rule: &R29 },
     ],
     combos: &[],
 };
@@ -341,7 +354,7 @@ static SHAPE_service_GatewayConnector: rt::Shape = rt::Shape {
 static SHAPE_service_GatewayConnectorFilters: rt::Shape = rt::Shape {
     name: "GatewayConnectorFilters",
     fields: &[
-        rt::FieldShape { property: "AccessTypes", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R24 },
+        rt::FieldShape { property: "AccessTypes", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R31 },
     ],
     combos: &[],
 };
@@ -352,7 +365,7 @@ static SHAPE_service_GatewayConnectorHealthCheck: rt::Shape = rt::Shape {
         rt::FieldShape { property: "HealthCheckIntervalSeconds", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "HealthCheckPath", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "HealthCheckPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "HealthCheckProtocol", kind: rt::Kind::Str, required: false, rule: &R25 },
+        rt::FieldShape { property: "HealthCheckProtocol", kind: rt::Kind::Str, required: false, rule: &R32 },
         rt::FieldShape { property: "HealthCheckTimeoutSeconds", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "HealthyThresholdCount", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Matcher", kind: rt::Kind::Struct(&SHAPE_service_GatewayConnectorHealthCheckMatcher), required: false, rule: &rt::Rule::NONE },
@@ -373,8 +386,8 @@ static SHAPE_service_GatewayConnectorHealthCheckMatcher: rt::Shape = rt::Shape {
 static SHAPE_service_HookTimeoutConfig: rt::Shape = rt::Shape {
     name: "HookTimeoutConfig",
     fields: &[
-        rt::FieldShape { property: "Action", kind: rt::Kind::Str, required: false, rule: &R26 },
-        rt::FieldShape { property: "TimeoutInMinutes", kind: rt::Kind::Int, required: false, rule: &R27 },
+        rt::FieldShape { property: "Action", kind: rt::Kind::Str, required: false, rule: &R33 },
+        rt::FieldShape { property: "TimeoutInMinutes", kind: rt::Kind::Int, required: false, rule: &R34 },
     ],
     combos: &[],
 };
@@ -382,8 +395,8 @@ static SHAPE_service_HookTimeoutConfig: rt::Shape = rt::Shape {
 static SHAPE_service_LinearConfiguration: rt::Shape = rt::Shape {
     name: "LinearConfiguration",
     fields: &[
-        rt::FieldShape { property: "StepBakeTimeInMinutes", kind: rt::Kind::Int, required: false, rule: &R12 },
-        rt::FieldShape { property: "StepPercent", kind: rt::Kind::Num, required: false, rule: &R28 },
+        rt::FieldShape { property: "StepBakeTimeInMinutes", kind: rt::Kind::Int, required: false, rule: &R19 },
+        rt::FieldShape { property: "StepPercent", kind: rt::Kind::Num, required: false, rule: &R35 },
     ],
     combos: &[],
 };
@@ -404,7 +417,7 @@ static SHAPE_service_LogConfiguration: rt::Shape = rt::Shape {
     name: "LogConfiguration",
     fields: &[
         rt::FieldShape { property: "LogDriver", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Options", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R29 },
+        rt::FieldShape { property: "Options", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R36 },
         rt::FieldShape { property: "SecretOptions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_Secret)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -413,8 +426,8 @@ static SHAPE_service_LogConfiguration: rt::Shape = rt::Shape {
 static SHAPE_service_MetricConfiguration: rt::Shape = rt::Shape {
     name: "MetricConfiguration",
     fields: &[
-        rt::FieldShape { property: "MetricNames", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R31 },
-        rt::FieldShape { property: "ResolutionSeconds", kind: rt::Kind::Int, required: true, rule: &R32 },
+        rt::FieldShape { property: "MetricNames", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R38 },
+        rt::FieldShape { property: "ResolutionSeconds", kind: rt::Kind::Int, required: true, rule: &R39 },
     ],
     combos: &[],
 };
@@ -422,7 +435,7 @@ static SHAPE_service_MetricConfiguration: rt::Shape = rt::Shape {
 static SHAPE_service_MonitoringConfiguration: rt::Shape = rt::Shape {
     name: "MonitoringConfiguration",
     fields: &[
-        rt::FieldShape { property: "MetricConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_MetricConfiguration)), required: true, rule: &R33 },
+        rt::FieldShape { property: "MetricConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_MetricConfiguration)), required: true, rule: &R40 },
     ],
     combos: &[],
 };
@@ -439,7 +452,7 @@ static SHAPE_service_PlacementConstraint: rt::Shape = rt::Shape {
     name: "PlacementConstraint",
     fields: &[
         rt::FieldShape { property: "Expression", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R34 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R41 },
     ],
     combos: &[],
 };
@@ -448,7 +461,7 @@ static SHAPE_service_PlacementStrategy: rt::Shape = rt::Shape {
     name: "PlacementStrategy",
     fields: &[
         rt::FieldShape { property: "Field", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R35 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R42 },
     ],
     combos: &[],
 };
@@ -465,8 +478,8 @@ static SHAPE_service_Secret: rt::Shape = rt::Shape {
 static SHAPE_service_ServiceConnectAccessLogConfiguration: rt::Shape = rt::Shape {
     name: "ServiceConnectAccessLogConfiguration",
     fields: &[
-        rt::FieldShape { property: "Format", kind: rt::Kind::Str, required: true, rule: &R36 },
-        rt::FieldShape { property: "IncludeQueryParameters", kind: rt::Kind::Str, required: false, rule: &R11 },
+        rt::FieldShape { property: "Format", kind: rt::Kind::Str, required: true, rule: &R43 },
+        rt::FieldShape { property: "IncludeQueryParameters", kind: rt::Kind::Str, required: false, rule: &R14 },
     ],
     combos: &[],
 };
@@ -475,7 +488,7 @@ static SHAPE_service_ServiceConnectClientAlias: rt::Shape = rt::Shape {
     name: "ServiceConnectClientAlias",
     fields: &[
         rt::FieldShape { property: "DnsName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Port", kind: rt::Kind::Int, required: true, rule: &R37 },
+        rt::FieldShape { property: "Port", kind: rt::Kind::Int, required: true, rule: &R44 },
         rt::FieldShape { property: "TestTrafficRules", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectTestTrafficRules), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -485,7 +498,7 @@ static SHAPE_service_ServiceConnectConfiguration: rt::Shape = rt::Shape {
     name: "ServiceConnectConfiguration",
     fields: &[
         rt::FieldShape { property: "AccessLogConfiguration", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectAccessLogConfiguration), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "ContainerConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_ServiceConnectContainerConfiguration)), required: false, rule: &R38 },
+        rt::FieldShape { property: "ContainerConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_ServiceConnectContainerConfiguration)), required: false, rule: &R45 },
         rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "LogConfiguration", kind: rt::Kind::Struct(&SHAPE_service_LogConfiguration), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Namespace", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
@@ -497,7 +510,7 @@ static SHAPE_service_ServiceConnectConfiguration: rt::Shape = rt::Shape {
 static SHAPE_service_ServiceConnectContainerConfiguration: rt::Shape = rt::Shape {
     name: "ServiceConnectContainerConfiguration",
     fields: &[
-        rt::FieldShape { property: "LogLevel", kind: rt::Kind::Str, required: false, rule: &R39 },
+        rt::FieldShape { property: "LogLevel", kind: rt::Kind::Str, required: false, rule: &R46 },
     ],
     combos: &[],
 };
@@ -507,7 +520,7 @@ static SHAPE_service_ServiceConnectService: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "ClientAliases", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_ServiceConnectClientAlias)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DiscoveryName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "IngressPortOverride", kind: rt::Kind::Int, required: false, rule: &R37 },
+        rt::FieldShape { property: "IngressPortOverride", kind: rt::Kind::Int, required: false, rule: &R44 },
         rt::FieldShape { property: "PortName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Timeout", kind: rt::Kind::Struct(&SHAPE_service_TimeoutConfiguration), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Tls", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectTlsConfiguration), required: false, rule: &rt::Rule::NONE },
@@ -553,7 +566,7 @@ static SHAPE_service_ServiceConnectTlsConfiguration: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "IssuerCertificateAuthority", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectTlsCertificateAuthority), required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "KmsKey", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &R13 },
     ],
     combos: &[],
 };
@@ -562,10 +575,10 @@ static SHAPE_service_ServiceManagedEBSVolumeConfiguration: rt::Shape = rt::Shape
     name: "ServiceManagedEBSVolumeConfiguration",
     fields: &[
         rt::FieldShape { property: "Encrypted", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "FilesystemType", kind: rt::Kind::Str, required: false, rule: &R40 },
+        rt::FieldShape { property: "FilesystemType", kind: rt::Kind::Str, required: false, rule: &R47 },
         rt::FieldShape { property: "Iops", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &R13 },
         rt::FieldShape { property: "SizeInGiB", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SnapshotId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "TagSpecifications", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_EBSTagSpecification)), required: false, rule: &rt::Rule::NONE },
@@ -599,8 +612,8 @@ static SHAPE_service_ServiceVolumeConfiguration: rt::Shape = rt::Shape {
 static SHAPE_service_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R4 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R5 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R7 },
     ],
     combos: &[],
 };
@@ -608,7 +621,7 @@ static SHAPE_service_Tag: rt::Shape = rt::Shape {
 static SHAPE_service_ThresholdConfiguration: rt::Shape = rt::Shape {
     name: "ThresholdConfiguration",
     fields: &[
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R41 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R48 },
         rt::FieldShape { property: "Value", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -617,8 +630,8 @@ static SHAPE_service_ThresholdConfiguration: rt::Shape = rt::Shape {
 static SHAPE_service_TimeoutConfiguration: rt::Shape = rt::Shape {
     name: "TimeoutConfiguration",
     fields: &[
-        rt::FieldShape { property: "IdleTimeoutSeconds", kind: rt::Kind::Int, required: false, rule: &R42 },
-        rt::FieldShape { property: "PerRequestTimeoutSeconds", kind: rt::Kind::Int, required: false, rule: &R42 },
+        rt::FieldShape { property: "IdleTimeoutSeconds", kind: rt::Kind::Int, required: false, rule: &R49 },
+        rt::FieldShape { property: "PerRequestTimeoutSeconds", kind: rt::Kind::Int, required: false, rule: &R49 },
     ],
     combos: &[],
 };
@@ -638,7 +651,7 @@ static SHAPE_service_VpcLatticeConfiguration: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "AdvancedConfiguration", kind: rt::Kind::Struct(&SHAPE_service_VpcLatticeAdvancedConfiguration), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PortName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &R13 },
         rt::FieldShape { property: "TargetGroupArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -647,24 +660,24 @@ static SHAPE_service_VpcLatticeConfiguration: rt::Shape = rt::Shape {
 static SHAPE_CfnTaskDefinition: rt::Shape = rt::Shape {
     name: "AWS::ECS::TaskDefinition",
     fields: &[
-        rt::FieldShape { property: "ContainerDefinitions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_ContainerDefinition)), required: false, rule: &R43 },
+        rt::FieldShape { property: "ContainerDefinitions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_ContainerDefinition)), required: false, rule: &R50 },
         rt::FieldShape { property: "Cpu", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "EnableFaultInjection", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "EphemeralStorage", kind: rt::Kind::Struct(&SHAPE_task_definition_EphemeralStorage), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "ExecutionRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ExecutionRoleArn", kind: rt::Kind::Str, required: false, rule: &R13 },
         rt::FieldShape { property: "Family", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "InferenceAccelerators", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_InferenceAccelerator)), required: false, rule: &R43 },
-        rt::FieldShape { property: "IpcMode", kind: rt::Kind::Str, required: false, rule: &R44 },
+        rt::FieldShape { property: "InferenceAccelerators", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_InferenceAccelerator)), required: false, rule: &R50 },
+        rt::FieldShape { property: "IpcMode", kind: rt::Kind::Str, required: false, rule: &R51 },
         rt::FieldShape { property: "Memory", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "NetworkMode", kind: rt::Kind::Str, required: false, rule: &R45 },
-        rt::FieldShape { property: "PidMode", kind: rt::Kind::Str, required: false, rule: &R46 },
-        rt::FieldShape { property: "PlacementConstraints", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_TaskDefinitionPlacementConstraint)), required: false, rule: &R43 },
+        rt::FieldShape { property: "NetworkMode", kind: rt::Kind::Str, required: false, rule: &R52 },
+        rt::FieldShape { property: "PidMode", kind: rt::Kind::Str, required: false, rule: &R53 },
+        rt::FieldShape { property: "PlacementConstraints", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_TaskDefinitionPlacementConstraint)), required: false, rule: &R50 },
         rt::FieldShape { property: "ProxyConfiguration", kind: rt::Kind::Struct(&SHAPE_task_definition_ProxyConfiguration), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "RequiresCompatibilities", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R48 },
+        rt::FieldShape { property: "RequiresCompatibilities", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R55 },
         rt::FieldShape { property: "RuntimePlatform", kind: rt::Kind::Struct(&SHAPE_task_definition_RuntimePlatform), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Tag)), required: false, rule: &R0 },
-        rt::FieldShape { property: "TaskRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Volumes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Volume)), required: false, rule: &R43 },
+        rt::FieldShape { property: "TaskRoleArn", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "Volumes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Volume)), required: false, rule: &R50 },
     ],
     combos: &[],
 };
@@ -673,7 +686,7 @@ static SHAPE_task_definition_AuthorizationConfig: rt::Shape = rt::Shape {
     name: "AuthorizationConfig",
     fields: &[
         rt::FieldShape { property: "AccessPointId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "IAM", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "IAM", kind: rt::Kind::Str, required: false, rule: &R8 },
     ],
     combos: &[],
 };
@@ -688,10 +701,10 @@ static SHAPE_task_definition_ContainerDefinition: rt::Shape = rt::Shape {
         rt::FieldShape { property: "DisableNetworking", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DnsSearchDomains", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DnsServers", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "DockerLabels", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R29 },
+        rt::FieldShape { property: "DockerLabels", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R36 },
         rt::FieldShape { property: "DockerSecurityOptions", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "EntryPoint", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Environment", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_KeyValuePair)), required: false, rule: &R43 },
+        rt::FieldShape { property: "Environment", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_KeyValuePair)), required: false, rule: &R50 },
         rt::FieldShape { property: "EnvironmentFiles", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_EnvironmentFile)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Essential", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ExtraHosts", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_HostEntry)), required: false, rule: &rt::Rule::NONE },
@@ -700,14 +713,14 @@ static SHAPE_task_definition_ContainerDefinition: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Hostname", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Image", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Interactive", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Links", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R43 },
+        rt::FieldShape { property: "Links", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R50 },
         rt::FieldShape { property: "LinuxParameters", kind: rt::Kind::Struct(&SHAPE_task_definition_LinuxParameters), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "LogConfiguration", kind: rt::Kind::Struct(&SHAPE_task_definition_LogConfiguration), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Memory", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "MemoryReservation", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "MountPoints", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_MountPoint)), required: false, rule: &R43 },
+        rt::FieldShape { property: "MountPoints", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_MountPoint)), required: false, rule: &R50 },
         rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "PortMappings", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_PortMapping)), required: false, rule: &R43 },
+        rt::FieldShape { property: "PortMappings", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_PortMapping)), required: false, rule: &R50 },
         rt::FieldShape { property: "Privileged", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PseudoTerminal", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ReadonlyRootFilesystem", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
@@ -720,8 +733,8 @@ static SHAPE_task_definition_ContainerDefinition: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SystemControls", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_SystemControl)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Ulimits", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Ulimit)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "User", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "VersionConsistency", kind: rt::Kind::Str, required: false, rule: &R49 },
-        rt::FieldShape { property: "VolumesFrom", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_VolumeFrom)), required: false, rule: &R43 },
+        rt::FieldShape { property: "VersionConsistency", kind: rt::Kind::Str, required: false, rule: &R56 },
+        rt::FieldShape { property: "VolumesFrom", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_VolumeFrom)), required: false, rule: &R50 },
         rt::FieldShape { property: "WorkingDirectory", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -730,7 +743,7 @@ static SHAPE_task_definition_ContainerDefinition: rt::Shape = rt::Shape {
 static SHAPE_task_definition_ContainerDependency: rt::Shape = rt::Shape {
     name: "ContainerDependency",
     fields: &[
-        rt::FieldShape { property: "Condition", kind: rt::Kind::Str, required: false, rule: &R50 },
+        rt::FieldShape { property: "Condition", kind: rt::Kind::Str, required: false, rule: &R57 },
         rt::FieldShape { property: "ContainerName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -741,7 +754,7 @@ static SHAPE_task_definition_Device: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "ContainerPath", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "HostPath", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Permissions", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R52 },
+        rt::FieldShape { property: "Permissions", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R59 },
     ],
     combos: &[],
 };
@@ -751,9 +764,9 @@ static SHAPE_task_definition_DockerVolumeConfiguration: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "Autoprovision", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Driver", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "DriverOpts", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R29 },
-        rt::FieldShape { property: "Labels", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R29 },
-        rt::FieldShape { property: "Scope", kind: rt::Kind::Str, required: false, rule: &R53 },
+        rt::FieldShape { property: "DriverOpts", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R36 },
+        rt::FieldShape { property: "Labels", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R36 },
+        rt::FieldShape { property: "Scope", kind: rt::Kind::Str, required: false, rule: &R60 },
     ],
     combos: &[],
 };
@@ -764,7 +777,7 @@ static SHAPE_task_definition_EFSVolumeConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "AuthorizationConfig", kind: rt::Kind::Struct(&SHAPE_task_definition_AuthorizationConfig), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "FilesystemId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "RootDirectory", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "TransitEncryption", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "TransitEncryption", kind: rt::Kind::Str, required: false, rule: &R8 },
         rt::FieldShape { property: "TransitEncryptionPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -773,7 +786,7 @@ static SHAPE_task_definition_EFSVolumeConfiguration: rt::Shape = rt::Shape {
 static SHAPE_task_definition_EnvironmentFile: rt::Shape = rt::Shape {
     name: "EnvironmentFile",
     fields: &[
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R54 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R61 },
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -809,8 +822,8 @@ static SHAPE_task_definition_FSxWindowsFileServerVolumeConfiguration: rt::Shape 
 static SHAPE_task_definition_FirelensConfiguration: rt::Shape = rt::Shape {
     name: "FirelensConfiguration",
     fields: &[
-        rt::FieldShape { property: "Options", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R29 },
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R55 },
+        rt::FieldShape { property: "Options", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R36 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R62 },
     ],
     combos: &[],
 };
@@ -889,7 +902,7 @@ static SHAPE_task_definition_LogConfiguration: rt::Shape = rt::Shape {
     name: "LogConfiguration",
     fields: &[
         rt::FieldShape { property: "LogDriver", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Options", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R29 },
+        rt::FieldShape { property: "Options", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R36 },
         rt::FieldShape { property: "SecretOptions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Secret)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -908,8 +921,8 @@ static SHAPE_task_definition_MountPoint: rt::Shape = rt::Shape {
 static SHAPE_task_definition_NvidiaMpsAllocation: rt::Shape = rt::Shape {
     name: "NvidiaMpsAllocation",
     fields: &[
-        rt::FieldShape { property: "MaxComputePercent", kind: rt::Kind::Int, required: false, rule: &R56 },
-        rt::FieldShape { property: "Memory", kind: rt::Kind::Int, required: true, rule: &R57 },
+        rt::FieldShape { property: "MaxComputePercent", kind: rt::Kind::Int, required: false, rule: &R63 },
+        rt::FieldShape { property: "Memory", kind: rt::Kind::Int, required: true, rule: &R64 },
     ],
     combos: &[],
 };
@@ -917,12 +930,12 @@ static SHAPE_task_definition_NvidiaMpsAllocation: rt::Shape = rt::Shape {
 static SHAPE_task_definition_PortMapping: rt::Shape = rt::Shape {
     name: "PortMapping",
     fields: &[
-        rt::FieldShape { property: "AppProtocol", kind: rt::Kind::Str, required: false, rule: &R58 },
+        rt::FieldShape { property: "AppProtocol", kind: rt::Kind::Str, required: false, rule: &R65 },
         rt::FieldShape { property: "ContainerPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ContainerPortRange", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "HostPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R59 },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R66 },
     ],
     combos: &[],
 };
@@ -931,8 +944,8 @@ static SHAPE_task_definition_ProxyConfiguration: rt::Shape = rt::Shape {
     name: "ProxyConfiguration",
     fields: &[
         rt::FieldShape { property: "ContainerName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "ProxyConfigurationProperties", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_KeyValuePair)), required: false, rule: &R43 },
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R60 },
+        rt::FieldShape { property: "ProxyConfigurationProperties", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_KeyValuePair)), required: false, rule: &R50 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R67 },
     ],
     combos: &[],
 };
@@ -949,7 +962,7 @@ static SHAPE_task_definition_ResourceRequirement: rt::Shape = rt::Shape {
     name: "ResourceRequirement",
     fields: &[
         rt::FieldShape { property: "SharingStrategy", kind: rt::Kind::Struct(&SHAPE_task_definition_SharingStrategy), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R61 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R68 },
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -968,8 +981,8 @@ static SHAPE_task_definition_RestartPolicy: rt::Shape = rt::Shape {
 static SHAPE_task_definition_RuntimePlatform: rt::Shape = rt::Shape {
     name: "RuntimePlatform",
     fields: &[
-        rt::FieldShape { property: "CpuArchitecture", kind: rt::Kind::Str, required: false, rule: &R62 },
-        rt::FieldShape { property: "OperatingSystemFamily", kind: rt::Kind::Str, required: false, rule: &R63 },
+        rt::FieldShape { property: "CpuArchitecture", kind: rt::Kind::Str, required: false, rule: &R69 },
+        rt::FieldShape { property: "OperatingSystemFamily", kind: rt::Kind::Str, required: false, rule: &R70 },
     ],
     combos: &[],
 };
@@ -1014,8 +1027,8 @@ static SHAPE_task_definition_SystemControl: rt::Shape = rt::Shape {
 static SHAPE_task_definition_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R4 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R5 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R6 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R7 },
     ],
     combos: &[],
 };
@@ -1024,7 +1037,7 @@ static SHAPE_task_definition_TaskDefinitionPlacementConstraint: rt::Shape = rt::
     name: "TaskDefinitionPlacementConstraint",
     fields: &[
         rt::FieldShape { property: "Expression", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R64 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R71 },
     ],
     combos: &[],
 };
@@ -1043,7 +1056,7 @@ static SHAPE_task_definition_Ulimit: rt::Shape = rt::Shape {
     name: "Ulimit",
     fields: &[
         rt::FieldShape { property: "HardLimit", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &R65 },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &R72 },
         rt::FieldShape { property: "SoftLimit", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -1242,9 +1255,9 @@ pub mod cluster {
 
     impl rt::Validate for ExecuteCommandConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("KmsKeyId", &self.kms_key_id, &rt::Rule::NONE);
+            cx.field("KmsKeyId", &self.kms_key_id, &R3);
             cx.field("LogConfiguration", &self.log_configuration, &rt::Rule::NONE);
-            cx.field("Logging", &self.logging, &R3);
+            cx.field("Logging", &self.logging, &R4);
         }
     }
 
@@ -1279,7 +1292,7 @@ pub mod cluster {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("CloudWatchEncryptionEnabled", &self.cloud_watch_encryption_enabled, &rt::Rule::NONE);
             cx.field("CloudWatchLogGroupName", &self.cloud_watch_log_group_name, &rt::Rule::NONE);
-            cx.field("S3BucketName", &self.s3_bucket_name, &rt::Rule::NONE);
+            cx.field("S3BucketName", &self.s3_bucket_name, &R5);
             cx.field("S3EncryptionEnabled", &self.s3_encryption_enabled, &rt::Rule::NONE);
             cx.field("S3KeyPrefix", &self.s3_key_prefix, &rt::Rule::NONE);
         }
@@ -1306,7 +1319,7 @@ pub mod cluster {
     impl rt::Validate for ManagedStorageConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("FargateEphemeralStorageKmsKeyId", &self.fargate_ephemeral_storage_kms_key_id, &rt::Rule::NONE);
-            cx.field("KmsKeyId", &self.kms_key_id, &rt::Rule::NONE);
+            cx.field("KmsKeyId", &self.kms_key_id, &R3);
         }
     }
 
@@ -1351,8 +1364,8 @@ pub mod cluster {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R4);
-            cx.field("Value", &self.value, &R5);
+            cx.field("Key", &self.key, &R6);
+            cx.field("Value", &self.value, &R7);
         }
     }
 
@@ -1457,7 +1470,7 @@ impl rt::ToJson for CfnService {
 
 impl rt::Validate for CfnService {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-        cx.field("AvailabilityZoneRebalancing", &self.availability_zone_rebalancing, &R6);
+        cx.field("AvailabilityZoneRebalancing", &self.availability_zone_rebalancing, &R8);
         cx.field("CapacityProviderStrategy", &self.capacity_provider_strategy, &rt::Rule::NONE);
         cx.field("Cluster", &self.cluster, &rt::Rule::NONE);
         cx.field("DeploymentConfiguration", &self.deployment_configuration, &rt::Rule::NONE);
@@ -1466,18 +1479,18 @@ impl rt::Validate for CfnService {
         cx.field("EnableECSManagedTags", &self.enable_ecs_managed_tags, &rt::Rule::NONE);
         cx.field("EnableExecuteCommand", &self.enable_execute_command, &rt::Rule::NONE);
         cx.field("ForceNewDeployment", &self.force_new_deployment, &rt::Rule::NONE);
-        cx.field("GatewayConnectors", &self.gateway_connectors, &R7);
+        cx.field("GatewayConnectors", &self.gateway_connectors, &R9);
         cx.field("HealthCheckGracePeriodSeconds", &self.health_check_grace_period_seconds, &rt::Rule::NONE);
-        cx.field("LaunchType", &self.launch_type, &R8);
+        cx.field("LaunchType", &self.launch_type, &R10);
         cx.field("LoadBalancers", &self.load_balancers, &rt::Rule::NONE);
         cx.field("Monitoring", &self.monitoring, &rt::Rule::NONE);
         cx.field("NetworkConfiguration", &self.network_configuration, &rt::Rule::NONE);
         cx.field("PlacementConstraints", &self.placement_constraints, &rt::Rule::NONE);
         cx.field("PlacementStrategies", &self.placement_strategies, &rt::Rule::NONE);
         cx.field("PlatformVersion", &self.platform_version, &rt::Rule::NONE);
-        cx.field("PropagateTags", &self.propagate_tags, &R9);
+        cx.field("PropagateTags", &self.propagate_tags, &R11);
         cx.field("Role", &self.role, &rt::Rule::NONE);
-        cx.field("SchedulingStrategy", &self.scheduling_strategy, &R10);
+        cx.field("SchedulingStrategy", &self.scheduling_strategy, &R12);
         cx.field("ServiceConnectConfiguration", &self.service_connect_configuration, &rt::Rule::NONE);
         cx.field("ServiceName", &self.service_name, &rt::Rule::NONE);
         cx.field("ServiceRegistries", &self.service_registries, &rt::Rule::NONE);
@@ -1553,7 +1566,7 @@ pub mod service {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("AlternateTargetGroupArn", &self.alternate_target_group_arn, &rt::Rule::NONE);
             cx.field("ProductionListenerRule", &self.production_listener_rule, &rt::Rule::NONE);
-            cx.field("RoleArn", &self.role_arn, &rt::Rule::NONE);
+            cx.field("RoleArn", &self.role_arn, &R13);
             cx.field("TestListenerRule", &self.test_listener_rule, &rt::Rule::NONE);
         }
     }
@@ -1581,9 +1594,9 @@ pub mod service {
 
     impl rt::Validate for AwsVpcConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("AssignPublicIp", &self.assign_public_ip, &R11);
-            cx.field("SecurityGroups", &self.security_groups, &rt::Rule::NONE);
-            cx.field("Subnets", &self.subnets, &rt::Rule::NONE);
+            cx.field("AssignPublicIp", &self.assign_public_ip, &R14);
+            cx.field("SecurityGroups", &self.security_groups, &R16);
+            cx.field("Subnets", &self.subnets, &R18);
         }
     }
 
@@ -1607,8 +1620,8 @@ pub mod service {
 
     impl rt::Validate for CanaryConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("CanaryBakeTimeInMinutes", &self.canary_bake_time_in_minutes, &R12);
-            cx.field("CanaryPercent", &self.canary_percent, &R13);
+            cx.field("CanaryBakeTimeInMinutes", &self.canary_bake_time_in_minutes, &R19);
+            cx.field("CanaryPercent", &self.canary_percent, &R20);
         }
     }
 
@@ -1771,7 +1784,7 @@ pub mod service {
     impl rt::Validate for DeploymentConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("Alarms", &self.alarms, &rt::Rule::NONE);
-            cx.field("BakeTimeInMinutes", &self.bake_time_in_minutes, &R12);
+            cx.field("BakeTimeInMinutes", &self.bake_time_in_minutes, &R19);
             cx.field("CanaryConfiguration", &self.canary_configuration, &rt::Rule::NONE);
             cx.field("DeploymentCircuitBreaker", &self.deployment_circuit_breaker, &rt::Rule::NONE);
             cx.field("EarlySuccessCriteria", &self.early_success_criteria, &rt::Rule::NONE);
@@ -1779,7 +1792,7 @@ pub mod service {
             cx.field("LinearConfiguration", &self.linear_configuration, &rt::Rule::NONE);
             cx.field("MaximumPercent", &self.maximum_percent, &rt::Rule::NONE);
             cx.field("MinimumHealthyPercent", &self.minimum_healthy_percent, &rt::Rule::NONE);
-            cx.field("Strategy", &self.strategy, &R14);
+            cx.field("Strategy", &self.strategy, &R21);
         }
     }
 
@@ -1800,7 +1813,7 @@ pub mod service {
 
     impl rt::Validate for DeploymentController {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Type", &self.r#type, &R15);
+            cx.field("Type", &self.r#type, &R22);
         }
     }
 
@@ -1828,8 +1841,8 @@ pub mod service {
     impl rt::Validate for DeploymentEarlySuccessCriteria {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("Enable", &self.enable, &rt::Rule::NONE);
-            cx.field("HealthyPercent", &self.healthy_percent, &R16);
-            cx.field("SourceServiceRevisionCleanup", &self.source_service_revision_cleanup, &R17);
+            cx.field("HealthyPercent", &self.healthy_percent, &R23);
+            cx.field("SourceServiceRevisionCleanup", &self.source_service_revision_cleanup, &R24);
         }
     }
 
@@ -1881,9 +1894,9 @@ pub mod service {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("HookDetails", &self.hook_details, &rt::Rule::NONE);
             cx.field("HookTargetArn", &self.hook_target_arn, &rt::Rule::NONE);
-            cx.field("LifecycleStages", &self.lifecycle_stages, &R19);
-            cx.field("RoleArn", &self.role_arn, &rt::Rule::NONE);
-            cx.field("TargetType", &self.target_type, &R20);
+            cx.field("LifecycleStages", &self.lifecycle_stages, &R26);
+            cx.field("RoleArn", &self.role_arn, &R13);
+            cx.field("TargetType", &self.target_type, &R27);
             cx.field("TimeoutConfiguration", &self.timeout_configuration, &rt::Rule::NONE);
         }
     }
@@ -1922,8 +1935,8 @@ pub mod service {
 
     impl rt::Validate for EBSTagSpecification {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("PropagateTags", &self.propagate_tags, &R9);
-            cx.field("ResourceType", &self.resource_type, &R21);
+            cx.field("PropagateTags", &self.propagate_tags, &R11);
+            cx.field("ResourceType", &self.resource_type, &R28);
             cx.field("Tags", &self.tags, &R0);
         }
     }
@@ -1959,7 +1972,7 @@ pub mod service {
     impl rt::Validate for ForceNewDeployment {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("EnableForceNewDeployment", &self.enable_force_new_deployment, &rt::Rule::NONE);
-            cx.field("ForceNewDeploymentNonce", &self.force_new_deployment_nonce, &R22);
+            cx.field("ForceNewDeploymentNonce", &self.force_new_deployment_nonce, &R29);
         }
     }
 
@@ -2014,7 +2027,7 @@ pub mod service {
 
     impl rt::Validate for GatewayConnectorFilters {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("AccessTypes", &self.access_types, &R24);
+            cx.field("AccessTypes", &self.access_types, &R31);
         }
     }
 
@@ -2050,7 +2063,7 @@ pub mod service {
             cx.field("HealthCheckIntervalSeconds", &self.health_check_interval_seconds, &rt::Rule::NONE);
             cx.field("HealthCheckPath", &self.health_check_path, &rt::Rule::NONE);
             cx.field("HealthCheckPort", &self.health_check_port, &rt::Rule::NONE);
-            cx.field("HealthCheckProtocol", &self.health_check_protocol, &R25);
+            cx.field("HealthCheckProtocol", &self.health_check_protocol, &R32);
             cx.field("HealthCheckTimeoutSeconds", &self.health_check_timeout_seconds, &rt::Rule::NONE);
             cx.field("HealthyThresholdCount", &self.healthy_threshold_count, &rt::Rule::NONE);
             cx.field("Matcher", &self.matcher, &rt::Rule::NONE);
@@ -2097,8 +2110,8 @@ pub mod service {
 
     impl rt::Validate for HookTimeoutConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Action", &self.action, &R26);
-            cx.field("TimeoutInMinutes", &self.timeout_in_minutes, &R27);
+            cx.field("Action", &self.action, &R33);
+            cx.field("TimeoutInMinutes", &self.timeout_in_minutes, &R34);
         }
     }
 
@@ -2122,8 +2135,8 @@ pub mod service {
 
     impl rt::Validate for LinearConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("StepBakeTimeInMinutes", &self.step_bake_time_in_minutes, &R12);
-            cx.field("StepPercent", &self.step_percent, &R28);
+            cx.field("StepBakeTimeInMinutes", &self.step_bake_time_in_minutes, &R19);
+            cx.field("StepPercent", &self.step_percent, &R35);
         }
     }
 
@@ -2188,7 +2201,7 @@ pub mod service {
     impl rt::Validate for LogConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("LogDriver", &self.log_driver, &rt::Rule::NONE);
-            cx.field("Options", &self.options, &R29);
+            cx.field("Options", &self.options, &R36);
             cx.field("SecretOptions", &self.secret_options, &rt::Rule::NONE);
         }
     }
@@ -2223,8 +2236,8 @@ pub mod service {
 
     impl rt::Validate for MetricConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("MetricNames", &self.metric_names, &R31);
-            cx.field("ResolutionSeconds", &self.resolution_seconds, &R32);
+            cx.field("MetricNames", &self.metric_names, &R38);
+            cx.field("ResolutionSeconds", &self.resolution_seconds, &R39);
         }
     }
 
@@ -2254,7 +2267,7 @@ pub mod service {
 
     impl rt::Validate for MonitoringConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("MetricConfigurations", &self.metric_configurations, &R33);
+            cx.field("MetricConfigurations", &self.metric_configurations, &R40);
         }
     }
 
@@ -2310,7 +2323,7 @@ pub mod service {
     impl rt::Validate for PlacementConstraint {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("Expression", &self.expression, &rt::Rule::NONE);
-            cx.field("Type", &self.r#type, &R34);
+            cx.field("Type", &self.r#type, &R41);
         }
     }
 
@@ -2345,7 +2358,7 @@ pub mod service {
     impl rt::Validate for PlacementStrategy {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("Field", &self.field, &rt::Rule::NONE);
-            cx.field("Type", &self.r#type, &R35);
+            cx.field("Type", &self.r#type, &R42);
         }
     }
 
@@ -2414,8 +2427,8 @@ pub mod service {
 
     impl rt::Validate for ServiceConnectAccessLogConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Format", &self.format, &R36);
-            cx.field("IncludeQueryParameters", &self.include_query_parameters, &R11);
+            cx.field("Format", &self.format, &R43);
+            cx.field("IncludeQueryParameters", &self.include_query_parameters, &R14);
         }
     }
 
@@ -2454,7 +2467,7 @@ pub mod service {
     impl rt::Validate for ServiceConnectClientAlias {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("DnsName", &self.dns_name, &rt::Rule::NONE);
-            cx.field("Port", &self.port, &R37);
+            cx.field("Port", &self.port, &R44);
             cx.field("TestTrafficRules", &self.test_traffic_rules, &rt::Rule::NONE);
         }
     }
@@ -2505,7 +2518,7 @@ pub mod service {
     impl rt::Validate for ServiceConnectConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("AccessLogConfiguration", &self.access_log_configuration, &rt::Rule::NONE);
-            cx.field("ContainerConfigurations", &self.container_configurations, &R38);
+            cx.field("ContainerConfigurations", &self.container_configurations, &R45);
             cx.field("Enabled", &self.enabled, &rt::Rule::NONE);
             cx.field("LogConfiguration", &self.log_configuration, &rt::Rule::NONE);
             cx.field("Namespace", &self.namespace, &rt::Rule::NONE);
@@ -2528,7 +2541,7 @@ pub mod service {
 
     impl rt::Validate for ServiceConnectContainerConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("LogLevel", &self.log_level, &R39);
+            cx.field("LogLevel", &self.log_level, &R46);
         }
     }
 
@@ -2580,7 +2593,7 @@ pub mod service {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("ClientAliases", &self.client_aliases, &rt::Rule::NONE);
             cx.field("DiscoveryName", &self.discovery_name, &rt::Rule::NONE);
-            cx.field("IngressPortOverride", &self.ingress_port_override, &R37);
+            cx.field("IngressPortOverride", &self.ingress_port_override, &R44);
             cx.field("PortName", &self.port_name, &rt::Rule::NONE);
             cx.field("Timeout", &self.timeout, &rt::Rule::NONE);
             cx.field("Tls", &self.tls, &rt::Rule::NONE);
@@ -2734,7 +2747,7 @@ pub mod service {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("IssuerCertificateAuthority", &self.issuer_certificate_authority, &rt::Rule::NONE);
             cx.field("KmsKey", &self.kms_key, &rt::Rule::NONE);
-            cx.field("RoleArn", &self.role_arn, &rt::Rule::NONE);
+            cx.field("RoleArn", &self.role_arn, &R13);
         }
     }
 
@@ -2805,10 +2818,10 @@ pub mod service {
     impl rt::Validate for ServiceManagedEBSVolumeConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("Encrypted", &self.encrypted, &rt::Rule::NONE);
-            cx.field("FilesystemType", &self.filesystem_type, &R40);
+            cx.field("FilesystemType", &self.filesystem_type, &R47);
             cx.field("Iops", &self.iops, &rt::Rule::NONE);
-            cx.field("KmsKeyId", &self.kms_key_id, &rt::Rule::NONE);
-            cx.field("RoleArn", &self.role_arn, &rt::Rule::NONE);
+            cx.field("KmsKeyId", &self.kms_key_id, &R3);
+            cx.field("RoleArn", &self.role_arn, &R13);
             cx.field("SizeInGiB", &self.size_in_gi_b, &rt::Rule::NONE);
             cx.field("SnapshotId", &self.snapshot_id, &rt::Rule::NONE);
             cx.field("TagSpecifications", &self.tag_specifications, &rt::Rule::NONE);
@@ -2906,8 +2919,8 @@ pub mod service {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R4);
-            cx.field("Value", &self.value, &R5);
+            cx.field("Key", &self.key, &R6);
+            cx.field("Value", &self.value, &R7);
         }
     }
 
@@ -2941,7 +2954,7 @@ pub mod service {
 
     impl rt::Validate for ThresholdConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Type", &self.r#type, &R41);
+            cx.field("Type", &self.r#type, &R48);
             cx.field("Value", &self.value, &rt::Rule::NONE);
         }
     }
@@ -2966,8 +2979,8 @@ pub mod service {
 
     impl rt::Validate for TimeoutConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("IdleTimeoutSeconds", &self.idle_timeout_seconds, &R42);
-            cx.field("PerRequestTimeoutSeconds", &self.per_request_timeout_seconds, &R42);
+            cx.field("IdleTimeoutSeconds", &self.idle_timeout_seconds, &R49);
+            cx.field("PerRequestTimeoutSeconds", &self.per_request_timeout_seconds, &R49);
         }
     }
 
@@ -3039,7 +3052,7 @@ pub mod service {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("AdvancedConfiguration", &self.advanced_configuration, &rt::Rule::NONE);
             cx.field("PortName", &self.port_name, &rt::Rule::NONE);
-            cx.field("RoleArn", &self.role_arn, &rt::Rule::NONE);
+            cx.field("RoleArn", &self.role_arn, &R13);
             cx.field("TargetGroupArn", &self.target_group_arn, &rt::Rule::NONE);
         }
     }
@@ -3115,24 +3128,24 @@ impl rt::ToJson for CfnTaskDefinition {
 
 impl rt::Validate for CfnTaskDefinition {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-        cx.field("ContainerDefinitions", &self.container_definitions, &R43);
+        cx.field("ContainerDefinitions", &self.container_definitions, &R50);
         cx.field("Cpu", &self.cpu, &rt::Rule::NONE);
         cx.field("EnableFaultInjection", &self.enable_fault_injection, &rt::Rule::NONE);
         cx.field("EphemeralStorage", &self.ephemeral_storage, &rt::Rule::NONE);
-        cx.field("ExecutionRoleArn", &self.execution_role_arn, &rt::Rule::NONE);
+        cx.field("ExecutionRoleArn", &self.execution_role_arn, &R13);
         cx.field("Family", &self.family, &rt::Rule::NONE);
-        cx.field("InferenceAccelerators", &self.inference_accelerators, &R43);
-        cx.field("IpcMode", &self.ipc_mode, &R44);
+        cx.field("InferenceAccelerators", &self.inference_accelerators, &R50);
+        cx.field("IpcMode", &self.ipc_mode, &R51);
         cx.field("Memory", &self.memory, &rt::Rule::NONE);
-        cx.field("NetworkMode", &self.network_mode, &R45);
-        cx.field("PidMode", &self.pid_mode, &R46);
-        cx.field("PlacementConstraints", &self.placement_constraints, &R43);
+        cx.field("NetworkMode", &self.network_mode, &R52);
+        cx.field("PidMode", &self.pid_mode, &R53);
+        cx.field("PlacementConstraints", &self.placement_constraints, &R50);
         cx.field("ProxyConfiguration", &self.proxy_configuration, &rt::Rule::NONE);
-        cx.field("RequiresCompatibilities", &self.requires_compatibilities, &R48);
+        cx.field("RequiresCompatibilities", &self.requires_compatibilities, &R55);
         cx.field("RuntimePlatform", &self.runtime_platform, &rt::Rule::NONE);
         cx.field("Tags", &self.tags, &R0);
-        cx.field("TaskRoleArn", &self.task_role_arn, &rt::Rule::NONE);
-        cx.field("Volumes", &self.volumes, &R43);
+        cx.field("TaskRoleArn", &self.task_role_arn, &R13);
+        cx.field("Volumes", &self.volumes, &R50);
     }
 }
 
@@ -3178,7 +3191,7 @@ pub mod task_definition {
     impl rt::Validate for AuthorizationConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("AccessPointId", &self.access_point_id, &rt::Rule::NONE);
-            cx.field("IAM", &self.iam, &R6);
+            cx.field("IAM", &self.iam, &R8);
         }
     }
 
@@ -3379,10 +3392,10 @@ pub mod task_definition {
             cx.field("DisableNetworking", &self.disable_networking, &rt::Rule::NONE);
             cx.field("DnsSearchDomains", &self.dns_search_domains, &rt::Rule::NONE);
             cx.field("DnsServers", &self.dns_servers, &rt::Rule::NONE);
-            cx.field("DockerLabels", &self.docker_labels, &R29);
+            cx.field("DockerLabels", &self.docker_labels, &R36);
             cx.field("DockerSecurityOptions", &self.docker_security_options, &rt::Rule::NONE);
             cx.field("EntryPoint", &self.entry_point, &rt::Rule::NONE);
-            cx.field("Environment", &self.environment, &R43);
+            cx.field("Environment", &self.environment, &R50);
             cx.field("EnvironmentFiles", &self.environment_files, &rt::Rule::NONE);
             cx.field("Essential", &self.essential, &rt::Rule::NONE);
             cx.field("ExtraHosts", &self.extra_hosts, &rt::Rule::NONE);
@@ -3391,14 +3404,14 @@ pub mod task_definition {
             cx.field("Hostname", &self.hostname, &rt::Rule::NONE);
             cx.field("Image", &self.image, &rt::Rule::NONE);
             cx.field("Interactive", &self.interactive, &rt::Rule::NONE);
-            cx.field("Links", &self.links, &R43);
+            cx.field("Links", &self.links, &R50);
             cx.field("LinuxParameters", &self.linux_parameters, &rt::Rule::NONE);
             cx.field("LogConfiguration", &self.log_configuration, &rt::Rule::NONE);
             cx.field("Memory", &self.memory, &rt::Rule::NONE);
             cx.field("MemoryReservation", &self.memory_reservation, &rt::Rule::NONE);
-            cx.field("MountPoints", &self.mount_points, &R43);
+            cx.field("MountPoints", &self.mount_points, &R50);
             cx.field("Name", &self.name, &rt::Rule::NONE);
-            cx.field("PortMappings", &self.port_mappings, &R43);
+            cx.field("PortMappings", &self.port_mappings, &R50);
             cx.field("Privileged", &self.privileged, &rt::Rule::NONE);
             cx.field("PseudoTerminal", &self.pseudo_terminal, &rt::Rule::NONE);
             cx.field("ReadonlyRootFilesystem", &self.readonly_root_filesystem, &rt::Rule::NONE);
@@ -3411,8 +3424,8 @@ pub mod task_definition {
             cx.field("SystemControls", &self.system_controls, &rt::Rule::NONE);
             cx.field("Ulimits", &self.ulimits, &rt::Rule::NONE);
             cx.field("User", &self.user, &rt::Rule::NONE);
-            cx.field("VersionConsistency", &self.version_consistency, &R49);
-            cx.field("VolumesFrom", &self.volumes_from, &R43);
+            cx.field("VersionConsistency", &self.version_consistency, &R56);
+            cx.field("VolumesFrom", &self.volumes_from, &R50);
             cx.field("WorkingDirectory", &self.working_directory, &rt::Rule::NONE);
         }
     }
@@ -3437,7 +3450,7 @@ pub mod task_definition {
 
     impl rt::Validate for ContainerDependency {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Condition", &self.condition, &R50);
+            cx.field("Condition", &self.condition, &R57);
             cx.field("ContainerName", &self.container_name, &rt::Rule::NONE);
         }
     }
@@ -3467,7 +3480,7 @@ pub mod task_definition {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("ContainerPath", &self.container_path, &rt::Rule::NONE);
             cx.field("HostPath", &self.host_path, &rt::Rule::NONE);
-            cx.field("Permissions", &self.permissions, &R52);
+            cx.field("Permissions", &self.permissions, &R59);
         }
     }
 
@@ -3502,9 +3515,9 @@ pub mod task_definition {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("Autoprovision", &self.autoprovision, &rt::Rule::NONE);
             cx.field("Driver", &self.driver, &rt::Rule::NONE);
-            cx.field("DriverOpts", &self.driver_opts, &R29);
-            cx.field("Labels", &self.labels, &R29);
-            cx.field("Scope", &self.scope, &R53);
+            cx.field("DriverOpts", &self.driver_opts, &R36);
+            cx.field("Labels", &self.labels, &R36);
+            cx.field("Scope", &self.scope, &R60);
         }
     }
 
@@ -3553,7 +3566,7 @@ pub mod task_definition {
             cx.field("AuthorizationConfig", &self.authorization_config, &rt::Rule::NONE);
             cx.field("FilesystemId", &self.filesystem_id, &rt::Rule::NONE);
             cx.field("RootDirectory", &self.root_directory, &rt::Rule::NONE);
-            cx.field("TransitEncryption", &self.transit_encryption, &R6);
+            cx.field("TransitEncryption", &self.transit_encryption, &R8);
             cx.field("TransitEncryptionPort", &self.transit_encryption_port, &rt::Rule::NONE);
         }
     }
@@ -3578,7 +3591,7 @@ pub mod task_definition {
 
     impl rt::Validate for EnvironmentFile {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Type", &self.r#type, &R54);
+            cx.field("Type", &self.r#type, &R61);
             cx.field("Value", &self.value, &rt::Rule::NONE);
         }
     }
@@ -3699,8 +3712,8 @@ pub mod task_definition {
 
     impl rt::Validate for FirelensConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Options", &self.options, &R29);
-            cx.field("Type", &self.r#type, &R55);
+            cx.field("Options", &self.options, &R36);
+            cx.field("Type", &self.r#type, &R62);
         }
     }
 
@@ -3939,7 +3952,7 @@ pub mod task_definition {
     impl rt::Validate for LogConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("LogDriver", &self.log_driver, &rt::Rule::NONE);
-            cx.field("Options", &self.options, &R29);
+            cx.field("Options", &self.options, &R36);
             cx.field("SecretOptions", &self.secret_options, &rt::Rule::NONE);
         }
     }
@@ -4002,8 +4015,8 @@ pub mod task_definition {
 
     impl rt::Validate for NvidiaMpsAllocation {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("MaxComputePercent", &self.max_compute_percent, &R56);
-            cx.field("Memory", &self.memory, &R57);
+            cx.field("MaxComputePercent", &self.max_compute_percent, &R63);
+            cx.field("Memory", &self.memory, &R64);
         }
     }
 
@@ -4039,12 +4052,12 @@ pub mod task_definition {
 
     impl rt::Validate for PortMapping {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("AppProtocol", &self.app_protocol, &R58);
+            cx.field("AppProtocol", &self.app_protocol, &R65);
             cx.field("ContainerPort", &self.container_port, &rt::Rule::NONE);
             cx.field("ContainerPortRange", &self.container_port_range, &rt::Rule::NONE);
             cx.field("HostPort", &self.host_port, &rt::Rule::NONE);
             cx.field("Name", &self.name, &rt::Rule::NONE);
-            cx.field("Protocol", &self.protocol, &R59);
+            cx.field("Protocol", &self.protocol, &R66);
         }
     }
 
@@ -4083,8 +4096,8 @@ pub mod task_definition {
     impl rt::Validate for ProxyConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("ContainerName", &self.container_name, &rt::Rule::NONE);
-            cx.field("ProxyConfigurationProperties", &self.proxy_configuration_properties, &R43);
-            cx.field("Type", &self.r#type, &R60);
+            cx.field("ProxyConfigurationProperties", &self.proxy_configuration_properties, &R50);
+            cx.field("Type", &self.r#type, &R67);
         }
     }
 
@@ -4143,7 +4156,7 @@ pub mod task_definition {
     impl rt::Validate for ResourceRequirement {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("SharingStrategy", &self.sharing_strategy, &rt::Rule::NONE);
-            cx.field("Type", &self.r#type, &R61);
+            cx.field("Type", &self.r#type, &R68);
             cx.field("Value", &self.value, &rt::Rule::NONE);
         }
     }
@@ -4197,8 +4210,8 @@ pub mod task_definition {
 
     impl rt::Validate for RuntimePlatform {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("CpuArchitecture", &self.cpu_architecture, &R62);
-            cx.field("OperatingSystemFamily", &self.operating_system_family, &R63);
+            cx.field("CpuArchitecture", &self.cpu_architecture, &R69);
+            cx.field("OperatingSystemFamily", &self.operating_system_family, &R70);
         }
     }
 
@@ -4355,8 +4368,8 @@ pub mod task_definition {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R4);
-            cx.field("Value", &self.value, &R5);
+            cx.field("Key", &self.key, &R6);
+            cx.field("Value", &self.value, &R7);
         }
     }
 
@@ -4391,7 +4404,7 @@ pub mod task_definition {
     impl rt::Validate for TaskDefinitionPlacementConstraint {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("Expression", &self.expression, &rt::Rule::NONE);
-            cx.field("Type", &self.r#type, &R64);
+            cx.field("Type", &self.r#type, &R71);
         }
     }
 
@@ -4470,7 +4483,7 @@ pub mod task_definition {
     impl rt::Validate for Ulimit {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("HardLimit", &self.hard_limit, &rt::Rule::NONE);
-            cx.field("Name", &self.name, &R65);
+            cx.field("Name", &self.name, &R72);
             cx.field("SoftLimit", &self.soft_limit, &rt::Rule::NONE);
         }
     }

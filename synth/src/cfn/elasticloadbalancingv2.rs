@@ -34,14 +34,22 @@ static R17: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern:
 static R18: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), pattern: Some(&P3), ..rt::Rule::NONE };
 static R19: rt::Rule = rt::Rule { enum_values: &["dualstack", "dualstack-without-public-ipv4", "ipv4"], ..rt::Rule::NONE };
 static R20: rt::Rule = rt::Rule { enum_values: &["internal", "internet-facing"], ..rt::Rule::NONE };
-static R21: rt::Rule = rt::Rule { enum_values: &["application", "gateway", "network"], ..rt::Rule::NONE };
-static R22: rt::Rule = rt::Rule { minimum: Some(5.0), maximum: Some(300.0), ..rt::Rule::NONE };
-static R23: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1024), ..rt::Rule::NONE };
-static R24: rt::Rule = rt::Rule { minimum: Some(2.0), maximum: Some(120.0), ..rt::Rule::NONE };
-static R25: rt::Rule = rt::Rule { minimum: Some(2.0), maximum: Some(10.0), ..rt::Rule::NONE };
-static R26: rt::Rule = rt::Rule { enum_values: &["ipv4", "ipv6"], ..rt::Rule::NONE };
-static R27: rt::Rule = rt::Rule { enum_values: &["alb", "instance", "ip", "lambda"], ..rt::Rule::NONE };
-static R28: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), ..rt::Rule::NONE };
+static P4: rt::Pattern = rt::Pattern::new("^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$");
+static R21: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::SecurityGroup.Id", &P4)], ..rt::Rule::NONE };
+static R22: rt::Rule = rt::Rule { unique_items: true, items: Some(&R21), ..rt::Rule::NONE };
+static P5: rt::Pattern = rt::Pattern::new("^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$");
+static R23: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::Subnet.Id", &P5)], ..rt::Rule::NONE };
+static R24: rt::Rule = rt::Rule { unique_items: true, items: Some(&R23), ..rt::Rule::NONE };
+static R25: rt::Rule = rt::Rule { enum_values: &["application", "gateway", "network"], ..rt::Rule::NONE };
+static R26: rt::Rule = rt::Rule { minimum: Some(5.0), maximum: Some(300.0), ..rt::Rule::NONE };
+static R27: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1024), ..rt::Rule::NONE };
+static R28: rt::Rule = rt::Rule { minimum: Some(2.0), maximum: Some(120.0), ..rt::Rule::NONE };
+static R29: rt::Rule = rt::Rule { minimum: Some(2.0), maximum: Some(10.0), ..rt::Rule::NONE };
+static R30: rt::Rule = rt::Rule { enum_values: &["ipv4", "ipv6"], ..rt::Rule::NONE };
+static R31: rt::Rule = rt::Rule { enum_values: &["alb", "instance", "ip", "lambda"], ..rt::Rule::NONE };
+static P6: rt::Pattern = rt::Pattern::new("^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$");
+static R32: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::VPC.Id", &P6)], ..rt::Rule::NONE };
+static R33: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), ..rt::Rule::NONE };
 
 static SHAPE_CfnListener: rt::Shape = rt::Shape {
     name: "AWS::ElasticLoadBalancingV2::Listener",
@@ -229,11 +237,11 @@ static SHAPE_CfnLoadBalancer: rt::Shape = rt::Shape {
         rt::FieldShape { property: "MinimumLoadBalancerCapacity", kind: rt::Kind::Struct(&SHAPE_load_balancer_MinimumLoadBalancerCapacity), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Scheme", kind: rt::Kind::Str, required: false, rule: &R20 },
-        rt::FieldShape { property: "SecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R0 },
+        rt::FieldShape { property: "SecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R22 },
         rt::FieldShape { property: "SubnetMappings", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_load_balancer_SubnetMapping)), required: false, rule: &R0 },
-        rt::FieldShape { property: "Subnets", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R0 },
+        rt::FieldShape { property: "Subnets", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R24 },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_load_balancer_Tag)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R21 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R25 },
     ],
     combos: &[rt::Combo::Xor(&["Subnets", "SubnetMappings"])],
 };
@@ -262,7 +270,7 @@ static SHAPE_load_balancer_SubnetMapping: rt::Shape = rt::Shape {
         rt::FieldShape { property: "IPv6Address", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PrivateIPv4Address", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SourceNatIpv6Prefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SubnetId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SubnetId", kind: rt::Kind::Str, required: true, rule: &R23 },
     ],
     combos: &[],
 };
@@ -280,13 +288,13 @@ static SHAPE_CfnTargetGroup: rt::Shape = rt::Shape {
     name: "AWS::ElasticLoadBalancingV2::TargetGroup",
     fields: &[
         rt::FieldShape { property: "HealthCheckEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "HealthCheckIntervalSeconds", kind: rt::Kind::Int, required: false, rule: &R22 },
-        rt::FieldShape { property: "HealthCheckPath", kind: rt::Kind::Str, required: false, rule: &R23 },
+        rt::FieldShape { property: "HealthCheckIntervalSeconds", kind: rt::Kind::Int, required: false, rule: &R26 },
+        rt::FieldShape { property: "HealthCheckPath", kind: rt::Kind::Str, required: false, rule: &R27 },
         rt::FieldShape { property: "HealthCheckPort", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "HealthCheckProtocol", kind: rt::Kind::Str, required: false, rule: &R2 },
-        rt::FieldShape { property: "HealthCheckTimeoutSeconds", kind: rt::Kind::Int, required: false, rule: &R24 },
-        rt::FieldShape { property: "HealthyThresholdCount", kind: rt::Kind::Int, required: false, rule: &R25 },
-        rt::FieldShape { property: "IpAddressType", kind: rt::Kind::Str, required: false, rule: &R26 },
+        rt::FieldShape { property: "HealthCheckTimeoutSeconds", kind: rt::Kind::Int, required: false, rule: &R28 },
+        rt::FieldShape { property: "HealthyThresholdCount", kind: rt::Kind::Int, required: false, rule: &R29 },
+        rt::FieldShape { property: "IpAddressType", kind: rt::Kind::Str, required: false, rule: &R30 },
         rt::FieldShape { property: "Matcher", kind: rt::Kind::Struct(&SHAPE_target_group_Matcher), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Port", kind: rt::Kind::Int, required: false, rule: &R1 },
@@ -295,10 +303,10 @@ static SHAPE_CfnTargetGroup: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_target_group_Tag)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "TargetControlPort", kind: rt::Kind::Int, required: false, rule: &R1 },
         rt::FieldShape { property: "TargetGroupAttributes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_target_group_TargetGroupAttribute)), required: false, rule: &R0 },
-        rt::FieldShape { property: "TargetType", kind: rt::Kind::Str, required: false, rule: &R27 },
+        rt::FieldShape { property: "TargetType", kind: rt::Kind::Str, required: false, rule: &R31 },
         rt::FieldShape { property: "Targets", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_target_group_TargetDescription)), required: false, rule: &R0 },
-        rt::FieldShape { property: "UnhealthyThresholdCount", kind: rt::Kind::Int, required: false, rule: &R25 },
-        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "UnhealthyThresholdCount", kind: rt::Kind::Int, required: false, rule: &R29 },
+        rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &R32 },
     ],
     combos: &[],
 };
@@ -327,7 +335,7 @@ static SHAPE_target_group_TargetDescription: rt::Shape = rt::Shape {
         rt::FieldShape { property: "AvailabilityZone", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Port", kind: rt::Kind::Int, required: false, rule: &R1 },
-        rt::FieldShape { property: "QuicServerId", kind: rt::Kind::Str, required: false, rule: &R28 },
+        rt::FieldShape { property: "QuicServerId", kind: rt::Kind::Str, required: false, rule: &R33 },
     ],
     combos: &[],
 };
@@ -1093,11 +1101,11 @@ impl rt::Validate for CfnLoadBalancer {
         cx.field("MinimumLoadBalancerCapacity", &self.minimum_load_balancer_capacity, &rt::Rule::NONE);
         cx.field("Name", &self.name, &rt::Rule::NONE);
         cx.field("Scheme", &self.scheme, &R20);
-        cx.field("SecurityGroups", &self.security_groups, &R0);
+        cx.field("SecurityGroups", &self.security_groups, &R22);
         cx.field("SubnetMappings", &self.subnet_mappings, &R0);
-        cx.field("Subnets", &self.subnets, &R0);
+        cx.field("Subnets", &self.subnets, &R24);
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
-        cx.field("Type", &self.r#type, &R21);
+        cx.field("Type", &self.r#type, &R25);
         let present = |p: &str| match p {
             "SubnetMappings" => self.subnet_mappings.is_some(),
             "Subnets" => self.subnets.is_some(),
@@ -1245,7 +1253,7 @@ pub mod load_balancer {
             cx.field("IPv6Address", &self.i_pv6_address, &rt::Rule::NONE);
             cx.field("PrivateIPv4Address", &self.private_i_pv4_address, &rt::Rule::NONE);
             cx.field("SourceNatIpv6Prefix", &self.source_nat_ipv6_prefix, &rt::Rule::NONE);
-            cx.field("SubnetId", &self.subnet_id, &rt::Rule::NONE);
+            cx.field("SubnetId", &self.subnet_id, &R23);
         }
     }
 
@@ -1363,13 +1371,13 @@ impl rt::ToJson for CfnTargetGroup {
 impl rt::Validate for CfnTargetGroup {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("HealthCheckEnabled", &self.health_check_enabled, &rt::Rule::NONE);
-        cx.field("HealthCheckIntervalSeconds", &self.health_check_interval_seconds, &R22);
-        cx.field("HealthCheckPath", &self.health_check_path, &R23);
+        cx.field("HealthCheckIntervalSeconds", &self.health_check_interval_seconds, &R26);
+        cx.field("HealthCheckPath", &self.health_check_path, &R27);
         cx.field("HealthCheckPort", &self.health_check_port, &rt::Rule::NONE);
         cx.field("HealthCheckProtocol", &self.health_check_protocol, &R2);
-        cx.field("HealthCheckTimeoutSeconds", &self.health_check_timeout_seconds, &R24);
-        cx.field("HealthyThresholdCount", &self.healthy_threshold_count, &R25);
-        cx.field("IpAddressType", &self.ip_address_type, &R26);
+        cx.field("HealthCheckTimeoutSeconds", &self.health_check_timeout_seconds, &R28);
+        cx.field("HealthyThresholdCount", &self.healthy_threshold_count, &R29);
+        cx.field("IpAddressType", &self.ip_address_type, &R30);
         cx.field("Matcher", &self.matcher, &rt::Rule::NONE);
         cx.field("Name", &self.name, &rt::Rule::NONE);
         cx.field("Port", &self.port, &R1);
@@ -1378,10 +1386,10 @@ impl rt::Validate for CfnTargetGroup {
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
         cx.field("TargetControlPort", &self.target_control_port, &R1);
         cx.field("TargetGroupAttributes", &self.target_group_attributes, &R0);
-        cx.field("TargetType", &self.target_type, &R27);
+        cx.field("TargetType", &self.target_type, &R31);
         cx.field("Targets", &self.targets, &R0);
-        cx.field("UnhealthyThresholdCount", &self.unhealthy_threshold_count, &R25);
-        cx.field("VpcId", &self.vpc_id, &rt::Rule::NONE);
+        cx.field("UnhealthyThresholdCount", &self.unhealthy_threshold_count, &R29);
+        cx.field("VpcId", &self.vpc_id, &R32);
     }
 }
 
@@ -1516,7 +1524,7 @@ pub mod target_group {
             cx.field("AvailabilityZone", &self.availability_zone, &rt::Rule::NONE);
             cx.field("Id", &self.id, &rt::Rule::NONE);
             cx.field("Port", &self.port, &R1);
-            cx.field("QuicServerId", &self.quic_server_id, &R28);
+            cx.field("QuicServerId", &self.quic_server_id, &R33);
         }
     }
 

@@ -15,69 +15,78 @@ use crate::l1 as rt;
 static P0: rt::Pattern = rt::Pattern::new("^(?:[\\.\\-_A-Za-z0-9]+)$");
 static R0: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(48), pattern: Some(&P0), ..rt::Rule::NONE };
 static R1: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(512), ..rt::Rule::NONE };
-static R2: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(2048), ..rt::Rule::NONE };
-static R3: rt::Rule = rt::Rule { minimum: Some(0.0), ..rt::Rule::NONE };
+static R2: rt::Rule = rt::Rule { formats: &[rt::Format::Json], ..rt::Rule::NONE };
+static R3: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(2048), ..rt::Rule::NONE };
+static R4: rt::Rule = rt::Rule { minimum: Some(0.0), ..rt::Rule::NONE };
 static P1: rt::Pattern = rt::Pattern::new("^aws\\.partner(/[\\.\\-_A-Za-z0-9]+){2,}$");
-static R4: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P1), ..rt::Rule::NONE };
+static R5: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P1), ..rt::Rule::NONE };
 static P2: rt::Pattern = rt::Pattern::new("^[/\\.\\-_A-Za-z0-9]+$");
-static R5: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P2), ..rt::Rule::NONE };
-static R6: rt::Rule = rt::Rule { enum_values: &["FULL", "NONE"], ..rt::Rule::NONE };
-static R7: rt::Rule = rt::Rule { enum_values: &["INFO", "ERROR", "TRACE", "OFF"], ..rt::Rule::NONE };
-static R8: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
-static R9: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
+static R6: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P2), ..rt::Rule::NONE };
+static R7: rt::Rule = rt::Rule { enum_values: &["FULL", "NONE"], ..rt::Rule::NONE };
+static R8: rt::Rule = rt::Rule { enum_values: &["INFO", "ERROR", "TRACE", "OFF"], ..rt::Rule::NONE };
+static R9: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
+static R10: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
 static P3: rt::Pattern = rt::Pattern::new("^(arn:aws[\\w-]*:events:[a-z]{2}-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+$");
-static R10: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1600), pattern: Some(&P3), ..rt::Rule::NONE };
+static R11: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1600), pattern: Some(&P3), ..rt::Rule::NONE };
 static P4: rt::Pattern = rt::Pattern::new("^[\\.\\-_A-Za-z0-9]+$");
-static R11: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(64), pattern: Some(&P4), ..rt::Rule::NONE };
-static R12: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1600), ..rt::Rule::NONE };
-static P5: rt::Pattern = rt::Pattern::new("^(rate\\(.+\\)|cron\\(.+\\))?$");
-static R13: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), pattern: Some(&P5), ..rt::Rule::NONE };
-static R14: rt::Rule = rt::Rule { enum_values: &["DISABLED", "ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"], ..rt::Rule::NONE };
-static R15: rt::Rule = rt::Rule { max_items: Some(5), unique_items: true, ..rt::Rule::NONE };
-static R16: rt::Rule = rt::Rule { enum_values: &["DISABLED", "ENABLED"], ..rt::Rule::NONE };
-static R17: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
-static R18: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(100000.0), ..rt::Rule::NONE };
-static R19: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
-static R20: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(1000.0), ..rt::Rule::NONE };
-static R21: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(6), unique_items: true, ..rt::Rule::NONE };
-static R22: rt::Rule = rt::Rule { enum_values: &["EC2", "EXTERNAL", "FARGATE"], ..rt::Rule::NONE };
-static R23: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(10), unique_items: true, ..rt::Rule::NONE };
-static R24: rt::Rule = rt::Rule { enum_values: &["TASK_DEFINITION"], ..rt::Rule::NONE };
-static R25: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1024), ..rt::Rule::NONE };
-static R26: rt::Rule = rt::Rule { minimum: Some(1.0), ..rt::Rule::NONE };
-static P6: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z0-9]+)$");
-static R27: rt::Rule = rt::Rule { key_pattern: Some(&P6), ..rt::Rule::NONE };
-static P7: rt::Pattern = rt::Pattern::new("^.*\\S.*$");
-static R28: rt::Rule = rt::Rule { pattern: Some(&P7), ..rt::Rule::NONE };
-static R29: rt::Rule = rt::Rule { unique_items: true, items: Some(&R28), ..rt::Rule::NONE };
-static R30: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(8192), ..rt::Rule::NONE };
-static R31: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(2000), ..rt::Rule::NONE };
-static R32: rt::Rule = rt::Rule { enum_values: &["distinctInstance", "memberOf"], ..rt::Rule::NONE };
-static R33: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(64), ..rt::Rule::NONE };
-static P8: rt::Pattern = rt::Pattern::new("^(?:^(^arn:aws([a-z]|\\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\\$(\\.[\\w_-]+(\\[(\\d+|\\*)\\])*)*)$)$");
-static R34: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1600), pattern: Some(&P8), ..rt::Rule::NONE };
-static R35: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(100000), ..rt::Rule::NONE };
-static R36: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(500), ..rt::Rule::NONE };
-static R37: rt::Rule = rt::Rule { minimum: Some(60.0), maximum: Some(86400.0), ..rt::Rule::NONE };
-static R38: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(185.0), ..rt::Rule::NONE };
-static R39: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(5), unique_items: true, ..rt::Rule::NONE };
-static P9: rt::Pattern = rt::Pattern::new("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$");
-static R40: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P9), ..rt::Rule::NONE };
-static R41: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), ..rt::Rule::NONE };
-static R42: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(50), unique_items: true, items: Some(&R41), ..rt::Rule::NONE };
-static P10: rt::Pattern = rt::Pattern::new("^[a-zA-Z0-9]([a-zA-Z0-9_-]*[a-zA-Z0-9])?$");
-static R43: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P10), ..rt::Rule::NONE };
-static R44: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(200), unique_items: true, ..rt::Rule::NONE };
-static R45: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(8192), ..rt::Rule::NONE };
+static R12: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(64), pattern: Some(&P4), ..rt::Rule::NONE };
+static P5: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$");
+static R13: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1600), formats: &[rt::Format::Pattern("AWS::IAM::Role.Arn", &P5)], ..rt::Rule::NONE };
+static P6: rt::Pattern = rt::Pattern::new("^(rate\\(.+\\)|cron\\(.+\\))?$");
+static R14: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), pattern: Some(&P6), ..rt::Rule::NONE };
+static R15: rt::Rule = rt::Rule { enum_values: &["DISABLED", "ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"], ..rt::Rule::NONE };
+static R16: rt::Rule = rt::Rule { max_items: Some(5), unique_items: true, ..rt::Rule::NONE };
+static R17: rt::Rule = rt::Rule { enum_values: &["DISABLED", "ENABLED"], ..rt::Rule::NONE };
+static P7: rt::Pattern = rt::Pattern::new("^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$");
+static R18: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::SecurityGroup.Id", &P7)], ..rt::Rule::NONE };
+static R19: rt::Rule = rt::Rule { unique_items: true, items: Some(&R18), ..rt::Rule::NONE };
+static P8: rt::Pattern = rt::Pattern::new("^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$");
+static R20: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::Subnet.Id", &P8)], ..rt::Rule::NONE };
+static R21: rt::Rule = rt::Rule { items: Some(&R20), ..rt::Rule::NONE };
+static R22: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(100000.0), ..rt::Rule::NONE };
+static R23: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
+static R24: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(1000.0), ..rt::Rule::NONE };
+static R25: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1600), ..rt::Rule::NONE };
+static R26: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(6), unique_items: true, ..rt::Rule::NONE };
+static R27: rt::Rule = rt::Rule { enum_values: &["EC2", "EXTERNAL", "FARGATE"], ..rt::Rule::NONE };
+static R28: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(10), unique_items: true, ..rt::Rule::NONE };
+static R29: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
+static R30: rt::Rule = rt::Rule { enum_values: &["TASK_DEFINITION"], ..rt::Rule::NONE };
+static R31: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1024), ..rt::Rule::NONE };
+static R32: rt::Rule = rt::Rule { minimum: Some(1.0), ..rt::Rule::NONE };
+static P9: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z0-9]+)$");
+static R33: rt::Rule = rt::Rule { key_pattern: Some(&P9), ..rt::Rule::NONE };
+static P10: rt::Pattern = rt::Pattern::new("^.*\\S.*$");
+static R34: rt::Rule = rt::Rule { pattern: Some(&P10), ..rt::Rule::NONE };
+static R35: rt::Rule = rt::Rule { unique_items: true, items: Some(&R34), ..rt::Rule::NONE };
+static R36: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(8192), ..rt::Rule::NONE };
+static R37: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(2000), ..rt::Rule::NONE };
+static R38: rt::Rule = rt::Rule { enum_values: &["distinctInstance", "memberOf"], ..rt::Rule::NONE };
+static R39: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(64), ..rt::Rule::NONE };
+static P11: rt::Pattern = rt::Pattern::new("^(?:^(^arn:aws([a-z]|\\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\\$(\\.[\\w_-]+(\\[(\\d+|\\*)\\])*)*)$)$");
+static R40: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1600), pattern: Some(&P11), ..rt::Rule::NONE };
+static R41: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(100000), ..rt::Rule::NONE };
+static R42: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(500), ..rt::Rule::NONE };
+static R43: rt::Rule = rt::Rule { minimum: Some(60.0), maximum: Some(86400.0), ..rt::Rule::NONE };
+static R44: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(185.0), ..rt::Rule::NONE };
+static R45: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(5), unique_items: true, ..rt::Rule::NONE };
+static P12: rt::Pattern = rt::Pattern::new("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$");
+static R46: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P12), ..rt::Rule::NONE };
+static R47: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), ..rt::Rule::NONE };
+static R48: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(50), unique_items: true, items: Some(&R47), ..rt::Rule::NONE };
+static P13: rt::Pattern = rt::Pattern::new("^[a-zA-Z0-9]([a-zA-Z0-9_-]*[a-zA-Z0-9])?$");
+static R49: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P13), ..rt::Rule::NONE };
+static R50: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(200), unique_items: true, ..rt::Rule::NONE };
+static R51: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(8192), ..rt::Rule::NONE };
 
 static SHAPE_CfnArchive: rt::Shape = rt::Shape {
     name: "AWS::Events::Archive",
     fields: &[
         rt::FieldShape { property: "ArchiveName", kind: rt::Kind::Str, required: false, rule: &R0 },
         rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &R1 },
-        rt::FieldShape { property: "EventPattern", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "KmsKeyIdentifier", kind: rt::Kind::Str, required: false, rule: &R2 },
-        rt::FieldShape { property: "RetentionDays", kind: rt::Kind::Int, required: false, rule: &R3 },
+        rt::FieldShape { property: "EventPattern", kind: rt::Kind::Json, required: false, rule: &R2 },
+        rt::FieldShape { property: "KmsKeyIdentifier", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "RetentionDays", kind: rt::Kind::Int, required: false, rule: &R4 },
         rt::FieldShape { property: "SourceArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -88,10 +97,10 @@ static SHAPE_CfnEventBus: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "DeadLetterConfig", kind: rt::Kind::Struct(&SHAPE_event_bus_DeadLetterConfig), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "EventSourceName", kind: rt::Kind::Str, required: false, rule: &R4 },
+        rt::FieldShape { property: "EventSourceName", kind: rt::Kind::Str, required: false, rule: &R5 },
         rt::FieldShape { property: "KmsKeyIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "LogConfig", kind: rt::Kind::Struct(&SHAPE_event_bus_LogConfig), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &R5 },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &R6 },
         rt::FieldShape { property: "Policy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_event_bus_Tag)), required: false, rule: &rt::Rule::NONE },
     ],
@@ -109,8 +118,8 @@ static SHAPE_event_bus_DeadLetterConfig: rt::Shape = rt::Shape {
 static SHAPE_event_bus_LogConfig: rt::Shape = rt::Shape {
     name: "LogConfig",
     fields: &[
-        rt::FieldShape { property: "IncludeDetail", kind: rt::Kind::Str, required: false, rule: &R6 },
-        rt::FieldShape { property: "Level", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "IncludeDetail", kind: rt::Kind::Str, required: false, rule: &R7 },
+        rt::FieldShape { property: "Level", kind: rt::Kind::Str, required: false, rule: &R8 },
     ],
     combos: &[],
 };
@@ -118,8 +127,8 @@ static SHAPE_event_bus_LogConfig: rt::Shape = rt::Shape {
 static SHAPE_event_bus_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R8 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R9 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R9 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R10 },
     ],
     combos: &[],
 };
@@ -128,14 +137,14 @@ static SHAPE_CfnRule: rt::Shape = rt::Shape {
     name: "AWS::Events::Rule",
     fields: &[
         rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &R1 },
-        rt::FieldShape { property: "EventBusName", kind: rt::Kind::Str, required: false, rule: &R10 },
+        rt::FieldShape { property: "EventBusName", kind: rt::Kind::Str, required: false, rule: &R11 },
         rt::FieldShape { property: "EventPattern", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &R11 },
-        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &R12 },
-        rt::FieldShape { property: "ScheduleExpression", kind: rt::Kind::Str, required: false, rule: &R13 },
-        rt::FieldShape { property: "State", kind: rt::Kind::Str, required: false, rule: &R14 },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &R12 },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "ScheduleExpression", kind: rt::Kind::Str, required: false, rule: &R14 },
+        rt::FieldShape { property: "State", kind: rt::Kind::Str, required: false, rule: &R15 },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_Tag)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Targets", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_Target)), required: false, rule: &R15 },
+        rt::FieldShape { property: "Targets", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_Target)), required: false, rule: &R16 },
     ],
     combos: &[rt::Combo::Or(&["EventPattern", "ScheduleExpression"])],
 };
@@ -151,9 +160,9 @@ static SHAPE_rule_AppSyncParameters: rt::Shape = rt::Shape {
 static SHAPE_rule_AwsVpcConfiguration: rt::Shape = rt::Shape {
     name: "AwsVpcConfiguration",
     fields: &[
-        rt::FieldShape { property: "AssignPublicIp", kind: rt::Kind::Str, required: false, rule: &R16 },
-        rt::FieldShape { property: "SecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R17 },
-        rt::FieldShape { property: "Subnets", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "AssignPublicIp", kind: rt::Kind::Str, required: false, rule: &R17 },
+        rt::FieldShape { property: "SecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R19 },
+        rt::FieldShape { property: "Subnets", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R21 },
     ],
     combos: &[],
 };
@@ -188,9 +197,9 @@ static SHAPE_rule_BatchRetryStrategy: rt::Shape = rt::Shape {
 static SHAPE_rule_CapacityProviderStrategyItem: rt::Shape = rt::Shape {
     name: "CapacityProviderStrategyItem",
     fields: &[
-        rt::FieldShape { property: "Base", kind: rt::Kind::Int, required: false, rule: &R18 },
-        rt::FieldShape { property: "CapacityProvider", kind: rt::Kind::Str, required: true, rule: &R19 },
-        rt::FieldShape { property: "Weight", kind: rt::Kind::Int, required: false, rule: &R20 },
+        rt::FieldShape { property: "Base", kind: rt::Kind::Int, required: false, rule: &R22 },
+        rt::FieldShape { property: "CapacityProvider", kind: rt::Kind::Str, required: true, rule: &R23 },
+        rt::FieldShape { property: "Weight", kind: rt::Kind::Int, required: false, rule: &R24 },
     ],
     combos: &[],
 };
@@ -198,7 +207,7 @@ static SHAPE_rule_CapacityProviderStrategyItem: rt::Shape = rt::Shape {
 static SHAPE_rule_DeadLetterConfig: rt::Shape = rt::Shape {
     name: "DeadLetterConfig",
     fields: &[
-        rt::FieldShape { property: "Arn", kind: rt::Kind::Str, required: false, rule: &R12 },
+        rt::FieldShape { property: "Arn", kind: rt::Kind::Str, required: false, rule: &R25 },
     ],
     combos: &[],
 };
@@ -206,20 +215,20 @@ static SHAPE_rule_DeadLetterConfig: rt::Shape = rt::Shape {
 static SHAPE_rule_EcsParameters: rt::Shape = rt::Shape {
     name: "EcsParameters",
     fields: &[
-        rt::FieldShape { property: "CapacityProviderStrategy", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_CapacityProviderStrategyItem)), required: false, rule: &R21 },
+        rt::FieldShape { property: "CapacityProviderStrategy", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_CapacityProviderStrategyItem)), required: false, rule: &R26 },
         rt::FieldShape { property: "EnableECSManagedTags", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "EnableExecuteCommand", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Group", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "LaunchType", kind: rt::Kind::Str, required: false, rule: &R22 },
+        rt::FieldShape { property: "LaunchType", kind: rt::Kind::Str, required: false, rule: &R27 },
         rt::FieldShape { property: "NetworkConfiguration", kind: rt::Kind::Struct(&SHAPE_rule_NetworkConfiguration), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "PlacementConstraints", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_PlacementConstraint)), required: false, rule: &R23 },
-        rt::FieldShape { property: "PlacementStrategies", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_PlacementStrategy)), required: false, rule: &R17 },
+        rt::FieldShape { property: "PlacementConstraints", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_PlacementConstraint)), required: false, rule: &R28 },
+        rt::FieldShape { property: "PlacementStrategies", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_PlacementStrategy)), required: false, rule: &R29 },
         rt::FieldShape { property: "PlatformVersion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "PropagateTags", kind: rt::Kind::Str, required: false, rule: &R24 },
-        rt::FieldShape { property: "ReferenceId", kind: rt::Kind::Str, required: false, rule: &R25 },
-        rt::FieldShape { property: "TagList", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_Tag)), required: false, rule: &R17 },
-        rt::FieldShape { property: "TaskCount", kind: rt::Kind::Int, required: false, rule: &R26 },
-        rt::FieldShape { property: "TaskDefinitionArn", kind: rt::Kind::Str, required: true, rule: &R12 },
+        rt::FieldShape { property: "PropagateTags", kind: rt::Kind::Str, required: false, rule: &R30 },
+        rt::FieldShape { property: "ReferenceId", kind: rt::Kind::Str, required: false, rule: &R31 },
+        rt::FieldShape { property: "TagList", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_Tag)), required: false, rule: &R29 },
+        rt::FieldShape { property: "TaskCount", kind: rt::Kind::Int, required: false, rule: &R32 },
+        rt::FieldShape { property: "TaskDefinitionArn", kind: rt::Kind::Str, required: true, rule: &R25 },
     ],
     combos: &[],
 };
@@ -227,9 +236,9 @@ static SHAPE_rule_EcsParameters: rt::Shape = rt::Shape {
 static SHAPE_rule_HttpParameters: rt::Shape = rt::Shape {
     name: "HttpParameters",
     fields: &[
-        rt::FieldShape { property: "HeaderParameters", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R27 },
-        rt::FieldShape { property: "PathParameterValues", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R29 },
-        rt::FieldShape { property: "QueryStringParameters", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R27 },
+        rt::FieldShape { property: "HeaderParameters", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R33 },
+        rt::FieldShape { property: "PathParameterValues", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R35 },
+        rt::FieldShape { property: "QueryStringParameters", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R33 },
     ],
     combos: &[],
 };
@@ -237,8 +246,8 @@ static SHAPE_rule_HttpParameters: rt::Shape = rt::Shape {
 static SHAPE_rule_InputTransformer: rt::Shape = rt::Shape {
     name: "InputTransformer",
     fields: &[
-        rt::FieldShape { property: "InputPathsMap", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R27 },
-        rt::FieldShape { property: "InputTemplate", kind: rt::Kind::Str, required: true, rule: &R30 },
+        rt::FieldShape { property: "InputPathsMap", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R33 },
+        rt::FieldShape { property: "InputTemplate", kind: rt::Kind::Str, required: true, rule: &R36 },
     ],
     combos: &[],
 };
@@ -246,7 +255,7 @@ static SHAPE_rule_InputTransformer: rt::Shape = rt::Shape {
 static SHAPE_rule_KinesisParameters: rt::Shape = rt::Shape {
     name: "KinesisParameters",
     fields: &[
-        rt::FieldShape { property: "PartitionKeyPath", kind: rt::Kind::Str, required: true, rule: &R9 },
+        rt::FieldShape { property: "PartitionKeyPath", kind: rt::Kind::Str, required: true, rule: &R10 },
     ],
     combos: &[],
 };
@@ -262,8 +271,8 @@ static SHAPE_rule_NetworkConfiguration: rt::Shape = rt::Shape {
 static SHAPE_rule_PlacementConstraint: rt::Shape = rt::Shape {
     name: "PlacementConstraint",
     fields: &[
-        rt::FieldShape { property: "Expression", kind: rt::Kind::Str, required: false, rule: &R31 },
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R32 },
+        rt::FieldShape { property: "Expression", kind: rt::Kind::Str, required: false, rule: &R37 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R38 },
     ],
     combos: &[],
 };
@@ -280,12 +289,12 @@ static SHAPE_rule_PlacementStrategy: rt::Shape = rt::Shape {
 static SHAPE_rule_RedshiftDataParameters: rt::Shape = rt::Shape {
     name: "RedshiftDataParameters",
     fields: &[
-        rt::FieldShape { property: "Database", kind: rt::Kind::Str, required: true, rule: &R33 },
-        rt::FieldShape { property: "DbUser", kind: rt::Kind::Str, required: false, rule: &R8 },
-        rt::FieldShape { property: "SecretManagerArn", kind: rt::Kind::Str, required: false, rule: &R34 },
-        rt::FieldShape { property: "Sql", kind: rt::Kind::Str, required: false, rule: &R35 },
+        rt::FieldShape { property: "Database", kind: rt::Kind::Str, required: true, rule: &R39 },
+        rt::FieldShape { property: "DbUser", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "SecretManagerArn", kind: rt::Kind::Str, required: false, rule: &R40 },
+        rt::FieldShape { property: "Sql", kind: rt::Kind::Str, required: false, rule: &R41 },
         rt::FieldShape { property: "Sqls", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "StatementName", kind: rt::Kind::Str, required: false, rule: &R36 },
+        rt::FieldShape { property: "StatementName", kind: rt::Kind::Str, required: false, rule: &R42 },
         rt::FieldShape { property: "WithEvent", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -294,8 +303,8 @@ static SHAPE_rule_RedshiftDataParameters: rt::Shape = rt::Shape {
 static SHAPE_rule_RetryPolicy: rt::Shape = rt::Shape {
     name: "RetryPolicy",
     fields: &[
-        rt::FieldShape { property: "MaximumEventAgeInSeconds", kind: rt::Kind::Int, required: false, rule: &R37 },
-        rt::FieldShape { property: "MaximumRetryAttempts", kind: rt::Kind::Int, required: false, rule: &R38 },
+        rt::FieldShape { property: "MaximumEventAgeInSeconds", kind: rt::Kind::Int, required: false, rule: &R43 },
+        rt::FieldShape { property: "MaximumRetryAttempts", kind: rt::Kind::Int, required: false, rule: &R44 },
     ],
     combos: &[],
 };
@@ -303,7 +312,7 @@ static SHAPE_rule_RetryPolicy: rt::Shape = rt::Shape {
 static SHAPE_rule_RunCommandParameters: rt::Shape = rt::Shape {
     name: "RunCommandParameters",
     fields: &[
-        rt::FieldShape { property: "RunCommandTargets", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_RunCommandTarget)), required: true, rule: &R39 },
+        rt::FieldShape { property: "RunCommandTargets", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_RunCommandTarget)), required: true, rule: &R45 },
     ],
     combos: &[],
 };
@@ -311,8 +320,8 @@ static SHAPE_rule_RunCommandParameters: rt::Shape = rt::Shape {
 static SHAPE_rule_RunCommandTarget: rt::Shape = rt::Shape {
     name: "RunCommandTarget",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R40 },
-        rt::FieldShape { property: "Values", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R42 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R46 },
+        rt::FieldShape { property: "Values", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R48 },
     ],
     combos: &[],
 };
@@ -320,8 +329,8 @@ static SHAPE_rule_RunCommandTarget: rt::Shape = rt::Shape {
 static SHAPE_rule_SageMakerPipelineParameter: rt::Shape = rt::Shape {
     name: "SageMakerPipelineParameter",
     fields: &[
-        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &R43 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R25 },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &R49 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R31 },
     ],
     combos: &[],
 };
@@ -329,7 +338,7 @@ static SHAPE_rule_SageMakerPipelineParameter: rt::Shape = rt::Shape {
 static SHAPE_rule_SageMakerPipelineParameters: rt::Shape = rt::Shape {
     name: "SageMakerPipelineParameters",
     fields: &[
-        rt::FieldShape { property: "PipelineParameterList", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_SageMakerPipelineParameter)), required: false, rule: &R44 },
+        rt::FieldShape { property: "PipelineParameterList", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_SageMakerPipelineParameter)), required: false, rule: &R50 },
     ],
     combos: &[],
 };
@@ -345,8 +354,8 @@ static SHAPE_rule_SqsParameters: rt::Shape = rt::Shape {
 static SHAPE_rule_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R8 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R10 },
     ],
     combos: &[],
 };
@@ -355,19 +364,19 @@ static SHAPE_rule_Target: rt::Shape = rt::Shape {
     name: "Target",
     fields: &[
         rt::FieldShape { property: "AppSyncParameters", kind: rt::Kind::Struct(&SHAPE_rule_AppSyncParameters), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Arn", kind: rt::Kind::Str, required: true, rule: &R12 },
+        rt::FieldShape { property: "Arn", kind: rt::Kind::Str, required: true, rule: &R25 },
         rt::FieldShape { property: "BatchParameters", kind: rt::Kind::Struct(&SHAPE_rule_BatchParameters), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DeadLetterConfig", kind: rt::Kind::Struct(&SHAPE_rule_DeadLetterConfig), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "EcsParameters", kind: rt::Kind::Struct(&SHAPE_rule_EcsParameters), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "HttpParameters", kind: rt::Kind::Struct(&SHAPE_rule_HttpParameters), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: true, rule: &R11 },
-        rt::FieldShape { property: "Input", kind: rt::Kind::Str, required: false, rule: &R45 },
-        rt::FieldShape { property: "InputPath", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: true, rule: &R12 },
+        rt::FieldShape { property: "Input", kind: rt::Kind::Str, required: false, rule: &R51 },
+        rt::FieldShape { property: "InputPath", kind: rt::Kind::Str, required: false, rule: &R10 },
         rt::FieldShape { property: "InputTransformer", kind: rt::Kind::Struct(&SHAPE_rule_InputTransformer), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "KinesisParameters", kind: rt::Kind::Struct(&SHAPE_rule_KinesisParameters), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "RedshiftDataParameters", kind: rt::Kind::Struct(&SHAPE_rule_RedshiftDataParameters), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "RetryPolicy", kind: rt::Kind::Struct(&SHAPE_rule_RetryPolicy), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &R12 },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &R13 },
         rt::FieldShape { property: "RunCommandParameters", kind: rt::Kind::Struct(&SHAPE_rule_RunCommandParameters), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SageMakerPipelineParameters", kind: rt::Kind::Struct(&SHAPE_rule_SageMakerPipelineParameters), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SqsParameters", kind: rt::Kind::Struct(&SHAPE_rule_SqsParameters), required: false, rule: &rt::Rule::NONE },
@@ -419,9 +428,9 @@ impl rt::Validate for CfnArchive {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("ArchiveName", &self.archive_name, &R0);
         cx.field("Description", &self.description, &R1);
-        cx.field("EventPattern", &self.event_pattern, &rt::Rule::NONE);
-        cx.field("KmsKeyIdentifier", &self.kms_key_identifier, &R2);
-        cx.field("RetentionDays", &self.retention_days, &R3);
+        cx.field("EventPattern", &self.event_pattern, &R2);
+        cx.field("KmsKeyIdentifier", &self.kms_key_identifier, &R3);
+        cx.field("RetentionDays", &self.retention_days, &R4);
         cx.field("SourceArn", &self.source_arn, &rt::Rule::NONE);
     }
 }
@@ -500,10 +509,10 @@ impl rt::Validate for CfnEventBus {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("DeadLetterConfig", &self.dead_letter_config, &rt::Rule::NONE);
         cx.field("Description", &self.description, &rt::Rule::NONE);
-        cx.field("EventSourceName", &self.event_source_name, &R4);
+        cx.field("EventSourceName", &self.event_source_name, &R5);
         cx.field("KmsKeyIdentifier", &self.kms_key_identifier, &rt::Rule::NONE);
         cx.field("LogConfig", &self.log_config, &rt::Rule::NONE);
-        cx.field("Name", &self.name, &R5);
+        cx.field("Name", &self.name, &R6);
         cx.field("Policy", &self.policy, &rt::Rule::NONE);
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
     }
@@ -602,8 +611,8 @@ pub mod event_bus {
 
     impl rt::Validate for LogConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("IncludeDetail", &self.include_detail, &R6);
-            cx.field("Level", &self.level, &R7);
+            cx.field("IncludeDetail", &self.include_detail, &R7);
+            cx.field("Level", &self.level, &R8);
         }
     }
 
@@ -634,8 +643,8 @@ pub mod event_bus {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R8);
-            cx.field("Value", &self.value, &R9);
+            cx.field("Key", &self.key, &R9);
+            cx.field("Value", &self.value, &R10);
         }
     }
 
@@ -685,14 +694,14 @@ impl rt::ToJson for CfnRule {
 impl rt::Validate for CfnRule {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("Description", &self.description, &R1);
-        cx.field("EventBusName", &self.event_bus_name, &R10);
+        cx.field("EventBusName", &self.event_bus_name, &R11);
         cx.field("EventPattern", &self.event_pattern, &rt::Rule::NONE);
-        cx.field("Name", &self.name, &R11);
-        cx.field("RoleArn", &self.role_arn, &R12);
-        cx.field("ScheduleExpression", &self.schedule_expression, &R13);
-        cx.field("State", &self.state, &R14);
+        cx.field("Name", &self.name, &R12);
+        cx.field("RoleArn", &self.role_arn, &R13);
+        cx.field("ScheduleExpression", &self.schedule_expression, &R14);
+        cx.field("State", &self.state, &R15);
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
-        cx.field("Targets", &self.targets, &R15);
+        cx.field("Targets", &self.targets, &R16);
         let present = |p: &str| match p {
             "EventPattern" => self.event_pattern.is_some(),
             "ScheduleExpression" => self.schedule_expression.is_some(),
@@ -785,9 +794,9 @@ pub mod rule {
 
     impl rt::Validate for AwsVpcConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("AssignPublicIp", &self.assign_public_ip, &R16);
-            cx.field("SecurityGroups", &self.security_groups, &R17);
-            cx.field("Subnets", &self.subnets, &rt::Rule::NONE);
+            cx.field("AssignPublicIp", &self.assign_public_ip, &R17);
+            cx.field("SecurityGroups", &self.security_groups, &R19);
+            cx.field("Subnets", &self.subnets, &R21);
         }
     }
 
@@ -899,9 +908,9 @@ pub mod rule {
 
     impl rt::Validate for CapacityProviderStrategyItem {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Base", &self.base, &R18);
-            cx.field("CapacityProvider", &self.capacity_provider, &R19);
-            cx.field("Weight", &self.weight, &R20);
+            cx.field("Base", &self.base, &R22);
+            cx.field("CapacityProvider", &self.capacity_provider, &R23);
+            cx.field("Weight", &self.weight, &R24);
         }
     }
 
@@ -920,7 +929,7 @@ pub mod rule {
 
     impl rt::Validate for DeadLetterConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Arn", &self.arn, &R12);
+            cx.field("Arn", &self.arn, &R25);
         }
     }
 
@@ -987,20 +996,20 @@ pub mod rule {
 
     impl rt::Validate for EcsParameters {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("CapacityProviderStrategy", &self.capacity_provider_strategy, &R21);
+            cx.field("CapacityProviderStrategy", &self.capacity_provider_strategy, &R26);
             cx.field("EnableECSManagedTags", &self.enable_ecs_managed_tags, &rt::Rule::NONE);
             cx.field("EnableExecuteCommand", &self.enable_execute_command, &rt::Rule::NONE);
             cx.field("Group", &self.group, &rt::Rule::NONE);
-            cx.field("LaunchType", &self.launch_type, &R22);
+            cx.field("LaunchType", &self.launch_type, &R27);
             cx.field("NetworkConfiguration", &self.network_configuration, &rt::Rule::NONE);
-            cx.field("PlacementConstraints", &self.placement_constraints, &R23);
-            cx.field("PlacementStrategies", &self.placement_strategies, &R17);
+            cx.field("PlacementConstraints", &self.placement_constraints, &R28);
+            cx.field("PlacementStrategies", &self.placement_strategies, &R29);
             cx.field("PlatformVersion", &self.platform_version, &rt::Rule::NONE);
-            cx.field("PropagateTags", &self.propagate_tags, &R24);
-            cx.field("ReferenceId", &self.reference_id, &R25);
-            cx.field("TagList", &self.tag_list, &R17);
-            cx.field("TaskCount", &self.task_count, &R26);
-            cx.field("TaskDefinitionArn", &self.task_definition_arn, &R12);
+            cx.field("PropagateTags", &self.propagate_tags, &R30);
+            cx.field("ReferenceId", &self.reference_id, &R31);
+            cx.field("TagList", &self.tag_list, &R29);
+            cx.field("TaskCount", &self.task_count, &R32);
+            cx.field("TaskDefinitionArn", &self.task_definition_arn, &R25);
         }
     }
 
@@ -1023,9 +1032,9 @@ pub mod rule {
 
     impl rt::Validate for HttpParameters {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("HeaderParameters", &self.header_parameters, &R27);
-            cx.field("PathParameterValues", &self.path_parameter_values, &R29);
-            cx.field("QueryStringParameters", &self.query_string_parameters, &R27);
+            cx.field("HeaderParameters", &self.header_parameters, &R33);
+            cx.field("PathParameterValues", &self.path_parameter_values, &R35);
+            cx.field("QueryStringParameters", &self.query_string_parameters, &R33);
         }
     }
 
@@ -1056,8 +1065,8 @@ pub mod rule {
 
     impl rt::Validate for InputTransformer {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("InputPathsMap", &self.input_paths_map, &R27);
-            cx.field("InputTemplate", &self.input_template, &R30);
+            cx.field("InputPathsMap", &self.input_paths_map, &R33);
+            cx.field("InputTemplate", &self.input_template, &R36);
         }
     }
 
@@ -1085,7 +1094,7 @@ pub mod rule {
 
     impl rt::Validate for KinesisParameters {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("PartitionKeyPath", &self.partition_key_path, &R9);
+            cx.field("PartitionKeyPath", &self.partition_key_path, &R10);
         }
     }
 
@@ -1125,8 +1134,8 @@ pub mod rule {
 
     impl rt::Validate for PlacementConstraint {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Expression", &self.expression, &R31);
-            cx.field("Type", &self.r#type, &R32);
+            cx.field("Expression", &self.expression, &R37);
+            cx.field("Type", &self.r#type, &R38);
         }
     }
 
@@ -1194,12 +1203,12 @@ pub mod rule {
 
     impl rt::Validate for RedshiftDataParameters {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Database", &self.database, &R33);
-            cx.field("DbUser", &self.db_user, &R8);
-            cx.field("SecretManagerArn", &self.secret_manager_arn, &R34);
-            cx.field("Sql", &self.sql, &R35);
+            cx.field("Database", &self.database, &R39);
+            cx.field("DbUser", &self.db_user, &R9);
+            cx.field("SecretManagerArn", &self.secret_manager_arn, &R40);
+            cx.field("Sql", &self.sql, &R41);
             cx.field("Sqls", &self.sqls, &rt::Rule::NONE);
-            cx.field("StatementName", &self.statement_name, &R36);
+            cx.field("StatementName", &self.statement_name, &R42);
             cx.field("WithEvent", &self.with_event, &rt::Rule::NONE);
         }
     }
@@ -1221,8 +1230,8 @@ pub mod rule {
 
     impl rt::Validate for RetryPolicy {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("MaximumEventAgeInSeconds", &self.maximum_event_age_in_seconds, &R37);
-            cx.field("MaximumRetryAttempts", &self.maximum_retry_attempts, &R38);
+            cx.field("MaximumEventAgeInSeconds", &self.maximum_event_age_in_seconds, &R43);
+            cx.field("MaximumRetryAttempts", &self.maximum_retry_attempts, &R44);
         }
     }
 
@@ -1250,7 +1259,7 @@ pub mod rule {
 
     impl rt::Validate for RunCommandParameters {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("RunCommandTargets", &self.run_command_targets, &R39);
+            cx.field("RunCommandTargets", &self.run_command_targets, &R45);
         }
     }
 
@@ -1281,8 +1290,8 @@ pub mod rule {
 
     impl rt::Validate for RunCommandTarget {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R40);
-            cx.field("Values", &self.values, &R42);
+            cx.field("Key", &self.key, &R46);
+            cx.field("Values", &self.values, &R48);
         }
     }
 
@@ -1313,8 +1322,8 @@ pub mod rule {
 
     impl rt::Validate for SageMakerPipelineParameter {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Name", &self.name, &R43);
-            cx.field("Value", &self.value, &R25);
+            cx.field("Name", &self.name, &R49);
+            cx.field("Value", &self.value, &R31);
         }
     }
 
@@ -1333,7 +1342,7 @@ pub mod rule {
 
     impl rt::Validate for SageMakerPipelineParameters {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("PipelineParameterList", &self.pipeline_parameter_list, &R44);
+            cx.field("PipelineParameterList", &self.pipeline_parameter_list, &R50);
         }
     }
 
@@ -1382,8 +1391,8 @@ pub mod rule {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R8);
-            cx.field("Value", &self.value, &R9);
+            cx.field("Key", &self.key, &R9);
+            cx.field("Value", &self.value, &R10);
         }
     }
 
@@ -1460,19 +1469,19 @@ pub mod rule {
     impl rt::Validate for Target {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("AppSyncParameters", &self.app_sync_parameters, &rt::Rule::NONE);
-            cx.field("Arn", &self.arn, &R12);
+            cx.field("Arn", &self.arn, &R25);
             cx.field("BatchParameters", &self.batch_parameters, &rt::Rule::NONE);
             cx.field("DeadLetterConfig", &self.dead_letter_config, &rt::Rule::NONE);
             cx.field("EcsParameters", &self.ecs_parameters, &rt::Rule::NONE);
             cx.field("HttpParameters", &self.http_parameters, &rt::Rule::NONE);
-            cx.field("Id", &self.id, &R11);
-            cx.field("Input", &self.input, &R45);
-            cx.field("InputPath", &self.input_path, &R9);
+            cx.field("Id", &self.id, &R12);
+            cx.field("Input", &self.input, &R51);
+            cx.field("InputPath", &self.input_path, &R10);
             cx.field("InputTransformer", &self.input_transformer, &rt::Rule::NONE);
             cx.field("KinesisParameters", &self.kinesis_parameters, &rt::Rule::NONE);
             cx.field("RedshiftDataParameters", &self.redshift_data_parameters, &rt::Rule::NONE);
             cx.field("RetryPolicy", &self.retry_policy, &rt::Rule::NONE);
-            cx.field("RoleArn", &self.role_arn, &R12);
+            cx.field("RoleArn", &self.role_arn, &R13);
             cx.field("RunCommandParameters", &self.run_command_parameters, &rt::Rule::NONE);
             cx.field("SageMakerPipelineParameters", &self.sage_maker_pipeline_parameters, &rt::Rule::NONE);
             cx.field("SqsParameters", &self.sqs_parameters, &rt::Rule::NONE);

@@ -41,50 +41,51 @@ static R7: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(140), pattern: 
 static R8: rt::Rule = rt::Rule { enum_values: &["ReportBatchItemFailures"], ..rt::Rule::NONE };
 static R9: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1), min_items: Some(0), max_items: Some(1), unique_items: true, items: Some(&R8), ..rt::Rule::NONE };
 static P5: rt::Pattern = rt::Pattern::new("^(?:(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|())$");
-static R10: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(2048), pattern: Some(&P5), ..rt::Rule::NONE };
+static P6: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$");
+static R10: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(2048), pattern: Some(&P5), formats: &[rt::Format::Pattern("AWS::KMS::Key.Arn", &P6)], ..rt::Rule::NONE };
 static R11: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(300.0), ..rt::Rule::NONE };
 static R12: rt::Rule = rt::Rule { minimum: Some(-1.0), maximum: Some(604800.0), ..rt::Rule::NONE };
 static R13: rt::Rule = rt::Rule { minimum: Some(-1.0), maximum: Some(10000.0), ..rt::Rule::NONE };
 static R14: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(10.0), ..rt::Rule::NONE };
-static P6: rt::Pattern = rt::Pattern::new("[\\s\\S]*");
-static R15: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1000), pattern: Some(&P6), ..rt::Rule::NONE };
+static P7: rt::Pattern = rt::Pattern::new("[\\s\\S]*");
+static R15: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1000), pattern: Some(&P7), ..rt::Rule::NONE };
 static R16: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(1), unique_items: true, items: Some(&R15), ..rt::Rule::NONE };
 static R17: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(29), unique_items: true, ..rt::Rule::NONE };
-static P7: rt::Pattern = rt::Pattern::new("^(?:(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+)$");
-static R18: rt::Rule = rt::Rule { min_len: Some(6), max_len: Some(12), pattern: Some(&P7), ..rt::Rule::NONE };
+static P8: rt::Pattern = rt::Pattern::new("^(?:(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+)$");
+static R18: rt::Rule = rt::Rule { min_len: Some(6), max_len: Some(12), pattern: Some(&P8), ..rt::Rule::NONE };
 static R19: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
-static P8: rt::Pattern = rt::Pattern::new("^(?:^[^.]([a-zA-Z0-9\\-_.]+))$");
-static R20: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(249), pattern: Some(&P8), ..rt::Rule::NONE };
+static P9: rt::Pattern = rt::Pattern::new("^(?:^[^.]([a-zA-Z0-9\\-_.]+))$");
+static R20: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(249), pattern: Some(&P9), ..rt::Rule::NONE };
 static R21: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(1), unique_items: true, items: Some(&R20), ..rt::Rule::NONE };
 static R22: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(900.0), ..rt::Rule::NONE };
-static P9: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z0-9-\\/*:_+=.@-]*)$");
-static R23: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(200), pattern: Some(&P9), ..rt::Rule::NONE };
-static P10: rt::Pattern = rt::Pattern::new("^[_a-zA-Z0-9][^$]*$");
-static R24: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(57), pattern: Some(&P10), ..rt::Rule::NONE };
-static P11: rt::Pattern = rt::Pattern::new("^[^ /\\.$\\x22]*$");
-static R25: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(63), pattern: Some(&P11), ..rt::Rule::NONE };
+static P10: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z0-9-\\/*:_+=.@-]*)$");
+static R23: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(200), pattern: Some(&P10), ..rt::Rule::NONE };
+static P11: rt::Pattern = rt::Pattern::new("^[_a-zA-Z0-9][^$]*$");
+static R24: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(57), pattern: Some(&P11), ..rt::Rule::NONE };
+static P12: rt::Pattern = rt::Pattern::new("^[^ /\\.$\\x22]*$");
+static R25: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(63), pattern: Some(&P12), ..rt::Rule::NONE };
 static R26: rt::Rule = rt::Rule { enum_values: &["UpdateLookup", "Default"], ..rt::Rule::NONE };
-static P12: rt::Pattern = rt::Pattern::new("^(?:^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5})$");
-static R27: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(300), pattern: Some(&P12), ..rt::Rule::NONE };
+static P13: rt::Pattern = rt::Pattern::new("^(?:^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5})$");
+static R27: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(300), pattern: Some(&P13), ..rt::Rule::NONE };
 static R28: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(10), unique_items: true, items: Some(&R27), ..rt::Rule::NONE };
-static P13: rt::Pattern = rt::Pattern::new(".*");
-static R29: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(4096), pattern: Some(&P13), ..rt::Rule::NONE };
+static P14: rt::Pattern = rt::Pattern::new(".*");
+static R29: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(4096), pattern: Some(&P14), ..rt::Rule::NONE };
 static R30: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(20), unique_items: true, ..rt::Rule::NONE };
 static R31: rt::Rule = rt::Rule { enum_values: &["DEBUG", "INFO", "WARN"], ..rt::Rule::NONE };
 static R32: rt::Rule = rt::Rule { enum_values: &["EventCount", "ErrorCount", "KafkaMetrics"], ..rt::Rule::NONE };
 static R33: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(3), unique_items: true, items: Some(&R32), ..rt::Rule::NONE };
-static P14: rt::Pattern = rt::Pattern::new("^(?:^$|kafka://([^.]([a-zA-Z0-9\\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*))$");
-static R34: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(1024), pattern: Some(&P14), ..rt::Rule::NONE };
+static P15: rt::Pattern = rt::Pattern::new("^(?:^$|kafka://([^.]([a-zA-Z0-9\\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*))$");
+static R34: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(1024), pattern: Some(&P15), ..rt::Rule::NONE };
 static R35: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(200.0), ..rt::Rule::NONE };
-static P15: rt::Pattern = rt::Pattern::new("^[a-zA-Z0-9-_]*$");
-static R36: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(128), pattern: Some(&P15), ..rt::Rule::NONE };
+static P16: rt::Pattern = rt::Pattern::new("^[a-zA-Z0-9-_]*$");
+static R36: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(128), pattern: Some(&P16), ..rt::Rule::NONE };
 static R37: rt::Rule = rt::Rule { minimum: Some(2.0), maximum: Some(1000.0), ..rt::Rule::NONE };
 static R38: rt::Rule = rt::Rule { enum_values: &["BASIC_AUTH", "CLIENT_CERTIFICATE_TLS_AUTH", "SERVER_ROOT_CA_CERTIFICATE", "OAUTHBEARER_AUTH"], ..rt::Rule::NONE };
 static R39: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(10000), pattern: Some(&P3), ..rt::Rule::NONE };
 static R40: rt::Rule = rt::Rule { max_items: Some(2), unique_items: true, ..rt::Rule::NONE };
 static R41: rt::Rule = rt::Rule { enum_values: &["JSON", "SOURCE"], ..rt::Rule::NONE };
-static P16: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z0-9-/*:_+=.@-]*)$");
-static R42: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(10000), pattern: Some(&P16), ..rt::Rule::NONE };
+static P17: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z0-9-/*:_+=.@-]*)$");
+static R42: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(10000), pattern: Some(&P17), ..rt::Rule::NONE };
 static R43: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(2), unique_items: true, ..rt::Rule::NONE };
 static R44: rt::Rule = rt::Rule { enum_values: &["KEY", "VALUE"], ..rt::Rule::NONE };
 static R45: rt::Rule = rt::Rule { enum_values: &["Stream", "Queue"], ..rt::Rule::NONE };
@@ -93,76 +94,78 @@ static R47: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Ru
 static R48: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
 static R49: rt::Rule = rt::Rule { enum_values: &["x86_64", "arm64"], ..rt::Rule::NONE };
 static R50: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(1), unique_items: true, items: Some(&R49), ..rt::Rule::NONE };
-static P17: rt::Pattern = rt::Pattern::new("^(?:arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17})$");
-static R51: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(200), pattern: Some(&P17), ..rt::Rule::NONE };
+static P18: rt::Pattern = rt::Pattern::new("^(?:arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17})$");
+static R51: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(200), pattern: Some(&P18), ..rt::Rule::NONE };
 static R52: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(1), ..rt::Rule::NONE };
-static P18: rt::Pattern = rt::Pattern::new("^([a-zA-Z0-9_-]{1,64}|arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:function:[a-zA-Z0-9_-]{1,64})$");
-static R53: rt::Rule = rt::Rule { min_len: Some(1), pattern: Some(&P18), ..rt::Rule::NONE };
-static P19: rt::Pattern = rt::Pattern::new("^[^\\s]+$");
-static R54: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(128), pattern: Some(&P19), ..rt::Rule::NONE };
-static P20: rt::Pattern = rt::Pattern::new("^(?:^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$)$");
-static R55: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(10000), pattern: Some(&P20), ..rt::Rule::NONE };
-static P21: rt::Pattern = rt::Pattern::new("^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$");
-static R56: rt::Rule = rt::Rule { min_len: Some(1), pattern: Some(&P21), ..rt::Rule::NONE };
+static P19: rt::Pattern = rt::Pattern::new("^([a-zA-Z0-9_-]{1,64}|arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:function:[a-zA-Z0-9_-]{1,64})$");
+static R53: rt::Rule = rt::Rule { min_len: Some(1), pattern: Some(&P19), ..rt::Rule::NONE };
+static P20: rt::Pattern = rt::Pattern::new("^[^\\s]+$");
+static R54: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(128), pattern: Some(&P20), ..rt::Rule::NONE };
+static P21: rt::Pattern = rt::Pattern::new("^(?:^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$)$");
+static R55: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(10000), pattern: Some(&P21), formats: &[rt::Format::Pattern("AWS::KMS::Key.Arn", &P6)], ..rt::Rule::NONE };
+static P22: rt::Pattern = rt::Pattern::new("^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$");
+static R56: rt::Rule = rt::Rule { min_len: Some(1), pattern: Some(&P22), ..rt::Rule::NONE };
 static R57: rt::Rule = rt::Rule { max_items: Some(5), unique_items: true, items: Some(&R56), ..rt::Rule::NONE };
 static R58: rt::Rule = rt::Rule { minimum: Some(128.0), maximum: Some(32768.0), ..rt::Rule::NONE };
 static R59: rt::Rule = rt::Rule { enum_values: &["Image", "Zip"], ..rt::Rule::NONE };
 static R60: rt::Rule = rt::Rule { enum_values: &["Allow", "Terminate"], ..rt::Rule::NONE };
 static R61: rt::Rule = rt::Rule { minimum: Some(0.0), ..rt::Rule::NONE };
-static P22: rt::Pattern = rt::Pattern::new("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$");
-static R62: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(10000), pattern: Some(&P22), ..rt::Rule::NONE };
+static P23: rt::Pattern = rt::Pattern::new("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$");
+static R62: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(10000), pattern: Some(&P23), ..rt::Rule::NONE };
 static R63: rt::Rule = rt::Rule { enum_values: &["dotnet10", "dotnet6", "dotnet8", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "go1.x", "java11", "java11.al2023", "java17", "java17.al2023", "java21", "java25", "java8", "java8.al2", "java8.al2023", "nodejs", "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x", "nodejs26.x", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "provided", "provided.al2", "provided.al2023", "python2.7", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14", "python3.15", "python3.6", "python3.7", "python3.8", "python3.9", "ruby2.5", "ruby2.7", "ruby3.2", "ruby3.3", "ruby3.4", "ruby4.0"], ..rt::Rule::NONE };
 static R64: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(5400.0), ..rt::Rule::NONE };
-static P23: rt::Pattern = rt::Pattern::new("^(?:[0-9A-Za-z.\\-_]*[0-9A-Za-z\\-_])?$");
-static R65: rt::Rule = rt::Rule { min_len: Some(3), max_len: Some(63), pattern: Some(&P23), ..rt::Rule::NONE };
+static P24: rt::Pattern = rt::Pattern::new("^(?:[0-9A-Za-z.\\-_]*[0-9A-Za-z\\-_])?$");
+static R65: rt::Rule = rt::Rule { min_len: Some(3), max_len: Some(63), pattern: Some(&P24), formats: &[rt::Format::S3BucketName], ..rt::Rule::NONE };
 static R66: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1024), ..rt::Rule::NONE };
 static R67: rt::Rule = rt::Rule { enum_values: &["COPY", "REFERENCE"], ..rt::Rule::NONE };
-static R68: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(31622400.0), ..rt::Rule::NONE };
-static R69: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(90.0), ..rt::Rule::NONE };
-static P24: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z][a-zA-Z0-9_]+)$");
-static R70: rt::Rule = rt::Rule { key_pattern: Some(&P24), ..rt::Rule::NONE };
-static R71: rt::Rule = rt::Rule { minimum: Some(512.0), maximum: Some(32768.0), ..rt::Rule::NONE };
-static P25: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:elasticfilesystem:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:access-point/fsap-[a-f0-9]{17}$|^arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}/access-point/fsap-[0-9a-f]{17,40}$");
-static R72: rt::Rule = rt::Rule { max_len: Some(200), pattern: Some(&P25), ..rt::Rule::NONE };
-static P26: rt::Pattern = rt::Pattern::new("^/mnt/[a-zA-Z0-9-_.]+$");
-static R73: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(160), pattern: Some(&P26), ..rt::Rule::NONE };
-static R74: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(15000.0), ..rt::Rule::NONE };
-static R75: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(1500), unique_items: true, ..rt::Rule::NONE };
-static R76: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1000), ..rt::Rule::NONE };
-static P27: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+$");
-static R77: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(140), pattern: Some(&P27), ..rt::Rule::NONE };
-static R78: rt::Rule = rt::Rule { minimum: Some(2.0), maximum: Some(8.0), ..rt::Rule::NONE };
-static R79: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(1600.0), ..rt::Rule::NONE };
-static R80: rt::Rule = rt::Rule { enum_values: &["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], ..rt::Rule::NONE };
-static R81: rt::Rule = rt::Rule { enum_values: &["Text", "JSON"], ..rt::Rule::NONE };
-static P28: rt::Pattern = rt::Pattern::new("^(?:[\\.\\-_/#A-Za-z0-9]+)$");
-static R82: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P28), ..rt::Rule::NONE };
-static R83: rt::Rule = rt::Rule { enum_values: &["Auto", "FunctionUpdate", "Manual"], ..rt::Rule::NONE };
-static R84: rt::Rule = rt::Rule { enum_values: &["ENABLED", "DISABLED", "AUTO"], ..rt::Rule::NONE };
-static R85: rt::Rule = rt::Rule { enum_values: &["PublishedVersions", "None"], ..rt::Rule::NONE };
-static R86: rt::Rule = rt::Rule { enum_values: &["PER_TENANT"], ..rt::Rule::NONE };
-static R87: rt::Rule = rt::Rule { enum_values: &["Active", "PassThrough"], ..rt::Rule::NONE };
-static P29: rt::Pattern = rt::Pattern::new("^sg-[0-9a-zA-Z]*$");
-static R88: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1024), pattern: Some(&P29), ..rt::Rule::NONE };
-static R89: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(5), items: Some(&R88), ..rt::Rule::NONE };
-static P30: rt::Pattern = rt::Pattern::new("^subnet-[0-9a-z]*$");
-static R90: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1024), pattern: Some(&P30), ..rt::Rule::NONE };
-static R91: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(16), items: Some(&R90), ..rt::Rule::NONE };
-static P31: rt::Pattern = rt::Pattern::new("^(lambda:[*]|lambda:[a-zA-Z]+|[*])$");
-static R92: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P31), ..rt::Rule::NONE };
-static P32: rt::Pattern = rt::Pattern::new("^[a-zA-Z0-9._\\-]+$");
-static R93: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P32), ..rt::Rule::NONE };
-static P33: rt::Pattern = rt::Pattern::new("^(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$");
-static R94: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(140), pattern: Some(&P33), ..rt::Rule::NONE };
-static R95: rt::Rule = rt::Rule { enum_values: &["AWS_IAM", "NONE"], ..rt::Rule::NONE };
-static P34: rt::Pattern = rt::Pattern::new("^.*$");
-static R96: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P34), ..rt::Rule::NONE };
-static P35: rt::Pattern = rt::Pattern::new("^o-[a-z0-9]{10,32}$");
-static R97: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(34), pattern: Some(&P35), ..rt::Rule::NONE };
-static P36: rt::Pattern = rt::Pattern::new("^\\d{12}$");
-static R98: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(12), pattern: Some(&P36), ..rt::Rule::NONE };
-static P37: rt::Pattern = rt::Pattern::new("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)$");
-static R99: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(1024), pattern: Some(&P37), ..rt::Rule::NONE };
+static R68: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(10000), pattern: Some(&P21), ..rt::Rule::NONE };
+static R69: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(31622400.0), ..rt::Rule::NONE };
+static R70: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(90.0), ..rt::Rule::NONE };
+static P25: rt::Pattern = rt::Pattern::new("^(?:[a-zA-Z][a-zA-Z0-9_]+)$");
+static R71: rt::Rule = rt::Rule { key_pattern: Some(&P25), ..rt::Rule::NONE };
+static R72: rt::Rule = rt::Rule { minimum: Some(512.0), maximum: Some(32768.0), ..rt::Rule::NONE };
+static P26: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:elasticfilesystem:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:access-point/fsap-[a-f0-9]{17}$|^arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}/access-point/fsap-[0-9a-f]{17,40}$");
+static R73: rt::Rule = rt::Rule { max_len: Some(200), pattern: Some(&P26), ..rt::Rule::NONE };
+static P27: rt::Pattern = rt::Pattern::new("^/mnt/[a-zA-Z0-9-_.]+$");
+static R74: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(160), pattern: Some(&P27), ..rt::Rule::NONE };
+static R75: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(15000.0), ..rt::Rule::NONE };
+static R76: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(1500), unique_items: true, ..rt::Rule::NONE };
+static R77: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1000), ..rt::Rule::NONE };
+static P28: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+$");
+static R78: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(140), pattern: Some(&P28), ..rt::Rule::NONE };
+static R79: rt::Rule = rt::Rule { minimum: Some(2.0), maximum: Some(8.0), ..rt::Rule::NONE };
+static R80: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(1600.0), ..rt::Rule::NONE };
+static R81: rt::Rule = rt::Rule { enum_values: &["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], ..rt::Rule::NONE };
+static R82: rt::Rule = rt::Rule { enum_values: &["Text", "JSON"], ..rt::Rule::NONE };
+static P29: rt::Pattern = rt::Pattern::new("^(?:[\\.\\-_/#A-Za-z0-9]+)$");
+static R83: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P29), ..rt::Rule::NONE };
+static R84: rt::Rule = rt::Rule { enum_values: &["Auto", "FunctionUpdate", "Manual"], ..rt::Rule::NONE };
+static R85: rt::Rule = rt::Rule { enum_values: &["ENABLED", "DISABLED", "AUTO"], ..rt::Rule::NONE };
+static R86: rt::Rule = rt::Rule { enum_values: &["PublishedVersions", "None"], ..rt::Rule::NONE };
+static R87: rt::Rule = rt::Rule { enum_values: &["PER_TENANT"], ..rt::Rule::NONE };
+static R88: rt::Rule = rt::Rule { enum_values: &["Active", "PassThrough"], ..rt::Rule::NONE };
+static P30: rt::Pattern = rt::Pattern::new("^sg-[0-9a-zA-Z]*$");
+static P31: rt::Pattern = rt::Pattern::new("^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$");
+static R89: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1024), pattern: Some(&P30), formats: &[rt::Format::Pattern("AWS::EC2::SecurityGroup.Id", &P31)], ..rt::Rule::NONE };
+static R90: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(5), items: Some(&R89), ..rt::Rule::NONE };
+static P32: rt::Pattern = rt::Pattern::new("^subnet-[0-9a-z]*$");
+static R91: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1024), pattern: Some(&P32), ..rt::Rule::NONE };
+static R92: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(16), items: Some(&R91), ..rt::Rule::NONE };
+static P33: rt::Pattern = rt::Pattern::new("^(lambda:[*]|lambda:[a-zA-Z]+|[*])$");
+static R93: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P33), ..rt::Rule::NONE };
+static P34: rt::Pattern = rt::Pattern::new("^[a-zA-Z0-9._\\-]+$");
+static R94: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P34), ..rt::Rule::NONE };
+static P35: rt::Pattern = rt::Pattern::new("^(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$");
+static R95: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(140), pattern: Some(&P35), ..rt::Rule::NONE };
+static R96: rt::Rule = rt::Rule { enum_values: &["AWS_IAM", "NONE"], ..rt::Rule::NONE };
+static P36: rt::Pattern = rt::Pattern::new("^.*$");
+static R97: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P36), ..rt::Rule::NONE };
+static P37: rt::Pattern = rt::Pattern::new("^o-[a-z0-9]{10,32}$");
+static R98: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(34), pattern: Some(&P37), ..rt::Rule::NONE };
+static P38: rt::Pattern = rt::Pattern::new("^\\d{12}$");
+static R99: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(12), pattern: Some(&P38), ..rt::Rule::NONE };
+static P39: rt::Pattern = rt::Pattern::new("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)$");
+static R100: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(1024), pattern: Some(&P39), ..rt::Rule::NONE };
 
 static SHAPE_CfnEventInvokeConfig: rt::Shape = rt::Shape {
     name: "AWS::Lambda::EventInvokeConfig",
@@ -439,7 +442,7 @@ static SHAPE_function_Code: rt::Shape = rt::Shape {
         rt::FieldShape { property: "S3Key", kind: rt::Kind::Str, required: false, rule: &R66 },
         rt::FieldShape { property: "S3ObjectStorageMode", kind: rt::Kind::Str, required: false, rule: &R67 },
         rt::FieldShape { property: "S3ObjectVersion", kind: rt::Kind::Str, required: false, rule: &R66 },
-        rt::FieldShape { property: "SourceKMSKeyArn", kind: rt::Kind::Str, required: false, rule: &R55 },
+        rt::FieldShape { property: "SourceKMSKeyArn", kind: rt::Kind::Str, required: false, rule: &R68 },
         rt::FieldShape { property: "ZipFile", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -448,7 +451,7 @@ static SHAPE_function_Code: rt::Shape = rt::Shape {
 static SHAPE_function_DeadLetterConfig: rt::Shape = rt::Shape {
     name: "DeadLetterConfig",
     fields: &[
-        rt::FieldShape { property: "TargetArn", kind: rt::Kind::Str, required: false, rule: &R55 },
+        rt::FieldShape { property: "TargetArn", kind: rt::Kind::Str, required: false, rule: &R68 },
     ],
     combos: &[],
 };
@@ -456,9 +459,9 @@ static SHAPE_function_DeadLetterConfig: rt::Shape = rt::Shape {
 static SHAPE_function_DurableConfig: rt::Shape = rt::Shape {
     name: "DurableConfig",
     fields: &[
-        rt::FieldShape { property: "ExecutionTimeout", kind: rt::Kind::Int, required: true, rule: &R68 },
+        rt::FieldShape { property: "ExecutionTimeout", kind: rt::Kind::Int, required: true, rule: &R69 },
         rt::FieldShape { property: "KMSKeyArn", kind: rt::Kind::Str, required: false, rule: &R55 },
-        rt::FieldShape { property: "RetentionPeriodInDays", kind: rt::Kind::Int, required: false, rule: &R69 },
+        rt::FieldShape { property: "RetentionPeriodInDays", kind: rt::Kind::Int, required: false, rule: &R70 },
     ],
     combos: &[],
 };
@@ -466,7 +469,7 @@ static SHAPE_function_DurableConfig: rt::Shape = rt::Shape {
 static SHAPE_function_Environment: rt::Shape = rt::Shape {
     name: "Environment",
     fields: &[
-        rt::FieldShape { property: "Variables", kind: rt::Kind::Map(&rt::Kind::Json), required: false, rule: &R70 },
+        rt::FieldShape { property: "Variables", kind: rt::Kind::Map(&rt::Kind::Json), required: false, rule: &R71 },
     ],
     combos: &[],
 };
@@ -474,7 +477,7 @@ static SHAPE_function_Environment: rt::Shape = rt::Shape {
 static SHAPE_function_EphemeralStorage: rt::Shape = rt::Shape {
     name: "EphemeralStorage",
     fields: &[
-        rt::FieldShape { property: "Size", kind: rt::Kind::Int, required: true, rule: &R71 },
+        rt::FieldShape { property: "Size", kind: rt::Kind::Int, required: true, rule: &R72 },
     ],
     combos: &[],
 };
@@ -482,8 +485,8 @@ static SHAPE_function_EphemeralStorage: rt::Shape = rt::Shape {
 static SHAPE_function_FileSystemConfig: rt::Shape = rt::Shape {
     name: "FileSystemConfig",
     fields: &[
-        rt::FieldShape { property: "Arn", kind: rt::Kind::Str, required: true, rule: &R72 },
-        rt::FieldShape { property: "LocalMountPath", kind: rt::Kind::Str, required: true, rule: &R73 },
+        rt::FieldShape { property: "Arn", kind: rt::Kind::Str, required: true, rule: &R73 },
+        rt::FieldShape { property: "LocalMountPath", kind: rt::Kind::Str, required: true, rule: &R74 },
         rt::FieldShape { property: "S3FilesConfig", kind: rt::Kind::Struct(&SHAPE_function_S3FilesConfig), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -492,8 +495,8 @@ static SHAPE_function_FileSystemConfig: rt::Shape = rt::Shape {
 static SHAPE_function_FunctionScalingConfig: rt::Shape = rt::Shape {
     name: "FunctionScalingConfig",
     fields: &[
-        rt::FieldShape { property: "MaxExecutionEnvironments", kind: rt::Kind::Int, required: false, rule: &R74 },
-        rt::FieldShape { property: "MinExecutionEnvironments", kind: rt::Kind::Int, required: false, rule: &R74 },
+        rt::FieldShape { property: "MaxExecutionEnvironments", kind: rt::Kind::Int, required: false, rule: &R75 },
+        rt::FieldShape { property: "MinExecutionEnvironments", kind: rt::Kind::Int, required: false, rule: &R75 },
     ],
     combos: &[],
 };
@@ -501,9 +504,9 @@ static SHAPE_function_FunctionScalingConfig: rt::Shape = rt::Shape {
 static SHAPE_function_ImageConfig: rt::Shape = rt::Shape {
     name: "ImageConfig",
     fields: &[
-        rt::FieldShape { property: "Command", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R75 },
-        rt::FieldShape { property: "EntryPoint", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R75 },
-        rt::FieldShape { property: "WorkingDirectory", kind: rt::Kind::Str, required: false, rule: &R76 },
+        rt::FieldShape { property: "Command", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R76 },
+        rt::FieldShape { property: "EntryPoint", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R76 },
+        rt::FieldShape { property: "WorkingDirectory", kind: rt::Kind::Str, required: false, rule: &R77 },
     ],
     combos: &[],
 };
@@ -511,9 +514,9 @@ static SHAPE_function_ImageConfig: rt::Shape = rt::Shape {
 static SHAPE_function_LambdaManagedInstancesCapacityProviderConfig: rt::Shape = rt::Shape {
     name: "LambdaManagedInstancesCapacityProviderConfig",
     fields: &[
-        rt::FieldShape { property: "CapacityProviderArn", kind: rt::Kind::Str, required: true, rule: &R77 },
-        rt::FieldShape { property: "ExecutionEnvironmentMemoryGiBPerVCpu", kind: rt::Kind::Num, required: false, rule: &R78 },
-        rt::FieldShape { property: "PerExecutionEnvironmentMaxConcurrency", kind: rt::Kind::Int, required: false, rule: &R79 },
+        rt::FieldShape { property: "CapacityProviderArn", kind: rt::Kind::Str, required: true, rule: &R78 },
+        rt::FieldShape { property: "ExecutionEnvironmentMemoryGiBPerVCpu", kind: rt::Kind::Num, required: false, rule: &R79 },
+        rt::FieldShape { property: "PerExecutionEnvironmentMaxConcurrency", kind: rt::Kind::Int, required: false, rule: &R80 },
     ],
     combos: &[],
 };
@@ -521,9 +524,9 @@ static SHAPE_function_LambdaManagedInstancesCapacityProviderConfig: rt::Shape = 
 static SHAPE_function_LoggingConfig: rt::Shape = rt::Shape {
     name: "LoggingConfig",
     fields: &[
-        rt::FieldShape { property: "ApplicationLogLevel", kind: rt::Kind::Str, required: false, rule: &R80 },
-        rt::FieldShape { property: "LogFormat", kind: rt::Kind::Str, required: false, rule: &R81 },
-        rt::FieldShape { property: "LogGroup", kind: rt::Kind::Str, required: false, rule: &R82 },
+        rt::FieldShape { property: "ApplicationLogLevel", kind: rt::Kind::Str, required: false, rule: &R81 },
+        rt::FieldShape { property: "LogFormat", kind: rt::Kind::Str, required: false, rule: &R82 },
+        rt::FieldShape { property: "LogGroup", kind: rt::Kind::Str, required: false, rule: &R83 },
         rt::FieldShape { property: "SystemLogLevel", kind: rt::Kind::Str, required: false, rule: &R31 },
     ],
     combos: &[],
@@ -533,7 +536,7 @@ static SHAPE_function_RuntimeManagementConfig: rt::Shape = rt::Shape {
     name: "RuntimeManagementConfig",
     fields: &[
         rt::FieldShape { property: "RuntimeVersionArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "UpdateRuntimeOn", kind: rt::Kind::Str, required: true, rule: &R83 },
+        rt::FieldShape { property: "UpdateRuntimeOn", kind: rt::Kind::Str, required: true, rule: &R84 },
     ],
     combos: &[],
 };
@@ -541,7 +544,7 @@ static SHAPE_function_RuntimeManagementConfig: rt::Shape = rt::Shape {
 static SHAPE_function_S3FilesConfig: rt::Shape = rt::Shape {
     name: "S3FilesConfig",
     fields: &[
-        rt::FieldShape { property: "DirectS3Read", kind: rt::Kind::Str, required: false, rule: &R84 },
+        rt::FieldShape { property: "DirectS3Read", kind: rt::Kind::Str, required: false, rule: &R85 },
     ],
     combos: &[],
 };
@@ -549,7 +552,7 @@ static SHAPE_function_S3FilesConfig: rt::Shape = rt::Shape {
 static SHAPE_function_SnapStart: rt::Shape = rt::Shape {
     name: "SnapStart",
     fields: &[
-        rt::FieldShape { property: "ApplyOn", kind: rt::Kind::Str, required: true, rule: &R85 },
+        rt::FieldShape { property: "ApplyOn", kind: rt::Kind::Str, required: true, rule: &R86 },
     ],
     combos: &[],
 };
@@ -566,7 +569,7 @@ static SHAPE_function_Tag: rt::Shape = rt::Shape {
 static SHAPE_function_TenancyConfig: rt::Shape = rt::Shape {
     name: "TenancyConfig",
     fields: &[
-        rt::FieldShape { property: "TenantIsolationMode", kind: rt::Kind::Str, required: true, rule: &R86 },
+        rt::FieldShape { property: "TenantIsolationMode", kind: rt::Kind::Str, required: true, rule: &R87 },
     ],
     combos: &[],
 };
@@ -574,7 +577,7 @@ static SHAPE_function_TenancyConfig: rt::Shape = rt::Shape {
 static SHAPE_function_TracingConfig: rt::Shape = rt::Shape {
     name: "TracingConfig",
     fields: &[
-        rt::FieldShape { property: "Mode", kind: rt::Kind::Str, required: false, rule: &R87 },
+        rt::FieldShape { property: "Mode", kind: rt::Kind::Str, required: false, rule: &R88 },
     ],
     combos: &[],
 };
@@ -583,8 +586,8 @@ static SHAPE_function_VpcConfig: rt::Shape = rt::Shape {
     name: "VpcConfig",
     fields: &[
         rt::FieldShape { property: "Ipv6AllowedForDualStack", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SecurityGroupIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R89 },
-        rt::FieldShape { property: "SubnetIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R91 },
+        rt::FieldShape { property: "SecurityGroupIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R90 },
+        rt::FieldShape { property: "SubnetIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R92 },
     ],
     combos: &[],
 };
@@ -592,15 +595,15 @@ static SHAPE_function_VpcConfig: rt::Shape = rt::Shape {
 static SHAPE_CfnPermission: rt::Shape = rt::Shape {
     name: "AWS::Lambda::Permission",
     fields: &[
-        rt::FieldShape { property: "Action", kind: rt::Kind::Str, required: true, rule: &R92 },
-        rt::FieldShape { property: "EventSourceToken", kind: rt::Kind::Str, required: false, rule: &R93 },
-        rt::FieldShape { property: "FunctionName", kind: rt::Kind::Str, required: true, rule: &R94 },
-        rt::FieldShape { property: "FunctionUrlAuthType", kind: rt::Kind::Str, required: false, rule: &R95 },
+        rt::FieldShape { property: "Action", kind: rt::Kind::Str, required: true, rule: &R93 },
+        rt::FieldShape { property: "EventSourceToken", kind: rt::Kind::Str, required: false, rule: &R94 },
+        rt::FieldShape { property: "FunctionName", kind: rt::Kind::Str, required: true, rule: &R95 },
+        rt::FieldShape { property: "FunctionUrlAuthType", kind: rt::Kind::Str, required: false, rule: &R96 },
         rt::FieldShape { property: "InvokedViaFunctionUrl", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Principal", kind: rt::Kind::Str, required: true, rule: &R96 },
-        rt::FieldShape { property: "PrincipalOrgID", kind: rt::Kind::Str, required: false, rule: &R97 },
-        rt::FieldShape { property: "SourceAccount", kind: rt::Kind::Str, required: false, rule: &R98 },
-        rt::FieldShape { property: "SourceArn", kind: rt::Kind::Str, required: false, rule: &R99 },
+        rt::FieldShape { property: "Principal", kind: rt::Kind::Str, required: true, rule: &R97 },
+        rt::FieldShape { property: "PrincipalOrgID", kind: rt::Kind::Str, required: false, rule: &R98 },
+        rt::FieldShape { property: "SourceAccount", kind: rt::Kind::Str, required: false, rule: &R99 },
+        rt::FieldShape { property: "SourceArn", kind: rt::Kind::Str, required: false, rule: &R100 },
     ],
     combos: &[],
 };
@@ -1641,7 +1644,7 @@ pub mod function {
             cx.field("S3Key", &self.s3_key, &R66);
             cx.field("S3ObjectStorageMode", &self.s3_object_storage_mode, &R67);
             cx.field("S3ObjectVersion", &self.s3_object_version, &R66);
-            cx.field("SourceKMSKeyArn", &self.source_kms_key_arn, &R55);
+            cx.field("SourceKMSKeyArn", &self.source_kms_key_arn, &R68);
             cx.field("ZipFile", &self.zip_file, &rt::Rule::NONE);
         }
     }
@@ -1663,7 +1666,7 @@ pub mod function {
 
     impl rt::Validate for DeadLetterConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("TargetArn", &self.target_arn, &R55);
+            cx.field("TargetArn", &self.target_arn, &R68);
         }
     }
 
@@ -1701,9 +1704,9 @@ pub mod function {
 
     impl rt::Validate for DurableConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("ExecutionTimeout", &self.execution_timeout, &R68);
+            cx.field("ExecutionTimeout", &self.execution_timeout, &R69);
             cx.field("KMSKeyArn", &self.kms_key_arn, &R55);
-            cx.field("RetentionPeriodInDays", &self.retention_period_in_days, &R69);
+            cx.field("RetentionPeriodInDays", &self.retention_period_in_days, &R70);
         }
     }
 
@@ -1724,7 +1727,7 @@ pub mod function {
 
     impl rt::Validate for Environment {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Variables", &self.variables, &R70);
+            cx.field("Variables", &self.variables, &R71);
         }
     }
 
@@ -1754,7 +1757,7 @@ pub mod function {
 
     impl rt::Validate for EphemeralStorage {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Size", &self.size, &R71);
+            cx.field("Size", &self.size, &R72);
         }
     }
 
@@ -1792,8 +1795,8 @@ pub mod function {
 
     impl rt::Validate for FileSystemConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Arn", &self.arn, &R72);
-            cx.field("LocalMountPath", &self.local_mount_path, &R73);
+            cx.field("Arn", &self.arn, &R73);
+            cx.field("LocalMountPath", &self.local_mount_path, &R74);
             cx.field("S3FilesConfig", &self.s3_files_config, &rt::Rule::NONE);
         }
     }
@@ -1818,8 +1821,8 @@ pub mod function {
 
     impl rt::Validate for FunctionScalingConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("MaxExecutionEnvironments", &self.max_execution_environments, &R74);
-            cx.field("MinExecutionEnvironments", &self.min_execution_environments, &R74);
+            cx.field("MaxExecutionEnvironments", &self.max_execution_environments, &R75);
+            cx.field("MinExecutionEnvironments", &self.min_execution_environments, &R75);
         }
     }
 
@@ -1846,9 +1849,9 @@ pub mod function {
 
     impl rt::Validate for ImageConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Command", &self.command, &R75);
-            cx.field("EntryPoint", &self.entry_point, &R75);
-            cx.field("WorkingDirectory", &self.working_directory, &R76);
+            cx.field("Command", &self.command, &R76);
+            cx.field("EntryPoint", &self.entry_point, &R76);
+            cx.field("WorkingDirectory", &self.working_directory, &R77);
         }
     }
 
@@ -1886,9 +1889,9 @@ pub mod function {
 
     impl rt::Validate for LambdaManagedInstancesCapacityProviderConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("CapacityProviderArn", &self.capacity_provider_arn, &R77);
-            cx.field("ExecutionEnvironmentMemoryGiBPerVCpu", &self.execution_environment_memory_gi_b_per_v_cpu, &R78);
-            cx.field("PerExecutionEnvironmentMaxConcurrency", &self.per_execution_environment_max_concurrency, &R79);
+            cx.field("CapacityProviderArn", &self.capacity_provider_arn, &R78);
+            cx.field("ExecutionEnvironmentMemoryGiBPerVCpu", &self.execution_environment_memory_gi_b_per_v_cpu, &R79);
+            cx.field("PerExecutionEnvironmentMaxConcurrency", &self.per_execution_environment_max_concurrency, &R80);
         }
     }
 
@@ -1918,9 +1921,9 @@ pub mod function {
 
     impl rt::Validate for LoggingConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("ApplicationLogLevel", &self.application_log_level, &R80);
-            cx.field("LogFormat", &self.log_format, &R81);
-            cx.field("LogGroup", &self.log_group, &R82);
+            cx.field("ApplicationLogLevel", &self.application_log_level, &R81);
+            cx.field("LogFormat", &self.log_format, &R82);
+            cx.field("LogGroup", &self.log_group, &R83);
             cx.field("SystemLogLevel", &self.system_log_level, &R31);
         }
     }
@@ -1956,7 +1959,7 @@ pub mod function {
     impl rt::Validate for RuntimeManagementConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("RuntimeVersionArn", &self.runtime_version_arn, &rt::Rule::NONE);
-            cx.field("UpdateRuntimeOn", &self.update_runtime_on, &R83);
+            cx.field("UpdateRuntimeOn", &self.update_runtime_on, &R84);
         }
     }
 
@@ -1977,7 +1980,7 @@ pub mod function {
 
     impl rt::Validate for S3FilesConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("DirectS3Read", &self.direct_s3_read, &R84);
+            cx.field("DirectS3Read", &self.direct_s3_read, &R85);
         }
     }
 
@@ -2007,7 +2010,7 @@ pub mod function {
 
     impl rt::Validate for SnapStart {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("ApplyOn", &self.apply_on, &R85);
+            cx.field("ApplyOn", &self.apply_on, &R86);
         }
     }
 
@@ -2072,7 +2075,7 @@ pub mod function {
 
     impl rt::Validate for TenancyConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("TenantIsolationMode", &self.tenant_isolation_mode, &R86);
+            cx.field("TenantIsolationMode", &self.tenant_isolation_mode, &R87);
         }
     }
 
@@ -2093,7 +2096,7 @@ pub mod function {
 
     impl rt::Validate for TracingConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Mode", &self.mode, &R87);
+            cx.field("Mode", &self.mode, &R88);
         }
     }
 
@@ -2121,8 +2124,8 @@ pub mod function {
     impl rt::Validate for VpcConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("Ipv6AllowedForDualStack", &self.ipv6_allowed_for_dual_stack, &rt::Rule::NONE);
-            cx.field("SecurityGroupIds", &self.security_group_ids, &R89);
-            cx.field("SubnetIds", &self.subnet_ids, &R91);
+            cx.field("SecurityGroupIds", &self.security_group_ids, &R90);
+            cx.field("SubnetIds", &self.subnet_ids, &R92);
         }
     }
 
@@ -2188,15 +2191,15 @@ impl rt::ToJson for CfnPermission {
 
 impl rt::Validate for CfnPermission {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-        cx.field("Action", &self.action, &R92);
-        cx.field("EventSourceToken", &self.event_source_token, &R93);
-        cx.field("FunctionName", &self.function_name, &R94);
-        cx.field("FunctionUrlAuthType", &self.function_url_auth_type, &R95);
+        cx.field("Action", &self.action, &R93);
+        cx.field("EventSourceToken", &self.event_source_token, &R94);
+        cx.field("FunctionName", &self.function_name, &R95);
+        cx.field("FunctionUrlAuthType", &self.function_url_auth_type, &R96);
         cx.field("InvokedViaFunctionUrl", &self.invoked_via_function_url, &rt::Rule::NONE);
-        cx.field("Principal", &self.principal, &R96);
-        cx.field("PrincipalOrgID", &self.principal_org_id, &R97);
-        cx.field("SourceAccount", &self.source_account, &R98);
-        cx.field("SourceArn", &self.source_arn, &R99);
+        cx.field("Principal", &self.principal, &R97);
+        cx.field("PrincipalOrgID", &self.principal_org_id, &R98);
+        cx.field("SourceAccount", &self.source_account, &R99);
+        cx.field("SourceArn", &self.source_arn, &R100);
     }
 }
 

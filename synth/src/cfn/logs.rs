@@ -14,45 +14,50 @@
 
 use crate::l1 as rt;
 
-static R0: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
+static R0: rt::Rule = rt::Rule { formats: &[rt::Format::Json], ..rt::Rule::NONE };
+static R1: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
 static P0: rt::Pattern = rt::Pattern::new("^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$");
-static R1: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), pattern: Some(&P0), ..rt::Rule::NONE };
-static R2: rt::Rule = rt::Rule { enum_values: &["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"], ..rt::Rule::NONE };
-static P1: rt::Pattern = rt::Pattern::new("^[.\\-_/#A-Za-z0-9]{1,512}$");
-static R3: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P1), ..rt::Rule::NONE };
-static R4: rt::Rule = rt::Rule { enum_values: &["1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"], ..rt::Rule::NONE };
-static R5: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
-static R6: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
-static R7: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(2000), ..rt::Rule::NONE };
-static P2: rt::Pattern = rt::Pattern::new("^(?:^[^:*]{1,512})$");
-static R8: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P2), ..rt::Rule::NONE };
-static R9: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1024), ..rt::Rule::NONE };
-static P3: rt::Pattern = rt::Pattern::new("^(?:^[.\\-_/#A-Za-z0-9]{1,512})$");
-static R10: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P3), ..rt::Rule::NONE };
-static R11: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(1), ..rt::Rule::NONE };
-static R12: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
-static R13: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(3), unique_items: true, ..rt::Rule::NONE };
-static P4: rt::Pattern = rt::Pattern::new("^(?:^[\\x00-\\x7F&&[^:*$]]{1,255})$");
-static R14: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), pattern: Some(&P4), ..rt::Rule::NONE };
-static P5: rt::Pattern = rt::Pattern::new("^(?:^[0-9a-zA-Z\\.\\-_\\/#]{1,256})$");
-static R15: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P5), ..rt::Rule::NONE };
-static P6: rt::Pattern = rt::Pattern::new("^([+-]?([0-9]*\\.?[0-9]*)|(\\$.*))$");
-static R16: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(100), pattern: Some(&P6), ..rt::Rule::NONE };
-static R17: rt::Rule = rt::Rule { enum_values: &["Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None"], ..rt::Rule::NONE };
+static P1: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$");
+static P2: rt::Pattern = rt::Pattern::new("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+)$");
+static P3: rt::Pattern = rt::Pattern::new("^alias/[a-zA-Z0-9:/_-]+$");
+static R2: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), pattern: Some(&P0), formats: &[rt::Format::Pattern("AWS::KMS::Key.Arn", &P1), rt::Format::Pattern("AWS::KMS::Key.Id", &P2), rt::Format::Pattern("AWS::KMS::Alias.AliasName", &P3)], ..rt::Rule::NONE };
+static R3: rt::Rule = rt::Rule { enum_values: &["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"], ..rt::Rule::NONE };
+static P4: rt::Pattern = rt::Pattern::new("^[.\\-_/#A-Za-z0-9]{1,512}$");
+static P5: rt::Pattern = rt::Pattern::new("^[\\.\\-_\\/#A-Za-z0-9]{1,512}$");
+static R4: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P4), formats: &[rt::Format::Pattern("AWS::Logs::LogGroup.Name", &P5)], ..rt::Rule::NONE };
+static R5: rt::Rule = rt::Rule { enum_values: &["1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"], ..rt::Rule::NONE };
+static R6: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
+static R7: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
+static R8: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(2000), ..rt::Rule::NONE };
+static P6: rt::Pattern = rt::Pattern::new("^(?:^[^:*]{1,512})$");
+static R9: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P6), ..rt::Rule::NONE };
+static R10: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(1024), ..rt::Rule::NONE };
+static P7: rt::Pattern = rt::Pattern::new("^(?:^[.\\-_/#A-Za-z0-9]{1,512})$");
+static R11: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(512), pattern: Some(&P7), formats: &[rt::Format::Pattern("AWS::Logs::LogGroup.Name", &P5)], ..rt::Rule::NONE };
+static R12: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(1), ..rt::Rule::NONE };
+static R13: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
+static R14: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(3), unique_items: true, ..rt::Rule::NONE };
+static P8: rt::Pattern = rt::Pattern::new("^(?:^[\\x00-\\x7F&&[^:*$]]{1,255})$");
+static R15: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), pattern: Some(&P8), ..rt::Rule::NONE };
+static P9: rt::Pattern = rt::Pattern::new("^(?:^[0-9a-zA-Z\\.\\-_\\/#]{1,256})$");
+static R16: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), pattern: Some(&P9), ..rt::Rule::NONE };
+static P10: rt::Pattern = rt::Pattern::new("^([+-]?([0-9]*\\.?[0-9]*)|(\\$.*))$");
+static R17: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(100), pattern: Some(&P10), ..rt::Rule::NONE };
+static R18: rt::Rule = rt::Rule { enum_values: &["Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None"], ..rt::Rule::NONE };
 
 static SHAPE_CfnLogGroup: rt::Shape = rt::Shape {
     name: "AWS::Logs::LogGroup",
     fields: &[
         rt::FieldShape { property: "BearerTokenAuthenticationEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "DataProtectionPolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "DataProtectionPolicy", kind: rt::Kind::Json, required: false, rule: &R0 },
         rt::FieldShape { property: "DeletionProtectionEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "FieldIndexPolicies", kind: rt::Kind::List(&rt::Kind::Json), required: false, rule: &R0 },
-        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R1 },
-        rt::FieldShape { property: "LogGroupClass", kind: rt::Kind::Str, required: false, rule: &R2 },
-        rt::FieldShape { property: "LogGroupName", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "FieldIndexPolicies", kind: rt::Kind::List(&rt::Kind::Json), required: false, rule: &R1 },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "LogGroupClass", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "LogGroupName", kind: rt::Kind::Str, required: false, rule: &R4 },
         rt::FieldShape { property: "ResourcePolicyDocument", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "RetentionInDays", kind: rt::Kind::Int, required: false, rule: &R4 },
-        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_log_group_Tag)), required: false, rule: &R0 },
+        rt::FieldShape { property: "RetentionInDays", kind: rt::Kind::Int, required: false, rule: &R5 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_log_group_Tag)), required: false, rule: &R1 },
     ],
     combos: &[],
 };
@@ -60,8 +65,8 @@ static SHAPE_CfnLogGroup: rt::Shape = rt::Shape {
 static SHAPE_log_group_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R5 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R6 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R6 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R7 },
     ],
     combos: &[],
 };
@@ -71,11 +76,11 @@ static SHAPE_CfnMetricFilter: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "ApplyOnTransformedLogs", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "EmitSystemFieldDimensions", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "FieldSelectionCriteria", kind: rt::Kind::Str, required: false, rule: &R7 },
-        rt::FieldShape { property: "FilterName", kind: rt::Kind::Str, required: false, rule: &R8 },
-        rt::FieldShape { property: "FilterPattern", kind: rt::Kind::Str, required: true, rule: &R9 },
-        rt::FieldShape { property: "LogGroupName", kind: rt::Kind::Str, required: true, rule: &R10 },
-        rt::FieldShape { property: "MetricTransformations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_metric_filter_MetricTransformation)), required: true, rule: &R11 },
+        rt::FieldShape { property: "FieldSelectionCriteria", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "FilterName", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "FilterPattern", kind: rt::Kind::Str, required: true, rule: &R10 },
+        rt::FieldShape { property: "LogGroupName", kind: rt::Kind::Str, required: true, rule: &R11 },
+        rt::FieldShape { property: "MetricTransformations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_metric_filter_MetricTransformation)), required: true, rule: &R12 },
     ],
     combos: &[],
 };
@@ -83,8 +88,8 @@ static SHAPE_CfnMetricFilter: rt::Shape = rt::Shape {
 static SHAPE_metric_filter_Dimension: rt::Shape = rt::Shape {
     name: "Dimension",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R12 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R12 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R13 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R13 },
     ],
     combos: &[],
 };
@@ -93,11 +98,11 @@ static SHAPE_metric_filter_MetricTransformation: rt::Shape = rt::Shape {
     name: "MetricTransformation",
     fields: &[
         rt::FieldShape { property: "DefaultValue", kind: rt::Kind::Num, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Dimensions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_metric_filter_Dimension)), required: false, rule: &R13 },
-        rt::FieldShape { property: "MetricName", kind: rt::Kind::Str, required: true, rule: &R14 },
-        rt::FieldShape { property: "MetricNamespace", kind: rt::Kind::Str, required: true, rule: &R15 },
-        rt::FieldShape { property: "MetricValue", kind: rt::Kind::Str, required: true, rule: &R16 },
-        rt::FieldShape { property: "Unit", kind: rt::Kind::Str, required: false, rule: &R17 },
+        rt::FieldShape { property: "Dimensions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_metric_filter_Dimension)), required: false, rule: &R14 },
+        rt::FieldShape { property: "MetricName", kind: rt::Kind::Str, required: true, rule: &R15 },
+        rt::FieldShape { property: "MetricNamespace", kind: rt::Kind::Str, required: true, rule: &R16 },
+        rt::FieldShape { property: "MetricValue", kind: rt::Kind::Str, required: true, rule: &R17 },
+        rt::FieldShape { property: "Unit", kind: rt::Kind::Str, required: false, rule: &R18 },
     ],
     combos: &[],
 };
@@ -148,15 +153,15 @@ impl rt::ToJson for CfnLogGroup {
 impl rt::Validate for CfnLogGroup {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("BearerTokenAuthenticationEnabled", &self.bearer_token_authentication_enabled, &rt::Rule::NONE);
-        cx.field("DataProtectionPolicy", &self.data_protection_policy, &rt::Rule::NONE);
+        cx.field("DataProtectionPolicy", &self.data_protection_policy, &R0);
         cx.field("DeletionProtectionEnabled", &self.deletion_protection_enabled, &rt::Rule::NONE);
-        cx.field("FieldIndexPolicies", &self.field_index_policies, &R0);
-        cx.field("KmsKeyId", &self.kms_key_id, &R1);
-        cx.field("LogGroupClass", &self.log_group_class, &R2);
-        cx.field("LogGroupName", &self.log_group_name, &R3);
+        cx.field("FieldIndexPolicies", &self.field_index_policies, &R1);
+        cx.field("KmsKeyId", &self.kms_key_id, &R2);
+        cx.field("LogGroupClass", &self.log_group_class, &R3);
+        cx.field("LogGroupName", &self.log_group_name, &R4);
         cx.field("ResourcePolicyDocument", &self.resource_policy_document, &rt::Rule::NONE);
-        cx.field("RetentionInDays", &self.retention_in_days, &R4);
-        cx.field("Tags", &self.tags, &R0);
+        cx.field("RetentionInDays", &self.retention_in_days, &R5);
+        cx.field("Tags", &self.tags, &R1);
     }
 }
 
@@ -210,8 +215,8 @@ pub mod log_group {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R5);
-            cx.field("Value", &self.value, &R6);
+            cx.field("Key", &self.key, &R6);
+            cx.field("Value", &self.value, &R7);
         }
     }
 
@@ -271,11 +276,11 @@ impl rt::Validate for CfnMetricFilter {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("ApplyOnTransformedLogs", &self.apply_on_transformed_logs, &rt::Rule::NONE);
         cx.field("EmitSystemFieldDimensions", &self.emit_system_field_dimensions, &rt::Rule::NONE);
-        cx.field("FieldSelectionCriteria", &self.field_selection_criteria, &R7);
-        cx.field("FilterName", &self.filter_name, &R8);
-        cx.field("FilterPattern", &self.filter_pattern, &R9);
-        cx.field("LogGroupName", &self.log_group_name, &R10);
-        cx.field("MetricTransformations", &self.metric_transformations, &R11);
+        cx.field("FieldSelectionCriteria", &self.field_selection_criteria, &R8);
+        cx.field("FilterName", &self.filter_name, &R9);
+        cx.field("FilterPattern", &self.filter_pattern, &R10);
+        cx.field("LogGroupName", &self.log_group_name, &R11);
+        cx.field("MetricTransformations", &self.metric_transformations, &R12);
     }
 }
 
@@ -322,8 +327,8 @@ pub mod metric_filter {
 
     impl rt::Validate for Dimension {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R12);
-            cx.field("Value", &self.value, &R12);
+            cx.field("Key", &self.key, &R13);
+            cx.field("Value", &self.value, &R13);
         }
     }
 
@@ -374,11 +379,11 @@ pub mod metric_filter {
     impl rt::Validate for MetricTransformation {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("DefaultValue", &self.default_value, &rt::Rule::NONE);
-            cx.field("Dimensions", &self.dimensions, &R13);
-            cx.field("MetricName", &self.metric_name, &R14);
-            cx.field("MetricNamespace", &self.metric_namespace, &R15);
-            cx.field("MetricValue", &self.metric_value, &R16);
-            cx.field("Unit", &self.unit, &R17);
+            cx.field("Dimensions", &self.dimensions, &R14);
+            cx.field("MetricName", &self.metric_name, &R15);
+            cx.field("MetricNamespace", &self.metric_namespace, &R16);
+            cx.field("MetricValue", &self.metric_value, &R17);
+            cx.field("Unit", &self.unit, &R18);
         }
     }
 

@@ -16,28 +16,39 @@ static R5: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(63), pattern: S
 static R6: rt::Rule = rt::Rule { enum_values: &["advanced", "standard"], ..rt::Rule::NONE };
 static P1: rt::Pattern = rt::Pattern::new("^$|^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$");
 static R7: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(63), pattern: Some(&P1), ..rt::Rule::NONE };
-static R8: rt::Rule = rt::Rule { enum_values: &["iam-db-auth", "password"], ..rt::Rule::NONE };
-static P2: rt::Pattern = rt::Pattern::new("^[a-zA-Z]{1}[a-zA-Z0-9_]*$");
-static R9: rt::Rule = rt::Rule { min_len: Some(1), pattern: Some(&P2), ..rt::Rule::NONE };
-static R10: rt::Rule = rt::Rule { max_items: Some(50), unique_items: true, ..rt::Rule::NONE };
-static P3: rt::Pattern = rt::Pattern::new("^arn:aws[a-z-]*:iam::[0-9]*:role/.*$");
-static R11: rt::Rule = rt::Rule { min_len: Some(20), max_len: Some(2048), pattern: Some(&P3), ..rt::Rule::NONE };
-static R12: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
-static R13: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
-static P4: rt::Pattern = rt::Pattern::new("^[a-zA-Z]{1}(?:-?[a-zA-Z0-9])*$");
-static R14: rt::Rule = rt::Rule { min_len: Some(1), pattern: Some(&P4), ..rt::Rule::NONE };
-static R15: rt::Rule = rt::Rule { max_items: Some(50), ..rt::Rule::NONE };
-static P5: rt::Pattern = rt::Pattern::new("^[0-9]*$");
-static R16: rt::Rule = rt::Rule { pattern: Some(&P5), ..rt::Rule::NONE };
-static R17: rt::Rule = rt::Rule { minimum: Some(1.0), ..rt::Rule::NONE };
-static R18: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(63), pattern: Some(&P1), ..rt::Rule::NONE };
-static P6: rt::Pattern = rt::Pattern::new("^[a-zA-Z][a-zA-Z0-9_]{0,127}$");
-static R19: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P6), ..rt::Rule::NONE };
-static R20: rt::Rule = rt::Rule { enum_values: &["7", "31", "62", "93", "124", "155", "186", "217", "248", "279", "310", "341", "372", "403", "434", "465", "496", "527", "558", "589", "620", "651", "682", "713", "731"], ..rt::Rule::NONE };
-static P7: rt::Pattern = rt::Pattern::new("^\\d*$");
-static R21: rt::Rule = rt::Rule { pattern: Some(&P7), ..rt::Rule::NONE };
-static R22: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(15.0), ..rt::Rule::NONE };
-static R23: rt::Rule = rt::Rule { enum_values: &["coreCount", "threadsPerCore"], ..rt::Rule::NONE };
+static P2: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$");
+static P3: rt::Pattern = rt::Pattern::new("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+)$");
+static P4: rt::Pattern = rt::Pattern::new("^alias/[a-zA-Z0-9:/_-]+$");
+static R8: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::KMS::Key.Arn", &P2), rt::Format::Pattern("AWS::KMS::Key.Id", &P3), rt::Format::Pattern("AWS::KMS::Alias.AliasName", &P4)], ..rt::Rule::NONE };
+static R9: rt::Rule = rt::Rule { enum_values: &["iam-db-auth", "password"], ..rt::Rule::NONE };
+static P5: rt::Pattern = rt::Pattern::new("^[a-zA-Z]{1}[a-zA-Z0-9_]*$");
+static R10: rt::Rule = rt::Rule { min_len: Some(1), pattern: Some(&P5), ..rt::Rule::NONE };
+static P6: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$");
+static R11: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::IAM::Role.Arn", &P6)], ..rt::Rule::NONE };
+static R12: rt::Rule = rt::Rule { max_items: Some(50), unique_items: true, ..rt::Rule::NONE };
+static P7: rt::Pattern = rt::Pattern::new("^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$");
+static R13: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::SecurityGroup.Id", &P7)], ..rt::Rule::NONE };
+static R14: rt::Rule = rt::Rule { unique_items: true, items: Some(&R13), ..rt::Rule::NONE };
+static P8: rt::Pattern = rt::Pattern::new("^arn:aws[a-z-]*:iam::[0-9]*:role/.*$");
+static R15: rt::Rule = rt::Rule { min_len: Some(20), max_len: Some(2048), pattern: Some(&P8), formats: &[rt::Format::Pattern("AWS::IAM::Role.Arn", &P6)], ..rt::Rule::NONE };
+static R16: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
+static R17: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
+static P9: rt::Pattern = rt::Pattern::new("^[a-zA-Z]{1}(?:-?[a-zA-Z0-9])*$");
+static R18: rt::Rule = rt::Rule { min_len: Some(1), pattern: Some(&P9), ..rt::Rule::NONE };
+static R19: rt::Rule = rt::Rule { formats: &[rt::Format::Json], ..rt::Rule::NONE };
+static R20: rt::Rule = rt::Rule { max_items: Some(50), ..rt::Rule::NONE };
+static P10: rt::Pattern = rt::Pattern::new("^[0-9]*$");
+static R21: rt::Rule = rt::Rule { pattern: Some(&P10), ..rt::Rule::NONE };
+static R22: rt::Rule = rt::Rule { minimum: Some(1.0), ..rt::Rule::NONE };
+static R23: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(63), pattern: Some(&P1), ..rt::Rule::NONE };
+static P11: rt::Pattern = rt::Pattern::new("^[a-zA-Z][a-zA-Z0-9_]{0,127}$");
+static R24: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P11), ..rt::Rule::NONE };
+static R25: rt::Rule = rt::Rule { enum_values: &["7", "31", "62", "93", "124", "155", "186", "217", "248", "279", "310", "341", "372", "403", "434", "465", "496", "527", "558", "589", "620", "651", "682", "713", "731"], ..rt::Rule::NONE };
+static P12: rt::Pattern = rt::Pattern::new("^\\d*$");
+static R26: rt::Rule = rt::Rule { pattern: Some(&P12), ..rt::Rule::NONE };
+static R27: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(15.0), ..rt::Rule::NONE };
+static R28: rt::Rule = rt::Rule { formats: &[rt::Format::DateTime], ..rt::Rule::NONE };
+static R29: rt::Rule = rt::Rule { enum_values: &["coreCount", "threadsPerCore"], ..rt::Rule::NONE };
 
 static SHAPE_CfnDBCluster: rt::Shape = rt::Shape {
     name: "AWS::RDS::DBCluster",
@@ -73,14 +84,14 @@ static SHAPE_CfnDBCluster: rt::Shape = rt::Shape {
         rt::FieldShape { property: "EngineVersion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "GlobalClusterIdentifier", kind: rt::Kind::Str, required: false, rule: &R7 },
         rt::FieldShape { property: "Iops", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R8 },
         rt::FieldShape { property: "ManageMasterUserPassword", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "MasterUserAuthenticationType", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "MasterUserAuthenticationType", kind: rt::Kind::Str, required: false, rule: &R9 },
         rt::FieldShape { property: "MasterUserPassword", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "MasterUserSecret", kind: rt::Kind::Struct(&SHAPE_db_cluster_MasterUserSecret), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "MasterUsername", kind: rt::Kind::Str, required: false, rule: &R9 },
+        rt::FieldShape { property: "MasterUsername", kind: rt::Kind::Str, required: false, rule: &R10 },
         rt::FieldShape { property: "MonitoringInterval", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "MonitoringRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MonitoringRoleArn", kind: rt::Kind::Str, required: false, rule: &R11 },
         rt::FieldShape { property: "NetworkType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PerformanceInsightsEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PerformanceInsightsKmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
@@ -100,9 +111,9 @@ static SHAPE_CfnDBCluster: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SourceRegion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "StorageEncrypted", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "StorageType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_cluster_Tag)), required: false, rule: &R10 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_cluster_Tag)), required: false, rule: &R12 },
         rt::FieldShape { property: "UseLatestRestorableTime", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "VpcSecurityGroupIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R1 },
+        rt::FieldShape { property: "VpcSecurityGroupIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R14 },
     ],
     combos: &[rt::Combo::Requires("MasterUserPassword", &["MasterUsername"])],
 };
@@ -111,7 +122,7 @@ static SHAPE_db_cluster_DBClusterRole: rt::Shape = rt::Shape {
     name: "DBClusterRole",
     fields: &[
         rt::FieldShape { property: "FeatureName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &R11 },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &R15 },
     ],
     combos: &[],
 };
@@ -119,7 +130,7 @@ static SHAPE_db_cluster_DBClusterRole: rt::Shape = rt::Shape {
 static SHAPE_db_cluster_MasterUserSecret: rt::Shape = rt::Shape {
     name: "MasterUserSecret",
     fields: &[
-        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R8 },
         rt::FieldShape { property: "SecretArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -151,8 +162,8 @@ static SHAPE_db_cluster_ServerlessV2ScalingConfiguration: rt::Shape = rt::Shape 
 static SHAPE_db_cluster_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R12 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R16 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R17 },
     ],
     combos: &[],
 };
@@ -160,11 +171,11 @@ static SHAPE_db_cluster_Tag: rt::Shape = rt::Shape {
 static SHAPE_CfnDBClusterParameterGroup: rt::Shape = rt::Shape {
     name: "AWS::RDS::DBClusterParameterGroup",
     fields: &[
-        rt::FieldShape { property: "DBClusterParameterGroupName", kind: rt::Kind::Str, required: false, rule: &R14 },
+        rt::FieldShape { property: "DBClusterParameterGroupName", kind: rt::Kind::Str, required: false, rule: &R18 },
         rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Family", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Parameters", kind: rt::Kind::Json, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_cluster_parameter_group_Tag)), required: false, rule: &R15 },
+        rt::FieldShape { property: "Parameters", kind: rt::Kind::Json, required: true, rule: &R19 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_cluster_parameter_group_Tag)), required: false, rule: &R20 },
     ],
     combos: &[],
 };
@@ -172,8 +183,8 @@ static SHAPE_CfnDBClusterParameterGroup: rt::Shape = rt::Shape {
 static SHAPE_db_cluster_parameter_group_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R12 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R16 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R17 },
     ],
     combos: &[],
 };
@@ -182,14 +193,14 @@ static SHAPE_CfnDBInstance: rt::Shape = rt::Shape {
     name: "AWS::RDS::DBInstance",
     fields: &[
         rt::FieldShape { property: "AdditionalStorageVolumes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_instance_AdditionalStorageVolume)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "AllocatedStorage", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "AllocatedStorage", kind: rt::Kind::Str, required: false, rule: &R21 },
         rt::FieldShape { property: "AllowMajorVersionUpgrade", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ApplyImmediately", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "AssociatedRoles", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_instance_DBInstanceRole)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "AutoMinorVersionUpgrade", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "AutomaticBackupReplicationKmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "AutomaticBackupReplicationRegion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "AutomaticBackupReplicationRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &R17 },
+        rt::FieldShape { property: "AutomaticBackupReplicationRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &R22 },
         rt::FieldShape { property: "AvailabilityZone", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "BackupRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &R2 },
         rt::FieldShape { property: "BackupTarget", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
@@ -201,7 +212,7 @@ static SHAPE_CfnDBInstance: rt::Shape = rt::Shape {
         rt::FieldShape { property: "DBClusterIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DBClusterSnapshotIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DBInstanceClass", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "DBInstanceIdentifier", kind: rt::Kind::Str, required: false, rule: &R18 },
+        rt::FieldShape { property: "DBInstanceIdentifier", kind: rt::Kind::Str, required: false, rule: &R23 },
         rt::FieldShape { property: "DBName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DBParameterGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DBSecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R1 },
@@ -225,30 +236,30 @@ static SHAPE_CfnDBInstance: rt::Shape = rt::Shape {
         rt::FieldShape { property: "EngineLifecycleSupport", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "EngineVersion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Iops", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R8 },
         rt::FieldShape { property: "LicenseModel", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ManageMasterUserPassword", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "MasterUserAuthenticationType", kind: rt::Kind::Str, required: false, rule: &R8 },
+        rt::FieldShape { property: "MasterUserAuthenticationType", kind: rt::Kind::Str, required: false, rule: &R9 },
         rt::FieldShape { property: "MasterUserPassword", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "MasterUserSecret", kind: rt::Kind::Struct(&SHAPE_db_instance_MasterUserSecret), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "MasterUsername", kind: rt::Kind::Str, required: false, rule: &R19 },
+        rt::FieldShape { property: "MasterUsername", kind: rt::Kind::Str, required: false, rule: &R24 },
         rt::FieldShape { property: "MaxAllocatedStorage", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "MonitoringInterval", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "MonitoringRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "MonitoringRoleArn", kind: rt::Kind::Str, required: false, rule: &R11 },
         rt::FieldShape { property: "MultiAZ", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "NcharCharacterSetName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "NetworkType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "OptionGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PerformanceInsightsKMSKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "PerformanceInsightsRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &R20 },
-        rt::FieldShape { property: "Port", kind: rt::Kind::Str, required: false, rule: &R21 },
+        rt::FieldShape { property: "PerformanceInsightsRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &R25 },
+        rt::FieldShape { property: "Port", kind: rt::Kind::Str, required: false, rule: &R26 },
         rt::FieldShape { property: "PreferredBackupWindow", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "PreferredMaintenanceWindow", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ProcessorFeatures", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_instance_ProcessorFeature)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "PromotionTier", kind: rt::Kind::Int, required: false, rule: &R22 },
+        rt::FieldShape { property: "PromotionTier", kind: rt::Kind::Int, required: false, rule: &R27 },
         rt::FieldShape { property: "PubliclyAccessible", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ReplicaMode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "RestoreTime", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RestoreTime", kind: rt::Kind::Str, required: false, rule: &R28 },
         rt::FieldShape { property: "SourceDBClusterIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SourceDBInstanceAutomatedBackupsArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SourceDBInstanceIdentifier", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
@@ -271,7 +282,7 @@ static SHAPE_CfnDBInstance: rt::Shape = rt::Shape {
 static SHAPE_db_instance_AdditionalStorageVolume: rt::Shape = rt::Shape {
     name: "AdditionalStorageVolume",
     fields: &[
-        rt::FieldShape { property: "AllocatedStorage", kind: rt::Kind::Str, required: false, rule: &R16 },
+        rt::FieldShape { property: "AllocatedStorage", kind: rt::Kind::Str, required: false, rule: &R21 },
         rt::FieldShape { property: "Iops", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "MaxAllocatedStorage", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "StorageOperationPercentProgress", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
@@ -287,7 +298,7 @@ static SHAPE_db_instance_DBInstanceRole: rt::Shape = rt::Shape {
     name: "DBInstanceRole",
     fields: &[
         rt::FieldShape { property: "FeatureName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &R11 },
     ],
     combos: &[],
 };
@@ -295,7 +306,7 @@ static SHAPE_db_instance_DBInstanceRole: rt::Shape = rt::Shape {
 static SHAPE_db_instance_MasterUserSecret: rt::Shape = rt::Shape {
     name: "MasterUserSecret",
     fields: &[
-        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R8 },
         rt::FieldShape { property: "SecretArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -304,7 +315,7 @@ static SHAPE_db_instance_MasterUserSecret: rt::Shape = rt::Shape {
 static SHAPE_db_instance_ProcessorFeature: rt::Shape = rt::Shape {
     name: "ProcessorFeature",
     fields: &[
-        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &R23 },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &R29 },
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -313,8 +324,8 @@ static SHAPE_db_instance_ProcessorFeature: rt::Shape = rt::Shape {
 static SHAPE_db_instance_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R12 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R16 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R17 },
     ],
     combos: &[],
 };
@@ -325,7 +336,7 @@ static SHAPE_CfnDBSubnetGroup: rt::Shape = rt::Shape {
         rt::FieldShape { property: "DBSubnetGroupDescription", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "DBSubnetGroupName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SubnetIds", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_subnet_group_Tag)), required: false, rule: &R15 },
+        rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_subnet_group_Tag)), required: false, rule: &R20 },
     ],
     combos: &[],
 };
@@ -333,8 +344,8 @@ static SHAPE_CfnDBSubnetGroup: rt::Shape = rt::Shape {
 static SHAPE_db_subnet_group_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R12 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R13 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R16 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R17 },
     ],
     combos: &[],
 };
@@ -569,14 +580,14 @@ impl rt::Validate for CfnDBCluster {
         cx.field("EngineVersion", &self.engine_version, &rt::Rule::NONE);
         cx.field("GlobalClusterIdentifier", &self.global_cluster_identifier, &R7);
         cx.field("Iops", &self.iops, &rt::Rule::NONE);
-        cx.field("KmsKeyId", &self.kms_key_id, &rt::Rule::NONE);
+        cx.field("KmsKeyId", &self.kms_key_id, &R8);
         cx.field("ManageMasterUserPassword", &self.manage_master_user_password, &rt::Rule::NONE);
-        cx.field("MasterUserAuthenticationType", &self.master_user_authentication_type, &R8);
+        cx.field("MasterUserAuthenticationType", &self.master_user_authentication_type, &R9);
         cx.field("MasterUserPassword", &self.master_user_password, &rt::Rule::NONE);
         cx.field("MasterUserSecret", &self.master_user_secret, &rt::Rule::NONE);
-        cx.field("MasterUsername", &self.master_username, &R9);
+        cx.field("MasterUsername", &self.master_username, &R10);
         cx.field("MonitoringInterval", &self.monitoring_interval, &rt::Rule::NONE);
-        cx.field("MonitoringRoleArn", &self.monitoring_role_arn, &rt::Rule::NONE);
+        cx.field("MonitoringRoleArn", &self.monitoring_role_arn, &R11);
         cx.field("NetworkType", &self.network_type, &rt::Rule::NONE);
         cx.field("PerformanceInsightsEnabled", &self.performance_insights_enabled, &rt::Rule::NONE);
         cx.field("PerformanceInsightsKmsKeyId", &self.performance_insights_kms_key_id, &rt::Rule::NONE);
@@ -596,9 +607,9 @@ impl rt::Validate for CfnDBCluster {
         cx.field("SourceRegion", &self.source_region, &rt::Rule::NONE);
         cx.field("StorageEncrypted", &self.storage_encrypted, &rt::Rule::NONE);
         cx.field("StorageType", &self.storage_type, &rt::Rule::NONE);
-        cx.field("Tags", &self.tags, &R10);
+        cx.field("Tags", &self.tags, &R12);
         cx.field("UseLatestRestorableTime", &self.use_latest_restorable_time, &rt::Rule::NONE);
-        cx.field("VpcSecurityGroupIds", &self.vpc_security_group_ids, &R1);
+        cx.field("VpcSecurityGroupIds", &self.vpc_security_group_ids, &R14);
         let present = |p: &str| match p {
             "MasterUserPassword" => self.master_user_password.is_some(),
             "MasterUsername" => self.master_username.is_some(),
@@ -696,7 +707,7 @@ pub mod db_cluster {
     impl rt::Validate for DBClusterRole {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("FeatureName", &self.feature_name, &rt::Rule::NONE);
-            cx.field("RoleArn", &self.role_arn, &R11);
+            cx.field("RoleArn", &self.role_arn, &R15);
         }
     }
 
@@ -720,7 +731,7 @@ pub mod db_cluster {
 
     impl rt::Validate for MasterUserSecret {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("KmsKeyId", &self.kms_key_id, &rt::Rule::NONE);
+            cx.field("KmsKeyId", &self.kms_key_id, &R8);
             cx.field("SecretArn", &self.secret_arn, &rt::Rule::NONE);
         }
     }
@@ -825,8 +836,8 @@ pub mod db_cluster {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R12);
-            cx.field("Value", &self.value, &R13);
+            cx.field("Key", &self.key, &R16);
+            cx.field("Value", &self.value, &R17);
         }
     }
 
@@ -875,11 +886,11 @@ impl rt::ToJson for CfnDBClusterParameterGroup {
 
 impl rt::Validate for CfnDBClusterParameterGroup {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-        cx.field("DBClusterParameterGroupName", &self.db_cluster_parameter_group_name, &R14);
+        cx.field("DBClusterParameterGroupName", &self.db_cluster_parameter_group_name, &R18);
         cx.field("Description", &self.description, &rt::Rule::NONE);
         cx.field("Family", &self.family, &rt::Rule::NONE);
-        cx.field("Parameters", &self.parameters, &rt::Rule::NONE);
-        cx.field("Tags", &self.tags, &R15);
+        cx.field("Parameters", &self.parameters, &R19);
+        cx.field("Tags", &self.tags, &R20);
     }
 }
 
@@ -927,8 +938,8 @@ pub mod db_cluster_parameter_group {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R12);
-            cx.field("Value", &self.value, &R13);
+            cx.field("Key", &self.key, &R16);
+            cx.field("Value", &self.value, &R17);
         }
     }
 
@@ -1198,14 +1209,14 @@ impl rt::ToJson for CfnDBInstance {
 impl rt::Validate for CfnDBInstance {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("AdditionalStorageVolumes", &self.additional_storage_volumes, &rt::Rule::NONE);
-        cx.field("AllocatedStorage", &self.allocated_storage, &R16);
+        cx.field("AllocatedStorage", &self.allocated_storage, &R21);
         cx.field("AllowMajorVersionUpgrade", &self.allow_major_version_upgrade, &rt::Rule::NONE);
         cx.field("ApplyImmediately", &self.apply_immediately, &rt::Rule::NONE);
         cx.field("AssociatedRoles", &self.associated_roles, &rt::Rule::NONE);
         cx.field("AutoMinorVersionUpgrade", &self.auto_minor_version_upgrade, &rt::Rule::NONE);
         cx.field("AutomaticBackupReplicationKmsKeyId", &self.automatic_backup_replication_kms_key_id, &rt::Rule::NONE);
         cx.field("AutomaticBackupReplicationRegion", &self.automatic_backup_replication_region, &rt::Rule::NONE);
-        cx.field("AutomaticBackupReplicationRetentionPeriod", &self.automatic_backup_replication_retention_period, &R17);
+        cx.field("AutomaticBackupReplicationRetentionPeriod", &self.automatic_backup_replication_retention_period, &R22);
         cx.field("AvailabilityZone", &self.availability_zone, &rt::Rule::NONE);
         cx.field("BackupRetentionPeriod", &self.backup_retention_period, &R2);
         cx.field("BackupTarget", &self.backup_target, &rt::Rule::NONE);
@@ -1217,7 +1228,7 @@ impl rt::Validate for CfnDBInstance {
         cx.field("DBClusterIdentifier", &self.db_cluster_identifier, &rt::Rule::NONE);
         cx.field("DBClusterSnapshotIdentifier", &self.db_cluster_snapshot_identifier, &rt::Rule::NONE);
         cx.field("DBInstanceClass", &self.db_instance_class, &rt::Rule::NONE);
-        cx.field("DBInstanceIdentifier", &self.db_instance_identifier, &R18);
+        cx.field("DBInstanceIdentifier", &self.db_instance_identifier, &R23);
         cx.field("DBName", &self.db_name, &rt::Rule::NONE);
         cx.field("DBParameterGroupName", &self.db_parameter_group_name, &rt::Rule::NONE);
         cx.field("DBSecurityGroups", &self.db_security_groups, &R1);
@@ -1241,30 +1252,30 @@ impl rt::Validate for CfnDBInstance {
         cx.field("EngineLifecycleSupport", &self.engine_lifecycle_support, &rt::Rule::NONE);
         cx.field("EngineVersion", &self.engine_version, &rt::Rule::NONE);
         cx.field("Iops", &self.iops, &rt::Rule::NONE);
-        cx.field("KmsKeyId", &self.kms_key_id, &rt::Rule::NONE);
+        cx.field("KmsKeyId", &self.kms_key_id, &R8);
         cx.field("LicenseModel", &self.license_model, &rt::Rule::NONE);
         cx.field("ManageMasterUserPassword", &self.manage_master_user_password, &rt::Rule::NONE);
-        cx.field("MasterUserAuthenticationType", &self.master_user_authentication_type, &R8);
+        cx.field("MasterUserAuthenticationType", &self.master_user_authentication_type, &R9);
         cx.field("MasterUserPassword", &self.master_user_password, &rt::Rule::NONE);
         cx.field("MasterUserSecret", &self.master_user_secret, &rt::Rule::NONE);
-        cx.field("MasterUsername", &self.master_username, &R19);
+        cx.field("MasterUsername", &self.master_username, &R24);
         cx.field("MaxAllocatedStorage", &self.max_allocated_storage, &rt::Rule::NONE);
         cx.field("MonitoringInterval", &self.monitoring_interval, &rt::Rule::NONE);
-        cx.field("MonitoringRoleArn", &self.monitoring_role_arn, &rt::Rule::NONE);
+        cx.field("MonitoringRoleArn", &self.monitoring_role_arn, &R11);
         cx.field("MultiAZ", &self.multi_az, &rt::Rule::NONE);
         cx.field("NcharCharacterSetName", &self.nchar_character_set_name, &rt::Rule::NONE);
         cx.field("NetworkType", &self.network_type, &rt::Rule::NONE);
         cx.field("OptionGroupName", &self.option_group_name, &rt::Rule::NONE);
         cx.field("PerformanceInsightsKMSKeyId", &self.performance_insights_kms_key_id, &rt::Rule::NONE);
-        cx.field("PerformanceInsightsRetentionPeriod", &self.performance_insights_retention_period, &R20);
-        cx.field("Port", &self.port, &R21);
+        cx.field("PerformanceInsightsRetentionPeriod", &self.performance_insights_retention_period, &R25);
+        cx.field("Port", &self.port, &R26);
         cx.field("PreferredBackupWindow", &self.preferred_backup_window, &rt::Rule::NONE);
         cx.field("PreferredMaintenanceWindow", &self.preferred_maintenance_window, &rt::Rule::NONE);
         cx.field("ProcessorFeatures", &self.processor_features, &rt::Rule::NONE);
-        cx.field("PromotionTier", &self.promotion_tier, &R22);
+        cx.field("PromotionTier", &self.promotion_tier, &R27);
         cx.field("PubliclyAccessible", &self.publicly_accessible, &rt::Rule::NONE);
         cx.field("ReplicaMode", &self.replica_mode, &rt::Rule::NONE);
-        cx.field("RestoreTime", &self.restore_time, &rt::Rule::NONE);
+        cx.field("RestoreTime", &self.restore_time, &R28);
         cx.field("SourceDBClusterIdentifier", &self.source_db_cluster_identifier, &rt::Rule::NONE);
         cx.field("SourceDBInstanceAutomatedBackupsArn", &self.source_db_instance_automated_backups_arn, &rt::Rule::NONE);
         cx.field("SourceDBInstanceIdentifier", &self.source_db_instance_identifier, &rt::Rule::NONE);
@@ -1453,7 +1464,7 @@ pub mod db_instance {
 
     impl rt::Validate for AdditionalStorageVolume {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("AllocatedStorage", &self.allocated_storage, &R16);
+            cx.field("AllocatedStorage", &self.allocated_storage, &R21);
             cx.field("Iops", &self.iops, &rt::Rule::NONE);
             cx.field("MaxAllocatedStorage", &self.max_allocated_storage, &rt::Rule::NONE);
             cx.field("StorageOperationPercentProgress", &self.storage_operation_percent_progress, &rt::Rule::NONE);
@@ -1495,7 +1506,7 @@ pub mod db_instance {
     impl rt::Validate for DBInstanceRole {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("FeatureName", &self.feature_name, &rt::Rule::NONE);
-            cx.field("RoleArn", &self.role_arn, &rt::Rule::NONE);
+            cx.field("RoleArn", &self.role_arn, &R11);
         }
     }
 
@@ -1519,7 +1530,7 @@ pub mod db_instance {
 
     impl rt::Validate for MasterUserSecret {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("KmsKeyId", &self.kms_key_id, &rt::Rule::NONE);
+            cx.field("KmsKeyId", &self.kms_key_id, &R8);
             cx.field("SecretArn", &self.secret_arn, &rt::Rule::NONE);
         }
     }
@@ -1544,7 +1555,7 @@ pub mod db_instance {
 
     impl rt::Validate for ProcessorFeature {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Name", &self.name, &R23);
+            cx.field("Name", &self.name, &R29);
             cx.field("Value", &self.value, &rt::Rule::NONE);
         }
     }
@@ -1579,8 +1590,8 @@ pub mod db_instance {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R12);
-            cx.field("Value", &self.value, &R13);
+            cx.field("Key", &self.key, &R16);
+            cx.field("Value", &self.value, &R17);
         }
     }
 
@@ -1629,7 +1640,7 @@ impl rt::Validate for CfnDBSubnetGroup {
         cx.field("DBSubnetGroupDescription", &self.db_subnet_group_description, &rt::Rule::NONE);
         cx.field("DBSubnetGroupName", &self.db_subnet_group_name, &rt::Rule::NONE);
         cx.field("SubnetIds", &self.subnet_ids, &rt::Rule::NONE);
-        cx.field("Tags", &self.tags, &R15);
+        cx.field("Tags", &self.tags, &R20);
     }
 }
 
@@ -1684,8 +1695,8 @@ pub mod db_subnet_group {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R12);
-            cx.field("Value", &self.value, &R13);
+            cx.field("Key", &self.key, &R16);
+            cx.field("Value", &self.value, &R17);
         }
     }
 

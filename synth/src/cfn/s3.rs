@@ -13,7 +13,7 @@ static R0: rt::Rule = rt::Rule { enum_values: &["Enabled", "Disabled"], ..rt::Ru
 static R1: rt::Rule = rt::Rule { enum_values: &["AuthenticatedRead", "AwsExecRead", "BucketOwnerFullControl", "BucketOwnerRead", "LogDeliveryWrite", "Private", "PublicRead", "PublicReadWrite"], ..rt::Rule::NONE };
 static R2: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
 static P0: rt::Pattern = rt::Pattern::new("^([a-z0-9][a-z0-9.-]*[a-z0-9])?$");
-static R3: rt::Rule = rt::Rule { max_len: Some(63), pattern: Some(&P0), ..rt::Rule::NONE };
+static R3: rt::Rule = rt::Rule { max_len: Some(63), pattern: Some(&P0), formats: &[rt::Format::S3BucketName], ..rt::Rule::NONE };
 static R4: rt::Rule = rt::Rule { enum_values: &["global", "account-regional"], ..rt::Rule::NONE };
 static R5: rt::Rule = rt::Rule { minimum: Some(0.0), ..rt::Rule::NONE };
 static R6: rt::Rule = rt::Rule { enum_values: &["Enabled", "Suspended"], ..rt::Rule::NONE };
@@ -36,22 +36,27 @@ static R22: rt::Rule = rt::Rule { unique_items: true, items: Some(&R21), ..rt::R
 static R23: rt::Rule = rt::Rule { enum_values: &["Daily", "Weekly"], ..rt::Rule::NONE };
 static R24: rt::Rule = rt::Rule { enum_values: &["varies_by_storage_class", "all_storage_classes_128K"], ..rt::Rule::NONE };
 static R25: rt::Rule = rt::Rule { enum_values: &["aws", "customer"], ..rt::Rule::NONE };
-static R26: rt::Rule = rt::Rule { enum_values: &["aws:kms", "AES256"], ..rt::Rule::NONE };
-static R27: rt::Rule = rt::Rule { enum_values: &["DEEP_ARCHIVE", "GLACIER", "Glacier", "GLACIER_IR", "INTELLIGENT_TIERING", "ONEZONE_IA", "STANDARD_IA"], ..rt::Rule::NONE };
-static R28: rt::Rule = rt::Rule { enum_values: &["Enabled"], ..rt::Rule::NONE };
-static R29: rt::Rule = rt::Rule { enum_values: &["ObjectWriter", "BucketOwnerPreferred", "BucketOwnerEnforced"], ..rt::Rule::NONE };
-static R30: rt::Rule = rt::Rule { enum_values: &["http", "https"], ..rt::Rule::NONE };
-static R31: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1000), ..rt::Rule::NONE };
-static R32: rt::Rule = rt::Rule { unique_items: true, items: Some(&R31), ..rt::Rule::NONE };
-static R33: rt::Rule = rt::Rule { enum_values: &["DEEP_ARCHIVE", "GLACIER", "GLACIER_IR", "INTELLIGENT_TIERING", "ONEZONE_IA", "REDUCED_REDUNDANCY", "STANDARD", "STANDARD_IA"], ..rt::Rule::NONE };
-static P1: rt::Pattern = rt::Pattern::new("^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$");
-static R34: rt::Rule = rt::Rule { pattern: Some(&P1), ..rt::Rule::NONE };
-static P2: rt::Pattern = rt::Pattern::new("^(?:[0-9]+)$");
-static R35: rt::Rule = rt::Rule { max_len: Some(20), pattern: Some(&P2), ..rt::Rule::NONE };
-static R36: rt::Rule = rt::Rule { enum_values: &["aws:kms", "AES256", "aws:kms:dsse"], ..rt::Rule::NONE };
-static R37: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
-static R38: rt::Rule = rt::Rule { max_len: Some(256), ..rt::Rule::NONE };
-static R39: rt::Rule = rt::Rule { enum_values: &["ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"], ..rt::Rule::NONE };
+static P1: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$");
+static R26: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::KMS::Key.Arn", &P1)], ..rt::Rule::NONE };
+static R27: rt::Rule = rt::Rule { enum_values: &["aws:kms", "AES256"], ..rt::Rule::NONE };
+static R28: rt::Rule = rt::Rule { enum_values: &["DEEP_ARCHIVE", "GLACIER", "Glacier", "GLACIER_IR", "INTELLIGENT_TIERING", "ONEZONE_IA", "STANDARD_IA"], ..rt::Rule::NONE };
+static R29: rt::Rule = rt::Rule { enum_values: &["Enabled"], ..rt::Rule::NONE };
+static R30: rt::Rule = rt::Rule { enum_values: &["ObjectWriter", "BucketOwnerPreferred", "BucketOwnerEnforced"], ..rt::Rule::NONE };
+static R31: rt::Rule = rt::Rule { enum_values: &["http", "https"], ..rt::Rule::NONE };
+static R32: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(1000), ..rt::Rule::NONE };
+static R33: rt::Rule = rt::Rule { unique_items: true, items: Some(&R32), ..rt::Rule::NONE };
+static R34: rt::Rule = rt::Rule { enum_values: &["DEEP_ARCHIVE", "GLACIER", "GLACIER_IR", "INTELLIGENT_TIERING", "ONEZONE_IA", "REDUCED_REDUNDANCY", "STANDARD", "STANDARD_IA"], ..rt::Rule::NONE };
+static P2: rt::Pattern = rt::Pattern::new("^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$");
+static R35: rt::Rule = rt::Rule { pattern: Some(&P2), ..rt::Rule::NONE };
+static P3: rt::Pattern = rt::Pattern::new("^(?:[0-9]+)$");
+static R36: rt::Rule = rt::Rule { max_len: Some(20), pattern: Some(&P3), ..rt::Rule::NONE };
+static P4: rt::Pattern = rt::Pattern::new("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+)$");
+static P5: rt::Pattern = rt::Pattern::new("^alias/[a-zA-Z0-9:/_-]+$");
+static R37: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::KMS::Key.Arn", &P1), rt::Format::Pattern("AWS::KMS::Key.Id", &P4), rt::Format::Pattern("AWS::KMS::Alias.AliasName", &P5)], ..rt::Rule::NONE };
+static R38: rt::Rule = rt::Rule { enum_values: &["aws:kms", "AES256", "aws:kms:dsse"], ..rt::Rule::NONE };
+static R39: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
+static R40: rt::Rule = rt::Rule { max_len: Some(256), ..rt::Rule::NONE };
+static R41: rt::Rule = rt::Rule { enum_values: &["ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"], ..rt::Rule::NONE };
 
 static SHAPE_CfnBucket: rt::Shape = rt::Shape {
     name: "AWS::S3::Bucket",
@@ -351,8 +356,8 @@ static SHAPE_bucket_MetadataTableConfiguration: rt::Shape = rt::Shape {
 static SHAPE_bucket_MetadataTableEncryptionConfiguration: rt::Shape = rt::Shape {
     name: "MetadataTableEncryptionConfiguration",
     fields: &[
-        rt::FieldShape { property: "KmsKeyArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SseAlgorithm", kind: rt::Kind::Str, required: true, rule: &R26 },
+        rt::FieldShape { property: "KmsKeyArn", kind: rt::Kind::Str, required: false, rule: &R26 },
+        rt::FieldShape { property: "SseAlgorithm", kind: rt::Kind::Str, required: true, rule: &R27 },
     ],
     combos: &[],
 };
@@ -390,7 +395,7 @@ static SHAPE_bucket_NoncurrentVersionTransition: rt::Shape = rt::Shape {
     name: "NoncurrentVersionTransition",
     fields: &[
         rt::FieldShape { property: "NewerNoncurrentVersions", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "StorageClass", kind: rt::Kind::Str, required: true, rule: &R27 },
+        rt::FieldShape { property: "StorageClass", kind: rt::Kind::Str, required: true, rule: &R28 },
         rt::FieldShape { property: "TransitionInDays", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -418,7 +423,7 @@ static SHAPE_bucket_NotificationFilter: rt::Shape = rt::Shape {
 static SHAPE_bucket_ObjectLockConfiguration: rt::Shape = rt::Shape {
     name: "ObjectLockConfiguration",
     fields: &[
-        rt::FieldShape { property: "ObjectLockEnabled", kind: rt::Kind::Str, required: false, rule: &R28 },
+        rt::FieldShape { property: "ObjectLockEnabled", kind: rt::Kind::Str, required: false, rule: &R29 },
         rt::FieldShape { property: "Rule", kind: rt::Kind::Struct(&SHAPE_bucket_ObjectLockRule), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -443,7 +448,7 @@ static SHAPE_bucket_OwnershipControls: rt::Shape = rt::Shape {
 static SHAPE_bucket_OwnershipControlsRule: rt::Shape = rt::Shape {
     name: "OwnershipControlsRule",
     fields: &[
-        rt::FieldShape { property: "ObjectOwnership", kind: rt::Kind::Str, required: false, rule: &R29 },
+        rt::FieldShape { property: "ObjectOwnership", kind: rt::Kind::Str, required: false, rule: &R30 },
     ],
     combos: &[],
 };
@@ -482,7 +487,7 @@ static SHAPE_bucket_RedirectAllRequestsTo: rt::Shape = rt::Shape {
     name: "RedirectAllRequestsTo",
     fields: &[
         rt::FieldShape { property: "HostName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R30 },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R31 },
     ],
     combos: &[],
 };
@@ -492,7 +497,7 @@ static SHAPE_bucket_RedirectRule: rt::Shape = rt::Shape {
     fields: &[
         rt::FieldShape { property: "HostName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "HttpRedirectCode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R30 },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R31 },
         rt::FieldShape { property: "ReplaceKeyPrefixWith", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ReplaceKeyWith", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
@@ -511,7 +516,7 @@ static SHAPE_bucket_ReplicationConfiguration: rt::Shape = rt::Shape {
     name: "ReplicationConfiguration",
     fields: &[
         rt::FieldShape { property: "Role", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Rules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_ReplicationRule)), required: true, rule: &R32 },
+        rt::FieldShape { property: "Rules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_ReplicationRule)), required: true, rule: &R33 },
     ],
     combos: &[],
 };
@@ -525,7 +530,7 @@ static SHAPE_bucket_ReplicationDestination: rt::Shape = rt::Shape {
         rt::FieldShape { property: "EncryptionConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_EncryptionConfiguration), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Metrics", kind: rt::Kind::Struct(&SHAPE_bucket_Metrics), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ReplicationTime", kind: rt::Kind::Struct(&SHAPE_bucket_ReplicationTime), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "StorageClass", kind: rt::Kind::Str, required: false, rule: &R33 },
+        rt::FieldShape { property: "StorageClass", kind: rt::Kind::Str, required: false, rule: &R34 },
     ],
     combos: &[],
 };
@@ -603,7 +608,7 @@ static SHAPE_bucket_Rule: rt::Shape = rt::Shape {
     name: "Rule",
     fields: &[
         rt::FieldShape { property: "AbortIncompleteMultipartUpload", kind: rt::Kind::Struct(&SHAPE_bucket_AbortIncompleteMultipartUpload), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "ExpirationDate", kind: rt::Kind::Str, required: false, rule: &R34 },
+        rt::FieldShape { property: "ExpirationDate", kind: rt::Kind::Str, required: false, rule: &R35 },
         rt::FieldShape { property: "ExpirationInDays", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ExpiredObjectDeleteMarker", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Id", kind: rt::Kind::Str, required: false, rule: &R15 },
@@ -611,8 +616,8 @@ static SHAPE_bucket_Rule: rt::Shape = rt::Shape {
         rt::FieldShape { property: "NoncurrentVersionExpirationInDays", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "NoncurrentVersionTransition", kind: rt::Kind::Struct(&SHAPE_bucket_NoncurrentVersionTransition), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "NoncurrentVersionTransitions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_NoncurrentVersionTransition)), required: false, rule: &R2 },
-        rt::FieldShape { property: "ObjectSizeGreaterThan", kind: rt::Kind::Str, required: false, rule: &R35 },
-        rt::FieldShape { property: "ObjectSizeLessThan", kind: rt::Kind::Str, required: false, rule: &R35 },
+        rt::FieldShape { property: "ObjectSizeGreaterThan", kind: rt::Kind::Str, required: false, rule: &R36 },
+        rt::FieldShape { property: "ObjectSizeLessThan", kind: rt::Kind::Str, required: false, rule: &R36 },
         rt::FieldShape { property: "Prefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R0 },
         rt::FieldShape { property: "TagFilters", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_TagFilter)), required: false, rule: &R2 },
@@ -644,8 +649,8 @@ static SHAPE_bucket_S3TablesDestination: rt::Shape = rt::Shape {
 static SHAPE_bucket_ServerSideEncryptionByDefault: rt::Shape = rt::Shape {
     name: "ServerSideEncryptionByDefault",
     fields: &[
-        rt::FieldShape { property: "KMSMasterKeyID", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SSEAlgorithm", kind: rt::Kind::Str, required: true, rule: &R36 },
+        rt::FieldShape { property: "KMSMasterKeyID", kind: rt::Kind::Str, required: false, rule: &R37 },
+        rt::FieldShape { property: "SSEAlgorithm", kind: rt::Kind::Str, required: true, rule: &R38 },
     ],
     combos: &[],
 };
@@ -688,8 +693,8 @@ static SHAPE_bucket_StorageClassAnalysis: rt::Shape = rt::Shape {
 static SHAPE_bucket_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R37 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R38 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R39 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R40 },
     ],
     combos: &[],
 };
@@ -706,7 +711,7 @@ static SHAPE_bucket_TagFilter: rt::Shape = rt::Shape {
 static SHAPE_bucket_Tiering: rt::Shape = rt::Shape {
     name: "Tiering",
     fields: &[
-        rt::FieldShape { property: "AccessTier", kind: rt::Kind::Str, required: true, rule: &R39 },
+        rt::FieldShape { property: "AccessTier", kind: rt::Kind::Str, required: true, rule: &R41 },
         rt::FieldShape { property: "Days", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -725,8 +730,8 @@ static SHAPE_bucket_TopicConfiguration: rt::Shape = rt::Shape {
 static SHAPE_bucket_Transition: rt::Shape = rt::Shape {
     name: "Transition",
     fields: &[
-        rt::FieldShape { property: "StorageClass", kind: rt::Kind::Str, required: true, rule: &R27 },
-        rt::FieldShape { property: "TransitionDate", kind: rt::Kind::Str, required: false, rule: &R34 },
+        rt::FieldShape { property: "StorageClass", kind: rt::Kind::Str, required: true, rule: &R28 },
+        rt::FieldShape { property: "TransitionDate", kind: rt::Kind::Str, required: false, rule: &R35 },
         rt::FieldShape { property: "TransitionInDays", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -1974,8 +1979,8 @@ pub mod bucket {
 
     impl rt::Validate for MetadataTableEncryptionConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("KmsKeyArn", &self.kms_key_arn, &rt::Rule::NONE);
-            cx.field("SseAlgorithm", &self.sse_algorithm, &R26);
+            cx.field("KmsKeyArn", &self.kms_key_arn, &R26);
+            cx.field("SseAlgorithm", &self.sse_algorithm, &R27);
         }
     }
 
@@ -2129,7 +2134,7 @@ pub mod bucket {
     impl rt::Validate for NoncurrentVersionTransition {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("NewerNoncurrentVersions", &self.newer_noncurrent_versions, &rt::Rule::NONE);
-            cx.field("StorageClass", &self.storage_class, &R27);
+            cx.field("StorageClass", &self.storage_class, &R28);
             cx.field("TransitionInDays", &self.transition_in_days, &rt::Rule::NONE);
         }
     }
@@ -2217,7 +2222,7 @@ pub mod bucket {
 
     impl rt::Validate for ObjectLockConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("ObjectLockEnabled", &self.object_lock_enabled, &R28);
+            cx.field("ObjectLockEnabled", &self.object_lock_enabled, &R29);
             cx.field("Rule", &self.rule, &rt::Rule::NONE);
         }
     }
@@ -2290,7 +2295,7 @@ pub mod bucket {
 
     impl rt::Validate for OwnershipControlsRule {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("ObjectOwnership", &self.object_ownership, &R29);
+            cx.field("ObjectOwnership", &self.object_ownership, &R30);
         }
     }
 
@@ -2433,7 +2438,7 @@ pub mod bucket {
     impl rt::Validate for RedirectAllRequestsTo {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("HostName", &self.host_name, &rt::Rule::NONE);
-            cx.field("Protocol", &self.protocol, &R30);
+            cx.field("Protocol", &self.protocol, &R31);
         }
     }
 
@@ -2468,7 +2473,7 @@ pub mod bucket {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("HostName", &self.host_name, &rt::Rule::NONE);
             cx.field("HttpRedirectCode", &self.http_redirect_code, &rt::Rule::NONE);
-            cx.field("Protocol", &self.protocol, &R30);
+            cx.field("Protocol", &self.protocol, &R31);
             cx.field("ReplaceKeyPrefixWith", &self.replace_key_prefix_with, &rt::Rule::NONE);
             cx.field("ReplaceKeyWith", &self.replace_key_with, &rt::Rule::NONE);
         }
@@ -2535,7 +2540,7 @@ pub mod bucket {
     impl rt::Validate for ReplicationConfiguration {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("Role", &self.role, &rt::Rule::NONE);
-            cx.field("Rules", &self.rules, &R32);
+            cx.field("Rules", &self.rules, &R33);
         }
     }
 
@@ -2595,7 +2600,7 @@ pub mod bucket {
             cx.field("EncryptionConfiguration", &self.encryption_configuration, &rt::Rule::NONE);
             cx.field("Metrics", &self.metrics, &rt::Rule::NONE);
             cx.field("ReplicationTime", &self.replication_time, &rt::Rule::NONE);
-            cx.field("StorageClass", &self.storage_class, &R33);
+            cx.field("StorageClass", &self.storage_class, &R34);
         }
     }
 
@@ -2936,7 +2941,7 @@ pub mod bucket {
     impl rt::Validate for Rule {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
             cx.field("AbortIncompleteMultipartUpload", &self.abort_incomplete_multipart_upload, &rt::Rule::NONE);
-            cx.field("ExpirationDate", &self.expiration_date, &R34);
+            cx.field("ExpirationDate", &self.expiration_date, &R35);
             cx.field("ExpirationInDays", &self.expiration_in_days, &rt::Rule::NONE);
             cx.field("ExpiredObjectDeleteMarker", &self.expired_object_delete_marker, &rt::Rule::NONE);
             cx.field("Id", &self.id, &R15);
@@ -2944,8 +2949,8 @@ pub mod bucket {
             cx.field("NoncurrentVersionExpirationInDays", &self.noncurrent_version_expiration_in_days, &rt::Rule::NONE);
             cx.field("NoncurrentVersionTransition", &self.noncurrent_version_transition, &rt::Rule::NONE);
             cx.field("NoncurrentVersionTransitions", &self.noncurrent_version_transitions, &R2);
-            cx.field("ObjectSizeGreaterThan", &self.object_size_greater_than, &R35);
-            cx.field("ObjectSizeLessThan", &self.object_size_less_than, &R35);
+            cx.field("ObjectSizeGreaterThan", &self.object_size_greater_than, &R36);
+            cx.field("ObjectSizeLessThan", &self.object_size_less_than, &R36);
             cx.field("Prefix", &self.prefix, &rt::Rule::NONE);
             cx.field("Status", &self.status, &R0);
             cx.field("TagFilters", &self.tag_filters, &R2);
@@ -3066,8 +3071,8 @@ pub mod bucket {
 
     impl rt::Validate for ServerSideEncryptionByDefault {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("KMSMasterKeyID", &self.kms_master_key_id, &rt::Rule::NONE);
-            cx.field("SSEAlgorithm", &self.sse_algorithm, &R36);
+            cx.field("KMSMasterKeyID", &self.kms_master_key_id, &R37);
+            cx.field("SSEAlgorithm", &self.sse_algorithm, &R38);
         }
     }
 
@@ -3206,8 +3211,8 @@ pub mod bucket {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R37);
-            cx.field("Value", &self.value, &R38);
+            cx.field("Key", &self.key, &R39);
+            cx.field("Value", &self.value, &R40);
         }
     }
 
@@ -3276,7 +3281,7 @@ pub mod bucket {
 
     impl rt::Validate for Tiering {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("AccessTier", &self.access_tier, &R39);
+            cx.field("AccessTier", &self.access_tier, &R41);
             cx.field("Days", &self.days, &rt::Rule::NONE);
         }
     }
@@ -3355,8 +3360,8 @@ pub mod bucket {
 
     impl rt::Validate for Transition {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("StorageClass", &self.storage_class, &R27);
-            cx.field("TransitionDate", &self.transition_date, &R34);
+            cx.field("StorageClass", &self.storage_class, &R28);
+            cx.field("TransitionDate", &self.transition_date, &R35);
             cx.field("TransitionInDays", &self.transition_in_days, &rt::Rule::NONE);
         }
     }

@@ -7,22 +7,27 @@
 use crate::l1 as rt;
 
 static R0: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(2048), ..rt::Rule::NONE };
-static R1: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(512), ..rt::Rule::NONE };
-static R2: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(65536), ..rt::Rule::NONE };
-static R3: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
-static R4: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
+static P0: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$");
+static P1: rt::Pattern = rt::Pattern::new("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+)$");
+static P2: rt::Pattern = rt::Pattern::new("^alias/[a-zA-Z0-9:/_-]+$");
+static R1: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(2048), formats: &[rt::Format::Pattern("AWS::KMS::Key.Arn", &P0), rt::Format::Pattern("AWS::KMS::Key.Id", &P1), rt::Format::Pattern("AWS::KMS::Alias.AliasName", &P2)], ..rt::Rule::NONE };
+static R2: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(512), ..rt::Rule::NONE };
+static R3: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(65536), ..rt::Rule::NONE };
+static R4: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
+static R5: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::KMS::Key.Arn", &P0), rt::Format::Pattern("AWS::KMS::Key.Id", &P1), rt::Format::Pattern("AWS::KMS::Alias.AliasName", &P2)], ..rt::Rule::NONE };
+static R6: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
 
 static SHAPE_CfnSecret: rt::Shape = rt::Shape {
     name: "AWS::SecretsManager::Secret",
     fields: &[
         rt::FieldShape { property: "Description", kind: rt::Kind::Str, required: false, rule: &R0 },
         rt::FieldShape { property: "GenerateSecretString", kind: rt::Kind::Struct(&SHAPE_secret_GenerateSecretString), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R0 },
-        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R1 },
+        rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: false, rule: &R2 },
         rt::FieldShape { property: "ReplicaRegions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_secret_ReplicaRegion)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SecretString", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "SecretString", kind: rt::Kind::Str, required: false, rule: &R3 },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_secret_Tag)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R3 },
+        rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R4 },
     ],
     combos: &[],
 };
@@ -47,7 +52,7 @@ static SHAPE_secret_GenerateSecretString: rt::Shape = rt::Shape {
 static SHAPE_secret_ReplicaRegion: rt::Shape = rt::Shape {
     name: "ReplicaRegion",
     fields: &[
-        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R5 },
         rt::FieldShape { property: "Region", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -56,8 +61,8 @@ static SHAPE_secret_ReplicaRegion: rt::Shape = rt::Shape {
 static SHAPE_secret_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R4 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R3 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R6 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R4 },
     ],
     combos: &[],
 };
@@ -104,12 +109,12 @@ impl rt::Validate for CfnSecret {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
         cx.field("Description", &self.description, &R0);
         cx.field("GenerateSecretString", &self.generate_secret_string, &rt::Rule::NONE);
-        cx.field("KmsKeyId", &self.kms_key_id, &R0);
-        cx.field("Name", &self.name, &R1);
+        cx.field("KmsKeyId", &self.kms_key_id, &R1);
+        cx.field("Name", &self.name, &R2);
         cx.field("ReplicaRegions", &self.replica_regions, &rt::Rule::NONE);
-        cx.field("SecretString", &self.secret_string, &R2);
+        cx.field("SecretString", &self.secret_string, &R3);
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
-        cx.field("Type", &self.r#type, &R3);
+        cx.field("Type", &self.r#type, &R4);
     }
 }
 
@@ -221,7 +226,7 @@ pub mod secret {
 
     impl rt::Validate for ReplicaRegion {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("KmsKeyId", &self.kms_key_id, &rt::Rule::NONE);
+            cx.field("KmsKeyId", &self.kms_key_id, &R5);
             cx.field("Region", &self.region, &rt::Rule::NONE);
         }
     }
@@ -256,8 +261,8 @@ pub mod secret {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R4);
-            cx.field("Value", &self.value, &R3);
+            cx.field("Key", &self.key, &R6);
+            cx.field("Value", &self.value, &R4);
         }
     }
 

@@ -6,12 +6,21 @@
 
 use crate::l1 as rt;
 
-static R0: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
-static R1: rt::Rule = rt::Rule { minimum: Some(1024.0), maximum: Some(1048576.0), ..rt::Rule::NONE };
-static R2: rt::Rule = rt::Rule { max_len: Some(256), ..rt::Rule::NONE };
-static R3: rt::Rule = rt::Rule { enum_values: &["http/s", "sqs", "lambda", "firehose", "application"], ..rt::Rule::NONE };
-static R4: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
-static R5: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
+static P0: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$");
+static R0: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::IAM::Role.Arn", &P0)], ..rt::Rule::NONE };
+static P1: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$");
+static R1: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::SNS::Topic.Arn", &P1)], ..rt::Rule::NONE };
+static R2: rt::Rule = rt::Rule { formats: &[rt::Format::Json], ..rt::Rule::NONE };
+static R3: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
+static P2: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$");
+static P3: rt::Pattern = rt::Pattern::new("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+)$");
+static P4: rt::Pattern = rt::Pattern::new("^alias/[a-zA-Z0-9:/_-]+$");
+static R4: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::KMS::Key.Arn", &P2), rt::Format::Pattern("AWS::KMS::Key.Id", &P3), rt::Format::Pattern("AWS::KMS::Alias.AliasName", &P4)], ..rt::Rule::NONE };
+static R5: rt::Rule = rt::Rule { minimum: Some(1024.0), maximum: Some(1048576.0), ..rt::Rule::NONE };
+static R6: rt::Rule = rt::Rule { max_len: Some(256), ..rt::Rule::NONE };
+static R7: rt::Rule = rt::Rule { enum_values: &["http/s", "sqs", "lambda", "firehose", "application"], ..rt::Rule::NONE };
+static R8: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
+static R9: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
 
 static SHAPE_CfnSubscription: rt::Shape = rt::Shape {
     name: "AWS::SNS::Subscription",
@@ -25,8 +34,8 @@ static SHAPE_CfnSubscription: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RedrivePolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Region", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "ReplayPolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "SubscriptionRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "TopicArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "SubscriptionRoleArn", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "TopicArn", kind: rt::Kind::Str, required: true, rule: &R1 },
     ],
     combos: &[],
 };
@@ -34,19 +43,19 @@ static SHAPE_CfnSubscription: rt::Shape = rt::Shape {
 static SHAPE_CfnTopic: rt::Shape = rt::Shape {
     name: "AWS::SNS::Topic",
     fields: &[
-        rt::FieldShape { property: "ArchivePolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "ArchivePolicy", kind: rt::Kind::Json, required: false, rule: &R2 },
         rt::FieldShape { property: "ContentBasedDeduplication", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "DataProtectionPolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "DeliveryStatusLogging", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_topic_LoggingConfig)), required: false, rule: &R0 },
+        rt::FieldShape { property: "DataProtectionPolicy", kind: rt::Kind::Json, required: false, rule: &R2 },
+        rt::FieldShape { property: "DeliveryStatusLogging", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_topic_LoggingConfig)), required: false, rule: &R3 },
         rt::FieldShape { property: "DisplayName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "FifoThroughputScope", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "FifoTopic", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "KmsMasterKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "MaximumMessageSize", kind: rt::Kind::Int, required: false, rule: &R1 },
+        rt::FieldShape { property: "KmsMasterKeyId", kind: rt::Kind::Str, required: false, rule: &R4 },
+        rt::FieldShape { property: "MaximumMessageSize", kind: rt::Kind::Int, required: false, rule: &R5 },
         rt::FieldShape { property: "SignatureVersion", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Subscription", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_topic_Subscription)), required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_topic_Tag)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "TopicName", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "TopicName", kind: rt::Kind::Str, required: false, rule: &R6 },
         rt::FieldShape { property: "TracingConfig", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -55,9 +64,9 @@ static SHAPE_CfnTopic: rt::Shape = rt::Shape {
 static SHAPE_topic_LoggingConfig: rt::Shape = rt::Shape {
     name: "LoggingConfig",
     fields: &[
-        rt::FieldShape { property: "FailureFeedbackRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: true, rule: &R3 },
-        rt::FieldShape { property: "SuccessFeedbackRoleArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
+        rt::FieldShape { property: "FailureFeedbackRoleArn", kind: rt::Kind::Str, required: false, rule: &R0 },
+        rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: true, rule: &R7 },
+        rt::FieldShape { property: "SuccessFeedbackRoleArn", kind: rt::Kind::Str, required: false, rule: &R0 },
         rt::FieldShape { property: "SuccessFeedbackSampleRate", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
@@ -75,8 +84,8 @@ static SHAPE_topic_Subscription: rt::Shape = rt::Shape {
 static SHAPE_topic_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R4 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R5 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R8 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R9 },
     ],
     combos: &[],
 };
@@ -167,8 +176,8 @@ impl rt::Validate for CfnSubscription {
         cx.field("RedrivePolicy", &self.redrive_policy, &rt::Rule::NONE);
         cx.field("Region", &self.region, &rt::Rule::NONE);
         cx.field("ReplayPolicy", &self.replay_policy, &rt::Rule::NONE);
-        cx.field("SubscriptionRoleArn", &self.subscription_role_arn, &rt::Rule::NONE);
-        cx.field("TopicArn", &self.topic_arn, &rt::Rule::NONE);
+        cx.field("SubscriptionRoleArn", &self.subscription_role_arn, &R0);
+        cx.field("TopicArn", &self.topic_arn, &R1);
     }
 }
 
@@ -243,19 +252,19 @@ impl rt::ToJson for CfnTopic {
 
 impl rt::Validate for CfnTopic {
     fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-        cx.field("ArchivePolicy", &self.archive_policy, &rt::Rule::NONE);
+        cx.field("ArchivePolicy", &self.archive_policy, &R2);
         cx.field("ContentBasedDeduplication", &self.content_based_deduplication, &rt::Rule::NONE);
-        cx.field("DataProtectionPolicy", &self.data_protection_policy, &rt::Rule::NONE);
-        cx.field("DeliveryStatusLogging", &self.delivery_status_logging, &R0);
+        cx.field("DataProtectionPolicy", &self.data_protection_policy, &R2);
+        cx.field("DeliveryStatusLogging", &self.delivery_status_logging, &R3);
         cx.field("DisplayName", &self.display_name, &rt::Rule::NONE);
         cx.field("FifoThroughputScope", &self.fifo_throughput_scope, &rt::Rule::NONE);
         cx.field("FifoTopic", &self.fifo_topic, &rt::Rule::NONE);
-        cx.field("KmsMasterKeyId", &self.kms_master_key_id, &rt::Rule::NONE);
-        cx.field("MaximumMessageSize", &self.maximum_message_size, &R1);
+        cx.field("KmsMasterKeyId", &self.kms_master_key_id, &R4);
+        cx.field("MaximumMessageSize", &self.maximum_message_size, &R5);
         cx.field("SignatureVersion", &self.signature_version, &rt::Rule::NONE);
         cx.field("Subscription", &self.subscription, &rt::Rule::NONE);
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
-        cx.field("TopicName", &self.topic_name, &R2);
+        cx.field("TopicName", &self.topic_name, &R6);
         cx.field("TracingConfig", &self.tracing_config, &rt::Rule::NONE);
     }
 }
@@ -375,9 +384,9 @@ pub mod topic {
 
     impl rt::Validate for LoggingConfig {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("FailureFeedbackRoleArn", &self.failure_feedback_role_arn, &rt::Rule::NONE);
-            cx.field("Protocol", &self.protocol, &R3);
-            cx.field("SuccessFeedbackRoleArn", &self.success_feedback_role_arn, &rt::Rule::NONE);
+            cx.field("FailureFeedbackRoleArn", &self.failure_feedback_role_arn, &R0);
+            cx.field("Protocol", &self.protocol, &R7);
+            cx.field("SuccessFeedbackRoleArn", &self.success_feedback_role_arn, &R0);
             cx.field("SuccessFeedbackSampleRate", &self.success_feedback_sample_rate, &rt::Rule::NONE);
         }
     }
@@ -447,8 +456,8 @@ pub mod topic {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R4);
-            cx.field("Value", &self.value, &R5);
+            cx.field("Key", &self.key, &R8);
+            cx.field("Value", &self.value, &R9);
         }
     }
 

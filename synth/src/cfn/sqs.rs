@@ -8,13 +8,17 @@ use crate::l1 as rt;
 
 static R0: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(900.0), ..rt::Rule::NONE };
 static R1: rt::Rule = rt::Rule { minimum: Some(60.0), maximum: Some(86400.0), ..rt::Rule::NONE };
-static R2: rt::Rule = rt::Rule { minimum: Some(1024.0), maximum: Some(1048576.0), ..rt::Rule::NONE };
-static R3: rt::Rule = rt::Rule { minimum: Some(60.0), maximum: Some(1209600.0), ..rt::Rule::NONE };
-static R4: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(20.0), ..rt::Rule::NONE };
-static R5: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(43200.0), ..rt::Rule::NONE };
-static P0: rt::Pattern = rt::Pattern::new("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
-static R6: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P0), ..rt::Rule::NONE };
-static R7: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), pattern: Some(&P0), ..rt::Rule::NONE };
+static P0: rt::Pattern = rt::Pattern::new("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$");
+static P1: rt::Pattern = rt::Pattern::new("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+)$");
+static P2: rt::Pattern = rt::Pattern::new("^alias/[a-zA-Z0-9:/_-]+$");
+static R2: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::KMS::Key.Arn", &P0), rt::Format::Pattern("AWS::KMS::Key.Id", &P1), rt::Format::Pattern("AWS::KMS::Alias.AliasName", &P2)], ..rt::Rule::NONE };
+static R3: rt::Rule = rt::Rule { minimum: Some(1024.0), maximum: Some(1048576.0), ..rt::Rule::NONE };
+static R4: rt::Rule = rt::Rule { minimum: Some(60.0), maximum: Some(1209600.0), ..rt::Rule::NONE };
+static R5: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(20.0), ..rt::Rule::NONE };
+static R6: rt::Rule = rt::Rule { minimum: Some(0.0), maximum: Some(43200.0), ..rt::Rule::NONE };
+static P3: rt::Pattern = rt::Pattern::new("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
+static R7: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P3), ..rt::Rule::NONE };
+static R8: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), pattern: Some(&P3), ..rt::Rule::NONE };
 
 static SHAPE_CfnQueue: rt::Shape = rt::Shape {
     name: "AWS::SQS::Queue",
@@ -25,16 +29,16 @@ static SHAPE_CfnQueue: rt::Shape = rt::Shape {
         rt::FieldShape { property: "FifoQueue", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "FifoThroughputLimit", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "KmsDataKeyReusePeriodSeconds", kind: rt::Kind::Int, required: false, rule: &R1 },
-        rt::FieldShape { property: "KmsMasterKeyId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "MaximumMessageSize", kind: rt::Kind::Int, required: false, rule: &R2 },
-        rt::FieldShape { property: "MessageRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &R3 },
+        rt::FieldShape { property: "KmsMasterKeyId", kind: rt::Kind::Str, required: false, rule: &R2 },
+        rt::FieldShape { property: "MaximumMessageSize", kind: rt::Kind::Int, required: false, rule: &R3 },
+        rt::FieldShape { property: "MessageRetentionPeriod", kind: rt::Kind::Int, required: false, rule: &R4 },
         rt::FieldShape { property: "QueueName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "ReceiveMessageWaitTimeSeconds", kind: rt::Kind::Int, required: false, rule: &R4 },
+        rt::FieldShape { property: "ReceiveMessageWaitTimeSeconds", kind: rt::Kind::Int, required: false, rule: &R5 },
         rt::FieldShape { property: "RedriveAllowPolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "RedrivePolicy", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "SqsManagedSseEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_queue_Tag)), required: false, rule: &rt::Rule::NONE },
-        rt::FieldShape { property: "VisibilityTimeout", kind: rt::Kind::Int, required: false, rule: &R5 },
+        rt::FieldShape { property: "VisibilityTimeout", kind: rt::Kind::Int, required: false, rule: &R6 },
     ],
     combos: &[],
 };
@@ -42,8 +46,8 @@ static SHAPE_CfnQueue: rt::Shape = rt::Shape {
 static SHAPE_queue_Tag: rt::Shape = rt::Shape {
     name: "Tag",
     fields: &[
-        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R6 },
-        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R7 },
+        rt::FieldShape { property: "Key", kind: rt::Kind::Str, required: true, rule: &R7 },
+        rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R8 },
     ],
     combos: &[],
 };
@@ -127,16 +131,16 @@ impl rt::Validate for CfnQueue {
         cx.field("FifoQueue", &self.fifo_queue, &rt::Rule::NONE);
         cx.field("FifoThroughputLimit", &self.fifo_throughput_limit, &rt::Rule::NONE);
         cx.field("KmsDataKeyReusePeriodSeconds", &self.kms_data_key_reuse_period_seconds, &R1);
-        cx.field("KmsMasterKeyId", &self.kms_master_key_id, &rt::Rule::NONE);
-        cx.field("MaximumMessageSize", &self.maximum_message_size, &R2);
-        cx.field("MessageRetentionPeriod", &self.message_retention_period, &R3);
+        cx.field("KmsMasterKeyId", &self.kms_master_key_id, &R2);
+        cx.field("MaximumMessageSize", &self.maximum_message_size, &R3);
+        cx.field("MessageRetentionPeriod", &self.message_retention_period, &R4);
         cx.field("QueueName", &self.queue_name, &rt::Rule::NONE);
-        cx.field("ReceiveMessageWaitTimeSeconds", &self.receive_message_wait_time_seconds, &R4);
+        cx.field("ReceiveMessageWaitTimeSeconds", &self.receive_message_wait_time_seconds, &R5);
         cx.field("RedriveAllowPolicy", &self.redrive_allow_policy, &rt::Rule::NONE);
         cx.field("RedrivePolicy", &self.redrive_policy, &rt::Rule::NONE);
         cx.field("SqsManagedSseEnabled", &self.sqs_managed_sse_enabled, &rt::Rule::NONE);
         cx.field("Tags", &self.tags, &rt::Rule::NONE);
-        cx.field("VisibilityTimeout", &self.visibility_timeout, &R5);
+        cx.field("VisibilityTimeout", &self.visibility_timeout, &R6);
     }
 }
 
@@ -256,8 +260,8 @@ pub mod queue {
 
     impl rt::Validate for Tag {
         fn validate(&self, _rule: &rt::Rule, cx: &mut rt::Check) {
-            cx.field("Key", &self.key, &R6);
-            cx.field("Value", &self.value, &R7);
+            cx.field("Key", &self.key, &R7);
+            cx.field("Value", &self.value, &R8);
         }
     }
 

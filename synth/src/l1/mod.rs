@@ -7,7 +7,7 @@
 
 pub use crate::json::{Json, JsonValue};
 pub use crate::value::{Map, Value};
-pub use rules::{Check, Combo, Pattern, Rule, Validate, Violation};
+pub use rules::{Check, Combo, Format, Pattern, Rule, Validate, Violation};
 pub use shape::{FieldShape, Kind, Shape};
 
 pub mod rules;

@@ -50,6 +50,8 @@ pub struct Rule {
     /// The rule for each item of a list, or each value of a map.
     pub items: Option<&'static Rule>,
     pub key_pattern: Option<&'static Pattern>,
+    /// Formats (cfn-lint's) of which a literal must have one.
+    pub formats: &'static [Format],
 }
 
 impl Rule {
@@ -65,7 +67,112 @@ impl Rule {
         unique_items: false,
         items: None,
         key_pattern: None,
+        formats: &[],
     };
+}
+
+/// A schema `format`, checked on literal strings as cfn-lint checks it
+/// (codegen/src/formats.rs lists each and where it comes from).
+pub enum Format {
+    /// A named format checked by a regular expression.
+    Pattern(&'static str, &'static Pattern),
+    /// A bucket name: 3 to 63 lower-case letters, digits, dots and hyphens, starting and
+    /// ending with a letter or digit, with no `..`, `.-` or `-.`.
+    S3BucketName,
+    /// An IPv4 network (`10.0.0.0/16`; an address alone is a /32) with no host bits set.
+    Ipv4Network,
+    /// An IPv6 network (`2001:db8::/32`) with no host bits set.
+    Ipv6Network,
+    /// An RFC 3339 date and time.
+    DateTime,
+    /// A URI: a scheme, a colon and no spaces.
+    Uri,
+    /// A JSON document (when given as a string).
+    Json,
+}
+
+impl Format {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Format::Pattern(name, _) => name,
+            Format::S3BucketName => "AWS::S3::Bucket.Name",
+            Format::Ipv4Network => "ipv4-network",
+            Format::Ipv6Network => "ipv6-network",
+            Format::DateTime => "date-time",
+            Format::Uri => "uri",
+            Format::Json => "json",
+        }
+    }
+
+    pub fn accepts(&self, s: &str) -> bool {
+        match self {
+            Format::Pattern(_, p) => p.is_match(s) != Some(false),
+            Format::S3BucketName => {
+                let edge = |c: Option<char>| {
+                    c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                };
+                (3..=63).contains(&s.len())
+                    && s.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-'
+                    })
+                    && edge(s.chars().next())
+                    && edge(s.chars().last())
+                    && !s.contains("..")
+                    && !s.contains(".-")
+                    && !s.contains("-.")
+            }
+            Format::Ipv4Network => network(s, false),
+            Format::Ipv6Network => network(s, true),
+            Format::DateTime => {
+                static RE: Pattern = Pattern::new(
+                    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$",
+                );
+                RE.is_match(s) == Some(true)
+            }
+            Format::Uri => {
+                let (scheme, rest) = s.split_once(':').unwrap_or(("", ""));
+                scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+                    && !rest.contains(char::is_whitespace)
+            }
+            Format::Json => serde_json::from_str::<serde_json::Value>(s).is_ok(),
+        }
+    }
+}
+
+/// `address[/prefix]` with no bits set after the prefix (Python's strict `ip_network`,
+/// which cfn-lint uses).
+fn network(s: &str, v6: bool) -> bool {
+    let (address, prefix) = match s.split_once('/') {
+        Some((a, p)) => (a, p.parse::<u32>().ok()),
+        None => (s, None),
+    };
+    let (bits, width) = if v6 {
+        match address.parse::<std::net::Ipv6Addr>() {
+            Ok(a) => (a.to_bits(), 128),
+            Err(_) => return false,
+        }
+    } else {
+        match address.parse::<std::net::Ipv4Addr>() {
+            Ok(a) => (u128::from(a.to_bits()), 32),
+            Err(_) => return false,
+        }
+    };
+    if s.contains('/') && prefix.is_none() {
+        return false;
+    }
+    let prefix = prefix.unwrap_or(width);
+    if prefix > width {
+        return false;
+    }
+    let host = width - prefix;
+    let mask = 1u128.checked_shl(host).map_or(u128::MAX, |b| b - 1);
+    bits & mask == 0
 }
 
 /// Constraints between the properties of one object.
@@ -278,6 +385,16 @@ impl Validate for String {
                 );
             }
         }
+        if !rule.formats.is_empty() && !rule.formats.iter().any(|f| f.accepts(self)) {
+            let names: Vec<&str> = rule.formats.iter().map(Format::name).collect();
+            cx.violation(
+                format!("`{self}` is not a valid {}", names.join(" or ")),
+                format!(
+                    "give a {} (or a reference to the resource that has it)",
+                    names.join(" or ")
+                ),
+            );
+        }
         check_enum(cx, rule, self);
     }
 }
@@ -309,7 +426,17 @@ impl Validate for bool {
 }
 
 impl Validate for Json {
-    fn validate(&self, _: &Rule, _: &mut Check) {}
+    fn validate(&self, rule: &Rule, cx: &mut Check) {
+        // A document given as a JSON string must parse (`format: json`).
+        if let Json::String(s) = self {
+            if rule.formats.iter().any(|f| matches!(f, Format::Json)) && !Format::Json.accepts(s) {
+                cx.violation(
+                    "the string is not a JSON document".to_string(),
+                    "give the document as an object, or a string that parses as JSON".to_string(),
+                );
+            }
+        }
+    }
 }
 
 impl<T: Validate> Validate for Option<T> {
@@ -344,6 +471,47 @@ impl<T: Validate> Validate for Map<T> {
         for (k, v) in self {
             cx.key(k, rule);
             cx.item(format!("[{k}]"), v, value_rule);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+
+    #[test]
+    fn formats_accept_what_cfn_lint_accepts() {
+        let cases: &[(Format, &str, bool)] = &[
+            (Format::Ipv4Network, "10.0.0.0/16", true),
+            (Format::Ipv4Network, "10.0.0.1", true),
+            (Format::Ipv4Network, "0.0.0.0/0", true),
+            (Format::Ipv4Network, "10.0.0.1/16", false),
+            (Format::Ipv4Network, "10.0.0.0/33", false),
+            (Format::Ipv4Network, "10.0.0/16", false),
+            (Format::Ipv4Network, "10.0.0.0/", false),
+            (Format::Ipv6Network, "2001:db8::/32", true),
+            (Format::Ipv6Network, "::/0", true),
+            (Format::Ipv6Network, "2001:db8::1/32", false),
+            (Format::Ipv6Network, "10.0.0.0/8", false),
+            (Format::S3BucketName, "my-bucket.logs", true),
+            (Format::S3BucketName, "ab", false),
+            (Format::S3BucketName, "My-Bucket", false),
+            (Format::S3BucketName, "-bucket", false),
+            (Format::S3BucketName, "bucket.", false),
+            (Format::S3BucketName, "a..b", false),
+            (Format::S3BucketName, "a.-b", false),
+            (Format::DateTime, "2026-11-23T10:00:00Z", true),
+            (Format::DateTime, "2026-11-23T10:00:00.5+01:00", true),
+            (Format::DateTime, "2026-13-23T10:00:00Z", false),
+            (Format::DateTime, "2026-11-23", false),
+            (Format::Uri, "https://example.com/x", true),
+            (Format::Uri, "example.com", false),
+            (Format::Uri, "https://exa mple.com", false),
+            (Format::Json, "{\"a\": 1}", true),
+            (Format::Json, "{not json", false),
+        ];
+        for (format, value, ok) in cases {
+            assert_eq!(format.accepts(value), *ok, "{} {value:?}", format.name());
         }
     }
 }

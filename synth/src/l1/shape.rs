@@ -145,6 +145,9 @@ impl Validate for Shaped<'_> {
         // CloudFormation reads numbers and booleans given as strings, and the reverse, as
         // cfn-lint does; only a value of another shape is refused.
         match (self.kind, self.value) {
+            (Kind::Json, JsonValue::String(s)) => {
+                crate::json::Json::String(s.clone()).validate(rule, cx)
+            }
             (Kind::Json, _) => {}
             (Kind::Str, JsonValue::String(s)) => s.validate(rule, cx),
             (Kind::Str, JsonValue::Number(n)) => n.to_string().validate(rule, cx),
