@@ -482,3 +482,74 @@ fn l1_formats_are_checked_as_cfn_lint_checks_them() {
     assert!(e.contains("Bad/Queue (Queue) Properties.KmsMasterKeyId: `my-key` is not a valid AWS::KMS::Key.Arn or AWS::KMS::Key.Id or AWS::KMS::Alias.AliasName"), "{e}");
     assert!(!e.contains("Bad/Aliased"), "{e}");
 }
+
+#[test]
+fn l1_conditions_between_properties_from_the_schemas_all_of() {
+    use escdk_synth::cfn::dynamodb::{table, CfnTable};
+    use escdk_synth::cfn::rds::CfnDBCluster;
+    let stack = Stack::new("Bad");
+    let root = stack.root();
+    root.add(
+        "Reserved",
+        CfnDBCluster {
+            engine: Some("aurora-postgresql".into()),
+            master_username: Some("admin".into()),
+            ..Default::default()
+        },
+    );
+    root.add(
+        "Mysql",
+        CfnDBCluster {
+            engine: Some("aurora-mysql".into()),
+            master_username: Some("admin".into()),
+            ..Default::default()
+        },
+    );
+    root.add(
+        "RdsAdmin",
+        CfnDBCluster {
+            engine: Some("aurora-mysql".into()),
+            master_username: Some("rdsadmin".into()),
+            ..Default::default()
+        },
+    );
+    root.add(
+        "Lsi",
+        CfnTable {
+            attribute_definitions: Some(vec![table::AttributeDefinition::new("Id", "S")].into()),
+            local_secondary_indexes: Some(
+                vec![table::LocalSecondaryIndex::new(
+                    "ByTime",
+                    vec![table::KeySchemaItem::new("Id", "HASH")],
+                    table::Projection::default(),
+                )]
+                .into(),
+            ),
+            ..CfnTable::new(vec![table::KeySchemaItem::new("Id", "HASH")])
+        },
+    );
+    let e = errors(&stack);
+    assert!(e.contains("Bad/Reserved (Reserved) Properties.MasterUsername: the string `admin` is not allowed when Engine is aurora-postgresql or postgresql\n  fix: use another value than admin"), "{e}");
+    assert!(!e.contains("Bad/Mysql"), "admin is allowed for MySQL: {e}");
+    assert!(e.contains("Bad/RdsAdmin (RdsAdmin) Properties.MasterUsername: the string `rdsadmin` is not allowed\n"), "{e}");
+    assert!(e.contains("Bad/Lsi (Lsi) Properties.KeySchema: `AWS::DynamoDB::Table` needs at least 2 item(s) in KeySchema when LocalSecondaryIndexes has at least 1 item(s)"), "{e}");
+    assert!(e.contains("Bad/Lsi (Lsi) Properties.AttributeDefinitions: `AWS::DynamoDB::Table` needs at least 2 item(s) in AttributeDefinitions"), "{e}");
+}
+
+#[test]
+fn a_condition_that_reads_a_resource() {
+    use escdk_synth::cfn::sqs::CfnQueue;
+    use escdk_synth::fns;
+    let stack = Stack::new("Bad");
+    let queue = stack.root().add("Queue", CfnQueue::default());
+    stack.add_condition("ByRef", fns::equals(queue.reference(), "x"));
+    stack.add_condition("ByAtt", fns::equals(queue.attr_arn(), "x"));
+    let e = errors(&stack);
+    for name in ["ByRef", "ByAtt"] {
+        assert!(e.contains(&format!("error: Bad/Conditions/{name} Fn::Equals: the condition reads resource `Queue`: conditions are evaluated before any resource exists\n  fix: base the condition on a parameter or a pseudo parameter")), "{e}");
+    }
+    let ok = Stack::new("Ok");
+    let stage = ok.add_parameter("Stage", Parameter::string());
+    ok.add_condition("IsProd", fns::equals(stage.reference(), "prod"));
+    ok.synth().expect("a condition on a parameter is fine");
+}

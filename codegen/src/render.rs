@@ -2,7 +2,9 @@
 
 use crate::formats::{self, FormatCheck};
 use crate::names;
-use crate::schema::{Combo, FieldModel, ResourceModel, RuleModel, StructModel, Ty};
+use crate::schema::{
+    Combo, Condition, FieldModel, ResourceModel, RuleModel, StructModel, Test, Ty,
+};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -299,11 +301,40 @@ fn shape_static(module: &str, name: &str) -> String {
 }
 
 /// `static SHAPE_…: rt::Shape`: a struct's properties, kinds, rules and combinations.
+fn test_literal((property, test): &(String, Test)) -> String {
+    let t = match test {
+        Test::MinItems(n) => format!("rt::Test::MinItems({n})"),
+        Test::In(v) => format!("rt::Test::In(&{v:?})"),
+        Test::NotIn(v) => format!("rt::Test::NotIn(&{v:?})"),
+    };
+    format!("({property:?}, {t})")
+}
+
+fn conditions_literal(conditions: &[Condition]) -> String {
+    let list = |v: &Vec<(String, Test)>| {
+        format!(
+            "&[{}]",
+            v.iter().map(test_literal).collect::<Vec<_>>().join(", ")
+        )
+    };
+    let items: Vec<String> = conditions
+        .iter()
+        .map(|c| {
+            format!(
+                "rt::Condition {{ when: {}, then: {} }}",
+                list(&c.when),
+                list(&c.then)
+            )
+        })
+        .collect();
+    format!("&[{}]", items.join(", "))
+}
+
 fn shape_code(
     out: &mut String,
     statics: &mut Statics,
     s: &StructModel,
-    (name, shown): (&str, &str),
+    (name, shown, conditions): (&str, &str, &[Condition]),
     module: &str,
 ) {
     let _ = writeln!(
@@ -326,7 +357,11 @@ fn shape_code(
         .map(combo_literal)
         .collect::<Vec<_>>()
         .join(", ");
-    let _ = writeln!(out, "    ],\n    combos: &[{combos}],\n}};\n");
+    let _ = writeln!(
+        out,
+        "    ],\n    combos: &[{combos}],\n    conditions: {},\n}};\n",
+        conditions_literal(conditions)
+    );
 }
 
 fn resource_code(out: &mut String, shapes: &mut String, statics: &mut Statics, r: &ResourceModel) {
@@ -364,16 +399,15 @@ fn resource_code(out: &mut String, shapes: &mut String, statics: &mut Statics, r
         "    fn shape() -> &'static rt::Shape {{\n        &{root_shape}\n    }}"
     );
     let _ = writeln!(out, "}}\n");
-    shape_code(
-        shapes,
-        statics,
-        &r.root,
-        (&root_shape, &r.type_name),
-        &r.module,
+    let root = (
+        root_shape.as_str(),
+        r.type_name.as_str(),
+        r.conditions.as_slice(),
     );
+    shape_code(shapes, statics, &r.root, root, &r.module);
     for s in &r.structs {
         let name = shape_static(&r.module, &s.name);
-        shape_code(shapes, statics, s, (&name, &s.name), &r.module);
+        shape_code(shapes, statics, s, (&name, &s.name, &[]), &r.module);
     }
     if !r.attributes.is_empty() {
         let _ = writeln!(out, "impl crate::Handle<{name}> {{");

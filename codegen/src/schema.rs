@@ -18,6 +18,101 @@ pub struct ResourceModel {
     pub translated: Vec<(String, String)>,
     /// Where the type keeps tags: `("List" | "Map", property)`, from `tagging.tagProperty`.
     pub tagging: Option<(&'static str, String)>,
+    /// The schema's top-level `allOf`: conditions on the values of its properties.
+    pub conditions: Vec<Condition>,
+}
+
+/// A test of one property's literal value.
+#[derive(Clone, Debug)]
+pub enum Test {
+    MinItems(u64),
+    In(Vec<String>),
+    NotIn(Vec<String>),
+}
+
+/// `when` every test holds (each property present), every `then` test holds on the
+/// properties that are present. An `allOf` item without `if` always applies.
+#[derive(Clone, Debug)]
+pub struct Condition {
+    pub when: Vec<(String, Test)>,
+    pub then: Vec<(String, Test)>,
+}
+
+/// The tests of a `properties` object of an `allOf` branch (`minItems`, `enum`,
+/// `not: {enum}`); any other keyword fails generation, so no condition is dropped.
+fn tests(node: &Value) -> Result<Vec<(String, Test)>, String> {
+    let mut out = Vec::new();
+    let Some(props) = node.get("properties").and_then(Value::as_object) else {
+        return Ok(out);
+    };
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (property, test) in props {
+        for (key, value) in test.as_object().into_iter().flatten() {
+            let t = match key.as_str() {
+                "type" => continue,
+                "minItems" => Test::MinItems(value.as_u64().unwrap_or(0)),
+                "enum" => Test::In(strings(value)),
+                "not"
+                    if value.get("enum").is_some()
+                        && value.as_object().is_some_and(|o| o.len() == 1) =>
+                {
+                    Test::NotIn(strings(&value["enum"]))
+                }
+                other => {
+                    return Err(format!(
+                        "allOf: `{other}` on {property} is not supported: add it to \
+                         codegen/src/schema.rs (tests)"
+                    ))
+                }
+            };
+            out.push((property.clone(), t));
+        }
+    }
+    Ok(out)
+}
+
+/// The schema's top-level `allOf` as conditions.
+fn conditions(schema: &Value) -> Result<Vec<Condition>, String> {
+    let mut out = Vec::new();
+    for item in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let known = ["if", "then", "properties", "required", "type"];
+        if let Some(k) = item
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+            .find(|k| !known.contains(&k.as_str()))
+        {
+            return Err(format!(
+                "allOf: `{k}` is not supported: add it to codegen/src/schema.rs"
+            ));
+        }
+        match (item.get("if"), item.get("then")) {
+            (Some(when), Some(then)) => out.push(Condition {
+                when: tests(when)?,
+                then: tests(then)?,
+            }),
+            (None, None) => out.push(Condition {
+                when: Vec::new(),
+                then: tests(item)?,
+            }),
+            _ => return Err("allOf: an `if` without `then` (or the reverse)".to_string()),
+        }
+    }
+    Ok(out)
 }
 
 /// The tag property and its shape, from the schema's `tagging` metadata: a list of
@@ -201,6 +296,7 @@ impl ResourceModel {
             .filter(|p| !p.contains('/'))
             .map(String::as_str)
             .collect();
+        let conditions = conditions(schema).map_err(|e| format!("{type_name}: {e}"))?;
         let root = cx.struct_model(
             &format!("Cfn{}", names::type_name(resource)),
             schema,
@@ -233,6 +329,7 @@ impl ResourceModel {
             attributes,
             translated,
             tagging: tagging(schema),
+            conditions,
         })
     }
 }

@@ -201,14 +201,17 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
             }
         }
         let mut violations = typed;
-        if let (false, Some(shape), Some(object)) =
-            (e.overrides.is_empty(), e.props.shape(), props.as_object())
-        {
-            // Overrides bypass the typed structs: the result is checked against the
+        if let (Some(shape), Some(object)) = (e.props.shape(), props.as_object()) {
+            // Conditions between property values need the rendered values. Overrides
+            // bypass the typed structs: then the whole result is checked against the
             // schema's shape (a property the type has, each value's JSON type and rules),
             // each violation reported once when the typed check found it too.
             let mut check = Check::default();
-            shape.check(object, &mut check);
+            if e.overrides.is_empty() {
+                shape.check_conditions(object, &mut check);
+            } else {
+                shape.check(object, &mut check);
+            }
             let new: Vec<_> = check
                 .violations
                 .into_iter()

@@ -39,6 +39,7 @@ static SHAPE_CfnCloudBackupSchedule: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Profile", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cloud_backup_schedule_ApiAtlasDiskBackupCopySettingView: rt::Shape = rt::Shape {
@@ -51,6 +52,7 @@ static SHAPE_cloud_backup_schedule_ApiAtlasDiskBackupCopySettingView: rt::Shape 
         rt::FieldShape { property: "Frequencies", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cloud_backup_schedule_ApiDeleteCopiedBackupsView: rt::Shape = rt::Shape {
@@ -61,6 +63,7 @@ static SHAPE_cloud_backup_schedule_ApiDeleteCopiedBackupsView: rt::Shape = rt::S
         rt::FieldShape { property: "ReplicationSpecId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cloud_backup_schedule_ApiPolicyItemView: rt::Shape = rt::Shape {
@@ -73,6 +76,7 @@ static SHAPE_cloud_backup_schedule_ApiPolicyItemView: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RetentionUnit", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cloud_backup_schedule_ApiPolicyView: rt::Shape = rt::Shape {
@@ -82,6 +86,7 @@ static SHAPE_cloud_backup_schedule_ApiPolicyView: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PolicyItems", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cloud_backup_schedule_ApiPolicyItemView)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cloud_backup_schedule_Export: rt::Shape = rt::Shape {
@@ -91,6 +96,7 @@ static SHAPE_cloud_backup_schedule_Export: rt::Shape = rt::Shape {
         rt::FieldShape { property: "FrequencyType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnCluster: rt::Shape = rt::Shape {
@@ -118,6 +124,7 @@ static SHAPE_CfnCluster: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cluster_Tag)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_AdvancedAutoScaling: rt::Shape = rt::Shape {
@@ -127,6 +134,7 @@ static SHAPE_cluster_AdvancedAutoScaling: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Compute", kind: rt::Kind::Struct(&SHAPE_cluster_Compute), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_AdvancedRegionConfig: rt::Shape = rt::Shape {
@@ -143,6 +151,7 @@ static SHAPE_cluster_AdvancedRegionConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ReadOnlySpecs", kind: rt::Kind::Struct(&SHAPE_cluster_Specs), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_AdvancedReplicationSpec: rt::Shape = rt::Shape {
@@ -154,6 +163,7 @@ static SHAPE_cluster_AdvancedReplicationSpec: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ZoneName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_BiConnector: rt::Shape = rt::Shape {
@@ -163,6 +173,7 @@ static SHAPE_cluster_BiConnector: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_Compute: rt::Shape = rt::Shape {
@@ -174,6 +185,7 @@ static SHAPE_cluster_Compute: rt::Shape = rt::Shape {
         rt::FieldShape { property: "MaxInstanceSize", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_ConnectionStrings: rt::Shape = rt::Shape {
@@ -188,6 +200,7 @@ static SHAPE_cluster_ConnectionStrings: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SRVShardOptimizedConnectionString", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_DiskGB: rt::Shape = rt::Shape {
@@ -196,6 +209,7 @@ static SHAPE_cluster_DiskGB: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_LabelsItem: rt::Shape = rt::Shape {
@@ -205,6 +219,7 @@ static SHAPE_cluster_LabelsItem: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_ProcessArgs: rt::Shape = rt::Shape {
@@ -225,6 +240,7 @@ static SHAPE_cluster_ProcessArgs: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TransactionLifetimeLimitSeconds", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_Specs: rt::Shape = rt::Shape {
@@ -236,6 +252,7 @@ static SHAPE_cluster_Specs: rt::Shape = rt::Shape {
         rt::FieldShape { property: "NodeCount", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_Tag: rt::Shape = rt::Shape {
@@ -245,6 +262,7 @@ static SHAPE_cluster_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnDatabaseUser: rt::Shape = rt::Shape {
@@ -266,6 +284,7 @@ static SHAPE_CfnDatabaseUser: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Profile", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_database_user_LabelDefinition: rt::Shape = rt::Shape {
@@ -275,6 +294,7 @@ static SHAPE_database_user_LabelDefinition: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R8 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_database_user_RoleDefinition: rt::Shape = rt::Shape {
@@ -285,6 +305,7 @@ static SHAPE_database_user_RoleDefinition: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RoleName", kind: rt::Kind::Str, required: false, rule: &R8 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_database_user_ScopeDefinition: rt::Shape = rt::Shape {
@@ -294,6 +315,7 @@ static SHAPE_database_user_ScopeDefinition: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R9 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnFlexCluster: rt::Shape = rt::Shape {
@@ -309,6 +331,7 @@ static SHAPE_CfnFlexCluster: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_flex_cluster_Tag)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_flex_cluster_BackupSettings: rt::Shape = rt::Shape {
@@ -317,6 +340,7 @@ static SHAPE_flex_cluster_BackupSettings: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_flex_cluster_ConnectionStrings: rt::Shape = rt::Shape {
@@ -326,6 +350,7 @@ static SHAPE_flex_cluster_ConnectionStrings: rt::Shape = rt::Shape {
         rt::FieldShape { property: "StandardSrv", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_flex_cluster_ProviderSettings: rt::Shape = rt::Shape {
@@ -337,6 +362,7 @@ static SHAPE_flex_cluster_ProviderSettings: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ProviderName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_flex_cluster_Tag: rt::Shape = rt::Shape {
@@ -346,6 +372,7 @@ static SHAPE_flex_cluster_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnProject: rt::Shape = rt::Shape {
@@ -363,6 +390,7 @@ static SHAPE_CfnProject: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R11 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_project_ProjectApiKey: rt::Shape = rt::Shape {
@@ -372,6 +400,7 @@ static SHAPE_project_ProjectApiKey: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RoleNames", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_project_ProjectSettings: rt::Shape = rt::Shape {
@@ -385,6 +414,7 @@ static SHAPE_project_ProjectSettings: rt::Shape = rt::Shape {
         rt::FieldShape { property: "IsSchemaAdvisorEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_project_ProjectTeam: rt::Shape = rt::Shape {
@@ -394,6 +424,7 @@ static SHAPE_project_ProjectTeam: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RoleNames", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnProjectIpAccessList: rt::Shape = rt::Shape {
@@ -405,6 +436,7 @@ static SHAPE_CfnProjectIpAccessList: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ListOptions", kind: rt::Kind::Struct(&SHAPE_project_ip_access_list_ListOptions), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_project_ip_access_list_AccessListDefinition: rt::Shape = rt::Shape {
@@ -418,6 +450,7 @@ static SHAPE_project_ip_access_list_AccessListDefinition: rt::Shape = rt::Shape 
         rt::FieldShape { property: "ProjectId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_project_ip_access_list_ListOptions: rt::Shape = rt::Shape {
@@ -428,6 +461,7 @@ static SHAPE_project_ip_access_list_ListOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "IncludeCount", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `MongoDB::Atlas::CloudBackupSchedule` (L1: every property of the schema, typed).

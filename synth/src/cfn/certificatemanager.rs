@@ -29,6 +29,7 @@ static SHAPE_CfnCertificate: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ValidationMethod", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_certificate_DomainValidationOption: rt::Shape = rt::Shape {
@@ -39,6 +40,7 @@ static SHAPE_certificate_DomainValidationOption: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ValidationDomain", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_certificate_Tag: rt::Shape = rt::Shape {
@@ -48,6 +50,7 @@ static SHAPE_certificate_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R4 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::CertificateManager::Certificate` (L1: every property of the schema, typed).

@@ -35,6 +35,7 @@ static SHAPE_CfnCustomResource: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ServiceToken", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnTypeActivation: rt::Shape = rt::Shape {
@@ -52,6 +53,7 @@ static SHAPE_CfnTypeActivation: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VersionBump", kind: rt::Kind::Str, required: false, rule: &R7 },
     ],
     combos: &[rt::Combo::OneOf(&[&["TypeName", "PublisherId", "Type"], &["PublicTypeArn"]])],
+    conditions: &[],
 };
 
 static SHAPE_type_activation_LoggingConfig: rt::Shape = rt::Shape {
@@ -61,6 +63,7 @@ static SHAPE_type_activation_LoggingConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "LogRoleArn", kind: rt::Kind::Str, required: false, rule: &R9 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::CloudFormation::CustomResource` (L1: every property of the schema, typed).

@@ -62,6 +62,7 @@ static SHAPE_CfnAlarm: rt::Shape = rt::Shape {
         rt::FieldShape { property: "WarmUpConfiguration", kind: rt::Kind::Struct(&SHAPE_alarm_WarmUpConfiguration), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[rt::Combo::Excludes("ExtendedStatistic", &["Statistic"]), rt::Combo::Excludes("Metrics", &["MetricName", "Dimensions", "Period", "Namespace", "Statistic", "ExtendedStatistic", "Unit"]), rt::Combo::Excludes("Statistic", &["ExtendedStatistic"]), rt::Combo::Excludes("Threshold", &["ThresholdMetricId"]), rt::Combo::Excludes("ThresholdMetricId", &["Threshold"]), rt::Combo::Xor(&["Metrics", "MetricName", "EvaluationCriteria"])],
+    conditions: &[],
 };
 
 static SHAPE_alarm_ActionConfiguration: rt::Shape = rt::Shape {
@@ -70,6 +71,7 @@ static SHAPE_alarm_ActionConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "AlarmTagsPropagation", kind: rt::Kind::Struct(&SHAPE_alarm_AlarmTagsPropagation), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_alarm_AlarmPromQLCriteria: rt::Shape = rt::Shape {
@@ -80,6 +82,7 @@ static SHAPE_alarm_AlarmPromQLCriteria: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RecoveryPeriod", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_alarm_AlarmTagsPropagation: rt::Shape = rt::Shape {
@@ -90,6 +93,7 @@ static SHAPE_alarm_AlarmTagsPropagation: rt::Shape = rt::Shape {
         rt::FieldShape { property: "IncludedTagKeys", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R16 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_alarm_Dimension: rt::Shape = rt::Shape {
@@ -99,6 +103,7 @@ static SHAPE_alarm_Dimension: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R0 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_alarm_EvaluationCriteria: rt::Shape = rt::Shape {
@@ -107,6 +112,7 @@ static SHAPE_alarm_EvaluationCriteria: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PromQLCriteria", kind: rt::Kind::Struct(&SHAPE_alarm_AlarmPromQLCriteria), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_alarm_EvaluationWindow: rt::Shape = rt::Shape {
@@ -116,6 +122,7 @@ static SHAPE_alarm_EvaluationWindow: rt::Shape = rt::Shape {
         rt::FieldShape { property: "WallClockWindow", kind: rt::Kind::Struct(&SHAPE_alarm_WallClockWindow), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[rt::Combo::OneOf(&[&["WallClockWindow"], &["SlidingWindow"]])],
+    conditions: &[],
 };
 
 static SHAPE_alarm_Metric: rt::Shape = rt::Shape {
@@ -126,6 +133,7 @@ static SHAPE_alarm_Metric: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Namespace", kind: rt::Kind::Str, required: false, rule: &R10 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_alarm_MetricDataQuery: rt::Shape = rt::Shape {
@@ -140,6 +148,7 @@ static SHAPE_alarm_MetricDataQuery: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ReturnData", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_alarm_MetricStat: rt::Shape = rt::Shape {
@@ -151,6 +160,7 @@ static SHAPE_alarm_MetricStat: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Unit", kind: rt::Kind::Str, required: false, rule: &R14 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_alarm_Tag: rt::Shape = rt::Shape {
@@ -160,6 +170,7 @@ static SHAPE_alarm_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R19 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_alarm_WallClockWindow: rt::Shape = rt::Shape {
@@ -168,6 +179,7 @@ static SHAPE_alarm_WallClockWindow: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Timezone", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_alarm_WarmUpConfiguration: rt::Shape = rt::Shape {
@@ -177,6 +189,7 @@ static SHAPE_alarm_WarmUpConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "WarmUpPeriodDurationInMinutes", kind: rt::Kind::Int, required: false, rule: &R20 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::CloudWatch::Alarm` (L1: every property of the schema, typed).

@@ -61,6 +61,7 @@ static SHAPE_CfnTable: rt::Shape = rt::Shape {
         rt::FieldShape { property: "WarmThroughput", kind: rt::Kind::Struct(&SHAPE_table_WarmThroughput), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[rt::Condition { when: &[("LocalSecondaryIndexes", rt::Test::MinItems(1))], then: &[("AttributeDefinitions", rt::Test::MinItems(2)), ("KeySchema", rt::Test::MinItems(2))] }],
 };
 
 static SHAPE_table_AttributeDefinition: rt::Shape = rt::Shape {
@@ -70,6 +71,7 @@ static SHAPE_table_AttributeDefinition: rt::Shape = rt::Shape {
         rt::FieldShape { property: "AttributeType", kind: rt::Kind::Str, required: true, rule: &R7 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_ContributorInsightsSpecification: rt::Shape = rt::Shape {
@@ -79,6 +81,7 @@ static SHAPE_table_ContributorInsightsSpecification: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Mode", kind: rt::Kind::Str, required: false, rule: &R8 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_Csv: rt::Shape = rt::Shape {
@@ -88,6 +91,7 @@ static SHAPE_table_Csv: rt::Shape = rt::Shape {
         rt::FieldShape { property: "HeaderList", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R0 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_GlobalSecondaryIndex: rt::Shape = rt::Shape {
@@ -102,6 +106,7 @@ static SHAPE_table_GlobalSecondaryIndex: rt::Shape = rt::Shape {
         rt::FieldShape { property: "WarmThroughput", kind: rt::Kind::Struct(&SHAPE_table_WarmThroughput), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_ImportSourceSpecification: rt::Shape = rt::Shape {
@@ -113,6 +118,7 @@ static SHAPE_table_ImportSourceSpecification: rt::Shape = rt::Shape {
         rt::FieldShape { property: "S3BucketSource", kind: rt::Kind::Struct(&SHAPE_table_S3BucketSource), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_InputFormatOptions: rt::Shape = rt::Shape {
@@ -121,6 +127,7 @@ static SHAPE_table_InputFormatOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Csv", kind: rt::Kind::Struct(&SHAPE_table_Csv), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_KeySchemaItem: rt::Shape = rt::Shape {
@@ -130,6 +137,7 @@ static SHAPE_table_KeySchemaItem: rt::Shape = rt::Shape {
         rt::FieldShape { property: "KeyType", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_KinesisStreamSpecification: rt::Shape = rt::Shape {
@@ -139,6 +147,7 @@ static SHAPE_table_KinesisStreamSpecification: rt::Shape = rt::Shape {
         rt::FieldShape { property: "StreamArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_LocalSecondaryIndex: rt::Shape = rt::Shape {
@@ -149,6 +158,7 @@ static SHAPE_table_LocalSecondaryIndex: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Projection", kind: rt::Kind::Struct(&SHAPE_table_Projection), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_OnDemandThroughput: rt::Shape = rt::Shape {
@@ -158,6 +168,7 @@ static SHAPE_table_OnDemandThroughput: rt::Shape = rt::Shape {
         rt::FieldShape { property: "MaxWriteRequestUnits", kind: rt::Kind::Int, required: false, rule: &R12 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_PointInTimeRecoverySpecification: rt::Shape = rt::Shape {
@@ -167,6 +178,7 @@ static SHAPE_table_PointInTimeRecoverySpecification: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RecoveryPeriodInDays", kind: rt::Kind::Int, required: false, rule: &R13 },
     ],
     combos: &[rt::Combo::Requires("RecoveryPeriodInDays", &["PointInTimeRecoveryEnabled"])],
+    conditions: &[],
 };
 
 static SHAPE_table_Projection: rt::Shape = rt::Shape {
@@ -176,6 +188,7 @@ static SHAPE_table_Projection: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ProjectionType", kind: rt::Kind::Str, required: false, rule: &R15 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_ProvisionedThroughput: rt::Shape = rt::Shape {
@@ -185,6 +198,7 @@ static SHAPE_table_ProvisionedThroughput: rt::Shape = rt::Shape {
         rt::FieldShape { property: "WriteCapacityUnits", kind: rt::Kind::Int, required: true, rule: &R16 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_ResourcePolicy: rt::Shape = rt::Shape {
@@ -193,6 +207,7 @@ static SHAPE_table_ResourcePolicy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: true, rule: &R17 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_S3BucketSource: rt::Shape = rt::Shape {
@@ -203,6 +218,7 @@ static SHAPE_table_S3BucketSource: rt::Shape = rt::Shape {
         rt::FieldShape { property: "S3KeyPrefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_SSESpecification: rt::Shape = rt::Shape {
@@ -213,6 +229,7 @@ static SHAPE_table_SSESpecification: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SSEType", kind: rt::Kind::Str, required: false, rule: &R19 },
     ],
     combos: &[rt::Combo::Requires("KMSMasterKeyId", &["SSEType"])],
+    conditions: &[],
 };
 
 static SHAPE_table_SearchSchemaElement: rt::Shape = rt::Shape {
@@ -222,6 +239,7 @@ static SHAPE_table_SearchSchemaElement: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SearchSchemaElementType", kind: rt::Kind::Str, required: true, rule: &R21 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_StreamSpecification: rt::Shape = rt::Shape {
@@ -232,6 +250,7 @@ static SHAPE_table_StreamSpecification: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_table_Tag)), required: false, rule: &R0 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_Tag: rt::Shape = rt::Shape {
@@ -241,6 +260,7 @@ static SHAPE_table_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R24 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_TimeToLiveSpecification: rt::Shape = rt::Shape {
@@ -250,6 +270,7 @@ static SHAPE_table_TimeToLiveSpecification: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_VectorAttribute: rt::Shape = rt::Shape {
@@ -258,6 +279,7 @@ static SHAPE_table_VectorAttribute: rt::Shape = rt::Shape {
         rt::FieldShape { property: "AttributeName", kind: rt::Kind::Str, required: true, rule: &R6 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_VectorIndex: rt::Shape = rt::Shape {
@@ -271,6 +293,7 @@ static SHAPE_table_VectorIndex: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VectorAttribute", kind: rt::Kind::Struct(&SHAPE_table_VectorAttribute), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_table_WarmThroughput: rt::Shape = rt::Shape {
@@ -280,6 +303,7 @@ static SHAPE_table_WarmThroughput: rt::Shape = rt::Shape {
         rt::FieldShape { property: "WriteUnitsPerSecond", kind: rt::Kind::Int, required: false, rule: &R12 },
     ],
     combos: &[rt::Combo::AnyOf(&[&["ReadUnitsPerSecond"], &["WriteUnitsPerSecond"]])],
+    conditions: &[],
 };
 
 /// `AWS::DynamoDB::Table` (L1: every property of the schema, typed).

@@ -62,6 +62,7 @@ static SHAPE_CfnEIP: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TransferAddress", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_eip_Tag: rt::Shape = rt::Shape {
@@ -71,6 +72,7 @@ static SHAPE_eip_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnFlowLog: rt::Shape = rt::Shape {
@@ -91,6 +93,7 @@ static SHAPE_CfnFlowLog: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TrafficType", kind: rt::Kind::Str, required: false, rule: &R4 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_flow_log_DestinationOptions: rt::Shape = rt::Shape {
@@ -101,6 +104,7 @@ static SHAPE_flow_log_DestinationOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PerHourPartition", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_flow_log_Tag: rt::Shape = rt::Shape {
@@ -110,6 +114,7 @@ static SHAPE_flow_log_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_flow_log_TagFieldSpecification: rt::Shape = rt::Shape {
@@ -119,6 +124,7 @@ static SHAPE_flow_log_TagFieldSpecification: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TagKeys", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R8 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnInternetGateway: rt::Shape = rt::Shape {
@@ -127,6 +133,7 @@ static SHAPE_CfnInternetGateway: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_internet_gateway_Tag)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_internet_gateway_Tag: rt::Shape = rt::Shape {
@@ -136,6 +143,7 @@ static SHAPE_internet_gateway_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R9 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnNatGateway: rt::Shape = rt::Shape {
@@ -155,6 +163,7 @@ static SHAPE_CfnNatGateway: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &R15 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_nat_gateway_AvailabilityZoneAddress: rt::Shape = rt::Shape {
@@ -165,6 +174,7 @@ static SHAPE_nat_gateway_AvailabilityZoneAddress: rt::Shape = rt::Shape {
         rt::FieldShape { property: "AvailabilityZoneId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_nat_gateway_Tag: rt::Shape = rt::Shape {
@@ -174,6 +184,7 @@ static SHAPE_nat_gateway_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnRoute: rt::Shape = rt::Shape {
@@ -197,6 +208,7 @@ static SHAPE_CfnRoute: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcPeeringConnectionId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnRouteTable: rt::Shape = rt::Shape {
@@ -206,6 +218,7 @@ static SHAPE_CfnRouteTable: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &R15 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_route_table_Tag: rt::Shape = rt::Shape {
@@ -215,6 +228,7 @@ static SHAPE_route_table_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnSecurityGroup: rt::Shape = rt::Shape {
@@ -228,6 +242,7 @@ static SHAPE_CfnSecurityGroup: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &R15 },
     ],
     combos: &[rt::Combo::Requires("SecurityGroupEgress", &["VpcId"])],
+    conditions: &[],
 };
 
 static SHAPE_security_group_Egress: rt::Shape = rt::Shape {
@@ -243,6 +258,7 @@ static SHAPE_security_group_Egress: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R21 },
     ],
     combos: &[rt::Combo::Xor(&["CidrIp", "CidrIpv6", "DestinationSecurityGroupId", "DestinationPrefixListId"])],
+    conditions: &[],
 };
 
 static SHAPE_security_group_Ingress: rt::Shape = rt::Shape {
@@ -260,6 +276,7 @@ static SHAPE_security_group_Ingress: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R21 },
     ],
     combos: &[rt::Combo::Xor(&["CidrIp", "CidrIpv6", "SourcePrefixListId", "SourceSecurityGroupId", "SourceSecurityGroupName"])],
+    conditions: &[],
 };
 
 static SHAPE_security_group_Tag: rt::Shape = rt::Shape {
@@ -269,6 +286,7 @@ static SHAPE_security_group_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnSecurityGroupEgress: rt::Shape = rt::Shape {
@@ -285,6 +303,7 @@ static SHAPE_CfnSecurityGroupEgress: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R21 },
     ],
     combos: &[rt::Combo::Xor(&["CidrIp", "CidrIpv6", "DestinationPrefixListId", "DestinationSecurityGroupId"])],
+    conditions: &[],
 };
 
 static SHAPE_CfnSecurityGroupIngress: rt::Shape = rt::Shape {
@@ -304,6 +323,7 @@ static SHAPE_CfnSecurityGroupIngress: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ToPort", kind: rt::Kind::Int, required: false, rule: &R21 },
     ],
     combos: &[rt::Combo::Xor(&["CidrIp", "CidrIpv6", "SourcePrefixListId", "SourceSecurityGroupId", "SourceSecurityGroupName"])],
+    conditions: &[],
 };
 
 static SHAPE_CfnSubnet: rt::Shape = rt::Shape {
@@ -328,6 +348,7 @@ static SHAPE_CfnSubnet: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &R15 },
     ],
     combos: &[rt::Combo::Requires("Ipv4IpamPoolId", &["Ipv4NetmaskLength"]), rt::Combo::Requires("Ipv4NetmaskLength", &["Ipv4IpamPoolId"]), rt::Combo::Requires("Ipv6IpamPoolId", &["Ipv6NetmaskLength"]), rt::Combo::Requires("Ipv6NetmaskLength", &["Ipv6IpamPoolId"]), rt::Combo::Excludes("AvailabilityZone", &["AvailabilityZoneId"]), rt::Combo::Excludes("AvailabilityZoneId", &["AvailabilityZone"]), rt::Combo::Excludes("CidrBlock", &["Ipv4IpamPoolId"]), rt::Combo::Excludes("Ipv4IpamPoolId", &["CidrBlock"]), rt::Combo::Excludes("Ipv6CidrBlock", &["Ipv6IpamPoolId"]), rt::Combo::Excludes("Ipv6IpamPoolId", &["Ipv6CidrBlock"]), rt::Combo::Or(&["CidrBlock", "Ipv4IpamPoolId", "Ipv6IpamPoolId", "Ipv6CidrBlock"])],
+    conditions: &[],
 };
 
 static SHAPE_subnet_PrivateDnsNameOptionsOnLaunch: rt::Shape = rt::Shape {
@@ -338,6 +359,7 @@ static SHAPE_subnet_PrivateDnsNameOptionsOnLaunch: rt::Shape = rt::Shape {
         rt::FieldShape { property: "HostnameType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_subnet_Tag: rt::Shape = rt::Shape {
@@ -347,6 +369,7 @@ static SHAPE_subnet_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnSubnetRouteTableAssociation: rt::Shape = rt::Shape {
@@ -356,6 +379,7 @@ static SHAPE_CfnSubnetRouteTableAssociation: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SubnetId", kind: rt::Kind::Str, required: true, rule: &R14 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnVPC: rt::Shape = rt::Shape {
@@ -371,6 +395,7 @@ static SHAPE_CfnVPC: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcEncryptionControl", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControl), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[rt::Combo::Requires("Ipv4IpamPoolId", &["Ipv4NetmaskLength"]), rt::Combo::Requires("Ipv4NetmaskLength", &["Ipv4IpamPoolId"]), rt::Combo::Xor(&["CidrBlock", "Ipv4IpamPoolId"])],
+    conditions: &[],
 };
 
 static SHAPE_vpc_Tag: rt::Shape = rt::Shape {
@@ -380,6 +405,7 @@ static SHAPE_vpc_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_vpc_VpcEncryptionControl: rt::Shape = rt::Shape {
@@ -401,6 +427,7 @@ static SHAPE_vpc_VpcEncryptionControl: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcPeeringExclusion", kind: rt::Kind::Str, required: false, rule: &R23 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_vpc_VpcEncryptionControlExclusion: rt::Shape = rt::Shape {
@@ -410,6 +437,7 @@ static SHAPE_vpc_VpcEncryptionControlExclusion: rt::Shape = rt::Shape {
         rt::FieldShape { property: "StateMessage", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_vpc_VpcEncryptionControlExclusions: rt::Shape = rt::Shape {
@@ -425,6 +453,7 @@ static SHAPE_vpc_VpcEncryptionControlExclusions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcPeering", kind: rt::Kind::Struct(&SHAPE_vpc_VpcEncryptionControlExclusion), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnVPCEndpoint: rt::Shape = rt::Shape {
@@ -446,6 +475,7 @@ static SHAPE_CfnVPCEndpoint: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: true, rule: &R15 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_vpc_endpoint_DnsOptionsSpecification: rt::Shape = rt::Shape {
@@ -457,6 +487,7 @@ static SHAPE_vpc_endpoint_DnsOptionsSpecification: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PrivateDnsSpecifiedDomains", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R32 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_vpc_endpoint_Tag: rt::Shape = rt::Shape {
@@ -466,6 +497,7 @@ static SHAPE_vpc_endpoint_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnVPCGatewayAttachment: rt::Shape = rt::Shape {
@@ -476,6 +508,7 @@ static SHAPE_CfnVPCGatewayAttachment: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpnGatewayId", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::EC2::EIP` (L1: every property of the schema, typed).

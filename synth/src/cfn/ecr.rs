@@ -40,6 +40,7 @@ static SHAPE_CfnRepository: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_repository_Tag)), required: false, rule: &R3 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_repository_EncryptionConfiguration: rt::Shape = rt::Shape {
@@ -49,6 +50,7 @@ static SHAPE_repository_EncryptionConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "KmsKey", kind: rt::Kind::Str, required: false, rule: &R5 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_repository_ImageScanningConfiguration: rt::Shape = rt::Shape {
@@ -57,6 +59,7 @@ static SHAPE_repository_ImageScanningConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ScanOnPush", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_repository_ImageTagMutabilityExclusionFilter: rt::Shape = rt::Shape {
@@ -66,6 +69,7 @@ static SHAPE_repository_ImageTagMutabilityExclusionFilter: rt::Shape = rt::Shape
         rt::FieldShape { property: "ImageTagMutabilityExclusionFilterValue", kind: rt::Kind::Str, required: true, rule: &R7 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_repository_LifecyclePolicy: rt::Shape = rt::Shape {
@@ -75,6 +79,7 @@ static SHAPE_repository_LifecyclePolicy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RegistryId", kind: rt::Kind::Str, required: false, rule: &R9 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_repository_Tag: rt::Shape = rt::Shape {
@@ -84,6 +89,7 @@ static SHAPE_repository_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R11 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::ECR::Repository` (L1: every property of the schema, typed).

@@ -100,6 +100,7 @@ static SHAPE_CfnCluster: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_cluster_Tag)), required: false, rule: &R0 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_CapacityProviderStrategyItem: rt::Shape = rt::Shape {
@@ -110,6 +111,7 @@ static SHAPE_cluster_CapacityProviderStrategyItem: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Weight", kind: rt::Kind::Int, required: false, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_ClusterConfiguration: rt::Shape = rt::Shape {
@@ -119,6 +121,7 @@ static SHAPE_cluster_ClusterConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ManagedStorageConfiguration", kind: rt::Kind::Struct(&SHAPE_cluster_ManagedStorageConfiguration), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_ClusterSettings: rt::Shape = rt::Shape {
@@ -128,6 +131,7 @@ static SHAPE_cluster_ClusterSettings: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_ExecuteCommandConfiguration: rt::Shape = rt::Shape {
@@ -138,6 +142,7 @@ static SHAPE_cluster_ExecuteCommandConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Logging", kind: rt::Kind::Str, required: false, rule: &R4 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_ExecuteCommandLogConfiguration: rt::Shape = rt::Shape {
@@ -150,6 +155,7 @@ static SHAPE_cluster_ExecuteCommandLogConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "S3KeyPrefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_ManagedStorageConfiguration: rt::Shape = rt::Shape {
@@ -159,6 +165,7 @@ static SHAPE_cluster_ManagedStorageConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "KmsKeyId", kind: rt::Kind::Str, required: false, rule: &R3 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_ServiceConnectDefaults: rt::Shape = rt::Shape {
@@ -167,6 +174,7 @@ static SHAPE_cluster_ServiceConnectDefaults: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Namespace", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_cluster_Tag: rt::Shape = rt::Shape {
@@ -176,6 +184,7 @@ static SHAPE_cluster_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R7 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnService: rt::Shape = rt::Shape {
@@ -211,6 +220,7 @@ static SHAPE_CfnService: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcLatticeConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_VpcLatticeConfiguration)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_AdvancedConfiguration: rt::Shape = rt::Shape {
@@ -222,6 +232,7 @@ static SHAPE_service_AdvancedConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TestListenerRule", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_AwsVpcConfiguration: rt::Shape = rt::Shape {
@@ -232,6 +243,7 @@ static SHAPE_service_AwsVpcConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Subnets", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R18 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_CanaryConfiguration: rt::Shape = rt::Shape {
@@ -241,6 +253,7 @@ static SHAPE_service_CanaryConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "CanaryPercent", kind: rt::Kind::Num, required: false, rule: &R20 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_CapacityProviderStrategyItem: rt::Shape = rt::Shape {
@@ -251,6 +264,7 @@ static SHAPE_service_CapacityProviderStrategyItem: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Weight", kind: rt::Kind::Int, required: false, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_DeploymentAlarms: rt::Shape = rt::Shape {
@@ -261,6 +275,7 @@ static SHAPE_service_DeploymentAlarms: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Rollback", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_DeploymentCircuitBreaker: rt::Shape = rt::Shape {
@@ -272,6 +287,7 @@ static SHAPE_service_DeploymentCircuitBreaker: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ThresholdConfiguration", kind: rt::Kind::Struct(&SHAPE_service_ThresholdConfiguration), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_DeploymentConfiguration: rt::Shape = rt::Shape {
@@ -289,6 +305,7 @@ static SHAPE_service_DeploymentConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Strategy", kind: rt::Kind::Str, required: false, rule: &R21 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_DeploymentController: rt::Shape = rt::Shape {
@@ -297,6 +314,7 @@ static SHAPE_service_DeploymentController: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R22 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_DeploymentEarlySuccessCriteria: rt::Shape = rt::Shape {
@@ -307,6 +325,7 @@ static SHAPE_service_DeploymentEarlySuccessCriteria: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SourceServiceRevisionCleanup", kind: rt::Kind::Str, required: false, rule: &R24 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_DeploymentLifecycleHook: rt::Shape = rt::Shape {
@@ -320,6 +339,7 @@ static SHAPE_service_DeploymentLifecycleHook: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TimeoutConfiguration", kind: rt::Kind::Struct(&SHAPE_service_HookTimeoutConfig), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_EBSTagSpecification: rt::Shape = rt::Shape {
@@ -330,6 +350,7 @@ static SHAPE_service_EBSTagSpecification: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_Tag)), required: false, rule: &R0 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ForceNewDeployment: rt::Shape = rt::Shape {
@@ -339,6 +360,7 @@ static SHAPE_service_ForceNewDeployment: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ForceNewDeploymentNonce", kind: rt::Kind::Str, required: false, rule: &R29 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_GatewayConnector: rt::Shape = rt::Shape {
@@ -349,6 +371,7 @@ static SHAPE_service_GatewayConnector: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PortName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_GatewayConnectorFilters: rt::Shape = rt::Shape {
@@ -357,6 +380,7 @@ static SHAPE_service_GatewayConnectorFilters: rt::Shape = rt::Shape {
         rt::FieldShape { property: "AccessTypes", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R31 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_GatewayConnectorHealthCheck: rt::Shape = rt::Shape {
@@ -372,6 +396,7 @@ static SHAPE_service_GatewayConnectorHealthCheck: rt::Shape = rt::Shape {
         rt::FieldShape { property: "UnhealthyThresholdCount", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_GatewayConnectorHealthCheckMatcher: rt::Shape = rt::Shape {
@@ -381,6 +406,7 @@ static SHAPE_service_GatewayConnectorHealthCheckMatcher: rt::Shape = rt::Shape {
         rt::FieldShape { property: "HttpCode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_HookTimeoutConfig: rt::Shape = rt::Shape {
@@ -390,6 +416,7 @@ static SHAPE_service_HookTimeoutConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TimeoutInMinutes", kind: rt::Kind::Int, required: false, rule: &R34 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_LinearConfiguration: rt::Shape = rt::Shape {
@@ -399,6 +426,7 @@ static SHAPE_service_LinearConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "StepPercent", kind: rt::Kind::Num, required: false, rule: &R35 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_LoadBalancer: rt::Shape = rt::Shape {
@@ -411,6 +439,7 @@ static SHAPE_service_LoadBalancer: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TargetGroupArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_LogConfiguration: rt::Shape = rt::Shape {
@@ -421,6 +450,7 @@ static SHAPE_service_LogConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SecretOptions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_Secret)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_MetricConfiguration: rt::Shape = rt::Shape {
@@ -430,6 +460,7 @@ static SHAPE_service_MetricConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ResolutionSeconds", kind: rt::Kind::Int, required: true, rule: &R39 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_MonitoringConfiguration: rt::Shape = rt::Shape {
@@ -438,6 +469,7 @@ static SHAPE_service_MonitoringConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "MetricConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_MetricConfiguration)), required: true, rule: &R40 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_NetworkConfiguration: rt::Shape = rt::Shape {
@@ -446,6 +478,7 @@ static SHAPE_service_NetworkConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "AwsvpcConfiguration", kind: rt::Kind::Struct(&SHAPE_service_AwsVpcConfiguration), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_PlacementConstraint: rt::Shape = rt::Shape {
@@ -455,6 +488,7 @@ static SHAPE_service_PlacementConstraint: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R41 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_PlacementStrategy: rt::Shape = rt::Shape {
@@ -464,6 +498,7 @@ static SHAPE_service_PlacementStrategy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R42 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_Secret: rt::Shape = rt::Shape {
@@ -473,6 +508,7 @@ static SHAPE_service_Secret: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ValueFrom", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceConnectAccessLogConfiguration: rt::Shape = rt::Shape {
@@ -482,6 +518,7 @@ static SHAPE_service_ServiceConnectAccessLogConfiguration: rt::Shape = rt::Shape
         rt::FieldShape { property: "IncludeQueryParameters", kind: rt::Kind::Str, required: false, rule: &R14 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceConnectClientAlias: rt::Shape = rt::Shape {
@@ -492,6 +529,7 @@ static SHAPE_service_ServiceConnectClientAlias: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TestTrafficRules", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectTestTrafficRules), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceConnectConfiguration: rt::Shape = rt::Shape {
@@ -505,6 +543,7 @@ static SHAPE_service_ServiceConnectConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Services", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_service_ServiceConnectService)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceConnectContainerConfiguration: rt::Shape = rt::Shape {
@@ -513,6 +552,7 @@ static SHAPE_service_ServiceConnectContainerConfiguration: rt::Shape = rt::Shape
         rt::FieldShape { property: "LogLevel", kind: rt::Kind::Str, required: false, rule: &R46 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceConnectService: rt::Shape = rt::Shape {
@@ -526,6 +566,7 @@ static SHAPE_service_ServiceConnectService: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tls", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectTlsConfiguration), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceConnectTestTrafficRules: rt::Shape = rt::Shape {
@@ -534,6 +575,7 @@ static SHAPE_service_ServiceConnectTestTrafficRules: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Header", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectTestTrafficRulesHeader), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceConnectTestTrafficRulesHeader: rt::Shape = rt::Shape {
@@ -543,6 +585,7 @@ static SHAPE_service_ServiceConnectTestTrafficRulesHeader: rt::Shape = rt::Shape
         rt::FieldShape { property: "Value", kind: rt::Kind::Struct(&SHAPE_service_ServiceConnectTestTrafficRulesHeaderValue), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceConnectTestTrafficRulesHeaderValue: rt::Shape = rt::Shape {
@@ -551,6 +594,7 @@ static SHAPE_service_ServiceConnectTestTrafficRulesHeaderValue: rt::Shape = rt::
         rt::FieldShape { property: "Exact", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceConnectTlsCertificateAuthority: rt::Shape = rt::Shape {
@@ -559,6 +603,7 @@ static SHAPE_service_ServiceConnectTlsCertificateAuthority: rt::Shape = rt::Shap
         rt::FieldShape { property: "AwsPcaAuthorityArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceConnectTlsConfiguration: rt::Shape = rt::Shape {
@@ -569,6 +614,7 @@ static SHAPE_service_ServiceConnectTlsConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: false, rule: &R13 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceManagedEBSVolumeConfiguration: rt::Shape = rt::Shape {
@@ -587,6 +633,7 @@ static SHAPE_service_ServiceManagedEBSVolumeConfiguration: rt::Shape = rt::Shape
         rt::FieldShape { property: "VolumeType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceRegistry: rt::Shape = rt::Shape {
@@ -598,6 +645,7 @@ static SHAPE_service_ServiceRegistry: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RegistryArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ServiceVolumeConfiguration: rt::Shape = rt::Shape {
@@ -607,6 +655,7 @@ static SHAPE_service_ServiceVolumeConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Name", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_Tag: rt::Shape = rt::Shape {
@@ -616,6 +665,7 @@ static SHAPE_service_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R7 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_ThresholdConfiguration: rt::Shape = rt::Shape {
@@ -625,6 +675,7 @@ static SHAPE_service_ThresholdConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_TimeoutConfiguration: rt::Shape = rt::Shape {
@@ -634,6 +685,7 @@ static SHAPE_service_TimeoutConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PerRequestTimeoutSeconds", kind: rt::Kind::Int, required: false, rule: &R49 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_VpcLatticeAdvancedConfiguration: rt::Shape = rt::Shape {
@@ -644,6 +696,7 @@ static SHAPE_service_VpcLatticeAdvancedConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TestListenerRule", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_service_VpcLatticeConfiguration: rt::Shape = rt::Shape {
@@ -655,6 +708,7 @@ static SHAPE_service_VpcLatticeConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TargetGroupArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnTaskDefinition: rt::Shape = rt::Shape {
@@ -680,6 +734,7 @@ static SHAPE_CfnTaskDefinition: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Volumes", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Volume)), required: false, rule: &R50 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_AuthorizationConfig: rt::Shape = rt::Shape {
@@ -689,6 +744,7 @@ static SHAPE_task_definition_AuthorizationConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "IAM", kind: rt::Kind::Str, required: false, rule: &R8 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_ContainerDefinition: rt::Shape = rt::Shape {
@@ -738,6 +794,7 @@ static SHAPE_task_definition_ContainerDefinition: rt::Shape = rt::Shape {
         rt::FieldShape { property: "WorkingDirectory", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_ContainerDependency: rt::Shape = rt::Shape {
@@ -747,6 +804,7 @@ static SHAPE_task_definition_ContainerDependency: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ContainerName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_Device: rt::Shape = rt::Shape {
@@ -757,6 +815,7 @@ static SHAPE_task_definition_Device: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Permissions", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R59 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_DockerVolumeConfiguration: rt::Shape = rt::Shape {
@@ -769,6 +828,7 @@ static SHAPE_task_definition_DockerVolumeConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Scope", kind: rt::Kind::Str, required: false, rule: &R60 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_EFSVolumeConfiguration: rt::Shape = rt::Shape {
@@ -781,6 +841,7 @@ static SHAPE_task_definition_EFSVolumeConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TransitEncryptionPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_EnvironmentFile: rt::Shape = rt::Shape {
@@ -790,6 +851,7 @@ static SHAPE_task_definition_EnvironmentFile: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_EphemeralStorage: rt::Shape = rt::Shape {
@@ -798,6 +860,7 @@ static SHAPE_task_definition_EphemeralStorage: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SizeInGiB", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_FSxAuthorizationConfig: rt::Shape = rt::Shape {
@@ -807,6 +870,7 @@ static SHAPE_task_definition_FSxAuthorizationConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Domain", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_FSxWindowsFileServerVolumeConfiguration: rt::Shape = rt::Shape {
@@ -817,6 +881,7 @@ static SHAPE_task_definition_FSxWindowsFileServerVolumeConfiguration: rt::Shape 
         rt::FieldShape { property: "RootDirectory", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_FirelensConfiguration: rt::Shape = rt::Shape {
@@ -826,6 +891,7 @@ static SHAPE_task_definition_FirelensConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R62 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_HealthCheck: rt::Shape = rt::Shape {
@@ -838,6 +904,7 @@ static SHAPE_task_definition_HealthCheck: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Timeout", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_HostEntry: rt::Shape = rt::Shape {
@@ -847,6 +914,7 @@ static SHAPE_task_definition_HostEntry: rt::Shape = rt::Shape {
         rt::FieldShape { property: "IpAddress", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_HostVolumeProperties: rt::Shape = rt::Shape {
@@ -855,6 +923,7 @@ static SHAPE_task_definition_HostVolumeProperties: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SourcePath", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_InferenceAccelerator: rt::Shape = rt::Shape {
@@ -864,6 +933,7 @@ static SHAPE_task_definition_InferenceAccelerator: rt::Shape = rt::Shape {
         rt::FieldShape { property: "DeviceType", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_KernelCapabilities: rt::Shape = rt::Shape {
@@ -873,6 +943,7 @@ static SHAPE_task_definition_KernelCapabilities: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Drop", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_KeyValuePair: rt::Shape = rt::Shape {
@@ -882,6 +953,7 @@ static SHAPE_task_definition_KeyValuePair: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_LinuxParameters: rt::Shape = rt::Shape {
@@ -896,6 +968,7 @@ static SHAPE_task_definition_LinuxParameters: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tmpfs", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Tmpfs)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_LogConfiguration: rt::Shape = rt::Shape {
@@ -906,6 +979,7 @@ static SHAPE_task_definition_LogConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SecretOptions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_task_definition_Secret)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_MountPoint: rt::Shape = rt::Shape {
@@ -916,6 +990,7 @@ static SHAPE_task_definition_MountPoint: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SourceVolume", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_NvidiaMpsAllocation: rt::Shape = rt::Shape {
@@ -925,6 +1000,7 @@ static SHAPE_task_definition_NvidiaMpsAllocation: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Memory", kind: rt::Kind::Int, required: true, rule: &R64 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_PortMapping: rt::Shape = rt::Shape {
@@ -938,6 +1014,7 @@ static SHAPE_task_definition_PortMapping: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R66 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_ProxyConfiguration: rt::Shape = rt::Shape {
@@ -948,6 +1025,7 @@ static SHAPE_task_definition_ProxyConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R67 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_RepositoryCredentials: rt::Shape = rt::Shape {
@@ -956,6 +1034,7 @@ static SHAPE_task_definition_RepositoryCredentials: rt::Shape = rt::Shape {
         rt::FieldShape { property: "CredentialsParameter", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_ResourceRequirement: rt::Shape = rt::Shape {
@@ -966,6 +1045,7 @@ static SHAPE_task_definition_ResourceRequirement: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_RestartPolicy: rt::Shape = rt::Shape {
@@ -976,6 +1056,7 @@ static SHAPE_task_definition_RestartPolicy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RestartAttemptPeriod", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_RuntimePlatform: rt::Shape = rt::Shape {
@@ -985,6 +1066,7 @@ static SHAPE_task_definition_RuntimePlatform: rt::Shape = rt::Shape {
         rt::FieldShape { property: "OperatingSystemFamily", kind: rt::Kind::Str, required: false, rule: &R70 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_S3FilesVolumeConfiguration: rt::Shape = rt::Shape {
@@ -996,6 +1078,7 @@ static SHAPE_task_definition_S3FilesVolumeConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TransitEncryptionPort", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_Secret: rt::Shape = rt::Shape {
@@ -1005,6 +1088,7 @@ static SHAPE_task_definition_Secret: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ValueFrom", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_SharingStrategy: rt::Shape = rt::Shape {
@@ -1013,6 +1097,7 @@ static SHAPE_task_definition_SharingStrategy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "NvidiaMps", kind: rt::Kind::Struct(&SHAPE_task_definition_NvidiaMpsAllocation), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_SystemControl: rt::Shape = rt::Shape {
@@ -1022,6 +1107,7 @@ static SHAPE_task_definition_SystemControl: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_Tag: rt::Shape = rt::Shape {
@@ -1031,6 +1117,7 @@ static SHAPE_task_definition_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R7 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_TaskDefinitionPlacementConstraint: rt::Shape = rt::Shape {
@@ -1040,6 +1127,7 @@ static SHAPE_task_definition_TaskDefinitionPlacementConstraint: rt::Shape = rt::
         rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R71 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_Tmpfs: rt::Shape = rt::Shape {
@@ -1050,6 +1138,7 @@ static SHAPE_task_definition_Tmpfs: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Size", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_Ulimit: rt::Shape = rt::Shape {
@@ -1060,6 +1149,7 @@ static SHAPE_task_definition_Ulimit: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SoftLimit", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_Volume: rt::Shape = rt::Shape {
@@ -1074,6 +1164,7 @@ static SHAPE_task_definition_Volume: rt::Shape = rt::Shape {
         rt::FieldShape { property: "S3FilesVolumeConfiguration", kind: rt::Kind::Struct(&SHAPE_task_definition_S3FilesVolumeConfiguration), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_task_definition_VolumeFrom: rt::Shape = rt::Shape {
@@ -1083,6 +1174,7 @@ static SHAPE_task_definition_VolumeFrom: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SourceContainer", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::ECS::Cluster` (L1: every property of the schema, typed).

@@ -66,6 +66,7 @@ static SHAPE_CfnListener: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_listener_Tag)), required: false, rule: &R3 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_Action: rt::Shape = rt::Shape {
@@ -82,6 +83,7 @@ static SHAPE_listener_Action: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: true, rule: &R5 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_AuthenticateCognitoConfig: rt::Shape = rt::Shape {
@@ -97,6 +99,7 @@ static SHAPE_listener_AuthenticateCognitoConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "UserPoolDomain", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_AuthenticateOidcConfig: rt::Shape = rt::Shape {
@@ -116,6 +119,7 @@ static SHAPE_listener_AuthenticateOidcConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "UserInfoEndpoint", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[rt::Combo::AnyOf(&[&["ClientSecret"], &["UseExistingClientSecret"]])],
+    conditions: &[],
 };
 
 static SHAPE_listener_Certificate: rt::Shape = rt::Shape {
@@ -124,6 +128,7 @@ static SHAPE_listener_Certificate: rt::Shape = rt::Shape {
         rt::FieldShape { property: "CertificateArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_FixedResponseConfig: rt::Shape = rt::Shape {
@@ -134,6 +139,7 @@ static SHAPE_listener_FixedResponseConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "StatusCode", kind: rt::Kind::Str, required: true, rule: &R10 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_ForwardConfig: rt::Shape = rt::Shape {
@@ -143,6 +149,7 @@ static SHAPE_listener_ForwardConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TargetGroups", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_listener_TargetGroupTuple)), required: false, rule: &R0 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_JwtValidationActionAdditionalClaim: rt::Shape = rt::Shape {
@@ -153,6 +160,7 @@ static SHAPE_listener_JwtValidationActionAdditionalClaim: rt::Shape = rt::Shape 
         rt::FieldShape { property: "Values", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R0 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_JwtValidationConfig: rt::Shape = rt::Shape {
@@ -163,6 +171,7 @@ static SHAPE_listener_JwtValidationConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "JwksEndpoint", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_ListenerAttribute: rt::Shape = rt::Shape {
@@ -172,6 +181,7 @@ static SHAPE_listener_ListenerAttribute: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_MutualAuthentication: rt::Shape = rt::Shape {
@@ -183,6 +193,7 @@ static SHAPE_listener_MutualAuthentication: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TrustStoreArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_RedirectConfig: rt::Shape = rt::Shape {
@@ -196,6 +207,7 @@ static SHAPE_listener_RedirectConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "StatusCode", kind: rt::Kind::Str, required: true, rule: &R16 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_Tag: rt::Shape = rt::Shape {
@@ -205,6 +217,7 @@ static SHAPE_listener_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R18 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_TargetGroupStickinessConfig: rt::Shape = rt::Shape {
@@ -214,6 +227,7 @@ static SHAPE_listener_TargetGroupStickinessConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Enabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_listener_TargetGroupTuple: rt::Shape = rt::Shape {
@@ -223,6 +237,7 @@ static SHAPE_listener_TargetGroupTuple: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Weight", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnLoadBalancer: rt::Shape = rt::Shape {
@@ -244,6 +259,7 @@ static SHAPE_CfnLoadBalancer: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R25 },
     ],
     combos: &[rt::Combo::Xor(&["Subnets", "SubnetMappings"])],
+    conditions: &[],
 };
 
 static SHAPE_load_balancer_LoadBalancerAttribute: rt::Shape = rt::Shape {
@@ -253,6 +269,7 @@ static SHAPE_load_balancer_LoadBalancerAttribute: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_load_balancer_MinimumLoadBalancerCapacity: rt::Shape = rt::Shape {
@@ -261,6 +278,7 @@ static SHAPE_load_balancer_MinimumLoadBalancerCapacity: rt::Shape = rt::Shape {
         rt::FieldShape { property: "CapacityUnits", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_load_balancer_SubnetMapping: rt::Shape = rt::Shape {
@@ -273,6 +291,7 @@ static SHAPE_load_balancer_SubnetMapping: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SubnetId", kind: rt::Kind::Str, required: true, rule: &R23 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_load_balancer_Tag: rt::Shape = rt::Shape {
@@ -282,6 +301,7 @@ static SHAPE_load_balancer_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R18 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnTargetGroup: rt::Shape = rt::Shape {
@@ -309,6 +329,7 @@ static SHAPE_CfnTargetGroup: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcId", kind: rt::Kind::Str, required: false, rule: &R32 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_target_group_Matcher: rt::Shape = rt::Shape {
@@ -318,6 +339,7 @@ static SHAPE_target_group_Matcher: rt::Shape = rt::Shape {
         rt::FieldShape { property: "HttpCode", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_target_group_Tag: rt::Shape = rt::Shape {
@@ -327,6 +349,7 @@ static SHAPE_target_group_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R18 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_target_group_TargetDescription: rt::Shape = rt::Shape {
@@ -338,6 +361,7 @@ static SHAPE_target_group_TargetDescription: rt::Shape = rt::Shape {
         rt::FieldShape { property: "QuicServerId", kind: rt::Kind::Str, required: false, rule: &R33 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_target_group_TargetGroupAttribute: rt::Shape = rt::Shape {
@@ -347,6 +371,7 @@ static SHAPE_target_group_TargetGroupAttribute: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::ElasticLoadBalancingV2::Listener` (L1: every property of the schema, typed).

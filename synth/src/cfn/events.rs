@@ -90,6 +90,7 @@ static SHAPE_CfnArchive: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SourceArn", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnEventBus: rt::Shape = rt::Shape {
@@ -105,6 +106,7 @@ static SHAPE_CfnEventBus: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_event_bus_Tag)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_bus_DeadLetterConfig: rt::Shape = rt::Shape {
@@ -113,6 +115,7 @@ static SHAPE_event_bus_DeadLetterConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Arn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_bus_LogConfig: rt::Shape = rt::Shape {
@@ -122,6 +125,7 @@ static SHAPE_event_bus_LogConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Level", kind: rt::Kind::Str, required: false, rule: &R8 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_bus_Tag: rt::Shape = rt::Shape {
@@ -131,6 +135,7 @@ static SHAPE_event_bus_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R10 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnRule: rt::Shape = rt::Shape {
@@ -147,6 +152,7 @@ static SHAPE_CfnRule: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Targets", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_Target)), required: false, rule: &R16 },
     ],
     combos: &[rt::Combo::Or(&["EventPattern", "ScheduleExpression"])],
+    conditions: &[],
 };
 
 static SHAPE_rule_AppSyncParameters: rt::Shape = rt::Shape {
@@ -155,6 +161,7 @@ static SHAPE_rule_AppSyncParameters: rt::Shape = rt::Shape {
         rt::FieldShape { property: "GraphQLOperation", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_AwsVpcConfiguration: rt::Shape = rt::Shape {
@@ -165,6 +172,7 @@ static SHAPE_rule_AwsVpcConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Subnets", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R21 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_BatchArrayProperties: rt::Shape = rt::Shape {
@@ -173,6 +181,7 @@ static SHAPE_rule_BatchArrayProperties: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Size", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_BatchParameters: rt::Shape = rt::Shape {
@@ -184,6 +193,7 @@ static SHAPE_rule_BatchParameters: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RetryStrategy", kind: rt::Kind::Struct(&SHAPE_rule_BatchRetryStrategy), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_BatchRetryStrategy: rt::Shape = rt::Shape {
@@ -192,6 +202,7 @@ static SHAPE_rule_BatchRetryStrategy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Attempts", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_CapacityProviderStrategyItem: rt::Shape = rt::Shape {
@@ -202,6 +213,7 @@ static SHAPE_rule_CapacityProviderStrategyItem: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Weight", kind: rt::Kind::Int, required: false, rule: &R24 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_DeadLetterConfig: rt::Shape = rt::Shape {
@@ -210,6 +222,7 @@ static SHAPE_rule_DeadLetterConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Arn", kind: rt::Kind::Str, required: false, rule: &R25 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_EcsParameters: rt::Shape = rt::Shape {
@@ -231,6 +244,7 @@ static SHAPE_rule_EcsParameters: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TaskDefinitionArn", kind: rt::Kind::Str, required: true, rule: &R25 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_HttpParameters: rt::Shape = rt::Shape {
@@ -241,6 +255,7 @@ static SHAPE_rule_HttpParameters: rt::Shape = rt::Shape {
         rt::FieldShape { property: "QueryStringParameters", kind: rt::Kind::Map(&rt::Kind::Str), required: false, rule: &R33 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_InputTransformer: rt::Shape = rt::Shape {
@@ -250,6 +265,7 @@ static SHAPE_rule_InputTransformer: rt::Shape = rt::Shape {
         rt::FieldShape { property: "InputTemplate", kind: rt::Kind::Str, required: true, rule: &R36 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_KinesisParameters: rt::Shape = rt::Shape {
@@ -258,6 +274,7 @@ static SHAPE_rule_KinesisParameters: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PartitionKeyPath", kind: rt::Kind::Str, required: true, rule: &R10 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_NetworkConfiguration: rt::Shape = rt::Shape {
@@ -266,6 +283,7 @@ static SHAPE_rule_NetworkConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "AwsVpcConfiguration", kind: rt::Kind::Struct(&SHAPE_rule_AwsVpcConfiguration), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_PlacementConstraint: rt::Shape = rt::Shape {
@@ -275,6 +293,7 @@ static SHAPE_rule_PlacementConstraint: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R38 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_PlacementStrategy: rt::Shape = rt::Shape {
@@ -284,6 +303,7 @@ static SHAPE_rule_PlacementStrategy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_RedshiftDataParameters: rt::Shape = rt::Shape {
@@ -298,6 +318,7 @@ static SHAPE_rule_RedshiftDataParameters: rt::Shape = rt::Shape {
         rt::FieldShape { property: "WithEvent", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_RetryPolicy: rt::Shape = rt::Shape {
@@ -307,6 +328,7 @@ static SHAPE_rule_RetryPolicy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "MaximumRetryAttempts", kind: rt::Kind::Int, required: false, rule: &R44 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_RunCommandParameters: rt::Shape = rt::Shape {
@@ -315,6 +337,7 @@ static SHAPE_rule_RunCommandParameters: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RunCommandTargets", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_RunCommandTarget)), required: true, rule: &R45 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_RunCommandTarget: rt::Shape = rt::Shape {
@@ -324,6 +347,7 @@ static SHAPE_rule_RunCommandTarget: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Values", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &R48 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_SageMakerPipelineParameter: rt::Shape = rt::Shape {
@@ -333,6 +357,7 @@ static SHAPE_rule_SageMakerPipelineParameter: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R31 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_SageMakerPipelineParameters: rt::Shape = rt::Shape {
@@ -341,6 +366,7 @@ static SHAPE_rule_SageMakerPipelineParameters: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PipelineParameterList", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_rule_SageMakerPipelineParameter)), required: false, rule: &R50 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_SqsParameters: rt::Shape = rt::Shape {
@@ -349,6 +375,7 @@ static SHAPE_rule_SqsParameters: rt::Shape = rt::Shape {
         rt::FieldShape { property: "MessageGroupId", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_Tag: rt::Shape = rt::Shape {
@@ -358,6 +385,7 @@ static SHAPE_rule_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R10 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_rule_Target: rt::Shape = rt::Shape {
@@ -382,6 +410,7 @@ static SHAPE_rule_Target: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SqsParameters", kind: rt::Kind::Struct(&SHAPE_rule_SqsParameters), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::Events::Archive` (L1: every property of the schema, typed).

@@ -49,6 +49,7 @@ static SHAPE_CfnAccessKey: rt::Shape = rt::Shape {
         rt::FieldShape { property: "UserName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnOIDCProvider: rt::Shape = rt::Shape {
@@ -60,6 +61,7 @@ static SHAPE_CfnOIDCProvider: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Url", kind: rt::Kind::Str, required: false, rule: &R0 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_oidc_provider_Tag: rt::Shape = rt::Shape {
@@ -69,6 +71,7 @@ static SHAPE_oidc_provider_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R6 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnPolicy: rt::Shape = rt::Shape {
@@ -81,6 +84,7 @@ static SHAPE_CfnPolicy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Users", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[rt::Combo::AnyOf(&[&["Users"], &["Groups"], &["Roles"]])],
+    conditions: &[],
 };
 
 static SHAPE_CfnRole: rt::Shape = rt::Shape {
@@ -97,6 +101,7 @@ static SHAPE_CfnRole: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_role_Tag)), required: false, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_role_Policy: rt::Shape = rt::Shape {
@@ -106,6 +111,7 @@ static SHAPE_role_Policy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PolicyName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_role_Tag: rt::Shape = rt::Shape {
@@ -115,6 +121,7 @@ static SHAPE_role_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R16 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnUser: rt::Shape = rt::Shape {
@@ -130,6 +137,7 @@ static SHAPE_CfnUser: rt::Shape = rt::Shape {
         rt::FieldShape { property: "UserName", kind: rt::Kind::Str, required: false, rule: &R15 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_user_LoginProfile: rt::Shape = rt::Shape {
@@ -139,6 +147,7 @@ static SHAPE_user_LoginProfile: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PasswordResetRequired", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_user_Policy: rt::Shape = rt::Shape {
@@ -148,6 +157,7 @@ static SHAPE_user_Policy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PolicyName", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_user_Tag: rt::Shape = rt::Shape {
@@ -157,6 +167,7 @@ static SHAPE_user_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R16 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::IAM::AccessKey` (L1: every property of the schema, typed).

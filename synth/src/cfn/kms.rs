@@ -33,6 +33,7 @@ static SHAPE_CfnKey: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_key_Tag)), required: false, rule: &R6 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_key_Tag: rt::Shape = rt::Shape {
@@ -42,6 +43,7 @@ static SHAPE_key_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R8 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::KMS::Key` (L1: every property of the schema, typed).

@@ -177,6 +177,7 @@ static SHAPE_CfnEventInvokeConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Qualifier", kind: rt::Kind::Str, required: true, rule: &R3 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_invoke_config_DestinationConfig: rt::Shape = rt::Shape {
@@ -186,6 +187,7 @@ static SHAPE_event_invoke_config_DestinationConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "OnSuccess", kind: rt::Kind::Struct(&SHAPE_event_invoke_config_OnFailure), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_invoke_config_OnFailure: rt::Shape = rt::Shape {
@@ -194,6 +196,7 @@ static SHAPE_event_invoke_config_OnFailure: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Destination", kind: rt::Kind::Str, required: true, rule: &R4 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnEventSourceMapping: rt::Shape = rt::Shape {
@@ -229,6 +232,7 @@ static SHAPE_CfnEventSourceMapping: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TumblingWindowInSeconds", kind: rt::Kind::Int, required: false, rule: &R22 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_AmazonManagedKafkaEventSourceConfig: rt::Shape = rt::Shape {
@@ -238,6 +242,7 @@ static SHAPE_event_source_mapping_AmazonManagedKafkaEventSourceConfig: rt::Shape
         rt::FieldShape { property: "SchemaRegistryConfig", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_SchemaRegistryConfig), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_DestinationConfig: rt::Shape = rt::Shape {
@@ -246,6 +251,7 @@ static SHAPE_event_source_mapping_DestinationConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "OnFailure", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_OnFailure), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_DocumentDBEventSourceConfig: rt::Shape = rt::Shape {
@@ -256,6 +262,7 @@ static SHAPE_event_source_mapping_DocumentDBEventSourceConfig: rt::Shape = rt::S
         rt::FieldShape { property: "FullDocument", kind: rt::Kind::Str, required: false, rule: &R26 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_Endpoints: rt::Shape = rt::Shape {
@@ -264,6 +271,7 @@ static SHAPE_event_source_mapping_Endpoints: rt::Shape = rt::Shape {
         rt::FieldShape { property: "KafkaBootstrapServers", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R28 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_Filter: rt::Shape = rt::Shape {
@@ -272,6 +280,7 @@ static SHAPE_event_source_mapping_Filter: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Pattern", kind: rt::Kind::Str, required: false, rule: &R29 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_FilterCriteria: rt::Shape = rt::Shape {
@@ -280,6 +289,7 @@ static SHAPE_event_source_mapping_FilterCriteria: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Filters", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_event_source_mapping_Filter)), required: false, rule: &R30 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_LoggingConfig: rt::Shape = rt::Shape {
@@ -288,6 +298,7 @@ static SHAPE_event_source_mapping_LoggingConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SystemLogLevel", kind: rt::Kind::Str, required: false, rule: &R31 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_MetricsConfig: rt::Shape = rt::Shape {
@@ -296,6 +307,7 @@ static SHAPE_event_source_mapping_MetricsConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Metrics", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R33 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_OnFailure: rt::Shape = rt::Shape {
@@ -304,6 +316,7 @@ static SHAPE_event_source_mapping_OnFailure: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Destination", kind: rt::Kind::Str, required: false, rule: &R34 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_ProvisionedPollerConfig: rt::Shape = rt::Shape {
@@ -314,6 +327,7 @@ static SHAPE_event_source_mapping_ProvisionedPollerConfig: rt::Shape = rt::Shape
         rt::FieldShape { property: "PollerGroupName", kind: rt::Kind::Str, required: false, rule: &R36 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_ScalingConfig: rt::Shape = rt::Shape {
@@ -322,6 +336,7 @@ static SHAPE_event_source_mapping_ScalingConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "MaximumConcurrency", kind: rt::Kind::Int, required: false, rule: &R37 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_SchemaRegistryAccessConfig: rt::Shape = rt::Shape {
@@ -331,6 +346,7 @@ static SHAPE_event_source_mapping_SchemaRegistryAccessConfig: rt::Shape = rt::Sh
         rt::FieldShape { property: "URI", kind: rt::Kind::Str, required: false, rule: &R39 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_SchemaRegistryConfig: rt::Shape = rt::Shape {
@@ -342,6 +358,7 @@ static SHAPE_event_source_mapping_SchemaRegistryConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SchemaValidationConfigs", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_event_source_mapping_SchemaValidationConfig)), required: false, rule: &R43 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_SchemaValidationConfig: rt::Shape = rt::Shape {
@@ -350,6 +367,7 @@ static SHAPE_event_source_mapping_SchemaValidationConfig: rt::Shape = rt::Shape 
         rt::FieldShape { property: "Attribute", kind: rt::Kind::Str, required: false, rule: &R44 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_SelfManagedEventSource: rt::Shape = rt::Shape {
@@ -358,6 +376,7 @@ static SHAPE_event_source_mapping_SelfManagedEventSource: rt::Shape = rt::Shape 
         rt::FieldShape { property: "Endpoints", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_Endpoints), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_SelfManagedKafkaEventSourceConfig: rt::Shape = rt::Shape {
@@ -368,6 +387,7 @@ static SHAPE_event_source_mapping_SelfManagedKafkaEventSourceConfig: rt::Shape =
         rt::FieldShape { property: "SchemaRegistryConfig", kind: rt::Kind::Struct(&SHAPE_event_source_mapping_SchemaRegistryConfig), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_SourceAccessConfiguration: rt::Shape = rt::Shape {
@@ -377,6 +397,7 @@ static SHAPE_event_source_mapping_SourceAccessConfiguration: rt::Shape = rt::Sha
         rt::FieldShape { property: "URI", kind: rt::Kind::Str, required: false, rule: &R23 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_event_source_mapping_Tag: rt::Shape = rt::Shape {
@@ -386,6 +407,7 @@ static SHAPE_event_source_mapping_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R48 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnFunction: rt::Shape = rt::Shape {
@@ -424,6 +446,7 @@ static SHAPE_CfnFunction: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcConfig", kind: rt::Kind::Struct(&SHAPE_function_VpcConfig), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_CapacityProviderConfig: rt::Shape = rt::Shape {
@@ -432,6 +455,7 @@ static SHAPE_function_CapacityProviderConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "LambdaManagedInstancesCapacityProviderConfig", kind: rt::Kind::Struct(&SHAPE_function_LambdaManagedInstancesCapacityProviderConfig), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_Code: rt::Shape = rt::Shape {
@@ -446,6 +470,7 @@ static SHAPE_function_Code: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ZipFile", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_DeadLetterConfig: rt::Shape = rt::Shape {
@@ -454,6 +479,7 @@ static SHAPE_function_DeadLetterConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TargetArn", kind: rt::Kind::Str, required: false, rule: &R68 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_DurableConfig: rt::Shape = rt::Shape {
@@ -464,6 +490,7 @@ static SHAPE_function_DurableConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RetentionPeriodInDays", kind: rt::Kind::Int, required: false, rule: &R70 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_Environment: rt::Shape = rt::Shape {
@@ -472,6 +499,7 @@ static SHAPE_function_Environment: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Variables", kind: rt::Kind::Map(&rt::Kind::Json), required: false, rule: &R71 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_EphemeralStorage: rt::Shape = rt::Shape {
@@ -480,6 +508,7 @@ static SHAPE_function_EphemeralStorage: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Size", kind: rt::Kind::Int, required: true, rule: &R72 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_FileSystemConfig: rt::Shape = rt::Shape {
@@ -490,6 +519,7 @@ static SHAPE_function_FileSystemConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "S3FilesConfig", kind: rt::Kind::Struct(&SHAPE_function_S3FilesConfig), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_FunctionScalingConfig: rt::Shape = rt::Shape {
@@ -499,6 +529,7 @@ static SHAPE_function_FunctionScalingConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "MinExecutionEnvironments", kind: rt::Kind::Int, required: false, rule: &R75 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_ImageConfig: rt::Shape = rt::Shape {
@@ -509,6 +540,7 @@ static SHAPE_function_ImageConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "WorkingDirectory", kind: rt::Kind::Str, required: false, rule: &R77 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_LambdaManagedInstancesCapacityProviderConfig: rt::Shape = rt::Shape {
@@ -519,6 +551,7 @@ static SHAPE_function_LambdaManagedInstancesCapacityProviderConfig: rt::Shape = 
         rt::FieldShape { property: "PerExecutionEnvironmentMaxConcurrency", kind: rt::Kind::Int, required: false, rule: &R80 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_LoggingConfig: rt::Shape = rt::Shape {
@@ -530,6 +563,7 @@ static SHAPE_function_LoggingConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SystemLogLevel", kind: rt::Kind::Str, required: false, rule: &R31 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_RuntimeManagementConfig: rt::Shape = rt::Shape {
@@ -539,6 +573,7 @@ static SHAPE_function_RuntimeManagementConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "UpdateRuntimeOn", kind: rt::Kind::Str, required: true, rule: &R84 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_S3FilesConfig: rt::Shape = rt::Shape {
@@ -547,6 +582,7 @@ static SHAPE_function_S3FilesConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "DirectS3Read", kind: rt::Kind::Str, required: false, rule: &R85 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_SnapStart: rt::Shape = rt::Shape {
@@ -555,6 +591,7 @@ static SHAPE_function_SnapStart: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ApplyOn", kind: rt::Kind::Str, required: true, rule: &R86 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_Tag: rt::Shape = rt::Shape {
@@ -564,6 +601,7 @@ static SHAPE_function_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R48 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_TenancyConfig: rt::Shape = rt::Shape {
@@ -572,6 +610,7 @@ static SHAPE_function_TenancyConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TenantIsolationMode", kind: rt::Kind::Str, required: true, rule: &R87 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_TracingConfig: rt::Shape = rt::Shape {
@@ -580,6 +619,7 @@ static SHAPE_function_TracingConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Mode", kind: rt::Kind::Str, required: false, rule: &R88 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_function_VpcConfig: rt::Shape = rt::Shape {
@@ -590,6 +630,7 @@ static SHAPE_function_VpcConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SubnetIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R92 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnPermission: rt::Shape = rt::Shape {
@@ -606,6 +647,7 @@ static SHAPE_CfnPermission: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SourceArn", kind: rt::Kind::Str, required: false, rule: &R100 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::Lambda::EventInvokeConfig` (L1: every property of the schema, typed).

@@ -60,6 +60,7 @@ static SHAPE_CfnLogGroup: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_log_group_Tag)), required: false, rule: &R1 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_log_group_Tag: rt::Shape = rt::Shape {
@@ -69,6 +70,7 @@ static SHAPE_log_group_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R7 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnMetricFilter: rt::Shape = rt::Shape {
@@ -83,6 +85,7 @@ static SHAPE_CfnMetricFilter: rt::Shape = rt::Shape {
         rt::FieldShape { property: "MetricTransformations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_metric_filter_MetricTransformation)), required: true, rule: &R12 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_metric_filter_Dimension: rt::Shape = rt::Shape {
@@ -92,6 +95,7 @@ static SHAPE_metric_filter_Dimension: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R13 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_metric_filter_MetricTransformation: rt::Shape = rt::Shape {
@@ -105,6 +109,7 @@ static SHAPE_metric_filter_MetricTransformation: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Unit", kind: rt::Kind::Str, required: false, rule: &R18 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::Logs::LogGroup` (L1: every property of the schema, typed).

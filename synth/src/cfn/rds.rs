@@ -116,6 +116,7 @@ static SHAPE_CfnDBCluster: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VpcSecurityGroupIds", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R14 },
     ],
     combos: &[rt::Combo::Requires("MasterUserPassword", &["MasterUsername"])],
+    conditions: &[rt::Condition { when: &[], then: &[("MasterUsername", rt::Test::NotIn(&["rdsadmin"]))] }, rt::Condition { when: &[("Engine", rt::Test::In(&["aurora-postgresql", "postgresql"]))], then: &[("MasterUsername", rt::Test::NotIn(&["admin"]))] }],
 };
 
 static SHAPE_db_cluster_DBClusterRole: rt::Shape = rt::Shape {
@@ -125,6 +126,7 @@ static SHAPE_db_cluster_DBClusterRole: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &R15 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_db_cluster_MasterUserSecret: rt::Shape = rt::Shape {
@@ -134,6 +136,7 @@ static SHAPE_db_cluster_MasterUserSecret: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SecretArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_db_cluster_ScalingConfiguration: rt::Shape = rt::Shape {
@@ -147,6 +150,7 @@ static SHAPE_db_cluster_ScalingConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TimeoutAction", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_db_cluster_ServerlessV2ScalingConfiguration: rt::Shape = rt::Shape {
@@ -157,6 +161,7 @@ static SHAPE_db_cluster_ServerlessV2ScalingConfiguration: rt::Shape = rt::Shape 
         rt::FieldShape { property: "SecondsUntilAutoPause", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_db_cluster_Tag: rt::Shape = rt::Shape {
@@ -166,6 +171,7 @@ static SHAPE_db_cluster_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R17 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnDBClusterParameterGroup: rt::Shape = rt::Shape {
@@ -178,6 +184,7 @@ static SHAPE_CfnDBClusterParameterGroup: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_cluster_parameter_group_Tag)), required: false, rule: &R20 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_db_cluster_parameter_group_Tag: rt::Shape = rt::Shape {
@@ -187,6 +194,7 @@ static SHAPE_db_cluster_parameter_group_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R17 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnDBInstance: rt::Shape = rt::Shape {
@@ -277,6 +285,7 @@ static SHAPE_CfnDBInstance: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VPCSecurityGroups", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R1 },
     ],
     combos: &[rt::Combo::Excludes("SourceDBInstanceIdentifier", &["CharacterSetName", "MasterUserPassword", "MasterUsername", "StorageEncrypted"])],
+    conditions: &[],
 };
 
 static SHAPE_db_instance_AdditionalStorageVolume: rt::Shape = rt::Shape {
@@ -292,6 +301,7 @@ static SHAPE_db_instance_AdditionalStorageVolume: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VolumeName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_db_instance_DBInstanceRole: rt::Shape = rt::Shape {
@@ -301,6 +311,7 @@ static SHAPE_db_instance_DBInstanceRole: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RoleArn", kind: rt::Kind::Str, required: true, rule: &R11 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_db_instance_MasterUserSecret: rt::Shape = rt::Shape {
@@ -310,6 +321,7 @@ static SHAPE_db_instance_MasterUserSecret: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SecretArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_db_instance_ProcessorFeature: rt::Shape = rt::Shape {
@@ -319,6 +331,7 @@ static SHAPE_db_instance_ProcessorFeature: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_db_instance_Tag: rt::Shape = rt::Shape {
@@ -328,6 +341,7 @@ static SHAPE_db_instance_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R17 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnDBSubnetGroup: rt::Shape = rt::Shape {
@@ -339,6 +353,7 @@ static SHAPE_CfnDBSubnetGroup: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_db_subnet_group_Tag)), required: false, rule: &R20 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_db_subnet_group_Tag: rt::Shape = rt::Shape {
@@ -348,6 +363,7 @@ static SHAPE_db_subnet_group_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: false, rule: &R17 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::RDS::DBCluster` (L1: every property of the schema, typed).

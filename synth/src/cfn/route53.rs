@@ -55,6 +55,7 @@ static SHAPE_CfnRecordSet: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Weight", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[rt::Combo::OneOf(&[&["HostedZoneId"], &["HostedZoneName"]]), rt::Combo::Xor(&["HostedZoneId", "HostedZoneName"])],
+    conditions: &[],
 };
 
 static SHAPE_record_set_AliasTarget: rt::Shape = rt::Shape {
@@ -65,6 +66,7 @@ static SHAPE_record_set_AliasTarget: rt::Shape = rt::Shape {
         rt::FieldShape { property: "HostedZoneId", kind: rt::Kind::Str, required: true, rule: &R3 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_record_set_CidrRoutingConfig: rt::Shape = rt::Shape {
@@ -74,6 +76,7 @@ static SHAPE_record_set_CidrRoutingConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "LocationName", kind: rt::Kind::Str, required: true, rule: &R9 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_record_set_Coordinates: rt::Shape = rt::Shape {
@@ -83,6 +86,7 @@ static SHAPE_record_set_Coordinates: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Longitude", kind: rt::Kind::Str, required: true, rule: &R11 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_record_set_GeoLocation: rt::Shape = rt::Shape {
@@ -93,6 +97,7 @@ static SHAPE_record_set_GeoLocation: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SubdivisionCode", kind: rt::Kind::Str, required: false, rule: &R14 },
     ],
     combos: &[rt::Combo::OneOf(&[&["ContinentCode"], &["CountryCode"]])],
+    conditions: &[],
 };
 
 static SHAPE_record_set_GeoProximityLocation: rt::Shape = rt::Shape {
@@ -104,6 +109,7 @@ static SHAPE_record_set_GeoProximityLocation: rt::Shape = rt::Shape {
         rt::FieldShape { property: "LocalZoneGroup", kind: rt::Kind::Str, required: false, rule: &R15 },
     ],
     combos: &[rt::Combo::OneOf(&[&["AWSRegion"], &["LocalZoneGroup"], &["Coordinates"]])],
+    conditions: &[],
 };
 
 /// `AWS::Route53::RecordSet` (L1: every property of the schema, typed).

@@ -88,6 +88,7 @@ static SHAPE_CfnBucket: rt::Shape = rt::Shape {
         rt::FieldShape { property: "WebsiteConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_WebsiteConfiguration), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_AbortIncompleteMultipartUpload: rt::Shape = rt::Shape {
@@ -96,6 +97,7 @@ static SHAPE_bucket_AbortIncompleteMultipartUpload: rt::Shape = rt::Shape {
         rt::FieldShape { property: "DaysAfterInitiation", kind: rt::Kind::Int, required: true, rule: &R5 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_AccelerateConfiguration: rt::Shape = rt::Shape {
@@ -104,6 +106,7 @@ static SHAPE_bucket_AccelerateConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "AccelerationStatus", kind: rt::Kind::Str, required: true, rule: &R6 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_AccessControlTranslation: rt::Shape = rt::Shape {
@@ -112,6 +115,7 @@ static SHAPE_bucket_AccessControlTranslation: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Owner", kind: rt::Kind::Str, required: true, rule: &R7 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_AnalyticsConfiguration: rt::Shape = rt::Shape {
@@ -123,6 +127,7 @@ static SHAPE_bucket_AnalyticsConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TagFilters", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_TagFilter)), required: false, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_AnnotationTableConfiguration: rt::Shape = rt::Shape {
@@ -135,6 +140,7 @@ static SHAPE_bucket_AnnotationTableConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TableName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_BlockedEncryptionTypes: rt::Shape = rt::Shape {
@@ -143,6 +149,7 @@ static SHAPE_bucket_BlockedEncryptionTypes: rt::Shape = rt::Shape {
         rt::FieldShape { property: "EncryptionType", kind: rt::Kind::List(&rt::Kind::Str), required: false, rule: &R10 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_BucketEncryption: rt::Shape = rt::Shape {
@@ -151,6 +158,7 @@ static SHAPE_bucket_BucketEncryption: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ServerSideEncryptionConfiguration", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_ServerSideEncryptionRule)), required: true, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_CorsConfiguration: rt::Shape = rt::Shape {
@@ -159,6 +167,7 @@ static SHAPE_bucket_CorsConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "CorsRules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_CorsRule)), required: true, rule: &R12 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_CorsRule: rt::Shape = rt::Shape {
@@ -172,6 +181,7 @@ static SHAPE_bucket_CorsRule: rt::Shape = rt::Shape {
         rt::FieldShape { property: "MaxAge", kind: rt::Kind::Int, required: false, rule: &R5 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_DataExport: rt::Shape = rt::Shape {
@@ -181,6 +191,7 @@ static SHAPE_bucket_DataExport: rt::Shape = rt::Shape {
         rt::FieldShape { property: "OutputSchemaVersion", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_DefaultEventHold: rt::Shape = rt::Shape {
@@ -190,6 +201,7 @@ static SHAPE_bucket_DefaultEventHold: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Years", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_DefaultRetention: rt::Shape = rt::Shape {
@@ -201,6 +213,7 @@ static SHAPE_bucket_DefaultRetention: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Years", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_DeleteMarkerReplication: rt::Shape = rt::Shape {
@@ -209,6 +222,7 @@ static SHAPE_bucket_DeleteMarkerReplication: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: false, rule: &R17 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_Destination: rt::Shape = rt::Shape {
@@ -220,6 +234,7 @@ static SHAPE_bucket_Destination: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Prefix", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_EncryptionConfiguration: rt::Shape = rt::Shape {
@@ -228,6 +243,7 @@ static SHAPE_bucket_EncryptionConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ReplicaKmsKeyID", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_EventBridgeConfiguration: rt::Shape = rt::Shape {
@@ -236,6 +252,7 @@ static SHAPE_bucket_EventBridgeConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "EventBridgeEnabled", kind: rt::Kind::Bool, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_FilterRule: rt::Shape = rt::Shape {
@@ -245,6 +262,7 @@ static SHAPE_bucket_FilterRule: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_IntelligentTieringConfiguration: rt::Shape = rt::Shape {
@@ -257,6 +275,7 @@ static SHAPE_bucket_IntelligentTieringConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tierings", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_Tiering)), required: true, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_InventoryConfiguration: rt::Shape = rt::Shape {
@@ -271,6 +290,7 @@ static SHAPE_bucket_InventoryConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ScheduleFrequency", kind: rt::Kind::Str, required: true, rule: &R23 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_InventoryTableConfiguration: rt::Shape = rt::Shape {
@@ -282,6 +302,7 @@ static SHAPE_bucket_InventoryTableConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TableName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_JournalTableConfiguration: rt::Shape = rt::Shape {
@@ -293,6 +314,7 @@ static SHAPE_bucket_JournalTableConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TableName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_LambdaConfiguration: rt::Shape = rt::Shape {
@@ -303,6 +325,7 @@ static SHAPE_bucket_LambdaConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Function", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_LifecycleConfiguration: rt::Shape = rt::Shape {
@@ -312,6 +335,7 @@ static SHAPE_bucket_LifecycleConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TransitionDefaultMinimumObjectSize", kind: rt::Kind::Str, required: false, rule: &R24 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_LoggingConfiguration: rt::Shape = rt::Shape {
@@ -322,6 +346,7 @@ static SHAPE_bucket_LoggingConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TargetObjectKeyFormat", kind: rt::Kind::Json, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_MetadataConfiguration: rt::Shape = rt::Shape {
@@ -333,6 +358,7 @@ static SHAPE_bucket_MetadataConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "JournalTableConfiguration", kind: rt::Kind::Struct(&SHAPE_bucket_JournalTableConfiguration), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_MetadataDestination: rt::Shape = rt::Shape {
@@ -343,6 +369,7 @@ static SHAPE_bucket_MetadataDestination: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TableNamespace", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_MetadataTableConfiguration: rt::Shape = rt::Shape {
@@ -351,6 +378,7 @@ static SHAPE_bucket_MetadataTableConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "S3TablesDestination", kind: rt::Kind::Struct(&SHAPE_bucket_S3TablesDestination), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_MetadataTableEncryptionConfiguration: rt::Shape = rt::Shape {
@@ -360,6 +388,7 @@ static SHAPE_bucket_MetadataTableEncryptionConfiguration: rt::Shape = rt::Shape 
         rt::FieldShape { property: "SseAlgorithm", kind: rt::Kind::Str, required: true, rule: &R27 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_Metrics: rt::Shape = rt::Shape {
@@ -369,6 +398,7 @@ static SHAPE_bucket_Metrics: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R17 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_MetricsConfiguration: rt::Shape = rt::Shape {
@@ -380,6 +410,7 @@ static SHAPE_bucket_MetricsConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TagFilters", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_TagFilter)), required: false, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_NoncurrentVersionExpiration: rt::Shape = rt::Shape {
@@ -389,6 +420,7 @@ static SHAPE_bucket_NoncurrentVersionExpiration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "NoncurrentDays", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_NoncurrentVersionTransition: rt::Shape = rt::Shape {
@@ -399,6 +431,7 @@ static SHAPE_bucket_NoncurrentVersionTransition: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TransitionInDays", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_NotificationConfiguration: rt::Shape = rt::Shape {
@@ -410,6 +443,7 @@ static SHAPE_bucket_NotificationConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TopicConfigurations", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_TopicConfiguration)), required: false, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_NotificationFilter: rt::Shape = rt::Shape {
@@ -418,6 +452,7 @@ static SHAPE_bucket_NotificationFilter: rt::Shape = rt::Shape {
         rt::FieldShape { property: "S3Key", kind: rt::Kind::Struct(&SHAPE_bucket_S3KeyFilter), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_ObjectLockConfiguration: rt::Shape = rt::Shape {
@@ -427,6 +462,7 @@ static SHAPE_bucket_ObjectLockConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Rule", kind: rt::Kind::Struct(&SHAPE_bucket_ObjectLockRule), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_ObjectLockRule: rt::Shape = rt::Shape {
@@ -435,6 +471,7 @@ static SHAPE_bucket_ObjectLockRule: rt::Shape = rt::Shape {
         rt::FieldShape { property: "DefaultRetention", kind: rt::Kind::Struct(&SHAPE_bucket_DefaultRetention), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_OwnershipControls: rt::Shape = rt::Shape {
@@ -443,6 +480,7 @@ static SHAPE_bucket_OwnershipControls: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Rules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_OwnershipControlsRule)), required: true, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_OwnershipControlsRule: rt::Shape = rt::Shape {
@@ -451,6 +489,7 @@ static SHAPE_bucket_OwnershipControlsRule: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ObjectOwnership", kind: rt::Kind::Str, required: false, rule: &R30 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_PublicAccessBlockConfiguration: rt::Shape = rt::Shape {
@@ -462,6 +501,7 @@ static SHAPE_bucket_PublicAccessBlockConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RestrictPublicBuckets", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_QueueConfiguration: rt::Shape = rt::Shape {
@@ -472,6 +512,7 @@ static SHAPE_bucket_QueueConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Queue", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_RecordExpiration: rt::Shape = rt::Shape {
@@ -481,6 +522,7 @@ static SHAPE_bucket_RecordExpiration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Expiration", kind: rt::Kind::Str, required: true, rule: &R8 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_RedirectAllRequestsTo: rt::Shape = rt::Shape {
@@ -490,6 +532,7 @@ static SHAPE_bucket_RedirectAllRequestsTo: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: false, rule: &R31 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_RedirectRule: rt::Shape = rt::Shape {
@@ -502,6 +545,7 @@ static SHAPE_bucket_RedirectRule: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ReplaceKeyWith", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_ReplicaModifications: rt::Shape = rt::Shape {
@@ -510,6 +554,7 @@ static SHAPE_bucket_ReplicaModifications: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R0 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_ReplicationConfiguration: rt::Shape = rt::Shape {
@@ -519,6 +564,7 @@ static SHAPE_bucket_ReplicationConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Rules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_ReplicationRule)), required: true, rule: &R33 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_ReplicationDestination: rt::Shape = rt::Shape {
@@ -533,6 +579,7 @@ static SHAPE_bucket_ReplicationDestination: rt::Shape = rt::Shape {
         rt::FieldShape { property: "StorageClass", kind: rt::Kind::Str, required: false, rule: &R34 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_ReplicationRule: rt::Shape = rt::Shape {
@@ -548,6 +595,7 @@ static SHAPE_bucket_ReplicationRule: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R17 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_ReplicationRuleAndOperator: rt::Shape = rt::Shape {
@@ -557,6 +605,7 @@ static SHAPE_bucket_ReplicationRuleAndOperator: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TagFilters", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_TagFilter)), required: false, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_ReplicationRuleFilter: rt::Shape = rt::Shape {
@@ -567,6 +616,7 @@ static SHAPE_bucket_ReplicationRuleFilter: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TagFilter", kind: rt::Kind::Struct(&SHAPE_bucket_TagFilter), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_ReplicationTime: rt::Shape = rt::Shape {
@@ -576,6 +626,7 @@ static SHAPE_bucket_ReplicationTime: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Time", kind: rt::Kind::Struct(&SHAPE_bucket_ReplicationTimeValue), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_ReplicationTimeValue: rt::Shape = rt::Shape {
@@ -584,6 +635,7 @@ static SHAPE_bucket_ReplicationTimeValue: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Minutes", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_RoutingRule: rt::Shape = rt::Shape {
@@ -593,6 +645,7 @@ static SHAPE_bucket_RoutingRule: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RoutingRuleCondition", kind: rt::Kind::Struct(&SHAPE_bucket_RoutingRuleCondition), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_RoutingRuleCondition: rt::Shape = rt::Shape {
@@ -602,6 +655,7 @@ static SHAPE_bucket_RoutingRuleCondition: rt::Shape = rt::Shape {
         rt::FieldShape { property: "KeyPrefixEquals", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[rt::Combo::AnyOf(&[&["HttpErrorCodeReturnedEquals"], &["KeyPrefixEquals"]])],
+    conditions: &[],
 };
 
 static SHAPE_bucket_Rule: rt::Shape = rt::Shape {
@@ -625,6 +679,7 @@ static SHAPE_bucket_Rule: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Transitions", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_Transition)), required: false, rule: &R2 },
     ],
     combos: &[rt::Combo::Excludes("ObjectSizeGreaterThan", &["AbortIncompleteMultipartUpload"]), rt::Combo::Excludes("ObjectSizeLessThan", &["AbortIncompleteMultipartUpload"])],
+    conditions: &[],
 };
 
 static SHAPE_bucket_S3KeyFilter: rt::Shape = rt::Shape {
@@ -633,6 +688,7 @@ static SHAPE_bucket_S3KeyFilter: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Rules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_FilterRule)), required: true, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_S3TablesDestination: rt::Shape = rt::Shape {
@@ -644,6 +700,7 @@ static SHAPE_bucket_S3TablesDestination: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TableNamespace", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_ServerSideEncryptionByDefault: rt::Shape = rt::Shape {
@@ -653,6 +710,7 @@ static SHAPE_bucket_ServerSideEncryptionByDefault: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SSEAlgorithm", kind: rt::Kind::Str, required: true, rule: &R38 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_ServerSideEncryptionRule: rt::Shape = rt::Shape {
@@ -663,6 +721,7 @@ static SHAPE_bucket_ServerSideEncryptionRule: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ServerSideEncryptionByDefault", kind: rt::Kind::Struct(&SHAPE_bucket_ServerSideEncryptionByDefault), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_SourceSelectionCriteria: rt::Shape = rt::Shape {
@@ -672,6 +731,7 @@ static SHAPE_bucket_SourceSelectionCriteria: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SseKmsEncryptedObjects", kind: rt::Kind::Struct(&SHAPE_bucket_SseKmsEncryptedObjects), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_SseKmsEncryptedObjects: rt::Shape = rt::Shape {
@@ -680,6 +740,7 @@ static SHAPE_bucket_SseKmsEncryptedObjects: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R17 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_StorageClassAnalysis: rt::Shape = rt::Shape {
@@ -688,6 +749,7 @@ static SHAPE_bucket_StorageClassAnalysis: rt::Shape = rt::Shape {
         rt::FieldShape { property: "DataExport", kind: rt::Kind::Struct(&SHAPE_bucket_DataExport), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_Tag: rt::Shape = rt::Shape {
@@ -697,6 +759,7 @@ static SHAPE_bucket_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R40 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_TagFilter: rt::Shape = rt::Shape {
@@ -706,6 +769,7 @@ static SHAPE_bucket_TagFilter: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_Tiering: rt::Shape = rt::Shape {
@@ -715,6 +779,7 @@ static SHAPE_bucket_Tiering: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Days", kind: rt::Kind::Int, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_TopicConfiguration: rt::Shape = rt::Shape {
@@ -725,6 +790,7 @@ static SHAPE_bucket_TopicConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Topic", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_Transition: rt::Shape = rt::Shape {
@@ -735,6 +801,7 @@ static SHAPE_bucket_Transition: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TransitionInDays", kind: rt::Kind::Int, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_VersioningConfiguration: rt::Shape = rt::Shape {
@@ -743,6 +810,7 @@ static SHAPE_bucket_VersioningConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Status", kind: rt::Kind::Str, required: true, rule: &R6 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_bucket_WebsiteConfiguration: rt::Shape = rt::Shape {
@@ -754,6 +822,7 @@ static SHAPE_bucket_WebsiteConfiguration: rt::Shape = rt::Shape {
         rt::FieldShape { property: "RoutingRules", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_bucket_RoutingRule)), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnBucketPolicy: rt::Shape = rt::Shape {
@@ -763,6 +832,7 @@ static SHAPE_CfnBucketPolicy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "PolicyDocument", kind: rt::Kind::Json, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::S3::Bucket` (L1: every property of the schema, typed).

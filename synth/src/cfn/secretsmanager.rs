@@ -30,6 +30,7 @@ static SHAPE_CfnSecret: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Type", kind: rt::Kind::Str, required: false, rule: &R4 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_secret_GenerateSecretString: rt::Shape = rt::Shape {
@@ -47,6 +48,7 @@ static SHAPE_secret_GenerateSecretString: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SecretStringTemplate", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_secret_ReplicaRegion: rt::Shape = rt::Shape {
@@ -56,6 +58,7 @@ static SHAPE_secret_ReplicaRegion: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Region", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_secret_Tag: rt::Shape = rt::Shape {
@@ -65,6 +68,7 @@ static SHAPE_secret_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R4 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::SecretsManager::Secret` (L1: every property of the schema, typed).

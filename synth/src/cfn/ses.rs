@@ -54,6 +54,7 @@ static SHAPE_CfnConfigurationSet: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VdmOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_VdmOptions), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_ArchivingOptions: rt::Shape = rt::Shape {
@@ -62,6 +63,7 @@ static SHAPE_configuration_set_ArchivingOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ArchiveArn", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_ConditionThreshold: rt::Shape = rt::Shape {
@@ -71,6 +73,7 @@ static SHAPE_configuration_set_ConditionThreshold: rt::Shape = rt::Shape {
         rt::FieldShape { property: "OverallConfidenceThreshold", kind: rt::Kind::Struct(&SHAPE_configuration_set_OverallConfidenceThreshold), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_DashboardOptions: rt::Shape = rt::Shape {
@@ -79,6 +82,7 @@ static SHAPE_configuration_set_DashboardOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "EngagementMetrics", kind: rt::Kind::Str, required: true, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_DeliveryOptions: rt::Shape = rt::Shape {
@@ -89,6 +93,7 @@ static SHAPE_configuration_set_DeliveryOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TlsPolicy", kind: rt::Kind::Str, required: false, rule: &R4 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_GuardianOptions: rt::Shape = rt::Shape {
@@ -97,6 +102,7 @@ static SHAPE_configuration_set_GuardianOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "OptimizedSharedDelivery", kind: rt::Kind::Str, required: true, rule: &R2 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_OverallConfidenceThreshold: rt::Shape = rt::Shape {
@@ -105,6 +111,7 @@ static SHAPE_configuration_set_OverallConfidenceThreshold: rt::Shape = rt::Shape
         rt::FieldShape { property: "ConfidenceVerdictThreshold", kind: rt::Kind::Str, required: true, rule: &R5 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_ReputationOptions: rt::Shape = rt::Shape {
@@ -113,6 +120,7 @@ static SHAPE_configuration_set_ReputationOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ReputationMetricsEnabled", kind: rt::Kind::Bool, required: false, rule: &R6 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_SendingOptions: rt::Shape = rt::Shape {
@@ -121,6 +129,7 @@ static SHAPE_configuration_set_SendingOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SendingEnabled", kind: rt::Kind::Bool, required: false, rule: &R6 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_SuppressionOptions: rt::Shape = rt::Shape {
@@ -130,6 +139,7 @@ static SHAPE_configuration_set_SuppressionOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ValidationOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_ValidationOptions), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_Tag: rt::Shape = rt::Shape {
@@ -139,6 +149,7 @@ static SHAPE_configuration_set_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R10 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_TrackingOptions: rt::Shape = rt::Shape {
@@ -148,6 +159,7 @@ static SHAPE_configuration_set_TrackingOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "HttpsPolicy", kind: rt::Kind::Str, required: false, rule: &R11 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_ValidationOptions: rt::Shape = rt::Shape {
@@ -156,6 +168,7 @@ static SHAPE_configuration_set_ValidationOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ConditionThreshold", kind: rt::Kind::Struct(&SHAPE_configuration_set_ConditionThreshold), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_configuration_set_VdmOptions: rt::Shape = rt::Shape {
@@ -165,6 +178,7 @@ static SHAPE_configuration_set_VdmOptions: rt::Shape = rt::Shape {
         rt::FieldShape { property: "GuardianOptions", kind: rt::Kind::Struct(&SHAPE_configuration_set_GuardianOptions), required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnEmailIdentity: rt::Shape = rt::Shape {
@@ -179,6 +193,7 @@ static SHAPE_CfnEmailIdentity: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Tags", kind: rt::Kind::List(&rt::Kind::Struct(&SHAPE_email_identity_Tag)), required: false, rule: &R1 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_email_identity_ConfigurationSetAttributes: rt::Shape = rt::Shape {
@@ -187,6 +202,7 @@ static SHAPE_email_identity_ConfigurationSetAttributes: rt::Shape = rt::Shape {
         rt::FieldShape { property: "ConfigurationSetName", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_email_identity_DkimAttributes: rt::Shape = rt::Shape {
@@ -195,6 +211,7 @@ static SHAPE_email_identity_DkimAttributes: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SigningEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_email_identity_DkimSigningAttributes: rt::Shape = rt::Shape {
@@ -205,6 +222,7 @@ static SHAPE_email_identity_DkimSigningAttributes: rt::Shape = rt::Shape {
         rt::FieldShape { property: "NextSigningKeyLength", kind: rt::Kind::Str, required: false, rule: &R12 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_email_identity_FeedbackAttributes: rt::Shape = rt::Shape {
@@ -213,6 +231,7 @@ static SHAPE_email_identity_FeedbackAttributes: rt::Shape = rt::Shape {
         rt::FieldShape { property: "EmailForwardingEnabled", kind: rt::Kind::Bool, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_email_identity_MailFromAttributes: rt::Shape = rt::Shape {
@@ -222,6 +241,7 @@ static SHAPE_email_identity_MailFromAttributes: rt::Shape = rt::Shape {
         rt::FieldShape { property: "MailFromDomain", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_email_identity_Tag: rt::Shape = rt::Shape {
@@ -231,6 +251,7 @@ static SHAPE_email_identity_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R10 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::SES::ConfigurationSet` (L1: every property of the schema, typed).

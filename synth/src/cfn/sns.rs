@@ -38,6 +38,7 @@ static SHAPE_CfnSubscription: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TopicArn", kind: rt::Kind::Str, required: true, rule: &R1 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnTopic: rt::Shape = rt::Shape {
@@ -59,6 +60,7 @@ static SHAPE_CfnTopic: rt::Shape = rt::Shape {
         rt::FieldShape { property: "TracingConfig", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_topic_LoggingConfig: rt::Shape = rt::Shape {
@@ -70,6 +72,7 @@ static SHAPE_topic_LoggingConfig: rt::Shape = rt::Shape {
         rt::FieldShape { property: "SuccessFeedbackSampleRate", kind: rt::Kind::Str, required: false, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_topic_Subscription: rt::Shape = rt::Shape {
@@ -79,6 +82,7 @@ static SHAPE_topic_Subscription: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Protocol", kind: rt::Kind::Str, required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_topic_Tag: rt::Shape = rt::Shape {
@@ -88,6 +92,7 @@ static SHAPE_topic_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R9 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnTopicPolicy: rt::Shape = rt::Shape {
@@ -97,6 +102,7 @@ static SHAPE_CfnTopicPolicy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Topics", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::SNS::Subscription` (L1: every property of the schema, typed).

@@ -41,6 +41,7 @@ static SHAPE_CfnQueue: rt::Shape = rt::Shape {
         rt::FieldShape { property: "VisibilityTimeout", kind: rt::Kind::Int, required: false, rule: &R6 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_queue_Tag: rt::Shape = rt::Shape {
@@ -50,6 +51,7 @@ static SHAPE_queue_Tag: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Value", kind: rt::Kind::Str, required: true, rule: &R8 },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 static SHAPE_CfnQueuePolicy: rt::Shape = rt::Shape {
@@ -59,6 +61,7 @@ static SHAPE_CfnQueuePolicy: rt::Shape = rt::Shape {
         rt::FieldShape { property: "Queues", kind: rt::Kind::List(&rt::Kind::Str), required: true, rule: &rt::Rule::NONE },
     ],
     combos: &[],
+    conditions: &[],
 };
 
 /// `AWS::SQS::Queue` (L1: every property of the schema, typed).

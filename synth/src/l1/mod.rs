@@ -8,7 +8,7 @@
 pub use crate::json::{Json, JsonValue};
 pub use crate::value::{Map, Value};
 pub use rules::{Check, Combo, Format, Pattern, Rule, Validate, Violation};
-pub use shape::{FieldShape, Kind, Shape};
+pub use shape::{Condition, FieldShape, Kind, Shape, Test};
 
 pub mod rules;
 pub mod shape;

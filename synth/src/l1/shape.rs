@@ -31,22 +31,109 @@ pub struct FieldShape {
     pub rule: &'static Rule,
 }
 
-/// A generated struct: its name, properties and combination constraints.
+/// A generated struct: its name, properties and constraints between them.
 pub struct Shape {
     /// The resource type (`AWS::DynamoDB::Table`) or the schema definition
     /// (`KeySchema`).
     pub name: &'static str,
     pub fields: &'static [FieldShape],
     pub combos: &'static [Combo],
+    /// The schema's top-level `allOf` (resource types only).
+    pub conditions: &'static [Condition],
 }
 
-/// A JSON value seen as `kind`, checkable with [`Check::field`].
-pub struct Shaped<'a> {
-    pub value: &'a JsonValue,
-    pub kind: &'a Kind,
+/// A test of one property's literal value.
+pub enum Test {
+    MinItems(usize),
+    In(&'static [&'static str]),
+    NotIn(&'static [&'static str]),
+}
+
+/// When every `when` test holds, every `then` test must hold where its property is set
+/// (an empty `when` always holds): the schema's `allOf`, `if`/`then` and `not`.
+pub struct Condition {
+    pub when: &'static [(&'static str, Test)],
+    pub then: &'static [(&'static str, Test)],
+}
+
+impl Test {
+    /// `None` when the value is not a literal (known at deploy time only).
+    fn holds(&self, value: &JsonValue) -> Option<bool> {
+        if is_intrinsic(value) {
+            return None;
+        }
+        let text = |v: &JsonValue| match v {
+            JsonValue::String(s) => Some(s.clone()),
+            JsonValue::Number(_) | JsonValue::Bool(_) => Some(v.to_string()),
+            _ => None,
+        };
+        match self {
+            Test::MinItems(n) => value.as_array().map(|a| a.len() >= *n),
+            Test::In(values) => text(value).map(|t| values.contains(&t.as_str())),
+            Test::NotIn(values) => text(value).map(|t| !values.contains(&t.as_str())),
+        }
+    }
+
+    fn describe(&self, property: &str) -> String {
+        match self {
+            Test::MinItems(n) => format!("{property} has at least {n} item(s)"),
+            Test::In(values) => format!("{property} is {}", values.join(" or ")),
+            Test::NotIn(values) => format!("{property} is not {}", values.join(" or ")),
+        }
+    }
 }
 
 impl Shape {
+    /// Checks the schema's conditions between property values (the typed structs cannot
+    /// express them, so every resource's rendered properties go through this).
+    pub fn check_conditions(&self, object: &serde_json::Map<String, JsonValue>, cx: &mut Check) {
+        for c in self.conditions {
+            let applies = c
+                .when
+                .iter()
+                .all(|(p, t)| object.get(*p).and_then(|v| t.holds(v)) == Some(true));
+            if !applies {
+                continue;
+            }
+            let because: Vec<String> = c.when.iter().map(|(p, t)| t.describe(p)).collect();
+            let because = if because.is_empty() {
+                String::new()
+            } else {
+                format!(" when {}", because.join(" and "))
+            };
+            for (property, test) in c.then {
+                let Some(value) = object.get(*property) else {
+                    continue;
+                };
+                if test.holds(value) != Some(false) {
+                    continue;
+                }
+                let (message, fix) = match test {
+                    Test::MinItems(n) => (
+                        format!(
+                            "`{}` needs at least {n} item(s) in {property}{because}",
+                            self.name
+                        ),
+                        format!("give at least {n}"),
+                    ),
+                    Test::In(values) => (
+                        format!(
+                            "{} must be {}{because}",
+                            describe(value),
+                            values.join(" or ")
+                        ),
+                        format!("use {}", values.join(" or ")),
+                    ),
+                    Test::NotIn(values) => (
+                        format!("{} is not allowed{because}", describe(value)),
+                        format!("use another value than {}", values.join(" or ")),
+                    ),
+                };
+                cx.violation_at(property, message, fix);
+            }
+        }
+    }
+
     /// The violations of a resource's `Properties` (or a struct's object) against this
     /// shape, with dotted property paths.
     pub fn violations(&self, value: &JsonValue) -> Vec<Violation> {
@@ -99,7 +186,14 @@ impl Shape {
         if !self.combos.is_empty() {
             cx.combos(self.combos, &|p| object.contains_key(p));
         }
+        self.check_conditions(object, cx);
     }
+}
+
+/// A JSON value seen as `kind`, checkable with [`Check::field`].
+pub struct Shaped<'a> {
+    pub value: &'a JsonValue,
+    pub kind: &'a Kind,
 }
 
 /// Whether a value is an intrinsic function, resolved at deploy time.

@@ -25,6 +25,8 @@ struct Walker<'a> {
     prop: Vec<String>,
     /// Resources the current resource depends on (for the cycle check).
     edges: BTreeSet<String>,
+    /// Inside the `Conditions` section, evaluated before any resource exists.
+    in_condition: bool,
     diags: &'a mut Vec<Diagnostic>,
 }
 
@@ -48,7 +50,21 @@ impl Walker<'_> {
         self.diags.push(d);
     }
 
+    /// A condition can read parameters and pseudo parameters only.
+    fn resource_in_condition(&mut self, lid: &str) -> bool {
+        if self.in_condition && self.names.resources.contains_key(lid) {
+            self.error(
+                format!("the condition reads resource `{lid}`: conditions are evaluated before any resource exists"),
+                "base the condition on a parameter or a pseudo parameter; or choose between the values with `Fn::If` where they are used",
+            );
+        }
+        self.in_condition
+    }
+
     fn check_ref(&mut self, name: &str) {
+        if self.names.resources.contains_key(name) && self.resource_in_condition(name) {
+            return;
+        }
         if self.names.resources.contains_key(name) {
             self.edges.insert(name.to_string());
         } else if !self.names.parameters.contains(name)
@@ -62,6 +78,9 @@ impl Walker<'_> {
     }
 
     fn check_get_att(&mut self, lid: &str, attr: &str) {
+        if self.resource_in_condition(lid) {
+            return;
+        }
         match self.names.resources.get(lid) {
             None => self.error(
                 format!("`Fn::GetAtt` on `{lid}`, which is not a resource of this stack"),
@@ -227,6 +246,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
             lid: Some(lid.clone()),
             prop: vec!["Properties".into()],
             edges: BTreeSet::new(),
+            in_condition: false,
             diags,
         };
         if let Some(p) = r.get("Properties") {
@@ -269,6 +289,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
                     lid: None,
                     prop: Vec::new(),
                     edges: BTreeSet::new(),
+                    in_condition: section == "Conditions",
                     diags,
                 };
                 w.walk(v);
