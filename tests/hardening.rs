@@ -188,7 +188,7 @@ fn l1_checks_cfn_lint_makes_a_dead_runtime_a_pattern_that_is_no_json_overlapping
     }
     let e = errors(&stack);
     assert!(e.contains("error: Bad/Old (Old) Properties.Runtime: runtime `python2.7` is deprecated: Lambda no longer creates functions with it (since 2021-07-15)\n  fix: use python3.14"), "{e}");
-    assert!(e.contains("error: Bad/Rule (Rule) Properties.EventPattern: the event pattern is a string that is not a JSON object"), "{e}");
+    assert!(e.contains("error: Bad/Rule (Rule) Properties.EventPattern: the document is a string that is not JSON"), "{e}");
     assert!(e.contains("error: Bad/B (B) Properties.CidrBlock: subnet 10.0.0.128/25 overlaps 10.0.0.0/24 of `Bad/A` in the same VPC"), "{e}");
 }
 
@@ -552,4 +552,73 @@ fn a_condition_that_reads_a_resource() {
     let stage = ok.add_parameter("Stage", Parameter::string());
     ok.add_condition("IsProd", fns::equals(stage.reference(), "prod"));
     ok.synth().expect("a condition on a parameter is fine");
+}
+
+#[test]
+fn policy_documents_and_event_patterns_are_checked_as_the_services_read_them() {
+    use escdk_synth::cfn::events::CfnRule;
+    use escdk_synth::cfn::iam::{role, CfnRole};
+    use escdk_synth::cfn::sqs::CfnQueuePolicy;
+    let doc = |v: serde_json::Value| Json::from(v);
+    let stack = Stack::new("Bad");
+    let root = stack.root();
+    root.add(
+        "Role",
+        CfnRole {
+            policies: Some(
+                vec![role::Policy::new(
+                    doc(serde_json::json!({
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {"Sid": "Read all", "Effect": "Allow", "Action": "sqs:ReceiveMessage", "Principal": "*", "Resource": "*"},
+                            {"Effect": "Permit", "Action": ["sqs.SendMessage"]},
+                            {"Effect": "Deny", "Action": "s3:*", "NotAction": "s3:Get*", "Resource": "*", "Condition": {"StringEquals": "x"}}
+                        ]
+                    })),
+                    "Inline",
+                )]
+                .into(),
+            ),
+            ..CfnRole::new(doc(serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}
+            })))
+        },
+    );
+    root.add(
+        "QueuePolicy",
+        CfnQueuePolicy::new(
+            doc(serde_json::json!({"Version": "2012-10-18", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]})),
+            vec!["https://sqs.eu-west-1.amazonaws.com/123456789012/q"],
+        ),
+    );
+    root.add(
+        "Rule",
+        CfnRule {
+            event_pattern: Some(doc(serde_json::json!({
+                "source": "orders",
+                "detail": {"state": [{"prefx": "open"}], "empty": {}}
+            }))),
+            ..Default::default()
+        },
+    );
+    let e = errors(&stack);
+    for expected in [
+        "Bad/Role (Role) Properties.Policies[0].PolicyDocument.Statement[0]: a policy attached to a role or user cannot name a principal",
+        "Bad/Role (Role) Properties.Policies[0].PolicyDocument.Statement[0].Sid: statement id `Read all` has characters IAM refuses",
+        "Bad/Role (Role) Properties.Policies[0].PolicyDocument.Statement[1].Effect: effect \"Permit\" is neither Allow nor Deny",
+        "Bad/Role (Role) Properties.Policies[0].PolicyDocument.Statement[1]: the statement names no resource",
+        "Bad/Role (Role) Properties.Policies[0].PolicyDocument.Statement[1].Action: `sqs.SendMessage` is not an action (`service:Action`)",
+        "Bad/Role (Role) Properties.Policies[0].PolicyDocument.Statement[2]: a statement needs exactly one of `Action` and `NotAction`",
+        "Bad/Role (Role) Properties.Policies[0].PolicyDocument.Statement[2].Condition: a condition must map operators to objects of keys and values",
+        "Bad/Role (Role) Properties.AssumeRolePolicyDocument.Statement[0]: the statement names no principal",
+        "Bad/Role (Role) Properties.AssumeRolePolicyDocument.Statement[0]: a trust policy cannot name a resource",
+        "Bad/QueuePolicy (QueuePolicy) Properties.PolicyDocument.Version: policy version \"2012-10-18\" does not exist",
+        "Bad/QueuePolicy (QueuePolicy) Properties.PolicyDocument.Statement[0]: the statement names no principal",
+        "Bad/Rule (Rule) Properties.EventPattern.source: the value \"orders\" must be a list of values to match\n  fix: write [\"orders\"]",
+        "Bad/Rule (Rule) Properties.EventPattern.detail.state: `prefx` is not an EventBridge content filter",
+        "Bad/Rule (Rule) Properties.EventPattern.detail.empty: an event pattern cannot hold an empty object",
+    ] {
+        assert!(e.contains(expected), "{expected}\n---\n{e}");
+    }
 }

@@ -391,7 +391,10 @@ fn generated_checks_agree_with_the_schema() {
     );
 
     use iam::CfnRole;
-    let trust = escdk_synth::Json::object([("Version", "2012-10-17")]);
+    let trust = escdk_synth::Json::from(serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+    }));
     case!(
         "role name long",
         false,

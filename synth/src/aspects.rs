@@ -226,7 +226,9 @@ impl Aspect for EnforceRemovalPolicy {
 /// ```
 /// use escdk_synth::{Aspects, Stack, aspects::PermissionsBoundary, cfn::iam::CfnRole, Json};
 /// let stack = Stack::new("Demo");
-/// stack.root().add("Role", CfnRole::new(Json::object([("Version", "2012-10-17")])));
+/// let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+///     "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+/// stack.root().add("Role", CfnRole::new(Json::from(trust)));
 /// Aspects::of(&stack.root()).add(PermissionsBoundary::managed_policy("Boundary"));
 /// let t = stack.synth().unwrap().template;
 /// assert!(t["Resources"]["Role"]["Properties"]["PermissionsBoundary"]["Fn::Sub"]

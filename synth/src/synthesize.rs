@@ -233,6 +233,7 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
         tags.apply(e, lid, &mut props, &mut diags);
         validate::names::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
         validate::lint::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
+        validate::documents::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
         take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);
         let resource = render_resource(e, props, &mut cx, &mut depends_on);
         take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);

@@ -2,7 +2,6 @@
 //! user of the L1 types gets them too:
 //! - a Lambda runtime past its deprecation (cfn-lint W2531/E2531, from the same lifecycle
 //!   data, vendored with cfn-lint's version in `synth/schemas/lambda-runtime-lifecycle.json`);
-//! - an `AWS::Events::Rule` event pattern given as a string that is not a JSON object;
 //! - two subnets of one VPC whose CIDR blocks overlap.
 
 use crate::diagnostics::Diagnostic;
@@ -44,49 +43,33 @@ pub fn check(
     lid: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
-    match type_name {
-        "AWS::Lambda::Function" => {
-            let Some(runtime) = props.get("Runtime").and_then(JsonValue::as_str) else {
-                return;
-            };
-            let Ok(JsonValue::Object(table)) = serde_json::from_str::<JsonValue>(LIFECYCLE) else {
-                return;
-            };
-            let Some(entry) = table.get(runtime) else {
-                return;
-            };
-            let date = |k: &str| entry.get(k).and_then(JsonValue::as_str).map(str::to_string);
-            let successor = date("successor").unwrap_or_else(|| "a supported runtime".into());
-            let now = today();
-            if let Some(block) = date("create-block").filter(|b| *b <= now) {
-                report(diags, lid, "Runtime", Diagnostic::error(
-                    path,
-                    format!("runtime `{runtime}` is deprecated: Lambda no longer creates functions with it (since {block})"),
-                    format!("use {successor}"),
-                ));
-            } else if let Some(since) = date("deprecated").filter(|d| *d <= now) {
-                report(diags, lid, "Runtime", Diagnostic::warning(
-                    path,
-                    format!("runtime `{runtime}` is deprecated since {since}"),
-                    format!("move to {successor} before Lambda blocks creating and updating functions with it"),
-                ));
-            }
-        }
-        "AWS::Events::Rule" => {
-            if let Some(text) = props.get("EventPattern").and_then(JsonValue::as_str) {
-                if !matches!(
-                    serde_json::from_str::<JsonValue>(text),
-                    Ok(JsonValue::Object(_))
-                ) {
-                    report(diags, lid, "EventPattern", Diagnostic::error(
-                        path,
-                        "the event pattern is a string that is not a JSON object",
-                        "give the pattern as an object (EventPattern::new), or as valid JSON text",
-                    ));
-                }
-            }
-        }
-        _ => {}
+    if type_name != "AWS::Lambda::Function" {
+        return;
+    }
+    let Some(runtime) = props.get("Runtime").and_then(JsonValue::as_str) else {
+        return;
+    };
+    let Ok(JsonValue::Object(table)) = serde_json::from_str::<JsonValue>(LIFECYCLE) else {
+        return;
+    };
+    let Some(entry) = table.get(runtime) else {
+        return;
+    };
+    let date = |k: &str| entry.get(k).and_then(JsonValue::as_str).map(str::to_string);
+    let successor = date("successor").unwrap_or_else(|| "a supported runtime".into());
+    let now = today();
+    if let Some(block) = date("create-block").filter(|b| *b <= now) {
+        report(diags, lid, "Runtime", Diagnostic::error(
+            path,
+            format!("runtime `{runtime}` is deprecated: Lambda no longer creates functions with it (since {block})"),
+            format!("use {successor}"),
+        ));
+    } else if let Some(since) = date("deprecated").filter(|d| *d <= now) {
+        report(diags, lid, "Runtime", Diagnostic::warning(
+            path,
+            format!("runtime `{runtime}` is deprecated since {since}"),
+            format!("move to {successor} before Lambda blocks creating and updating functions with it"),
+        ));
     }
 }
 

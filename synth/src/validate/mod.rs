@@ -1,7 +1,8 @@
 //! Checks run at synth, before anything is written: schema constraints (generated into
-//! [`crate::cfn`]), AWS naming rules ([`names`]), references ([`references`]) and
-//! CloudFormation's limits ([`limits`]).
+//! [`crate::cfn`]), AWS naming rules ([`names`]), policy documents and event patterns
+//! ([`documents`]), references ([`references`]) and CloudFormation's limits ([`limits`]).
 
+pub mod documents;
 pub mod limits;
 pub mod lint;
 pub mod names;
