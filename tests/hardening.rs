@@ -622,3 +622,42 @@ fn policy_documents_and_event_patterns_are_checked_as_the_services_read_them() {
         assert!(e.contains(expected), "{expected}\n---\n{e}");
     }
 }
+
+#[test]
+fn the_sql_verb_prints_nothing_for_a_construct_synth_refuses() {
+    use escdk_constructs::ec2::{Vpc, VpcProps};
+    use escdk_constructs::{AuroraEventStore, AuroraEventStoreProps};
+    let mut app = escdk_synth::App::new();
+    let stack = app.stack("Db");
+    let root = stack.root();
+    let vpc = Vpc::new(&root, "Net", VpcProps::default());
+    AuroraEventStore::new(
+        &root,
+        "Store",
+        &vpc,
+        AuroraEventStoreProps {
+            names: escdk_constructs::aurora::SchemaNames {
+                events_table: "Events; DROP TABLE x".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    );
+    assert_eq!(stack.artifact("sql/event-store"), None, "never published");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args: Vec<String> = ["app", "sql", "event-store"].map(String::from).to_vec();
+    let code = escdk_synth::cli::run(&app, &args, &mut out, &mut err);
+    let err = String::from_utf8(err).unwrap();
+    assert_ne!(code, 0, "{err}");
+    assert!(
+        out.is_empty(),
+        "no SQL is printed: {}",
+        String::from_utf8_lossy(&out)
+    );
+    assert!(
+        err.contains(
+            "Db/Store EventsTable: `Events; DROP TABLE x` is not a plain PostgreSQL identifier"
+        ),
+        "{err}"
+    );
+}

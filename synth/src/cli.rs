@@ -150,6 +150,14 @@ fn checked_artifact(
             Ok(text.clone())
         }
         [] => {
+            // A construct publishes no artifact for input synth refuses: say why.
+            let names: Vec<String> = app
+                .stacks()
+                .iter()
+                .filter(|s| stack.is_none_or(|n| n == s.name()))
+                .map(|s| s.name().to_string())
+                .collect();
+            synth_and_warn(app, &names, err)?;
             let _ = writeln!(err, "error: {missing}");
             Err(1)
         }

@@ -19,7 +19,10 @@
 mod metrics;
 mod sql;
 
-pub use sql::{script, statements, valid_identifier, SchemaNames, COLUMNS, PASSWORD_PLACEHOLDER};
+pub use sql::{
+    script, statements, valid_database, valid_identifier, SchemaNames, COLUMNS,
+    PASSWORD_PLACEHOLDER,
+};
 
 pub use crate::env::EnvValue;
 
@@ -123,13 +126,7 @@ fn schema_handler_dir() -> PathBuf {
 
 fn check_props(scope: &Scope, props: &AuroraEventStoreProps, vpc: &Vpc) -> Vec<Cidr> {
     let n = &props.names;
-    let db_ok = !n.database.is_empty()
-        && n.database.len() <= 63
-        && n.database.starts_with(|c: char| c.is_ascii_alphabetic())
-        && n.database
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !db_ok {
+    if !valid_database(&n.database) {
         scope.prop_error(
             "DatabaseName",
             format!("`{}` is not a database name Aurora accepts", n.database),
@@ -394,9 +391,13 @@ impl AuroraEventStore {
         }
         // The schema is applied and kept: deleting the stack leaves the data to the snapshot.
         scope.stack().set_removal_policy(&schema, Policy::Retain);
-        scope
-            .stack()
-            .add_artifact("sql/event-store", script(&names));
+        // SQL for a name synth refuses is never published (the `sql` verb also synthesizes
+        // first): an identifier that is not plain could carry SQL of its own.
+        if names.are_plain() {
+            scope
+                .stack()
+                .add_artifact("sql/event-store", script(&names));
+        }
         AuroraEventStore {
             cluster,
             instances,

@@ -49,6 +49,29 @@ pub const PASSWORD_PLACEHOLDER: &str = ":'replication_password'";
 
 /// A valid unquoted PostgreSQL identifier of ours: lowercase letters, digits and `_`,
 /// not starting with a digit, 63 bytes at most.
+/// A database name Aurora accepts: a letter, then letters, digits or `_`, 63 at most.
+pub fn valid_database(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl SchemaNames {
+    /// Whether every name can go into SQL as it is.
+    pub fn are_plain(&self) -> bool {
+        valid_database(&self.database)
+            && [
+                &self.events_table,
+                &self.reactions_table,
+                &self.publication,
+                &self.replication_user,
+            ]
+            .iter()
+            .all(|n| valid_identifier(n))
+    }
+}
+
 pub fn valid_identifier(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
