@@ -12,6 +12,12 @@ A bad command gets 400 with a message saying what is wrong; a lost race with an 
 sequence gets 409. If publishing fails after the event is stored, the answer says so
 (`published: false`): the event is safe in the store and can be re-published from it.
 
+The account's rules hold at write time, against its last event: an account is created once;
+transactions and closing need an open account; a closed account takes nothing more. A
+command that breaks them gets 409 with the reason, and nothing is stored. A command sent
+again with the same `commandId` gets the first answer and stores nothing (its event is
+published again, which the projection ignores as a duplicate).
+
 Environment (set by the CqrsLambdas construct): EVENT_STORE_TABLE, EVENT_BUS_NAME,
 EVENT_SOURCE, EVENT_TYPES (comma-separated, the types the projection rule routes).
 """
@@ -22,7 +28,7 @@ from decimal import Decimal
 
 import boto3
 
-from event_store import ConcurrencyConflict, append, from_json, normalize_time, now, response, to_decimal, to_json
+from event_store import ConcurrencyConflict, Refused, append, from_json, normalize_time, now, response, to_decimal, to_json
 
 events_client = boto3.client("events")
 table = boto3.resource("dynamodb").Table(os.environ["EVENT_STORE_TABLE"])
@@ -114,6 +120,22 @@ def validate(command: dict) -> dict:
     }
 
 
+def account_rules(command):
+    """The account's state from its last event decides which commands it takes."""
+    account, event_type = command["aggregateId"], command["eventType"]
+
+    def decide(last):
+        if last is None:
+            if event_type != "AccountCreated":
+                raise Refused(f"account {account} does not exist: send AccountCreated first")
+        elif event_type == "AccountCreated":
+            raise Refused(f"account {account} already exists")
+        elif last["EventType"] == "AccountClosed":
+            raise Refused(f"account {account} is closed")
+
+    return decide
+
+
 def lambda_handler(event, context):
     try:
         command = validate(parse(event))
@@ -139,9 +161,17 @@ def lambda_handler(event, context):
         return item
 
     try:
-        item = append(table, command["aggregateId"], make_item, command["expectedSequence"])
-    except ConcurrencyConflict as e:
+        item, _stored = append(
+            table,
+            command["aggregateId"],
+            make_item,
+            command["expectedSequence"],
+            decide=account_rules(command),
+            command_id=command["commandId"],
+        )
+    except (ConcurrencyConflict, Refused) as e:
         return response(409, {"error": str(e)})
+    event_id = item["EventId"]
 
     published = True
     try:

@@ -6,6 +6,15 @@ computed sequence N cannot both succeed: the second gets ConditionalCheckFailedE
 Without an expected sequence the append re-reads and retries (a few times); with one
 (optimistic concurrency), a conflict is reported to the caller as 409.
 
+Write-time rules: before each attempt the aggregate's last event is read (strongly
+consistent) and the caller's `decide(last_event)` may refuse the command (`Refused`, 409):
+the store never holds an event its projections cannot apply. The conditional put makes the
+decision safe: a writer that decided on a stale last event loses the put and decides again.
+
+Idempotency: a command carrying a `commandId` that the aggregate already holds an event for
+is answered with that event and stores nothing, also when two copies race (the loser
+re-reads and finds the winner's event).
+
 DynamoDB wants Decimal, never float: JSON is parsed with Decimal numbers, and floats in
 directly invoked payloads are converted before they are stored.
 """
@@ -13,7 +22,7 @@ import json
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -21,6 +30,10 @@ TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 class ConcurrencyConflict(Exception):
     """Another writer appended to the aggregate first."""
+
+
+class Refused(Exception):
+    """The command is impossible in the aggregate's current state."""
 
 
 def now() -> str:
@@ -67,8 +80,8 @@ def response(status: int, body) -> dict:
     return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": to_json(body)}
 
 
-def latest_sequence(table, aggregate_id: str) -> int:
-    """The aggregate's last sequence number, 0 when it has no events (strongly consistent)."""
+def latest_event(table, aggregate_id: str):
+    """The aggregate's last event, None when it has none (strongly consistent)."""
     result = table.query(
         KeyConditionExpression=Key("AggregateId").eq(aggregate_id),
         ScanIndexForward=False,
@@ -76,29 +89,53 @@ def latest_sequence(table, aggregate_id: str) -> int:
         ConsistentRead=True,
     )
     items = result["Items"]
-    return int(items[0]["EventSequence"]) if items else 0
+    return items[0] if items else None
 
 
-def append(table, aggregate_id: str, make_item, expected_sequence=None, attempts: int = 3) -> dict:
+def event_of_command(table, aggregate_id: str, command_id: str):
+    """The aggregate's event stored for `command_id`, if any (strongly consistent)."""
+    events = query_all(
+        table,
+        KeyConditionExpression=Key("AggregateId").eq(aggregate_id),
+        FilterExpression=Attr("CommandId").eq(command_id),
+        ConsistentRead=True,
+    )
+    return events[0] if events else None
+
+
+def append(table, aggregate_id: str, make_item, expected_sequence=None, attempts: int = 3,
+           decide=None, command_id=None):
     """Appends the item `make_item(sequence)` at the aggregate's next sequence number.
 
-    Raises ConcurrencyConflict when `expected_sequence` is given and the aggregate is
-    elsewhere, or when other writers keep winning the race.
+    Returns (item, stored): `stored` is False when the command was already applied (its
+    `command_id` is on an earlier event, which is returned). Raises Refused when
+    `decide(last_event)` refuses, and ConcurrencyConflict when `expected_sequence` is given
+    and the aggregate is elsewhere, or when other writers keep winning the race.
     """
     for _ in range(attempts):
-        current = latest_sequence(table, aggregate_id)
+        if command_id:
+            earlier = event_of_command(table, aggregate_id, command_id)
+            if earlier is not None:
+                return earlier, False
+        last = latest_event(table, aggregate_id)
+        current = int(last["EventSequence"]) if last else 0
         if expected_sequence is not None and current != expected_sequence:
             raise ConcurrencyConflict(
                 f"{aggregate_id} is at sequence {current}, not the expected {expected_sequence}"
             )
+        if decide is not None:
+            decide(last)
         item = make_item(current + 1)
         try:
             table.put_item(Item=item, ConditionExpression="attribute_not_exists(AggregateId)")
-            return item
+            return item, True
         except ClientError as e:
             if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
             if expected_sequence is not None:
+                earlier = command_id and event_of_command(table, aggregate_id, command_id)
+                if earlier:
+                    return earlier, False
                 raise ConcurrencyConflict(
                     f"another command appended to {aggregate_id} at sequence {current + 1} first"
                 ) from e

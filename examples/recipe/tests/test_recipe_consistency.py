@@ -16,7 +16,7 @@ def race(recipe, commands):
     """Runs commands concurrently, every one reading the aggregate's last sequence before
     any of them writes: the window the recipe's handler lost events in."""
     store = sys.modules["event_store"]
-    real_latest = store.latest_sequence
+    real_latest = store.latest_event
     barrier = threading.Barrier(len(commands))
     first_read_done = threading.local()
 
@@ -27,7 +27,7 @@ def race(recipe, commands):
             barrier.wait(timeout=10)
         return value
 
-    store.latest_sequence = stale_latest
+    store.latest_event = stale_latest
     # moto is one process: serialize the calls into it, keep the race in the handler.
     table = recipe.modules["command_handler"].table
     real_put, lock = table.put_item, threading.Lock()
@@ -47,7 +47,7 @@ def race(recipe, commands):
         t.start()
     for t in threads:
         t.join()
-    store.latest_sequence = real_latest
+    store.latest_event = real_latest
     table.put_item = real_put
     return results
 
