@@ -16,8 +16,6 @@ pub enum FormatCheck {
     Unchecked(&'static str),
 }
 
-const ARN: &str = r"^arn:aws[a-zA-Z-]*:";
-
 /// Every format the vendored schemas use.
 pub const FORMATS: &[(&str, FormatCheck)] = &[
     (
@@ -114,6 +112,9 @@ pub fn lookup(name: &str) -> Result<&'static FormatCheck, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// cfn-lint's prefix of every ARN format.
+    const ARN: &str = r"^arn:aws[a-zA-Z-]*:";
 
     #[test]
     fn every_regex_compiles_and_arns_share_the_prefix() {
