@@ -489,30 +489,20 @@ fn l1_conditions_between_properties_from_the_schemas_all_of() {
     use escdk_synth::cfn::rds::CfnDBCluster;
     let stack = Stack::new("Bad");
     let root = stack.root();
-    root.add(
-        "Reserved",
-        CfnDBCluster {
-            engine: Some("aurora-postgresql".into()),
-            master_username: Some("admin".into()),
-            ..Default::default()
-        },
-    );
-    root.add(
-        "Mysql",
-        CfnDBCluster {
-            engine: Some("aurora-mysql".into()),
-            master_username: Some("admin".into()),
-            ..Default::default()
-        },
-    );
-    root.add(
-        "RdsAdmin",
-        CfnDBCluster {
-            engine: Some("aurora-mysql".into()),
-            master_username: Some("rdsadmin".into()),
-            ..Default::default()
-        },
-    );
+    for (id, engine, user) in [
+        ("Reserved", "aurora-postgresql", "admin"),
+        ("Mysql", "aurora-mysql", "admin"),
+        ("RdsAdmin", "aurora-mysql", "rdsadmin"),
+    ] {
+        root.add(
+            id,
+            CfnDBCluster {
+                engine: Some(engine.into()),
+                master_username: Some(user.into()),
+                ..Default::default()
+            },
+        );
+    }
     root.add(
         "Lsi",
         CfnTable {

@@ -144,6 +144,15 @@ fn field_type(f: &FieldModel, module: Option<&str>) -> String {
     }
 }
 
+/// The combinations of a struct, as the items of a `&[rt::Combo]` literal.
+fn combos_literal(combos: &[Combo]) -> String {
+    combos
+        .iter()
+        .map(combo_literal)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn combo_literal(c: &Combo) -> String {
     let list = |v: &Vec<String>| format!("&{v:?}");
     let alts =
@@ -238,12 +247,7 @@ fn struct_code(
         );
     }
     if !s.combos.is_empty() {
-        let combos = s
-            .combos
-            .iter()
-            .map(combo_literal)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let combos = combos_literal(&s.combos);
         let _ = writeln!(out, "        let present = |p: &str| match p {{");
         let mut mentioned: Vec<&String> = Vec::new();
         for c in &s.combos {
@@ -351,12 +355,7 @@ fn shape_code(
             f.required
         );
     }
-    let combos = s
-        .combos
-        .iter()
-        .map(combo_literal)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let combos = combos_literal(&s.combos);
     let _ = writeln!(
         out,
         "    ],\n    combos: &[{combos}],\n    conditions: {},\n}};\n",
