@@ -170,6 +170,15 @@ fn l1_checks_cfn_lint_makes_a_dead_runtime_a_pattern_that_is_no_json_overlapping
             ..Default::default()
         },
     );
+    root.add(
+        "Archive",
+        escdk_synth::cfn::events::CfnArchive {
+            event_pattern: Some(Json::from("{not json")),
+            ..escdk_synth::cfn::events::CfnArchive::new(
+                "arn:aws:events:eu-west-1:123456789012:event-bus/b",
+            )
+        },
+    );
     let vpc = root.add(
         "Vpc",
         CfnVPC {
@@ -190,6 +199,8 @@ fn l1_checks_cfn_lint_makes_a_dead_runtime_a_pattern_that_is_no_json_overlapping
     assert!(e.contains("error: Bad/Old (Old) Properties.Runtime: runtime `python2.7` is deprecated: Lambda no longer creates functions with it (since 2021-07-15)\n  fix: use python3.14"), "{e}");
     assert!(e.contains("error: Bad/Rule (Rule) Properties.EventPattern: the document is a string that is not JSON"), "{e}");
     assert!(e.contains("error: Bad/B (B) Properties.CidrBlock: subnet 10.0.0.128/25 overlaps 10.0.0.0/24 of `Bad/A` in the same VPC"), "{e}");
+    // Once, though the archive's schema also gives the pattern `format: json`.
+    assert_eq!(e.matches("Bad/Archive").count(), 1, "{e}");
 }
 
 #[test]
@@ -258,6 +269,8 @@ fn environment_keys_lambda_refuses() {
         );
         let e = errors(&stack);
         assert!(e.contains(&format!("error: Bad/Fn Environment: `{key}` is not an environment variable name Lambda accepts")), "{e}");
+        // Reported once: the construct's message, not the L1 pattern's as well.
+        assert_eq!(e.matches(&format!("`{key}`")).count(), 1, "{e}");
     }
 }
 

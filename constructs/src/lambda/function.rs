@@ -94,9 +94,9 @@ impl Function {
         let scope = scope.child(id);
         check_handler(&scope, &props);
         let mut env: Map<Json> = Map::new();
+        let mut refused = Vec::new();
         for (k, v) in props.environment {
-            // Lambda's API refuses a key that is not wholly `[a-zA-Z][a-zA-Z0-9_]+` (the
-            // schema's unanchored pattern, like cfn-lint, would accept `MY-VAR`).
+            // Lambda's API refuses a key that is not wholly `[a-zA-Z][a-zA-Z0-9_]+`.
             let valid_key = k.len() >= 2
                 && k.starts_with(|c: char| c.is_ascii_alphabetic())
                 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -106,6 +106,7 @@ impl Function {
                     format!("`{k}` is not an environment variable name Lambda accepts"),
                     "start with a letter, then letters, digits and `_` (at least 2 characters), e.g. MY_VAR",
                 );
+                refused.push(k.clone());
             }
             if RESERVED_ENV.contains(&k.as_str()) {
                 scope.prop_error(
@@ -133,6 +134,11 @@ impl Function {
                 format!("the environment variables take {env_bytes} bytes; Lambda allows 4 KB (4096) in total"),
                 "move large values to a file in the code, SSM Parameter Store or Secrets Manager",
             );
+        }
+        // Said above in the construct's words; left out of the L1 properties so the schema's
+        // (anchored) pattern does not report the same keys again.
+        for k in &refused {
+            env.shift_remove(k);
         }
         // Ordinary functions: 128 MiB to 10 GiB, up to 15 minutes (the schema's wider
         // bounds are those of Lambda Managed Instances).

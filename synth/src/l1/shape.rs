@@ -84,6 +84,24 @@ impl Test {
 }
 
 impl Shape {
+    /// The rule of the property at a dotted path of names (list items are passed through:
+    /// `Policies.PolicyDocument`), if the path exists.
+    pub fn rule_at(&self, path: &str) -> Option<&'static Rule> {
+        let (head, rest) = path.split_once('.').unwrap_or((path, ""));
+        let field = self.fields.iter().find(|f| f.property == head)?;
+        if rest.is_empty() {
+            return Some(field.rule);
+        }
+        let mut kind = &field.kind;
+        while let Kind::List(inner) | Kind::Map(inner) = kind {
+            kind = inner;
+        }
+        match kind {
+            Kind::Struct(shape) => shape.rule_at(rest),
+            _ => None,
+        }
+    }
+
     /// Checks the schema's conditions between property values (the typed structs cannot
     /// express them, so every resource's rendered properties go through this).
     pub fn check_conditions(&self, object: &serde_json::Map<String, JsonValue>, cx: &mut Check) {

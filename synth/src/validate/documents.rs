@@ -6,6 +6,8 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::json::JsonValue;
+use crate::l1::shape::is_intrinsic;
+use crate::l1::Format;
 
 /// What a document is, and so which rules apply.
 #[derive(Clone, Copy, PartialEq)]
@@ -76,10 +78,6 @@ struct Finding {
     fix: String,
 }
 
-fn is_intrinsic(v: &JsonValue) -> bool {
-    crate::l1::shape::is_intrinsic(v)
-}
-
 /// Checks the documents of one resource's rendered properties.
 pub fn check(
     type_name: &str,
@@ -93,10 +91,15 @@ pub fn check(
         if *t != type_name {
             continue;
         }
+        // Where the schema gives the property `format: json`, its rule already reports a
+        // string that does not parse.
+        let parsed_by_schema = crate::cfn::shape_of(type_name)
+            .and_then(|s| s.rule_at(&at.replace("[]", "")))
+            .is_some_and(|r| r.formats.iter().any(|f| matches!(f, Format::Json)));
         let mut found = Vec::new();
         locate(props, at, String::new(), &mut found);
         for (property, value) in found {
-            document(&property, value, *doc, &mut findings);
+            document(&property, value, *doc, parsed_by_schema, &mut findings);
         }
     }
     for f in findings {
@@ -141,7 +144,13 @@ fn locate<'a>(v: &'a JsonValue, at: &str, shown: String, out: &mut Vec<(String, 
     }
 }
 
-fn document(property: &str, value: &JsonValue, doc: Doc, out: &mut Vec<Finding>) {
+fn document(
+    property: &str,
+    value: &JsonValue,
+    doc: Doc,
+    parsed_by_schema: bool,
+    out: &mut Vec<Finding>,
+) {
     if is_intrinsic(value) {
         return;
     }
@@ -152,6 +161,7 @@ fn document(property: &str, value: &JsonValue, doc: Doc, out: &mut Vec<Finding>)
                 parsed = v;
                 &parsed
             }
+            Err(_) if parsed_by_schema => return,
             Err(e) => {
                 out.push(Finding {
                     property: property.to_string(),
