@@ -23,16 +23,22 @@ fn cfn_lint() -> std::path::PathBuf {
 /// their properties (tried with 1.58.0: a misspelt property and a bad enum pass), which is
 /// why synth checks them itself (tests/atlas.rs).
 fn registry_schemas() -> std::path::PathBuf {
-    let dir = support::root().join("target/cfn-lint/registry-schemas");
-    std::fs::create_dir_all(&dir).unwrap();
-    for entry in std::fs::read_dir(support::root().join("synth/schemas")).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with("mongodb-atlas-") && name.ends_with(".json") {
-            std::fs::copy(&path, dir.join(&name)).unwrap();
+    // Copied once per test process: the tests run in parallel, and a copy rewriting a
+    // schema while another test's cfn-lint reads it made that run fail at random.
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = support::root().join("target/cfn-lint/registry-schemas");
+        std::fs::create_dir_all(&dir).unwrap();
+        for entry in std::fs::read_dir(support::root().join("synth/schemas")).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("mongodb-atlas-") && name.ends_with(".json") {
+                std::fs::copy(&path, dir.join(&name)).unwrap();
+            }
         }
-    }
-    dir
+        dir
+    })
+    .clone()
 }
 
 /// Writes `template` to target/cfn-lint/<name>.template.json and asserts cfn-lint, with the
