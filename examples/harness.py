@@ -6,9 +6,13 @@ for its Lambda target, so an event reaches a handler in the tests only if the de
 would route it. Each handler module is imported with the environment of the function whose
 `Handler` names it, with references resolved to the names the harness gave. Handler modules are loaded fresh from the asset directory.
 
-moto 5.2.5's DynamoDB Streams API answered "Not yet implemented" here, so `stream_records`
-builds the records an event source mapping delivers (Lambda's documented DynamoDB stream
-event) from the items added to the table since the last call.
+`stream_records` plays the part of an event source mapping: it reads the table's real moto
+stream (DynamoDB Streams' GetRecords) from where it last stopped, keeps the records the
+mapping's filter criteria in the template let through, and hands them over as Lambda's
+DynamoDB stream event. botocore sends stream calls that name a stream ARN to the account's
+endpoint (`<account>.streams-ddb.<region>`), which moto 5.2.5 does not route, so the
+harness's client uses the regional endpoint. `publish` runs the library's outbox publisher
+(constructs/assets/event_store_publisher) on them, as the deployed mapping does.
 """
 import importlib
 import json
@@ -18,9 +22,11 @@ import subprocess
 import sys
 
 import boto3
-from boto3.dynamodb.types import TypeSerializer
+from botocore.config import Config
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+PUBLISHER = ROOT / "constructs" / "assets" / "event_store_publisher"
+PUBLISHER_MODULE = "event_store_publisher"
 _templates = {}
 
 
@@ -81,9 +87,12 @@ class Stand:
             variables = function["Properties"].get("Environment", {}).get("Variables", {})
             self.environments[module] = {k: self.resolve(v) for k, v in variables.items()}
         self.dynamodb = boto3.resource("dynamodb")
-        self._streamed = {}
-        if str(handlers) not in sys.path:
-            sys.path.insert(0, str(handlers))
+        self.streams = boto3.client("dynamodbstreams", config=Config(account_id_endpoint_mode="disabled"))
+        self._iterators = {}
+        for directory in (handlers, PUBLISHER):
+            if str(directory) not in sys.path:
+                sys.path.insert(0, str(directory))
+        modules = [*modules, PUBLISHER_MODULE]
         for name in modules:
             sys.modules.pop(name, None)
         self.modules = {}
@@ -123,29 +132,68 @@ class Stand:
                     self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return out
 
-    def stream_records(self, table_prefix):
-        """A Lambda DynamoDB-stream event with the items inserted since the last call."""
-        table = self.table(table_prefix)
-        keys = [k["AttributeName"] for k in table.key_schema]
-        seen = self._streamed.setdefault(table.name, set())
-        serializer = TypeSerializer()
+    def mapping_of(self, module):
+        """The event source mapping of the function whose handler is in `module`."""
+        functions = {
+            lid
+            for lid, f in of_type(self.template, "AWS::Lambda::Function").items()
+            if f["Properties"]["Handler"].rsplit(".", 1)[0] == module
+        }
+        (mapping,) = [
+            m["Properties"]
+            for m in of_type(self.template, "AWS::Lambda::EventSourceMapping").values()
+            if _function_of(m["Properties"]["FunctionName"]) in functions
+        ]
+        return mapping
+
+    def stream_records(self, mapping):
+        """What `mapping` delivers next: its table's new stream records that pass its filters,
+        as a Lambda DynamoDB stream event (read from moto's stream, from the last position)."""
+        table = mapping["EventSourceArn"]["Fn::GetAtt"][0]
+        filters = [json.loads(f["Pattern"]) for f in mapping.get("FilterCriteria", {}).get("Filters", [])]
         records = []
-        for item in sorted(table.scan()["Items"], key=lambda i: (str(i.get("Timestamp", "")), str(i[keys[0]]))):
-            key = tuple(str(item[k]) for k in keys)
-            if key in seen:
-                continue
-            seen.add(key)
-            records.append(
-                {
-                    "eventID": f"{len(seen)}",
-                    "eventName": "INSERT",
-                    "eventSource": "aws:dynamodb",
-                    "dynamodb": {
-                        "Keys": {k: serializer.serialize(item[k]) for k in keys},
-                        "NewImage": {k: serializer.serialize(v) for k, v in item.items()},
-                        "SequenceNumber": f"{len(seen):021d}",
-                        "StreamViewType": "NEW_IMAGE",
-                    },
-                }
-            )
-        return {"Records": records}
+        for shard, iterator in self._shard_iterators(table):
+            while iterator:
+                page = self.streams.get_records(ShardIterator=iterator)
+                records.extend(page["Records"])
+                iterator = page.get("NextShardIterator")
+                self._iterators[(table, shard)] = iterator
+                if not page["Records"]:
+                    break
+        for record in records:
+            created = record["dynamodb"].get("ApproximateCreationDateTime")
+            if created is not None:
+                record["dynamodb"]["ApproximateCreationDateTime"] = created.timestamp()
+        return {"Records": [r for r in records if not filters or any(_matches(f, r) for f in filters)]}
+
+    def _shard_iterators(self, table):
+        arn = self.dynamodb.Table(self.names[table]).latest_stream_arn
+        for shard in self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+            key = (table, shard["ShardId"])
+            if key not in self._iterators:
+                self._iterators[key] = self.streams.get_shard_iterator(
+                    StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+            yield shard["ShardId"], self._iterators[key]
+
+    def publish(self):
+        """The outbox publisher on what its mapping delivers: the events stored since the last
+        call go to the bus. Returns the publisher's answer."""
+        records = self.stream_records(self.mapping_of(PUBLISHER_MODULE))
+        return self.modules[PUBLISHER_MODULE].lambda_handler(records, None)
+
+
+def _function_of(reference):
+    """The logical id a mapping's FunctionName names (a Ref, or a GetAtt of the ARN)."""
+    return reference.get("Ref") or reference["Fn::GetAtt"][0]
+
+
+def _matches(pattern, record):
+    """An event source mapping filter of exact values on top-level fields (the only form our
+    templates use; anything else is refused, not guessed)."""
+    for key, allowed in pattern.items():
+        if not isinstance(allowed, list) or not all(isinstance(v, str) for v in allowed):
+            raise ValueError(f"the harness matches lists of exact strings, not {allowed!r}")
+        if record.get(key) not in allowed:
+            return False
+    return True

@@ -53,7 +53,11 @@ fn the_recipe_draws_its_grants_and_its_rule_target() {
             .any(|(f, l, t)| f.contains(from) && l == label && t.contains(to))
     };
     assert!(has("HandlersCommandRole", "grants", "EventStoreTable"));
-    assert!(has("HandlersCommandRole", "grants", "EventBus"));
+    assert!(has("HandlersOutboxPublisherRole", "grants", "EventBus"));
+    assert!(
+        !has("HandlersCommandRole", "grants", "EventBus"),
+        "only the outbox publishes"
+    );
     assert!(has("HandlersQueryRole", "grants", "ReadModelTable"));
     assert!(has(
         "HandlersProjectionRule",

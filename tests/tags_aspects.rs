@@ -150,7 +150,7 @@ fn permissions_boundary_is_set_on_every_role_under_the_scope_only() {
     assert!(handlers.is_some());
     Aspects::of(&stack.root()).add(PermissionsBoundary::managed_policy("Boundary"));
     let t = Template::from_stack(&stack);
-    t.resource_count_is("AWS::IAM::Role", 3);
+    t.resource_count_is("AWS::IAM::Role", 4);
     let without = t.find_resources(
         "AWS::IAM::Role",
         Match::object_like([(

@@ -2,9 +2,12 @@
 //! wired to its event store, read model and bus with least-privilege grants.
 //!
 //! - command: appends to the event store (conditional `PutItem`, plus reads to find the next
-//!   sequence number) and puts events on the bus; nothing else.
+//!   sequence number); nothing else.
+//! - publisher: the store's [`Outbox`], the only path from the store to the bus. Stream
+//!   batches that still fail when their records expire are described in the dead-letter
+//!   queue.
 //! - projection: reads and writes the read model; invoked by a rule that matches exactly the
-//!   source and detail-types the command handler publishes (one list feeds both, so they
+//!   source and detail-types the command handler accepts (one list feeds both, so they
 //!   cannot drift apart and leave a rule that never fires); deliveries that fail after
 //!   retries land in an encrypted dead-letter queue, and so do failed asynchronous
 //!   invocations.
@@ -13,6 +16,7 @@
 use crate::event_store::{EventStore, TYPE_INDEX};
 use crate::events::{EventBus, EventPattern, RetryPolicy, Rule};
 use crate::lambda::{Function, FunctionProps};
+use crate::outbox::{Outbox, OutboxProps};
 use crate::projection::{Projection, ProjectionProps};
 use crate::read_model::ReadModel;
 use crate::sqs::{Queue, QueueProps};
@@ -24,11 +28,10 @@ pub struct CqrsLambdasProps {
     pub command: FunctionProps,
     pub projection: FunctionProps,
     pub query: FunctionProps,
-    /// The `source` the command handler publishes with and the rule matches.
+    /// The `source` the outbox publishes with and the rule matches.
     pub event_source: String,
     /// The detail-types (event types) routed to the projection.
     pub event_types: Vec<String>,
-    /// How long failed events stay in the dead-letter queue (14 days by default).
     /// How long failed events wait in the dead-letter queue: 1 minute to 14 days.
     pub dead_letter_retention: Duration,
     pub retry: RetryPolicy,
@@ -53,10 +56,11 @@ impl CqrsLambdasProps {
     }
 }
 
-/// The three functions, the routing rule and the dead-letter queue.
+/// The three functions, the outbox, the routing rule and the dead-letter queue.
 #[derive(Debug, Clone)]
 pub struct CqrsLambdas {
     pub command: Function,
+    pub outbox: Outbox,
     pub projection: Function,
     pub query: Function,
     pub rule: Rule,
@@ -80,13 +84,6 @@ impl CqrsLambdas {
         props: CqrsLambdasProps,
     ) -> CqrsLambdas {
         let scope = scope.child(id);
-        if props.event_source.is_empty() {
-            scope.prop_error(
-                "EventSource",
-                "the event source is empty",
-                "name the source the command handler publishes with",
-            );
-        }
         for t in &props.event_types {
             // One comma-separated list feeds the handlers' EVENT_TYPES; the rule matches the
             // names exactly.
@@ -102,7 +99,7 @@ impl CqrsLambdas {
             scope.prop_error(
                 "EventTypes",
                 "no event types: the projection rule would match nothing",
-                "list the event types the command handler publishes",
+                "list the event types the command handler accepts",
             );
         }
         let dlq = Queue::new(
@@ -120,14 +117,19 @@ impl CqrsLambdas {
                 props.command,
                 vec![
                     ("EVENT_STORE_TABLE", store.name().into()),
-                    ("EVENT_BUS_NAME", bus.name().into()),
-                    ("EVENT_SOURCE", props.event_source.as_str().into()),
                     ("EVENT_TYPES", props.event_types.join(",").into()),
                 ],
             ),
         );
         store.grant_append(&command.role);
-        bus.grant_put_events(&command.role);
+        let outbox = Outbox::new(
+            &scope,
+            "Outbox",
+            store,
+            bus,
+            &dlq,
+            OutboxProps::new(props.event_source.as_str()),
+        );
 
         let pattern = EventPattern::new([props.event_source.clone()], props.event_types.clone());
         let projection = Projection::new(
@@ -160,6 +162,7 @@ impl CqrsLambdas {
 
         CqrsLambdas {
             command,
+            outbox,
             projection: projection.function,
             query,
             rule: projection.rule,

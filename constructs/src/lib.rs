@@ -5,7 +5,7 @@
 //! [`logs`], [`s3`], [`ses`], [`route53`], [`ec2`], [`kms`], [`ecr`], [`ecs`], [`elbv2`],
 //! [`certificatemanager`], [`github`]), the load-balanced services of [`ecs_patterns`], and
 //! the event-sourcing constructs built from them: [`EventStore`], [`ReadModel`],
-//! [`CqrsLambdas`], [`Monitoring`], [`AuroraEventStore`], [`AmbarStreaming`], [`atlas`]'s
+//! [`Outbox`], [`CqrsLambdas`], [`Monitoring`], [`AuroraEventStore`], [`AmbarStreaming`], [`atlas`]'s
 //! projection store, and the platform's [`s3::BlobStore`], [`ses::EmailSender`] and
 //! [`alerts::PlatformAlerts`].
 //!
@@ -35,6 +35,7 @@ pub mod kms;
 pub mod lambda;
 pub mod logs;
 pub mod monitoring;
+pub mod outbox;
 pub mod platform;
 pub mod projection;
 pub mod read_model;
@@ -53,6 +54,7 @@ pub use event_store::{EventStore, EventStoreProps};
 pub use events::{ArchiveProps, EventBus, EventBusProps, EventPattern};
 pub use lambda::{Function, FunctionProps, Runtime};
 pub use monitoring::{Monitoring, MonitoringProps};
+pub use outbox::{Outbox, OutboxProps};
 pub use platform::{EventSourcingPlatform, EventSourcingPlatformProps};
 pub use projection::{Projection, ProjectionProps};
 pub use read_model::{ReadModel, ReadModelProps};

@@ -1,34 +1,34 @@
 //! The recipe "CQRS and Event Sourcing with EventBridge" (users and orders) as one stack.
 //!
-//! Commands append to the event store; its stream (new images) feeds a stream processor
-//! that publishes every new event to the bus; rules route user events and order events to
+//! Commands append to the event store; its stream (new images) feeds the library's outbox
+//! publisher, which puts every new event on the bus; rules route user events and order events to
 //! their projections, which maintain the user-profiles and order-summaries read models; the
 //! query handler reads those.
 //!
-//! Fixed from the recipe: the stream processor can read the stream (the recipe's role could
-//! not), reads only inserts, and dead-letters what it cannot publish; commands use optimistic
+//! Fixed from the recipe: the publisher can read the stream (the recipe's stream processor
+//! could not), reads only inserts, publishes in order and retries until the records expire,
+//! then describes what it could not publish in the dead-letter queue; commands use optimistic
 //! concurrency (a conditional append at the version they decided on); projections apply each
 //! event once and in order.
 
 use escdk_constructs::dynamodb::{Attribute, Billing, GlobalSecondaryIndex, StreamView};
 use escdk_constructs::events::EventPattern;
-use escdk_constructs::lambda::StreamSourceProps;
 use escdk_constructs::sqs::{Queue, QueueProps};
 use escdk_constructs::{
     ArchiveProps, EventBus, EventBusProps, EventStore, EventStoreProps, Function, FunctionProps,
-    Projection, ProjectionProps, ReadModel, ReadModelProps,
+    Outbox, OutboxProps, Projection, ProjectionProps, ReadModel, ReadModelProps,
 };
 use escdk_synth::{Output, Stack};
 use std::path::PathBuf;
 
-/// The `source` of every event the stream processor publishes.
+/// The `source` of every event the outbox publishes.
 pub const EVENT_SOURCE: &str = "cqrs.users-orders";
 /// The events of user aggregates.
 pub const USER_EVENTS: [&str; 2] = ["UserCreated", "UserProfileUpdated"];
 /// The events of order aggregates.
 pub const ORDER_EVENTS: [&str; 2] = ["OrderCreated", "OrderStatusUpdated"];
 
-/// The service's handlers: one asset directory for the five functions.
+/// The service's handlers: one asset directory for the four functions.
 pub fn handlers_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cqrs/handlers")
 }
@@ -120,24 +120,13 @@ pub fn stack(name: &str) -> Stack {
     let command = Function::new(&root, "CommandHandler", command_props);
     store.grant_append(&command.role);
 
-    let mut processor_props = function(
-        "stream_processor.lambda_handler",
-        "Publishes new events from the event store's stream",
-    );
-    processor_props
-        .environment
-        .push(("EVENT_BUS_NAME".into(), bus.name().into()));
-    processor_props
-        .environment
-        .push(("EVENT_SOURCE".into(), EVENT_SOURCE.into()));
-    let processor = Function::new(&root, "StreamProcessor", processor_props);
-    bus.grant_put_events(&processor.role);
-    processor.add_dynamodb_stream_source(
+    let outbox = Outbox::new(
         &root,
-        "EventStoreStream",
-        &store.table,
-        Some(&dlq),
-        StreamSourceProps::default(),
+        "Outbox",
+        &store,
+        &bus,
+        &dlq,
+        OutboxProps::new(EVENT_SOURCE),
     );
 
     let user_projection = Projection::new(
@@ -205,11 +194,7 @@ pub fn stack(name: &str) -> Stack {
             orders.name(),
             "Order summaries read model",
         ),
-        (
-            "EventBusName",
-            bus.name(),
-            "Bus the stream processor publishes to",
-        ),
+        ("EventBusName", bus.name(), "Bus the outbox publishes to"),
         (
             "EventBusArn",
             bus.arn(),
@@ -219,6 +204,11 @@ pub fn stack(name: &str) -> Stack {
             "DeadLetterQueueUrl",
             dlq.url(),
             "Events that could not be published or projected",
+        ),
+        (
+            "OutboxFunctionName",
+            outbox.function.name(),
+            "Publishes the stored events to the bus",
         ),
         (
             "UserProjectionFunctionName",

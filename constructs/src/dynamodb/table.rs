@@ -102,7 +102,7 @@ impl TableProps {
 #[derive(Debug, Clone)]
 pub struct Table {
     pub handle: Handle<CfnTable>,
-    has_stream: bool,
+    stream: Option<StreamView>,
     has_indexes: bool,
     /// The customer managed key, when the table has one: grants include its actions.
     key: Option<Expr>,
@@ -290,7 +290,7 @@ impl Table {
         props.removal_policy.apply(scope.stack(), &handle);
         Table {
             handle,
-            has_stream: props.stream.is_some(),
+            stream: props.stream,
             has_indexes: !props.global_secondary_indexes.is_empty(),
             key,
         }
@@ -313,7 +313,12 @@ impl Table {
 
     /// The stream ARN, when the table has a stream.
     pub fn stream_arn(&self) -> Option<Expr> {
-        self.has_stream.then(|| self.handle.attr_stream_arn())
+        self.stream.map(|_| self.handle.attr_stream_arn())
+    }
+
+    /// What the table's stream carries, when it has one.
+    pub fn stream_view(&self) -> Option<StreamView> {
+        self.stream
     }
 
     /// The table ARN, plus its indexes when it has any.

@@ -11,7 +11,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 from harness import ROOT, Stand, synth  # noqa: E402
 
 HANDLERS = ROOT / "examples" / "cqrs" / "handlers"
-MODULES = ["store", "projection", "command_handler", "stream_processor", "user_projection", "order_projection", "query_handler"]
+MODULES = ["store", "projection", "command_handler", "user_projection", "order_projection", "query_handler"]
 
 
 class Service(Stand):
@@ -23,10 +23,6 @@ class Service(Stand):
         answer = self.modules["query_handler"].lambda_handler(payload, None)
         return answer["statusCode"], json.loads(answer["body"])
 
-    def publish(self):
-        """Runs the stream processor on the event store's new records."""
-        return self.modules["stream_processor"].lambda_handler(self.stream_records("EventStore"), None)
-
     def project(self):
         """Delivers what each projection rule routed to its projection; returns the outcomes."""
         outcomes = []
@@ -36,7 +32,7 @@ class Service(Stand):
         return outcomes
 
     def flow(self):
-        """Stream processor, then projections: what the deployed wiring does after commands."""
+        """The outbox publisher, then projections: what the deployed wiring does after commands."""
         assert self.publish() == {"batchItemFailures": []}
         return self.project()
 

@@ -1,5 +1,5 @@
-"""Optimistic concurrency in the command handler, idempotent commands and projections, and
-the stream processor's failure reporting."""
+"""Optimistic concurrency in the command handler, idempotent commands and projections (the
+outbox publisher's own tests are in examples/recipe/tests/test_recipe_outbox.py)."""
 import sys
 
 from test_cqrs_walkthrough import create_order, create_user
@@ -72,28 +72,3 @@ def test_an_update_before_its_create_is_out_of_order(service):
     with pytest.raises(service.modules["projection"].OutOfOrder):
         users.lambda_handler(updated, None)
     assert [users.lambda_handler(e, None)["outcome"] for e in (created, updated)] == ["applied", "applied"]
-
-
-def test_stream_processor_reports_the_entries_eventbridge_refused(service):
-    create_order(service, create_user(service))
-    processor = service.modules["stream_processor"]
-    records = service.stream_records("EventStore")
-    real = processor.events_client.put_events
-
-    def second_refused(Entries):
-        answer = real(Entries=Entries)
-        answer["Entries"][1] = {"ErrorCode": "InternalFailure", "ErrorMessage": "try again"}
-        return answer
-
-    processor.events_client.put_events = second_refused
-    result = processor.lambda_handler(records, None)
-    processor.events_client.put_events = real
-    assert result == {"batchItemFailures": [{"itemIdentifier": records["Records"][1]["dynamodb"]["SequenceNumber"]}]}
-
-
-def test_stream_processor_ignores_modifications(service):
-    create_user(service)
-    records = service.stream_records("EventStore")
-    records["Records"][0]["eventName"] = "MODIFY"
-    assert service.modules["stream_processor"].lambda_handler(records, None) == {"batchItemFailures": []}
-    assert service.routed() == []

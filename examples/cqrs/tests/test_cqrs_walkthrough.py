@@ -27,7 +27,7 @@ def test_walkthrough(service):
     user_id = create_user(service)
     order_id = create_order(service, user_id)
     assert user_id.startswith("user-") and order_id.startswith("order-")
-    # The commands only appended; the stream processor publishes, the rules route, the
+    # The commands only appended; the outbox publishes, the rules route, the
     # projections apply.
     assert service.flow() == ["applied", "applied"]
 

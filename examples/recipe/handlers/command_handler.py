@@ -1,4 +1,4 @@
-"""Command handler: validates a command, appends its event, then publishes it.
+"""Command handler: validates a command and appends its event to the store.
 
 Input: the command itself (direct invoke) or an API Gateway proxy event whose `body` is the
 command as JSON:
@@ -7,21 +7,20 @@ command as JSON:
      "eventData": {...}, "correlationId": "...", "causationId": "...", "commandId": "...",
      "expectedSequence": 0}
 
-Consistency: store first (conditional append, see event_store.py), then publish to the bus.
-A bad command gets 400 with a message saying what is wrong; a lost race with an expected
-sequence gets 409. If publishing fails after the event is stored, the answer says so
-(`published: false`): the event is safe in the store and can be re-published from it.
+Consistency: the append is the only write (conditional, see event_store.py). The store's
+stream is the outbox: the library's publisher puts every stored event on the bus, at least
+once, so an event is published if and only if it is stored. A bad command gets 400 with a
+message saying what is wrong (an event too large for an EventBridge entry is one: it could
+be stored but never published); a lost race with an expected sequence gets 409.
 
 The account's rules hold at write time, against its last event: an account is created once;
 transactions and closing need an open account; a closed account takes nothing more. A
 command that breaks them gets 409 with the reason, and nothing is stored. A command sent
-again with the same `commandId` gets the first answer and stores nothing (its event is
-published again, which the projection ignores as a duplicate).
+again with the same `commandId` gets the first answer and stores nothing.
 
-Environment (set by the CqrsLambdas construct): EVENT_STORE_TABLE, EVENT_BUS_NAME,
-EVENT_SOURCE, EVENT_TYPES (comma-separated, the types the projection rule routes).
+Environment (set by the CqrsLambdas construct): EVENT_STORE_TABLE, EVENT_TYPES
+(comma-separated, the types the projection rule routes).
 """
-import json
 import os
 import uuid
 from decimal import Decimal
@@ -30,17 +29,21 @@ import boto3
 
 from event_store import ConcurrencyConflict, Refused, append, from_json, normalize_time, now, response, to_decimal, to_json
 
-events_client = boto3.client("events")
 table = boto3.resource("dynamodb").Table(os.environ["EVENT_STORE_TABLE"])
-EVENT_BUS_NAME = os.environ["EVENT_BUS_NAME"]
-EVENT_SOURCE = os.environ.get("EVENT_SOURCE", "event-sourcing.financial")
 EVENT_TYPES = [t for t in os.environ.get("EVENT_TYPES", "").split(",") if t]
 
 MAX_ID_LENGTH = 256
+# EventBridge takes entries of at most 256 KiB (source, detail-type and detail); the item's
+# JSON is the detail. The margin leaves room for the source.
+MAX_EVENT_BYTES = 256 * 1024 - 1024
 
 
 class BadCommand(Exception):
     pass
+
+
+class TooLarge(Exception):
+    """The event would not fit in an EventBridge entry."""
 
 
 def parse(event) -> dict:
@@ -158,6 +161,9 @@ def lambda_handler(event, context):
         }
         if command["commandId"]:
             item["CommandId"] = command["commandId"]
+        size = len(to_json(item).encode())
+        if size > MAX_EVENT_BYTES:
+            raise TooLarge(f"the event is {size} bytes as JSON; the bus takes at most {MAX_EVENT_BYTES}: send less `eventData`")
         return item
 
     try:
@@ -169,33 +175,12 @@ def lambda_handler(event, context):
             decide=account_rules(command),
             command_id=command["commandId"],
         )
+    except TooLarge as e:
+        return response(400, {"error": str(e)})
     except (ConcurrencyConflict, Refused) as e:
         return response(409, {"error": str(e)})
-    event_id = item["EventId"]
-
-    published = True
-    try:
-        result = events_client.put_events(
-            Entries=[
-                {
-                    "Source": EVENT_SOURCE,
-                    "DetailType": item["EventType"],
-                    "Detail": to_json(item),
-                    "EventBusName": EVENT_BUS_NAME,
-                }
-            ]
-        )
-        published = result.get("FailedEntryCount", 0) == 0
-    except Exception as e:  # the event is stored; report, do not lose it
-        print(json.dumps({"level": "ERROR", "message": "publish failed", "eventId": event_id, "error": str(e)}))
-        published = False
 
     return response(
         200,
-        {
-            "eventId": event_id,
-            "aggregateId": item["AggregateId"],
-            "sequence": item["EventSequence"],
-            "published": published,
-        },
+        {"eventId": item["EventId"], "aggregateId": item["AggregateId"], "sequence": item["EventSequence"]},
     )

@@ -23,6 +23,12 @@ class Recipe(Stand):
         answer = self.modules["query_handler"].lambda_handler(payload, None)
         return answer["statusCode"], json.loads(answer["body"])
 
+    def delivered(self):
+        """What the deployed wiring does after commands: the outbox publishes the stored
+        events, and the rule routes them. Returns the routed EventBridge events."""
+        assert self.publish() == {"batchItemFailures": []}
+        return self.routed()
+
     def project(self, events):
         """Delivers EventBridge events to the projection handler, one invocation each."""
         return [self.modules["projection_handler"].lambda_handler(e, None)["outcomes"][0] for e in events]

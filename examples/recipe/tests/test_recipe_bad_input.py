@@ -31,7 +31,7 @@ def test_bad_command_is_400(recipe, command, says):
     assert status == 400, body
     assert says in body["error"]
     assert recipe.table("EventStore").scan()["Count"] == 0
-    assert recipe.routed() == []
+    assert recipe.delivered() == []
 
 
 @pytest.mark.parametrize(

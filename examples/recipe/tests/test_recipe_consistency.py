@@ -88,7 +88,7 @@ def test_stale_expectation_is_a_conflict(recipe):
 def test_duplicate_delivery_does_not_change_the_projection(recipe):
     recipe.command(OPEN)
     recipe.command(deposit(100))
-    events = recipe.routed()
+    events = recipe.delivered()
     assert recipe.project(events) == ["applied", "applied"]
     before = recipe.summary("acc-1")
     # At-least-once: every event delivered again, in any order.
@@ -100,7 +100,7 @@ def test_a_replay_of_the_archive_leaves_projections_unchanged(recipe):
     recipe.command(OPEN)
     for amount in (5, 7, 11):
         recipe.command(deposit(amount))
-    events = recipe.routed()
+    events = recipe.delivered()
     recipe.project(events)
     before = recipe.summary("acc-1")
     assert before["Balance"] == 23
@@ -114,7 +114,7 @@ def test_out_of_order_delivery_is_detected_and_recovers(recipe):
     recipe.command(OPEN)
     recipe.command(deposit(1))
     recipe.command(deposit(2))
-    created, first, second = recipe.routed()
+    created, first, second = recipe.delivered()
     recipe.project([created])
     with pytest.raises(projection.OutOfOrder):
         recipe.project([second])
@@ -128,7 +128,7 @@ def test_transaction_before_creation_is_out_of_order(recipe):
     projection = recipe.modules["projection_handler"]
     recipe.command(OPEN)
     recipe.command(deposit(1))
-    created, first = recipe.routed()
+    created, first = recipe.delivered()
     with pytest.raises(projection.OutOfOrder):
         recipe.project([first])
     assert recipe.project([created, first]) == ["applied", "applied"]

@@ -40,7 +40,7 @@ def test_every_stored_event_applies_to_the_projection(recipe):
     recipe.command(deposit(10))
     recipe.command(CLOSE)
     recipe.command(deposit(20))
-    assert recipe.project(recipe.routed()) == ["applied"] * 3
+    assert recipe.project(recipe.delivered()) == ["applied"] * 3
     summary = recipe.summary("acc-1")
     assert (summary["Balance"], summary["Status"], int(summary["LastSequence"])) == (10, "Closed", 3)
 
