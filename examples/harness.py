@@ -1,7 +1,7 @@
 """A moto world built from a synthesized template, shared by the examples' handler tests.
 
 Tables are created with the keys, indexes and stream the template declares; buses with
-their names; each rule with its exact event pattern, targeting an SQS queue that stands in
+their names; queues under their logical ids (a `Ref` is the queue's URL); each rule with its exact event pattern, targeting an SQS queue that stands in
 for its Lambda target, so an event reaches a handler in the tests only if the deployed rule
 would route it. Each handler module is imported with the environment of the function whose
 `Handler` names it, with references resolved to the names the harness gave. Handler modules are loaded fresh from the asset directory.
@@ -70,6 +70,9 @@ class Stand:
             events.create_event_bus(Name=r["Properties"]["Name"])
             self.names[lid] = r["Properties"]["Name"]
         self.sqs = boto3.client("sqs")
+        self.queues = {}
+        for lid in of_type(template, "AWS::SQS::Queue"):
+            self.queues[lid] = self.names[lid] = self.sqs.create_queue(QueueName=lid)["QueueUrl"]
         self.rule_queues = {}
         for lid, r in of_type(template, "AWS::Events::Rule").items():
             p = r["Properties"]
@@ -113,6 +116,18 @@ class Stand:
         if "Fn::GetAtt" in value and value["Fn::GetAtt"][1] == "Name":
             return self.names[value["Fn::GetAtt"][0]]
         raise ValueError(f"the harness cannot resolve {value}")
+
+    def messages(self, queue_prefix):
+        """The messages waiting in the template's queue (drained)."""
+        (url,) = [u for lid, u in self.queues.items() if lid.startswith(queue_prefix)]
+        out = []
+        while True:
+            got = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get("Messages", [])
+            if not got:
+                return out
+            for m in got:
+                out.append(m)
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
 
     def table(self, prefix):
         return self.dynamodb.Table(next(n for n in self.names if n.startswith(prefix)))

@@ -6,7 +6,9 @@
 //! - publisher: the store's [`Outbox`], the only path from the store to the bus. Stream
 //!   batches that still fail when their records expire are described in the dead-letter
 //!   queue.
-//! - projection: reads and writes the read model; invoked by a rule that matches exactly the
+//! - projection: reads and writes the read model, reads an aggregate's events from the store
+//!   to catch up after a lost or late delivery, and parks (sends to the dead-letter queue
+//!   with the reason) an event it cannot apply; invoked by a rule that matches exactly the
 //!   source and detail-types the command handler accepts (one list feeds both, so they
 //!   cannot drift apart and leave a rule that never fires); deliveries that fail after
 //!   retries land in an encrypted dead-letter queue, and so do failed asynchronous
@@ -140,9 +142,21 @@ impl CqrsLambdas {
             &dlq,
             ProjectionProps {
                 retry: props.retry,
-                ..ProjectionProps::new(props.projection, pattern)
+                ..ProjectionProps::new(
+                    with_env(
+                        props.projection,
+                        vec![
+                            ("EVENT_STORE_TABLE", store.name().into()),
+                            ("PARKED_QUEUE_URL", dlq.url().into()),
+                        ],
+                    ),
+                    pattern,
+                )
             },
         );
+        // Catching up from the store; parking sends to the dead-letter queue, which the
+        // function's failure destination already grants.
+        store.grant_read_aggregates(&projection.function.role);
 
         let query = Function::new(
             &scope,

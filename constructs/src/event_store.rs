@@ -120,6 +120,12 @@ impl EventStore {
         self.table.grant_read_data(grantee)
     }
 
+    /// Read an aggregate's events in order (a `Query` on the table, not the type index): what
+    /// a projection needs to catch up from the store.
+    pub fn grant_read_aggregates(&self, grantee: &impl Grantee) -> Grant {
+        self.table.grant_query_table(grantee)
+    }
+
     /// Read the change stream.
     pub fn grant_stream_read(&self, grantee: &impl Grantee) -> Grant {
         self.table.grant_stream_read(grantee)

@@ -1,5 +1,6 @@
 //! SQS: an encrypted [`Queue`] (SSE-SQS) whose policy refuses anything but TLS, and grants.
 
+use crate::cloudwatch::{Metric, Statistic};
 use crate::iam::resource_policy::{deny_insecure_transport, document, statements};
 use crate::iam::{Grant, Grantee, PolicyStatement};
 use crate::removal::RemovalPolicy;
@@ -80,6 +81,18 @@ impl Queue {
 
     pub fn url(&self) -> Expr {
         self.handle.reference()
+    }
+
+    /// The queue's name.
+    pub fn name(&self) -> Expr {
+        self.handle.attr_queue_name()
+    }
+
+    /// `ApproximateNumberOfMessagesVisible` (Maximum): messages waiting to be read.
+    pub fn metric_approximate_number_of_messages_visible(&self) -> Metric {
+        Metric::new("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+            .dimension("QueueName", self.name())
+            .statistic(Statistic::Maximum)
     }
 
     /// `sqs:SendMessage` on this queue.

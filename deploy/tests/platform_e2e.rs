@@ -124,11 +124,6 @@ fn for_moto(template: &mut Value, zone: &str, certificate: &str) -> Vec<String> 
         resources.remove(lid);
     }
     for r in resources.values_mut() {
-        // moto's KMS reads a key's tags as TagKey/TagValue, not CloudFormation's Key/Value,
-        // and fails the key (the tags are asserted at synth: tests/tags_aspects.rs).
-        if r["Type"] == "AWS::KMS::Key" {
-            r["Properties"].as_object_mut().unwrap().remove("Tags");
-        }
         if let Some(Value::Array(deps)) = r.get_mut("DependsOn") {
             deps.retain(|d| !removed.contains(d.as_str().unwrap()));
         }

@@ -3,7 +3,8 @@
 //! Commands append to the event store; its stream (new images) feeds the library's outbox
 //! publisher, which puts every new event on the bus; rules route user events and order events to
 //! their projections, which maintain the user-profiles and order-summaries read models; the
-//! query handler reads those.
+//! query handler reads those. `Monitoring` watches each of them and tells the `AlarmEmail`
+//! address.
 //!
 //! Fixed from the recipe: the publisher can read the stream (the recipe's stream processor
 //! could not), reads only inserts, publishes in order and retries until the records expire,
@@ -16,7 +17,8 @@ use escdk_constructs::events::EventPattern;
 use escdk_constructs::sqs::{Queue, QueueProps};
 use escdk_constructs::{
     ArchiveProps, EventBus, EventBusProps, EventStore, EventStoreProps, Function, FunctionProps,
-    Outbox, OutboxProps, Projection, ProjectionProps, ReadModel, ReadModelProps,
+    Monitoring, MonitoringProps, Outbox, OutboxProps, Projection, ProjectionProps, ReadModel,
+    ReadModelProps,
 };
 use escdk_synth::{Output, Stack};
 use std::path::PathBuf;
@@ -172,6 +174,32 @@ pub fn stack(name: &str) -> Stack {
     users.grant_read(&query.role);
     orders.grant_read(&query.role);
 
+    let mut monitoring = Monitoring::new(&root, "Monitoring", MonitoringProps::default());
+    let props = MonitoringProps::default();
+    monitoring.watch_write_throttles("EventStoreWriteThrottles", &store.table);
+    monitoring.watch_function_errors(
+        "CommandHandlerErrors",
+        &command,
+        props.command_error_threshold,
+        "Errors in the command handler: commands are failing (see its log group)",
+    );
+    for (name, projection) in [("User", &user_projection), ("Order", &order_projection)] {
+        monitoring.watch_rule(
+            &format!("{name}ProjectionRuleFailedInvocations"),
+            &projection.rule,
+            &bus,
+        );
+        monitoring.watch_function_errors(
+            &format!("{name}ProjectionErrors"),
+            &projection.function,
+            props.projection_error_threshold,
+            "Errors in a projection: events are being retried and may be dead-lettered (see its log group)",
+        );
+    }
+    monitoring.watch_dead_letter_queue("DeadLetterQueueMessages", &dlq);
+    monitoring.watch_outbox("OutboxIteratorAge", &outbox);
+    crate::alarm_email_parameter(&stack, &monitoring.topic);
+
     let outputs = [
         (
             "CommandHandlerFunctionName",
@@ -204,6 +232,11 @@ pub fn stack(name: &str) -> Stack {
             "DeadLetterQueueUrl",
             dlq.url(),
             "Events that could not be published or projected",
+        ),
+        (
+            "AlarmTopicArn",
+            monitoring.topic.arn(),
+            "Alarm notifications",
         ),
         (
             "OutboxFunctionName",

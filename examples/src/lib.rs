@@ -7,7 +7,8 @@ pub mod cqrs;
 pub mod platform;
 pub mod recipe;
 
-use escdk_synth::{App, Tags};
+use escdk_constructs::sns::Topic;
+use escdk_synth::{fns, App, Parameter, Stack, Tags};
 
 /// The default app: every example stack, each tagged with its project (and the platform
 /// with its environment), so every taggable resource carries the tags.
@@ -20,6 +21,32 @@ pub fn app() -> App {
     // The platform: the Atlas activation stack, then its data and services stacks.
     platform::add_to(&mut app);
     app
+}
+
+/// The `AlarmEmail` parameter (empty by default) and, when it is given at deploy time, an
+/// e-mail subscription to `topic` (`<topic>/AlarmEmailSubscription`).
+pub fn alarm_email_parameter(stack: &Stack, topic: &Topic) {
+    let email = stack.add_parameter(
+        "AlarmEmail",
+        Parameter {
+            description: Some(
+                "E-mail address told when an alarm fires (empty: no subscription)".into(),
+            ),
+            default: Some("".into()),
+            allowed_pattern: Some("^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$".into()),
+            constraint_description: Some("an e-mail address, or empty".into()),
+            ..Parameter::string()
+        },
+    );
+    let has_email = stack.add_condition(
+        "HasAlarmEmail",
+        fns::not(fns::equals(email.reference(), "")),
+    );
+    topic.subscribe_email(
+        "AlarmEmailSubscription",
+        email.reference().into(),
+        Some(&has_email),
+    );
 }
 
 /// The README's Rust examples compile as doctests, so they cannot drift from the API.

@@ -5,7 +5,8 @@
 //! - `EventBus`: custom bus, archive of the domain's events kept 365 days.
 //! - `Handlers`: command, projection and query functions (Python 3.12, from
 //!   `examples/recipe/handlers/`), the projection rule, the dead-letter queue.
-//! - `Monitoring`: the three alarms, an encrypted topic, and an e-mail subscription when the
+//! - `Monitoring`: the recipe's three alarms plus projection errors, the dead-letter queue
+//!   and the outbox's delay, an encrypted topic, and an e-mail subscription when the
 //!   `AlarmEmail` parameter is given at deploy time.
 //!
 //! Replaying the archive into the bus (the recipe's step 9) needs the archive ARN and the bus
@@ -23,7 +24,7 @@ use escdk_constructs::{
     ArchiveProps, CqrsLambdas, CqrsLambdasProps, EventBus, EventBusProps, EventStore,
     EventStoreProps, FunctionProps, Monitoring, MonitoringProps, ReadModel, ReadModelProps,
 };
-use escdk_synth::{fns, Output, Parameter, Scope, Stack};
+use escdk_synth::{Output, Scope, Stack};
 use std::path::PathBuf;
 
 /// Where the recipe's handlers live: one asset directory for the three functions, with the
@@ -77,7 +78,7 @@ pub fn build(scope: &Scope) -> Recipe {
         },
     );
     let cqrs = CqrsLambdas::new(scope, "Handlers", &store, &read_model, &bus, cqrs_props);
-    let monitoring = Monitoring::new(
+    let monitoring = Monitoring::for_cqrs(
         scope,
         "Monitoring",
         &store,
@@ -98,30 +99,9 @@ pub fn build(scope: &Scope) -> Recipe {
 pub fn stack(name: &str) -> Stack {
     let stack = Stack::new(name);
     stack.set_description("Event sourcing with EventBridge and DynamoDB: event store, read model, CQRS functions, archive and alarms");
-    let email = stack.add_parameter(
-        "AlarmEmail",
-        Parameter {
-            description: Some(
-                "E-mail address told when an alarm fires (empty: no subscription)".into(),
-            ),
-            default: Some("".into()),
-            allowed_pattern: Some("^$|^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$".into()),
-            constraint_description: Some("an e-mail address, or empty".into()),
-            ..Parameter::string()
-        },
-    );
-    let has_email = stack.add_condition(
-        "HasAlarmEmail",
-        fns::not(fns::equals(email.reference(), "")),
-    );
-
     let root = stack.root();
     let parts = build(&root);
-    parts.monitoring.topic.subscribe_email(
-        "AlarmEmailSubscription",
-        email.reference().into(),
-        Some(&has_email),
-    );
+    crate::alarm_email_parameter(&stack, &parts.monitoring.topic);
     let Recipe {
         store,
         read_model,

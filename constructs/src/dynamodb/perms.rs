@@ -23,6 +23,10 @@ pub const WRITE_DATA: &[&str] = &[
 /// `UpdateItem` and no `DeleteItem`, and the indexes are not needed to append.
 pub const APPEND: &[&str] = &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"];
 
+/// Reading items in key order from the table (not its indexes): an aggregate's events, as a
+/// projection catching up reads them.
+pub const QUERY_TABLE: &[&str] = &["dynamodb:Query"];
+
 /// Reading the table's stream (what a stream consumer needs), on the stream's ARN.
 pub const STREAM_READ: &[&str] = &[
     "dynamodb:DescribeStream",

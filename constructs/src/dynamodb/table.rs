@@ -369,6 +369,16 @@ impl Table {
         Grant::add(grantee, statements)
     }
 
+    /// Query the table by key ([`perms::QUERY_TABLE`]), not its indexes.
+    pub fn grant_query_table(&self, grantee: &impl Grantee) -> Grant {
+        let mut statements = vec![PolicyStatement::allow(
+            perms::QUERY_TABLE.iter().copied(),
+            [self.arn()],
+        )];
+        statements.extend(self.key_statement(perms::KEY_READ));
+        Grant::add(grantee, statements)
+    }
+
     /// Read the table's stream. A table without a stream grants nothing (an empty grant).
     pub fn grant_stream_read(&self, grantee: &impl Grantee) -> Grant {
         let statements = self
