@@ -93,3 +93,83 @@ fn the_outbox_retries_until_the_records_expire_and_reports_what_expired() {
     );
     assert_eq!(p["FunctionResponseTypes"][0], "ReportBatchItemFailures");
 }
+
+fn alarms_on(template: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = template["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::CloudWatch::Alarm")
+        .map(|r| {
+            let p = &r["Properties"];
+            let dimension =
+                &p["Dimensions"][p["Dimensions"].as_array().unwrap().len() - 1]["Value"];
+            // A Ref, a GetAtt, or a name given at synth (rules are named from their path).
+            let target = dimension["Ref"]
+                .as_str()
+                .or(dimension["Fn::GetAtt"][0].as_str())
+                .or(dimension.as_str())
+                .unwrap_or("?")
+                .replace('-', "");
+            (
+                p["MetricName"].as_str().unwrap().to_string(),
+                target.to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_service_alarms_on_its_dead_letter_queue_projections_and_outbox() {
+    let recipe = escdk_examples::recipe::stack("R").synth().unwrap().template;
+    let has = |alarms: &[(String, String)], metric: &str, target: &str| {
+        alarms
+            .iter()
+            .any(|(m, t)| m == metric && t.starts_with(target))
+    };
+    let alarms = alarms_on(&recipe);
+    for (metric, target) in [
+        (
+            "ApproximateNumberOfMessagesVisible",
+            "HandlersDeadLetterQueue",
+        ),
+        ("Errors", "HandlersProjectionFunction"),
+        ("Errors", "HandlersCommand"),
+        ("IteratorAge", "HandlersOutboxPublisher"),
+        ("FailedInvocations", "RHandlersProjectionRule"),
+        ("WriteThrottleEvents", "EventStoreTable"),
+    ] {
+        assert!(
+            has(&alarms, metric, target),
+            "{metric} on {target}: {alarms:?}"
+        );
+    }
+    let cqrs = escdk_examples::cqrs::stack("C").synth().unwrap().template;
+    let alarms = alarms_on(&cqrs);
+    for (metric, target) in [
+        ("ApproximateNumberOfMessagesVisible", "DeadLetterQueue"),
+        ("Errors", "UserProjectionFunction"),
+        ("Errors", "OrderProjectionFunction"),
+        ("FailedInvocations", "CUserProjectionRule"),
+        ("FailedInvocations", "COrderProjectionRule"),
+        ("IteratorAge", "OutboxPublisher"),
+    ] {
+        assert!(
+            has(&alarms, metric, target),
+            "{metric} on {target}: {alarms:?}"
+        );
+    }
+    let actions: Vec<&serde_json::Value> = cqrs["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::CloudWatch::Alarm")
+        .map(|r| &r["Properties"]["AlarmActions"][0]["Ref"])
+        .collect();
+    assert!(actions
+        .iter()
+        .all(|a| a.as_str().unwrap().starts_with("MonitoringAlarmTopic")));
+    assert!(cqrs["Parameters"]["AlarmEmail"].is_object());
+}
