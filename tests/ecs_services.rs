@@ -351,7 +351,7 @@ fn repositories_keep_tags_scan_encrypt_expire_and_stay() {
     let f = platform(&[]);
     let t = f.stack.synth().unwrap().template;
     let repo = resource(&t, "AWS::ECR::Repository", "BackendRepo");
-    assert_eq!(repo["DeletionPolicy"], "Retain");
+    assert_eq!(repo["DeletionPolicy"], "RetainExceptOnCreate");
     let p = &repo["Properties"];
     assert_eq!(p["ImageTagMutability"], "IMMUTABLE");
     assert_eq!(p["ImageScanningConfiguration"]["ScanOnPush"], true);
@@ -588,7 +588,7 @@ fn access_logs_go_to_a_private_bucket_only_elastic_load_balancing_may_write_to()
     );
     let t = stack.synth().unwrap().template;
     let (bucket_id, bucket) = of_type(&t, "AWS::S3::Bucket")[0];
-    assert_eq!(bucket["DeletionPolicy"], "Retain");
+    assert_eq!(bucket["DeletionPolicy"], "RetainExceptOnCreate");
     let p = &bucket["Properties"];
     assert_eq!(
         p["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]

@@ -26,7 +26,7 @@ fn the_event_store_is_keyed_streamed_encrypted_and_kept() {
     t.has_resource(
         "AWS::DynamoDB::Table",
         Match::object_like([
-            ("DeletionPolicy", Match::exact("Retain")),
+            ("DeletionPolicy", Match::exact("RetainExceptOnCreate")),
             ("UpdateReplacePolicy", Match::exact("Retain")),
         ]),
     );

@@ -6,6 +6,8 @@ use escdk_constructs::sqs::{Queue, QueueProps};
 use escdk_constructs::{EventBus, EventBusProps, EventStore, EventStoreProps, Outbox, OutboxProps};
 use escdk_synth::Stack;
 
+mod support;
+
 fn errors(stack: &Stack) -> String {
     stack.synth().expect_err("synth must fail").to_string()
 }
@@ -172,4 +174,107 @@ fn every_service_alarms_on_its_dead_letter_queue_projections_and_outbox() {
         .iter()
         .all(|a| a.as_str().unwrap().starts_with("MonitoringAlarmTopic")));
     assert!(cqrs["Parameters"]["AlarmEmail"].is_object());
+}
+
+fn resource<'a>(t: &'a serde_json::Value, type_name: &str) -> &'a serde_json::Value {
+    t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|r| r["Type"] == type_name)
+        .unwrap_or_else(|| panic!("no {type_name}"))
+}
+
+#[test]
+fn aurora_deletion_protection_follows_its_removal_policy() {
+    use escdk_constructs::{AuroraEventStoreProps, RemovalPolicy};
+    // By default: a final snapshot, then the cluster goes; no protection to stop a rollback.
+    let stack = Stack::new("Db");
+    support::aurora_store(&stack, AuroraEventStoreProps::default());
+    let t = stack.synth().unwrap().template;
+    let cluster = resource(&t, "AWS::RDS::DBCluster");
+    assert_eq!(cluster["DeletionPolicy"], "Snapshot");
+    assert_eq!(cluster["Properties"]["DeletionProtection"], false);
+    // Kept: protected, and a plain Retain (a rollback could not delete it anyway).
+    let stack = Stack::new("Db");
+    support::aurora_store(
+        &stack,
+        AuroraEventStoreProps {
+            removal_policy: RemovalPolicy::Retain,
+            ..Default::default()
+        },
+    );
+    let t = stack.synth().unwrap().template;
+    let cluster = resource(&t, "AWS::RDS::DBCluster");
+    assert_eq!(cluster["DeletionPolicy"], "Retain");
+    assert_eq!(cluster["Properties"]["DeletionProtection"], true);
+    // Protection with a policy that deletes: the defect itself, refused.
+    let stack = Stack::new("Db");
+    support::aurora_store(
+        &stack,
+        AuroraEventStoreProps {
+            deletion_protection: Some(true),
+            ..Default::default()
+        },
+    );
+    let e = errors(&stack);
+    assert!(
+        e.contains("error: Db/EventStore DeletionProtection: deletion protection with removal policy Snapshot")
+            && e.contains("fix: protect it with `removal_policy: RemovalPolicy::Retain`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_protected_table_must_be_kept_by_every_operation() {
+    use escdk_constructs::RemovalPolicy;
+    let store = |deletion_protection, removal_policy| {
+        let stack = Stack::new("S");
+        EventStore::new(
+            &stack.root(),
+            "EventStore",
+            EventStoreProps {
+                deletion_protection,
+                removal_policy,
+                ..EventStoreProps::default()
+            },
+        );
+        stack
+    };
+    let t = store(None, RemovalPolicy::default())
+        .synth()
+        .unwrap()
+        .template;
+    let table = resource(&t, "AWS::DynamoDB::Table");
+    assert_eq!(table["DeletionPolicy"], "RetainExceptOnCreate");
+    assert_eq!(table["UpdateReplacePolicy"], "Retain");
+    assert!(table["Properties"]
+        .get("DeletionProtectionEnabled")
+        .is_none());
+    let t = store(None, RemovalPolicy::Retain).synth().unwrap().template;
+    let table = resource(&t, "AWS::DynamoDB::Table");
+    assert_eq!(table["DeletionPolicy"], "Retain");
+    assert_eq!(table["Properties"]["DeletionProtectionEnabled"], true);
+    let e = errors(&store(Some(true), RemovalPolicy::RetainOnUpdateOrDelete));
+    assert!(
+        e.contains("error: S/EventStore/Table DeletionProtectionEnabled: deletion protection with removal policy RetainOnUpdateOrDelete"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_archive_is_kept_and_never_blocks_the_stack_created_again() {
+    let t = outbox(Some(StreamView::NewImage), "shop.orders")
+        .synth()
+        .unwrap()
+        .template;
+    let archive = resource(&t, "AWS::Events::Archive");
+    assert_eq!(archive["DeletionPolicy"], "RetainExceptOnCreate");
+    assert_eq!(archive["UpdateReplacePolicy"], "Retain");
+    // The name carries the stack id's last UUID group, new with each creation of the stack.
+    let name = archive["Properties"]["ArchiveName"].to_string();
+    assert!(
+        name.contains("AWS::StackId") && name.contains("Fn::Split"),
+        "{name}"
+    );
 }

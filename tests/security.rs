@@ -94,23 +94,25 @@ fn stateful_resources_are_retained() {
             "AWS::Logs::LogGroup",
             "AWS::SQS::Queue",
             "AWS::KMS::Key",
+            "AWS::Events::Archive",
         ] {
             for (lid, r) in resources_of(&t, type_name) {
-                assert_eq!(r["DeletionPolicy"], "Retain", "{stack}/{lid}");
+                // Kept on delete and replacement; deleted only when its own create rolls
+                // back, so a failed first deploy orphans nothing.
+                assert_eq!(r["DeletionPolicy"], "RetainExceptOnCreate", "{stack}/{lid}");
                 assert_eq!(r["UpdateReplacePolicy"], "Retain", "{stack}/{lid}");
             }
         }
-        // The event store, DynamoDB or Aurora, resists deletion.
         let dynamo =
             resources_of(&t, "AWS::DynamoDB::Table").find(|(lid, _)| lid.starts_with("EventStore"));
         let aurora = resources_of(&t, "AWS::RDS::DBCluster").next();
         match (dynamo, aurora) {
-            (Some((_, table)), _) => assert_eq!(
-                table["Properties"]["DeletionProtectionEnabled"], true,
-                "{stack}"
-            ),
+            (Some((_, table)), _) => {
+                assert_eq!(table["DeletionPolicy"], "RetainExceptOnCreate", "{stack}")
+            }
             (None, Some((_, cluster))) => {
-                assert_eq!(cluster["Properties"]["DeletionProtection"], true, "{stack}");
+                // A final snapshot, then the cluster goes (as in the CDK).
+                assert_eq!(cluster["DeletionPolicy"], "Snapshot", "{stack}");
                 assert_eq!(cluster["UpdateReplacePolicy"], "Snapshot", "{stack}");
             }
             (None, None) => assert!(
@@ -118,13 +120,34 @@ fn stateful_resources_are_retained() {
                 "{stack} has no event store (only the activation and services stacks have none)"
             ),
         }
-        // The projection store's cluster resists deletion too, in Atlas and in the stack.
+        // The projection store's cluster is protected in Atlas, so kept even by a rollback.
         for (lid, r) in resources_of(&t, "MongoDB::Atlas::Cluster") {
             assert_eq!(r["DeletionPolicy"], "Retain", "{stack}/{lid}");
             assert_eq!(
                 r["Properties"]["TerminationProtectionEnabled"], true,
                 "{stack}/{lid}"
             );
+        }
+    }
+}
+
+#[test]
+fn protection_goes_only_with_a_policy_that_never_deletes() {
+    // A protected resource cannot be deleted by a rollback or `destroy`: protection with
+    // any policy that asks CloudFormation to delete it ends in ROLLBACK_FAILED.
+    for (stack, _, t) in support::example_templates() {
+        for (lid, r) in t["Resources"].as_object().unwrap() {
+            let p = &r["Properties"];
+            let protected = [
+                "DeletionProtection",
+                "DeletionProtectionEnabled",
+                "TerminationProtectionEnabled",
+            ]
+            .iter()
+            .any(|k| p[*k] == true);
+            if protected {
+                assert_eq!(r["DeletionPolicy"], "Retain", "{stack}/{lid}");
+            }
         }
     }
 }

@@ -48,7 +48,7 @@ fn the_bucket_is_versioned_encrypted_private_tls_only_and_kept() {
     );
     let t = template(&stack);
     let (_, bucket) = of_type(&t, "AWS::S3::Bucket")[0];
-    assert_eq!(bucket["DeletionPolicy"], "Retain");
+    assert_eq!(bucket["DeletionPolicy"], "RetainExceptOnCreate");
     assert_eq!(bucket["UpdateReplacePolicy"], "Retain");
     let p = &bucket["Properties"];
     assert_eq!(p["VersioningConfiguration"], json!({"Status": "Enabled"}));

@@ -125,21 +125,24 @@ fn aws_tag_limits_are_synth_errors() {
 
 #[test]
 fn enforce_removal_policy_reaches_every_stateful_resource_of_the_recipe() {
+    // The constructs already choose RetainExceptOnCreate; an organisation that wants plain
+    // Retain everywhere enforces it.
     let stack = escdk_examples::recipe::stack("Recipe");
-    Aspects::of(&stack.root()).add(EnforceRemovalPolicy(Policy::RetainExceptOnCreate));
+    Aspects::of(&stack.root()).add(EnforceRemovalPolicy(Policy::Retain));
     let s = stack.synth().unwrap();
     let mut seen = 0;
     for r in s.template["Resources"].as_object().unwrap().values() {
         if STATEFUL_TYPES.contains(&r["Type"].as_str().unwrap()) {
-            assert_eq!(r["DeletionPolicy"], "RetainExceptOnCreate", "{r}");
+            assert_eq!(r["DeletionPolicy"], "Retain", "{r}");
             assert_eq!(r["UpdateReplacePolicy"], "Retain");
             seen += 1;
         }
     }
     assert!(seen >= 6, "{seen}");
-    assert!(s.infos.iter().any(|d| d
-        .message
-        .contains("removal policy set to RetainExceptOnCreate")));
+    assert!(s
+        .infos
+        .iter()
+        .any(|d| d.message.contains("removal policy set to Retain")));
 }
 
 #[test]

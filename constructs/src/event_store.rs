@@ -4,8 +4,9 @@
 //! aggregate's events are read in order with one query and a conditional put on
 //! (`AggregateId`, `EventSequence`) makes appends race-free. A global secondary index
 //! `EventType-Timestamp-index` serves queries by event type and time. The stream carries
-//! new and old images to consumers. Point-in-time recovery, deletion protection and
-//! `Retain` on deletion and replacement are on by default: turn them off explicitly.
+//! new and old images to consumers. Point-in-time recovery and retention on deletion and
+//! replacement (except when its own create rolls back) are on by default: turn them off
+//! explicitly. Deletion protection comes with `RemovalPolicy::Retain`.
 
 use crate::cloudwatch::Metric;
 use crate::dynamodb::{
@@ -34,7 +35,9 @@ pub struct EventStoreProps {
     pub stream: Option<StreamView>,
     pub encryption: TableEncryption,
     pub point_in_time_recovery: bool,
-    pub deletion_protection: bool,
+    /// Follows the removal policy when unset: on only for [`RemovalPolicy::Retain`]
+    /// (see [`crate::removal`]).
+    pub deletion_protection: Option<bool>,
     pub removal_policy: RemovalPolicy,
 }
 
@@ -50,8 +53,8 @@ impl Default for EventStoreProps {
             stream: Some(StreamView::NewAndOldImages),
             encryption: TableEncryption::AwsManaged,
             point_in_time_recovery: true,
-            deletion_protection: true,
-            removal_policy: RemovalPolicy::Retain,
+            deletion_protection: None,
+            removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,
         }
     }
 }

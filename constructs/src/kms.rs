@@ -65,6 +65,6 @@ pub fn encryption_key(
             ..Default::default()
         },
     );
-    RemovalPolicy::Retain.apply(scope.stack(), &key);
+    RemovalPolicy::RetainOnUpdateOrDelete.apply(scope.stack(), &key);
     key
 }

@@ -34,7 +34,7 @@ impl Default for ReadModelProps {
             billing: Billing::Provisioned { read: 5, write: 5 },
             encryption: TableEncryption::AwsManaged,
             point_in_time_recovery: true,
-            removal_policy: RemovalPolicy::Retain,
+            removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,
         }
     }
 }

@@ -26,7 +26,7 @@ impl Default for QueueProps {
             queue_name: None,
             retention_period: Duration::days(14),
             visibility_timeout: Duration::minutes(5),
-            removal_policy: RemovalPolicy::Retain,
+            removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,
         }
     }
 }

@@ -60,7 +60,7 @@ pub fn template(retention_days: u32) -> Result<String, escdk_synth::SynthError> 
             ..Default::default()
         },
     );
-    stack.set_removal_policy(&staging, Policy::Retain);
+    stack.set_removal_policy(&staging, Policy::RetainExceptOnCreate);
     let tls_only = Json::object([
         ("Version", Json::from("2012-10-17")),
         (
@@ -106,7 +106,8 @@ mod tests {
         let t: serde_json::Value =
             serde_json::from_str(&super::template(30).expect("valid")).unwrap();
         let bucket = &t["Resources"]["StagingBucket"];
-        assert_eq!(bucket["DeletionPolicy"], "Retain");
+        assert_eq!(bucket["DeletionPolicy"], "RetainExceptOnCreate");
+        assert_eq!(bucket["UpdateReplacePolicy"], "Retain");
         assert_eq!(
             bucket["Properties"]["PublicAccessBlockConfiguration"]["RestrictPublicBuckets"],
             true

@@ -94,15 +94,69 @@ pub async fn destroy_stack(
         });
     }
     println!("{name}: deleted");
-    let kept = retained(&deployed);
+    let (snapshotted, kept): (Vec<_>, Vec<_>) = retained(&deployed)
+        .into_iter()
+        .partition(|(_, _, policy)| policy == "Snapshot");
     if !kept.is_empty() {
-        println!("retained (DeletionPolicy), still in your account:");
+        println!("kept (DeletionPolicy), still in your account and still billed:");
         for (lid, ty, policy) in kept {
+            match physical.get(&lid) {
+                Some(phys) => {
+                    println!("  {ty:<28} {phys}  ({}, {policy})", artifact.path_of(&lid));
+                    println!("      to remove it: {}", how_to_remove(&ty, phys));
+                }
+                None => println!(
+                    "  {ty:<28} ({}, {policy}): CloudFormation did not report its name; find it in the console",
+                    artifact.path_of(&lid)
+                ),
+            }
+        }
+    }
+    if !snapshotted.is_empty() {
+        println!("deleted after a final snapshot, which is kept:");
+        for (lid, ty, _) in snapshotted {
             let phys = physical.get(&lid).map(String::as_str).unwrap_or("?");
-            println!("  {ty:<28} {phys}  ({}, {policy})", artifact.path_of(&lid));
+            println!("  {ty:<28} {phys}  ({})", artifact.path_of(&lid));
+            println!("      the snapshot: {}", snapshot_of(&ty, phys));
         }
     }
     Ok(())
+}
+
+/// What a user runs to remove a resource `destroy` kept (its physical id `id`).
+pub fn how_to_remove(resource_type: &str, id: &str) -> String {
+    match resource_type {
+        "AWS::DynamoDB::Table" => format!(
+            "aws dynamodb update-table --table-name {id} --no-deletion-protection-enabled, then aws dynamodb delete-table --table-name {id}"
+        ),
+        "AWS::KMS::Key" => format!(
+            "aws kms schedule-key-deletion --key-id {id} --pending-window-in-days 30 (data it encrypted becomes unreadable)"
+        ),
+        "AWS::Logs::LogGroup" => format!("aws logs delete-log-group --log-group-name {id}"),
+        "AWS::SQS::Queue" => format!("aws sqs delete-queue --queue-url {id}"),
+        "AWS::SecretsManager::Secret" => format!("aws secretsmanager delete-secret --secret-id {id}"),
+        "AWS::S3::Bucket" => format!(
+            "empty it (every version), then aws s3api delete-bucket --bucket {id}"
+        ),
+        "AWS::Events::Archive" => format!("aws events delete-archive --archive-name {id}"),
+        "AWS::ECR::Repository" => format!("aws ecr delete-repository --repository-name {id} --force"),
+        "AWS::RDS::DBCluster" => format!(
+            "aws rds modify-db-cluster --db-cluster-identifier {id} --no-deletion-protection --apply-immediately, then aws rds delete-db-cluster --db-cluster-identifier {id} --final-db-snapshot-identifier {id}-final"
+        ),
+        _ => "delete it with its service's console or CLI".to_string(),
+    }
+}
+
+fn snapshot_of(resource_type: &str, id: &str) -> String {
+    match resource_type {
+        "AWS::RDS::DBCluster" => format!(
+            "aws rds describe-db-cluster-snapshots --db-cluster-identifier {id} --snapshot-type manual"
+        ),
+        "AWS::RDS::DBInstance" => format!(
+            "aws rds describe-db-snapshots --db-instance-identifier {id} --snapshot-type manual"
+        ),
+        _ => "see the service's snapshots".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -131,5 +185,20 @@ mod tests {
                 )
             ]
         );
+    }
+
+    #[test]
+    fn what_was_kept_comes_with_how_to_remove_it() {
+        let table = super::how_to_remove("AWS::DynamoDB::Table", "Store-1");
+        assert!(
+            table.contains("--no-deletion-protection-enabled")
+                && table.ends_with("aws dynamodb delete-table --table-name Store-1"),
+            "{table}"
+        );
+        let cluster = super::how_to_remove("AWS::RDS::DBCluster", "db-1");
+        assert!(cluster.contains("--no-deletion-protection"), "{cluster}");
+        assert!(super::how_to_remove("AWS::Events::Archive", "a-1").contains("delete-archive"));
+        assert!(super::snapshot_of("AWS::RDS::DBCluster", "db-1")
+            .contains("describe-db-cluster-snapshots"));
     }
 }

@@ -149,13 +149,14 @@ fn bootstrap_deploy_redeploy_update_diff_destroy() {
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(
         r.out.contains("EventSourcingRecipe: deleted")
-            && r.out.contains("retained (DeletionPolicy)"),
+            && r.out
+                .contains("kept (DeletionPolicy), still in your account"),
         "{}",
         r.out
     );
     assert!(
         r.out
-            .contains("EventSourcingRecipe/EventStore/Table/Resource, Retain"),
+            .contains("EventSourcingRecipe/EventStore/Table/Resource, RetainExceptOnCreate)\n      to remove it: aws dynamodb update-table --table-name EventSourcingRecipe-EventStoreTable"),
         "{}",
         r.out
     );

@@ -390,7 +390,12 @@ impl Stack {
     pub fn set_removal_policy<T>(&self, handle: &Handle<T>, policy: Policy) {
         self.update_options(handle, |o| {
             o.deletion_policy = Some(policy);
-            o.update_replace_policy = Some(policy);
+            // `RetainExceptOnCreate` is a DeletionPolicy only; a replacement keeps the old
+            // resource.
+            o.update_replace_policy = Some(match policy {
+                Policy::RetainExceptOnCreate => Policy::Retain,
+                other => other,
+            });
         });
     }
 

@@ -368,7 +368,7 @@ impl ProjectionStore {
                         )
                     },
                 );
-                RemovalPolicy::Retain.apply(&stack, &h);
+                cluster_removal(&props).apply(&stack, &h);
                 ClusterHandle::Flex(h)
             }
             tier => {
@@ -429,7 +429,7 @@ impl ProjectionStore {
                         ..CfnCluster::new(project(), props.cluster_name.as_str())
                     },
                 );
-                RemovalPolicy::Retain.apply(&stack, &h);
+                cluster_removal(&props).apply(&stack, &h);
                 ClusterHandle::Cluster(h)
             }
         };
@@ -566,5 +566,15 @@ impl ProjectionStore {
                 EnvValue::secret_key(self.password.reference(), "password"),
             ),
         ]
+    }
+}
+
+/// Termination protection and the removal policy agree (see [`crate::removal`]): a
+/// protected cluster is kept even by a rollback, which could not delete it.
+fn cluster_removal(props: &ProjectionStoreProps) -> RemovalPolicy {
+    if props.termination_protection {
+        RemovalPolicy::Retain
+    } else {
+        RemovalPolicy::RetainOnUpdateOrDelete
     }
 }

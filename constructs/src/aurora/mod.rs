@@ -29,7 +29,7 @@ pub use crate::env::EnvValue;
 use crate::ec2::{allowed_cidrs, Cidr, SecurityGroup, SecurityGroupProps, Vpc};
 use crate::iam::PolicyStatement;
 use crate::lambda::{Function, FunctionProps};
-use crate::removal::RemovalPolicy;
+use crate::removal::{check_protection, RemovalPolicy};
 use crate::secrets::generated;
 use escdk_synth::cfn::rds::{
     CfnDBCluster, CfnDBClusterParameterGroup, CfnDBInstance, CfnDBSubnetGroup,
@@ -69,7 +69,14 @@ pub struct AuroraEventStoreProps {
     pub replication: ReplicationSettings,
     /// 1 to 35 days.
     pub backup_retention: Duration,
-    pub deletion_protection: bool,
+    /// What deleting the stack (or replacing the cluster) does: a final snapshot, then the
+    /// cluster is deleted, by default. `Retain` keeps the cluster.
+    pub removal_policy: RemovalPolicy,
+    /// Follows the removal policy when unset (as in the CDK): on for `Retain`, off
+    /// otherwise. Deletion protection with any other policy is refused at synth: a failed
+    /// first create could not roll back (`ROLLBACK_FAILED`) and `destroy` would stop at the
+    /// cluster after deleting its instances.
+    pub deletion_protection: Option<bool>,
     pub performance_insights: bool,
     /// Put the instances in public subnets with public addresses: only for a streaming
     /// service outside the VPC, together with its egress CIDRs in `allowed_cidrs`.
@@ -90,13 +97,24 @@ impl Default for AuroraEventStoreProps {
             master_username: "event_store_admin".into(),
             replication: ReplicationSettings::default(),
             backup_retention: Duration::days(7),
-            deletion_protection: true,
+            removal_policy: RemovalPolicy::Snapshot,
+            deletion_protection: None,
             performance_insights: false,
             publicly_accessible: false,
             allowed_cidrs: Vec::new(),
             allow_all_ipv4_addresses: false,
         }
     }
+}
+
+/// Deletion protection, consistent with the removal policy (see [`crate::removal`]).
+fn deletion_protection(scope: &Scope, props: &AuroraEventStoreProps) -> bool {
+    check_protection(
+        scope,
+        "DeletionProtection",
+        props.deletion_protection,
+        props.removal_policy,
+    )
 }
 
 /// How long the schema function may run; CloudFormation waits no longer for it.
@@ -311,7 +329,7 @@ impl AuroraEventStore {
                 ),
                 port: Some(i64::from(PORT).into()),
                 storage_encrypted: Some(true.into()),
-                deletion_protection: Some(props.deletion_protection.into()),
+                deletion_protection: Some(deletion_protection(&scope, &props).into()),
                 backup_retention_period: Some(
                     props
                         .backup_retention
@@ -324,7 +342,7 @@ impl AuroraEventStore {
                 ..Default::default()
             },
         );
-        scope.stack().set_removal_policy(&cluster, Policy::Snapshot);
+        props.removal_policy.apply(scope.stack(), &cluster);
         let mut instances = Vec::new();
         for i in 1..=props.instances.clamp(1, 15) {
             let instance = scope.add(
@@ -354,7 +372,7 @@ impl AuroraEventStore {
                 32,
             ),
         );
-        RemovalPolicy::Retain.apply(scope.stack(), &replication_secret);
+        RemovalPolicy::RetainOnUpdateOrDelete.apply(scope.stack(), &replication_secret);
 
         // The schema, applied through the Data API by a function of ours.
         let schema_fn = Function::new(

@@ -6,7 +6,7 @@ use super::billing::Billing;
 use super::perms;
 use crate::cloudwatch::Metric;
 use crate::iam::{Grant, Grantee, PolicyStatement};
-use crate::removal::RemovalPolicy;
+use crate::removal::{check_protection, RemovalPolicy};
 use escdk_synth::cfn::dynamodb::{table, CfnTable};
 use escdk_synth::{fns, Expr, Handle, Scope};
 
@@ -74,7 +74,9 @@ pub struct TableProps {
     pub stream: Option<StreamView>,
     pub encryption: TableEncryption,
     pub point_in_time_recovery: bool,
-    pub deletion_protection: bool,
+    /// Follows the removal policy when unset: on only for [`RemovalPolicy::Retain`]
+    /// (see [`crate::removal`]).
+    pub deletion_protection: Option<bool>,
     pub removal_policy: RemovalPolicy,
     pub time_to_live_attribute: Option<String>,
 }
@@ -91,8 +93,8 @@ impl TableProps {
             stream: None,
             encryption: TableEncryption::AwsManaged,
             point_in_time_recovery: true,
-            deletion_protection: false,
-            removal_policy: RemovalPolicy::Retain,
+            deletion_protection: None,
+            removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,
             time_to_live_attribute: None,
         }
     }
@@ -277,7 +279,13 @@ impl Table {
                 point_in_time_recovery_enabled: Some(props.point_in_time_recovery.into()),
                 ..Default::default()
             }),
-            deletion_protection_enabled: props.deletion_protection.then(|| true.into()),
+            deletion_protection_enabled: check_protection(
+                &scope,
+                "DeletionProtectionEnabled",
+                props.deletion_protection,
+                props.removal_policy,
+            )
+            .then(|| true.into()),
             time_to_live_specification: props.time_to_live_attribute.as_deref().map(|a| {
                 table::TimeToLiveSpecification {
                     attribute_name: Some(a.into()),

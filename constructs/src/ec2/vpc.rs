@@ -397,7 +397,7 @@ fn flow_logs(scope: &Scope, vpc: &Handle<CfnVPC>, retention: RetentionDays) {
             ..Default::default()
         },
     );
-    RemovalPolicy::Retain.apply(scope.stack(), &group);
+    RemovalPolicy::RetainOnUpdateOrDelete.apply(scope.stack(), &group);
     let role = Role::new(
         scope,
         "FlowLogRole",

@@ -34,7 +34,7 @@ impl Default for RepositoryProps {
             repository_name: None,
             keep_last_images: 30,
             encryption: Encryption::Aes256,
-            removal_policy: RemovalPolicy::Retain,
+            removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,
         }
     }
 }

@@ -63,7 +63,7 @@ impl FargateServiceProps {
             environment: Vec::new(),
             security_groups: Vec::new(),
             log_retention: RetentionDays::ThreeMonths,
-            log_removal_policy: RemovalPolicy::Retain,
+            log_removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,
             health_check_grace_period: Duration::seconds(60),
         }
     }

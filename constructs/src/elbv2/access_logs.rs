@@ -90,7 +90,7 @@ pub(crate) fn log_bucket(
             ..secure::private_bucket()
         },
     );
-    RemovalPolicy::Retain.apply(scope.stack(), &bucket);
+    RemovalPolicy::RetainOnUpdateOrDelete.apply(scope.stack(), &bucket);
     let logs = fns::sub_with(
         "${Arn}/AWSLogs/${AWS::AccountId}/*",
         [("Arn", bucket.attr_arn())],

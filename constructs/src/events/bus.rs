@@ -2,8 +2,9 @@
 
 use super::pattern::EventPattern;
 use crate::iam::{Grant, Grantee, PolicyStatement};
+use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::events::{CfnArchive, CfnEventBus};
-use escdk_synth::{Duration, Expr, Handle, Scope};
+use escdk_synth::{fns, Duration, Expr, Handle, Json, Pseudo, Scope};
 
 /// The archive of a bus, from which events can be replayed.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +15,9 @@ pub struct ArchiveProps {
     /// Which events to archive (all events on the bus when `None`).
     pub pattern: Option<EventPattern>,
     pub description: Option<String>,
+    /// The archive is the source of replays: kept when the stack is deleted, by default
+    /// (as the event store is).
+    pub removal_policy: RemovalPolicy,
 }
 
 impl Default for ArchiveProps {
@@ -22,6 +26,7 @@ impl Default for ArchiveProps {
             retention: Duration::days(365),
             pattern: None,
             description: Some("Archive for event replay and audit".into()),
+            removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,
         }
     }
 }
@@ -69,10 +74,20 @@ impl EventBus {
             if let Some(p) = &a.pattern {
                 p.check(&scope, "Archive.EventPattern");
             }
-            // Named from the construct path (48 characters at most): stable and readable
-            // for replays, where a generated name may exceed the limit.
-            let archive_name = scope.child_physical_name("Archive", 48);
-            scope.add(
+            // Named from the construct path and the stack's id (48 characters at most: a
+            // name CloudFormation generates may exceed the limit). The last group of the
+            // stack id's UUID (12 random hex digits) changes when the stack is created
+            // again, so a retained archive never blocks the new one; the bus keeps its
+            // name, so the old archive still replays into it.
+            let stack_uuid = fns::select(2, fns::split("/", Pseudo::StackId));
+            let archive_name = fns::join(
+                "-",
+                vec![
+                    Json::from(scope.child_physical_name("Archive", 35)),
+                    fns::select(4, fns::split("-", stack_uuid)).into(),
+                ],
+            );
+            let archive = scope.add(
                 "Archive",
                 CfnArchive {
                     archive_name: Some(archive_name.into()),
@@ -86,7 +101,9 @@ impl EventBus {
                     event_pattern: a.pattern.map(|p| p.to_value().to_string().into()),
                     ..CfnArchive::new(handle.attr_arn())
                 },
-            )
+            );
+            a.removal_policy.apply(scope.stack(), &archive);
+            archive
         });
         EventBus { handle, archive }
     }

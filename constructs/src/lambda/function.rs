@@ -43,7 +43,7 @@ impl FunctionProps {
             description: None,
             environment: Vec::new(),
             log_retention: RetentionDays::OneMonth,
-            log_removal_policy: RemovalPolicy::Retain,
+            log_removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,
         }
     }
 }

@@ -91,7 +91,7 @@ impl Default for BlobStoreProps {
             transitions: Vec::new(),
             cors_origins: Vec::new(),
             credentials: Credentials::TaskRole,
-            removal_policy: RemovalPolicy::Retain,
+            removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,
         }
     }
 }
