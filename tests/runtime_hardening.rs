@@ -278,3 +278,29 @@ fn the_archive_is_kept_and_never_blocks_the_stack_created_again() {
         "{name}"
     );
 }
+
+#[test]
+fn key_policies_let_services_act_only_for_this_account() {
+    // A service principal without a condition is a confused deputy: any account's use of
+    // the service could use the key.
+    for (stack, _, t) in support::example_templates() {
+        for (lid, r) in t["Resources"].as_object().unwrap() {
+            if r["Type"] != "AWS::KMS::Key" {
+                continue;
+            }
+            for s in r["Properties"]["KeyPolicy"]["Statement"]
+                .as_array()
+                .unwrap()
+            {
+                if s["Principal"].get("Service").is_some() {
+                    let c = s["Condition"].to_string();
+                    assert!(
+                        c.contains("aws:SourceAccount")
+                            || c.contains("kms:EncryptionContext:aws:logs:arn"),
+                        "{stack}/{lid}: {s}"
+                    );
+                }
+            }
+        }
+    }
+}

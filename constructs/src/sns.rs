@@ -47,6 +47,17 @@ pub fn valid_email(e: &str) -> bool {
         && !e.chars().any(char::is_whitespace)
 }
 
+/// The condition that a service acts for this account: `aws:SourceAccount`.
+fn this_account() -> Json {
+    Json::object([(
+        "StringEquals",
+        Json::object([(
+            "aws:SourceAccount",
+            Json::from(fns::sub("${AWS::AccountId}")),
+        )]),
+    )])
+}
+
 impl Topic {
     /// A topic that `props.publisher_service` may publish to, with e-mail subscriptions.
     /// A subscription's id comes from its address (`Email-ops@example.com`), so adding or
@@ -61,7 +72,8 @@ impl Topic {
                 "PublisherEncrypts",
                 props.publisher_service.as_str(),
                 &["kms:Decrypt", "kms:GenerateDataKey"],
-                None,
+                // On behalf of this account only (no confused deputy), as the topic policy.
+                Some(this_account()),
             )],
         );
         let handle = scope.add(
@@ -87,16 +99,7 @@ impl Topic {
                         ),
                         ("Action", Json::from("sns:Publish")),
                         ("Resource", Json::from(handle.reference())),
-                        (
-                            "Condition",
-                            Json::object([(
-                                "StringEquals",
-                                Json::object([(
-                                    "aws:SourceAccount",
-                                    Json::from(fns::sub("${AWS::AccountId}")),
-                                )]),
-                            )]),
-                        ),
+                        ("Condition", this_account()),
                     ]),
                 ]),
                 vec![Value::from(handle.reference())],

@@ -81,9 +81,54 @@ impl Aws {
     }
 
     /// The URL CloudFormation reads a template from: the regional path-style S3 URL (the
-    /// form the CDK uses too). CloudFormation reads it from S3 itself, so it is the same
-    /// whether or not the endpoint of this tool is overridden.
+    /// form the CDK uses too), in the region's partition. CloudFormation reads it from S3
+    /// itself, so it is the same whether or not the endpoint of this tool is overridden.
     pub fn object_url(&self, bucket: &str, key: &str) -> String {
-        format!("https://s3.{}.amazonaws.com/{bucket}/{key}", self.region)
+        object_url(&self.region, bucket, key)
+    }
+}
+
+/// The DNS suffix of the partition `region` belongs to (AWS's partitions table).
+pub fn dns_suffix(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else if region.starts_with("us-isob-") {
+        "sc2s.sgov.gov"
+    } else if region.starts_with("us-iso-") {
+        "c2s.ic.gov"
+    } else if region.starts_with("eusc-") {
+        "amazonaws.eu"
+    } else {
+        "amazonaws.com"
+    }
+}
+
+fn object_url(region: &str, bucket: &str, key: &str) -> String {
+    format!("https://s3.{region}.{}/{bucket}/{key}", dns_suffix(region))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn template_urls_are_in_the_regions_partition() {
+        for (region, url) in [
+            ("eu-west-1", "https://s3.eu-west-1.amazonaws.com/b/k"),
+            ("cn-north-1", "https://s3.cn-north-1.amazonaws.com.cn/b/k"),
+            (
+                "us-gov-west-1",
+                "https://s3.us-gov-west-1.amazonaws.com/b/k",
+            ),
+            ("us-iso-east-1", "https://s3.us-iso-east-1.c2s.ic.gov/b/k"),
+            (
+                "us-isob-east-1",
+                "https://s3.us-isob-east-1.sc2s.sgov.gov/b/k",
+            ),
+            (
+                "eusc-de-east-1",
+                "https://s3.eusc-de-east-1.amazonaws.eu/b/k",
+            ),
+        ] {
+            assert_eq!(super::object_url(region, "b", "k"), url);
+        }
     }
 }

@@ -134,10 +134,7 @@ async fn object_exists(aws: &Aws, bucket: &str, key: &str) -> Result<bool, Deplo
             {
                 Ok(false)
             } else {
-                Err(DeployError::Aws {
-                    action: format!("HeadObject s3://{bucket}/{key}"),
-                    message: format!("{e:?}"),
-                })
+                Err(aws_err(&format!("HeadObject s3://{bucket}/{key}"), e))
             }
         }
     }
@@ -154,10 +151,7 @@ async fn put_object(aws: &Aws, bucket: &str, key: &str, bytes: Vec<u8>) -> Resul
         .send()
         .await
         .map(|_| ())
-        .map_err(|e| DeployError::Aws {
-            action: format!("PutObject s3://{bucket}/{key}"),
-            message: format!("{e:?}"),
-        })
+        .map_err(|e| aws_err(&format!("PutObject s3://{bucket}/{key}"), e))
 }
 
 /// Uploads the stack's assets the bucket does not hold yet; returns the lines to print.

@@ -101,7 +101,11 @@ where
                 .raw_response()
                 .and_then(|r| r.body().bytes())
                 .and_then(body_message)
-                .unwrap_or_else(|| format!("{other:?}")),
+                .unwrap_or_else(|| match other.raw_response() {
+                    // A HEAD answer has no body to read a message from.
+                    Some(r) => format!("HTTP {} without a message", r.status().as_u16()),
+                    None => other.to_string(),
+                }),
         },
     };
     DeployError::Aws {

@@ -687,3 +687,28 @@ fn services_registries_and_load_balancers_deploy() {
     // a load balancer has been in it (tried). Destroy is tested with the recipe
     // (bootstrap_deploy_redeploy_update_diff_destroy).
 }
+
+#[test]
+fn an_s3_error_says_what_failed_without_a_debug_dump() {
+    let moto = moto("s3-error");
+    let dir = TempDir::new("s3-error-assembly");
+    assembly(&dir.0, &recipe_app(None));
+    assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
+    // The staging bucket goes away behind the bootstrap stack's back.
+    boto3(
+        &moto,
+        "s3 = c('s3')\nfor b in s3.list_buckets()['Buckets']:\n    s3.delete_bucket(Bucket=b['Name'])",
+    );
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 1, "{}", r.out);
+    assert!(
+        r.err.contains("PutObject s3://escdk-assets-") && r.err.contains("NoSuchBucket"),
+        "{}",
+        r.err
+    );
+    assert!(
+        !r.err.contains("ServiceError") && !r.err.contains("SdkError") && !r.err.contains("raw:"),
+        "no debug dump: {}",
+        r.err
+    );
+}
