@@ -111,16 +111,16 @@ impl EventStore {
         self.table.metric_write_throttle_events()
     }
 
-    /// Append events: `PutItem` (the handler makes it conditional) and `Query`/`GetItem` on
-    /// the table to find an aggregate's next sequence number. No update or delete: events are
+    /// Append events: `PutItem` (the handler makes it conditional) and `Query` on the table
+    /// to read an aggregate's last event. No update or delete: events are
     /// immutable.
     pub fn grant_append(&self, grantee: &impl Grantee) -> Grant {
         self.table.grant_append(grantee)
     }
 
-    /// Read events: items, queries on the table and the type index.
+    /// Read events: items by key, queries on the table and the type index.
     pub fn grant_read(&self, grantee: &impl Grantee) -> Grant {
-        self.table.grant_read_data(grantee)
+        self.table.grant_read_items(grantee)
     }
 
     /// Read an aggregate's events in order (a `Query` on the table, not the type index): what

@@ -39,7 +39,8 @@ pub struct Projection {
 }
 
 impl Projection {
-    /// `read_models` are granted read and write; `READ_MODEL_TABLE` (the first) and
+    /// `read_models` are granted what a projection does (read an item, write it
+    /// conditionally); `READ_MODEL_TABLE` (the first) and
     /// `READ_MODEL_TABLES` (all, comma-separated) are set in the function's environment.
     pub fn new(
         scope: &Scope,
@@ -82,7 +83,7 @@ impl Projection {
         }
         let function = Function::new(&scope, "Function", function_props);
         for model in read_models {
-            model.grant_read_write(&function.role);
+            model.grant_project(&function.role);
         }
         function.send_failures_to(dead_letter_queue, props.invocation_retries.min(2));
         let rule = Rule::new(

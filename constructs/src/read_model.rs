@@ -72,13 +72,20 @@ impl ReadModel {
         self.table.arn()
     }
 
-    /// Maintain the projection: read and write items.
+    /// Maintain the projection: read an item and write it conditionally (a projection
+    /// handler's calls; no delete, no batch write).
+    pub fn grant_project(&self, grantee: &impl Grantee) -> Grant {
+        self.table.grant_project(grantee)
+    }
+
+    /// Read and write any item (batch writes and deletes included): for a handler that
+    /// rebuilds the model, not for a projection applying events.
     pub fn grant_read_write(&self, grantee: &impl Grantee) -> Grant {
         self.table.grant_read_write_data(grantee)
     }
 
-    /// Query the projection.
+    /// Query the projection: items by key, and queries on the table and its indexes.
     pub fn grant_read(&self, grantee: &impl Grantee) -> Grant {
-        self.table.grant_read_data(grantee)
+        self.table.grant_read_items(grantee)
     }
 }

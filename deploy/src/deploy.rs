@@ -250,6 +250,37 @@ pub async fn existing_event_ids(aws: &Aws, stack: &str) -> Vec<String> {
     }
 }
 
+/// How long `deploy` waits for CloudFormation to compute a change set (seconds, usually).
+const CHANGE_SET_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+/// The stack's events since the last one `progress` has seen, newest first: every page of
+/// DescribeStackEvents (100 events each) down to a seen one, so a large stack's burst of
+/// events between two polls is shown whole. A failed call shows nothing this time.
+async fn new_events(aws: &Aws, stack_id: &str, progress: &Progress) -> Vec<Event> {
+    let mut events = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        aws.call();
+        let Ok(out) = aws
+            .cfn
+            .describe_stack_events()
+            .stack_name(stack_id)
+            .set_next_token(token.take())
+            .send()
+            .await
+        else {
+            return events;
+        };
+        let page = events_of(&out);
+        let reached_seen = page.iter().any(|e| progress.has_seen(&e.id));
+        events.extend(page.into_iter().take_while(|e| !progress.has_seen(&e.id)));
+        match out.next_token() {
+            Some(next) if !reached_seen => token = Some(next.to_string()),
+            _ => return events,
+        }
+    }
+}
+
 /// Follows a stack operation to its end, printing events as they arrive. Ctrl-C stops the
 /// waiting, not the operation.
 pub async fn follow(
@@ -261,17 +292,9 @@ pub async fn follow(
 ) -> Result<String, DeployError> {
     let path_of = |lid: &str| artifact.path_of(lid);
     loop {
-        aws.call();
-        if let Ok(out) = aws
-            .cfn
-            .describe_stack_events()
-            .stack_name(stack_id)
-            .send()
-            .await
-        {
-            for line in progress.feed(&events_of(&out), &path_of) {
-                println!("{line}");
-            }
+        let events = new_events(aws, stack_id, progress).await;
+        for line in progress.feed(&events, &path_of) {
+            println!("{line}");
         }
         aws.call();
         let status = match aws.cfn.describe_stacks().stack_name(stack_id).send().await {
@@ -697,8 +720,9 @@ pub async fn deploy_stack(
     let change_set_id = created.id().unwrap_or(&change_set_name).to_string();
     let stack_id = created.stack_id().unwrap_or(name).to_string();
 
-    // Wait for the change set and read its changes.
+    // Wait for the change set (at most CHANGE_SET_TIMEOUT) and read its changes.
     let mut changes: Vec<ResourceChange> = Vec::new();
+    let deadline = std::time::Instant::now() + CHANGE_SET_TIMEOUT;
     loop {
         aws.call();
         let d = aws
@@ -755,7 +779,29 @@ pub async fn deploy_stack(
                     reason,
                 });
             }
-            _ => tokio::time::sleep(opts.poll.min(Duration::from_secs(2))).await,
+            _ if std::time::Instant::now() >= deadline => {
+                discard_change_set(aws, &change_set_id, name).await;
+                return Err(DeployError::Failed {
+                    stack: name.clone(),
+                    status: "change set not ready".into(),
+                    reason: format!(
+                        "CloudFormation did not finish the change set within {} minutes; it was deleted, nothing was executed. Deploy again (a stack with many resources, nested stacks or a transform can take longer: see the stack in the console)",
+                        CHANGE_SET_TIMEOUT.as_secs() / 60
+                    ),
+                });
+            }
+            _ => {
+                tokio::select! {
+                    _ = tokio::time::sleep(opts.poll.min(Duration::from_secs(2))) => {}
+                    _ = tokio::signal::ctrl_c() => {
+                        // Nothing runs yet: the change set is removed, the stack untouched.
+                        discard_change_set(aws, &change_set_id, name).await;
+                        return Err(DeployError::NotApproved(format!(
+                            "interrupted before anything ran: the change set of {name} was deleted"
+                        )));
+                    }
+                }
+            }
         }
     }
 

@@ -39,6 +39,11 @@ impl Progress {
         }
     }
 
+    /// Whether the event was shown (or existed before the operation).
+    pub fn has_seen(&self, id: &str) -> bool {
+        self.seen.contains(id)
+    }
+
     /// Takes events newest first (as DescribeStackEvents gives them) and returns the lines
     /// for the new ones, oldest first. `path_of` maps a logical ID to its construct path.
     pub fn feed(

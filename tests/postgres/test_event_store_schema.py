@@ -1,6 +1,7 @@
 """The event store's SQL, applied to a real PostgreSQL 15 through the same code the
 custom resource runs (schema_handler.apply / handle), with the statements the synthesized
 stack gives it."""
+import base64
 import http.server
 import json
 import struct
@@ -9,6 +10,7 @@ import uuid
 
 import psycopg
 import pytest
+from psycopg import sql as pgsql
 import schema_handler
 from pgserver import connect
 
@@ -309,3 +311,55 @@ def test_transient_data_api_errors_are_retried_within_the_deadline_and_others_ar
     with pytest.raises(DatabaseResumingException):
         schema_handler.apply(never, statements, PASSWORD, deadline=30.0, sleep=sleep, now=lambda: clock["t"])
     assert clock["t"] <= 30.0, "bounded by the deadline"
+
+
+def test_the_password_reaches_postgresql_only_as_its_scram_verifier(server, admin, schema_properties):
+    """The statement PostgreSQL runs (and logs, when DDL logging is on) carries the
+    SCRAM-SHA-256 verifier, never the password; the user still logs in with the password."""
+    ran = []
+
+    def recording(sql):
+        ran.append(sql)
+        return admin.execute(sql)
+
+    schema_handler.apply(recording, schema_properties["Statements"], PASSWORD)
+    assert all(PASSWORD not in sql for sql in ran)
+    (alter,) = [sql for sql in ran if "ALTER ROLE replication_user" in sql and "PASSWORD" in sql]
+    assert "PASSWORD 'SCRAM-SHA-256$4096:" in alter
+    stored = admin.execute("SELECT rolpassword FROM pg_authid WHERE rolname = 'replication_user'").fetchone()[0]
+    assert stored in alter, "PostgreSQL keeps the verifier as given"
+    with connect(server, user="replication_user", password=PASSWORD, autocommit=True) as replica:
+        assert replica.execute("SELECT current_user").fetchone() == ("replication_user",)
+
+
+def test_the_verifier_is_the_one_postgresql_computes(admin):
+    """Same salt and iterations, same verifier as PostgreSQL's own for the password."""
+    admin.execute("DROP ROLE IF EXISTS scram_check")
+    admin.execute("CREATE ROLE scram_check LOGIN")
+    admin.execute("SET password_encryption = 'scram-sha-256'")
+    for password in (PASSWORD, "with 'quote' and spaces"):
+        admin.execute(pgsql.SQL("ALTER ROLE scram_check PASSWORD {}").format(pgsql.Literal(password)))
+        theirs = admin.execute("SELECT rolpassword FROM pg_authid WHERE rolname = 'scram_check'").fetchone()[0]
+        iterations, salt = theirs.split("$")[1].split(":")
+        ours = schema_handler.scram_sha256_verifier(password, base64.b64decode(salt), int(iterations))
+        assert ours == theirs
+
+
+def test_an_update_builds_missing_indexes_concurrently_on_a_populated_table(admin, schema_properties):
+    apply(admin, schema_properties)
+    insert(admin, event("user-1", 1))
+    admin.execute("DROP INDEX event_store_idx_event_name")
+    ran = []
+
+    def recording(sql):
+        ran.append(sql)
+        return admin.execute(sql)
+
+    schema_handler.apply(recording, schema_properties["Statements"], PASSWORD, update=True)
+    indexes = [sql for sql in ran if "INDEX" in sql]
+    assert indexes and all("INDEX CONCURRENTLY IF NOT EXISTS" in sql for sql in indexes), indexes
+    names = {r[0] for r in admin.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'event_store'")}
+    assert "event_store_idx_event_name" in names
+    # On create (an empty table) they are built plainly.
+    created = schema_handler.render(schema_properties["Statements"], PASSWORD)
+    assert not any("CONCURRENTLY" in sql for sql in created)

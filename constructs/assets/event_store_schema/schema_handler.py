@@ -5,18 +5,59 @@ prints the same). On Create and Update they run in order through the RDS Data AP
 cluster's master user (its secret); every statement is idempotent, so an update (or a retry)
 re-applies safely. On Delete nothing is dropped: the data stays with the cluster.
 
-The replication user's password is read from its secret at run time and put where the
-statements say `:'replication_password'`. It never appears in the template, in the answer to
-CloudFormation or in a log: error messages are scrubbed of it.
+The replication user's password is read from its secret at run time; where the statements
+say `:'replication_password'` goes its SCRAM-SHA-256 verifier (RFC 5802/7677, as PostgreSQL
+stores it), computed here with a fresh salt, never the password: a statement logged by
+PostgreSQL (DDL logging exported to CloudWatch) shows only the verifier. The password never
+appears in the template, in the answer to CloudFormation or in a log: error messages are
+scrubbed of it.
+
+Rotation: the role's password is set on Create and Update only. The secret has no rotation
+schedule; to change the password, put a new one in the secret and update the stack with a
+new `PasswordVersion` (the construct's `replication_password_version`), which runs this again.
+
+Indexes: on Update the table may hold events, and a plain CREATE INDEX blocks writes while it
+builds. Update runs `CREATE INDEX CONCURRENTLY IF NOT EXISTS`: an index that exists costs
+nothing and a missing one is built without blocking writes (the Data API runs each statement
+on its own, outside a transaction, as CONCURRENTLY requires). Create, on an empty table, builds
+them plainly.
 
 `handle` holds the logic with its dependencies passed in, so the tests run it against a real
 PostgreSQL; `lambda_handler` wires the Data API and Secrets Manager.
 """
+import base64
+import hashlib
+import hmac
 import json
+import os
+import re
 import time
+import unicodedata
 import urllib.request
 
 PLACEHOLDER = ":'replication_password'"
+SCRAM_ITERATIONS = 4096
+INDEX = re.compile(r"^CREATE (UNIQUE )?INDEX IF NOT EXISTS ")
+
+
+def scram_sha256_verifier(password: str, salt: bytes = None, iterations: int = SCRAM_ITERATIONS) -> str:
+    """PostgreSQL's stored form of a SCRAM-SHA-256 password:
+    `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>` (base64)."""
+    salt = os.urandom(16) if salt is None else salt
+    # PostgreSQL normalizes with SASLprep; for the ASCII passwords Secrets Manager generates
+    # that is the identity, and NFKC is its normalization step for the rest.
+    normalized = unicodedata.normalize("NFKC", password).encode()
+    salted = hashlib.pbkdf2_hmac("sha256", normalized, salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+    b64 = lambda b: base64.b64encode(b).decode()
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
+def concurrently(sql: str) -> str:
+    """An index statement that does not block writes while it builds."""
+    return INDEX.sub(lambda m: f"CREATE {m.group(1) or ''}INDEX CONCURRENTLY IF NOT EXISTS ", sql)
 
 
 def literal(text: str) -> str:
@@ -24,8 +65,12 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def render(statements, password: str):
-    return [s.replace(PLACEHOLDER, literal(password)) for s in statements]
+def render(statements, password: str, update: bool = False):
+    """The statements to run: the password's verifier in place of the placeholder, indexes
+    built concurrently on update."""
+    verifier = literal(scram_sha256_verifier(password)) if any(PLACEHOLDER in s for s in statements) else ""
+    out = [s.replace(PLACEHOLDER, verifier) for s in statements]
+    return [concurrently(s) for s in out] if update else out
 
 
 # Errors of the Data API that pass: the writer is starting, resuming or failing over.
@@ -38,10 +83,10 @@ def transient(error: Exception) -> bool:
     return any(t in text for t in TRANSIENT)
 
 
-def apply(execute, statements, password: str, deadline=None, sleep=time.sleep, now=time.monotonic) -> int:
+def apply(execute, statements, password: str, deadline=None, sleep=time.sleep, now=time.monotonic, update=False) -> int:
     """Runs the statements in order with `execute(sql)`; returns how many ran. A transient
     error is retried with backoff until `deadline` (a `now()` value); any other error stops."""
-    rendered = render(statements, password)
+    rendered = render(statements, password, update)
     for sql in rendered:
         delay = 1.0
         while True:
@@ -72,7 +117,7 @@ def handle(event, make_executor, read_password, deadline=None, sleep=time.sleep)
     try:
         statements = props["Statements"]
         password = read_password(props["ReplicationSecretArn"])
-        count = apply(make_executor(props), statements, password, deadline=deadline, sleep=sleep)
+        count = apply(make_executor(props), statements, password, deadline=deadline, sleep=sleep, update=request == "Update")
         return "SUCCESS", f"{count} statements applied", physical, {"Statements": str(count)}
     except Exception as e:  # every failure is reported to CloudFormation, never hangs it
         return "FAILED", scrub(f"{type(e).__name__}: {e}", password)[:2000], physical, {}

@@ -1,9 +1,9 @@
 //! `AuroraEventStore`: the platform's event store on Aurora PostgreSQL, with its schema
 //! applied by the stack itself.
 //!
-//! - The cluster is encrypted, deletion-protected, backed up 7 days, and snapshotted on
-//!   delete and on replacement. Its parameter group turns on logical replication and forces
-//!   TLS.
+//! - The cluster is encrypted, backed up 7 days, and snapshotted on delete and on
+//!   replacement (deletion protection comes with `RemovalPolicy::Retain`). Its parameter
+//!   group turns on logical replication and forces TLS.
 //! - The master credentials are generated and kept by Secrets Manager
 //!   (`ManageMasterUserPassword`); the replication user has its own generated secret.
 //!   Neither password is ever in the template, its outputs or a log.
@@ -13,7 +13,8 @@
 //! - The schema (the seed's `event_store` table, indexes, idempotent-reaction table,
 //!   replication user and publication) is applied by a custom resource through the RDS Data
 //!   API: the handler needs no driver and no VPC attachment, and reads the passwords from
-//!   the secrets at run time. Whatever depends on the schema depends on
+//!   the secrets at run time. The replication password reaches PostgreSQL only as its
+//!   SCRAM-SHA-256 verifier; indexes are built concurrently on update. Whatever depends on the schema depends on
 //!   [`AuroraEventStore::schema`], so no two-phase flag is needed.
 
 mod metrics;
@@ -78,6 +79,11 @@ pub struct AuroraEventStoreProps {
     /// cluster after deleting its instances.
     pub deletion_protection: Option<bool>,
     pub performance_insights: bool,
+    /// The generation of the replication user's password. The secret has no rotation
+    /// schedule (rotating it would leave the role's password behind): to change the
+    /// password, put a new one in the secret, raise this number and deploy; the schema
+    /// custom resource then sets the role's new password (as a SCRAM verifier).
+    pub replication_password_version: u32,
     /// Put the instances in public subnets with public addresses: only for a streaming
     /// service outside the VPC, together with its egress CIDRs in `allowed_cidrs`.
     pub publicly_accessible: bool,
@@ -100,6 +106,7 @@ impl Default for AuroraEventStoreProps {
             removal_policy: RemovalPolicy::Snapshot,
             deletion_protection: None,
             performance_insights: false,
+            replication_password_version: 1,
             publicly_accessible: false,
             allowed_cidrs: Vec::new(),
             allow_all_ipv4_addresses: false,
@@ -402,6 +409,10 @@ impl AuroraEventStore {
                 .with("SecretArn", master_secret)
                 .with("ReplicationSecretArn", replication_secret.reference())
                 .with("Database", names.database.as_str())
+                .with(
+                    "PasswordVersion",
+                    i64::from(props.replication_password_version),
+                )
                 .with("Statements", Json::Array(statements)),
         );
         for instance in &instances {

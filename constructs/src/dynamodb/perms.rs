@@ -18,10 +18,22 @@ pub const WRITE_DATA: &[&str] = &[
     "dynamodb:UpdateItem",
 ];
 
-/// Appending to an event store: a conditional `PutItem`, plus `Query` and `GetItem` on the
-/// table to find the aggregate's next sequence number. Events are immutable, so no
-/// `UpdateItem` and no `DeleteItem`, and the indexes are not needed to append.
-pub const APPEND: &[&str] = &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"];
+/// Appending to an event store: a conditional `PutItem`, plus `Query` on the table to read
+/// the aggregate's last event. Events are immutable, so no `UpdateItem` and no
+/// `DeleteItem`, and the indexes are not needed to append.
+pub const APPEND: &[&str] = &["dynamodb:PutItem", "dynamodb:Query"];
+
+/// Reading items by key and querying (the table and its indexes): what a query handler
+/// needs, without the batch, describe and condition-check actions of [`READ_DATA`].
+pub const READ_ITEMS: &[&str] = &["dynamodb:GetItem", "dynamodb:Query"];
+
+/// Maintaining a projection: read an item, then write it conditionally (a put or an
+/// update). No delete, no batch write: a projection changes one item per event.
+pub const PROJECT: &[&str] = &[
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+];
 
 /// Reading items in key order from the table (not its indexes): an aggregate's events, as a
 /// projection catching up reads them.

@@ -367,6 +367,21 @@ impl Table {
         )
     }
 
+    /// Get items and query the table and its indexes ([`perms::READ_ITEMS`]).
+    pub fn grant_read_items(&self, grantee: &impl Grantee) -> Grant {
+        self.grant(grantee, &[perms::READ_ITEMS], perms::KEY_READ)
+    }
+
+    /// Maintain a projection in this table ([`perms::PROJECT`], on the table only).
+    pub fn grant_project(&self, grantee: &impl Grantee) -> Grant {
+        let mut statements = vec![PolicyStatement::allow(
+            perms::PROJECT.iter().copied(),
+            [self.arn()],
+        )];
+        statements.extend(self.key_statement(perms::KEY_WRITE));
+        Grant::add(grantee, statements)
+    }
+
     /// Appends to an event store: [`perms::APPEND`] on the table, not its indexes.
     pub fn grant_append(&self, grantee: &impl Grantee) -> Grant {
         let mut statements = vec![PolicyStatement::allow(
