@@ -346,6 +346,16 @@ impl Table {
             .map(|k| PolicyStatement::allow(actions.iter().copied(), [k.clone()]))
     }
 
+    /// `actions` on the table alone (not its indexes), with `key` on its customer managed key.
+    fn grant_on_table(&self, grantee: &impl Grantee, actions: &[&str], key: &[&str]) -> Grant {
+        let mut statements = vec![PolicyStatement::allow(
+            actions.iter().copied(),
+            [self.arn()],
+        )];
+        statements.extend(self.key_statement(key));
+        Grant::add(grantee, statements)
+    }
+
     fn grant(&self, grantee: &impl Grantee, actions: &[&[&str]], key: &[&str]) -> Grant {
         let actions = actions.iter().flat_map(|a| a.iter().copied());
         let mut statements = vec![PolicyStatement::allow(actions, self.arns())];
@@ -374,32 +384,17 @@ impl Table {
 
     /// Maintain a projection in this table ([`perms::PROJECT`], on the table only).
     pub fn grant_project(&self, grantee: &impl Grantee) -> Grant {
-        let mut statements = vec![PolicyStatement::allow(
-            perms::PROJECT.iter().copied(),
-            [self.arn()],
-        )];
-        statements.extend(self.key_statement(perms::KEY_WRITE));
-        Grant::add(grantee, statements)
+        self.grant_on_table(grantee, perms::PROJECT, perms::KEY_WRITE)
     }
 
     /// Appends to an event store: [`perms::APPEND`] on the table, not its indexes.
     pub fn grant_append(&self, grantee: &impl Grantee) -> Grant {
-        let mut statements = vec![PolicyStatement::allow(
-            perms::APPEND.iter().copied(),
-            [self.arn()],
-        )];
-        statements.extend(self.key_statement(perms::KEY_WRITE));
-        Grant::add(grantee, statements)
+        self.grant_on_table(grantee, perms::APPEND, perms::KEY_WRITE)
     }
 
     /// Query the table by key ([`perms::QUERY_TABLE`]), not its indexes.
     pub fn grant_query_table(&self, grantee: &impl Grantee) -> Grant {
-        let mut statements = vec![PolicyStatement::allow(
-            perms::QUERY_TABLE.iter().copied(),
-            [self.arn()],
-        )];
-        statements.extend(self.key_statement(perms::KEY_READ));
-        Grant::add(grantee, statements)
+        self.grant_on_table(grantee, perms::QUERY_TABLE, perms::KEY_READ)
     }
 
     /// Read the table's stream. A table without a stream grants nothing (an empty grant).
