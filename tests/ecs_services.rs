@@ -259,7 +259,7 @@ fn github_roles_trust_one_branch_of_one_repository_and_push_to_their_registry_on
     let role = resource(&t, "AWS::IAM::Role", "BackendCi");
     let trust = &role["Properties"]["AssumeRolePolicyDocument"]["Statement"];
     assert_eq!(trust.as_array().unwrap().len(), 1);
-    assert_eq!(trust[0]["Action"], "sts:AssumeRoleWithWebIdentity");
+    assert_eq!(trust[0]["Action"], json!(["sts:AssumeRoleWithWebIdentity"]));
     assert_eq!(
         trust[0]["Principal"],
         json!({"Federated": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"}})
@@ -619,7 +619,7 @@ fn access_logs_go_to_a_private_bucket_only_elastic_load_balancing_may_write_to()
         writes[0]["Principal"],
         json!({"Service": "logdelivery.elasticloadbalancing.amazonaws.com"})
     );
-    assert_eq!(writes[0]["Action"], "s3:PutObject");
+    assert_eq!(writes[0]["Action"], json!(["s3:PutObject"]));
     assert!(writes[0]["Resource"]
         .to_string()
         .contains("/AWSLogs/${AWS::AccountId}/*"));

@@ -3,29 +3,22 @@
 //! the service gets only the use it needs. Keys are retained when the stack is deleted:
 //! deleting a key makes whatever it encrypted unreadable.
 
+use crate::iam::{PolicyDocument, PolicyStatement, Principal};
 use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::kms::CfnKey;
-use escdk_synth::{fns, Handle, Json, Scope};
+use escdk_synth::{Handle, Json, Scope};
 
-/// A key-policy statement letting `principal` (a service, as a string or expression) use the
-/// key for `actions`, under an optional condition.
+/// A key-policy statement letting the service `principal` (a string or expression) use
+/// the key for `actions`; the caller adds the conditions that keep it to this account.
 pub fn service_statement(
     sid: &str,
     principal: impl Into<Json>,
     actions: &[&str],
-    condition: Option<Json>,
-) -> Json {
-    let mut fields = vec![
-        ("Sid", Json::from(sid)),
-        ("Effect", Json::from("Allow")),
-        ("Principal", Json::object([("Service", principal.into())])),
-        ("Action", Json::from(actions.to_vec())),
-        ("Resource", Json::from("*")),
-    ];
-    if let Some(c) = condition {
-        fields.push(("Condition", c));
-    }
-    Json::object(fields)
+) -> PolicyStatement {
+    PolicyStatement::allow(actions.iter().copied(), [])
+        .sid(sid)
+        .principal(Principal::service(principal))
+        .on_any_resource()
 }
 
 /// A rotating customer managed key whose policy is the account's administration plus
@@ -34,33 +27,19 @@ pub fn encryption_key(
     scope: &Scope,
     id: &str,
     description: &str,
-    service_statements: Vec<Json>,
+    service_statements: Vec<PolicyStatement>,
 ) -> Handle<CfnKey> {
-    let mut statements = vec![Json::object([
-        ("Sid", Json::from("AccountAdministers")),
-        ("Effect", Json::from("Allow")),
-        (
-            "Principal",
-            Json::object([(
-                "AWS",
-                Json::from(fns::sub(
-                    "arn:${AWS::Partition}:iam::${AWS::AccountId}:root",
-                )),
-            )]),
-        ),
-        ("Action", Json::from("kms:*")),
-        ("Resource", Json::from("*")),
-    ])];
-    statements.extend(service_statements);
+    let administers = PolicyStatement::allow(["kms:*"], [])
+        .sid("AccountAdministers")
+        .principal(Principal::this_account())
+        .on_any_resource();
+    let policy = PolicyDocument::new(std::iter::once(administers).chain(service_statements));
     let key = scope.add(
         id,
         CfnKey {
             description: Some(description.into()),
             enable_key_rotation: Some(true.into()),
-            key_policy: Some(Json::object([
-                ("Version", Json::from("2012-10-17")),
-                ("Statement", Json::Array(statements)),
-            ])),
+            key_policy: Some(policy.to_json()),
             pending_window_in_days: Some(30.into()),
             ..Default::default()
         },

@@ -2,11 +2,12 @@
 //! to a topic encrypted with the AWS managed `aws/sns` key), that refuses requests not made
 //! over TLS, with e-mail subscriptions.
 
-use crate::iam::resource_policy::{deny_insecure_transport, document};
+use crate::iam::resource_policy::deny_insecure_transport;
+use crate::iam::{PolicyDocument, PolicyStatement, Principal};
 use crate::kms;
 use escdk_synth::cfn::kms::CfnKey;
 use escdk_synth::cfn::sns::{CfnSubscription, CfnTopic, CfnTopicPolicy};
-use escdk_synth::{fns, ConditionHandle, Expr, Handle, Json, Scope, Value};
+use escdk_synth::{fns, ConditionHandle, Expr, Handle, Scope, Value};
 
 /// Properties of a [`Topic`].
 #[derive(Debug, Clone, PartialEq)]
@@ -48,14 +49,13 @@ pub fn valid_email(e: &str) -> bool {
 }
 
 /// The condition that a service acts for this account: `aws:SourceAccount`.
-fn this_account() -> Json {
-    Json::object([(
+/// Keeps a service statement to requests made for this account (no confused deputy).
+fn for_this_account(statement: PolicyStatement) -> PolicyStatement {
+    statement.condition(
         "StringEquals",
-        Json::object([(
-            "aws:SourceAccount",
-            Json::from(fns::sub("${AWS::AccountId}")),
-        )]),
-    )])
+        "aws:SourceAccount",
+        fns::sub("${AWS::AccountId}"),
+    )
 }
 
 impl Topic {
@@ -68,13 +68,12 @@ impl Topic {
             &scope,
             "Key",
             "Encrypts the alarm topic",
-            vec![kms::service_statement(
+            // On behalf of this account only (no confused deputy), as the topic policy.
+            vec![for_this_account(kms::service_statement(
                 "PublisherEncrypts",
                 props.publisher_service.as_str(),
                 &["kms:Decrypt", "kms:GenerateDataKey"],
-                // On behalf of this account only (no confused deputy), as the topic policy.
-                Some(this_account()),
-            )],
+            ))],
         );
         let handle = scope.add(
             "Resource",
@@ -86,22 +85,17 @@ impl Topic {
         let policy = scope.add(
             "Policy",
             CfnTopicPolicy::new(
-                document(vec![
-                    deny_insecure_transport("sns:Publish", handle.reference()),
+                PolicyDocument::new([
+                    deny_insecure_transport("sns:Publish", [handle.reference()]),
                     // A topic policy replaces SNS's default one: say who publishes, from
                     // this account only (no confused deputy).
-                    Json::object([
-                        ("Sid", Json::from("PublisherPublishes")),
-                        ("Effect", Json::from("Allow")),
-                        (
-                            "Principal",
-                            Json::object([("Service", props.publisher_service.as_str())]),
-                        ),
-                        ("Action", Json::from("sns:Publish")),
-                        ("Resource", Json::from(handle.reference())),
-                        ("Condition", this_account()),
-                    ]),
-                ]),
+                    for_this_account(
+                        PolicyStatement::allow(["sns:Publish"], [handle.reference()])
+                            .sid("PublisherPublishes")
+                            .principal(Principal::service(props.publisher_service.as_str())),
+                    ),
+                ])
+                .to_json(),
                 vec![Value::from(handle.reference())],
             ),
         );

@@ -1,11 +1,13 @@
 //! SQS: an encrypted [`Queue`] (SSE-SQS) whose policy refuses anything but TLS, and grants.
 
 use crate::cloudwatch::{Metric, Statistic};
-use crate::iam::resource_policy::{deny_insecure_transport, document, statements};
-use crate::iam::{Grant, Grantee, PolicyStatement};
+use crate::iam::resource_policy::deny_insecure_transport;
+use crate::iam::{Grant, Grantee, PolicyDocument, PolicyStatement, Principal};
 use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::sqs::{CfnQueue, CfnQueuePolicy};
-use escdk_synth::{Duration, Expr, Handle, Json, Scope, Stack};
+use escdk_synth::{Duration, Expr, Handle, Scope, Stack};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Properties of a [`Queue`].
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +39,8 @@ pub struct Queue {
     pub handle: Handle<CfnQueue>,
     pub policy: Handle<CfnQueuePolicy>,
     stack: Stack,
+    /// The queue policy's statements, shared by the clones of this handle.
+    document: Rc<RefCell<PolicyDocument>>,
 }
 
 impl Queue {
@@ -63,15 +67,16 @@ impl Queue {
             },
         );
         props.removal_policy.apply(scope.stack(), &handle);
-        let deny_insecure = deny_insecure_transport("sqs:*", handle.attr_arn());
+        let document = PolicyDocument::new([deny_insecure_transport("sqs:*", [handle.attr_arn()])]);
         let policy = scope.add(
             "Policy",
-            CfnQueuePolicy::new(document(vec![deny_insecure]), vec![handle.reference()]),
+            CfnQueuePolicy::new(document.to_json(), vec![handle.reference()]),
         );
         Queue {
             handle,
             policy,
             stack: scope.stack().clone(),
+            document: Rc::new(RefCell::new(document)),
         }
     }
 
@@ -106,23 +111,15 @@ impl Queue {
     /// Lets an AWS service send to this queue on behalf of one source ARN only (a rule's
     /// dead-letter queue, for instance).
     pub fn allow_service_send(&self, service: &str, source_arn: Expr) {
-        let arn = self.arn();
-        self.stack.update(&self.policy, |p| {
-            let mut list = statements(&p.policy_document);
-            list.push(Json::object([
-                ("Effect", Json::from("Allow")),
-                ("Principal", Json::object([("Service", service)])),
-                ("Action", Json::from("sqs:SendMessage")),
-                ("Resource", Json::from(arn)),
-                (
-                    "Condition",
-                    Json::object([(
-                        "ArnEquals",
-                        Json::object([("aws:SourceArn", Json::from(source_arn))]),
-                    )]),
-                ),
-            ]));
-            p.policy_document = document(list);
-        });
+        let statement = PolicyStatement::allow(["sqs:SendMessage"], [self.arn()])
+            .principal(Principal::service(service))
+            .condition("ArnEquals", "aws:SourceArn", source_arn);
+        let document = {
+            let mut doc = self.document.borrow_mut();
+            doc.push(statement);
+            doc.to_json()
+        };
+        self.stack
+            .update(&self.policy, |p| p.policy_document = document);
     }
 }

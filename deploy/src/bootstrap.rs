@@ -1,10 +1,12 @@
 //! `bootstrap`: the staging stack, once per account and region: an S3 bucket for assets and
-//! large templates, encrypted, public access blocked, TLS only, staged templates expired
+//! large templates, encrypted, public access blocked, TLS 1.2 or newer only, staged templates expired
 //! (assets kept: stacks point at them).
 //! The template is built with escdk's own L1 types.
 
+use escdk_constructs::iam::PolicyDocument;
+use escdk_constructs::s3::secure;
 use escdk_synth::cfn::s3::{bucket, CfnBucket, CfnBucketPolicy};
-use escdk_synth::{asset, fns, Json, Output, Policy, Stack};
+use escdk_synth::{asset, fns, Output, Policy, Stack};
 
 /// The default name of the bootstrap stack.
 pub const STACK_NAME: &str = "EscdkBootstrap";
@@ -20,25 +22,6 @@ pub fn template(retention_days: u32) -> Result<String, escdk_synth::SynthError> 
         "StagingBucket",
         CfnBucket {
             bucket_name: Some(fns::sub(asset::ASSET_BUCKET).into()),
-            bucket_encryption: Some(bucket::BucketEncryption::new(vec![
-                bucket::ServerSideEncryptionRule {
-                    server_side_encryption_by_default: Some(
-                        bucket::ServerSideEncryptionByDefault::new("AES256"),
-                    ),
-                    ..Default::default()
-                },
-            ])),
-            public_access_block_configuration: Some(bucket::PublicAccessBlockConfiguration {
-                block_public_acls: Some(true.into()),
-                block_public_policy: Some(true.into()),
-                ignore_public_acls: Some(true.into()),
-                restrict_public_buckets: Some(true.into()),
-            }),
-            ownership_controls: Some(bucket::OwnershipControls::new(vec![
-                bucket::OwnershipControlsRule {
-                    object_ownership: Some("BucketOwnerEnforced".into()),
-                },
-            ])),
             // Staged templates are read once, when CloudFormation creates the change set, so
             // they expire. Assets never do: they are named by their content, and a deployed
             // function (or a rollback to it) may point at any of them.
@@ -57,33 +40,11 @@ pub fn template(retention_days: u32) -> Result<String, escdk_synth::SynthError> 
                     ..bucket::Rule::new("Enabled")
                 },
             ])),
-            ..Default::default()
+            ..secure::private_bucket()
         },
     );
     stack.set_removal_policy(&staging, Policy::RetainExceptOnCreate);
-    let tls_only = Json::object([
-        ("Version", Json::from("2012-10-17")),
-        (
-            "Statement",
-            Json::array([Json::object([
-                ("Sid", Json::from("DenyInsecureTransport")),
-                ("Effect", Json::from("Deny")),
-                ("Principal", Json::from("*")),
-                ("Action", Json::from("s3:*")),
-                (
-                    "Resource",
-                    Json::array([
-                        Json::from(staging.attr_arn()),
-                        Json::from(fns::sub_with("${Arn}/*", [("Arn", staging.attr_arn())])),
-                    ]),
-                ),
-                (
-                    "Condition",
-                    Json::object([("Bool", Json::object([("aws:SecureTransport", "false")]))]),
-                ),
-            ])]),
-        ),
-    ]);
+    let tls_only = PolicyDocument::new(secure::tls_only_statements(staging.attr_arn())).to_json();
     stack.root().add(
         "StagingBucketPolicy",
         CfnBucketPolicy::new(staging.reference(), tls_only),
@@ -125,5 +86,39 @@ mod tests {
         assert!(t["Resources"]["StagingBucketPolicy"]
             .to_string()
             .contains("aws:SecureTransport"));
+    }
+
+    #[test]
+    fn the_staging_bucket_refuses_requests_without_tls_or_over_tls_before_1_2() {
+        let t: serde_json::Value = serde_json::from_str(&super::template(30).unwrap()).unwrap();
+        let policy = t["Resources"]
+            .as_object()
+            .unwrap()
+            .values()
+            .find(|r| r["Type"] == "AWS::S3::BucketPolicy")
+            .expect("the staging bucket has a policy");
+        let statements = policy["Properties"]["PolicyDocument"]["Statement"]
+            .as_array()
+            .unwrap();
+        let denies: Vec<&serde_json::Value> = statements
+            .iter()
+            .filter(|s| s["Effect"] == "Deny" && s["Principal"] == "*")
+            .collect();
+        let conditions: Vec<String> = denies.iter().map(|s| s["Condition"].to_string()).collect();
+        assert_eq!(
+            conditions,
+            [
+                r#"{"Bool":{"aws:SecureTransport":"false"}}"#,
+                r#"{"NumericLessThan":{"s3:TlsVersion":"1.2"}}"#
+            ]
+        );
+        for s in denies {
+            assert_eq!(s["Action"], serde_json::json!(["s3:*"]));
+            assert_eq!(
+                s["Resource"].as_array().unwrap().len(),
+                2,
+                "bucket and objects"
+            );
+        }
     }
 }

@@ -11,7 +11,7 @@ use escdk_synth::cfn::ec2::{
     CfnSubnetRouteTableAssociation, CfnVPC, CfnVPCEndpoint, CfnVPCGatewayAttachment,
 };
 use escdk_synth::cfn::logs::CfnLogGroup;
-use escdk_synth::{fns, Expr, Handle, Json, RetentionDays, Scope};
+use escdk_synth::{fns, Expr, Handle, RetentionDays, Scope};
 
 /// How private subnets reach the internet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -380,13 +380,11 @@ fn flow_logs(scope: &Scope, vpc: &Handle<CfnVPC>, retention: RetentionDays) {
                 "kms:ReEncrypt*",
                 "kms:DescribeKey",
             ],
-            Some(Json::object([(
-                "ArnLike",
-                Json::object([(
-                    "kms:EncryptionContext:aws:logs:arn",
-                    Json::from(log_group_arn),
-                )]),
-            )])),
+        )
+        .condition(
+            "ArnLike",
+            "kms:EncryptionContext:aws:logs:arn",
+            log_group_arn,
         )],
     );
     let group = scope.add(

@@ -7,7 +7,7 @@
 //! service principal. The policy names the service principal always, and the regional
 //! account through a mapping when the stack is deployed to one of those regions.
 
-use crate::iam::resource_policy::document;
+use crate::iam::{PolicyDocument, PolicyStatement, Principal};
 use crate::removal::RemovalPolicy;
 use crate::s3::secure;
 use escdk_synth::cfn::s3::{bucket, CfnBucket, CfnBucketPolicy};
@@ -95,37 +95,33 @@ pub(crate) fn log_bucket(
         "${Arn}/AWSLogs/${AWS::AccountId}/*",
         [("Arn", bucket.attr_arn())],
     );
-    let write = |principal: Json| {
-        Json::object([
-            ("Effect", Json::from("Allow")),
-            ("Principal", principal),
-            ("Action", Json::from("s3:PutObject")),
-            ("Resource", Json::from(logs.clone())),
-        ])
+    let write = |principal: Principal| {
+        PolicyStatement::allow(["s3:PutObject"], [logs.clone()]).principal(principal)
     };
     let by_account = region_table(scope.stack());
     let mut statements = secure::tls_only_statements(bucket.attr_arn());
-    statements.push(write(Json::object([(
-        "Service",
+    statements.push(write(Principal::service(
         "logdelivery.elasticloadbalancing.amazonaws.com",
-    )])));
-    statements.push(Json::from(fns::if_(
-        &by_account,
-        write(Json::object([(
-            "AWS",
-            Json::from(fns::sub_with(
+    )));
+    statements.push(
+        write(Principal::Aws(
+            fns::sub_with(
                 "arn:${AWS::Partition}:iam::${Account}:root",
                 [(
                     "Account",
                     fns::find_in_map(MAPPING, Pseudo::Region, "Account"),
                 )],
-            )),
-        )])),
-        Pseudo::NoValue,
-    )));
+            )
+            .into(),
+        ))
+        .only_if(&by_account),
+    );
     let policy = scope.add(
         "AccessLogsPolicy",
-        CfnBucketPolicy::new(bucket.reference(), document(statements)),
+        CfnBucketPolicy::new(
+            bucket.reference(),
+            PolicyDocument::new(statements).to_json(),
+        ),
     );
     (bucket, policy)
 }

@@ -1,7 +1,7 @@
 //! What grants take ([`Grantee`]) and give back ([`Grant`]).
 
-use super::policy::PolicyStatement;
 use super::role::Role;
+use super::statement::PolicyStatement;
 use super::user::User;
 
 /// Anything whose identity policy grants can extend: a [`Role`], a [`User`], or a construct

@@ -7,14 +7,22 @@
 //! added. Statements on the same resources are merged, so each role carries one readable
 //! inline policy, `Grants`, which only grants write; a policy the user adds is never
 //! rewritten.
+//!
+//! Every policy the library writes (grants, trust, and the key, queue, topic and bucket
+//! policies) is a [`PolicyDocument`] of [`PolicyStatement`]s: effect, principal, actions or
+//! `NotAction`, resources or `NotResource`, conditions.
 
+mod document;
 mod grant;
-mod policy;
+mod principal;
 pub mod resource_policy;
 mod role;
+mod statement;
 mod user;
 
+pub use document::PolicyDocument;
 pub use grant::{Grant, Grantee};
-pub use policy::{PolicyDocument, PolicyStatement};
+pub use principal::Principal;
 pub use role::{AssumedBy, Role, RoleProps};
+pub use statement::{Effect, PolicyStatement};
 pub use user::User;

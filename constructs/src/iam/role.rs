@@ -1,7 +1,9 @@
 //! A role that an AWS service, or an identity federated through OpenID Connect, assumes,
 //! with one inline policy, `Grants`, that grants extend.
 
-use super::policy::{PolicyDocument, PolicyStatement};
+use super::document::PolicyDocument;
+use super::principal::Principal;
+use super::statement::PolicyStatement;
 use escdk_synth::cfn::iam::{role, CfnRole};
 use escdk_synth::{Expr, Handle, Json, Scope, Stack};
 use std::cell::RefCell;
@@ -47,25 +49,19 @@ impl RoleProps {
 }
 
 impl AssumedBy {
-    fn trust_statement(&self) -> Json {
+    fn trust_statement(&self) -> PolicyStatement {
         match self {
-            AssumedBy::Service(service) => Json::object([
-                ("Effect", Json::from("Allow")),
-                ("Principal", Json::object([("Service", service.as_str())])),
-                ("Action", Json::from("sts:AssumeRole")),
-            ]),
+            AssumedBy::Service(service) => {
+                PolicyStatement::assume("sts:AssumeRole", Principal::service(service.as_str()))
+            }
             AssumedBy::WebIdentity {
                 provider,
                 conditions,
-            } => Json::object([
-                ("Effect", Json::from("Allow")),
-                (
-                    "Principal",
-                    Json::object([("Federated", Json::from(provider.clone()))]),
-                ),
-                ("Action", Json::from("sts:AssumeRoleWithWebIdentity")),
-                ("Condition", conditions.clone()),
-            ]),
+            } => PolicyStatement::assume(
+                "sts:AssumeRoleWithWebIdentity",
+                Principal::Federated(provider.clone().into()),
+            )
+            .conditions(conditions.clone()),
         }
     }
 }
@@ -84,13 +80,7 @@ pub const GRANTS_POLICY: &str = "Grants";
 
 impl Role {
     pub fn new(scope: &Scope, id: &str, props: RoleProps) -> Role {
-        let trust = Json::object([
-            ("Version", Json::from("2012-10-17")),
-            (
-                "Statement",
-                Json::array([props.assumed_by.trust_statement()]),
-            ),
-        ]);
+        let trust = PolicyDocument::new([props.assumed_by.trust_statement()]).to_json();
         let handle = scope.add(
             id,
             CfnRole {

@@ -3,8 +3,9 @@
 //! has no console password, and its access keys are made by the construct that needs
 //! them, into a Secrets Manager secret.
 
-use super::policy::{PolicyDocument, PolicyStatement};
+use super::document::PolicyDocument;
 use super::role::GRANTS_POLICY;
+use super::statement::PolicyStatement;
 use escdk_synth::cfn::iam::{user, CfnUser};
 use escdk_synth::{Expr, Handle, Scope, Stack};
 use std::cell::RefCell;

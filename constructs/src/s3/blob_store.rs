@@ -4,8 +4,7 @@ use super::name::invalid_bucket_name;
 use super::perms;
 use super::secure;
 use crate::env::EnvValue;
-use crate::iam::resource_policy::document;
-use crate::iam::{Grant, Grantee, PolicyStatement, User};
+use crate::iam::{Grant, Grantee, PolicyDocument, PolicyStatement, User};
 use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::iam::CfnAccessKey;
 use escdk_synth::cfn::s3::{bucket, CfnBucket, CfnBucketPolicy};
@@ -214,7 +213,7 @@ impl BlobStore {
             "Policy",
             CfnBucketPolicy::new(
                 bucket.reference(),
-                document(secure::tls_only_statements(bucket.attr_arn())),
+                PolicyDocument::new(secure::tls_only_statements(bucket.attr_arn())).to_json(),
             ),
         );
         let mut store = BlobStore {

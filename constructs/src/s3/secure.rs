@@ -2,8 +2,9 @@
 //! blocked, ACLs off, and a policy that refuses requests without TLS 1.2 or newer.
 
 use crate::iam::resource_policy::deny_insecure_transport;
+use crate::iam::{PolicyStatement, Principal};
 use escdk_synth::cfn::s3::{bucket, CfnBucket};
-use escdk_synth::{fns, Expr, Json};
+use escdk_synth::{fns, Expr};
 
 /// A bucket encrypted with S3-managed keys (the only encryption ELB access logs accept),
 /// public access blocked, and ACLs disabled; the caller sets the rest.
@@ -39,24 +40,11 @@ pub fn objects_arn(bucket_arn: Expr) -> Expr {
 
 /// The statements denying, on the bucket and its objects, requests without TLS and
 /// requests over TLS older than 1.2.
-pub fn tls_only_statements(bucket_arn: Expr) -> Vec<Json> {
-    let resources = Json::array([
-        Json::from(bucket_arn.clone()),
-        Json::from(objects_arn(bucket_arn)),
-    ]);
-    let old_tls = Json::object([
-        ("Sid", Json::from("DenyTlsBefore12")),
-        ("Effect", Json::from("Deny")),
-        ("Principal", Json::from("*")),
-        ("Action", Json::from("s3:*")),
-        ("Resource", resources.clone()),
-        (
-            "Condition",
-            Json::object([(
-                "NumericLessThan",
-                Json::object([("s3:TlsVersion", Json::from("1.2"))]),
-            )]),
-        ),
-    ]);
-    vec![deny_insecure_transport("s3:*", resources), old_tls]
+pub fn tls_only_statements(bucket_arn: Expr) -> Vec<PolicyStatement> {
+    let resources = || [bucket_arn.clone(), objects_arn(bucket_arn.clone())];
+    let old_tls = PolicyStatement::deny(["s3:*"], resources())
+        .sid("DenyTlsBefore12")
+        .principal(Principal::Anyone)
+        .condition("NumericLessThan", "s3:TlsVersion", "1.2");
+    vec![deny_insecure_transport("s3:*", resources()), old_tls]
 }
