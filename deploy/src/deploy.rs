@@ -1,7 +1,7 @@
 //! `deploy`: assets, template, change set, approval, execution with live progress.
 
 use crate::assembly::StackArtifact;
-use crate::assets::zip_dir;
+use crate::assets::{check_unchanged, package};
 use crate::aws::Aws;
 use crate::changes::{approval_reasons, Approval, ResourceChange};
 use crate::error::{aws as aws_err, DeployError};
@@ -10,6 +10,7 @@ use crate::progress::{Event, Progress};
 use crate::status::{self, Next};
 use crate::term;
 use aws_sdk_cloudformation::types::{Capability, ChangeSetStatus, ChangeSetType, Parameter, Tag};
+use escdk_synth::asset;
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
@@ -162,14 +163,19 @@ pub async fn upload_assets(
 ) -> Result<Vec<String>, DeployError> {
     let mut lines = Vec::new();
     for a in &artifact.assets {
+        let cannot_read =
+            |e: std::io::Error| DeployError::Io(format!("cannot read {}: {e}", a.source.display()));
         if object_exists(aws, bucket, &a.key).await? {
+            // The key names the files synth hashed; make sure they are still the ones there.
+            let found = asset::read_files(&a.source, |_, _, _| Ok(())).map_err(cannot_read)?;
+            check_unchanged(&a.source, &a.sha256, &found).map_err(DeployError::Assembly)?;
             lines.push(format!("asset {}: already in s3://{bucket}", a.key));
             continue;
         }
-        let bytes = zip_dir(&a.source)
-            .map_err(|e| DeployError::Io(format!("cannot zip {}: {e}", a.source.display())))?;
-        let n = bytes.len();
-        put_object(aws, bucket, &a.key, bytes).await?;
+        let package = package(&a.source).map_err(cannot_read)?;
+        check_unchanged(&a.source, &a.sha256, &package.sha256).map_err(DeployError::Assembly)?;
+        let n = package.bytes.len();
+        put_object(aws, bucket, &a.key, package.bytes).await?;
         lines.push(format!(
             "asset {}: uploaded {n} bytes from {}",
             a.key,

@@ -712,3 +712,67 @@ fn an_s3_error_says_what_failed_without_a_debug_dump() {
         r.err
     );
 }
+
+#[test]
+fn an_asset_changed_since_synth_is_refused_and_nothing_is_uploaded() {
+    use escdk_constructs::lambda::{Function, FunctionProps};
+    let moto = moto("asset-changed");
+    let code = TempDir::new("asset-changed-code");
+    std::fs::write(
+        code.0.join("handler.py"),
+        "def handler(e, c):\n    return 1\n",
+    )
+    .unwrap();
+    let mut app = App::new();
+    let stack = Stack::new("AssetChanged");
+    Function::new(
+        &stack.root(),
+        "Fn",
+        FunctionProps::new(&code.0, "handler.handler"),
+    );
+    app.add_stack(stack);
+    let dir = TempDir::new("asset-changed-assembly");
+    assembly(&dir.0, &app);
+    assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
+
+    // Edited after synth: the template names the old files.
+    std::fs::write(
+        code.0.join("handler.py"),
+        "def handler(e, c):\n    return 2\n",
+    )
+    .unwrap();
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 1, "{}", r.out);
+    assert!(
+        r.err.contains("changed since synth") && r.err.contains("run synth again"),
+        "{}",
+        r.err
+    );
+    assert!(
+        !listed(&moto, "objects").contains("assets/"),
+        "nothing uploaded"
+    );
+    assert!(
+        !listed(&moto, "stacks").contains("AssetChanged"),
+        "no stack"
+    );
+
+    // Put back as synthesized: deploys, and a second deploy finds the asset in the bucket
+    // and checks it again.
+    std::fs::write(
+        code.0.join("handler.py"),
+        "def handler(e, c):\n    return 1\n",
+    )
+    .unwrap();
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(listed(&moto, "objects").contains("assets/"));
+    std::fs::write(code.0.join("extra.py"), "X = 1\n").unwrap();
+    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(
+        r.code, 1,
+        "an asset already in the bucket is checked too: {}",
+        r.out
+    );
+    assert!(r.err.contains("changed since synth"), "{}", r.err);
+}

@@ -97,14 +97,14 @@ pub fn executable(path: &Path) -> bool {
     }
 }
 
-/// The content hash of a directory (cached per process: synth of many copies reads once).
-pub fn hash_dir(dir: &Path) -> std::io::Result<String> {
-    static CACHE: Mutex<Option<HashMap<PathBuf, String>>> = Mutex::new(None);
-    if let Ok(guard) = CACHE.lock() {
-        if let Some(hit) = guard.as_ref().and_then(|m| m.get(dir)) {
-            return Ok(hit.clone());
-        }
-    }
+/// Reads every file of an asset directory once, in order, giving `each` its relative path,
+/// whether it is executable and its bytes, and returns the directory's content hash: the
+/// one walk both synth (naming) and deploy (packaging) use, so what is uploaded is exactly
+/// what was hashed.
+pub fn read_files(
+    dir: &Path,
+    mut each: impl FnMut(&str, bool, &[u8]) -> std::io::Result<()>,
+) -> std::io::Result<String> {
     let mut h = Sha256::new();
     let list = files(dir)?;
     if list.is_empty() {
@@ -115,12 +115,25 @@ pub fn hash_dir(dir: &Path) -> std::io::Result<String> {
     }
     for (rel, path) in list {
         let bytes = std::fs::read(&path)?;
+        let exec = executable(&path);
         h.update(rel.as_bytes());
-        h.update([0, u8::from(executable(&path))]);
+        h.update([0, u8::from(exec)]);
         h.update((bytes.len() as u64).to_be_bytes());
         h.update(&bytes);
+        each(&rel, exec, &bytes)?;
     }
-    let hash: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The content hash of a directory (cached per process: synth of many copies reads once).
+pub fn hash_dir(dir: &Path) -> std::io::Result<String> {
+    static CACHE: Mutex<Option<HashMap<PathBuf, String>>> = Mutex::new(None);
+    if let Ok(guard) = CACHE.lock() {
+        if let Some(hit) = guard.as_ref().and_then(|m| m.get(dir)) {
+            return Ok(hit.clone());
+        }
+    }
+    let hash = read_files(dir, |_, _, _| Ok(()))?;
     if let Ok(mut guard) = CACHE.lock() {
         guard
             .get_or_insert_with(HashMap::new)
