@@ -60,6 +60,9 @@ pub enum Command {
         /// Continue a failed update rollback (UPDATE_ROLLBACK_FAILED) before deploying.
         #[arg(long)]
         continue_rollback: bool,
+        /// Seconds to wait for CloudFormation to compute a change set before deleting it.
+        #[arg(long, value_name = "SECONDS", default_value_t = 900)]
+        change_set_timeout: u64,
     },
     /// Compare the synthesized templates with the deployed ones.
     Diff { stacks: Vec<String> },

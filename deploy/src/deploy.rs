@@ -31,6 +31,8 @@ pub struct Options {
     pub toolkit_stack: String,
     /// Seconds between polls while waiting.
     pub poll: Duration,
+    /// How long to wait for CloudFormation to compute a change set.
+    pub change_set_timeout: Duration,
 }
 
 /// What happened to one stack.
@@ -256,8 +258,9 @@ pub async fn existing_event_ids(aws: &Aws, stack: &str) -> Vec<String> {
     }
 }
 
-/// How long `deploy` waits for CloudFormation to compute a change set (seconds, usually).
-const CHANGE_SET_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// How long `deploy` waits by default for CloudFormation to compute a change set (seconds,
+/// usually).
+pub const CHANGE_SET_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 /// The stack's events since the last one `progress` has seen, newest first: every page of
 /// DescribeStackEvents (100 events each) down to a seen one, so a large stack's burst of
@@ -325,7 +328,7 @@ pub async fn follow(
         }
         tokio::select! {
             _ = tokio::time::sleep(poll) => {}
-            _ = tokio::signal::ctrl_c() => return Err(DeployError::Interrupted { stack: artifact.name.clone() }),
+            _ = crate::interrupt::interrupted() => return Err(DeployError::Interrupted { stack: artifact.name.clone() }),
         }
     }
 }
@@ -457,6 +460,22 @@ async fn discard_change_set(aws: &Aws, change_set_id: &str, stack: &str) {
         .stack_name(stack)
         .send()
         .await;
+}
+
+/// Deletes a change set that will not be executed, and the empty stack (REVIEW_IN_PROGRESS)
+/// a CREATE change set made, so the next deploy starts clean.
+async fn abandon_change_set(
+    aws: &Aws,
+    change_set_id: &str,
+    stack: &str,
+    kind: &ChangeSetType,
+    stack_id: &str,
+) {
+    discard_change_set(aws, change_set_id, stack).await;
+    if *kind == ChangeSetType::Create {
+        aws.call();
+        let _ = aws.cfn.delete_stack().stack_name(stack_id).send().await;
+    }
 }
 
 /// The stack tags to send: the app's (from the manifest), then `--tags` over them. `None`
@@ -726,9 +745,9 @@ pub async fn deploy_stack(
     let change_set_id = created.id().unwrap_or(&change_set_name).to_string();
     let stack_id = created.stack_id().unwrap_or(name).to_string();
 
-    // Wait for the change set (at most CHANGE_SET_TIMEOUT) and read its changes.
+    // Wait for the change set (at most opts.change_set_timeout) and read its changes.
     let mut changes: Vec<ResourceChange> = Vec::new();
-    let deadline = std::time::Instant::now() + CHANGE_SET_TIMEOUT;
+    let deadline = std::time::Instant::now() + opts.change_set_timeout;
     loop {
         aws.call();
         let d = aws
@@ -786,22 +805,22 @@ pub async fn deploy_stack(
                 });
             }
             _ if std::time::Instant::now() >= deadline => {
-                discard_change_set(aws, &change_set_id, name).await;
+                abandon_change_set(aws, &change_set_id, name, &kind, &stack_id).await;
                 return Err(DeployError::Failed {
                     stack: name.clone(),
                     status: "change set not ready".into(),
                     reason: format!(
-                        "CloudFormation did not finish the change set within {} minutes; it was deleted, nothing was executed. Deploy again (a stack with many resources, nested stacks or a transform can take longer: see the stack in the console)",
-                        CHANGE_SET_TIMEOUT.as_secs() / 60
+                        "CloudFormation did not finish the change set within {} s; it was deleted, nothing was executed. Deploy again, with a longer --change-set-timeout if the stack is large (many resources, nested stacks or a transform take longer)",
+                        opts.change_set_timeout.as_secs()
                     ),
                 });
             }
             _ => {
                 tokio::select! {
                     _ = tokio::time::sleep(opts.poll.min(Duration::from_secs(2))) => {}
-                    _ = tokio::signal::ctrl_c() => {
+                    _ = crate::interrupt::interrupted() => {
                         // Nothing runs yet: the change set is removed, the stack untouched.
-                        discard_change_set(aws, &change_set_id, name).await;
+                        abandon_change_set(aws, &change_set_id, name, &kind, &stack_id).await;
                         return Err(DeployError::NotApproved(format!(
                             "interrupted before anything ran: the change set of {name} was deleted"
                         )));
@@ -821,14 +840,9 @@ pub async fn deploy_stack(
         for r in &reasons {
             println!("  - {r}");
         }
-        let approved = term::confirm("Deploy them?");
+        let approved = term::ask("Deploy them?").await;
         if approved != Some(true) {
-            discard_change_set(aws, &change_set_id, name).await;
-            if kind == ChangeSetType::Create {
-                // A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS.
-                aws.call();
-                let _ = aws.cfn.delete_stack().stack_name(&stack_id).send().await;
-            }
+            abandon_change_set(aws, &change_set_id, name, &kind, &stack_id).await;
             return Err(DeployError::NotApproved(match approved {
                 None => "approval needed and no terminal to ask on: review the changes above, then deploy with --require-approval never".to_string(),
                 Some(_) => "not deployed: the change set was deleted".to_string(),

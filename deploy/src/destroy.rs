@@ -43,7 +43,7 @@ pub async fn destroy_stack(
         return Ok(());
     };
     if !force {
-        match term::confirm(&format!("Delete stack {name} ({status})?")) {
+        match term::ask(&format!("Delete stack {name} ({status})?")).await {
             Some(true) => {}
             Some(false) => return Err(DeployError::NotApproved(format!("{name} was not deleted"))),
             None => {

@@ -19,6 +19,7 @@ pub mod destroy;
 pub mod diff;
 pub mod error;
 pub mod exports;
+pub mod interrupt;
 pub mod progress;
 pub mod status;
 pub mod term;

@@ -25,6 +25,7 @@ fn bootstrap_artifact(retention_days: u32) -> Result<StackArtifact, DeployError>
 }
 
 async fn run(cli: Cli) -> Result<(), DeployError> {
+    escdk_deploy::interrupt::listen();
     let poll = Duration::from_secs_f64(cli.poll_seconds.max(0.05));
     let aws = Aws::connect(cli.profile.as_deref(), cli.region.as_deref()).await?;
     let started = Instant::now();
@@ -40,6 +41,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                 continue_rollback: false,
                 toolkit_stack: cli.toolkit_stack_name.clone(),
                 poll,
+                change_set_timeout: deploy::CHANGE_SET_TIMEOUT,
             };
             println!("bootstrapping {} in {}", artifact.name, aws.region);
             deploy::deploy_stack(&aws, "", &artifact, &opts).await?;
@@ -51,6 +53,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
             tags,
             replace_failed,
             continue_rollback,
+            change_set_timeout,
         } => {
             let artifacts = assembly::load(&cli.assembly, &stacks, Selection::WithDependencies)?;
             assembly::check_region(&artifacts, &aws.region)?;
@@ -77,6 +80,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                 continue_rollback,
                 toolkit_stack: cli.toolkit_stack_name.clone(),
                 poll,
+                change_set_timeout: Duration::from_secs(change_set_timeout),
             };
             let bucket = deploy::staging_bucket(&aws, &opts.toolkit_stack).await?;
             deploy::deploy_all(&aws, &bucket, &artifacts, &app_stacks, &opts).await?;
@@ -136,7 +140,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let result = runtime.block_on(run(cli));
+    // A question left unanswered after Ctrl-C still reads the terminal: do not wait for it.
+    runtime.shutdown_background();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -19,3 +19,16 @@ pub fn confirm(question: &str) -> Option<bool> {
     std::io::stdin().lock().read_line(&mut answer).ok()?;
     Some(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
+
+/// [`confirm`], with Ctrl-C taken as no (the run listens for Ctrl-C, so it does not end the
+/// process at the prompt; see [`crate::interrupt`]).
+pub async fn ask(question: &str) -> Option<bool> {
+    let question = question.to_string();
+    tokio::select! {
+        answer = tokio::task::spawn_blocking(move || confirm(&question)) => answer.unwrap_or(None),
+        _ = crate::interrupt::interrupted() => {
+            println!();
+            Some(false)
+        }
+    }
+}

@@ -52,6 +52,11 @@ impl Drop for TempDir {
 }
 
 pub fn moto(name: &str) -> Moto {
+    moto_with(name, &[])
+}
+
+/// moto's server with `env` set (the launcher's knobs, e.g. `ESCDK_TEST_SLOW_CHANGE_SETS`).
+pub fn moto_with(name: &str, env: &[(&str, &str)]) -> Moto {
     // $MOTO_SERVER runs as given; otherwise moto's server from the venv, through
     // moto_server.py (one moto defect corrected, said there).
     let (program, launcher) = match std::env::var_os("MOTO_SERVER") {
@@ -76,6 +81,7 @@ pub fn moto(name: &str) -> Moto {
     let child = Command::new(program)
         .args(launcher)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
@@ -106,13 +112,10 @@ pub struct Run {
     pub err: String,
 }
 
-pub fn run(moto: &Moto, assembly: &Path, args: &[&str]) -> Run {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = Command::new(env!("CARGO_BIN_EXE_escdk-deploy"))
-        .arg("--assembly")
+/// The `escdk-deploy` command against `moto`, on `assembly`, with `args`.
+pub fn command(moto: &Moto, assembly: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_escdk-deploy"));
+    c.arg("--assembly")
         .arg(assembly)
         .args(["--poll-seconds", "0.1"])
         .args(args)
@@ -121,7 +124,16 @@ pub fn run(moto: &Moto, assembly: &Path, args: &[&str]) -> Run {
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_REGION", "us-east-1")
         .env_remove("AWS_PROFILE")
-        .stdin(Stdio::null())
+        .stdin(Stdio::null());
+    c
+}
+
+pub fn run(moto: &Moto, assembly: &Path, args: &[&str]) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command(moto, assembly, args)
         .output()
         .expect("escdk-deploy runs");
     let r = Run {
