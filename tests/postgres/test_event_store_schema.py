@@ -18,7 +18,13 @@ PASSWORD = "Replica7passwordFromTheSecret"
 
 
 def executor(conn):
-    return lambda sql: conn.execute(sql)
+    """Runs a statement as the Data API does, answering its rows."""
+
+    def execute(sql):
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+
+    return execute
 
 
 def apply(admin, schema_properties):
@@ -317,10 +323,11 @@ def test_the_password_reaches_postgresql_only_as_its_scram_verifier(server, admi
     """The statement PostgreSQL runs (and logs, when DDL logging is on) carries the
     SCRAM-SHA-256 verifier, never the password; the user still logs in with the password."""
     ran = []
+    execute = executor(admin)
 
     def recording(sql):
         ran.append(sql)
-        return admin.execute(sql)
+        return execute(sql)
 
     schema_handler.apply(recording, schema_properties["Statements"], PASSWORD)
     assert all(PASSWORD not in sql for sql in ran)
@@ -350,10 +357,11 @@ def test_an_update_builds_missing_indexes_concurrently_on_a_populated_table(admi
     insert(admin, event("user-1", 1))
     admin.execute("DROP INDEX event_store_idx_event_name")
     ran = []
+    execute = executor(admin)
 
     def recording(sql):
         ran.append(sql)
-        return admin.execute(sql)
+        return execute(sql)
 
     schema_handler.apply(recording, schema_properties["Statements"], PASSWORD, update=True)
     indexes = [sql for sql in ran if "INDEX" in sql]
@@ -363,3 +371,30 @@ def test_an_update_builds_missing_indexes_concurrently_on_a_populated_table(admi
     # On create (an empty table) they are built plainly.
     created = schema_handler.render(schema_properties["Statements"], PASSWORD)
     assert not any("CONCURRENTLY" in sql for sql in created)
+
+
+def test_an_index_left_invalid_by_a_failed_concurrent_build_is_rebuilt_on_update(admin, schema_properties):
+    apply(admin, schema_properties)
+    name = "event_store_idx_event_correlation_id"
+    # A concurrent build that fails (here: a unique index over duplicates) leaves an invalid
+    # index behind, under the name the schema uses.
+    admin.execute(f"DROP INDEX {name}")
+    insert(admin, event("a-1", 1, correlation="same"))
+    insert(admin, event("a-2", 1, correlation="same"))
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        admin.execute(f"CREATE UNIQUE INDEX CONCURRENTLY {name} ON event_store (correlation_id)")
+    state = f"SELECT indisvalid, indisunique FROM pg_index WHERE indexrelid = to_regclass('{name}')"
+    assert admin.execute(state).fetchone() == (False, True)
+
+    schema_handler.apply(executor(admin), schema_properties["Statements"], PASSWORD, update=True)
+    assert admin.execute(state).fetchone() == (True, False), "rebuilt as the schema says, and valid"
+    # Valid indexes are left alone: applying again keeps the same index.
+    oid = admin.execute(f"SELECT to_regclass('{name}')::oid").fetchone()
+    schema_handler.apply(executor(admin), schema_properties["Statements"], PASSWORD, update=True)
+    assert admin.execute(f"SELECT to_regclass('{name}')::oid").fetchone() == oid
+
+
+def test_data_api_answers_become_rows():
+    answer = {"records": [[{"longValue": 1}, {"isNull": True}, {"stringValue": "x"}]], "numberOfRecordsUpdated": 0}
+    assert schema_handler.rows(answer) == [[1, None, "x"]]
+    assert schema_handler.rows({"numberOfRecordsUpdated": 0}) == []

@@ -20,7 +20,9 @@ Indexes: on Update the table may hold events, and a plain CREATE INDEX blocks wr
 builds. Update runs `CREATE INDEX CONCURRENTLY IF NOT EXISTS`: an index that exists costs
 nothing and a missing one is built without blocking writes (the Data API runs each statement
 on its own, outside a transaction, as CONCURRENTLY requires). Create, on an empty table, builds
-them plainly.
+them plainly. A concurrent build that failed (a timeout, a cancelled statement) leaves an
+invalid index that `IF NOT EXISTS` would then skip forever: before each index statement, an
+invalid index of that name is dropped (`DROP INDEX CONCURRENTLY`) so it is built again.
 
 `handle` holds the logic with its dependencies passed in, so the tests run it against a real
 PostgreSQL; `lambda_handler` wires the Data API and Secrets Manager.
@@ -38,6 +40,7 @@ import urllib.request
 PLACEHOLDER = ":'replication_password'"
 SCRAM_ITERATIONS = 4096
 INDEX = re.compile(r"^CREATE (UNIQUE )?INDEX IF NOT EXISTS ")
+INDEX_NAME = re.compile(r"^CREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?IF NOT EXISTS (\w+) ON ")
 
 
 def scram_sha256_verifier(password: str, salt: bytes = None, iterations: int = SCRAM_ITERATIONS) -> str:
@@ -83,22 +86,37 @@ def transient(error: Exception) -> bool:
     return any(t in text for t in TRANSIENT)
 
 
+def invalid_index_check(name: str) -> str:
+    """A query answering one row when the index `name` (found through the search path)
+    exists but is invalid, as a failed concurrent build leaves it."""
+    return f"SELECT 1 FROM pg_index WHERE indexrelid = to_regclass({literal(name)}) AND NOT indisvalid"
+
+
 def apply(execute, statements, password: str, deadline=None, sleep=time.sleep, now=time.monotonic, update=False) -> int:
-    """Runs the statements in order with `execute(sql)`; returns how many ran. A transient
-    error is retried with backoff until `deadline` (a `now()` value); any other error stops."""
-    rendered = render(statements, password, update)
-    for sql in rendered:
+    """Runs the statements in order with `execute(sql)` (which returns the rows a statement
+    answers); returns how many ran. A transient error is retried with backoff until
+    `deadline` (a `now()` value); any other error stops. An invalid index is dropped before
+    the statement that builds it."""
+
+    def run(sql):
         delay = 1.0
         while True:
             try:
-                execute(sql)
-                break
+                return execute(sql)
             except Exception as e:
                 if not transient(e) or deadline is None or now() + delay > deadline:
                     raise
                 print(json.dumps({"retry": type(e).__name__, "after": delay}))
                 sleep(delay)
                 delay = min(delay * 2, 20.0)
+
+    rendered = render(statements, password, update)
+    for sql in rendered:
+        index = INDEX_NAME.match(sql)
+        if index and run(invalid_index_check(index.group(1))):
+            print(json.dumps({"rebuild_invalid_index": index.group(1)}))
+            run(f"DROP INDEX CONCURRENTLY IF EXISTS {index.group(1)}")
+        run(sql)
     return len(rendered)
 
 
@@ -143,15 +161,25 @@ def respond(event, status, reason, physical, data, opener=urllib.request.urlopen
         return answer.status
 
 
+def rows(answer):
+    """The rows of a Data API ExecuteStatement answer: each field is one
+    `{"<type>Value": value}`, or `{"isNull": true}`."""
+    return [
+        [None if field.get("isNull") else next(iter(field.values())) for field in record]
+        for record in answer.get("records", [])
+    ]
+
+
 def data_api_executor(props):
     import boto3
 
     client = boto3.client("rds-data")
 
     def execute(sql):
-        client.execute_statement(
+        answer = client.execute_statement(
             resourceArn=props["ClusterArn"], secretArn=props["SecretArn"], database=props["Database"], sql=sql
         )
+        return rows(answer)
 
     return execute
 
