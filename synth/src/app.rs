@@ -61,6 +61,18 @@ impl App {
     /// the stacks it imports from. If any stack has an error, all errors are returned and
     /// nothing is produced.
     pub fn synth(&self, names: &[String]) -> Result<Vec<Synthesized>, SynthError> {
+        self.synth_with_rules(names, crate::rules::Mode::Off)
+    }
+
+    /// [`synth`](Self::synth), with the security and best-practice rules run as `rules` says
+    /// (the CLI's `synth --rules`, `default` unless told). `synth` alone checks everything
+    /// else and runs no rule, as the CDK's `Template.fromStack` runs no cdk-nag: tests of
+    /// one construct need not satisfy the pack.
+    pub fn synth_with_rules(
+        &self,
+        names: &[String],
+        rules: crate::rules::Mode,
+    ) -> Result<Vec<Synthesized>, SynthError> {
         let mut diagnostics = Vec::new();
         for (i, s) in self.stacks.iter().enumerate() {
             if self.stacks[..i].iter().any(|o| o.name() == s.name()) {
@@ -80,7 +92,7 @@ impl App {
                 ));
             }
         }
-        let all = match synth_stacks(&self.stacks) {
+        let all = match synth_stacks(&self.stacks, rules) {
             Ok(all) => all,
             Err(e) => {
                 diagnostics.extend(e.diagnostics);

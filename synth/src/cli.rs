@@ -38,6 +38,10 @@ enum Command {
         /// (`escdk.out` when several stacks are selected and no directory is given).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Security and best-practice rules: each at its level (default), every failure an
+        /// error (strict), or none (off).
+        #[arg(long, value_enum, default_value_t = Rules::Default)]
+        rules: Rules,
     },
     /// Create the asset bucket stack once per account and region (runs escdk-deploy).
     Bootstrap {
@@ -106,6 +110,23 @@ enum AmbarCommand {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+enum Rules {
+    Strict,
+    Default,
+    Off,
+}
+
+impl From<Rules> for crate::rules::Mode {
+    fn from(r: Rules) -> Self {
+        match r {
+            Rules::Strict => crate::rules::Mode::Strict,
+            Rules::Default => crate::rules::Mode::Default,
+            Rules::Off => crate::rules::Mode::Off,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
@@ -180,7 +201,17 @@ fn synth_and_warn(
     names: &[String],
     err: &mut dyn Write,
 ) -> Result<Vec<crate::Synthesized>, u8> {
-    let synthesized = app.synth(names).map_err(|e| {
+    synth_with_rules(app, names, crate::rules::Mode::Default, err)
+}
+
+/// [`synth_and_warn`] with the rules run as `rules` says.
+fn synth_with_rules(
+    app: &App,
+    names: &[String],
+    rules: crate::rules::Mode,
+    err: &mut dyn Write,
+) -> Result<Vec<crate::Synthesized>, u8> {
+    let synthesized = app.synth_with_rules(names, rules).map_err(|e| {
         let _ = writeln!(err, "{e}");
         1u8
     })?;
@@ -380,6 +411,7 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             stacks,
             format,
             out: dir,
+            rules,
         } => {
             let selected = if stacks.is_empty() {
                 app.stack_names().len()
@@ -392,10 +424,13 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             } else {
                 dir
             };
-            let synthesized = match synth_and_warn(app, &stacks, err) {
+            let synthesized = match synth_with_rules(app, &stacks, rules.into(), err) {
                 Ok(s) => s,
                 Err(code) => return code,
             };
+            for s in &synthesized {
+                let _ = writeln!(err, "{}: {}", s.stack_name, s.rules);
+            }
             let render = |s: &crate::Synthesized| assembly::Format::from(format).render(s);
             match dir {
                 None => {

@@ -49,6 +49,7 @@ pub mod logical_id;
 pub mod parts;
 pub mod placeholders;
 mod registry;
+pub mod rules;
 pub mod scope;
 pub mod stack;
 pub mod synthesize;

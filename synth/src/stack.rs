@@ -486,8 +486,14 @@ impl Stack {
 
     /// Validates and renders this stack alone. A handle of another stack is an error here;
     /// add both stacks to one [`crate::App`] to have the reference exported and imported.
+    /// The rule pack is not run (see [`synth_with_rules`](Self::synth_with_rules)).
     pub fn synth(&self) -> Result<Synthesized, SynthError> {
-        let mut all = synthesize::synth_stacks(std::slice::from_ref(self))?;
+        self.synth_with_rules(crate::rules::Mode::Off)
+    }
+
+    /// [`synth`](Self::synth), with the rule pack run as `rules` says ([`crate::rules`]).
+    pub fn synth_with_rules(&self, rules: crate::rules::Mode) -> Result<Synthesized, SynthError> {
+        let mut all = synthesize::synth_stacks(std::slice::from_ref(self), rules)?;
         Ok(all.remove(0))
     }
 }

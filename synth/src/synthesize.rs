@@ -33,6 +33,8 @@ pub struct Synthesized {
     /// The account and region the stack is bound to, if any.
     pub account: Option<String>,
     pub region: Option<String>,
+    /// What the rules found ([`crate::rules`]).
+    pub rules: crate::rules::Summary,
     json: String,
 }
 
@@ -64,7 +66,10 @@ struct Rendered {
 }
 
 /// Synthesizes `stacks` together; the result is in the same order.
-pub(crate) fn synth_stacks(stacks: &[Stack]) -> Result<Vec<Synthesized>, SynthError> {
+pub(crate) fn synth_stacks(
+    stacks: &[Stack],
+    rules: crate::rules::Mode,
+) -> Result<Vec<Synthesized>, SynthError> {
     let producers: Rc<HashMap<StackId, String>> = Rc::new(
         stacks
             .iter()
@@ -155,7 +160,7 @@ pub(crate) fn synth_stacks(stacks: &[Stack]) -> Result<Vec<Synthesized>, SynthEr
             .iter()
             .map(|&p| stacks[p].name().to_string())
             .collect();
-        match finish(r, &exports[i], dependencies) {
+        match finish(r, &exports[i], dependencies, rules) {
             Ok(s) => out.push(s),
             Err(e) => diagnostics.extend(e.diagnostics),
         }
@@ -330,6 +335,7 @@ fn finish(
     mut r: Rendered,
     exports: &BTreeMap<String, Import>,
     dependencies: Vec<String>,
+    rules: crate::rules::Mode,
 ) -> Result<Synthesized, SynthError> {
     let name = r.stack.name().to_string();
     if !exports.is_empty() {
@@ -355,8 +361,9 @@ fn finish(
             outputs.sort_keys();
         }
     }
-    let template = JsonValue::Object(r.template);
+    let mut template = JsonValue::Object(r.template);
     let mut diags = r.diags;
+    let rules = crate::rules::run(r.stack.id(), &mut template, rules, &mut diags);
     validate::references::check(&name, &template, &mut diags);
     validate::names::check_unique(&name, &template, &mut diags);
     validate::lint::check_subnets(&name, &template, &mut diags);
@@ -385,6 +392,7 @@ fn finish(
         termination_protection: data.props.termination_protection,
         account: data.props.env.account.clone(),
         region: data.props.env.region.clone(),
+        rules,
         template,
         json,
     })

@@ -36,6 +36,7 @@ use escdk_synth::cfn::rds::{
     CfnDBCluster, CfnDBClusterParameterGroup, CfnDBInstance, CfnDBSubnetGroup,
 };
 use escdk_synth::cfn::secretsmanager::CfnSecret;
+use escdk_synth::rules;
 use escdk_synth::{CustomResource, Duration, Expr, Handle, Json, Policy, Scope, Stack};
 use std::path::PathBuf;
 
@@ -365,6 +366,13 @@ impl AuroraEventStore {
             );
             // The data lives in the cluster (snapshotted); an instance is compute.
             RemovalPolicy::Destroy.apply(scope.stack(), &instance);
+            if props.publicly_accessible {
+                rules::suppress(
+                    &instance,
+                    "ESCDK-RDS-PRIVATE",
+                    "publicly_accessible was chosen for a streaming service outside the VPC: the security group admits only allowed_cidrs (0.0.0.0/0 is refused) and the cluster requires TLS (rds.force_ssl)",
+                );
+            }
             instances.push(instance);
         }
         let replication_secret = scope.add(

@@ -1,0 +1,158 @@
+//! Running the rules over a rendered template.
+
+use super::suppress::{self, Suppression};
+use super::{Level, Mode, Rule, Summary, RULES};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::handle::StackId;
+use serde_json::Value;
+
+/// One resource as a rule sees it: rendered, with the whole template around it.
+pub struct Subject<'a> {
+    pub logical_id: &'a str,
+    /// The construct path, starting with the stack name.
+    pub path: &'a str,
+    pub resource: &'a Value,
+    pub template: &'a Value,
+}
+
+impl<'a> Subject<'a> {
+    /// The resource type, e.g. `AWS::SQS::Queue`.
+    pub fn type_name(&self) -> &'a str {
+        self.resource["Type"].as_str().unwrap_or_default()
+    }
+
+    /// A property by dotted path (`SSESpecification.KMSMasterKeyId`); `Null` when absent.
+    pub fn prop(&self, dotted: &str) -> &'a Value {
+        dotted
+            .split('.')
+            .fold(&self.resource["Properties"], |v, key| &v[key])
+    }
+
+    /// Whether the property is present and not `false` or empty.
+    pub fn is_set(&self, dotted: &str) -> bool {
+        !matches!(self.prop(dotted), Value::Null | Value::Bool(false))
+            && self.prop(dotted) != &Value::String(String::new())
+    }
+
+    /// The resource's `DeletionPolicy`, if any.
+    pub fn deletion_policy(&self) -> Option<&'a str> {
+        self.resource["DeletionPolicy"].as_str()
+    }
+
+    /// The other resources of the template whose properties refer to this one (`Ref`,
+    /// `Fn::GetAtt`, or `${Id}` in `Fn::Sub`), with their logical IDs.
+    pub fn referrers(&self) -> impl Iterator<Item = (&'a str, &'a Value)> + '_ {
+        let lid = self.logical_id;
+        self.template["Resources"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(move |(other, r)| other.as_str() != lid && refers_to(&r["Properties"], lid))
+            .map(|(other, r)| (other.as_str(), r))
+    }
+}
+
+/// Whether `v` refers to the resource `lid`.
+pub fn refers_to(v: &Value, lid: &str) -> bool {
+    match v {
+        Value::Object(m) => {
+            if m.get("Ref").and_then(Value::as_str) == Some(lid) {
+                return true;
+            }
+            if let Some(Value::Array(a)) = m.get("Fn::GetAtt") {
+                if a.first().and_then(Value::as_str) == Some(lid) {
+                    return true;
+                }
+            }
+            if let Some(sub) = m.get("Fn::Sub") {
+                let text = match sub {
+                    Value::String(s) => Some(s.as_str()),
+                    Value::Array(a) => a.first().and_then(Value::as_str),
+                    _ => None,
+                };
+                if text.is_some_and(|t| {
+                    t.contains(&format!("${{{lid}}}")) || t.contains(&format!("${{{lid}."))
+                }) {
+                    return true;
+                }
+            }
+            m.values().any(|x| refers_to(x, lid))
+        }
+        Value::Array(a) => a.iter().any(|x| refers_to(x, lid)),
+        _ => false,
+    }
+}
+
+fn severity(rule: &Rule, mode: Mode) -> Severity {
+    match (mode, rule.level) {
+        (Mode::Strict, _) | (_, Level::Error) => Severity::Error,
+        (_, Level::Warning) => Severity::Warning,
+        (_, Level::Info) => Severity::Info,
+    }
+}
+
+/// Checks every resource of `template` (stack `stack`), writes the suppressions into the
+/// resources' metadata, and says what it found.
+pub(crate) fn run(
+    stack: StackId,
+    template: &mut Value,
+    mode: Mode,
+    diags: &mut Vec<Diagnostic>,
+) -> Summary {
+    let suppressions = suppress::of(stack);
+    suppress::check(&suppressions, diags);
+    let mut summary = Summary::default();
+    if mode != Mode::Off {
+        summary = check_all(template, &suppressions, mode, diags);
+    }
+    suppress::write_metadata(template, &suppressions);
+    summary
+}
+
+fn check_all(
+    template: &Value,
+    suppressions: &[Suppression],
+    mode: Mode,
+    diags: &mut Vec<Diagnostic>,
+) -> Summary {
+    let mut summary = Summary::default();
+    let Some(resources) = template["Resources"].as_object() else {
+        return summary;
+    };
+    for (lid, resource) in resources {
+        let type_name = resource["Type"].as_str().unwrap_or_default();
+        let path = resource["Metadata"]["escdk:path"].as_str().unwrap_or(lid);
+        let subject = Subject {
+            logical_id: lid,
+            path,
+            resource,
+            template,
+        };
+        for rule in RULES.iter().filter(|r| r.types.contains(&type_name)) {
+            summary.checked += 1;
+            let Some(detail) = (rule.check)(&subject) else {
+                continue;
+            };
+            if suppressions
+                .iter()
+                .any(|s| s.id == rule.id && s.covers(lid, path))
+            {
+                summary.suppressed += 1;
+                continue;
+            }
+            summary.failed += 1;
+            diags.push(Diagnostic {
+                severity: severity(rule, mode),
+                path: path.to_string(),
+                logical_id: Some(lid.clone()),
+                property: None,
+                message: format!("{} {}: {detail}", rule.id, rule.explanation),
+                fix: format!(
+                    "{} (or, where the rule is wrong here: rules::suppress(&handle, \"{}\", \"why\"))",
+                    rule.fix, rule.id
+                ),
+            });
+        }
+    }
+    summary
+}

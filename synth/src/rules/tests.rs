@@ -1,0 +1,336 @@
+//! Each rule against a resource that fails it and one that passes it; every rule has both.
+
+use super::check::Subject;
+use super::RULES;
+use serde_json::{json, Value};
+
+/// `(rule id, failing template, passing template)`; the resource under test is `R`.
+fn cases() -> Vec<(&'static str, Value, Value)> {
+    let one = |t: &str, props: Value| json!({"Resources": {"R": {"Type": t, "Properties": props}}});
+    let with = |t: &str, props: Value, extra: Value| {
+        let mut v = one(t, props);
+        if let (Some(r), Some(e)) = (v["Resources"].as_object_mut(), extra.as_object()) {
+            for (k, x) in e {
+                r.insert(k.clone(), x.clone());
+            }
+        }
+        v
+    };
+    let arn = json!({"Fn::GetAtt": ["K", "Arn"]});
+    let deny_insecure = |resource: Value| {
+        json!({"Effect": "Deny", "Principal": "*", "Action": ["sqs:*"], "Resource": [resource],
+               "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+    };
+    let role_with = |statement: Value| {
+        json!({"AssumeRolePolicyDocument": {}, "Policies": [{"PolicyName": "Grants",
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]}}]})
+    };
+    let function = json!({"Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Runtime": "python3.12"});
+    let rule_target = json!({"Rule": {"Type": "AWS::Events::Rule", "Properties": {
+        "Targets": [{"Id": "T", "Arn": {"Fn::GetAtt": ["R", "Arn"]}}]}}});
+    let writer_role = json!({"Role": {"Type": "AWS::IAM::Role", "Properties": role_with(
+        json!({"Effect": "Allow", "Action": ["dynamodb:PutItem"], "Resource": ["arn:t"]}))}});
+    let mut retained = one("AWS::SQS::Queue", json!({}));
+    retained["Resources"]["R"]["DeletionPolicy"] = json!("RetainExceptOnCreate");
+    let mut snapshotted = one("AWS::RDS::DBCluster", json!({}));
+    snapshotted["Resources"]["R"]["DeletionPolicy"] = json!("Snapshot");
+    vec![
+        (
+            "ESCDK-DDB-CMK",
+            one(
+                "AWS::DynamoDB::Table",
+                json!({"SSESpecification": {"SSEEnabled": true}}),
+            ),
+            one(
+                "AWS::DynamoDB::Table",
+                json!({"SSESpecification": {"SSEEnabled": true, "SSEType": "KMS", "KMSMasterKeyId": arn}}),
+            ),
+        ),
+        (
+            "ESCDK-LOGS-CMK",
+            one("AWS::Logs::LogGroup", json!({"RetentionInDays": 30})),
+            one("AWS::Logs::LogGroup", json!({"KmsKeyId": arn})),
+        ),
+        (
+            "ESCDK-SECRET-CMK",
+            one("AWS::SecretsManager::Secret", json!({})),
+            one("AWS::SecretsManager::Secret", json!({"KmsKeyId": arn})),
+        ),
+        (
+            "ESCDK-SQS-ENCRYPTED",
+            one("AWS::SQS::Queue", json!({"SqsManagedSseEnabled": false})),
+            one("AWS::SQS::Queue", json!({"SqsManagedSseEnabled": true})),
+        ),
+        (
+            "ESCDK-SNS-ENCRYPTED",
+            one("AWS::SNS::Topic", json!({})),
+            one("AWS::SNS::Topic", json!({"KmsMasterKeyId": arn})),
+        ),
+        (
+            "ESCDK-TLS-ONLY",
+            with(
+                "AWS::SQS::Queue",
+                json!({}),
+                json!({"P": {"Type": "AWS::SQS::QueuePolicy", "Properties": {
+                "Queues": [{"Ref": "R"}], "PolicyDocument": {"Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": ["sqs:SendMessage"],
+                     "Resource": [{"Fn::GetAtt": ["R", "Arn"]}]}]}}}}),
+            ),
+            with(
+                "AWS::SQS::Queue",
+                json!({}),
+                json!({"P": {"Type": "AWS::SQS::QueuePolicy", "Properties": {
+                "Queues": [{"Ref": "R"}], "PolicyDocument": {"Statement": [
+                    deny_insecure(json!({"Fn::GetAtt": ["R", "Arn"]}))]}}}}),
+            ),
+        ),
+        (
+            "ESCDK-IAM-WILDCARD",
+            one(
+                "AWS::IAM::Role",
+                role_with(json!({"Effect": "Allow", "Action": ["s3:*"], "Resource": ["arn:b"]})),
+            ),
+            one(
+                "AWS::IAM::Role",
+                role_with(
+                    json!({"Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": ["*"]}),
+                ),
+            ),
+        ),
+        (
+            "ESCDK-PUBLIC-INGRESS",
+            one(
+                "AWS::EC2::SecurityGroup",
+                json!({"GroupDescription": "g", "SecurityGroupIngress": [
+                {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}]}),
+            ),
+            one(
+                "AWS::EC2::SecurityGroup",
+                json!({"GroupDescription": "g", "SecurityGroupIngress": [
+                {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIp": "10.0.0.0/16"}]}),
+            ),
+        ),
+        (
+            "ESCDK-RDS-PRIVATE",
+            one(
+                "AWS::RDS::DBInstance",
+                json!({"DBInstanceClass": "db.r6g.large"}),
+            ),
+            one("AWS::RDS::DBInstance", json!({"PubliclyAccessible": false})),
+        ),
+        (
+            "ESCDK-LB-TLS",
+            one(
+                "AWS::ElasticLoadBalancingV2::Listener",
+                json!({"Protocol": "HTTP", "DefaultActions": [{"Type": "forward"}]}),
+            ),
+            one(
+                "AWS::ElasticLoadBalancingV2::Listener",
+                json!({"Protocol": "HTTPS", "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}),
+            ),
+        ),
+        (
+            "ESCDK-LB-ACCESS-LOGS",
+            one("AWS::ElasticLoadBalancingV2::LoadBalancer", json!({})),
+            one(
+                "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                json!({"LoadBalancerAttributes": [
+                {"Key": "access_logs.s3.enabled", "Value": "true"}]}),
+            ),
+        ),
+        ("ESCDK-RETAIN", one("AWS::SQS::Queue", json!({})), retained),
+        (
+            "ESCDK-LOG-RETENTION",
+            one("AWS::Logs::LogGroup", json!({})),
+            one("AWS::Logs::LogGroup", json!({"RetentionInDays": 30})),
+        ),
+        (
+            "ESCDK-RDS-ENCRYPTED",
+            one("AWS::RDS::DBCluster", json!({})),
+            one("AWS::RDS::DBCluster", json!({"StorageEncrypted": true})),
+        ),
+        (
+            "ESCDK-RDS-BACKUP",
+            one("AWS::RDS::DBCluster", json!({"BackupRetentionPeriod": 1})),
+            one("AWS::RDS::DBCluster", json!({"BackupRetentionPeriod": 7})),
+        ),
+        (
+            "ESCDK-RDS-PROTECTED",
+            one("AWS::RDS::DBCluster", json!({})),
+            snapshotted,
+        ),
+        (
+            "ESCDK-RDS-IAM-AUTH",
+            one("AWS::RDS::DBCluster", json!({})),
+            one(
+                "AWS::RDS::DBCluster",
+                json!({"EnableIAMDatabaseAuthentication": true}),
+            ),
+        ),
+        (
+            "ESCDK-RDS-MONITORING",
+            one("AWS::RDS::DBInstance", json!({"MonitoringInterval": 0})),
+            one(
+                "AWS::RDS::DBInstance",
+                json!({"MonitoringInterval": 60, "MonitoringRoleArn": arn}),
+            ),
+        ),
+        (
+            "ESCDK-LAMBDA-ASYNC-FAILURES",
+            with(
+                "AWS::Lambda::Function",
+                function.clone(),
+                rule_target.clone(),
+            ),
+            with(
+                "AWS::Lambda::Function",
+                function.clone(),
+                json!({
+                "Rule": rule_target["Rule"],
+                "Invoke": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
+                    "FunctionName": {"Ref": "R"}, "Qualifier": "$LATEST",
+                    "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": ["Q", "Arn"]}}}}}}),
+            ),
+        ),
+        (
+            "ESCDK-LAMBDA-CONCURRENCY",
+            with(
+                "AWS::Lambda::Function",
+                function.clone(),
+                writer_role.clone(),
+            ),
+            with(
+                "AWS::Lambda::Function",
+                {
+                    let mut f = function.clone();
+                    f["ReservedConcurrentExecutions"] = json!(5);
+                    f
+                },
+                writer_role,
+            ),
+        ),
+        (
+            "ESCDK-S3-VERSIONING",
+            one("AWS::S3::Bucket", json!({})),
+            one(
+                "AWS::S3::Bucket",
+                json!({"VersioningConfiguration": {"Status": "Enabled"}}),
+            ),
+        ),
+        (
+            "ESCDK-S3-PUBLIC-ACCESS",
+            one(
+                "AWS::S3::Bucket",
+                json!({"PublicAccessBlockConfiguration": {"BlockPublicAcls": true}}),
+            ),
+            one(
+                "AWS::S3::Bucket",
+                json!({"PublicAccessBlockConfiguration": {"BlockPublicAcls": true,
+                "BlockPublicPolicy": true, "IgnorePublicAcls": true, "RestrictPublicBuckets": true}}),
+            ),
+        ),
+        (
+            "ESCDK-ECR-SCAN",
+            one("AWS::ECR::Repository", json!({})),
+            one(
+                "AWS::ECR::Repository",
+                json!({"ImageScanningConfiguration": {"ScanOnPush": true}}),
+            ),
+        ),
+        (
+            "ESCDK-ECR-IMMUTABLE",
+            one(
+                "AWS::ECR::Repository",
+                json!({"ImageTagMutability": "MUTABLE"}),
+            ),
+            one(
+                "AWS::ECR::Repository",
+                json!({"ImageTagMutability": "IMMUTABLE"}),
+            ),
+        ),
+    ]
+}
+
+fn outcome(id: &str, template: &Value) -> Option<String> {
+    let rule = super::rule(id).unwrap_or_else(|| panic!("{id} is a rule"));
+    let resource = &template["Resources"]["R"];
+    assert!(
+        rule.types.contains(&resource["Type"].as_str().unwrap()),
+        "{id} looks at {}",
+        resource["Type"]
+    );
+    (rule.check)(&Subject {
+        logical_id: "R",
+        path: "Test/R",
+        resource,
+        template,
+    })
+}
+
+#[test]
+fn every_rule_fails_what_it_should_and_passes_what_it_should() {
+    for (id, failing, passing) in cases() {
+        assert!(
+            outcome(id, &failing).is_some(),
+            "{id} should fail {failing}"
+        );
+        assert_eq!(outcome(id, &passing), None, "{id} should pass {passing}");
+    }
+}
+
+#[test]
+fn every_rule_has_a_case_and_a_unique_id() {
+    let covered: Vec<&str> = cases().iter().map(|c| c.0).collect();
+    for (i, rule) in RULES.iter().enumerate() {
+        assert!(covered.contains(&rule.id), "{} has no test case", rule.id);
+        assert!(rule.id.starts_with("ESCDK-"), "{}", rule.id);
+        assert!(
+            RULES[..i].iter().all(|r| r.id != rule.id),
+            "{} is listed twice",
+            rule.id
+        );
+        assert!(
+            !rule.explanation.is_empty() && !rule.fix.is_empty(),
+            "{}",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn a_wildcard_resource_is_refused_for_scopable_actions_and_an_allow_with_not_action_too() {
+    let role = |st: Value| {
+        json!({"Resources": {"R": {"Type": "AWS::IAM::Role", "Properties": {"Policies": [
+            {"PolicyName": "P", "PolicyDocument": {"Statement": [st]}}]}}}})
+    };
+    let any = outcome(
+        "ESCDK-IAM-WILDCARD",
+        &role(json!({"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": "*"})),
+    )
+    .unwrap();
+    assert!(
+        any.contains("`dynamodb:GetItem` on every resource"),
+        "{any}"
+    );
+    let not_action = outcome(
+        "ESCDK-IAM-WILDCARD",
+        &role(json!({"Effect": "Allow", "NotAction": ["iam:*"], "Resource": ["arn:x"]})),
+    )
+    .unwrap();
+    assert!(not_action.contains("NotAction"), "{not_action}");
+    // A Deny may be as wide as it likes.
+    assert_eq!(
+        outcome(
+            "ESCDK-IAM-WILDCARD",
+            &role(json!({"Effect": "Deny", "Action": ["*"], "Resource": "*"}))
+        ),
+        None
+    );
+}
+
+#[test]
+fn a_function_nothing_invokes_asynchronously_needs_no_failure_destination() {
+    let t = json!({"Resources": {"R": {"Type": "AWS::Lambda::Function", "Properties": {}},
+        "Map": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {"FunctionName": {"Ref": "R"}}}}});
+    assert_eq!(outcome("ESCDK-LAMBDA-ASYNC-FAILURES", &t), None);
+}
