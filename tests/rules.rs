@@ -156,3 +156,41 @@ fn synth_rules_strict_makes_warnings_errors_and_off_checks_nothing() {
     );
     assert!(!err.contains("ESCDK-"), "{err}");
 }
+
+#[test]
+fn the_stacks_log_groups_share_one_key_that_logs_may_use_for_this_accounts_groups_only() {
+    let stack = escdk_examples::recipe::stack("EventSourcingRecipe");
+    let t = stack.synth_with_rules(Mode::Default).unwrap().template;
+    let resources = t["Resources"].as_object().unwrap();
+    let keys: Vec<&serde_json::Value> = resources
+        .values()
+        .filter(|r| r["Type"] == "AWS::Logs::LogGroup")
+        .map(|r| &r["Properties"]["KmsKeyId"])
+        .collect();
+    assert!(keys.len() >= 4, "every function's log group");
+    assert!(
+        keys.iter()
+            .all(|k| **k == serde_json::json!({"Fn::GetAtt": ["StackKey", "Arn"]})),
+        "{keys:?}"
+    );
+    let policy = &t["Resources"]["StackKey"]["Properties"]["KeyPolicy"]["Statement"];
+    let logs = policy
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == "LogsEncrypt")
+        .unwrap();
+    assert_eq!(
+        logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]["Fn::Sub"],
+        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"
+    );
+    assert_eq!(
+        t["Resources"]["StackKey"]["DeletionPolicy"],
+        "RetainExceptOnCreate"
+    );
+    let s = stack.synth_with_rules(Mode::Default).unwrap();
+    assert!(!s
+        .warnings
+        .iter()
+        .any(|w| w.message.starts_with("ESCDK-LOGS-CMK")));
+}

@@ -1,5 +1,5 @@
 //! KMS: customer managed keys for services that encrypt on our behalf (alarm topics, flow
-//! logs). The account keeps administering the key through IAM (AWS's default key policy);
+//! logs), and the stack's shared key ([`stack_key`]) for its log groups. The account keeps administering the key through IAM (AWS's default key policy);
 //! the service gets only the use it needs. Keys are retained when the stack is deleted:
 //! deleting a key makes whatever it encrypted unreadable.
 
@@ -46,4 +46,38 @@ pub fn encryption_key(
     );
     RemovalPolicy::RetainOnUpdateOrDelete.apply(scope.stack(), &key);
     key
+}
+
+/// The id, at the stack's root, of the key [`stack_key`] makes.
+pub const STACK_KEY_ID: &str = "StackKey";
+
+/// The stack's shared key: one customer managed key per stack (not one per resource: a key
+/// costs $1 a month plus requests) that encrypts the stack's log groups. CloudWatch Logs may
+/// use it only for log groups of this account and region. Made on first use, at
+/// `<stack>/StackKey`, and retained like every key.
+pub fn stack_key(scope: &Scope) -> Handle<CfnKey> {
+    let stack = scope.stack();
+    if let Some(key) = stack.handle_of::<CfnKey>(&[STACK_KEY_ID]) {
+        return key;
+    }
+    let log_groups = escdk_synth::fns::sub(
+        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*",
+    );
+    encryption_key(
+        &stack.root(),
+        STACK_KEY_ID,
+        "Encrypts this stack's log groups",
+        vec![service_statement(
+            "LogsEncrypt",
+            escdk_synth::fns::sub("logs.${AWS::Region}.amazonaws.com"),
+            &[
+                "kms:Decrypt",
+                "kms:Encrypt",
+                "kms:GenerateDataKey*",
+                "kms:ReEncrypt*",
+                "kms:DescribeKey",
+            ],
+        )
+        .condition("ArnLike", "kms:EncryptionContext:aws:logs:arn", log_groups)],
+    )
 }

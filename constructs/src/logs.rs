@@ -10,8 +10,9 @@ use escdk_synth::{Duration, Handle, RetentionDays, Scope, Value};
 /// The actions a writer of a log group needs.
 pub const WRITE: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
 
-/// A log group at `<scope>/<id>` keeping events `retention`, kept or deleted with the stack
-/// as `removal` says, that `writer` may write to.
+/// A log group at `<scope>/<id>` keeping events `retention`, encrypted with the stack's
+/// shared key ([`crate::kms::stack_key`]), kept or deleted with the stack as `removal` says,
+/// that `writer` may write to.
 pub fn log_group(
     scope: &Scope,
     id: &str,
@@ -23,6 +24,7 @@ pub fn log_group(
         id,
         CfnLogGroup {
             retention_in_days: retention.days().map(Into::into),
+            kms_key_id: Some(crate::kms::stack_key(scope).attr_arn().into()),
             ..Default::default()
         },
     );

@@ -69,7 +69,7 @@ fn bootstrap_deploy_redeploy_update_diff_destroy() {
     let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(
-        r.out.contains("uploaded") && r.out.contains("EventSourcingRecipe: 32 change(s)"),
+        r.out.contains("uploaded") && r.out.contains("EventSourcingRecipe: 33 change(s)"),
         "{}",
         r.out
     );
