@@ -561,9 +561,44 @@ fn services_get_alarms_on_5xx_unhealthy_tasks_cpu_memory_and_errors() {
 fn access_logs_go_to_a_private_bucket_only_elastic_load_balancing_may_write_to() {
     let stack = one_service(|_, _| {});
     let t0 = stack.synth().unwrap().template;
+    assert_eq!(
+        of_type(&t0, "AWS::S3::Bucket").len(),
+        1,
+        "access logs by default"
+    );
+    let stack = Stack::new("NoLogs");
+    let root = stack.root();
+    let vpc = Vpc::new(&root, "Vpc", VpcProps::default());
+    let cluster = Cluster::new(&root, "Cluster");
+    ApplicationLoadBalancedService::new(
+        &root,
+        "Web",
+        &cluster,
+        &vpc,
+        ApplicationLoadBalancedServiceProps {
+            access_logs: None,
+            ..ApplicationLoadBalancedServiceProps::new(
+                FargateServiceProps::new(
+                    ContainerImage::from_registry("public.ecr.aws/nginx/nginx:1.27"),
+                    80,
+                ),
+                zone(&stack),
+                "app.example.com",
+            )
+        },
+    );
+    let off = stack
+        .synth_with_rules(escdk_synth::rules::Mode::Default)
+        .unwrap();
     assert!(
-        of_type(&t0, "AWS::S3::Bucket").is_empty(),
-        "no log bucket unless asked"
+        of_type(&off.template, "AWS::S3::Bucket").is_empty(),
+        "none when turned off"
+    );
+    assert!(
+        off.warnings
+            .iter()
+            .any(|w| w.message.starts_with("ESCDK-LB-ACCESS-LOGS")),
+        "and the rule pack says so"
     );
     let stack = Stack::new("Logs");
     let root = stack.root();

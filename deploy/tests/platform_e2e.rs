@@ -274,7 +274,8 @@ fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_keeping_its_d
         [
             "['production-event-sourcing-app-backend', 'production-event-sourcing-app-frontend']",
             "[(3000, '1024'), (8080, '512')]",
-            "2",
+            // Bootstrap, blob storage, and the frontend load balancer's access logs.
+            "3",
         ],
         "{found}"
     );
@@ -361,7 +362,8 @@ fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_keeping_its_d
         [
             "['EscdkBootstrap']",
             "['production-event-sourcing-app-backend', 'production-event-sourcing-app-frontend']",
-            "2",
+            // Bootstrap's, and the kept blob store and access logs.
+            "3",
         ],
         "{left}"
     );

@@ -27,7 +27,8 @@ pub struct ApplicationLoadBalancedServiceProps {
     pub deletion_protection: bool,
     /// ACM's quota of names per certificate (10 unless AWS raised it for the account).
     pub domain_quota: usize,
-    /// Access logs to an encrypted bucket, kept this long (none by default).
+    /// Access logs to an encrypted bucket, kept this long: 90 days by default (the record of
+    /// who called what; `None` turns them off, and the rule pack then says so).
     pub access_logs: Option<escdk_synth::Duration>,
 }
 
@@ -41,7 +42,7 @@ impl ApplicationLoadBalancedServiceProps {
             health_check: HealthCheck::default(),
             deletion_protection: false,
             domain_quota: DEFAULT_DOMAIN_QUOTA,
-            access_logs: None,
+            access_logs: Some(escdk_synth::Duration::days(90)),
         }
     }
 }

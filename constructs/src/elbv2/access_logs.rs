@@ -91,6 +91,11 @@ pub(crate) fn log_bucket(
         },
     );
     RemovalPolicy::RetainOnUpdateOrDelete.apply(scope.stack(), &bucket);
+    escdk_synth::rules::suppress(
+        &bucket,
+        "ESCDK-S3-VERSIONING",
+        "access logs are written once by Elastic Load Balancing and expire on schedule: nothing here is overwritten, and versions would keep expired logs",
+    );
     let logs = fns::sub_with(
         "${Arn}/AWSLogs/${AWS::AccountId}/*",
         [("Arn", bucket.attr_arn())],

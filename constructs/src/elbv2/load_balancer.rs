@@ -161,7 +161,12 @@ impl LoadBalancer {
 
     fn admit(&self, port: u16, why: &str) {
         let anywhere = Cidr::parse("0.0.0.0/0").expect("a valid CIDR");
-        self.security_group.allow_from_cidr(anywhere, port, why);
+        let ingress = self.security_group.allow_from_cidr(anywhere, port, why);
+        escdk_synth::rules::suppress(
+            &ingress,
+            "ESCDK-PUBLIC-INGRESS",
+            &format!("the listener of an internet-facing load balancer ({why}): reaching it from the internet is its purpose; the targets admit only this load balancer"),
+        );
     }
 
     /// Port 443 with `certificate` on [`TLS_POLICY`], forwarding to `target`: HTTPS on an
