@@ -557,16 +557,9 @@ fn services_get_alarms_on_5xx_unhealthy_tasks_cpu_memory_and_errors() {
     }
 }
 
-#[test]
-fn access_logs_go_to_a_private_bucket_only_elastic_load_balancing_may_write_to() {
-    let stack = one_service(|_, _| {});
-    let t0 = stack.synth().unwrap().template;
-    assert_eq!(
-        of_type(&t0, "AWS::S3::Bucket").len(),
-        1,
-        "access logs by default"
-    );
-    let stack = Stack::new("NoLogs");
+/// A public nginx behind an application load balancer, with `access_logs`.
+fn nginx_with_access_logs(name: &str, access_logs: Option<escdk_synth::Duration>) -> Stack {
+    let stack = Stack::new(name);
     let root = stack.root();
     let vpc = Vpc::new(&root, "Vpc", VpcProps::default());
     let cluster = Cluster::new(&root, "Cluster");
@@ -576,7 +569,7 @@ fn access_logs_go_to_a_private_bucket_only_elastic_load_balancing_may_write_to()
         &cluster,
         &vpc,
         ApplicationLoadBalancedServiceProps {
-            access_logs: None,
+            access_logs,
             ..ApplicationLoadBalancedServiceProps::new(
                 FargateServiceProps::new(
                     ContainerImage::from_registry("public.ecr.aws/nginx/nginx:1.27"),
@@ -587,6 +580,19 @@ fn access_logs_go_to_a_private_bucket_only_elastic_load_balancing_may_write_to()
             )
         },
     );
+    stack
+}
+
+#[test]
+fn access_logs_go_to_a_private_bucket_only_elastic_load_balancing_may_write_to() {
+    let stack = one_service(|_, _| {});
+    let t0 = stack.synth().unwrap().template;
+    assert_eq!(
+        of_type(&t0, "AWS::S3::Bucket").len(),
+        1,
+        "access logs by default"
+    );
+    let stack = nginx_with_access_logs("NoLogs", None);
     let off = stack
         .synth_with_rules(escdk_synth::rules::Mode::Default)
         .unwrap();
@@ -600,27 +606,7 @@ fn access_logs_go_to_a_private_bucket_only_elastic_load_balancing_may_write_to()
             .any(|w| w.message.starts_with("ESCDK-LB-ACCESS-LOGS")),
         "and the rule pack says so"
     );
-    let stack = Stack::new("Logs");
-    let root = stack.root();
-    let vpc = Vpc::new(&root, "Vpc", VpcProps::default());
-    let cluster = Cluster::new(&root, "Cluster");
-    ApplicationLoadBalancedService::new(
-        &root,
-        "Web",
-        &cluster,
-        &vpc,
-        ApplicationLoadBalancedServiceProps {
-            access_logs: Some(escdk_synth::Duration::days(30)),
-            ..ApplicationLoadBalancedServiceProps::new(
-                FargateServiceProps::new(
-                    ContainerImage::from_registry("public.ecr.aws/nginx/nginx:1.27"),
-                    80,
-                ),
-                zone(&stack),
-                "app.example.com",
-            )
-        },
-    );
+    let stack = nginx_with_access_logs("Logs", Some(escdk_synth::Duration::days(30)));
     let t = stack.synth().unwrap().template;
     let (bucket_id, bucket) = of_type(&t, "AWS::S3::Bucket")[0];
     assert_eq!(bucket["DeletionPolicy"], "RetainExceptOnCreate");

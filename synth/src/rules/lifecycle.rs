@@ -3,8 +3,12 @@
 
 use super::check::Subject;
 
-/// A stateful resource is kept (or snapshotted) when its stack is deleted.
+/// A stateful resource is kept (or snapshotted) when its stack is deleted. An Aurora
+/// instance holds no data (its cluster does) and may go.
 pub fn retained(s: &Subject) -> Option<String> {
+    if s.type_name() == "AWS::RDS::DBInstance" && s.is_set("DBClusterIdentifier") {
+        return None;
+    }
     match s.deletion_policy() {
         Some("Retain" | "RetainExceptOnCreate" | "Snapshot") => None,
         Some(other) => Some(format!("its DeletionPolicy is {other}")),

@@ -3,19 +3,6 @@
 
 use super::{encryption, iam, lambda, lifecycle, network, rds, storage, Level, Rule};
 
-/// Resource types that hold data or keys.
-const STATEFUL: &[&str] = &[
-    "AWS::DynamoDB::Table",
-    "AWS::RDS::DBCluster",
-    "AWS::S3::Bucket",
-    "AWS::KMS::Key",
-    "AWS::Logs::LogGroup",
-    "AWS::SQS::Queue",
-    "AWS::SecretsManager::Secret",
-    "AWS::Events::Archive",
-    "AWS::ECR::Repository",
-];
-
 /// Every rule, in the order they are reported.
 pub static RULES: &[Rule] = &[
     // Encryption at rest.
@@ -125,7 +112,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         id: "ESCDK-RETAIN",
         level: Level::Warning,
-        types: STATEFUL,
+        types: crate::aspects::STATEFUL_TYPES,
         explanation: "a resource that holds data or keys is kept (or snapshotted) when its stack is deleted",
         fix: "use RemovalPolicy::RetainOnUpdateOrDelete (the constructs' default), or say why it may go",
         checkov: &[],

@@ -329,6 +329,19 @@ fn a_wildcard_resource_is_refused_for_scopable_actions_and_an_allow_with_not_act
 }
 
 #[test]
+fn an_aurora_instance_may_go_with_its_stack_a_standalone_database_may_not() {
+    let instance = |props: Value| json!({"Resources": {"R": {"Type": "AWS::RDS::DBInstance", "Properties": props}}});
+    assert_eq!(
+        outcome(
+            "ESCDK-RETAIN",
+            &instance(json!({"DBClusterIdentifier": {"Ref": "C"}}))
+        ),
+        None
+    );
+    assert!(outcome("ESCDK-RETAIN", &instance(json!({"Engine": "postgres"}))).is_some());
+}
+
+#[test]
 fn a_function_nothing_invokes_asynchronously_needs_no_failure_destination() {
     let t = json!({"Resources": {"R": {"Type": "AWS::Lambda::Function", "Properties": {}},
         "Map": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {"FunctionName": {"Ref": "R"}}}}});
