@@ -70,15 +70,20 @@ fn every_event_is_shown_when_more_than_a_page_arrive_between_two_polls() {
     assert!(r.out.contains("60/60"), "the count reaches every resource");
 }
 
+/// A bootstrapped moto whose change sets of stack `name` (two queues, synthesized into the
+/// returned directory) take 600 s to compute.
+fn bootstrapped_with_slow_change_sets(name: &str) -> (Moto, TempDir) {
+    let slow = format!("{name}=600");
+    let moto = moto_with(name, &[("ESCDK_TEST_SLOW_CHANGE_SETS", slow.as_str())]);
+    let dir = TempDir::new(&format!("{name}-assembly"));
+    assembly(&dir.0, &queues(name, 2));
+    assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
+    (moto, dir)
+}
+
 #[test]
 fn a_change_set_not_ready_in_time_is_deleted_and_nothing_runs() {
-    let moto = moto_with(
-        "slow-change-set",
-        &[("ESCDK_TEST_SLOW_CHANGE_SETS", "Slow=600")],
-    );
-    let dir = TempDir::new("slow-change-set-assembly");
-    assembly(&dir.0, &queues("Slow", 2));
-    assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
+    let (moto, dir) = bootstrapped_with_slow_change_sets("Slow");
     let started = Instant::now();
     let r = run(
         &moto,
@@ -111,13 +116,7 @@ fn a_change_set_not_ready_in_time_is_deleted_and_nothing_runs() {
 
 #[test]
 fn ctrl_c_while_the_change_set_is_computed_deletes_it_and_nothing_runs() {
-    let moto = moto_with(
-        "interrupted",
-        &[("ESCDK_TEST_SLOW_CHANGE_SETS", "Stopped=600")],
-    );
-    let dir = TempDir::new("interrupted-assembly");
-    assembly(&dir.0, &queues("Stopped", 2));
-    assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
+    let (moto, dir) = bootstrapped_with_slow_change_sets("Stopped");
     let mut child = command(&moto, &dir.0, &["deploy", "--require-approval", "never"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

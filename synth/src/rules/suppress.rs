@@ -130,12 +130,9 @@ pub(crate) fn check(suppressions: &[Suppression], diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn object<'a>(v: &'a mut Value, key: &str) -> &'a mut Map<String, Value> {
-    if !v.is_object() {
-        *v = json!({});
-    }
-    let m = v.as_object_mut().expect("an object");
-    let entry = m.entry(key.to_string()).or_insert_with(|| json!({}));
+/// The object under `key` in `map`, made (or replacing a non-object) if need be.
+fn child<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
+    let entry = map.entry(key.to_string()).or_insert_with(|| json!({}));
     if !entry.is_object() {
         *entry = json!({});
     }
@@ -165,29 +162,25 @@ pub(crate) fn write_metadata(template: &mut Value, suppressions: &[Suppression])
             .as_str()
             .unwrap_or(lid)
             .to_string();
+        let Some(resource) = resource.as_object_mut() else {
+            continue;
+        };
         for s in suppressions.iter().filter(|s| s.covers(lid, &path)) {
-            let metadata = object(resource, "Metadata");
+            let metadata = child(resource, "Metadata");
             let checkov_ids: Vec<&str> = match super::rule(&s.id) {
                 Some(rule) => rule.checkov.to_vec(),
                 None if is_checkov(&s.id) => vec![s.id.as_str()],
                 None => Vec::new(),
             };
             if !checkov_ids.is_empty() {
-                let ckv = metadata
-                    .entry("checkov".to_string())
-                    .or_insert_with(|| json!({}));
-                let ckv = ckv.as_object_mut().expect("checkov metadata is an object");
+                let checkov = child(metadata, "checkov");
                 for id in checkov_ids {
-                    push(ckv, "skip", json!({"id": id, "comment": s.reason}));
+                    push(checkov, "skip", json!({"id": id, "comment": s.reason}));
                 }
             }
             if is_cfn_lint(&s.id) {
-                let lint = metadata
-                    .entry("cfn-lint".to_string())
-                    .or_insert_with(|| json!({"config": {}}));
-                if let Some(config) = lint["config"].as_object_mut() {
-                    push(config, "ignore_checks", json!(s.id));
-                }
+                let config = child(child(metadata, "cfn-lint"), "config");
+                push(config, "ignore_checks", json!(s.id));
             }
             push(
                 metadata,
