@@ -106,6 +106,7 @@ pub(crate) fn run(
         summary = check_all(template, &suppressions, mode, diags);
     }
     suppress::write_metadata(template, &suppressions);
+    super::answers::write(template, &suppressions);
     summary
 }
 

@@ -26,6 +26,7 @@
 //! assert_eq!(t["Resources"]["Audit"]["Metadata"]["checkov"]["skip"][0]["id"], "CKV_AWS_66");
 //! ```
 
+mod answers;
 mod check;
 mod encryption;
 mod iam;
@@ -37,6 +38,7 @@ mod rds;
 mod storage;
 mod suppress;
 
+pub use answers::{Answer, ANSWERS};
 pub use check::Subject;
 pub use pack::RULES;
 pub use suppress::{suppress, suppress_scope, Suppression};

@@ -42,6 +42,19 @@ impl Suppression {
         }
     }
 
+    /// A suppression of `id` on the resource `logical_id`, for the rules' own tests.
+    #[cfg(test)]
+    pub(crate) fn for_test(id: &str, reason: &str, logical_id: &str) -> Suppression {
+        Suppression {
+            id: id.into(),
+            reason: reason.into(),
+            target: Target::Resource {
+                logical_id: logical_id.into(),
+                path: format!("S/{logical_id}"),
+            },
+        }
+    }
+
     fn at(&self) -> &str {
         match &self.target {
             Target::Resource { path, .. } => path,
@@ -131,7 +144,7 @@ pub(crate) fn check(suppressions: &[Suppression], diags: &mut Vec<Diagnostic>) {
 }
 
 /// The object under `key` in `map`, made (or replacing a non-object) if need be.
-fn child<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
+pub(super) fn child<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
     let entry = map.entry(key.to_string()).or_insert_with(|| json!({}));
     if !entry.is_object() {
         *entry = json!({});
@@ -139,7 +152,7 @@ fn child<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, 
     entry.as_object_mut().expect("an object")
 }
 
-fn push(map: &mut Map<String, Value>, key: &str, item: Value) {
+pub(super) fn push(map: &mut Map<String, Value>, key: &str, item: Value) {
     let list = map.entry(key.to_string()).or_insert_with(|| json!([]));
     if let Some(a) = list.as_array_mut() {
         if !a.contains(&item) {
@@ -149,7 +162,8 @@ fn push(map: &mut Map<String, Value>, key: &str, item: Value) {
 }
 
 /// Writes each resource's suppressions into its `Metadata`: `checkov.skip` (id and
-/// comment), `cfn-lint.config.ignore_checks`, and `escdk:suppressed` (id and reason).
+/// comment), `cfn-lint.config.ignore_checks`, and `escdk:suppressed` (id and reason) for the
+/// suppressions of our rules and cfn-lint's (a checkov check's reason is its skip's comment).
 pub(crate) fn write_metadata(template: &mut Value, suppressions: &[Suppression]) {
     if suppressions.is_empty() {
         return;
@@ -182,11 +196,14 @@ pub(crate) fn write_metadata(template: &mut Value, suppressions: &[Suppression])
                 let config = child(child(metadata, "cfn-lint"), "config");
                 push(config, "ignore_checks", json!(s.id));
             }
-            push(
-                metadata,
-                "escdk:suppressed",
-                json!({"id": s.id, "reason": s.reason}),
-            );
+            // A checkov check's reason is already beside it, in `checkov.skip`.
+            if !is_checkov(&s.id) {
+                push(
+                    metadata,
+                    "escdk:suppressed",
+                    json!({"id": s.id, "reason": s.reason}),
+                );
+            }
         }
     }
 }

@@ -347,3 +347,99 @@ fn a_function_nothing_invokes_asynchronously_needs_no_failure_destination() {
         "Map": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {"FunctionName": {"Ref": "R"}}}}});
     assert_eq!(outcome("ESCDK-LAMBDA-ASYNC-FAILURES", &t), None);
 }
+
+/// The checkov skips `answers::write` adds to `R`: (id, comment).
+fn answered(mut template: Value) -> Vec<(String, String)> {
+    super::answers::write(&mut template, &[]);
+    template["Resources"]["R"]["Metadata"]["checkov"]["skip"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().to_string(),
+                s["comment"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_queue_encrypted_by_sqs_answers_ckv_aws_27_and_an_unencrypted_or_kms_one_does_not() {
+    let queue = |props: Value| json!({"Resources": {"R": {"Type": "AWS::SQS::Queue", "Properties": props}}});
+    let a = answered(queue(json!({"SqsManagedSseEnabled": true})));
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0].0, "CKV_AWS_27");
+    assert!(a[0].1.contains("SqsManagedSseEnabled"), "{a:?}");
+    // Unencrypted: our rule fails too, nothing is answered.
+    assert!(answered(queue(json!({}))).is_empty());
+    // On a KMS key checkov passes by itself.
+    assert!(answered(queue(json!({"KmsMasterKeyId": "alias/k"}))).is_empty());
+}
+
+#[test]
+fn ckv_aws_116_is_answered_only_where_failures_are_kept_or_nothing_invokes_asynchronously() {
+    let function = json!({"Type": "AWS::Lambda::Function", "Properties": {}});
+    let with = |other: Value| {
+        let mut t = json!({"Resources": {"R": function.clone()}});
+        for (k, v) in other.as_object().unwrap() {
+            t["Resources"][k] = v.clone();
+        }
+        t
+    };
+    let ids = |a: &[(String, String)]| a.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+    let rule = json!({"Type": "AWS::Events::Rule", "Properties": {"Targets": [{"Id": "T", "Arn": {"Fn::GetAtt": ["R", "Arn"]}}]}});
+    // A rule target without a destination: our rule fails, CKV_AWS_116 stays unanswered.
+    assert!(!ids(&answered(with(json!({"Rule": rule})))).contains(&"CKV_AWS_116".into()));
+    // With an on-failure destination it is answered, naming the destination.
+    let config = json!({"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {"FunctionName": {"Ref": "R"},
+        "Qualifier": "$LATEST", "DestinationConfig": {"OnFailure": {"Destination": "arn:q"}}}});
+    let a = answered(with(json!({"Rule": rule, "Config": config})));
+    let c = &a.iter().find(|x| x.0 == "CKV_AWS_116").expect("answered").1;
+    assert!(c.contains("OnFailure destination"), "{c}");
+    // A custom resource's provider: CloudFormation's wait is where its failures show.
+    let custom = json!({"Type": "Custom::Thing", "Properties": {"ServiceToken": {"Fn::GetAtt": ["R", "Arn"]}}});
+    let a = answered(with(json!({"Thing": custom})));
+    let c = &a.iter().find(|x| x.0 == "CKV_AWS_116").expect("answered").1;
+    assert!(
+        c.contains("CloudFormation invokes it for custom resources"),
+        "{c}"
+    );
+    // A dead-letter queue already satisfies checkov: nothing written.
+    let mut dlq = with(json!({}));
+    dlq["Resources"]["R"]["Properties"]["DeadLetterConfig"] = json!({"TargetArn": "arn:q"});
+    assert!(!ids(&answered(dlq)).contains(&"CKV_AWS_116".into()));
+}
+
+#[test]
+fn ckv_aws_115_is_answered_for_a_function_writing_no_table_and_never_for_a_writer() {
+    let t = |action: &str| {
+        json!({"Resources": {
+            "R": {"Type": "AWS::Lambda::Function", "Properties": {"Role": {"Fn::GetAtt": ["Role", "Arn"]}}},
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{"PolicyName": "G",
+                "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": [action], "Resource": ["arn:t"]}]}}]}}}})
+    };
+    let reader = answered(t("dynamodb:GetItem"));
+    assert!(
+        reader
+            .iter()
+            .any(|x| x.0 == "CKV_AWS_115" && x.1.contains("writes to no table")),
+        "{reader:?}"
+    );
+    assert!(!answered(t("dynamodb:PutItem"))
+        .iter()
+        .any(|x| x.0 == "CKV_AWS_115"));
+}
+
+#[test]
+fn a_suppression_of_the_rule_replaces_the_answer() {
+    let mut t = json!({"Resources": {"R": {"Type": "AWS::SQS::Queue", "Properties": {"SqsManagedSseEnabled": true},
+        "Metadata": {"escdk:path": "S/R"}}}});
+    let s = super::suppress::Suppression::for_test(
+        "ESCDK-SQS-ENCRYPTED",
+        "a reason of its own here",
+        "R",
+    );
+    super::answers::write(&mut t, &[s]);
+    assert_eq!(t["Resources"]["R"]["Metadata"]["checkov"], Value::Null);
+}
