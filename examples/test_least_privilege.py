@@ -35,6 +35,24 @@ LOGS = {"logs:CreateLogStream", "logs:PutLogEvents"}
 STREAM_MAPPING = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
 # Lambda sends a failed event to an SQS destination with the function's role.
 DESTINATION = {"sqs:SendMessage"}
+# The tables are encrypted with the stack's key: DynamoDB uses it with the caller's rights,
+# to read (KEY_READ) and to write (KEY_WRITE), as constructs/src/dynamodb/perms.rs lists.
+KEY_READ = {"kms:Decrypt", "kms:DescribeKey"}
+KEY_WRITE = KEY_READ | {
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+}
+TABLE_WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
+
+
+def key_needs(actions, tables_on_a_key):
+    """What the calls `actions` need on the tables' customer managed key."""
+    if not tables_on_a_key or not any(a.startswith("dynamodb:") for a in actions):
+        return set()
+    return KEY_WRITE if actions & TABLE_WRITES else KEY_READ
 
 DIRECTORIES = {
     "EventSourcingRecipe": [ROOT / "examples/recipe/handlers", ROOT / "constructs/assets/event_store_publisher"],
@@ -141,8 +159,17 @@ CASES = [(stack, lid) for stack in DIRECTORIES for (_, lid, *_rest) in functions
 @pytest.mark.parametrize("stack, function", CASES)
 def test_each_role_grants_exactly_what_its_handler_calls(stack, function):
     (template, lid, module, role, mapped, destination) = next(f for f in functions(stack) if f[1] == function)
-    used = calls_of(DIRECTORIES[stack], module)
-    lambda_needs = LOGS | (STREAM_MAPPING | DESTINATION if mapped else set()) | (DESTINATION if destination else set())
+    calls = calls_of(DIRECTORIES[stack], module)
+    on_a_key = any(
+        t["Properties"].get("SSESpecification", {}).get("KMSMasterKeyId")
+        for t in of_type(template, "AWS::DynamoDB::Table").values()
+    )
+    used = calls | key_needs(calls | (STREAM_MAPPING if mapped else set()), on_a_key)
+    lambda_needs = (
+        LOGS
+        | (STREAM_MAPPING | DESTINATION if mapped else set())
+        | (DESTINATION if destination else set())
+    )
     have = granted(template, role)
     assert used - have == set(), f"{stack}/{lid} ({module}) calls what its role does not allow"
     assert have - used - lambda_needs == set(), f"{stack}/{lid} ({module}) is granted what it never calls"

@@ -126,7 +126,24 @@ fn the_stream_waits_for_the_schema_and_each_destination_for_its_filter() {
         .find(|s| s["Action"] == json!(["secretsmanager:GetSecretValue"]))
         .unwrap();
     assert_eq!(secrets["Resource"].as_array().unwrap().len(), 4);
-    assert_eq!(statements.len(), 2, "logs and secrets, nothing else");
+    // The secrets are on the stack's key: decrypting with it, through Secrets Manager only.
+    let key = statements
+        .iter()
+        .find(|s| s["Action"] == json!(["kms:Decrypt"]))
+        .expect("the provider may decrypt the secrets");
+    assert_eq!(
+        key["Resource"],
+        json!([{"Fn::GetAtt": ["StackKey", "Arn"]}])
+    );
+    assert_eq!(
+        key["Condition"]["StringEquals"]["kms:ViaService"],
+        json!({"Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"})
+    );
+    assert_eq!(
+        statements.len(),
+        3,
+        "logs, secrets and their key, nothing else"
+    );
     // The services get the HTTP credentials as references to the secrets' keys.
     let env = streaming.environment();
     assert_eq!(env.len(), 2);

@@ -210,6 +210,22 @@ fn no_environment_entry_holds_a_secret_and_the_execution_role_reads_exactly_the_
         a, b,
         "the execution role reads exactly the referenced secrets"
     );
+    // They are on the stack's key: the role may decrypt with it through Secrets Manager
+    // only, and with no other key.
+    let decrypts: Vec<Value> = statements(role)
+        .into_iter()
+        .filter(|s| s["Action"].to_string().contains("kms:"))
+        .collect();
+    assert_eq!(decrypts.len(), 1, "{decrypts:?}");
+    assert_eq!(decrypts[0]["Action"], json!(["kms:Decrypt"]));
+    assert_eq!(
+        decrypts[0]["Resource"],
+        json!([{"Fn::GetAtt": ["StackKey", "Arn"]}])
+    );
+    assert_eq!(
+        decrypts[0]["Condition"],
+        json!({"StringEquals": {"kms:ViaService": {"Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"}}})
+    );
     // The frontend references no secret, so its execution role reads none.
     let frontend_exec = resource(&t, "AWS::IAM::Role", "FrontendServiceExecutionRole");
     assert!(!statements(frontend_exec)
@@ -832,4 +848,70 @@ fn a_repository_name_ecr_refuses_is_an_error() {
         e.contains("error: Bad/Repo RepositoryName: `My_App` contains `M`"),
         "{e}"
     );
+}
+
+#[test]
+fn the_network_load_balancer_logs_its_tls_listener_to_a_bucket_only_log_delivery_writes_for_this_account(
+) {
+    let f = platform(&[]);
+    let t = f.stack.synth().unwrap().template;
+    let lb_id = f.backend.load_balancer.handle.logical_id().to_string();
+    let lb = &t["Resources"][lb_id.as_str()];
+    let attributes = lb["Properties"]["LoadBalancerAttributes"]
+        .as_array()
+        .unwrap();
+    let attr = |k: &str| {
+        attributes
+            .iter()
+            .find(|a| a["Key"] == k)
+            .map(|a| a["Value"].clone())
+    };
+    assert_eq!(attr("access_logs.s3.enabled"), Some(json!("true")));
+    let bucket_id = attr("access_logs.s3.bucket").unwrap()["Ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (policy_id, policy) = of_type(&t, "AWS::S3::BucketPolicy")
+        .into_iter()
+        .find(|(_, p)| p["Properties"]["Bucket"]["Ref"] == bucket_id.as_str())
+        .expect("the log bucket has a policy");
+    // Logging is turned on only once the delivery may write.
+    assert!(lb["DependsOn"]
+        .as_array()
+        .unwrap()
+        .contains(&json!(policy_id)));
+    let statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    let allows: Vec<&Value> = statements
+        .iter()
+        .filter(|s| s["Effect"] == "Allow")
+        .collect();
+    assert_eq!(allows.len(), 2, "{allows:?}");
+    for s in &allows {
+        assert_eq!(
+            s["Principal"],
+            json!({"Service": "delivery.logs.amazonaws.com"})
+        );
+        assert_eq!(
+            s["Condition"]["StringEquals"]["aws:SourceAccount"],
+            json!({"Fn::Sub": "${AWS::AccountId}"})
+        );
+    }
+    let write = allows
+        .iter()
+        .find(|s| s["Sid"] == "LogDeliveryWrite")
+        .unwrap();
+    assert_eq!(write["Action"], json!(["s3:PutObject"]));
+    assert_eq!(
+        write["Condition"]["StringEquals"]["s3:x-amz-acl"],
+        "bucket-owner-full-control"
+    );
+    let acl = allows
+        .iter()
+        .find(|s| s["Sid"] == "LogDeliveryAclCheck")
+        .unwrap();
+    assert_eq!(acl["Action"], json!(["s3:GetBucketAcl"]));
+    // No ELB account or service principal: those write an application load balancer's logs.
+    assert!(!policy.to_string().contains("elasticloadbalancing"));
 }

@@ -35,6 +35,93 @@ fn var<'a>(vars: &'a [(String, EnvValue)], name: &str) -> Option<&'a EnvValue> {
 
 // ---- BlobStore ----------------------------------------------------------------------------
 
+/// The blob store's own bucket (not the bucket of its access logs).
+fn blob_bucket(t: &Value) -> (&String, &Value) {
+    let buckets: Vec<_> = of_type(t, "AWS::S3::Bucket")
+        .into_iter()
+        .filter(|(_, b)| {
+            b["Metadata"]["escdk:path"]
+                .as_str()
+                .unwrap()
+                .ends_with("/Bucket")
+        })
+        .collect();
+    assert_eq!(buckets.len(), 1, "one blob bucket");
+    buckets[0]
+}
+
+#[test]
+fn the_bucket_logs_every_request_to_a_bucket_only_s3s_log_delivery_writes_for_this_account() {
+    let stack = Stack::new("Storage");
+    BlobStore::new(
+        &stack.root(),
+        "Blobs",
+        BlobStoreProps {
+            bucket_name: Some("acme-blobs".into()),
+            ..Default::default()
+        },
+    );
+    let t = template(&stack);
+    let (_, bucket) = blob_bucket(&t);
+    let logging = &bucket["Properties"]["LoggingConfiguration"];
+    let log_id = logging["DestinationBucketName"]["Ref"].as_str().unwrap();
+    assert_eq!(logging["LogFilePrefix"], "access-logs/");
+    let log_bucket = &t["Resources"][log_id];
+    assert_eq!(
+        log_bucket["Properties"]["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"],
+        90
+    );
+    assert_eq!(log_bucket["DeletionPolicy"], "RetainExceptOnCreate");
+    assert!(
+        log_bucket["Properties"]["LoggingConfiguration"].is_null(),
+        "no logging of the logs"
+    );
+    let (_, policy) = of_type(&t, "AWS::S3::BucketPolicy")
+        .into_iter()
+        .find(|(_, p)| p["Properties"]["Bucket"]["Ref"] == log_id)
+        .expect("the log bucket has a policy");
+    let statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    let write = statements
+        .iter()
+        .find(|s| s["Sid"] == "LogDeliveryWrite")
+        .expect("S3's log delivery may write");
+    assert_eq!(
+        write["Principal"],
+        json!({"Service": "logging.s3.amazonaws.com"})
+    );
+    assert_eq!(write["Action"], json!(["s3:PutObject"]));
+    assert_eq!(
+        write["Condition"]["ArnLike"]["aws:SourceArn"],
+        json!({"Fn::Sub": "arn:${AWS::Partition}:s3:::acme-blobs"})
+    );
+    assert_eq!(
+        write["Condition"]["StringEquals"]["aws:SourceAccount"],
+        json!({"Fn::Sub": "${AWS::AccountId}"})
+    );
+    assert!(
+        statements
+            .iter()
+            .any(|s| s["Effect"] == "Deny"
+                && s["Condition"]["Bool"]["aws:SecureTransport"] == "false"),
+        "TLS only"
+    );
+    // Turned off by name: one bucket, no logging.
+    let stack = Stack::new("Storage");
+    BlobStore::new(
+        &stack.root(),
+        "Blobs",
+        BlobStoreProps {
+            access_logs: None,
+            ..Default::default()
+        },
+    );
+    let t = template(&stack);
+    assert_eq!(of_type(&t, "AWS::S3::Bucket").len(), 1);
+    assert!(blob_bucket(&t).1["Properties"]["LoggingConfiguration"].is_null());
+}
+
 #[test]
 fn the_bucket_is_versioned_encrypted_private_tls_only_and_kept() {
     let stack = Stack::new("Storage");
@@ -47,7 +134,7 @@ fn the_bucket_is_versioned_encrypted_private_tls_only_and_kept() {
         },
     );
     let t = template(&stack);
-    let (_, bucket) = of_type(&t, "AWS::S3::Bucket")[0];
+    let (_, bucket) = blob_bucket(&t);
     assert_eq!(bucket["DeletionPolicy"], "RetainExceptOnCreate");
     assert_eq!(bucket["UpdateReplacePolicy"], "Retain");
     let p = &bucket["Properties"];
@@ -119,7 +206,7 @@ fn by_default_the_task_role_reads_and_writes_this_bucket_only_and_no_key_exists(
     assert!(of_type(&t, "AWS::IAM::AccessKey").is_empty());
     let role = &of_type(&t, "AWS::IAM::Role")[0].1["Properties"];
     let statements = &role["Policies"][0]["PolicyDocument"]["Statement"];
-    let bucket_id = of_type(&t, "AWS::S3::Bucket")[0].0;
+    let bucket_id = blob_bucket(&t).0;
     for s in statements.as_array().unwrap() {
         assert!(
             s["Resource"].to_string().contains(bucket_id.as_str()),
@@ -519,7 +606,8 @@ fn an_alert_address_that_is_not_an_email_is_refused() {
 fn the_platform_example_has_all_three_and_passes_the_template_assertions() {
     let app = escdk_examples::app();
     let t = Template::from_app(&app, "production-PlatformData");
-    t.resource_count_is("AWS::S3::Bucket", 1);
+    // The blob store and the bucket of its access logs.
+    t.resource_count_is("AWS::S3::Bucket", 2);
     t.resource_count_is("AWS::SES::EmailIdentity", 1);
     t.resource_count_is("Custom::SesSmtpCredentials", 1);
     assert!(t.to_json()["Outputs"].get("SesIdentity").is_some());

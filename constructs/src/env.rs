@@ -16,6 +16,9 @@ pub enum EnvValue {
         arn: Expr,
         /// The key in the secret's JSON value.
         key: String,
+        /// The customer managed KMS key the secret is encrypted with, when it has one: the
+        /// execution role may decrypt with it, through Secrets Manager only.
+        kms_key: Option<Expr>,
     },
 }
 
@@ -25,6 +28,17 @@ impl EnvValue {
         EnvValue::Secret {
             arn,
             key: key.to_string(),
+            kms_key: None,
+        }
+    }
+
+    /// A reference to the JSON key `key` of the secret `arn`, encrypted with the customer
+    /// managed key `kms_key` (the secrets constructs make: [`crate::secrets::add`]).
+    pub fn encrypted_secret_key(arn: Expr, key: &str, kms_key: Expr) -> EnvValue {
+        EnvValue::Secret {
+            arn,
+            key: key.to_string(),
+            kms_key: Some(kms_key),
         }
     }
 
@@ -41,7 +55,7 @@ impl EnvValue {
     pub fn value_from(&self) -> Option<Expr> {
         match self {
             EnvValue::Value(_) => None,
-            EnvValue::Secret { arn, key } => Some(fns::sub_with(
+            EnvValue::Secret { arn, key, .. } => Some(fns::sub_with(
                 format!("${{Arn}}:{key}::"),
                 [("Arn", arn.clone())],
             )),

@@ -51,7 +51,7 @@ impl Default for EventStoreProps {
             },
             index_capacity: (5, 5),
             stream: Some(StreamView::NewAndOldImages),
-            encryption: TableEncryption::AwsManaged,
+            encryption: TableEncryption::StackKey,
             point_in_time_recovery: true,
             deletion_protection: None,
             removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,

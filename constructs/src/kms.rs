@@ -1,5 +1,6 @@
 //! KMS: customer managed keys for services that encrypt on our behalf (alarm topics, flow
-//! logs), and the stack's shared key ([`stack_key`]) for its log groups. The account keeps administering the key through IAM (AWS's default key policy);
+//! logs), and the stack's shared key ([`stack_key`]) for its log groups, tables, secrets and
+//! function environments. The account keeps administering the key through IAM (AWS's default key policy);
 //! the service gets only the use it needs. Keys are retained when the stack is deleted:
 //! deleting a key makes whatever it encrypted unreadable.
 
@@ -52,8 +53,10 @@ pub fn encryption_key(
 pub const STACK_KEY_ID: &str = "StackKey";
 
 /// The stack's shared key: one customer managed key per stack (not one per resource: a key
-/// costs $1 a month plus requests) that encrypts the stack's log groups. CloudWatch Logs may
-/// use it only for log groups of this account and region. Made on first use, at
+/// costs $1 a month plus requests) that encrypts the stack's log groups, tables, secrets and
+/// function environments. The account administers it through IAM, so a role may use it only
+/// where a grant says so (the constructs' grants add the key actions they need); CloudWatch
+/// Logs may use it only for log groups of this account and region. Made on first use, at
 /// `<stack>/StackKey`, and retained like every key.
 pub fn stack_key(scope: &Scope) -> Handle<CfnKey> {
     let stack = scope.stack();
@@ -66,7 +69,7 @@ pub fn stack_key(scope: &Scope) -> Handle<CfnKey> {
     encryption_key(
         &stack.root(),
         STACK_KEY_ID,
-        "Encrypts this stack's log groups",
+        "Encrypts this stack's log groups, tables, secrets and function environments",
         vec![service_statement(
             "LogsEncrypt",
             escdk_synth::fns::sub("logs.${AWS::Region}.amazonaws.com"),

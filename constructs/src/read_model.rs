@@ -32,7 +32,7 @@ impl Default for ReadModelProps {
             sort_key: Some(Attribute::string("ProjectionType")),
             global_secondary_indexes: Vec::new(),
             billing: Billing::Provisioned { read: 5, write: 5 },
-            encryption: TableEncryption::AwsManaged,
+            encryption: TableEncryption::StackKey,
             point_in_time_recovery: true,
             removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,
         }

@@ -508,10 +508,12 @@ fn blob_storage_with_an_access_key_and_alerts_deploy() {
         "iam = c('iam')\n\
          (user,) = [u['UserName'] for u in iam.list_users()['Users'] if 'Blobs' in u['UserName']]\n\
          print(len(iam.list_access_keys(UserName=user)['AccessKeyMetadata']))\n\
-         print(len([b for b in c('s3').list_buckets()['Buckets'] if 'blobs' in b['Name']]))\n\
+         names = [b['Name'] for b in c('s3').list_buckets()['Buckets'] if 'blobs' in b['Name']]\n\
+         print(len([n for n in names if 'accesslogs' not in n]), len([n for n in names if 'accesslogs' in n]))\n\
          print(len(c('sns').list_topics()['Topics']))",
     );
-    assert_eq!(found, "1\n1\n1\n");
+    // The user's one key; the blob bucket and the bucket of its access logs; the topic.
+    assert_eq!(found, "1\n1 1\n1\n");
 }
 
 #[test]

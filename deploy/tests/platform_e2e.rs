@@ -214,6 +214,8 @@ fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_keeping_its_d
              \x20   if t == 'AWS::S3::Bucket' and attr == 'Arn': return 'arn:aws:s3:::' + p\n\
              \x20   if t == 'AWS::EC2::SecurityGroup' and attr == 'GroupId':\n\
              \x20       return c('ec2').describe_security_groups(GroupIds=[p])['SecurityGroups'][0]['GroupId']\n\
+             \x20   if t == 'AWS::KMS::Key' and attr == 'Arn':\n\
+             \x20       return next(k['KeyArn'] for k in c('kms').list_keys()['Keys'] if p in (k['KeyId'], k['KeyArn']))\n\
              \x20   raise Exception(f'{{t}}.{{attr}}')\n\
              print(json.dumps({{k: ev(v) for k, v in exports.items()}}))",
             serde_json::to_string(&exports).unwrap()
@@ -274,8 +276,9 @@ fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_keeping_its_d
         [
             "['production-event-sourcing-app-backend', 'production-event-sourcing-app-frontend']",
             "[(3000, '1024'), (8080, '512')]",
-            // Bootstrap, blob storage, and the frontend load balancer's access logs.
-            "3",
+            // Bootstrap, blob storage and its access logs, and both load balancers' access
+            // logs.
+            "5",
         ],
         "{found}"
     );
@@ -362,8 +365,8 @@ fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_keeping_its_d
         [
             "['EscdkBootstrap']",
             "['production-event-sourcing-app-backend', 'production-event-sourcing-app-frontend']",
-            // Bootstrap's, and the kept blob store and access logs.
-            "3",
+            // Bootstrap's, and the kept blob store and the three buckets of access logs.
+            "5",
         ],
         "{left}"
     );

@@ -54,6 +54,11 @@ pub fn stack(name: &str) -> Stack {
         description: Some(description.into()),
         ..FunctionProps::new(&handlers, handler)
     };
+    // A projection writes to its read model; a throttled event is retried by EventBridge.
+    let projection = |handler: &str, description: &str| FunctionProps {
+        reserved_concurrency: Some(5),
+        ..function(handler, description)
+    };
     let root = stack.root();
 
     let store = EventStore::new(
@@ -119,6 +124,8 @@ pub fn stack(name: &str) -> Stack {
     command_props
         .environment
         .push(("EVENT_STORE_TABLE".into(), store.name().into()));
+    // Writers to the shared tables get a bounded share of the account's executions.
+    command_props.reserved_concurrency = Some(10);
     let command = Function::new(&root, "CommandHandler", command_props);
     store.grant_append(&command.role);
 
@@ -138,7 +145,7 @@ pub fn stack(name: &str) -> Stack {
         &[&users],
         &dlq,
         ProjectionProps::new(
-            function(
+            projection(
                 "user_projection.lambda_handler",
                 "Maintains the user profiles",
             ),
@@ -152,7 +159,7 @@ pub fn stack(name: &str) -> Stack {
         &[&orders],
         &dlq,
         ProjectionProps::new(
-            function(
+            projection(
                 "order_projection.lambda_handler",
                 "Maintains the order summaries",
             ),

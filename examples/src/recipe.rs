@@ -51,10 +51,14 @@ pub fn build(scope: &Scope) -> Recipe {
     let cqrs_props = CqrsLambdasProps::new(
         FunctionProps {
             description: Some("Command handler: appends events, then publishes them".into()),
+            // The event store takes 10 writes a second: more writers only throttle.
+            reserved_concurrency: Some(10),
             ..FunctionProps::new(&handlers, "command_handler.lambda_handler")
         },
         FunctionProps {
             description: Some("Projection handler: maintains the account summaries".into()),
+            // The read model takes 5 writes a second; a throttled event is retried.
+            reserved_concurrency: Some(5),
             ..FunctionProps::new(&handlers, "projection_handler.lambda_handler")
         },
         FunctionProps {

@@ -9,9 +9,9 @@ use crate::env::EnvValue;
 use crate::iam::PolicyStatement;
 use crate::lambda::{Function, FunctionProps};
 use crate::removal::RemovalPolicy;
-use crate::secrets::generated;
+use crate::secrets::{self, generated};
 use escdk_synth::cfn::secretsmanager::CfnSecret;
-use escdk_synth::{fns, CustomResource, Duration, Expr, Handle, Json, Scope};
+use escdk_synth::{fns, rules, CustomResource, Duration, Expr, Handle, Json, Scope};
 use std::path::PathBuf;
 
 /// How long the provider may take for one request (Lambda's maximum); CloudFormation's
@@ -45,6 +45,8 @@ pub struct AmbarStreaming {
     pub http_username: Handle<CfnSecret>,
     /// `{"password": …}`.
     pub http_password: Handle<CfnSecret>,
+    /// The key the secrets made here are encrypted with (the stack's key).
+    pub secret_key: Expr,
 }
 
 fn provider_dir() -> PathBuf {
@@ -73,7 +75,8 @@ impl AmbarStreaming {
             ApiKey::Secret(_) => None,
             ApiKey::Create => {
                 let name = scope.child_physical_name("ApiKey", 400);
-                let secret = scope.add(
+                let secret = secrets::add(
+                    &scope,
                     "ApiKey",
                     CfnSecret {
                         name: Some(name.as_str().into()),
@@ -90,6 +93,11 @@ impl AmbarStreaming {
                 // Holds nothing the user cannot get again from Ambar; removed with the stack
                 // so that a new deploy can take the same name.
                 RemovalPolicy::Destroy.apply(&stack, &secret);
+                rules::suppress(
+                    &secret,
+                    "ESCDK-RETAIN",
+                    "it holds a copy of an Ambar API key the user can get again from Ambar, and goes with the stack so that a new deploy can take its name",
+                );
                 scope.info(format!(
                     "put the Ambar API key into secret `{name}` before or during the first deploy: aws secretsmanager put-secret-value --secret-id {name} --secret-string '<API key>'"
                 ));
@@ -102,7 +110,8 @@ impl AmbarStreaming {
             (ApiKey::Create, None) => unreachable!("a created key has a secret"),
         };
 
-        let http_username = scope.add(
+        let http_username = secrets::add(
+            &scope,
             "HttpUsername",
             generated(
                 "HTTP Basic username Ambar presents to the application's endpoints",
@@ -111,7 +120,8 @@ impl AmbarStreaming {
                 HTTP_USERNAME_LENGTH,
             ),
         );
-        let http_password = scope.add(
+        let http_password = secrets::add(
+            &scope,
             "HttpPassword",
             generated(
                 "HTTP Basic password Ambar presents to the application's endpoints",
@@ -122,6 +132,11 @@ impl AmbarStreaming {
         );
         for s in [&http_username, &http_password] {
             RemovalPolicy::Destroy.apply(&stack, s);
+            rules::suppress(
+                s,
+                "ESCDK-RETAIN",
+                "a generated HTTP Basic credential that only this stack's Ambar destinations and endpoints use: a new stack generates and hands over new ones",
+            );
         }
 
         let provider = Function::new(
@@ -136,8 +151,10 @@ impl AmbarStreaming {
                 ..FunctionProps::new(provider_dir(), "ambar_provider.lambda_handler")
             },
         );
+        // The secrets made here are on this stack's key, the replication user's on the event
+        // store's; an API key secret the user gives brings its own key policy.
         provider.role.add_to_policy(PolicyStatement::allow(
-            ["secretsmanager:GetSecretValue"],
+            secrets::READ.iter().copied(),
             [
                 api_key_secret_arn.clone(),
                 store.replication_secret_arn(),
@@ -145,6 +162,16 @@ impl AmbarStreaming {
                 http_password.reference(),
             ],
         ));
+        let own_key = secrets::key_arn(&scope);
+        if store.secret_key != own_key {
+            provider.role.add_to_policy(secrets::key_statement(
+                store.secret_key.clone(),
+                secrets::KEY_READ,
+            ));
+        }
+        provider
+            .role
+            .add_to_policy(secrets::key_statement(own_key.clone(), secrets::KEY_READ));
 
         let resource = |type_name: &str| {
             CustomResource::new(type_name, provider.arn())
@@ -226,6 +253,7 @@ impl AmbarStreaming {
             created_api_key,
             http_username,
             http_password,
+            secret_key: own_key,
         }
     }
 
@@ -235,11 +263,19 @@ impl AmbarStreaming {
         vec![
             (
                 "AMBAR_HTTP_USERNAME".into(),
-                EnvValue::secret_key(self.http_username.reference(), "username"),
+                EnvValue::encrypted_secret_key(
+                    self.http_username.reference(),
+                    "username",
+                    self.secret_key.clone(),
+                ),
             ),
             (
                 "AMBAR_HTTP_PASSWORD".into(),
-                EnvValue::secret_key(self.http_password.reference(), "password"),
+                EnvValue::encrypted_secret_key(
+                    self.http_password.reference(),
+                    "password",
+                    self.secret_key.clone(),
+                ),
             ),
         ]
     }

@@ -16,13 +16,13 @@ use super::regions::{atlas_region, REGIONS};
 use crate::ec2::{allowed_cidrs, Cidr, Vpc};
 use crate::env::EnvValue;
 use crate::removal::RemovalPolicy;
-use crate::secrets::generated;
+use crate::secrets::{self, generated};
 use escdk_synth::cfn::atlas::{
     cloud_backup_schedule, cluster, database_user, flex_cluster, project_ip_access_list,
     CfnCloudBackupSchedule, CfnCluster, CfnDatabaseUser, CfnFlexCluster, CfnProjectIpAccessList,
 };
 use escdk_synth::cfn::secretsmanager::CfnSecret;
-use escdk_synth::{fns, Expr, Handle, Json, Pseudo, Scope, Value};
+use escdk_synth::{fns, rules, Expr, Handle, Json, Pseudo, Scope, Value};
 
 /// MongoDB's port.
 pub const PORT: u16 = 27017;
@@ -119,6 +119,8 @@ pub struct ProjectionStore {
     pub access_list: Handle<CfnProjectIpAccessList>,
     pub user: Handle<CfnDatabaseUser>,
     pub password: Handle<CfnSecret>,
+    /// The key the password is encrypted with (the stack's key).
+    pub password_key: Expr,
     pub backup_schedule: Option<Handle<CfnCloudBackupSchedule>>,
     pub database: String,
     pub username: String,
@@ -434,7 +436,8 @@ impl ProjectionStore {
             }
         };
 
-        let password = scope.add(
+        let password = secrets::add(
+            &scope,
             "Password",
             generated(
                 &format!(
@@ -448,6 +451,11 @@ impl ProjectionStore {
         );
         // The user goes with the stack; so does its password.
         RemovalPolicy::Destroy.apply(&stack, &password);
+        rules::suppress(
+            &password,
+            "ESCDK-RETAIN",
+            "it holds the password of the Atlas database user that is deleted with the stack: kept, it would open nothing",
+        );
         let user = scope.add(
             "User",
             CfnDatabaseUser {
@@ -527,6 +535,7 @@ impl ProjectionStore {
             access_list,
             user,
             password,
+            password_key: secrets::key_arn(&scope),
             backup_schedule,
             database: props.database,
             username: props.username,
@@ -563,7 +572,11 @@ impl ProjectionStore {
             ),
             (
                 "MONGODB_PROJECTION_DATABASE_PASSWORD".into(),
-                EnvValue::secret_key(self.password.reference(), "password"),
+                EnvValue::encrypted_secret_key(
+                    self.password.reference(),
+                    "password",
+                    self.password_key.clone(),
+                ),
             ),
         ]
     }

@@ -28,16 +28,16 @@ pub use sql::{
 pub use crate::env::EnvValue;
 
 use crate::ec2::{allowed_cidrs, Cidr, SecurityGroup, SecurityGroupProps, Vpc};
-use crate::iam::PolicyStatement;
+use crate::iam::{PolicyStatement, Role, RoleProps};
 use crate::lambda::{Function, FunctionProps};
 use crate::removal::{check_protection, RemovalPolicy};
-use crate::secrets::generated;
+use crate::secrets::{self, generated};
 use escdk_synth::cfn::rds::{
-    CfnDBCluster, CfnDBClusterParameterGroup, CfnDBInstance, CfnDBSubnetGroup,
+    db_cluster, CfnDBCluster, CfnDBClusterParameterGroup, CfnDBInstance, CfnDBSubnetGroup,
 };
 use escdk_synth::cfn::secretsmanager::CfnSecret;
 use escdk_synth::rules;
-use escdk_synth::{CustomResource, Duration, Expr, Handle, Json, Policy, Scope, Stack};
+use escdk_synth::{fns, CustomResource, Duration, Expr, Handle, Json, Policy, Scope, Stack};
 use std::path::PathBuf;
 
 /// The replication settings of the cluster parameter group.
@@ -80,6 +80,13 @@ pub struct AuroraEventStoreProps {
     /// cluster after deleting its instances.
     pub deletion_protection: Option<bool>,
     pub performance_insights: bool,
+    /// Enhanced monitoring: OS metrics of each instance every this many seconds (1, 5, 10,
+    /// 15, 30 or 60), through a role RDS assumes that may write only the `RDSOSMetrics`
+    /// log group of this account and region. `None` turns it off. 60 seconds by default.
+    pub monitoring_interval: Option<Duration>,
+    /// IAM database authentication on the cluster (on by default: a client with a role may
+    /// connect with a token instead of a password; passwords keep working, as Ambar needs).
+    pub iam_authentication: bool,
     /// The generation of the replication user's password. The secret has no rotation
     /// schedule (rotating it would leave the role's password behind): to change the
     /// password, put a new one in the secret, raise this number and deploy; the schema
@@ -107,6 +114,8 @@ impl Default for AuroraEventStoreProps {
             removal_policy: RemovalPolicy::Snapshot,
             deletion_protection: None,
             performance_insights: false,
+            monitoring_interval: Some(Duration::seconds(60)),
+            iam_authentication: true,
             replication_password_version: 1,
             publicly_accessible: false,
             allowed_cidrs: Vec::new(),
@@ -138,12 +147,64 @@ pub struct AuroraEventStore {
     pub instances: Vec<Handle<CfnDBInstance>>,
     pub security_group: SecurityGroup,
     pub replication_secret: Handle<CfnSecret>,
+    /// The key both secrets (the master user's and the replication user's) are encrypted
+    /// with: the stack's key.
+    pub secret_key: Expr,
     /// The schema custom resource: depend on it to start after the schema exists.
     pub schema: Handle<CustomResource>,
     pub names: SchemaNames,
     pub master_username: String,
     /// Whether the instances have public addresses (for a streaming service outside the VPC).
     pub publicly_accessible: bool,
+}
+
+/// The intervals enhanced monitoring takes, in seconds.
+const MONITORING_INTERVALS: [i64; 6] = [1, 5, 10, 15, 30, 60];
+
+/// The role RDS's enhanced monitoring assumes, writing only the `RDSOSMetrics` log group
+/// of this account and region (the actions of AWS's `AmazonRDSEnhancedMonitoringRole`,
+/// narrowed to it), and the interval in seconds.
+fn monitoring_role(scope: &Scope, interval: Duration) -> (i64, Role) {
+    let seconds = interval
+        .to_seconds()
+        .and_then(|s| i64::try_from(s).ok())
+        .filter(|s| MONITORING_INTERVALS.contains(s));
+    if seconds.is_none() {
+        scope.prop_error(
+            "MonitoringInterval",
+            format!(
+                "enhanced monitoring takes 1, 5, 10, 15, 30 or 60 seconds, not {}",
+                interval.human()
+            ),
+            "choose one of those intervals, or set monitoring_interval None to turn it off",
+        );
+    }
+    let seconds = seconds.unwrap_or(60);
+    let role = Role::new(
+        scope,
+        "MonitoringRole",
+        RoleProps::new(
+            "monitoring.rds.amazonaws.com",
+            "Enhanced monitoring of the event store's instances: writes their OS metrics",
+        ),
+    );
+    let group =
+        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:RDSOSMetrics";
+    // The group's ARN in both of the forms IAM sees it in.
+    role.add_to_policy(PolicyStatement::allow(
+        ["logs:CreateLogGroup", "logs:PutRetentionPolicy"],
+        [fns::sub(group), fns::sub(format!("{group}:*"))],
+    ));
+    role.add_to_policy(PolicyStatement::allow(
+        [
+            "logs:CreateLogStream",
+            "logs:DescribeLogStreams",
+            "logs:GetLogEvents",
+            "logs:PutLogEvents",
+        ],
+        [fns::sub(format!("{group}:log-stream:*"))],
+    ));
+    (seconds, role)
 }
 
 fn schema_handler_dir() -> PathBuf {
@@ -330,6 +391,11 @@ impl AuroraEventStore {
                 database_name: Some(names.database.as_str().into()),
                 master_username: Some(props.master_username.as_str().into()),
                 manage_master_user_password: Some(true.into()),
+                // RDS keeps the master password in a secret of its own, on the stack's key.
+                master_user_secret: Some(db_cluster::MasterUserSecret {
+                    kms_key_id: Some(secrets::key_arn(&scope).into()),
+                    ..Default::default()
+                }),
                 db_cluster_parameter_group_name: Some(parameter_group.reference().into()),
                 db_subnet_group_name: Some(subnet_group.reference().into()),
                 vpc_security_group_ids: Some(
@@ -347,10 +413,14 @@ impl AuroraEventStore {
                 enable_http_endpoint: Some(true.into()),
                 copy_tags_to_snapshot: Some(true.into()),
                 enable_cloudwatch_logs_exports: Some(vec!["postgresql"].into()),
+                enable_iam_database_authentication: Some(props.iam_authentication.into()),
                 ..Default::default()
             },
         );
         props.removal_policy.apply(scope.stack(), &cluster);
+        let monitoring = props
+            .monitoring_interval
+            .map(|interval| monitoring_role(&scope, interval));
         let mut instances = Vec::new();
         for i in 1..=props.instances.clamp(1, 15) {
             let instance = scope.add(
@@ -361,6 +431,8 @@ impl AuroraEventStore {
                     engine: Some("aurora-postgresql".into()),
                     publicly_accessible: Some(props.publicly_accessible.into()),
                     enable_performance_insights: Some(props.performance_insights.into()),
+                    monitoring_interval: monitoring.as_ref().map(|(seconds, _)| (*seconds).into()),
+                    monitoring_role_arn: monitoring.as_ref().map(|(_, role)| role.arn().into()),
                     ..Default::default()
                 },
             );
@@ -375,7 +447,8 @@ impl AuroraEventStore {
             }
             instances.push(instance);
         }
-        let replication_secret = scope.add(
+        let replication_secret = secrets::add(
+            &scope,
             "ReplicationSecret",
             generated(
                 &format!(
@@ -404,10 +477,12 @@ impl AuroraEventStore {
             ["rds-data:ExecuteStatement"],
             [cluster.attr_db_cluster_arn()],
         ));
-        schema_fn.role.add_to_policy(PolicyStatement::allow(
-            ["secretsmanager:GetSecretValue"],
-            [master_secret.clone(), replication_secret.reference()],
-        ));
+        for statement in secrets::read_statements(
+            vec![master_secret.clone(), replication_secret.reference()],
+            Some(secrets::key_arn(&scope)),
+        ) {
+            schema_fn.role.add_to_policy(statement);
+        }
         let statements: Vec<Json> = statements(&names).into_iter().map(Json::from).collect();
         let schema = scope.add_custom(
             "Schema",
@@ -440,6 +515,7 @@ impl AuroraEventStore {
             instances,
             security_group,
             replication_secret,
+            secret_key: secrets::key_arn(&scope),
             schema,
             names,
             master_username: props.master_username,
@@ -478,7 +554,8 @@ impl AuroraEventStore {
     /// passwords are secret references, never values.
     pub fn environment(&self) -> Vec<(String, EnvValue)> {
         let n = &self.names;
-        let secret_key = EnvValue::secret_key;
+        let secret_key =
+            |arn, key| EnvValue::encrypted_secret_key(arn, key, self.secret_key.clone());
         vec![
             (
                 "EVENT_STORE_HOST".into(),

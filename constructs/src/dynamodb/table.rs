@@ -33,8 +33,11 @@ impl StreamView {
 /// Encryption at rest. DynamoDB always encrypts; this picks whose key.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum TableEncryption {
-    /// The AWS managed key `aws/dynamodb` (KMS, visible in CloudTrail).
+    /// The stack's shared customer managed key ([`crate::kms::stack_key`]): the default, so
+    /// that who reads the table's data is decided by a key policy you control too.
     #[default]
+    StackKey,
+    /// The AWS managed key `aws/dynamodb` (KMS, visible in CloudTrail).
     AwsManaged,
     /// A customer managed KMS key, by ARN.
     CustomerManaged(Expr),
@@ -91,7 +94,7 @@ impl TableProps {
             billing: Billing::OnDemand,
             global_secondary_indexes: Vec::new(),
             stream: None,
-            encryption: TableEncryption::AwsManaged,
+            encryption: TableEncryption::StackKey,
             point_in_time_recovery: true,
             deletion_protection: None,
             removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,
@@ -236,19 +239,14 @@ impl Table {
             });
         }
         let key = match &props.encryption {
+            TableEncryption::StackKey => Some(crate::kms::stack_key(&scope).attr_arn()),
             TableEncryption::CustomerManaged(k) => Some(k.clone()),
             TableEncryption::AwsManaged => None,
         };
-        let sse = match &props.encryption {
-            TableEncryption::AwsManaged => table::SSESpecification {
-                sse_type: Some("KMS".into()),
-                ..table::SSESpecification::new(true)
-            },
-            TableEncryption::CustomerManaged(key) => table::SSESpecification {
-                sse_type: Some("KMS".into()),
-                kms_master_key_id: Some(key.clone().into()),
-                ..table::SSESpecification::new(true)
-            },
+        let sse = table::SSESpecification {
+            sse_type: Some("KMS".into()),
+            kms_master_key_id: key.clone().map(Into::into),
+            ..table::SSESpecification::new(true)
         };
         let cfn = CfnTable {
             table_name: props.table_name.as_deref().map(Into::into),

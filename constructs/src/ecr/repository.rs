@@ -108,6 +108,13 @@ impl Repository {
             },
         );
         props.removal_policy.apply(scope.stack(), &handle);
+        if props.encryption == Encryption::Aes256 {
+            escdk_synth::rules::suppress(
+                &handle,
+                "CKV_AWS_136",
+                "images are encrypted at rest with AES-256 keys ECR manages (Encryption::Aes256, the default): they hold built code, not the system's data; Encryption::Kms chooses KMS, with its requests' cost, when the repository is created (it cannot change after)",
+            );
+        }
         Repository { handle }
     }
 

@@ -301,11 +301,12 @@ impl FargateService {
                     );
                     continue;
                 }
-                if let EnvValue::Secret { arn, .. } = &value {
-                    self.execution_role.add_to_policy(PolicyStatement::allow(
-                        perms::SECRET_READ.iter().copied(),
-                        [arn.clone()],
-                    ));
+                if let EnvValue::Secret { arn, kms_key, .. } = &value {
+                    for statement in
+                        crate::secrets::read_statements(vec![arn.clone()], kms_key.clone())
+                    {
+                        self.execution_role.add_to_policy(statement);
+                    }
                 }
                 all.push((name, value));
             }

@@ -22,6 +22,9 @@ pub struct NetworkLoadBalancedServiceProps {
     pub health_check: HealthCheck,
     /// Off by default (see [`LoadBalancerProps::deletion_protection`]).
     pub deletion_protection: bool,
+    /// Access logs of the TLS listener to an encrypted bucket, kept this long: 90 days by
+    /// default (`None` turns them off, and the rule pack then says so).
+    pub access_logs: Option<escdk_synth::Duration>,
 }
 
 impl NetworkLoadBalancedServiceProps {
@@ -32,6 +35,7 @@ impl NetworkLoadBalancedServiceProps {
             domain_name: domain_name.to_string(),
             health_check: HealthCheck::default(),
             deletion_protection: false,
+            access_logs: Some(escdk_synth::Duration::days(90)),
         }
     }
 }
@@ -72,7 +76,7 @@ impl NetworkLoadBalancedService {
             LoadBalancerProps {
                 kind: LoadBalancerType::Network,
                 deletion_protection: props.deletion_protection,
-                access_logs: None,
+                access_logs: props.access_logs,
             },
             &props.health_check,
         );

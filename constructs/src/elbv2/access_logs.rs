@@ -1,12 +1,16 @@
-//! Access logs of an application load balancer: a private, TLS-only bucket (S3-managed
-//! keys, the only encryption ELB writes to) that Elastic Load Balancing may write to under
-//! `AWSLogs/<account>/`, and nothing else.
+//! Access logs of a load balancer: a private, TLS-only bucket (S3-managed keys, the only
+//! encryption an application load balancer writes to) that the log delivery may write to
+//! under `AWSLogs/<account>/`, and nothing else.
 //!
-//! Who writes depends on the region: in regions opened before August 2022, the regional
-//! Elastic Load Balancing account; in later ones, the `logdelivery.elasticloadbalancing`
-//! service principal. The policy names the service principal always, and the regional
-//! account through a mapping when the stack is deployed to one of those regions.
+//! Who writes depends on the kind. For an application load balancer, in regions opened
+//! before August 2022, the regional Elastic Load Balancing account; in later ones, the
+//! `logdelivery.elasticloadbalancing` service principal. The policy names the service
+//! principal always, and the regional account through a mapping when the stack is deployed
+//! to one of those regions. A network load balancer's TLS listeners are logged by CloudWatch
+//! Logs' delivery (`delivery.logs.amazonaws.com`), which first checks the bucket's ACL, and
+//! may write only for this account's load balancers.
 
+use super::LoadBalancerType;
 use crate::iam::{PolicyDocument, PolicyStatement, Principal};
 use crate::removal::RemovalPolicy;
 use crate::s3::secure;
@@ -76,6 +80,7 @@ fn region_table(stack: &Stack) -> ConditionHandle {
 pub(crate) fn log_bucket(
     scope: &Scope,
     expire_after: Duration,
+    kind: LoadBalancerType,
 ) -> (Handle<CfnBucket>, Handle<CfnBucketPolicy>) {
     let days = expire_after.days_in(scope, "ExpirationInDays", 1..=3650);
     let bucket = scope.add(
@@ -96,6 +101,11 @@ pub(crate) fn log_bucket(
         "ESCDK-S3-VERSIONING",
         "access logs are written once by Elastic Load Balancing and expire on schedule: nothing here is overwritten, and versions would keep expired logs",
     );
+    escdk_synth::rules::suppress(
+        &bucket,
+        "CKV_AWS_18",
+        "this bucket is where access logs end: logging the access to it would take another bucket whose own access goes unlogged, and only Elastic Load Balancing writes here",
+    );
     let logs = fns::sub_with(
         "${Arn}/AWSLogs/${AWS::AccountId}/*",
         [("Arn", bucket.attr_arn())],
@@ -103,24 +113,47 @@ pub(crate) fn log_bucket(
     let write = |principal: Principal| {
         PolicyStatement::allow(["s3:PutObject"], [logs.clone()]).principal(principal)
     };
-    let by_account = region_table(scope.stack());
     let mut statements = secure::tls_only_statements(bucket.attr_arn());
-    statements.push(write(Principal::service(
-        "logdelivery.elasticloadbalancing.amazonaws.com",
-    )));
-    statements.push(
-        write(Principal::Aws(
-            fns::sub_with(
-                "arn:${AWS::Partition}:iam::${Account}:root",
-                [(
-                    "Account",
-                    fns::find_in_map(MAPPING, Pseudo::Region, "Account"),
-                )],
-            )
-            .into(),
-        ))
-        .only_if(&by_account),
-    );
+    match kind {
+        LoadBalancerType::Application => {
+            let by_account = region_table(scope.stack());
+            statements.push(write(Principal::service(
+                "logdelivery.elasticloadbalancing.amazonaws.com",
+            )));
+            statements.push(
+                write(Principal::Aws(
+                    fns::sub_with(
+                        "arn:${AWS::Partition}:iam::${Account}:root",
+                        [(
+                            "Account",
+                            fns::find_in_map(MAPPING, Pseudo::Region, "Account"),
+                        )],
+                    )
+                    .into(),
+                ))
+                .only_if(&by_account),
+            );
+        }
+        LoadBalancerType::Network => {
+            let delivery = || Principal::service("delivery.logs.amazonaws.com");
+            let this_account = fns::sub("${AWS::AccountId}");
+            let source = fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*");
+            statements.push(
+                write(delivery())
+                    .sid("LogDeliveryWrite")
+                    .condition("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control")
+                    .condition("StringEquals", "aws:SourceAccount", this_account.clone())
+                    .condition("ArnLike", "aws:SourceArn", source.clone()),
+            );
+            statements.push(
+                PolicyStatement::allow(["s3:GetBucketAcl"], [bucket.attr_arn()])
+                    .sid("LogDeliveryAclCheck")
+                    .principal(delivery())
+                    .condition("StringEquals", "aws:SourceAccount", this_account)
+                    .condition("ArnLike", "aws:SourceArn", source),
+            );
+        }
+    }
     let policy = scope.add(
         "AccessLogsPolicy",
         CfnBucketPolicy::new(

@@ -37,8 +37,8 @@ pub struct LoadBalancerProps {
     /// Off by default: a load balancer keeps no data, and with protection on, a failed
     /// first deploy cannot roll back (and `destroy` fails) until it is turned off by hand.
     pub deletion_protection: bool,
-    /// Write access logs to a bucket of their own, kept this long (application load
-    /// balancers only; none by default).
+    /// Write access logs to a bucket of their own, kept this long (none by default). A
+    /// network load balancer logs its TLS listeners, the only kind it gets here.
     pub access_logs: Option<Duration>,
 }
 
@@ -73,22 +73,12 @@ impl LoadBalancer {
             ),
             LoadBalancerType::Network => ("load_balancing.cross_zone.enabled", "true".into()),
         });
-        let logs = match (props.access_logs, props.kind) {
-            (Some(expire), LoadBalancerType::Application) => {
-                let (bucket, policy) = super::access_logs::log_bucket(&scope, expire);
-                attributes.push(("access_logs.s3.enabled", "true".into()));
-                Some((bucket, policy))
-            }
-            (Some(_), LoadBalancerType::Network) => {
-                scope.prop_error(
-                    "LoadBalancerAttributes",
-                    "access logs of a network load balancer cover its TLS listeners only",
-                    "leave access_logs unset on a network load balancer",
-                );
-                None
-            }
-            (None, _) => None,
-        };
+        // A network load balancer logs its TLS listeners (the only kind escdk gives it).
+        let logs = props.access_logs.map(|expire| {
+            let (bucket, policy) = super::access_logs::log_bucket(&scope, expire, props.kind);
+            attributes.push(("access_logs.s3.enabled", "true".into()));
+            (bucket, policy)
+        });
         let mut attributes: Vec<load_balancer::LoadBalancerAttribute> = attributes
             .into_iter()
             .map(|(k, v)| load_balancer::LoadBalancerAttribute {

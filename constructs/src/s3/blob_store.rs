@@ -3,6 +3,7 @@
 use super::name::invalid_bucket_name;
 use super::perms;
 use super::secure;
+use super::server_access_logs;
 use crate::env::EnvValue;
 use crate::iam::{Grant, Grantee, PolicyDocument, PolicyStatement, User};
 use crate::removal::RemovalPolicy;
@@ -77,6 +78,9 @@ pub struct BlobStoreProps {
     /// Browser origins (`https://app.example.com`) that may read and upload directly.
     pub cors_origins: Vec<String>,
     pub credentials: Credentials,
+    /// Server access logs (every request to the bucket) in a bucket of their own, kept this
+    /// long: 90 days by default. `None` turns them off (checkov's CKV_AWS_18 then says so).
+    pub access_logs: Option<Duration>,
     /// Retained by default. `Destroy` deletes the bucket with the stack only if it is empty.
     pub removal_policy: RemovalPolicy,
 }
@@ -90,6 +94,7 @@ impl Default for BlobStoreProps {
             transitions: Vec::new(),
             cors_origins: Vec::new(),
             credentials: Credentials::TaskRole,
+            access_logs: Some(Duration::days(90)),
             removal_policy: RemovalPolicy::RetainOnUpdateOrDelete,
         }
     }
@@ -102,6 +107,8 @@ pub struct AccessKeyCredentials {
     pub key: Handle<CfnAccessKey>,
     /// `{"accessKeyId": …, "secretAccessKey": …}`.
     pub secret: Handle<CfnSecret>,
+    /// The key the secret is encrypted with (the stack's key).
+    pub secret_key: Expr,
 }
 
 /// A versioned, encrypted, private bucket for the application's objects.
@@ -198,9 +205,20 @@ impl BlobStore {
                 );
             }
         }
+        // The logged bucket's ARN, known before it exists (its name may be generated).
+        let logged_arn = fns::sub(match &props.bucket_name {
+            Some(name) => format!("arn:${{AWS::Partition}}:s3:::{name}"),
+            None => "arn:${AWS::Partition}:s3:::*".to_string(),
+        });
+        let logs = props
+            .access_logs
+            .map(|expire| server_access_logs::log_bucket(&scope, logged_arn, expire));
         let bucket = scope.add(
             "Bucket",
             CfnBucket {
+                logging_configuration: logs
+                    .as_ref()
+                    .map(|(log_bucket, _)| server_access_logs::logging(log_bucket)),
                 bucket_name: props.bucket_name.as_deref().map(Into::into),
                 versioning_configuration: Some(bucket::VersioningConfiguration::new("Enabled")),
                 lifecycle_configuration: Some(lifecycle(&scope, &props)),
@@ -239,7 +257,8 @@ impl BlobStore {
         );
         // The secret's value is resolved by CloudFormation from the key's attribute: the
         // template holds only the reference, never the key.
-        let secret = scope.add(
+        let secret = crate::secrets::add(
+            scope,
             "AccessKeySecret",
             CfnSecret {
                 description: Some(
@@ -260,7 +279,12 @@ impl BlobStore {
         );
         // The key dies with the stack; so does the copy of it.
         RemovalPolicy::Destroy.apply(scope.stack(), &secret);
-        AccessKeyCredentials { user, key, secret }
+        AccessKeyCredentials {
+            user,
+            key,
+            secret,
+            secret_key: crate::secrets::key_arn(scope),
+        }
     }
 
     pub fn name(&self) -> Expr {
@@ -326,13 +350,14 @@ impl BlobStore {
         ];
         if let Some(k) = &self.access_key {
             let arn = k.secret.reference();
+            let key = k.secret_key.clone();
             vars.push((
                 "S3_ACCESS_KEY".to_string(),
-                EnvValue::secret_key(arn.clone(), "accessKeyId"),
+                EnvValue::encrypted_secret_key(arn.clone(), "accessKeyId", key.clone()),
             ));
             vars.push((
                 "S3_SECRET_KEY".to_string(),
-                EnvValue::secret_key(arn, "secretAccessKey"),
+                EnvValue::encrypted_secret_key(arn, "secretAccessKey", key),
             ));
         }
         vars

@@ -6,6 +6,7 @@ mod blob_store;
 mod name;
 pub mod perms;
 pub mod secure;
+pub mod server_access_logs;
 
 pub use blob_store::{BlobStore, BlobStoreProps, Credentials, StorageClass, Transition};
 pub use name::invalid_bucket_name;

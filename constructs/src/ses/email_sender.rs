@@ -272,6 +272,7 @@ impl EmailSender {
     /// `SMTP_FROM_EMAIL_FOR_ADMINISTRATORS`.
     pub fn environment(&self) -> Vec<(String, EnvValue)> {
         let secret = self.smtp.secret.reference();
+        let key = self.smtp.secret_key.clone();
         vec![
             (
                 "SMTP_HOST".into(),
@@ -280,11 +281,11 @@ impl EmailSender {
             ("SMTP_PORT".into(), EnvValue::Value("587".into())),
             (
                 "SMTP_USERNAME".into(),
-                EnvValue::secret_key(secret.clone(), "username"),
+                EnvValue::encrypted_secret_key(secret.clone(), "username", key.clone()),
             ),
             (
                 "SMTP_PASSWORD".into(),
-                EnvValue::secret_key(secret, "password"),
+                EnvValue::encrypted_secret_key(secret, "password", key),
             ),
             (
                 "SMTP_FROM_EMAIL_FOR_ADMINISTRATORS".into(),

@@ -10,9 +10,9 @@
 use crate::iam::{PolicyStatement, User};
 use crate::lambda::{Function, FunctionProps};
 use crate::removal::RemovalPolicy;
-use crate::secrets::generated;
+use crate::secrets::{self, generated};
 use escdk_synth::cfn::secretsmanager::CfnSecret;
-use escdk_synth::{fns, CustomResource, Duration, Expr, Handle, Scope};
+use escdk_synth::{fns, rules, CustomResource, Duration, Expr, Handle, Scope};
 use std::path::PathBuf;
 
 /// The handler's bound (IAM and Secrets Manager answer in seconds); CloudFormation's
@@ -29,6 +29,8 @@ pub struct SmtpCredentials {
     pub user: User,
     /// `{"username": <access key id>, "password": <SMTP password>}`.
     pub secret: Handle<CfnSecret>,
+    /// The key the secret is encrypted with (the stack's key).
+    pub secret_key: Expr,
     pub handler: Function,
     pub resource: Handle<CustomResource>,
 }
@@ -43,7 +45,8 @@ pub fn credentials(scope: &Scope, send_from: Vec<Expr>, rotation: u32) -> SmtpCr
     let user = User::new(scope, "User");
     user.add_to_policy(PolicyStatement::allow(["ses:SendRawEmail"], send_from));
     // Created with a placeholder that the custom resource overwrites in the same deploy.
-    let secret = scope.add(
+    let secret = secrets::add(
+        scope,
         "Secret",
         generated(
             "SMTP credentials for Amazon SES (username: the access key id; password: derived for this region)",
@@ -54,6 +57,11 @@ pub fn credentials(scope: &Scope, send_from: Vec<Expr>, rotation: u32) -> SmtpCr
     );
     // Holds nothing that outlives the key, which is deleted with the stack.
     RemovalPolicy::Destroy.apply(scope.stack(), &secret);
+    rules::suppress(
+        &secret,
+        "ESCDK-RETAIN",
+        "it holds the SMTP password of an access key that is deleted with the stack: kept, it would open nothing",
+    );
     let handler = Function::new(
         scope,
         "Handler",
@@ -72,11 +80,12 @@ pub fn credentials(scope: &Scope, send_from: Vec<Expr>, rotation: u32) -> SmtpCr
         [user.arn()],
     ));
     handler.role.add_to_policy(PolicyStatement::allow(
-        [
-            "secretsmanager:GetSecretValue",
-            "secretsmanager:PutSecretValue",
-        ],
+        secrets::READ_WRITE.iter().copied(),
         [secret.reference()],
+    ));
+    handler.role.add_to_policy(secrets::key_statement(
+        secrets::key_arn(scope),
+        secrets::KEY_READ_WRITE,
     ));
     let resource = scope.add_custom(
         "Credentials",
@@ -90,6 +99,7 @@ pub fn credentials(scope: &Scope, send_from: Vec<Expr>, rotation: u32) -> SmtpCr
     SmtpCredentials {
         user,
         secret,
+        secret_key: secrets::key_arn(scope),
         handler,
         resource,
     }
