@@ -1,6 +1,8 @@
 //! The rule pack at synth: failures named by rule and path, suppressions with their reasons
 //! written where checkov and cfn-lint read them, and `synth --rules`.
 
+mod support;
+
 use escdk_synth::cfn::logs::CfnLogGroup;
 use escdk_synth::cfn::sqs::CfnQueue;
 use escdk_synth::rules::Mode;
@@ -193,4 +195,40 @@ fn the_stacks_log_groups_share_one_key_that_logs_may_use_for_this_accounts_group
         .warnings
         .iter()
         .any(|w| w.message.starts_with("ESCDK-LOGS-CMK")));
+}
+
+#[test]
+fn the_referrers_index_agrees_with_a_walk_of_every_resource_on_every_example_template() {
+    // The index is built once per template; the walk it replaces asked each resource's
+    // properties whether they refer to the subject. Both must give the same referrers.
+    let mut all_pairs = 0;
+    for (stack, _, t) in support::example_templates() {
+        let index = rules::Referrers::of(&t);
+        let resources = t["Resources"].as_object().unwrap();
+        let mut pairs = 0;
+        for (lid, resource) in resources {
+            let subject = rules::Subject {
+                logical_id: lid,
+                path: lid,
+                resource,
+                template: &t,
+                referrers: &index,
+            };
+            let indexed: Vec<&str> = subject.referrers().map(|(l, _)| l).collect();
+            let walked: Vec<&str> = resources
+                .iter()
+                .filter(|(other, r)| {
+                    other.as_str() != lid && rules::refers_to(&r["Properties"], lid)
+                })
+                .map(|(other, _)| other.as_str())
+                .collect();
+            assert_eq!(indexed, walked, "{stack}/{lid}");
+            pairs += walked.len();
+        }
+        all_pairs += pairs;
+    }
+    assert!(
+        all_pairs > 300,
+        "the templates are wired: {all_pairs} references"
+    );
 }

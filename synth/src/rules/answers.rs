@@ -6,7 +6,7 @@
 //! Each answer is narrow: it is written only when our rule passes for a reason it can state,
 //! and never where the rule is suppressed (the suppression's own reason is written then).
 
-use super::check::Subject;
+use super::check::{Referrers, Subject};
 use super::suppress::{child, push, Suppression};
 use super::{lambda, rule};
 use serde_json::{json, Value};
@@ -53,6 +53,7 @@ fn queue_encrypted_by_sqs(s: &Subject) -> Option<String> {
 pub(crate) fn write(template: &mut Value, suppressions: &[Suppression]) {
     let mut found: Vec<(String, &'static str, String)> = Vec::new();
     if let Some(resources) = template["Resources"].as_object() {
+        let referrers = Referrers::of(template);
         for (lid, resource) in resources {
             let type_name = resource["Type"].as_str().unwrap_or_default();
             let path = resource["Metadata"]["escdk:path"].as_str().unwrap_or(lid);
@@ -61,6 +62,7 @@ pub(crate) fn write(template: &mut Value, suppressions: &[Suppression]) {
                 path,
                 resource,
                 template,
+                referrers: &referrers,
             };
             for a in ANSWERS {
                 let Some(r) = rule(a.rule) else { continue };

@@ -5,6 +5,80 @@ use super::{Level, Mode, Rule, Summary, RULES};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::handle::StackId;
 use serde_json::Value;
+use std::collections::HashMap;
+
+/// Who refers to whom in a template, built once per template so that a rule asking for a
+/// resource's referrers reads a list instead of walking every resource again.
+#[derive(Debug, Default)]
+pub struct Referrers<'a> {
+    of: HashMap<&'a str, Vec<(&'a str, &'a Value)>>,
+}
+
+impl<'a> Referrers<'a> {
+    /// The index of `template`: for each resource, the others whose properties refer to it.
+    pub fn of(template: &'a Value) -> Self {
+        let mut of: HashMap<&'a str, Vec<(&'a str, &'a Value)>> = HashMap::new();
+        let Some(resources) = template["Resources"].as_object() else {
+            return Referrers { of };
+        };
+        let mut targets = Vec::new();
+        for (lid, r) in resources {
+            targets.clear();
+            targets_in(&r["Properties"], &mut |t| {
+                if let Some((target, _)) = resources.get_key_value(t) {
+                    if target != lid && !targets.contains(&target.as_str()) {
+                        targets.push(target.as_str());
+                    }
+                }
+            });
+            for t in &targets {
+                of.entry(t).or_default().push((lid.as_str(), r));
+            }
+        }
+        Referrers { of }
+    }
+
+    fn get(&self, lid: &str) -> &[(&'a str, &'a Value)] {
+        self.of.get(lid).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Calls `found` with every name `v` refers to: `Ref`, `Fn::GetAtt`, `${Name}` and
+/// `${Name.Attr}` in `Fn::Sub` (the same references [`refers_to`] recognises).
+fn targets_in<'v>(v: &'v Value, found: &mut impl FnMut(&'v str)) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(t)) = m.get("Ref") {
+                found(t);
+            }
+            if let Some(Value::Array(a)) = m.get("Fn::GetAtt") {
+                if let Some(t) = a.first().and_then(Value::as_str) {
+                    found(t);
+                }
+            }
+            if let Some(sub) = m.get("Fn::Sub") {
+                let text = match sub {
+                    Value::String(s) => Some(s.as_str()),
+                    Value::Array(a) => a.first().and_then(Value::as_str),
+                    _ => None,
+                };
+                let mut rest = text.unwrap_or_default();
+                while let Some(start) = rest.find("${") {
+                    rest = &rest[start + 2..];
+                    let Some(end) = rest.find('}') else { break };
+                    let name = &rest[..end];
+                    found(name.split('.').next().unwrap_or(name));
+                    rest = &rest[end + 1..];
+                }
+            }
+            for x in m.values() {
+                targets_in(x, found);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| targets_in(x, found)),
+        _ => {}
+    }
+}
 
 /// One resource as a rule sees it: rendered, with the whole template around it.
 pub struct Subject<'a> {
@@ -13,6 +87,8 @@ pub struct Subject<'a> {
     pub path: &'a str,
     pub resource: &'a Value,
     pub template: &'a Value,
+    /// Who refers to whom in `template`.
+    pub referrers: &'a Referrers<'a>,
 }
 
 impl<'a> Subject<'a> {
@@ -40,15 +116,9 @@ impl<'a> Subject<'a> {
     }
 
     /// The other resources of the template whose properties refer to this one (`Ref`,
-    /// `Fn::GetAtt`, or `${Id}` in `Fn::Sub`), with their logical IDs.
+    /// `Fn::GetAtt`, or `${Id}` in `Fn::Sub`), with their logical IDs, in template order.
     pub fn referrers(&self) -> impl Iterator<Item = (&'a str, &'a Value)> + '_ {
-        let lid = self.logical_id;
-        self.template["Resources"]
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter(move |(other, r)| other.as_str() != lid && refers_to(&r["Properties"], lid))
-            .map(|(other, r)| (other.as_str(), r))
+        self.referrers.get(self.logical_id).iter().copied()
     }
 }
 
@@ -120,6 +190,7 @@ fn check_all(
     let Some(resources) = template["Resources"].as_object() else {
         return summary;
     };
+    let referrers = Referrers::of(template);
     for (lid, resource) in resources {
         let type_name = resource["Type"].as_str().unwrap_or_default();
         let path = resource["Metadata"]["escdk:path"].as_str().unwrap_or(lid);
@@ -128,6 +199,7 @@ fn check_all(
             path,
             resource,
             template,
+            referrers: &referrers,
         };
         for rule in RULES.iter().filter(|r| r.types.contains(&type_name)) {
             summary.checked += 1;

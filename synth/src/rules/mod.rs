@@ -39,7 +39,7 @@ mod storage;
 mod suppress;
 
 pub use answers::{Answer, ANSWERS};
-pub use check::Subject;
+pub use check::{refers_to, Referrers, Subject};
 pub use pack::RULES;
 pub use suppress::{suppress, suppress_scope, Suppression};
 

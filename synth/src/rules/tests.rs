@@ -264,6 +264,7 @@ fn outcome(id: &str, template: &Value) -> Option<String> {
         path: "Test/R",
         resource,
         template,
+        referrers: &super::Referrers::of(template),
     })
 }
 
@@ -442,4 +443,31 @@ fn a_suppression_of_the_rule_replaces_the_answer() {
     );
     super::answers::write(&mut t, &[s]);
     assert_eq!(t["Resources"]["R"]["Metadata"]["checkov"], Value::Null);
+}
+
+#[test]
+fn the_referrers_index_reads_every_form_of_reference_once_and_never_the_resource_itself() {
+    let t = json!({"Resources": {
+        "T": {"Type": "X", "Properties": {"Me": {"Ref": "T"}}},
+        "ByRef": {"Type": "X", "Properties": {"A": {"Ref": "T"}, "B": [{"Ref": "T"}]}},
+        "ByAtt": {"Type": "X", "Properties": {"A": {"Fn::GetAtt": ["T", "Arn"]}}},
+        "BySubAttr": {"Type": "X", "Properties": {"A": {"Fn::Sub": "arn:${T.Arn}/x"}}},
+        "BySubList": {"Type": "X", "Properties": {"A": {"Fn::Sub": ["${T}-${Other}", {"Other": "v"}]}}},
+        "BySubVar": {"Type": "X", "Properties": {"A": {"Fn::Sub": ["${V}", {"V": {"Ref": "T"}}]}}},
+        "InMetadata": {"Type": "X", "Properties": {}, "Metadata": {"A": {"Ref": "T"}}},
+        "Elsewhere": {"Type": "X", "Properties": {"A": {"Ref": "AWS::Region"}, "B": {"Fn::Sub": "${Tx}"}}}
+    }});
+    let index = super::Referrers::of(&t);
+    let subject = Subject {
+        logical_id: "T",
+        path: "S/T",
+        resource: &t["Resources"]["T"],
+        template: &t,
+        referrers: &index,
+    };
+    let found: Vec<&str> = subject.referrers().map(|(l, _)| l).collect();
+    assert_eq!(
+        found,
+        ["ByRef", "ByAtt", "BySubAttr", "BySubList", "BySubVar"]
+    );
 }
