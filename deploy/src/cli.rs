@@ -63,6 +63,10 @@ pub enum Command {
         /// Seconds to wait for CloudFormation to compute a change set before deleting it.
         #[arg(long, value_name = "SECONDS", default_value_t = 900)]
         change_set_timeout: u64,
+        /// Create a change set even when a stack already holds this template, these
+        /// parameters and tags (otherwise such a stack is left alone after two calls).
+        #[arg(long)]
+        force: bool,
     },
     /// Compare the synthesized templates with the deployed ones.
     Diff { stacks: Vec<String> },

@@ -6,6 +6,7 @@ use crate::aws::Aws;
 use crate::changes::{approval_reasons, Approval, ResourceChange};
 use crate::error::{aws as aws_err, DeployError};
 use crate::exports;
+use crate::noop;
 use crate::progress::{Event, Progress};
 use crate::status::{self, Next};
 use crate::term;
@@ -33,6 +34,36 @@ pub struct Options {
     pub poll: Duration,
     /// How long to wait for CloudFormation to compute a change set.
     pub change_set_timeout: Duration,
+    /// Create a change set even when the stack already holds this template, parameters and
+    /// tags (see [`crate::noop`]).
+    pub force: bool,
+}
+
+/// The staging bucket, looked up from the bootstrap stack the first time a stack needs it
+/// (an asset to upload, a template too large to pass inline): a deploy that changes nothing
+/// never asks.
+#[derive(Debug)]
+pub struct Staging {
+    toolkit: String,
+    bucket: std::sync::OnceLock<String>,
+}
+
+impl Staging {
+    pub fn new(toolkit: &str) -> Staging {
+        Staging {
+            toolkit: toolkit.to_string(),
+            bucket: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The bucket's name.
+    pub async fn bucket(&self, aws: &Aws) -> Result<&str, DeployError> {
+        if self.bucket.get().is_none() {
+            let name = staging_bucket(aws, &self.toolkit).await?;
+            let _ = self.bucket.set(name);
+        }
+        Ok(self.bucket.get().expect("set above"))
+    }
 }
 
 /// What happened to one stack.
@@ -53,18 +84,14 @@ fn message_of(e: &str) -> bool {
     e.contains("does not exist")
 }
 
-/// The stack's status and id, or None when it does not exist.
-pub async fn stack_status(aws: &Aws, name: &str) -> Result<Option<(String, String)>, DeployError> {
+/// The stack's description, or None when it does not exist.
+async fn stack_description(
+    aws: &Aws,
+    name: &str,
+) -> Result<Option<aws_sdk_cloudformation::types::Stack>, DeployError> {
     aws.call();
     match aws.cfn.describe_stacks().stack_name(name).send().await {
-        Ok(out) => Ok(out.stacks().first().map(|s| {
-            (
-                s.stack_status()
-                    .map(|x| x.as_str().to_string())
-                    .unwrap_or_default(),
-                s.stack_id().unwrap_or(name).to_string(),
-            )
-        })),
+        Ok(out) => Ok(out.stacks().first().cloned()),
         Err(e) => {
             let err = aws_err("DescribeStacks", e);
             match &err {
@@ -73,6 +100,22 @@ pub async fn stack_status(aws: &Aws, name: &str) -> Result<Option<(String, Strin
             }
         }
     }
+}
+
+fn status_and_id(s: &aws_sdk_cloudformation::types::Stack, name: &str) -> (String, String) {
+    (
+        s.stack_status()
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
+        s.stack_id().unwrap_or(name).to_string(),
+    )
+}
+
+/// The stack's status and id, or None when it does not exist.
+pub async fn stack_status(aws: &Aws, name: &str) -> Result<Option<(String, String)>, DeployError> {
+    Ok(stack_description(aws, name)
+        .await?
+        .map(|s| status_and_id(&s, name)))
 }
 
 /// The staging bucket from the bootstrap stack's outputs.
@@ -388,18 +431,6 @@ async fn describe(aws: &Aws, stack: &str) -> Option<aws_sdk_cloudformation::type
         .cloned()
 }
 
-async fn stack_parameters(aws: &Aws, stack: &str) -> Vec<String> {
-    describe(aws, stack)
-        .await
-        .map(|s| {
-            s.parameters()
-                .iter()
-                .filter_map(|p| p.parameter_key().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 async fn outputs(aws: &Aws, stack: &str) -> Vec<(String, String)> {
     describe(aws, stack)
         .await
@@ -502,22 +533,35 @@ fn stack_tags(artifact: &StackArtifact, opts: &Options) -> Option<Vec<Tag>> {
 /// [`crate::exports`]).
 pub async fn deploy_all(
     aws: &Aws,
-    bucket: &str,
+    staging: &Staging,
     artifacts: &[StackArtifact],
     app_stacks: &[String],
     opts: &Options,
 ) -> Result<(), DeployError> {
     let mut revisit = Vec::new();
+    let mut deployed_templates = Vec::new();
     for artifact in artifacts {
+        deployed_templates.push(deployed_template(aws, &artifact.name).await);
+    }
+    // A stack that will change and needs the staging bucket: find it (or find the account
+    // not bootstrapped) before any stack is touched.
+    if artifacts
+        .iter()
+        .zip(&deployed_templates)
+        .any(|(a, d)| needs_bucket(a) && d != &a.template)
+    {
+        staging.bucket(aws).await?;
+    }
+    for (artifact, deployed) in artifacts.iter().zip(deployed_templates) {
         println!(
             "deploying {} ({} resources) to {}",
             artifact.name,
             artifact.resource_count(),
             aws.region
         );
-        let kept = still_imported(aws, artifact, app_stacks).await;
+        let kept = still_imported(aws, artifact, &deployed, app_stacks).await;
         if kept.is_empty() {
-            deploy_stack(aws, bucket, artifact, opts).await?;
+            deploy_stack(aws, staging, artifact, Some(deployed), opts).await?;
             continue;
         }
         for (name, _, _, by) in &kept {
@@ -535,17 +579,18 @@ pub async fn deploy_all(
             body,
             ..artifact.clone()
         };
-        deploy_stack(aws, bucket, &interim, opts).await?;
+        deploy_stack(aws, staging, &interim, Some(deployed), opts).await?;
         revisit.push(artifact);
     }
     for artifact in revisit {
-        let kept = still_imported(aws, artifact, app_stacks).await;
+        let deployed = deployed_template(aws, &artifact.name).await;
+        let kept = still_imported(aws, artifact, &deployed, app_stacks).await;
         if kept.is_empty() {
             println!(
                 "{}: no stack imports the kept exports any more: removing them",
                 artifact.name
             );
-            deploy_stack(aws, bucket, artifact, opts).await?;
+            deploy_stack(aws, staging, artifact, Some(deployed), opts).await?;
         } else {
             for (name, _, _, by) in &kept {
                 println!(
@@ -565,9 +610,9 @@ pub async fn deploy_all(
 pub async fn still_imported(
     aws: &Aws,
     artifact: &StackArtifact,
+    deployed: &serde_json::Value,
     app_stacks: &[String],
 ) -> Vec<(String, String, serde_json::Value, Vec<String>)> {
-    let deployed = deployed_template(aws, &artifact.name).await;
     if deployed.is_null() {
         return Vec::new();
     }
@@ -577,7 +622,7 @@ pub async fn still_imported(
         .cloned()
         .collect();
     let mut out = Vec::new();
-    for (name, id, output) in exports::removed(&deployed, &artifact.template) {
+    for (name, id, output) in exports::removed(deployed, &artifact.template) {
         let by: Vec<String> = exports::importers(aws, &name, &others)
             .await
             .into_iter()
@@ -590,24 +635,35 @@ pub async fn still_imported(
     out
 }
 
-/// Deploys one stack.
+/// Whether deploying the stack takes the staging bucket: assets to upload, or a template
+/// too large to pass inline.
+fn needs_bucket(artifact: &StackArtifact) -> bool {
+    !artifact.assets.is_empty() || artifact.body.len() > MAX_INLINE_BYTES
+}
+
+/// Deploys one stack. `deployed` is the template the stack holds, when the caller read it
+/// already (`Null` when there is no stack).
 pub async fn deploy_stack(
     aws: &Aws,
-    bucket: &str,
+    staging: &Staging,
     artifact: &StackArtifact,
+    deployed: Option<serde_json::Value>,
     opts: &Options,
 ) -> Result<Outcome, DeployError> {
     let name = &artifact.name;
     let started = Instant::now();
+    let mut deployed = deployed;
     // Decide from the current state; an operation already running is followed first.
     let existing = loop {
-        let current = stack_status(aws, name).await?;
+        let description = stack_description(aws, name).await?;
+        let current = description.as_ref().map(|s| status_and_id(s, name));
         match status::next(current.as_ref().map(|(s, _)| s.as_str())) {
             Next::Create => break None,
-            Next::Update => break current,
+            Next::Update => break description,
             Next::Wait => {
                 let (s, id) = current.expect("a waiting stack exists");
                 println!("{name} is {s} (an earlier deploy, or another one): following it to the end first");
+                deployed = None;
                 let mut progress = Progress::new(
                     name,
                     artifact.resource_count(),
@@ -643,6 +699,7 @@ pub async fn deploy_stack(
                         .map_err(|e| aws_err("ContinueUpdateRollback", e))?;
                     let mut progress = Progress::new(name, artifact.resource_count(), seen);
                     follow(aws, artifact, &id, &mut progress, opts.poll).await?;
+                    deployed = None;
                     continue;
                 }
                 return Err(DeployError::StackState {
@@ -654,6 +711,93 @@ pub async fn deploy_stack(
         }
     };
 
+    // The parameters to send: given ones, and the deployed values of the others.
+    let declared: Vec<String> = artifact.template["Parameters"]
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let previous: std::collections::BTreeMap<String, String> = existing
+        .as_ref()
+        .map(|s| {
+            s.parameters()
+                .iter()
+                .filter_map(|p| {
+                    Some((
+                        p.parameter_key()?.to_string(),
+                        p.parameter_value().unwrap_or_default().to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut wanted_parameters = std::collections::BTreeMap::new();
+    for key in &declared {
+        let given = opts
+            .parameters
+            .iter()
+            .rev()
+            .find(|(s, k, _)| k == key && s.as_deref().is_none_or(|s| s == name));
+        match given {
+            Some((_, _, v)) => {
+                wanted_parameters.insert(key.clone(), Some(v.clone()));
+            }
+            None if previous.contains_key(key) => {
+                wanted_parameters.insert(key.clone(), None);
+            }
+            None => {}
+        }
+    }
+    let tags = stack_tags(artifact, opts);
+
+    // Nothing to change: no change set, no bucket, no asset look-up.
+    if let (Some(stack), false) = (&existing, opts.force) {
+        let template = match deployed.take() {
+            Some(t) => t,
+            None => deployed_template(aws, name).await,
+        };
+        let now = noop::Deployed {
+            status: status_and_id(stack, name).0,
+            template,
+            parameters: previous.clone(),
+            tags: stack
+                .tags()
+                .iter()
+                .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                .collect(),
+        };
+        let wanted = noop::Wanted {
+            template: &artifact.template,
+            parameters: wanted_parameters.clone(),
+            tags: tags.as_ref().map(|t| {
+                t.iter()
+                    .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                    .collect()
+            }),
+        };
+        if noop::difference(&now, &wanted).is_none() {
+            // The files synth named the assets after must still be the ones on disk.
+            for a in &artifact.assets {
+                let found = asset::read_files(&a.source, |_, _, _| Ok(())).map_err(|e| {
+                    DeployError::Io(format!("cannot read {}: {e}", a.source.display()))
+                })?;
+                check_unchanged(&a.source, &a.sha256, &found).map_err(DeployError::Assembly)?;
+            }
+            let id = status_and_id(stack, name).1;
+            if stack.enable_termination_protection().unwrap_or(false)
+                != artifact.termination_protection
+            {
+                set_termination_protection(aws, artifact, &id).await?;
+            }
+            println!("{name}: no changes (nothing executed)");
+            return Ok(Outcome::NoChanges);
+        }
+    }
+
+    let bucket = if needs_bucket(artifact) {
+        staging.bucket(aws).await?
+    } else {
+        ""
+    };
     let mut planned_uploads = Vec::new();
     for line in upload_assets(aws, bucket, artifact).await? {
         planned_uploads.push(line);
@@ -679,38 +823,19 @@ pub async fn deploy_stack(
         request = request.template_body(&artifact.body);
     }
 
-    let declared: Vec<String> = artifact.template["Parameters"]
-        .as_object()
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default();
-    let previous = if existing.is_some() {
-        stack_parameters(aws, name).await
-    } else {
-        Vec::new()
-    };
-    let mut parameters = Vec::new();
-    for key in &declared {
-        let given = opts
-            .parameters
-            .iter()
-            .rev()
-            .find(|(s, k, _)| k == key && s.as_deref().is_none_or(|s| s == name));
-        match given {
-            Some((_, k, v)) => parameters.push(
-                Parameter::builder()
-                    .parameter_key(k)
-                    .parameter_value(v)
-                    .build(),
-            ),
-            None if previous.contains(key) => parameters.push(
-                Parameter::builder()
-                    .parameter_key(key)
-                    .use_previous_value(true)
-                    .build(),
-            ),
-            None => {}
-        }
-    }
+    let parameters: Vec<Parameter> = wanted_parameters
+        .iter()
+        .map(|(key, value)| match value {
+            Some(v) => Parameter::builder()
+                .parameter_key(key)
+                .parameter_value(v)
+                .build(),
+            None => Parameter::builder()
+                .parameter_key(key)
+                .use_previous_value(true)
+                .build(),
+        })
+        .collect();
     let change_set_name = format!(
         "escdk-{}",
         std::time::SystemTime::now()
@@ -727,7 +852,7 @@ pub async fn deploy_stack(
         .change_set_name(&change_set_name)
         .change_set_type(kind.clone())
         .set_parameters(Some(parameters))
-        .set_tags(stack_tags(artifact, opts))
+        .set_tags(tags)
         .set_capabilities(Some(capabilities(&artifact.template)))
         .description("escdk deploy")
         .send()
@@ -737,6 +862,10 @@ pub async fn deploy_stack(
     // request outright. Either way nothing is executed.
     let created = match created {
         Err(DeployError::Aws { message, .. }) if no_changes(&message) => {
+            // A change set does not carry termination protection.
+            if let Some(stack) = &existing {
+                set_termination_protection(aws, artifact, &status_and_id(stack, name).1).await?;
+            }
             println!("{name}: no changes (nothing executed)");
             return Ok(Outcome::NoChanges);
         }
@@ -795,6 +924,7 @@ pub async fn deploy_stack(
                 let reason = d.status_reason().unwrap_or("no reason given").to_string();
                 discard_change_set(aws, &change_set_id, name).await;
                 if no_changes(&reason) {
+                    set_termination_protection(aws, artifact, &stack_id).await?;
                     println!("{name}: no changes (nothing executed)");
                     return Ok(Outcome::NoChanges);
                 }

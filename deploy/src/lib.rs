@@ -20,6 +20,7 @@ pub mod diff;
 pub mod error;
 pub mod exports;
 pub mod interrupt;
+pub mod noop;
 pub mod progress;
 pub mod status;
 pub mod term;

@@ -42,9 +42,13 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                 toolkit_stack: cli.toolkit_stack_name.clone(),
                 poll,
                 change_set_timeout: deploy::CHANGE_SET_TIMEOUT,
+                force: false,
             };
             println!("bootstrapping {} in {}", artifact.name, aws.region);
-            deploy::deploy_stack(&aws, "", &artifact, &opts).await?;
+            // The bootstrap stack has no assets and passes its template inline: it never
+            // asks for the bucket it makes.
+            let staging = deploy::Staging::new(&opts.toolkit_stack);
+            deploy::deploy_stack(&aws, &staging, &artifact, None, &opts).await?;
         }
         Command::Deploy {
             stacks,
@@ -54,6 +58,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
             replace_failed,
             continue_rollback,
             change_set_timeout,
+            force,
         } => {
             let artifacts = assembly::load(&cli.assembly, &stacks, Selection::WithDependencies)?;
             assembly::check_region(&artifacts, &aws.region)?;
@@ -81,9 +86,10 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                 toolkit_stack: cli.toolkit_stack_name.clone(),
                 poll,
                 change_set_timeout: Duration::from_secs(change_set_timeout),
+                force,
             };
-            let bucket = deploy::staging_bucket(&aws, &opts.toolkit_stack).await?;
-            deploy::deploy_all(&aws, &bucket, &artifacts, &app_stacks, &opts).await?;
+            let staging = deploy::Staging::new(&opts.toolkit_stack);
+            deploy::deploy_all(&aws, &staging, &artifacts, &app_stacks, &opts).await?;
         }
         Command::Diff { stacks } => {
             let app_stacks = assembly::stack_names(&cli.assembly)?;
@@ -102,7 +108,9 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                     "{}",
                     diff::render(&d, term::color(), &|lid: &str| artifact.path_of(lid))
                 );
-                for (name, _, _, by) in deploy::still_imported(&aws, &artifact, &app_stacks).await {
+                for (name, _, _, by) in
+                    deploy::still_imported(&aws, &artifact, &deployed, &app_stacks).await
+                {
                     println!(
                         "  export {name} is still imported by {}: deploy keeps it until they no longer import it, then removes it",
                         by.join(", ")

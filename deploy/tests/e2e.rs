@@ -98,8 +98,29 @@ fn bootstrap_deploy_redeploy_update_diff_destroy() {
     assert!(listed(&moto, "queues").contains("DeadLetterQueue"));
     assert!(listed(&moto, "objects").contains("assets/"));
 
-    // Again, unchanged: nothing uploaded, nothing executed.
+    // Again, unchanged: the stack holds this template, so deploy asks CloudFormation for
+    // the template and the stack's state and nothing else: no change set, no bucket or
+    // asset look-up, nothing uploaded, nothing executed.
     let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out
+            .contains("EventSourcingRecipe: no changes (nothing executed)")
+            && !r.out.contains("s3://"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.err.contains("(2 API calls, 0 bytes uploaded"),
+        "{}",
+        r.err
+    );
+    // --force goes through a change set all the same (the assets looked up, found there).
+    let r = run(
+        &moto,
+        &dir.0,
+        &["deploy", "--require-approval", "never", "--force"],
+    );
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(
         r.out.contains("already in s3://")
@@ -777,4 +798,96 @@ fn an_asset_changed_since_synth_is_refused_and_nothing_is_uploaded() {
         r.out
     );
     assert!(r.err.contains("changed since synth"), "{}", r.err);
+}
+
+/// A one-queue stack with a parameter, with termination protection as given.
+fn queue_app(protected: bool) -> App {
+    let mut app = App::new();
+    let stack = Stack::with_props(
+        "Queues",
+        escdk_synth::StackProps {
+            termination_protection: protected,
+            ..Default::default()
+        },
+    );
+    let delay = stack.add_parameter(
+        "Delay",
+        escdk_synth::Parameter {
+            default: Some("0".into()),
+            ..escdk_synth::Parameter::number()
+        },
+    );
+    stack.root().add(
+        "Queue",
+        escdk_synth::cfn::sqs::CfnQueue {
+            delay_seconds: Some(delay.reference().into()),
+            sqs_managed_sse_enabled: Some(true.into()),
+            ..Default::default()
+        },
+    );
+    app.add_stack(stack);
+    app
+}
+
+#[test]
+fn an_unchanged_stack_takes_two_calls_and_a_new_parameter_value_or_protection_is_still_applied() {
+    let moto = moto("noop");
+    let dir = TempDir::new("noop-assembly");
+    assembly(&dir.0, &queue_app(false));
+    let approve = ["--require-approval", "never"];
+    let deploy = |extra: &[&str]| {
+        let mut args = vec!["deploy"];
+        args.extend(approve);
+        args.extend(extra);
+        run(&moto, &dir.0, &args)
+    };
+    // Not bootstrapped: a stack without assets, inline, never asks for the bucket.
+    let r = deploy(&["--parameters", "Delay=1"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("Queues: CREATE_COMPLETE"), "{}", r.out);
+    // The same parameter value again, or none (the deployed one is kept): two calls.
+    for extra in [&["--parameters", "Delay=1"][..], &[]] {
+        let r = deploy(extra);
+        assert_eq!(r.code, 0, "{}", r.err);
+        assert!(
+            r.out.contains("Queues: no changes (nothing executed)"),
+            "{}",
+            r.out
+        );
+        assert!(
+            r.err.contains("(2 API calls, 0 bytes uploaded"),
+            "{}",
+            r.err
+        );
+    }
+    // A new value goes through a change set and is applied.
+    let r = deploy(&["--parameters", "Delay=3"]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("Queues: UPDATE_COMPLETE"), "{}", r.out);
+    let delay = boto3(
+        &moto,
+        "s = c('cloudformation').describe_stacks(StackName='Queues')['Stacks'][0]\n\
+         print([p['ParameterValue'] for p in s['Parameters'] if p['ParameterKey'] == 'Delay'][0])",
+    );
+    assert_eq!(delay.trim(), "3");
+    // Termination protection alone, which no change set carries, is set without one.
+    let protected = TempDir::new("noop-protected");
+    assembly(&protected.0, &queue_app(true));
+    let r = run(
+        &moto,
+        &protected.0,
+        &["deploy", "--require-approval", "never"],
+    );
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out.contains("Queues: termination protection on")
+            && r.out.contains("Queues: no changes (nothing executed)"),
+        "{}",
+        r.out
+    );
+    let on = boto3(
+        &moto,
+        "print(c('cloudformation').describe_stacks(StackName='Queues')['Stacks'][0]['EnableTerminationProtection'])",
+    );
+    assert_eq!(on.trim(), "True");
 }

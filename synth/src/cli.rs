@@ -52,7 +52,8 @@ enum Command {
     /// Synthesize, then deploy through change sets (runs escdk-deploy).
     Deploy {
         /// `[STACK...] [--require-approval never|broadening|any-change] [--parameters K=V]
-        /// [--tags K=V] [--replace-failed] [--continue-rollback] [--change-set-timeout SECONDS]`
+        /// [--tags K=V] [--replace-failed] [--continue-rollback] [--change-set-timeout SECONDS]
+        /// [--force]`
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },

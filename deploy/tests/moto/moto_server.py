@@ -14,12 +14,14 @@ moto's stack deletion keeps only resources whose DeletionPolicy is exactly `Reta
 the operation that created them rolls back, which a DeleteStack is not. Here a deletion
 treats them as `Retain`.
 
-Three of CloudFormation's behaviours moto leaves out are added, so that deploy's handling
+Four of CloudFormation's behaviours moto leaves out are added, so that deploy's handling
 of them is exercised against a server:
 - A CREATE change set's execution reports each resource it created (CREATE_IN_PROGRESS,
   then CREATE_COMPLETE) before the stack's CREATE_COMPLETE; moto reports only the stack.
 - DescribeStackEvents answers at most 100 events per page, with a NextToken, as
   CloudFormation does (moto answers every event at once).
+- UpdateTerminationProtection, which moto does not answer (a change set does not carry
+  termination protection: deploy sets it with this call).
 - CloudFormation computes a change set asynchronously (CREATE_PENDING, CREATE_IN_PROGRESS,
   then CREATE_COMPLETE). With ESCDK_TEST_CHANGE_SET_SECONDS=N a change set stays
   CREATE_IN_PROGRESS for its first N seconds (moto completes it at once).
@@ -135,6 +137,16 @@ def _describe_change_set_computed_later(self):
 
 
 CloudFormationResponse.describe_change_set = _describe_change_set_computed_later
+
+
+
+def _update_termination_protection(self):
+    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+    stack.enable_termination_protection = self._get_param("EnableTerminationProtection") in (True, "true")
+    return ActionResult({"StackId": stack.stack_id})
+
+
+CloudFormationResponse.update_termination_protection = _update_termination_protection
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
