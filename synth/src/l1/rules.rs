@@ -1,6 +1,7 @@
 //! The schema's constraints on literal values: patterns, rules, combinations of
 //! properties, and the [`Check`] that collects violations with their property paths.
 
+use super::simple_pattern::Simple;
 use crate::json::Json;
 use crate::value::{Map, Value};
 use regex::Regex;
@@ -11,9 +12,11 @@ pub trait Validate {
     fn validate(&self, rule: &Rule, cx: &mut Check);
 }
 
-/// A regex from a schema `pattern`, compiled on first use.
+/// A schema `pattern`: matched without a regex engine when it is simple (see
+/// [`super::simple_pattern`]), else by a regex compiled on first use.
 pub struct Pattern {
     source: &'static str,
+    simple: OnceLock<Option<Simple>>,
     compiled: OnceLock<Option<Regex>>,
 }
 
@@ -21,6 +24,7 @@ impl Pattern {
     pub const fn new(source: &'static str) -> Self {
         Pattern {
             source,
+            simple: OnceLock::new(),
             compiled: OnceLock::new(),
         }
     }
@@ -29,10 +33,24 @@ impl Pattern {
     }
     /// `None` only if the pattern does not compile; a test asserts every generated one does.
     pub fn is_match(&self, s: &str) -> Option<bool> {
+        let simple = self.simple.get_or_init(|| Simple::parse(self.source));
+        if let Some(answer) = simple.as_ref().and_then(|p| p.is_match(s)) {
+            return Some(answer);
+        }
+        self.regex_match(s)
+    }
+    /// The answer of the regex engine alone (the oracle of the simple matcher's tests).
+    pub fn regex_match(&self, s: &str) -> Option<bool> {
         self.compiled
             .get_or_init(|| Regex::new(self.source).ok())
             .as_ref()
             .map(|re| re.is_match(s))
+    }
+    /// Whether the pattern is matched without the regex engine (for ASCII values at least).
+    pub fn is_simple(&self) -> bool {
+        self.simple
+            .get_or_init(|| Simple::parse(self.source))
+            .is_some()
     }
 }
 

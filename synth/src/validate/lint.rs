@@ -10,6 +10,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 const LIFECYCLE: &str = include_str!("../../schemas/lambda-runtime-lifecycle.json");
 
+/// The lifecycle table, parsed once per process (it was parsed once per function).
+fn lifecycle() -> &'static serde_json::Map<String, JsonValue> {
+    static TABLE: std::sync::OnceLock<serde_json::Map<String, JsonValue>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| match serde_json::from_str::<JsonValue>(LIFECYCLE) {
+        Ok(JsonValue::Object(table)) => table,
+        _ => serde_json::Map::new(),
+    })
+}
+
 /// Today as `YYYY-MM-DD` (UTC), for comparing with the lifecycle dates.
 fn today() -> String {
     let days = SystemTime::now()
@@ -49,10 +59,7 @@ pub fn check(
     let Some(runtime) = props.get("Runtime").and_then(JsonValue::as_str) else {
         return;
     };
-    let Ok(JsonValue::Object(table)) = serde_json::from_str::<JsonValue>(LIFECYCLE) else {
-        return;
-    };
-    let Some(entry) = table.get(runtime) else {
+    let Some(entry) = lifecycle().get(runtime) else {
         return;
     };
     let date = |k: &str| entry.get(k).and_then(JsonValue::as_str).map(str::to_string);
@@ -139,6 +146,13 @@ pub fn check_subnets(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnost
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_vendored_lifecycle_table_parses_and_knows_the_runtimes_we_use() {
+        let table = lifecycle();
+        assert!(table.len() > 20, "{}", table.len());
+        assert!(table.contains_key("python3.12") && table.contains_key("python2.7"));
+    }
 
     #[test]
     fn today_is_a_date() {
