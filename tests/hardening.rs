@@ -133,7 +133,30 @@ fn parameters_with_a_misspelt_type_or_a_default_they_refuse() {
             ..Parameter::string()
         },
     );
+    stack.add_parameter(
+        "Broken",
+        Parameter {
+            default: Some("x".into()),
+            allowed_pattern: Some("[a-z".into()),
+            ..Parameter::string()
+        },
+    );
+    stack.add_parameter(
+        "Fine",
+        Parameter {
+            default: Some("shop-1".into()),
+            allowed_pattern: Some("[a-z]+-[0-9]".into()),
+            ..Parameter::string()
+        },
+    );
     let e = errors(&stack);
+    assert!(
+        e.contains(
+            "Bad/Parameters/Broken Default: the allowed pattern `[a-z` is not a regular expression"
+        ),
+        "{e}"
+    );
+    assert!(!e.contains("Bad/Parameters/Fine"), "{e}");
     assert!(e.contains("error: Bad/Parameters/Stage Type: `Strnig` is not a parameter type\n  fix: use String, Number, List<Number>, CommaDelimitedList or an AWS-specific type (did you mean `String`?)"), "{e}");
     assert!(
         e.contains("Bad/Parameters/Env Default: the default prod is not one of the allowed values"),

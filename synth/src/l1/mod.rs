@@ -12,7 +12,7 @@ pub use shape::{Condition, FieldShape, Kind, Shape, Test};
 
 pub mod rules;
 pub mod shape;
-mod simple_pattern;
+pub(crate) mod simple_pattern;
 
 use crate::handle::StackId;
 use std::any::Any;

@@ -50,13 +50,22 @@ pub fn check(stack: &str, name: &str, p: &Parameter, diags: &mut Vec<Diagnostic>
         return;
     };
     if let Some(pattern) = &p.allowed_pattern {
-        match regex::Regex::new(&format!("^(?:{pattern})$")) {
-            Ok(re) if !re.is_match(&text) => error(
+        let anchored = format!("^(?:{pattern})$");
+        // Matched without compiling a regex where the pattern allows (see
+        // l1::simple_pattern); a pattern the matcher does not read goes to regex, which also
+        // says whether it is one.
+        let quick =
+            crate::l1::simple_pattern::Simple::parse(&anchored).and_then(|s| s.is_match(&text));
+        match quick
+            .map(Ok)
+            .unwrap_or_else(|| regex::Regex::new(&anchored).map(|re| re.is_match(&text)))
+        {
+            Ok(false) => error(
                 "Default",
                 format!("the default `{text}` does not match the allowed pattern `{pattern}`"),
                 "change the default or the pattern".into(),
             ),
-            Ok(_) => {}
+            Ok(true) => {}
             Err(_) => error(
                 "Default",
                 format!("the allowed pattern `{pattern}` is not a regular expression"),
