@@ -67,6 +67,10 @@ pub enum Command {
         /// parameters and tags (otherwise such a stack is left alone after two calls).
         #[arg(long)]
         force: bool,
+        /// Deploy up to N stacks at once, each after the stacks it imports from (needs
+        /// `--require-approval never`: two stacks cannot ask on one terminal).
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        concurrency: usize,
     },
     /// Compare the synthesized templates with the deployed ones.
     Diff { stacks: Vec<String> },

@@ -37,6 +37,9 @@ pub struct Options {
     /// Create a change set even when the stack already holds this template, parameters and
     /// tags (see [`crate::noop`]).
     pub force: bool,
+    /// How many stacks are deployed at once, each after the stacks it depends on (1: one
+    /// after the other, in order).
+    pub concurrency: usize,
 }
 
 /// The staging bucket, looked up from the bootstrap stack the first time a stack needs it
@@ -528,6 +531,104 @@ fn stack_tags(artifact: &StackArtifact, opts: &Options) -> Option<Vec<Tag>> {
     })
 }
 
+/// Deploys one stack of [`deploy_all`]; `true` when it keeps exports a deployed stack still
+/// imports, and must be deployed again once they are no longer imported.
+async fn deploy_one(
+    aws: &Aws,
+    staging: &Staging,
+    artifact: &StackArtifact,
+    deployed: serde_json::Value,
+    app_stacks: &[String],
+    opts: &Options,
+) -> Result<bool, DeployError> {
+    println!(
+        "deploying {} ({} resources) to {}",
+        artifact.name,
+        artifact.resource_count(),
+        aws.region
+    );
+    let kept = still_imported(aws, artifact, &deployed, app_stacks).await;
+    if kept.is_empty() {
+        deploy_stack(aws, staging, artifact, Some(deployed), opts).await?;
+        return Ok(false);
+    }
+    for (name, _, _, by) in &kept {
+        println!(
+            "{}: keeping export {name} for now: {} still imports it (removed once no stack does)",
+            artifact.name,
+            by.join(", ")
+        );
+    }
+    let keep: Vec<(String, String, serde_json::Value)> =
+        kept.into_iter().map(|(n, id, o, _)| (n, id, o)).collect();
+    let (template, body) = exports::with_outputs(&artifact.template, &keep);
+    let interim = StackArtifact {
+        template,
+        body,
+        ..artifact.clone()
+    };
+    deploy_stack(aws, staging, &interim, Some(deployed), opts).await?;
+    Ok(true)
+}
+
+/// Up to `opts.concurrency` stacks at a time, each once the stacks it depends on (among
+/// those deployed) are done. A failure starts nothing more; the stacks under way are
+/// followed to their end, then the first error is returned.
+async fn deploy_concurrently<'a>(
+    aws: &Aws,
+    staging: &Staging,
+    artifacts: &'a [StackArtifact],
+    deployed_templates: Vec<serde_json::Value>,
+    app_stacks: &[String],
+    opts: &Options,
+) -> Result<Vec<&'a StackArtifact>, DeployError> {
+    use futures_util::stream::{FuturesUnordered, StreamExt};
+    let names: Vec<&str> = artifacts.iter().map(|a| a.name.as_str()).collect();
+    let mut waiting: Vec<(usize, serde_json::Value)> =
+        deployed_templates.into_iter().enumerate().collect();
+    let mut done: Vec<&str> = Vec::new();
+    let mut revisit = Vec::new();
+    let mut first_error = None;
+    let mut running = FuturesUnordered::new();
+    loop {
+        while first_error.is_none() && running.len() < opts.concurrency {
+            let ready = waiting.iter().position(|(i, _)| {
+                artifacts[*i]
+                    .dependencies
+                    .iter()
+                    .all(|d| !names.contains(&d.as_str()) || done.contains(&d.as_str()))
+            });
+            let Some(at) = ready else { break };
+            let (i, deployed) = waiting.remove(at);
+            let artifact = &artifacts[i];
+            running.push(async move {
+                (
+                    artifact,
+                    deploy_one(aws, staging, artifact, deployed, app_stacks, opts).await,
+                )
+            });
+        }
+        let Some((artifact, outcome)) = running.next().await else {
+            break;
+        };
+        match outcome {
+            Ok(again) => {
+                done.push(artifact.name.as_str());
+                if again {
+                    revisit.push(artifact);
+                }
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(revisit),
+    }
+}
+
 /// Deploys the app's stacks in order (each after the stacks it imports from), keeping
 /// exports that deployed consumers still import until they no longer do (see
 /// [`crate::exports`]).
@@ -538,7 +639,6 @@ pub async fn deploy_all(
     app_stacks: &[String],
     opts: &Options,
 ) -> Result<(), DeployError> {
-    let mut revisit = Vec::new();
     let mut deployed_templates = Vec::new();
     for artifact in artifacts {
         deployed_templates.push(deployed_template(aws, &artifact.name).await);
@@ -552,36 +652,25 @@ pub async fn deploy_all(
     {
         staging.bucket(aws).await?;
     }
-    for (artifact, deployed) in artifacts.iter().zip(deployed_templates) {
-        println!(
-            "deploying {} ({} resources) to {}",
-            artifact.name,
-            artifact.resource_count(),
-            aws.region
-        );
-        let kept = still_imported(aws, artifact, &deployed, app_stacks).await;
-        if kept.is_empty() {
-            deploy_stack(aws, staging, artifact, Some(deployed), opts).await?;
-            continue;
+    let revisit = if opts.concurrency <= 1 {
+        let mut revisit = Vec::new();
+        for (artifact, deployed) in artifacts.iter().zip(deployed_templates) {
+            if deploy_one(aws, staging, artifact, deployed, app_stacks, opts).await? {
+                revisit.push(artifact);
+            }
         }
-        for (name, _, _, by) in &kept {
-            println!(
-                "{}: keeping export {name} for now: {} still imports it (removed once no stack does)",
-                artifact.name,
-                by.join(", ")
-            );
-        }
-        let keep: Vec<(String, String, serde_json::Value)> =
-            kept.into_iter().map(|(n, id, o, _)| (n, id, o)).collect();
-        let (template, body) = exports::with_outputs(&artifact.template, &keep);
-        let interim = StackArtifact {
-            template,
-            body,
-            ..artifact.clone()
-        };
-        deploy_stack(aws, staging, &interim, Some(deployed), opts).await?;
-        revisit.push(artifact);
-    }
+        revisit
+    } else {
+        deploy_concurrently(
+            aws,
+            staging,
+            artifacts,
+            deployed_templates,
+            app_stacks,
+            opts,
+        )
+        .await?
+    };
     for artifact in revisit {
         let deployed = deployed_template(aws, &artifact.name).await;
         let kept = still_imported(aws, artifact, &deployed, app_stacks).await;

@@ -43,6 +43,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                 poll,
                 change_set_timeout: deploy::CHANGE_SET_TIMEOUT,
                 force: false,
+                concurrency: 1,
             };
             println!("bootstrapping {} in {}", artifact.name, aws.region);
             // The bootstrap stack has no assets and passes its template inline: it never
@@ -59,7 +60,19 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
             continue_rollback,
             change_set_timeout,
             force,
+            concurrency,
         } => {
+            let approval: escdk_deploy::changes::Approval = require_approval.into();
+            if concurrency == 0 {
+                return Err(DeployError::Io(
+                    "--concurrency 0 deploys nothing: give 1 (one stack at a time) or more".into(),
+                ));
+            }
+            if concurrency > 1 && approval != escdk_deploy::changes::Approval::Never {
+                return Err(DeployError::Io(format!(
+                    "--concurrency {concurrency} needs --require-approval never: two stacks cannot ask for approval on one terminal at once (review with `diff` first)"
+                )));
+            }
             let artifacts = assembly::load(&cli.assembly, &stacks, Selection::WithDependencies)?;
             assembly::check_region(&artifacts, &aws.region)?;
             let app_stacks = assembly::stack_names(&cli.assembly)?;
@@ -78,7 +91,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(DeployError::Io)?;
             let opts = Options {
-                approval: require_approval.into(),
+                approval,
                 parameters,
                 tags,
                 replace_failed,
@@ -87,6 +100,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                 poll,
                 change_set_timeout: Duration::from_secs(change_set_timeout),
                 force,
+                concurrency,
             };
             let staging = deploy::Staging::new(&opts.toolkit_stack);
             deploy::deploy_all(&aws, &staging, &artifacts, &app_stacks, &opts).await?;

@@ -164,3 +164,74 @@ fn ctrl_c_while_the_change_set_is_computed_deletes_it_and_nothing_runs() {
     );
     assert_eq!(queue_count(&moto), 0);
 }
+
+#[test]
+fn with_concurrency_independent_stacks_deploy_together_and_a_dependent_one_waits() {
+    // `Slow`'s change set takes 3 s to compute; `Quick` does not depend on it, `After` does.
+    let moto = moto_with("concurrency", &[("ESCDK_TEST_SLOW_CHANGE_SETS", "Slow=3")]);
+    let dir = TempDir::new("concurrency-assembly");
+    let mut app = App::new();
+    let queue = || CfnQueue {
+        sqs_managed_sse_enabled: Some(true.into()),
+        ..Default::default()
+    };
+    let slow = Stack::new("Slow");
+    slow.root().add("Q", queue());
+    let quick = Stack::new("Quick");
+    quick.root().add("Q", queue());
+    let after = Stack::new("After");
+    after.root().add("Q", queue());
+    after.add_stack_dependency(&slow);
+    app.add_stack(slow);
+    app.add_stack(quick);
+    app.add_stack(after);
+    assembly(&dir.0, &app);
+    assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
+
+    // Asking for approval with more than one stack at a time is refused up front.
+    let r = run(&moto, &dir.0, &["deploy", "--concurrency", "2"]);
+    assert_eq!(r.code, 1, "{}", r.out);
+    assert!(
+        r.err
+            .contains("--concurrency 2 needs --require-approval never"),
+        "{}",
+        r.err
+    );
+    assert!(stacks(&moto).contains("EscdkBootstrap") && !stacks(&moto).contains("Slow"));
+
+    let r = run(
+        &moto,
+        &dir.0,
+        &[
+            "deploy",
+            "--require-approval",
+            "never",
+            "--concurrency",
+            "2",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.out, r.err);
+    let at = |what: &str| {
+        r.out
+            .find(what)
+            .unwrap_or_else(|| panic!("`{what}` not in:\n{}", r.out))
+    };
+    // Quick went ahead while Slow's change set was computing ...
+    assert!(
+        at("deploying Quick") < at("Slow: CREATE_COMPLETE"),
+        "{}",
+        r.out
+    );
+    assert!(
+        at("Quick: CREATE_COMPLETE") < at("Slow: CREATE_COMPLETE"),
+        "{}",
+        r.out
+    );
+    // ... and After started only once Slow, which it depends on, was done.
+    assert!(
+        at("Slow: CREATE_COMPLETE") < at("deploying After"),
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("After: CREATE_COMPLETE"), "{}", r.out);
+}

@@ -53,7 +53,7 @@ enum Command {
     Deploy {
         /// `[STACK...] [--require-approval never|broadening|any-change] [--parameters K=V]
         /// [--tags K=V] [--replace-failed] [--continue-rollback] [--change-set-timeout SECONDS]
-        /// [--force]`
+        /// [--force] [--concurrency N]`
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
