@@ -167,3 +167,66 @@ fn a_stack_synthesized_alone_refuses_another_stacks_handle() {
         "{e}"
     );
 }
+
+#[test]
+fn a_named_stack_is_finished_with_what_it_depends_on_and_exports_what_the_others_import() {
+    // Shared <- Service; Loose stands alone and fails a finishing check (an unencrypted
+    // queue is an error of the rule pack, checked when a stack is finished).
+    let build = || {
+        let mut app = App::new();
+        let shared = app.stack("Shared");
+        let service = app.stack("Service");
+        let loose = app.stack("Loose");
+        let queue = Queue::new(&shared.root(), "Jobs", QueueProps::default());
+        service.add_output("JobsUrl", Output::new(queue.url()));
+        loose.root().add("Bare", CfnQueue::default());
+        app
+    };
+    let rules = escdk_synth::rules::Mode::Default;
+    // The producer alone still exports what Service imports: every stack is rendered.
+    let shared = build()
+        .synth_with_rules(&["Shared".to_string()], rules)
+        .expect("Loose's error is not Shared's");
+    assert_eq!(shared.len(), 1);
+    let exports: Vec<&serde_json::Value> = shared[0].template["Outputs"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|o| o.get("Export"))
+        .collect();
+    assert_eq!(exports.len(), 1, "{}", shared[0].template["Outputs"]);
+    // The consumer, with the stack it imports from finished too (returned: the named one).
+    let service = build()
+        .synth_with_rules(&["Service".to_string()], rules)
+        .unwrap();
+    assert_eq!(service.len(), 1);
+    assert_eq!(service[0].dependencies, ["Shared"]);
+    // Loose named, or every stack: its error is reported, with its path.
+    for names in [vec!["Loose".to_string()], vec![]] {
+        let err = build()
+            .synth_with_rules(&names, rules)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("Loose/Bare") && err.contains("ESCDK-SQS-ENCRYPTED"),
+            "{err}"
+        );
+    }
+    // A construct's error is an error of the app whichever stack is named.
+    let mut app = build();
+    let broken = app.stack("Broken");
+    Queue::new(
+        &broken.root(),
+        "Late",
+        QueueProps {
+            visibility_timeout: escdk_synth::Duration::hours(13),
+            ..QueueProps::default()
+        },
+    );
+    let err = app
+        .synth_with_rules(&["Shared".to_string()], rules)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("Broken/Late"), "{err}");
+    assert!(!err.contains("Loose/Bare"), "{err}");
+}

@@ -56,10 +56,12 @@ impl App {
         self.stacks.iter().map(Stack::name).collect()
     }
 
-    /// Synthesizes every stack (they may import from each other), and returns the named
-    /// ones (all of them when `names` is empty) in dependency order: a stack comes after
-    /// the stacks it imports from. If any stack has an error, all errors are returned and
-    /// nothing is produced.
+    /// Synthesizes the named stacks (all of them when `names` is empty) and returns them in
+    /// dependency order: a stack comes after the stacks it imports from. Every stack of the
+    /// app is rendered and its constructs' errors reported (they may import from each
+    /// other: what one imports decides what another exports); the named ones and the stacks
+    /// they depend on are also finished: rules, references, limits. If any has an error, all
+    /// errors are returned and nothing is produced.
     pub fn synth(&self, names: &[String]) -> Result<Vec<Synthesized>, SynthError> {
         self.synth_with_rules(names, crate::rules::Mode::Off)
     }
@@ -92,7 +94,7 @@ impl App {
                 ));
             }
         }
-        let all = match synth_stacks(&self.stacks, rules) {
+        let all = match synth_stacks(&self.stacks, rules, names) {
             Ok(all) => all,
             Err(e) => {
                 diagnostics.extend(e.diagnostics);

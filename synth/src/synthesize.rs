@@ -65,10 +65,13 @@ struct Rendered {
     depends_on: BTreeSet<StackId>,
 }
 
-/// Synthesizes `stacks` together; the result is in the same order.
+/// Synthesizes `stacks` together; the result is in the same order. Renders every stack (what each imports decides what the others export), then finishes
+/// (rules, references, limits, serialization) the stacks named in `wanted` and the stacks
+/// they depend on, or every stack when `wanted` is empty.
 pub(crate) fn synth_stacks(
     stacks: &[Stack],
     rules: crate::rules::Mode,
+    wanted: &[String],
 ) -> Result<Vec<Synthesized>, SynthError> {
     let producers: Rc<HashMap<StackId, String>> = Rc::new(
         stacks
@@ -154,8 +157,27 @@ pub(crate) fn synth_stacks(
         ));
     }
 
+    // The named stacks and, transitively, what they depend on.
+    let mut needed: Vec<bool> = stacks
+        .iter()
+        .map(|s| wanted.is_empty() || wanted.iter().any(|w| w == s.name()))
+        .collect();
+    let mut todo: Vec<usize> = (0..stacks.len()).filter(|&i| needed[i]).collect();
+    while let Some(i) = todo.pop() {
+        for &p in &deps[i] {
+            if !needed[p] {
+                needed[p] = true;
+                todo.push(p);
+            }
+        }
+    }
     let mut out = Vec::with_capacity(stacks.len());
     for (i, r) in rendered.drain(..).enumerate() {
+        if !needed[i] {
+            // Not finished, but its constructs' errors are errors of the app all the same.
+            diagnostics.extend(r.diags.into_iter().filter(Diagnostic::is_error));
+            continue;
+        }
         let dependencies = deps[i]
             .iter()
             .map(|&p| stacks[p].name().to_string())
