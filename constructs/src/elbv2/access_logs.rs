@@ -12,9 +12,8 @@
 
 use super::LoadBalancerType;
 use crate::iam::{PolicyDocument, PolicyStatement, Principal};
-use crate::removal::RemovalPolicy;
 use crate::s3::secure;
-use escdk_synth::cfn::s3::{bucket, CfnBucket, CfnBucketPolicy};
+use escdk_synth::cfn::s3::{CfnBucket, CfnBucketPolicy};
 use escdk_synth::{fns, ConditionHandle, Duration, Handle, Json, Pseudo, Scope, Stack};
 
 /// The accounts Elastic Load Balancing writes access logs from, in the regions opened
@@ -82,30 +81,7 @@ pub(crate) fn log_bucket(
     expire_after: Duration,
     kind: LoadBalancerType,
 ) -> (Handle<CfnBucket>, Handle<CfnBucketPolicy>) {
-    let days = expire_after.days_in(scope, "ExpirationInDays", 1..=3650);
-    let bucket = scope.add(
-        "AccessLogs",
-        CfnBucket {
-            lifecycle_configuration: Some(bucket::LifecycleConfiguration::new(vec![
-                bucket::Rule {
-                    expiration_in_days: Some(days.into()),
-                    ..bucket::Rule::new("Enabled")
-                },
-            ])),
-            ..secure::private_bucket()
-        },
-    );
-    RemovalPolicy::RetainOnUpdateOrDelete.apply(scope.stack(), &bucket);
-    escdk_synth::rules::suppress(
-        &bucket,
-        "ESCDK-S3-VERSIONING",
-        "access logs are written once by Elastic Load Balancing and expire on schedule: nothing here is overwritten, and versions would keep expired logs",
-    );
-    escdk_synth::rules::suppress(
-        &bucket,
-        "CKV_AWS_18",
-        "this bucket is where access logs end: logging the access to it would take another bucket whose own access goes unlogged, and only Elastic Load Balancing writes here",
-    );
+    let bucket = secure::log_bucket(scope, expire_after, "Elastic Load Balancing");
     let logs = fns::sub_with(
         "${Arn}/AWSLogs/${AWS::AccountId}/*",
         [("Arn", bucket.attr_arn())],

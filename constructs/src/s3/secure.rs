@@ -48,3 +48,39 @@ pub fn tls_only_statements(bucket_arn: Expr) -> Vec<PolicyStatement> {
         .condition("NumericLessThan", "s3:TlsVersion", "1.2");
     vec![deny_insecure_transport("s3:*", resources()), old_tls]
 }
+
+/// A bucket of logs at `<scope>/AccessLogs`: private, TLS-only once given
+/// [`tls_only_statements`], retained, its logs expiring after `expire_after`. `writer` (who
+/// writes the logs, e.g. "Elastic Load Balancing") goes into the written reasons for what
+/// such a bucket does not do: keep versions, or log the access to itself.
+pub fn log_bucket(
+    scope: &escdk_synth::Scope,
+    expire_after: escdk_synth::Duration,
+    writer: &str,
+) -> escdk_synth::Handle<CfnBucket> {
+    let days = expire_after.days_in(scope, "ExpirationInDays", 1..=3650);
+    let bucket = scope.add(
+        "AccessLogs",
+        CfnBucket {
+            lifecycle_configuration: Some(bucket::LifecycleConfiguration::new(vec![
+                bucket::Rule {
+                    expiration_in_days: Some(days.into()),
+                    ..bucket::Rule::new("Enabled")
+                },
+            ])),
+            ..private_bucket()
+        },
+    );
+    crate::removal::RemovalPolicy::RetainOnUpdateOrDelete.apply(scope.stack(), &bucket);
+    escdk_synth::rules::suppress(
+        &bucket,
+        "ESCDK-S3-VERSIONING",
+        &format!("access logs are written once by {writer} and expire on schedule: nothing here is overwritten, and versions would keep expired logs"),
+    );
+    escdk_synth::rules::suppress(
+        &bucket,
+        "CKV_AWS_18",
+        &format!("this bucket is where access logs end: logging the access to it would take another bucket whose own access goes unlogged, and only {writer} writes here"),
+    );
+    bucket
+}

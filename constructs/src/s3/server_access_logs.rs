@@ -4,9 +4,8 @@
 
 use super::secure;
 use crate::iam::{PolicyDocument, PolicyStatement, Principal};
-use crate::removal::RemovalPolicy;
 use escdk_synth::cfn::s3::{bucket, CfnBucket, CfnBucketPolicy};
-use escdk_synth::{fns, rules, Duration, Expr, Handle, Scope};
+use escdk_synth::{fns, Duration, Expr, Handle, Scope};
 
 /// The prefix the logs are written under.
 pub const PREFIX: &str = "access-logs/";
@@ -18,30 +17,7 @@ pub fn log_bucket(
     logged: Expr,
     expire_after: Duration,
 ) -> (Handle<CfnBucket>, Handle<CfnBucketPolicy>) {
-    let days = expire_after.days_in(scope, "ExpirationInDays", 1..=3650);
-    let bucket = scope.add(
-        "AccessLogs",
-        CfnBucket {
-            lifecycle_configuration: Some(bucket::LifecycleConfiguration::new(vec![
-                bucket::Rule {
-                    expiration_in_days: Some(days.into()),
-                    ..bucket::Rule::new("Enabled")
-                },
-            ])),
-            ..secure::private_bucket()
-        },
-    );
-    RemovalPolicy::RetainOnUpdateOrDelete.apply(scope.stack(), &bucket);
-    rules::suppress(
-        &bucket,
-        "ESCDK-S3-VERSIONING",
-        "access logs are written once by S3's log delivery and expire on schedule: nothing here is overwritten, and versions would keep expired logs",
-    );
-    rules::suppress(
-        &bucket,
-        "CKV_AWS_18",
-        "this bucket is where access logs end: logging the access to it would take another bucket whose own access goes unlogged, and only S3's log delivery writes here",
-    );
+    let bucket = secure::log_bucket(scope, expire_after, "S3's log delivery");
     let mut statements = secure::tls_only_statements(bucket.attr_arn());
     statements.push(
         PolicyStatement::allow(

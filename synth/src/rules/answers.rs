@@ -6,7 +6,7 @@
 //! Each answer is narrow: it is written only when our rule passes for a reason it can state,
 //! and never where the rule is suppressed (the suppression's own reason is written then).
 
-use super::check::{Referrers, Subject};
+use super::check::{for_each_subject, Subject};
 use super::suppress::{child, push, Suppression};
 use super::{lambda, rule};
 use serde_json::{json, Value};
@@ -52,34 +52,23 @@ fn queue_encrypted_by_sqs(s: &Subject) -> Option<String> {
 /// suppression already covers the rule or the checkov check there.
 pub(crate) fn write(template: &mut Value, suppressions: &[Suppression]) {
     let mut found: Vec<(String, &'static str, String)> = Vec::new();
-    if let Some(resources) = template["Resources"].as_object() {
-        let referrers = Referrers::of(template);
-        for (lid, resource) in resources {
-            let type_name = resource["Type"].as_str().unwrap_or_default();
-            let path = resource["Metadata"]["escdk:path"].as_str().unwrap_or(lid);
-            let subject = Subject {
-                logical_id: lid,
-                path,
-                resource,
-                template,
-                referrers: &referrers,
-            };
-            for a in ANSWERS {
-                let Some(r) = rule(a.rule) else { continue };
-                if !r.types.contains(&type_name)
-                    || suppressions
-                        .iter()
-                        .any(|s| (s.id == a.rule || s.id == a.checkov) && s.covers(lid, path))
-                    || (r.check)(&subject).is_some()
-                {
-                    continue;
-                }
-                if let Some(reason) = (a.answer)(&subject) {
-                    found.push((lid.clone(), a.checkov, reason));
-                }
+    for_each_subject(template, |subject| {
+        let (lid, path) = (subject.logical_id, subject.path);
+        for a in ANSWERS {
+            let Some(r) = rule(a.rule) else { continue };
+            if !r.types.contains(&subject.type_name())
+                || suppressions
+                    .iter()
+                    .any(|s| (s.id == a.rule || s.id == a.checkov) && s.covers(lid, path))
+                || (r.check)(subject).is_some()
+            {
+                continue;
+            }
+            if let Some(reason) = (a.answer)(subject) {
+                found.push((lid.to_string(), a.checkov, reason));
             }
         }
-    }
+    });
     let Some(resources) = template["Resources"].as_object_mut() else {
         return;
     };

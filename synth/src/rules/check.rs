@@ -180,6 +180,23 @@ pub(crate) fn run(
     summary
 }
 
+/// Calls `f` with every resource of `template` as a rule sees it.
+pub(crate) fn for_each_subject(template: &Value, mut f: impl FnMut(&Subject)) {
+    let Some(resources) = template["Resources"].as_object() else {
+        return;
+    };
+    let referrers = Referrers::of(template);
+    for (lid, resource) in resources {
+        f(&Subject {
+            logical_id: lid,
+            path: resource["Metadata"]["escdk:path"].as_str().unwrap_or(lid),
+            resource,
+            template,
+            referrers: &referrers,
+        });
+    }
+}
+
 fn check_all(
     template: &Value,
     suppressions: &[Suppression],
@@ -187,23 +204,14 @@ fn check_all(
     diags: &mut Vec<Diagnostic>,
 ) -> Summary {
     let mut summary = Summary::default();
-    let Some(resources) = template["Resources"].as_object() else {
-        return summary;
-    };
-    let referrers = Referrers::of(template);
-    for (lid, resource) in resources {
-        let type_name = resource["Type"].as_str().unwrap_or_default();
-        let path = resource["Metadata"]["escdk:path"].as_str().unwrap_or(lid);
-        let subject = Subject {
-            logical_id: lid,
-            path,
-            resource,
-            template,
-            referrers: &referrers,
-        };
-        for rule in RULES.iter().filter(|r| r.types.contains(&type_name)) {
+    for_each_subject(template, |subject| {
+        let (lid, path) = (subject.logical_id, subject.path);
+        for rule in RULES
+            .iter()
+            .filter(|r| r.types.contains(&subject.type_name()))
+        {
             summary.checked += 1;
-            let Some(detail) = (rule.check)(&subject) else {
+            let Some(detail) = (rule.check)(subject) else {
                 continue;
             };
             if suppressions
@@ -217,7 +225,7 @@ fn check_all(
             diags.push(Diagnostic {
                 severity: severity(rule, mode),
                 path: path.to_string(),
-                logical_id: Some(lid.clone()),
+                logical_id: Some(lid.to_string()),
                 property: None,
                 message: format!("{} {}: {detail}", rule.id, rule.explanation),
                 fix: format!(
@@ -226,6 +234,6 @@ fn check_all(
                 ),
             });
         }
-    }
+    });
     summary
 }
