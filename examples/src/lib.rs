@@ -14,12 +14,22 @@ use escdk_synth::{fns, App, Parameter, Stack, Tags};
 /// with its environment), so every taggable resource carries the tags.
 pub fn app() -> App {
     let mut app = App::new();
-    let recipe = app.add_stack(recipe::stack("EventSourcingRecipe"));
-    Tags::of(&recipe.root()).add("project", "event-sourcing-recipe");
-    let cqrs = app.add_stack(cqrs::stack("CqrsUsersOrders"));
-    Tags::of(&cqrs.root()).add("project", "cqrs-users-orders");
+    // Three systems that share nothing: each is built only when a command needs it
+    // (`synth EventSourcingRecipe` builds the recipe alone).
+    app.on_demand(&["EventSourcingRecipe"], |app| {
+        let recipe = app.add_stack(recipe::stack("EventSourcingRecipe"));
+        Tags::of(&recipe.root()).add("project", "event-sourcing-recipe");
+    });
+    app.on_demand(&["CqrsUsersOrders"], |app| {
+        let cqrs = app.add_stack(cqrs::stack("CqrsUsersOrders"));
+        Tags::of(&cqrs.root()).add("project", "cqrs-users-orders");
+    });
     // The platform: the Atlas activation stack, then its data and services stacks.
-    platform::add_to(&mut app);
+    let names = platform::stack_names();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    app.on_demand(&names, |app| {
+        platform::add_to(app);
+    });
     app
 }
 

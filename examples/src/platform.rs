@@ -13,7 +13,9 @@
 
 use escdk_constructs::ambar::{Destination, EU_WEST_1};
 use escdk_constructs::ecs::Cpu;
-use escdk_constructs::platform::{AmbarSettings, EventSourcingPlatformProps};
+use escdk_constructs::platform::{
+    AmbarSettings, EventSourcingPlatformProps, PlatformNames, ACTIVATION_STACK,
+};
 use escdk_constructs::EventSourcingPlatform;
 use escdk_synth::{App, Size};
 
@@ -79,6 +81,17 @@ pub fn props(egress: &[&str]) -> EventSourcingPlatformProps {
 }
 
 /// Adds the platform's stacks to `app`.
+/// The stacks [`add_to`] adds: the Atlas activation stack, then the environment's data and
+/// services stacks.
+pub fn stack_names() -> Vec<String> {
+    let names = PlatformNames::new(&props(&[PLACEHOLDER_EGRESS]).environment_name);
+    vec![
+        ACTIVATION_STACK.to_string(),
+        names.data_stack,
+        names.services_stack,
+    ]
+}
+
 pub fn add_to(app: &mut App) -> EventSourcingPlatform {
     let egress = ambar_egress();
     let cidrs: Vec<&str> = match &egress {

@@ -3,6 +3,7 @@
 use crate::diagnostics::{Diagnostic, SynthError};
 use crate::stack::{Stack, StackProps};
 use crate::synthesize::{synth_stacks, Synthesized};
+use std::cell::RefCell;
 use std::process::ExitCode;
 
 /// A set of stacks. A program builds one and hands it to [`App::run`], which is the CLI.
@@ -23,7 +24,18 @@ use std::process::ExitCode;
 /// ```
 #[derive(Default)]
 pub struct App {
-    stacks: Vec<Stack>,
+    stacks: RefCell<Vec<Stack>>,
+    /// Groups of stacks built when a command first needs one of them.
+    groups: RefCell<Vec<Group>>,
+    /// What building the groups found wrong (names declared and not built, or built and not
+    /// declared).
+    group_errors: RefCell<Vec<Diagnostic>>,
+}
+
+/// Stacks [`App::on_demand`] builds when a command needs one of them.
+struct Group {
+    names: Vec<String>,
+    build: Box<dyn FnOnce(&mut App)>,
 }
 
 impl App {
@@ -34,8 +46,85 @@ impl App {
     /// Adds a stack; stack names must be unique (checked at synth). Returns the stack (a
     /// handle: the app and the caller share it).
     pub fn add_stack(&mut self, stack: Stack) -> Stack {
-        self.stacks.push(stack.clone());
+        self.stacks.get_mut().push(stack.clone());
         stack
+    }
+
+    /// Stacks named `names`, built by `build` only when a command needs one of them:
+    /// `synth <name>` of a stack of the group builds this group alone (and the app's other
+    /// stacks, built as usual); a command on any other stack, on every stack, or a deploy
+    /// verb builds every group. `list` names them without building. The stacks of a group
+    /// may use the handles of the app's other stacks, and of each other; no stack outside
+    /// the group can use theirs (they do not exist before it is built), so nothing else
+    /// depends on them.
+    ///
+    /// ```
+    /// use escdk_synth::{App, cfn::sqs::CfnQueue};
+    /// let mut app = App::new();
+    /// app.on_demand(&["Queues"], |app| {
+    ///     let stack = app.stack("Queues");
+    ///     stack.root().add("Jobs", CfnQueue { sqs_managed_sse_enabled: Some(true.into()), ..Default::default() });
+    /// });
+    /// assert_eq!(app.stack_names(), ["Queues"]);
+    /// assert_eq!(app.synth(&["Queues".into()]).unwrap()[0].stack_name, "Queues");
+    /// ```
+    pub fn on_demand(&mut self, names: &[&str], build: impl FnOnce(&mut App) + 'static) {
+        self.groups.get_mut().push(Group {
+            names: names.iter().map(|n| n.to_string()).collect(),
+            build: Box::new(build),
+        });
+    }
+
+    /// Builds the groups a command on `names` needs (every group when `names` is empty or
+    /// names a stack outside the groups).
+    fn prepare(&self, names: &[String]) {
+        // A stack outside the groups may be used by a group's stacks (then it exports what
+        // they import): every group is built for it, as for an unknown name or for all.
+        let only_groups = !names.is_empty()
+            && names
+                .iter()
+                .all(|n| self.groups.borrow().iter().any(|g| g.names.contains(n)));
+        let pending: Vec<Group> = {
+            let mut groups = self.groups.borrow_mut();
+            let all = std::mem::take(&mut *groups);
+            let (now, later): (Vec<Group>, Vec<Group>) = all
+                .into_iter()
+                .partition(|g| !only_groups || g.names.iter().any(|n| names.contains(n)));
+            *groups = later;
+            now
+        };
+        for g in pending {
+            let mut built = App::new();
+            (g.build)(&mut built);
+            built.prepare(&[]);
+            let stacks = built.stacks.into_inner();
+            let mut errors = self.group_errors.borrow_mut();
+            errors.extend(built.group_errors.into_inner());
+            for n in &g.names {
+                if !stacks.iter().any(|s| s.name() == n) {
+                    errors.push(Diagnostic::error(
+                        n.as_str(),
+                        format!(
+                            "the group of stacks declared `{n}` but built no stack of that name"
+                        ),
+                        "name in App::on_demand exactly the stacks its closure adds",
+                    ));
+                }
+            }
+            for s in &stacks {
+                if !g.names.iter().any(|n| n == s.name()) {
+                    errors.push(Diagnostic::error(
+                        s.name(),
+                        format!(
+                            "the group of stacks built `{}`, which it did not declare",
+                            s.name()
+                        ),
+                        format!("add `{}` to the names given to App::on_demand", s.name()),
+                    ));
+                }
+            }
+            self.stacks.borrow_mut().extend(stacks);
+        }
     }
 
     /// A new environment-agnostic stack in this app.
@@ -48,12 +137,25 @@ impl App {
         self.add_stack(Stack::with_props(name, props))
     }
 
-    pub fn stacks(&self) -> &[Stack] {
-        &self.stacks
+    /// Every stack of the app (building the groups not built yet).
+    pub fn stacks(&self) -> Vec<Stack> {
+        self.prepare(&[]);
+        self.stacks.borrow().clone()
     }
 
-    pub fn stack_names(&self) -> Vec<&str> {
-        self.stacks.iter().map(Stack::name).collect()
+    /// The names of the app's stacks, those of groups not built yet included (nothing is
+    /// built).
+    pub fn stack_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .stacks
+            .borrow()
+            .iter()
+            .map(|s| s.name().to_string())
+            .collect();
+        for g in self.groups.borrow().iter() {
+            names.extend(g.names.iter().cloned());
+        }
+        names
     }
 
     /// Synthesizes the named stacks (all of them when `names` is empty) and returns them in
@@ -75,9 +177,11 @@ impl App {
         names: &[String],
         rules: crate::rules::Mode,
     ) -> Result<Vec<Synthesized>, SynthError> {
-        let mut diagnostics = Vec::new();
-        for (i, s) in self.stacks.iter().enumerate() {
-            if self.stacks[..i].iter().any(|o| o.name() == s.name()) {
+        self.prepare(names);
+        let stacks = self.stacks.borrow();
+        let mut diagnostics = self.group_errors.borrow().clone();
+        for (i, s) in stacks.iter().enumerate() {
+            if stacks[..i].iter().any(|o| o.name() == s.name()) {
                 diagnostics.push(Diagnostic::error(
                     s.name(),
                     format!("two stacks are named `{}`", s.name()),
@@ -86,7 +190,7 @@ impl App {
             }
         }
         for n in names {
-            if !self.stacks.iter().any(|s| s.name() == n) {
+            if !stacks.iter().any(|s| s.name() == n) {
                 diagnostics.push(Diagnostic::error(
                     n.as_str(),
                     format!("no stack is named `{n}`"),
@@ -94,7 +198,7 @@ impl App {
                 ));
             }
         }
-        let all = match synth_stacks(&self.stacks, rules, names) {
+        let all = match synth_stacks(&stacks, rules, names) {
             Ok(all) => all,
             Err(e) => {
                 diagnostics.extend(e.diagnostics);

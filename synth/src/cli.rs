@@ -160,8 +160,8 @@ fn checked_artifact(
     missing: &str,
     err: &mut dyn Write,
 ) -> Result<String, u8> {
-    let found: Vec<(&str, String)> = app
-        .stacks()
+    let stacks = app.stacks();
+    let found: Vec<(&str, String)> = stacks
         .iter()
         .filter(|s| stack.is_none_or(|n| n == s.name()))
         .filter_map(|s| s.artifact(key).map(|t| (s.name(), t)))
@@ -173,8 +173,7 @@ fn checked_artifact(
         }
         [] => {
             // A construct publishes no artifact for input synth refuses: say why.
-            let names: Vec<String> = app
-                .stacks()
+            let names: Vec<String> = stacks
                 .iter()
                 .filter(|s| stack.is_none_or(|n| n == s.name()))
                 .map(|s| s.name().to_string())
