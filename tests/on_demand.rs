@@ -25,7 +25,8 @@ fn app() -> (App, Rc<Cell<u32>>, Rc<Cell<u32>>) {
     let built = a.clone();
     app.on_demand(&["A"], move |app| {
         built.set(built.get() + 1);
-        app.stack("A").add_output("JobsUrl", Output::new(jobs.url()));
+        app.stack("A")
+            .add_output("JobsUrl", Output::new(jobs.url()));
     });
     let built = b.clone();
     app.on_demand(&["B"], move |app| {
@@ -56,7 +57,10 @@ fn a_stack_outside_the_groups_builds_every_group_since_they_may_use_it() {
     assert_eq!((a.get(), b.get()), (1, 1));
     // A imports Shared's queue URL: Shared exports it, named alone.
     let outputs = shared[0].template["Outputs"].as_object().unwrap();
-    assert!(outputs.values().any(|o| o.get("Export").is_some()), "{outputs:?}");
+    assert!(
+        outputs.values().any(|o| o.get("Export").is_some()),
+        "{outputs:?}"
+    );
 }
 
 #[test]
