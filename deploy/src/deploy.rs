@@ -203,6 +203,13 @@ async fn put_object(aws: &Aws, bucket: &str, key: &str, bytes: Vec<u8>) -> Resul
         .map_err(|e| aws_err(&format!("PutObject s3://{bucket}/{key}"), e))
 }
 
+/// Refuses an asset whose files are no longer the ones synth hashed (edited since).
+fn still_as_synthesized(a: &crate::assembly::AssetEntry) -> Result<(), DeployError> {
+    let found = asset::read_files(&a.source, |_, _, _| Ok(()))
+        .map_err(|e| DeployError::Io(format!("cannot read {}: {e}", a.source.display())))?;
+    check_unchanged(&a.source, &a.sha256, &found).map_err(DeployError::Assembly)
+}
+
 /// Uploads the stack's assets the bucket does not hold yet; returns the lines to print.
 pub async fn upload_assets(
     aws: &Aws,
@@ -215,8 +222,7 @@ pub async fn upload_assets(
             |e: std::io::Error| DeployError::Io(format!("cannot read {}: {e}", a.source.display()));
         if object_exists(aws, bucket, &a.key).await? {
             // The key names the files synth hashed; make sure they are still the ones there.
-            let found = asset::read_files(&a.source, |_, _, _| Ok(())).map_err(cannot_read)?;
-            check_unchanged(&a.source, &a.sha256, &found).map_err(DeployError::Assembly)?;
+            still_as_synthesized(a)?;
             lines.push(format!("asset {}: already in s3://{bucket}", a.key));
             continue;
         }
@@ -422,16 +428,7 @@ pub async fn deployed_template(aws: &Aws, stack: &str) -> serde_json::Value {
 
 /// The stack's description, when it exists and the call succeeds.
 async fn describe(aws: &Aws, stack: &str) -> Option<aws_sdk_cloudformation::types::Stack> {
-    aws.call();
-    aws.cfn
-        .describe_stacks()
-        .stack_name(stack)
-        .send()
-        .await
-        .ok()?
-        .stacks()
-        .first()
-        .cloned()
+    stack_description(aws, stack).await.ok().flatten()
 }
 
 async fn outputs(aws: &Aws, stack: &str) -> Vec<(String, String)> {
@@ -866,10 +863,7 @@ pub async fn deploy_stack(
         if noop::difference(&now, &wanted).is_none() {
             // The files synth named the assets after must still be the ones on disk.
             for a in &artifact.assets {
-                let found = asset::read_files(&a.source, |_, _, _| Ok(())).map_err(|e| {
-                    DeployError::Io(format!("cannot read {}: {e}", a.source.display()))
-                })?;
-                check_unchanged(&a.source, &a.sha256, &found).map_err(DeployError::Assembly)?;
+                still_as_synthesized(a)?;
             }
             let id = status_and_id(stack, name).1;
             if stack.enable_termination_protection().unwrap_or(false)

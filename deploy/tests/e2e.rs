@@ -780,8 +780,9 @@ fn an_asset_changed_since_synth_is_refused_and_nothing_is_uploaded() {
         "no stack"
     );
 
-    // Put back as synthesized: deploys, and a second deploy finds the asset in the bucket
-    // and checks it again.
+    // Put back as synthesized: deploys. A second deploy, of a stack that holds this
+    // template (no change set), checks the files again, and so does one with --force,
+    // which finds the asset in the bucket.
     std::fs::write(
         code.0.join("handler.py"),
         "def handler(e, c):\n    return 1\n",
@@ -797,6 +798,13 @@ fn an_asset_changed_since_synth_is_refused_and_nothing_is_uploaded() {
         "an asset already in the bucket is checked too: {}",
         r.out
     );
+    assert!(r.err.contains("changed since synth"), "{}", r.err);
+    let r = run(
+        &moto,
+        &dir.0,
+        &["deploy", "--require-approval", "never", "--force"],
+    );
+    assert_eq!(r.code, 1, "{}", r.out);
     assert!(r.err.contains("changed since synth"), "{}", r.err);
 }
 
