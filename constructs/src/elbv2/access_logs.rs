@@ -11,7 +11,7 @@
 //! may write only for this account's load balancers.
 
 use super::LoadBalancerType;
-use crate::iam::{PolicyDocument, PolicyStatement, Principal};
+use crate::iam::{PolicyStatement, Principal};
 use crate::s3::secure;
 use escdk_synth::cfn::s3::{CfnBucket, CfnBucketPolicy};
 use escdk_synth::{fns, ConditionHandle, Duration, Handle, Json, Pseudo, Scope, Stack};
@@ -81,22 +81,21 @@ pub(crate) fn log_bucket(
     expire_after: Duration,
     kind: LoadBalancerType,
 ) -> (Handle<CfnBucket>, Handle<CfnBucketPolicy>) {
-    let bucket = secure::log_bucket(scope, expire_after, "Elastic Load Balancing");
-    let logs = fns::sub_with(
-        "${Arn}/AWSLogs/${AWS::AccountId}/*",
-        [("Arn", bucket.attr_arn())],
-    );
-    let write = |principal: Principal| {
-        PolicyStatement::allow(["s3:PutObject"], [logs.clone()]).principal(principal)
-    };
-    let mut statements = secure::tls_only_statements(bucket.attr_arn());
-    match kind {
-        LoadBalancerType::Application => {
-            let by_account = region_table(scope.stack());
-            statements.push(write(Principal::service(
-                "logdelivery.elasticloadbalancing.amazonaws.com",
-            )));
-            statements.push(
+    // The mapping and condition live in the stack; made before the closure borrows.
+    let by_account = (kind == LoadBalancerType::Application).then(|| region_table(scope.stack()));
+    secure::log_bucket(scope, expire_after, "Elastic Load Balancing", |bucket| {
+        let logs = fns::sub_with(
+            "${Arn}/AWSLogs/${AWS::AccountId}/*",
+            [("Arn", bucket.attr_arn())],
+        );
+        let write = |principal: Principal| {
+            PolicyStatement::allow(["s3:PutObject"], [logs.clone()]).principal(principal)
+        };
+        match by_account {
+            Some(by_account) => vec![
+                write(Principal::service(
+                    "logdelivery.elasticloadbalancing.amazonaws.com",
+                )),
                 write(Principal::Aws(
                     fns::sub_with(
                         "arn:${AWS::Partition}:iam::${Account}:root",
@@ -108,34 +107,25 @@ pub(crate) fn log_bucket(
                     .into(),
                 ))
                 .only_if(&by_account),
-            );
+            ],
+            None => {
+                let delivery = || Principal::service("delivery.logs.amazonaws.com");
+                let this_account = fns::sub("${AWS::AccountId}");
+                let source =
+                    fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*");
+                vec![
+                    write(delivery())
+                        .sid("LogDeliveryWrite")
+                        .condition("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control")
+                        .condition("StringEquals", "aws:SourceAccount", this_account.clone())
+                        .condition("ArnLike", "aws:SourceArn", source.clone()),
+                    PolicyStatement::allow(["s3:GetBucketAcl"], [bucket.attr_arn()])
+                        .sid("LogDeliveryAclCheck")
+                        .principal(delivery())
+                        .condition("StringEquals", "aws:SourceAccount", this_account)
+                        .condition("ArnLike", "aws:SourceArn", source),
+                ]
+            }
         }
-        LoadBalancerType::Network => {
-            let delivery = || Principal::service("delivery.logs.amazonaws.com");
-            let this_account = fns::sub("${AWS::AccountId}");
-            let source = fns::sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*");
-            statements.push(
-                write(delivery())
-                    .sid("LogDeliveryWrite")
-                    .condition("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control")
-                    .condition("StringEquals", "aws:SourceAccount", this_account.clone())
-                    .condition("ArnLike", "aws:SourceArn", source.clone()),
-            );
-            statements.push(
-                PolicyStatement::allow(["s3:GetBucketAcl"], [bucket.attr_arn()])
-                    .sid("LogDeliveryAclCheck")
-                    .principal(delivery())
-                    .condition("StringEquals", "aws:SourceAccount", this_account)
-                    .condition("ArnLike", "aws:SourceArn", source),
-            );
-        }
-    }
-    let policy = scope.add(
-        "AccessLogsPolicy",
-        CfnBucketPolicy::new(
-            bucket.reference(),
-            PolicyDocument::new(statements).to_json(),
-        ),
-    );
-    (bucket, policy)
+    })
 }

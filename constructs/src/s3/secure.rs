@@ -49,15 +49,20 @@ pub fn tls_only_statements(bucket_arn: Expr) -> Vec<PolicyStatement> {
     vec![deny_insecure_transport("s3:*", resources()), old_tls]
 }
 
-/// A bucket of logs at `<scope>/AccessLogs`: private, TLS-only once given
-/// [`tls_only_statements`], retained, its logs expiring after `expire_after`. `writer` (who
-/// writes the logs, e.g. "Elastic Load Balancing") goes into the written reasons for what
-/// such a bucket does not do: keep versions, or log the access to itself.
+/// A bucket of logs at `<scope>/AccessLogs` and its policy (`<scope>/AccessLogsPolicy`):
+/// private, TLS-only, retained, its logs expiring after `expire_after`, written by whom
+/// `writes` allows (the statements it gives for the bucket). `writer` (who writes the logs,
+/// e.g. "Elastic Load Balancing") goes into the written reasons for what such a bucket does
+/// not do: keep versions, or log the access to itself.
 pub fn log_bucket(
     scope: &escdk_synth::Scope,
     expire_after: escdk_synth::Duration,
     writer: &str,
-) -> escdk_synth::Handle<CfnBucket> {
+    writes: impl FnOnce(&escdk_synth::Handle<CfnBucket>) -> Vec<PolicyStatement>,
+) -> (
+    escdk_synth::Handle<CfnBucket>,
+    escdk_synth::Handle<escdk_synth::cfn::s3::CfnBucketPolicy>,
+) {
     let days = expire_after.days_in(scope, "ExpirationInDays", 1..=3650);
     let bucket = scope.add(
         "AccessLogs",
@@ -82,5 +87,14 @@ pub fn log_bucket(
         "CKV_AWS_18",
         &format!("this bucket is where access logs end: logging the access to it would take another bucket whose own access goes unlogged, and only {writer} writes here"),
     );
-    bucket
+    let mut statements = tls_only_statements(bucket.attr_arn());
+    statements.extend(writes(&bucket));
+    let policy = scope.add(
+        "AccessLogsPolicy",
+        escdk_synth::cfn::s3::CfnBucketPolicy::new(
+            bucket.reference(),
+            crate::iam::PolicyDocument::new(statements).to_json(),
+        ),
+    );
+    (bucket, policy)
 }

@@ -3,7 +3,7 @@
 //! write only for the logged bucket of this account, expiring on schedule.
 
 use super::secure;
-use crate::iam::{PolicyDocument, PolicyStatement, Principal};
+use crate::iam::{PolicyStatement, Principal};
 use escdk_synth::cfn::s3::{bucket, CfnBucket, CfnBucketPolicy};
 use escdk_synth::{fns, Duration, Expr, Handle, Scope};
 
@@ -17,10 +17,8 @@ pub fn log_bucket(
     logged: Expr,
     expire_after: Duration,
 ) -> (Handle<CfnBucket>, Handle<CfnBucketPolicy>) {
-    let bucket = secure::log_bucket(scope, expire_after, "S3's log delivery");
-    let mut statements = secure::tls_only_statements(bucket.attr_arn());
-    statements.push(
-        PolicyStatement::allow(
+    secure::log_bucket(scope, expire_after, "S3's log delivery", |bucket| {
+        vec![PolicyStatement::allow(
             ["s3:PutObject"],
             [fns::sub_with(
                 format!("${{Arn}}/{PREFIX}*"),
@@ -34,16 +32,8 @@ pub fn log_bucket(
             "StringEquals",
             "aws:SourceAccount",
             fns::sub("${AWS::AccountId}"),
-        ),
-    );
-    let policy = scope.add(
-        "AccessLogsPolicy",
-        CfnBucketPolicy::new(
-            bucket.reference(),
-            PolicyDocument::new(statements).to_json(),
-        ),
-    );
-    (bucket, policy)
+        )]
+    })
 }
 
 /// What the logged bucket says: its logs go to `log_bucket` under [`PREFIX`].
