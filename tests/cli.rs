@@ -342,3 +342,58 @@ fn a_failed_write_changes_nothing_in_the_output_directory() {
     assert!(leftovers.is_empty(), "temporary files left behind");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_synth_that_changes_nothing_writes_nothing_and_a_changed_file_is_rewritten() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = std::env::temp_dir().join(format!("escdk-cli-unchanged-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (code, _, err) = run_in(&dir, &["synth", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    let out = dir.join("out");
+    let recipe = out.join("EventSourcingRecipe.template.json");
+    let manifest = out.join("manifest.json");
+    let stamp = |p: &std::path::Path| {
+        let m = std::fs::metadata(p).unwrap();
+        (m.ino(), m.mtime(), m.mtime_nsec())
+    };
+    let (recipe_before, manifest_before) = (stamp(&recipe), stamp(&manifest));
+    let recipe_text = std::fs::read_to_string(&recipe).unwrap();
+
+    // The same app again: every file is as it was, not replaced by a copy.
+    let (code, _, err) = run_in(&dir, &["synth", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        stamp(&recipe),
+        recipe_before,
+        "an unchanged template was rewritten"
+    );
+    assert_eq!(
+        stamp(&manifest),
+        manifest_before,
+        "an unchanged manifest was rewritten"
+    );
+
+    // A file edited since (same length, one byte different) is put back; the others stay.
+    let edited = recipe_text.replacen("2010-09-09", "2010-09-08", 1);
+    assert_eq!(edited.len(), recipe_text.len());
+    std::fs::write(&recipe, &edited).unwrap();
+    let edited_stamp = stamp(&recipe);
+    let (code, _, err) = run_in(&dir, &["synth", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&recipe).unwrap(), recipe_text);
+    assert_ne!(
+        stamp(&recipe),
+        edited_stamp,
+        "the edited template was not replaced"
+    );
+    assert_eq!(stamp(&manifest), manifest_before);
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".escdk-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,7 +3,7 @@
 use crate::diagnostics::{Diagnostic, SynthError};
 use crate::stack::{Stack, StackProps};
 use crate::synthesize::{synth_stacks, Synthesized};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::process::ExitCode;
 
 /// A set of stacks. A program builds one and hands it to [`App::run`], which is the CLI.
@@ -30,6 +30,9 @@ pub struct App {
     /// What building the groups found wrong (names declared and not built, or built and not
     /// declared).
     group_errors: RefCell<Vec<Diagnostic>>,
+    /// Set by [`App::run`]: the process ends with the command, so what it built is left to
+    /// the OS to reclaim instead of being freed piece by piece.
+    ends_process: Cell<bool>,
 }
 
 /// Stacks [`App::on_demand`] builds when a command needs one of them.
@@ -143,6 +146,11 @@ impl App {
         self.stacks.borrow().clone()
     }
 
+    /// Whether the command that runs now is the process's last act ([`App::run`]).
+    pub(crate) fn ends_process(&self) -> bool {
+        self.ends_process.get()
+    }
+
     /// The names of the app's stacks, those of groups not built yet included (nothing is
     /// built).
     pub fn stack_names(&self) -> Vec<String> {
@@ -219,7 +227,10 @@ impl App {
     /// process's arguments.
     pub fn run(self) -> ExitCode {
         let args: Vec<String> = std::env::args().collect();
+        self.ends_process.set(true);
         let code = crate::cli::run(&self, &args, &mut std::io::stdout(), &mut std::io::stderr());
+        // The process exits now: freeing every construct one by one would only delay it.
+        std::mem::forget(self);
         ExitCode::from(code)
     }
 }

@@ -4,12 +4,15 @@
 //! termination protection and environment. Deploy acts only on the stacks the manifest
 //! lists.
 //!
-//! Writing is all or nothing: every file is written to a temporary directory inside `DIR`
-//! first and moved into place only when all were written; then the files of stacks the app
-//! no longer has are removed.
+//! Writing is all or nothing: every file that differs from what `DIR` holds is written to a
+//! temporary directory inside `DIR` first and moved into place only when all were written;
+//! then the files of stacks the app no longer has are removed. A file whose content is
+//! unchanged is left as it is (its modification time too), so a synth that changes nothing
+//! writes nothing.
 
 use crate::asset::Asset;
 use crate::synthesize::Synthesized;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// The manifest's file name.
@@ -29,10 +32,10 @@ impl Format {
             Format::Yaml => "yaml",
         }
     }
-    pub fn render(self, s: &Synthesized) -> String {
+    pub fn render(self, s: &Synthesized) -> Cow<'_, str> {
         match self {
-            Format::Json => s.to_json(),
-            Format::Yaml => s.to_yaml(),
+            Format::Json => Cow::Borrowed(s.json()),
+            Format::Yaml => Cow::Owned(s.to_yaml()),
         }
     }
 }
@@ -89,10 +92,7 @@ fn ours(name: &str) -> bool {
 /// paths. On an error nothing in `dir` has changed.
 pub fn write(dir: &Path, stacks: &[Synthesized], format: Format) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".escdk-tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir(&tmp)?;
-    let mut files: Vec<(String, String)> = Vec::new();
+    let mut files: Vec<(String, Cow<'_, str>)> = Vec::new();
     for s in stacks {
         files.push((
             format!("{}.template.{}", s.stack_name, format.ext()),
@@ -100,13 +100,49 @@ pub fn write(dir: &Path, stacks: &[Synthesized], format: Format) -> std::io::Res
         ));
         files.push((
             format!("{}.assets.json", s.stack_name),
-            asset_manifest(&s.assets),
+            Cow::Owned(asset_manifest(&s.assets)),
         ));
     }
-    files.push((MANIFEST.to_string(), manifest(stacks, format)));
+    files.push((MANIFEST.to_string(), Cow::Owned(manifest(stacks, format))));
+    let changed: Vec<&(String, Cow<'_, str>)> = files
+        .iter()
+        .filter(|(name, body)| {
+            std::fs::read(dir.join(name)).map_or(true, |old| old != body.as_bytes())
+        })
+        .collect();
+    let keep: Vec<&String> = files.iter().map(|(n, _)| n).collect();
+    let stale: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().to_string();
+                    ours(&name) && !keep.contains(&&name)
+                })
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !changed.is_empty() {
+        replace(dir, &changed)?;
+    }
+    for path in stale {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(stacks
+        .iter()
+        .map(|s| dir.join(format!("{}.template.{}", s.stack_name, format.ext())))
+        .collect())
+}
+
+/// Writes `files` to a temporary directory in `dir`, then moves them into place.
+fn replace(dir: &Path, files: &[&(String, Cow<'_, str>)]) -> std::io::Result<()> {
+    let tmp = dir.join(format!(".escdk-tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir(&tmp)?;
     let written = files
         .iter()
-        .try_for_each(|(name, body)| std::fs::write(tmp.join(name), body));
+        .try_for_each(|(name, body)| std::fs::write(tmp.join(name), body.as_bytes()));
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
@@ -120,22 +156,9 @@ pub fn write(dir: &Path, stacks: &[Synthesized], format: Format) -> std::io::Res
             dir.join(name).display()
         )));
     }
-    // Everything is written: replace the old assembly.
-    let keep: Vec<&String> = files.iter().map(|(n, _)| n).collect();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.filter_map(Result::ok) {
-            let name = e.file_name().to_string_lossy().to_string();
-            if ours(&name) && !keep.contains(&&name) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
-    for (name, _) in &files {
+    for (name, _) in files {
         std::fs::rename(tmp.join(name), dir.join(name))?;
     }
     let _ = std::fs::remove_dir_all(&tmp);
-    Ok(stacks
-        .iter()
-        .map(|s| dir.join(format!("{}.template.{}", s.stack_name, format.ext())))
-        .collect())
+    Ok(())
 }

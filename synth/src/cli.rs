@@ -431,11 +431,11 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             for s in &synthesized {
                 let _ = writeln!(err, "{}: {}", s.stack_name, s.rules);
             }
-            let render = |s: &crate::Synthesized| assembly::Format::from(format).render(s);
+            let render = assembly::Format::from(format);
             match dir {
                 None => {
                     if let Some(s) = synthesized.first() {
-                        let _ = write!(out, "{}", render(s));
+                        let _ = write!(out, "{}", render.render(s));
                     }
                     0
                 }
@@ -465,6 +465,10 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                             "{} stacks synthesized to {DEFAULT_OUT}/; name one to print its template: synth {first}",
                             synthesized.len()
                         );
+                    }
+                    if app.ends_process() {
+                        // Left to the OS with the rest of the process (see `App::run`).
+                        std::mem::forget(synthesized);
                     }
                     0
                 }

@@ -45,6 +45,11 @@ impl Synthesized {
         self.json.clone()
     }
 
+    /// [`Synthesized::to_json`] without a copy.
+    pub fn json(&self) -> &str {
+        &self.json
+    }
+
     /// The template as YAML.
     pub fn to_yaml(&self) -> String {
         crate::yaml::to_string(&self.template)

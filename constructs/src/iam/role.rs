@@ -109,11 +109,10 @@ impl Role {
             doc.to_json()
         };
         self.stack.update(&self.handle, |cfn| {
-            let mut policies = cfn
-                .policies
-                .take()
-                .and_then(|p| p.literal().cloned())
-                .unwrap_or_default();
+            let mut policies = match cfn.policies.take() {
+                Some(escdk_synth::Value::Lit(p)) => p,
+                _ => Vec::new(),
+            };
             let grants = role::Policy::new(document, GRANTS_POLICY);
             match policies
                 .iter_mut()

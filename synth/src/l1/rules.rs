@@ -5,6 +5,7 @@ use super::simple_pattern::Simple;
 use crate::json::Json;
 use crate::value::{Map, Value};
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// Checks a value's literals against a schema rule.
@@ -215,13 +216,15 @@ pub struct Violation {
 /// Validation context: the property path being checked and the violations found.
 #[derive(Default)]
 pub struct Check {
-    path: Vec<String>,
+    /// Property names, borrowed from the generated tables: nothing is allocated for a
+    /// property that passes.
+    path: Vec<Cow<'static, str>>,
     pub(crate) violations: Vec<Violation>,
 }
 
 impl Check {
-    pub fn field<T: Validate>(&mut self, name: &str, value: &T, rule: &Rule) {
-        self.path.push(name.to_string());
+    pub fn field<T: Validate>(&mut self, name: &'static str, value: &T, rule: &Rule) {
+        self.path.push(Cow::Borrowed(name));
         value.validate(rule, self);
         self.path.pop();
     }
@@ -230,7 +233,7 @@ impl Check {
         match self.path.last_mut() {
             Some(last) => {
                 let saved = last.clone();
-                last.push_str(&index);
+                last.to_mut().push_str(&index);
                 value.validate(rule, self);
                 if let Some(last) = self.path.last_mut() {
                     *last = saved;
@@ -242,7 +245,7 @@ impl Check {
 
     /// A violation at the property `name` below the current path.
     pub(crate) fn violation_at(&mut self, name: &str, message: String, fix: String) {
-        self.path.push(name.to_string());
+        self.path.push(Cow::Owned(name.to_string()));
         self.violation(message, fix);
         self.path.pop();
     }

@@ -72,6 +72,21 @@ enum Node {
 }
 
 impl Node {
+    /// Whether every match of this node starts where it is tried with `^`.
+    fn anchored(&self) -> bool {
+        match self {
+            Node::Start => true,
+            Node::Concat(v) => v.first().is_some_and(Node::anchored),
+            Node::Alt(v) => !v.is_empty() && v.iter().all(Node::anchored),
+            _ => false,
+        }
+    }
+
+    /// One character, when the node matches exactly one.
+    fn single(&self) -> bool {
+        matches!(self, Node::Char(_) | Node::Any | Node::Class { .. })
+    }
+
     fn unicode_aware(&self) -> bool {
         match self {
             Node::Char(_) | Node::Any | Node::Start | Node::End => false,
@@ -90,6 +105,8 @@ impl Node {
 pub struct Simple {
     root: Node,
     unicode_aware: bool,
+    /// Every match starts at the beginning (`^…`): no other start is tried.
+    anchored: bool,
 }
 
 impl Simple {
@@ -102,9 +119,11 @@ impl Simple {
             return None;
         }
         let unicode_aware = root.unicode_aware();
+        let anchored = root.anchored();
         Some(Simple {
             root,
             unicode_aware,
+            anchored,
         })
     }
 
@@ -114,11 +133,19 @@ impl Simple {
         if self.unicode_aware && !s.is_ascii() {
             return None;
         }
+        let chars: Vec<char>;
+        let text = if s.is_ascii() {
+            Text::Ascii(s.as_bytes())
+        } else {
+            chars = s.chars().collect();
+            Text::Chars(&chars)
+        };
         let m = Matcher {
-            s: s.chars().collect(),
+            s: text,
             steps: Cell::new(0),
         };
-        let found = (0..=m.s.len()).any(|start| m.node(&self.root, start, &mut |_| true));
+        let last = if self.anchored { 0 } else { m.s.len() };
+        let found = (0..=last).any(|start| m.node(&self.root, start, &mut |_| true));
         // A match found is one (no step after the budget matches anything); no match found
         // within the budget is no match.
         (found || m.steps.get() <= STEPS).then_some(found)
@@ -370,12 +397,45 @@ fn in_class(node: &Node, c: char) -> bool {
     inside != *negated
 }
 
-struct Matcher {
-    s: Vec<char>,
+/// The value matched: its bytes when it is ASCII (no copy), else its characters.
+enum Text<'a> {
+    Ascii(&'a [u8]),
+    Chars(&'a [char]),
+}
+
+impl Text<'_> {
+    fn get(&self, pos: usize) -> Option<char> {
+        match self {
+            Text::Ascii(b) => b.get(pos).map(|b| char::from(*b)),
+            Text::Chars(c) => c.get(pos).copied(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Text::Ascii(b) => b.len(),
+            Text::Chars(c) => c.len(),
+        }
+    }
+}
+
+struct Matcher<'a> {
+    s: Text<'a>,
     steps: Cell<usize>,
 }
 
-impl Matcher {
+impl Matcher<'_> {
+    /// Whether the one-character `node` matches at `pos`.
+    fn one(&self, node: &Node, pos: usize) -> bool {
+        match (node, self.s.get(pos)) {
+            (_, None) => false,
+            (Node::Char(c), Some(x)) => x == *c,
+            (Node::Any, Some(x)) => x != '\n',
+            (Node::Class { .. }, Some(x)) => in_class(node, x),
+            _ => false,
+        }
+    }
+
     /// Whether `node` matches at `pos` with `k` accepting where it ends.
     fn node(&self, node: &Node, pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
         let steps = self.steps.get() + 1;
@@ -383,11 +443,8 @@ impl Matcher {
         if steps > STEPS {
             return false;
         }
-        let one = |ok: bool, k: &mut dyn FnMut(usize) -> bool| ok && k(pos + 1);
         match node {
-            Node::Char(c) => one(self.s.get(pos) == Some(c), k),
-            Node::Any => one(self.s.get(pos).is_some_and(|c| *c != '\n'), k),
-            Node::Class { .. } => one(self.s.get(pos).is_some_and(|c| in_class(node, *c)), k),
+            Node::Char(_) | Node::Any | Node::Class { .. } => self.one(node, pos) && k(pos + 1),
             Node::Start => pos == 0 && k(pos),
             Node::End => pos == self.s.len() && k(pos),
             Node::Concat(nodes) => self.sequence(nodes, pos, k),
@@ -413,6 +470,21 @@ impl Matcher {
         pos: usize,
         k: &mut dyn FnMut(usize) -> bool,
     ) -> bool {
+        if node.single() {
+            // One character at a time: take the longest run, then give back one by one.
+            let room = max.map_or(usize::MAX, |m| m - done);
+            let mut run = 0;
+            while run < room && self.one(node, pos + run) {
+                run += 1;
+            }
+            let steps = self.steps.get() + run;
+            self.steps.set(steps);
+            if steps > STEPS {
+                return false;
+            }
+            let least = min.saturating_sub(done);
+            return run >= least && (least..=run).rev().any(|n| k(pos + n));
+        }
         if max.is_none_or(|m| done < m)
             && self.node(node, pos, &mut |p| {
                 // An iteration that took nothing ends the repetition.

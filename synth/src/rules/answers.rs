@@ -6,7 +6,7 @@
 //! Each answer is narrow: it is written only when our rule passes for a reason it can state,
 //! and never where the rule is suppressed (the suppression's own reason is written then).
 
-use super::check::{for_each_subject, Subject};
+use super::check::{for_each_subject, Referrers, Subject};
 use super::suppress::{child, push, Suppression};
 use super::{lambda, rule};
 use serde_json::{json, Value};
@@ -48,15 +48,23 @@ fn queue_encrypted_by_sqs(s: &Subject) -> Option<String> {
         })
 }
 
-/// Writes every answer that applies into the resources' `Metadata.checkov.skip`, unless a
-/// suppression already covers the rule or the checkov check there.
-pub(crate) fn write(template: &mut Value, suppressions: &[Suppression]) {
-    let mut found: Vec<(String, &'static str, String)> = Vec::new();
-    for_each_subject(template, |subject| {
+/// An answer found: the resource's logical ID, the checkov check, the reason.
+pub(crate) type Found = Vec<(String, &'static str, String)>;
+
+/// Every answer that applies, unless a suppression already covers the rule or the checkov
+/// check there.
+pub(crate) fn find<'a>(
+    template: &'a Value,
+    referrers: &Referrers<'a>,
+    suppressions: &[Suppression],
+) -> Found {
+    let mut found = Vec::new();
+    for_each_subject(template, referrers, |subject| {
         let (lid, path) = (subject.logical_id, subject.path);
+        let type_name = subject.type_name();
         for a in ANSWERS {
             let Some(r) = rule(a.rule) else { continue };
-            if !r.types.contains(&subject.type_name())
+            if !r.types.contains(&type_name)
                 || suppressions
                     .iter()
                     .any(|s| (s.id == a.rule || s.id == a.checkov) && s.covers(lid, path))
@@ -69,6 +77,11 @@ pub(crate) fn write(template: &mut Value, suppressions: &[Suppression]) {
             }
         }
     });
+    found
+}
+
+/// Writes the answers [`find`] found into the resources' `Metadata.checkov.skip`.
+pub(crate) fn write(template: &mut Value, found: Found) {
     let Some(resources) = template["Resources"].as_object_mut() else {
         return;
     };

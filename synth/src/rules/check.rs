@@ -48,27 +48,26 @@ impl<'a> Referrers<'a> {
 fn targets_in<'v>(v: &'v Value, found: &mut impl FnMut(&'v str)) {
     match v {
         Value::Object(m) => {
-            if let Some(Value::String(t)) = m.get("Ref") {
-                found(t);
-            }
-            if let Some(Value::Array(a)) = m.get("Fn::GetAtt") {
-                if let Some(t) = a.first().and_then(Value::as_str) {
-                    found(t);
-                }
-            }
-            if let Some(sub) = m.get("Fn::Sub") {
-                let text = match sub {
-                    Value::String(s) => Some(s.as_str()),
-                    Value::Array(a) => a.first().and_then(Value::as_str),
-                    _ => None,
-                };
-                let mut rest = text.unwrap_or_default();
-                while let Some(start) = rest.find("${") {
-                    rest = &rest[start + 2..];
-                    let Some(end) = rest.find('}') else { break };
-                    let name = &rest[..end];
-                    found(name.split('.').next().unwrap_or(name));
-                    rest = &rest[end + 1..];
+            // An intrinsic function is an object of one key.
+            if let (1, Some((k, arg))) = (m.len(), m.iter().next()) {
+                match (k.as_str(), arg) {
+                    ("Ref", Value::String(t)) => found(t),
+                    ("Fn::GetAtt", Value::Array(a)) => {
+                        if let Some(t) = a.first().and_then(Value::as_str) {
+                            found(t);
+                        }
+                    }
+                    ("Fn::Sub", sub) => {
+                        let mut rest = sub_text(sub).unwrap_or_default();
+                        while let Some(start) = rest.find("${") {
+                            rest = &rest[start + 2..];
+                            let Some(end) = rest.find('}') else { break };
+                            let name = &rest[..end];
+                            found(name.split('.').next().unwrap_or(name));
+                            rest = &rest[end + 1..];
+                        }
+                    }
+                    _ => {}
                 }
             }
             for x in m.values() {
@@ -77,6 +76,15 @@ fn targets_in<'v>(v: &'v Value, found: &mut impl FnMut(&'v str)) {
         }
         Value::Array(a) => a.iter().for_each(|x| targets_in(x, found)),
         _ => {}
+    }
+}
+
+/// The text of an `Fn::Sub` argument (the string, or the first item of the list form).
+fn sub_text(sub: &Value) -> Option<&str> {
+    match sub {
+        Value::String(s) => Some(s.as_str()),
+        Value::Array(a) => a.first().and_then(Value::as_str),
+        _ => None,
     }
 }
 
@@ -126,23 +134,19 @@ impl<'a> Subject<'a> {
 pub fn refers_to(v: &Value, lid: &str) -> bool {
     match v {
         Value::Object(m) => {
-            if m.get("Ref").and_then(Value::as_str) == Some(lid) {
-                return true;
-            }
-            if let Some(Value::Array(a)) = m.get("Fn::GetAtt") {
-                if a.first().and_then(Value::as_str) == Some(lid) {
-                    return true;
-                }
-            }
-            if let Some(sub) = m.get("Fn::Sub") {
-                let text = match sub {
-                    Value::String(s) => Some(s.as_str()),
-                    Value::Array(a) => a.first().and_then(Value::as_str),
-                    _ => None,
+            // An intrinsic function is an object of one key.
+            if let (1, Some((k, arg))) = (m.len(), m.iter().next()) {
+                let refers = match (k.as_str(), arg) {
+                    ("Ref", Value::String(t)) => t == lid,
+                    ("Fn::GetAtt", Value::Array(a)) => {
+                        a.first().and_then(Value::as_str) == Some(lid)
+                    }
+                    ("Fn::Sub", sub) => sub_text(sub).is_some_and(|t| {
+                        t.contains(&format!("${{{lid}}}")) || t.contains(&format!("${{{lid}."))
+                    }),
+                    _ => false,
                 };
-                if text.is_some_and(|t| {
-                    t.contains(&format!("${{{lid}}}")) || t.contains(&format!("${{{lid}."))
-                }) {
+                if refers {
                     return true;
                 }
             }
@@ -172,44 +176,48 @@ pub(crate) fn run(
     let suppressions = suppress::of(stack);
     suppress::check(&suppressions, diags);
     let mut summary = Summary::default();
+    let referrers = Referrers::of(template);
     if mode != Mode::Off {
-        summary = check_all(template, &suppressions, mode, diags);
+        summary = check_all(template, &referrers, &suppressions, mode, diags);
     }
+    let answers = super::answers::find(template, &referrers, &suppressions);
     suppress::write_metadata(template, &suppressions);
-    super::answers::write(template, &suppressions);
+    super::answers::write(template, answers);
     summary
 }
 
 /// Calls `f` with every resource of `template` as a rule sees it.
-pub(crate) fn for_each_subject(template: &Value, mut f: impl FnMut(&Subject)) {
+pub(crate) fn for_each_subject<'a>(
+    template: &'a Value,
+    referrers: &Referrers<'a>,
+    mut f: impl FnMut(&Subject),
+) {
     let Some(resources) = template["Resources"].as_object() else {
         return;
     };
-    let referrers = Referrers::of(template);
     for (lid, resource) in resources {
         f(&Subject {
             logical_id: lid,
             path: resource["Metadata"]["escdk:path"].as_str().unwrap_or(lid),
             resource,
             template,
-            referrers: &referrers,
+            referrers,
         });
     }
 }
 
-fn check_all(
-    template: &Value,
+fn check_all<'a>(
+    template: &'a Value,
+    referrers: &Referrers<'a>,
     suppressions: &[Suppression],
     mode: Mode,
     diags: &mut Vec<Diagnostic>,
 ) -> Summary {
     let mut summary = Summary::default();
-    for_each_subject(template, |subject| {
+    for_each_subject(template, referrers, |subject| {
         let (lid, path) = (subject.logical_id, subject.path);
-        for rule in RULES
-            .iter()
-            .filter(|r| r.types.contains(&subject.type_name()))
-        {
+        let type_name = subject.type_name();
+        for rule in RULES.iter().filter(|r| r.types.contains(&type_name)) {
             summary.checked += 1;
             let Some(detail) = (rule.check)(subject) else {
                 continue;

@@ -349,9 +349,18 @@ fn a_function_nothing_invokes_asynchronously_needs_no_failure_destination() {
     assert_eq!(outcome("ESCDK-LAMBDA-ASYNC-FAILURES", &t), None);
 }
 
-/// The checkov skips `answers::write` adds to `R`: (id, comment).
+/// Finds the answers for `template` and writes them, as a synth does.
+fn answer(template: &mut Value, suppressions: &[super::suppress::Suppression]) {
+    let found = {
+        let referrers = super::Referrers::of(template);
+        super::answers::find(template, &referrers, suppressions)
+    };
+    super::answers::write(template, found);
+}
+
+/// The checkov skips the answers add to `R`: (id, comment).
 fn answered(mut template: Value) -> Vec<(String, String)> {
-    super::answers::write(&mut template, &[]);
+    answer(&mut template, &[]);
     template["Resources"]["R"]["Metadata"]["checkov"]["skip"]
         .as_array()
         .into_iter()
@@ -441,7 +450,7 @@ fn a_suppression_of_the_rule_replaces_the_answer() {
         "a reason of its own here",
         "R",
     );
-    super::answers::write(&mut t, &[s]);
+    answer(&mut t, &[s]);
     assert_eq!(t["Resources"]["R"]["Metadata"]["checkov"], Value::Null);
 }
 

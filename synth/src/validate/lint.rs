@@ -10,14 +10,18 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 const LIFECYCLE: &str = include_str!("../../schemas/lambda-runtime-lifecycle.json");
 
-/// The lifecycle table, parsed once per process (it was parsed once per function).
-fn lifecycle() -> &'static serde_json::Map<String, JsonValue> {
-    static TABLE: std::sync::OnceLock<serde_json::Map<String, JsonValue>> =
-        std::sync::OnceLock::new();
-    TABLE.get_or_init(|| match serde_json::from_str::<JsonValue>(LIFECYCLE) {
-        Ok(JsonValue::Object(table)) => table,
-        _ => serde_json::Map::new(),
-    })
+/// The lifecycle entry of `runtime`. Only that entry is parsed: a synth asks for one or two
+/// runtimes, and parsing the whole table cost more than the rest of the checks. The table
+/// is vendored as `json.dumps(indent=2)` writes it (`"name": {` and flat entries); the test
+/// below holds every entry found this way to the whole table parsed.
+fn lifecycle(runtime: &str) -> Option<serde_json::Map<String, JsonValue>> {
+    let key = format!("\n  \"{runtime}\": {{");
+    let start = LIFECYCLE.find(&key)? + key.len() - 1;
+    let end = start + LIFECYCLE[start..].find('}')? + 1;
+    match serde_json::from_str(&LIFECYCLE[start..end]) {
+        Ok(JsonValue::Object(entry)) => Some(entry),
+        _ => None,
+    }
 }
 
 /// Today as `YYYY-MM-DD` (UTC), for comparing with the lifecycle dates.
@@ -59,7 +63,7 @@ pub fn check(
     let Some(runtime) = props.get("Runtime").and_then(JsonValue::as_str) else {
         return;
     };
-    let Some(entry) = lifecycle().get(runtime) else {
+    let Some(entry) = lifecycle(runtime) else {
         return;
     };
     let date = |k: &str| entry.get(k).and_then(JsonValue::as_str).map(str::to_string);
@@ -148,10 +152,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_vendored_lifecycle_table_parses_and_knows_the_runtimes_we_use() {
-        let table = lifecycle();
+    fn each_runtime_s_entry_is_the_one_the_whole_table_holds() {
+        let JsonValue::Object(table) = serde_json::from_str::<JsonValue>(LIFECYCLE).unwrap() else {
+            panic!("the table is an object");
+        };
         assert!(table.len() > 20, "{}", table.len());
         assert!(table.contains_key("python3.12") && table.contains_key("python2.7"));
+        for (runtime, entry) in &table {
+            assert_eq!(lifecycle(runtime).as_ref(), entry.as_object(), "{runtime}");
+        }
+        // A prefix of a runtime's name, or a name that is not there, finds nothing.
+        assert_eq!(lifecycle("python3"), None);
+        assert_eq!(lifecycle("cobol"), None);
     }
 
     #[test]
