@@ -94,8 +94,7 @@ pub fn with_outputs(template: &Value, kept: &[(String, String, Value)]) -> (Valu
             }
         }
     }
-    let mut body = serde_json::to_string_pretty(&t).unwrap_or_default();
-    body.push('\n');
+    let body = escdk_synth::json_text::pretty(&t);
     (t, body)
 }
 

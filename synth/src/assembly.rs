@@ -52,13 +52,7 @@ fn asset_manifest(assets: &[Asset]) -> String {
             })
         })
         .collect();
-    pretty(&serde_json::json!({ "assets": list }))
-}
-
-fn pretty(v: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
-    s.push('\n');
-    s
+    crate::json_text::pretty(&serde_json::json!({ "assets": list }))
 }
 
 /// The manifest of `stacks` (in the order given, which is dependency order).
@@ -78,7 +72,7 @@ pub fn manifest(stacks: &[Synthesized], format: Format) -> String {
             })
         })
         .collect();
-    pretty(&serde_json::json!({ "version": 1, "stacks": list }))
+    crate::json_text::pretty(&serde_json::json!({ "version": 1, "stacks": list }))
 }
 
 fn ours(name: &str) -> bool {

@@ -44,6 +44,7 @@ pub mod diagram;
 pub mod handle;
 pub mod intrinsics;
 pub mod json;
+pub mod json_text;
 pub mod l1;
 pub mod logical_id;
 pub mod parts;

@@ -38,7 +38,12 @@ pub fn from_path(components: &[&str]) -> String {
         previous = clean;
     }
     let digest = Sha256::digest(components.join("/").as_bytes());
-    let hash: String = digest[..4].iter().map(|b| format!("{b:02X}")).collect();
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let hash: String = digest[..4]
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]])
+        .map(char::from)
+        .collect();
     if human.is_empty() {
         human.push('R');
     }

@@ -394,8 +394,7 @@ fn finish(
     validate::references::check(&name, &template, &mut diags);
     validate::names::check_unique(&name, &template, &mut diags);
     validate::lint::check_subnets(&name, &template, &mut diags);
-    let mut json = serde_json::to_string_pretty(&template).unwrap_or_default();
-    json.push('\n');
+    let json = crate::json_text::pretty(&template);
     validate::limits::check(&name, &template, json.len(), &mut diags);
     diags.sort_by_key(|d| d.severity);
     if diags.iter().any(Diagnostic::is_error) {

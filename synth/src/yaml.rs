@@ -6,9 +6,5 @@ use crate::json::JsonValue;
 /// The value as YAML. Should serialization ever fail, the JSON text is returned instead:
 /// JSON is valid YAML 1.2, so the output is still a correct template.
 pub fn to_string(value: &JsonValue) -> String {
-    yaml_serde::to_string(value).unwrap_or_else(|_| {
-        let mut json = serde_json::to_string_pretty(value).unwrap_or_default();
-        json.push('\n');
-        json
-    })
+    yaml_serde::to_string(value).unwrap_or_else(|_| crate::json_text::pretty(value))
 }

@@ -17,17 +17,19 @@ struct Names<'a> {
     mappings: BTreeSet<&'a str>,
 }
 
-struct Walker<'a> {
-    names: &'a Names<'a>,
+/// Walks one resource (or output, or condition) of a template whose strings live for `'a`.
+struct Walker<'a, 'd> {
+    names: &'d Names<'a>,
     /// Error location: construct path (or stack section) and logical id.
     path: String,
-    lid: Option<String>,
-    prop: Vec<String>,
+    lid: Option<&'a str>,
+    /// The property being walked, as the template's own keys (copied only for an error).
+    prop: Vec<&'a str>,
     /// Resources the current resource depends on (for the cycle check).
-    edges: BTreeSet<String>,
+    edges: BTreeSet<&'a str>,
     /// Inside the `Conditions` section, evaluated before any resource exists.
     in_condition: bool,
-    diags: &'a mut Vec<Diagnostic>,
+    diags: &'d mut Vec<Diagnostic>,
 }
 
 fn keys(template: &JsonValue, section: &str) -> BTreeSet<String> {
@@ -38,11 +40,11 @@ fn keys(template: &JsonValue, section: &str) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a, '_> {
     fn error(&mut self, message: String, fix: &str) {
         let mut d = Diagnostic::error(self.path.clone(), message, fix);
-        if let Some(l) = &self.lid {
-            d = d.with_logical_id(l.clone());
+        if let Some(l) = self.lid {
+            d = d.with_logical_id(l);
         }
         if !self.prop.is_empty() {
             d = d.with_property(self.prop.join("."));
@@ -61,12 +63,12 @@ impl Walker<'_> {
         self.in_condition
     }
 
-    fn check_ref(&mut self, name: &str) {
+    fn check_ref(&mut self, name: &'a str) {
         if self.names.resources.contains_key(name) && self.resource_in_condition(name) {
             return;
         }
         if self.names.resources.contains_key(name) {
-            self.edges.insert(name.to_string());
+            self.edges.insert(name);
         } else if !self.names.parameters.contains(name)
             && !Pseudo::ALL.iter().any(|p| p.name() == name)
         {
@@ -77,7 +79,7 @@ impl Walker<'_> {
         }
     }
 
-    fn check_get_att(&mut self, lid: &str, attr: &str) {
+    fn check_get_att(&mut self, lid: &'a str, attr: &str) {
         if self.resource_in_condition(lid) {
             return;
         }
@@ -87,7 +89,7 @@ impl Walker<'_> {
                 "use the attribute accessors of a handle to a resource in this stack",
             ),
             Some(type_name) => {
-                self.edges.insert(lid.to_string());
+                self.edges.insert(lid);
                 if let Some(attrs) = attributes_of(type_name) {
                     if !attrs.contains(&attr) {
                         self.error(
@@ -100,7 +102,7 @@ impl Walker<'_> {
         }
     }
 
-    fn check_sub(&mut self, template: &str, vars: Option<&serde_json::Map<String, JsonValue>>) {
+    fn check_sub(&mut self, template: &'a str, vars: Option<&serde_json::Map<String, JsonValue>>) {
         let mut rest = template;
         while let Some(start) = rest.find("${") {
             let after = &rest[start + 2..];
@@ -132,7 +134,7 @@ impl Walker<'_> {
         }
     }
 
-    fn walk(&mut self, v: &JsonValue) {
+    fn walk(&mut self, v: &'a JsonValue) {
         match v {
             JsonValue::Array(items) => {
                 for item in items {
@@ -200,7 +202,7 @@ impl Walker<'_> {
                     }
                 }
                 for (k, v) in m {
-                    self.prop.push(k.clone());
+                    self.prop.push(k);
                     self.walk(v);
                     self.prop.pop();
                 }
@@ -234,7 +236,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
         conditions: conditions.iter().map(String::as_str).collect(),
         mappings: mappings.iter().map(String::as_str).collect(),
     };
-    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (lid, r) in resources {
         let path = r
             .pointer("/Metadata/escdk:path")
@@ -243,8 +245,8 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
         let mut w = Walker {
             names: &names,
             path,
-            lid: Some(lid.clone()),
-            prop: vec!["Properties".into()],
+            lid: Some(lid),
+            prop: vec!["Properties"],
             edges: BTreeSet::new(),
             in_condition: false,
             diags,
@@ -252,7 +254,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
         if let Some(p) = r.get("Properties") {
             w.walk(p);
         }
-        w.prop = vec!["DependsOn".into()];
+        w.prop = vec!["DependsOn"];
         let deps: Vec<&str> = match r.get("DependsOn") {
             Some(JsonValue::String(s)) => vec![s.as_str()],
             Some(JsonValue::Array(a)) => a.iter().filter_map(JsonValue::as_str).collect(),
@@ -265,7 +267,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
                     "remove the dependency",
                 );
             } else if names.resources.contains_key(d) {
-                w.edges.insert(d.to_string());
+                w.edges.insert(d);
             } else {
                 w.error(
                     format!("`DependsOn` names `{d}`, which is not a resource of this stack"),
@@ -273,12 +275,12 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        w.prop = vec!["Condition".into()];
+        w.prop = vec!["Condition"];
         if let Some(c) = r.get("Condition").and_then(JsonValue::as_str) {
             w.check_condition(c);
         }
         w.edges.remove(lid.as_str());
-        graph.insert(lid.clone(), std::mem::take(&mut w.edges));
+        graph.insert(lid, std::mem::take(&mut w.edges));
     }
     for section in ["Conditions", "Outputs"] {
         if let Some(m) = template.get(section).and_then(JsonValue::as_object) {
@@ -298,7 +300,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
     }
     if let Some(cycle) = find_cycle(&graph) {
         let path = resources
-            .get(&cycle[0])
+            .get(cycle[0].as_str())
             .and_then(|r| r.pointer("/Metadata/escdk:path"))
             .and_then(JsonValue::as_str)
             .unwrap_or(stack)
@@ -316,22 +318,22 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
 }
 
 /// A dependency cycle, as the list of logical ids that closes it, if there is one.
-fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+fn find_cycle(graph: &BTreeMap<&str, BTreeSet<&str>>) -> Option<Vec<String>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
         Active,
         Done,
     }
-    let mut marks: BTreeMap<&str, Mark> = graph.keys().map(|k| (k.as_str(), Mark::New)).collect();
-    for start in graph.keys() {
-        if marks[start.as_str()] != Mark::New {
+    let mut marks: BTreeMap<&str, Mark> = graph.keys().map(|k| (*k, Mark::New)).collect();
+    for &start in graph.keys() {
+        if marks[start] != Mark::New {
             continue;
         }
         // Iterative depth-first search; the stack holds (node, its unvisited successors).
         let mut stack: Vec<(&str, Vec<&str>)> = Vec::new();
         marks.insert(start, Mark::Active);
-        stack.push((start, graph[start].iter().map(String::as_str).collect()));
+        stack.push((start, graph[start].iter().copied().collect()));
         while let Some((node, next)) = stack.last_mut() {
             let node = *node;
             match next.pop() {
@@ -340,7 +342,7 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
                         marks.insert(succ, Mark::Active);
                         let succs = graph
                             .get(succ)
-                            .map(|s| s.iter().map(String::as_str).collect())
+                            .map(|s| s.iter().copied().collect())
                             .unwrap_or_default();
                         stack.push((succ, succs));
                     }
@@ -367,11 +369,11 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 mod tests {
     use super::*;
 
-    fn graph(edges: &[(&str, &str)]) -> BTreeMap<String, BTreeSet<String>> {
-        let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    fn graph<'a>(edges: &[(&'a str, &'a str)]) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
+        let mut g: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for (a, b) in edges {
-            g.entry(a.to_string()).or_default().insert(b.to_string());
-            g.entry(b.to_string()).or_default();
+            g.entry(a).or_default().insert(b);
+            g.entry(b).or_default();
         }
         g
     }

@@ -1,0 +1,133 @@
+//! The JSON text escdk writes (templates, manifests): two-space indented with a final
+//! newline, byte for byte what `serde_json::to_string_pretty` writes followed by `\n`
+//! (`tests/json_text.rs` holds the two together). Written straight into one `String`
+//! instead of through serde's generic serializer and `io::Write`, which took most of a
+//! synth's serialization time.
+
+use crate::json::JsonValue;
+use std::fmt::Write;
+
+/// `value` as pretty JSON text with a final newline.
+///
+/// ```
+/// let v = serde_json::json!({"Type": "AWS::SQS::Queue", "Properties": {"Tags": []}});
+/// assert_eq!(
+///     escdk_synth::json_text::pretty(&v),
+///     format!("{}\n", serde_json::to_string_pretty(&v).unwrap())
+/// );
+/// ```
+pub fn pretty(value: &JsonValue) -> String {
+    let mut out = String::with_capacity(4096);
+    write_value(value, 0, &mut out);
+    out.push('\n');
+    out
+}
+
+fn indent(depth: usize, out: &mut String) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+fn write_value(value: &JsonValue, depth: usize, out: &mut String) {
+    match value {
+        JsonValue::Null => out.push_str("null"),
+        JsonValue::Bool(true) => out.push_str("true"),
+        JsonValue::Bool(false) => out.push_str("false"),
+        // `Number`'s `Display` is its JSON form (integers as they are, floats as serde_json
+        // serializes them); writing to a `String` cannot fail.
+        JsonValue::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        JsonValue::String(s) => write_str(s, out),
+        JsonValue::Array(items) if items.is_empty() => out.push_str("[]"),
+        JsonValue::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                indent(depth + 1, out);
+                write_value(item, depth + 1, out);
+            }
+            out.push('\n');
+            indent(depth, out);
+            out.push(']');
+        }
+        JsonValue::Object(map) if map.is_empty() => out.push_str("{}"),
+        JsonValue::Object(map) => {
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                indent(depth + 1, out);
+                write_str(key, out);
+                out.push_str(": ");
+                write_value(item, depth + 1, out);
+            }
+            out.push('\n');
+            indent(depth, out);
+            out.push('}');
+        }
+    }
+}
+
+/// A JSON string, escaped as serde_json escapes: `"` and `\`, the short forms of
+/// backspace, form feed, newline, carriage return and tab, `\u00xx` (lowercase) for the
+/// other control characters; everything else as it is.
+fn write_str(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let bytes = s.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    loop {
+        i = next_escape(bytes, i);
+        // Only ASCII bytes are escaped, so `start..i` is on character boundaries.
+        out.push_str(&s[start..i]);
+        let Some(&b) = bytes.get(i) else { break };
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0C => out.push_str("\\f"),
+            _ => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xF)]));
+            }
+        }
+        i += 1;
+        start = i;
+    }
+    out.push('"');
+}
+
+fn escaped(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// The index of the first byte at or after `i` that is escaped (`bytes.len()` if none):
+/// eight bytes at a time while none of them is (most strings have nothing to escape).
+fn next_escape(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte of `x` is zero: exact as to whether any is (which one is found byte by byte).
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0;
+        if control
+            || has_zero(w ^ (ONES * u64::from(b'"')))
+            || has_zero(w ^ (ONES * u64::from(b'\\')))
+        {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !escaped(bytes[i]) {
+        i += 1;
+    }
+    i
+}

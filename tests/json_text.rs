@@ -1,0 +1,46 @@
+//! `json_text::pretty` writes what `serde_json::to_string_pretty` writes (and a newline):
+//! every template of the default app, and values built to reach each escape and number form.
+
+use escdk_synth::json_text::pretty;
+use serde_json::{json, Value};
+
+fn same_as_serde_json(v: &Value) {
+    let expected = format!("{}\n", serde_json::to_string_pretty(v).unwrap());
+    assert_eq!(pretty(v), expected);
+}
+
+#[test]
+fn every_template_of_the_default_app_is_written_as_serde_json_writes_it() {
+    let app = escdk_examples::app();
+    let out = app.synth(&[]).expect("the default app synthesizes");
+    assert!(out.len() >= 5);
+    for s in &out {
+        same_as_serde_json(&s.template);
+        assert_eq!(s.to_json(), pretty(&s.template), "{}", s.stack_name);
+    }
+}
+
+#[test]
+fn escapes_numbers_and_empty_containers_are_written_as_serde_json_writes_them() {
+    let every_byte: String = (0u8..=0x7F).map(char::from).collect();
+    same_as_serde_json(&json!({
+        "ascii": every_byte,
+        "unicode": "café – 日本 🦀 \u{2028}\u{FEFF}",
+        "quotes": "a \"quoted\" \\ back\\slash / slash",
+        "numbers": [0, -1, 1, u64::MAX, i64::MIN, 0.5, -2.25, 1e300, 1.0e-7, 3.0, 123456789.125],
+        "empty": {"object": {}, "array": [], "string": ""},
+        "nested": [[[]], [{}], [null, true, false]],
+        "key \"with\"\nescapes\u{1}": "value"
+    }));
+    // An escaped byte at every offset of a long string, next to multi-byte characters:
+    // the scan that skips eight bytes at a time must stop at each.
+    for escape in ["\"", "\\", "\n", "\u{1f}", "\u{7f}"] {
+        for at in 0..24 {
+            let s = format!("{}{escape}é{}", "a".repeat(at), "b".repeat(at % 9));
+            same_as_serde_json(&json!([s, format!("日本{s}")]));
+        }
+    }
+    for scalar in [json!(null), json!(1.5), json!("x"), json!([]), json!({})] {
+        same_as_serde_json(&scalar);
+    }
+}
