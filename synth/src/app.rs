@@ -228,7 +228,10 @@ impl App {
     pub fn run(self) -> ExitCode {
         let args: Vec<String> = std::env::args().collect();
         self.ends_process.set(true);
-        let code = crate::cli::run(&self, &args, &mut std::io::stdout(), &mut std::io::stderr());
+        // One write per line: stderr is unbuffered, and a message is written in pieces.
+        let mut err = std::io::LineWriter::new(std::io::stderr());
+        let code = crate::cli::run(&self, &args, &mut std::io::stdout(), &mut err);
+        drop(err);
         // The process exits now: freeing every construct one by one would only delay it.
         std::mem::forget(self);
         ExitCode::from(code)

@@ -100,9 +100,7 @@ pub fn write(dir: &Path, stacks: &[Synthesized], format: Format) -> std::io::Res
     files.push((MANIFEST.to_string(), Cow::Owned(manifest(stacks, format))));
     let changed: Vec<&(String, Cow<'_, str>)> = files
         .iter()
-        .filter(|(name, body)| {
-            std::fs::read(dir.join(name)).map_or(true, |old| old != body.as_bytes())
-        })
+        .filter(|(name, body)| !holds(&dir.join(name), body.as_bytes()))
         .collect();
     let keep: Vec<&String> = files.iter().map(|(n, _)| n).collect();
     let stale: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -127,6 +125,23 @@ pub fn write(dir: &Path, stacks: &[Synthesized], format: Format) -> std::io::Res
         .iter()
         .map(|s| dir.join(format!("{}.template.{}", s.stack_name, format.ext())))
         .collect())
+}
+
+/// Whether the file at `path` holds exactly `body` (read in pieces: no copy of it is kept).
+fn holds(path: &Path, body: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = [0u8; 8192];
+    let mut at = 0;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return at == body.len(),
+            Ok(n) if body.get(at..at + n) == Some(&buf[..n]) => at += n,
+            Ok(_) | Err(_) => return false,
+        }
+    }
 }
 
 /// Writes `files` to a temporary directory in `dir`, then moves them into place.

@@ -85,14 +85,18 @@ pub fn files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
 
 /// Whether a file is executable (by anyone): packaged with mode 0755, else 0644.
 pub fn executable(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| mode_executable(&m))
+}
+
+fn mode_executable(meta: &std::fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+        meta.permissions().mode() & 0o111 != 0
     }
     #[cfg(not(unix))]
     {
-        let _ = path;
+        let _ = meta;
         false
     }
 }
@@ -114,15 +118,24 @@ pub fn read_files(
         ));
     }
     for (rel, path) in list {
-        let bytes = std::fs::read(&path)?;
-        let exec = executable(&path);
+        // One open for the bytes and the mode.
+        let mut file = std::fs::File::open(&path)?;
+        let meta = file.metadata()?;
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        std::io::Read::read_to_end(&mut file, &mut bytes)?;
+        let exec = mode_executable(&meta);
         h.update(rel.as_bytes());
         h.update([0, u8::from(exec)]);
         h.update((bytes.len() as u64).to_be_bytes());
         h.update(&bytes);
         each(&rel, exec, &bytes)?;
     }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    Ok(h.finalize()
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]])
+        .map(char::from)
+        .collect())
 }
 
 /// The content hash of a directory (cached per process: synth of many copies reads once).

@@ -301,7 +301,7 @@ fn check_handler(scope: &Scope, props: &FunctionProps) {
     }
     if let Some(file) = props.runtime.handler_file(module) {
         let path = props.code.join(&file);
-        if props.code.is_dir() && !path.is_file() {
+        if !path.is_file() && props.code.is_dir() {
             scope.prop_error(
                 "Handler",
                 format!(
