@@ -20,18 +20,24 @@ impl PolicyDocument {
     }
 
     /// Adds `statement`, merged into one on the same resources, principal and conditions.
-    pub fn add(&mut self, statement: PolicyStatement) {
+    /// Returns the index of the statement that holds it (the merged one, or the new last).
+    pub fn add(&mut self, statement: PolicyStatement) -> usize {
         match self
             .statements
-            .iter_mut()
-            .find(|s| s.merges_with(&statement))
+            .iter()
+            .position(|s| s.merges_with(&statement))
         {
-            Some(existing) if statement.merges_with(existing) => {
+            Some(i) if statement.merges_with(&self.statements[i]) => {
+                let existing = &mut self.statements[i];
                 existing.actions.extend(statement.actions);
                 existing.actions.sort();
                 existing.actions.dedup();
+                i
             }
-            _ => self.statements.push(statement),
+            _ => {
+                self.statements.push(statement);
+                self.statements.len() - 1
+            }
         }
     }
 

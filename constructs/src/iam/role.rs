@@ -75,6 +75,17 @@ pub struct Role {
     grants: Rc<RefCell<PolicyDocument>>,
 }
 
+/// The `Statement` list of a policy document, when it is one.
+fn statements_of(document: &mut Json) -> Option<&mut Vec<Json>> {
+    match document {
+        Json::Object(doc) => match doc.get_mut("Statement") {
+            Some(Json::Array(list)) => Some(list),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// The name of the inline policy that grants add to.
 pub const GRANTS_POLICY: &str = "Grants";
 
@@ -103,25 +114,125 @@ impl Role {
     /// Adds a statement to the role's `Grants` policy (merged with statements on the same
     /// resources). Other inline policies of the role are left as they are.
     pub fn add_to_policy(&self, statement: PolicyStatement) {
-        let document = {
+        let (index, count, rendered) = {
             let mut doc = self.grants.borrow_mut();
-            doc.add(statement);
-            doc.to_json()
+            let index = doc.add(statement);
+            (
+                index,
+                doc.statements().len(),
+                doc.statements()[index].to_json(),
+            )
         };
+        let grants = &self.grants;
         self.stack.update(&self.handle, |cfn| {
             let mut policies = match cfn.policies.take() {
                 Some(escdk_synth::Value::Lit(p)) => p,
                 _ => Vec::new(),
             };
-            let grants = role::Policy::new(document, GRANTS_POLICY);
             match policies
                 .iter_mut()
                 .find(|p| p.policy_name.literal().map(String::as_str) == Some(GRANTS_POLICY))
             {
-                Some(p) => *p = grants,
-                None => policies.push(grants),
+                // The policy as the earlier grants wrote it: only the statement that
+                // changed is rendered again (rendering the whole document on every grant
+                // made a role's grants quadratic).
+                Some(p) => match statements_of(&mut p.policy_document) {
+                    Some(list) if list.len() == count => list[index] = rendered,
+                    Some(list) if list.len() + 1 == count && index == list.len() => {
+                        list.push(rendered);
+                    }
+                    _ => p.policy_document = grants.borrow().to_json(),
+                },
+                None => policies.push(role::Policy::new(grants.borrow().to_json(), GRANTS_POLICY)),
             }
             cfn.policies = Some(policies.into());
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use escdk_synth::fns;
+
+    /// The rendered `Grants` policy document of the role `Worker` in `stack`.
+    fn grants_document(stack: &Stack) -> serde_json::Value {
+        let out = stack.synth().expect("synthesizes");
+        let policies = out.template["Resources"]["Worker"]["Properties"]["Policies"]
+            .as_array()
+            .expect("policies")
+            .clone();
+        let grants = policies
+            .iter()
+            .find(|p| p["PolicyName"] == GRANTS_POLICY)
+            .expect("the Grants policy");
+        grants["PolicyDocument"].clone()
+    }
+
+    /// `document` rendered as the `Grants` policy of a role written directly.
+    fn rendered(document: &PolicyDocument) -> serde_json::Value {
+        let stack = Stack::new("S");
+        let role = Role::new(
+            &stack.root(),
+            "Worker",
+            RoleProps::new("lambda.amazonaws.com", "w"),
+        );
+        stack.update(&role.handle, |cfn| {
+            cfn.policies = Some(vec![role::Policy::new(document.to_json(), GRANTS_POLICY)].into());
+        });
+        grants_document(&stack)
+    }
+
+    fn statements() -> Vec<PolicyStatement> {
+        vec![
+            PolicyStatement::allow(["sqs:SendMessage"], [fns::sub("arn:a")]),
+            PolicyStatement::allow(["s3:GetObject"], [fns::sub("arn:b")]),
+            // Merges into the first, then into the second, then one of its own.
+            PolicyStatement::allow(["sqs:GetQueueUrl"], [fns::sub("arn:a")]),
+            PolicyStatement::allow(["s3:ListBucket", "s3:GetObject"], [fns::sub("arn:b")]),
+            PolicyStatement::deny(["s3:DeleteObject"], [fns::sub("arn:b")]),
+        ]
+    }
+
+    #[test]
+    fn grants_rendered_one_statement_at_a_time_equal_the_whole_document() {
+        let stack = Stack::new("S");
+        let role = Role::new(
+            &stack.root(),
+            "Worker",
+            RoleProps::new("lambda.amazonaws.com", "w"),
+        );
+        let mut expected = PolicyDocument::default();
+        for s in statements() {
+            expected.add(s.clone());
+            role.add_to_policy(s);
+        }
+        assert_eq!(expected.statements().len(), 3);
+        assert_eq!(grants_document(&stack), rendered(&expected));
+    }
+
+    #[test]
+    fn a_grants_policy_changed_through_the_handle_is_written_whole_again() {
+        let stack = Stack::new("S");
+        let role = Role::new(
+            &stack.root(),
+            "Worker",
+            RoleProps::new("lambda.amazonaws.com", "w"),
+        );
+        let mut expected = PolicyDocument::default();
+        for s in statements().into_iter().take(2) {
+            expected.add(s.clone());
+            role.add_to_policy(s);
+        }
+        stack.update(&role.handle, |cfn| {
+            if let Some(escdk_synth::Value::Lit(policies)) = &mut cfn.policies {
+                policies[0].policy_document =
+                    Json::object([("Statement", Json::array(Vec::<Json>::new()))]);
+            }
+        });
+        let last = statements().pop().expect("a statement");
+        expected.add(last.clone());
+        role.add_to_policy(last);
+        assert_eq!(grants_document(&stack), rendered(&expected));
     }
 }

@@ -144,19 +144,18 @@ pub fn check_unique(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnosti
         let Some((_, prop)) = NAME_PROPERTIES.iter().find(|(t, _)| *t == type_name) else {
             continue;
         };
-        let Some(name) = r
-            .pointer(&format!("/Properties/{prop}"))
-            .and_then(JsonValue::as_str)
-        else {
+        let props = r.get("Properties");
+        let Some(name) = props.and_then(|p| p.get(*prop)).and_then(JsonValue::as_str) else {
             continue;
         };
         // Rules are named per bus.
-        let scope = r
-            .pointer("/Properties/EventBusName")
+        let scope = props
+            .and_then(|p| p.get("EventBusName"))
             .map(|b| b.to_string())
             .unwrap_or_default();
         let path = r
-            .pointer("/Metadata/escdk:path")
+            .get("Metadata")
+            .and_then(|m| m.get("escdk:path"))
             .and_then(JsonValue::as_str)
             .unwrap_or(stack)
             .to_string();

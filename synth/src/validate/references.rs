@@ -239,7 +239,8 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
     let mut graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (lid, r) in resources {
         let path = r
-            .pointer("/Metadata/escdk:path")
+            .get("Metadata")
+            .and_then(|m| m.get("escdk:path"))
             .and_then(JsonValue::as_str)
             .map_or_else(|| format!("{stack}/{lid}"), str::to_string);
         let mut w = Walker {
@@ -301,7 +302,8 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
     if let Some(cycle) = find_cycle(&graph) {
         let path = resources
             .get(cycle[0].as_str())
-            .and_then(|r| r.pointer("/Metadata/escdk:path"))
+            .and_then(|r| r.get("Metadata"))
+            .and_then(|m| m.get("escdk:path"))
             .and_then(JsonValue::as_str)
             .unwrap_or(stack)
             .to_string();
