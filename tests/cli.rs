@@ -307,14 +307,30 @@ fn artifact_verbs_refuse_what_synth_refuses() {
     }
 }
 
-#[test]
-fn a_failed_write_changes_nothing_in_the_output_directory() {
-    let dir = std::env::temp_dir().join(format!("escdk-cli-atomic-{}", std::process::id()));
+/// A new directory `name` in the temporary directory with the default app synthesized to
+/// `out` in it: (the directory, its `out`).
+fn synthesized_to_out(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let (code, _, err) = run_in(&dir, &["synth", "--out", "out"]);
     assert_eq!(code, 0, "{err}");
     let out = dir.join("out");
+    (dir, out)
+}
+
+fn assert_no_temporary_files_in(out: &std::path::Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".escdk-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+}
+
+#[test]
+fn a_failed_write_changes_nothing_in_the_output_directory() {
+    let (dir, out) = synthesized_to_out("escdk-cli-atomic");
     // An earlier assembly, and something in the way of one of the files.
     std::fs::write(out.join("manifest.json"), "earlier").unwrap();
     std::fs::write(out.join("EventSourcingRecipe.template.json"), "earlier").unwrap();
@@ -334,24 +350,14 @@ fn a_failed_write_changes_nothing_in_the_output_directory() {
         std::fs::read_to_string(out.join("EventSourcingRecipe.template.json")).unwrap(),
         "earlier"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(&out)
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".escdk-tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "temporary files left behind");
+    assert_no_temporary_files_in(&out);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_synth_that_changes_nothing_writes_nothing_and_a_changed_file_is_rewritten() {
     use std::os::unix::fs::MetadataExt;
-    let dir = std::env::temp_dir().join(format!("escdk-cli-unchanged-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let (code, _, err) = run_in(&dir, &["synth", "--out", "out"]);
-    assert_eq!(code, 0, "{err}");
-    let out = dir.join("out");
+    let (dir, out) = synthesized_to_out("escdk-cli-unchanged");
     let recipe = out.join("EventSourcingRecipe.template.json");
     let manifest = out.join("manifest.json");
     let stamp = |p: &std::path::Path| {
@@ -389,11 +395,6 @@ fn a_synth_that_changes_nothing_writes_nothing_and_a_changed_file_is_rewritten()
         "the edited template was not replaced"
     );
     assert_eq!(stamp(&manifest), manifest_before);
-    let leftovers: Vec<_> = std::fs::read_dir(&out)
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".escdk-tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "temporary files left behind");
+    assert_no_temporary_files_in(&out);
     let _ = std::fs::remove_dir_all(&dir);
 }

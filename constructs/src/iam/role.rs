@@ -171,12 +171,7 @@ mod tests {
 
     /// `document` rendered as the `Grants` policy of a role written directly.
     fn rendered(document: &PolicyDocument) -> serde_json::Value {
-        let stack = Stack::new("S");
-        let role = Role::new(
-            &stack.root(),
-            "Worker",
-            RoleProps::new("lambda.amazonaws.com", "w"),
-        );
+        let (stack, role) = worker();
         stack.update(&role.handle, |cfn| {
             cfn.policies = Some(vec![role::Policy::new(document.to_json(), GRANTS_POLICY)].into());
         });
@@ -194,36 +189,39 @@ mod tests {
         ]
     }
 
-    #[test]
-    fn grants_rendered_one_statement_at_a_time_equal_the_whole_document() {
+    /// The role `Worker` of a new stack `S`.
+    fn worker() -> (Stack, Role) {
         let stack = Stack::new("S");
         let role = Role::new(
             &stack.root(),
             "Worker",
             RoleProps::new("lambda.amazonaws.com", "w"),
         );
+        (stack, role)
+    }
+
+    /// Grants `statements` to `role` one at a time; returns the document they make.
+    fn grant_each(role: &Role, statements: Vec<PolicyStatement>) -> PolicyDocument {
         let mut expected = PolicyDocument::default();
-        for s in statements() {
+        for s in statements {
             expected.add(s.clone());
             role.add_to_policy(s);
         }
+        expected
+    }
+
+    #[test]
+    fn grants_rendered_one_statement_at_a_time_equal_the_whole_document() {
+        let (stack, role) = worker();
+        let expected = grant_each(&role, statements());
         assert_eq!(expected.statements().len(), 3);
         assert_eq!(grants_document(&stack), rendered(&expected));
     }
 
     #[test]
     fn a_grants_policy_changed_through_the_handle_is_written_whole_again() {
-        let stack = Stack::new("S");
-        let role = Role::new(
-            &stack.root(),
-            "Worker",
-            RoleProps::new("lambda.amazonaws.com", "w"),
-        );
-        let mut expected = PolicyDocument::default();
-        for s in statements().into_iter().take(2) {
-            expected.add(s.clone());
-            role.add_to_policy(s);
-        }
+        let (stack, role) = worker();
+        let mut expected = grant_each(&role, statements().into_iter().take(2).collect());
         stack.update(&role.handle, |cfn| {
             if let Some(escdk_synth::Value::Lit(policies)) = &mut cfn.policies {
                 policies[0].policy_document =
