@@ -7,7 +7,7 @@ mod moto;
 
 use escdk_constructs::events::{EventBus, EventBusProps};
 use escdk_synth::{App, Stack};
-use moto::{assembly, boto3, moto, run, Moto, TempDir};
+use moto::{assembly, boto3, deploy, moto, run, Moto, TempDir};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -49,7 +49,7 @@ fn bootstrap_deploy_redeploy_update_diff_destroy() {
     assembly(&dir.0, &recipe_app(None));
 
     // Deploy before bootstrap: told what to do.
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 1);
     assert!(
         r.err
@@ -66,7 +66,7 @@ fn bootstrap_deploy_redeploy_update_diff_destroy() {
     // First deploy: the asset is uploaded, the stack created with its resources. (moto
     // accepts the alarm topic's AWS::SNS::TopicPolicy and ignores it; the template
     // assertions and the schema oracle check it.)
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(
         r.out.contains("uploaded") && r.out.contains("EventSourcingRecipe: 33 change(s)"),
@@ -101,7 +101,7 @@ fn bootstrap_deploy_redeploy_update_diff_destroy() {
     // Again, unchanged: the stack holds this template, so deploy asks CloudFormation for
     // the template and the stack's state and nothing else: no change set, no bucket or
     // asset look-up, nothing uploaded, nothing executed.
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(
         r.out
@@ -116,11 +116,7 @@ fn bootstrap_deploy_redeploy_update_diff_destroy() {
         r.err
     );
     // --force goes through a change set all the same (the assets looked up, found there).
-    let r = run(
-        &moto,
-        &dir.0,
-        &["deploy", "--require-approval", "never", "--force"],
-    );
+    let r = deploy(&moto, &dir.0, &["--force"]);
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(
         r.out.contains("already in s3://")
@@ -142,11 +138,7 @@ fn bootstrap_deploy_redeploy_update_diff_destroy() {
         "{}",
         r.out
     );
-    let r = run(
-        &moto,
-        &changed.0,
-        &["deploy", "--require-approval", "never"],
-    );
+    let r = deploy(&moto, &changed.0, &[]);
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(
         r.out.contains("1 change(s)") && r.out.contains("  ~ AWS::Lambda::Function"),
@@ -228,20 +220,8 @@ fn a_failing_create_exits_non_zero_with_the_reason() {
     }
     assembly(&dir.0, &app);
     assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
-    assert_eq!(
-        run(
-            &moto,
-            &dir.0,
-            &["deploy", "First", "--require-approval", "never"]
-        )
-        .code,
-        0
-    );
-    let r = run(
-        &moto,
-        &dir.0,
-        &["deploy", "Second", "--require-approval", "never"],
-    );
+    assert_eq!(deploy(&moto, &dir.0, &["First"]).code, 0);
+    let r = deploy(&moto, &dir.0, &["Second"]);
     assert_ne!(r.code, 0);
     assert!(
         r.err.starts_with("error: ")
@@ -264,7 +244,7 @@ fn a_large_template_goes_through_the_bucket() {
     app.add_stack(stack);
     assembly(&dir.0, &app);
     assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(
         r.out
@@ -400,7 +380,7 @@ fn cross_stack_references_deploy_in_order_and_an_export_still_imported_is_kept()
     assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
 
     // The producer is deployed first although the app declares it second.
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}{}", r.out, r.err);
     let shared_at = r.out.find("deploying Shared").expect("Shared deployed");
     let service_at = r.out.find("deploying Service").expect("Service deployed");
@@ -409,11 +389,7 @@ fn cross_stack_references_deploy_in_order_and_an_export_still_imported_is_kept()
     assert!(deployed_outputs(&moto, "Service").contains("Fn::ImportValue"));
 
     // Naming only the consumer deploys its producer too.
-    let r = run(
-        &moto,
-        &dir.0,
-        &["deploy", "Service", "--require-approval", "never"],
-    );
+    let r = deploy(&moto, &dir.0, &["Service"]);
     assert_eq!(r.code, 0, "{}{}", r.out, r.err);
     assert!(r.out.contains("deploying Shared"), "{}", r.out);
 
@@ -429,11 +405,7 @@ fn cross_stack_references_deploy_in_order_and_an_export_still_imported_is_kept()
         "{}",
         d.out
     );
-    let r = run(
-        &moto,
-        &dir.0,
-        &["deploy", "Shared", "--require-approval", "never"],
-    );
+    let r = deploy(&moto, &dir.0, &["Shared"]);
     assert_eq!(r.code, 0, "{}{}", r.out, r.err);
     assert!(
         r.out.contains("Shared: keeping export Shared:DeadLetters")
@@ -443,7 +415,7 @@ fn cross_stack_references_deploy_in_order_and_an_export_still_imported_is_kept()
     );
     assert!(deployed_outputs(&moto, "Shared").contains("Shared:DeadLetters"));
     // The whole app: Service (no longer a consumer) drops its import, then Shared its export.
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}{}", r.out, r.err);
     assert!(!deployed_outputs(&moto, "Shared").contains("Shared:DeadLetters"));
     assert!(!deployed_outputs(&moto, "Service").contains("Fn::ImportValue"));
@@ -451,13 +423,10 @@ fn cross_stack_references_deploy_in_order_and_an_export_still_imported_is_kept()
     // Again, with Shared first in the app: in one run the export is kept while Service is
     // updated, then removed.
     assembly(&dir.0, &shared_and_service(true, false));
-    assert_eq!(
-        run(&moto, &dir.0, &["deploy", "--require-approval", "never"]).code,
-        0
-    );
+    assert_eq!(deploy(&moto, &dir.0, &[]).code, 0);
     assert!(deployed_outputs(&moto, "Service").contains("Fn::ImportValue"));
     assembly(&dir.0, &shared_and_service(false, false));
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}{}", r.out, r.err);
     let kept = r
         .out
@@ -473,7 +442,7 @@ fn cross_stack_references_deploy_in_order_and_an_export_still_imported_is_kept()
     assert!(!deployed_outputs(&moto, "Service").contains("Fn::ImportValue"));
 
     // A second deploy has nothing to keep.
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}{}", r.out, r.err);
     assert!(!r.out.contains("keeping export"), "{}", r.out);
 
@@ -519,7 +488,7 @@ fn blob_storage_with_an_access_key_and_alerts_deploy() {
     );
     assembly(&dir.0, &app);
     assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(r.out.contains("Storage: CREATE_COMPLETE"), "{}", r.out);
 
@@ -658,7 +627,7 @@ fn services_registries_and_load_balancers_deploy() {
     assert!(!certificates.iter().any(|lid| text.contains(lid.as_str())));
     std::fs::write(&template, text).unwrap();
     assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(r.out.contains("Services: CREATE_COMPLETE"), "{}", r.out);
 
@@ -722,7 +691,7 @@ fn an_s3_error_says_what_failed_without_a_debug_dump() {
         &moto,
         "s3 = c('s3')\nfor b in s3.list_buckets()['Buckets']:\n    s3.delete_bucket(Bucket=b['Name'])",
     );
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 1, "{}", r.out);
     assert!(
         r.err.contains("PutObject s3://escdk-assets-") && r.err.contains("NoSuchBucket"),
@@ -764,7 +733,7 @@ fn an_asset_changed_since_synth_is_refused_and_nothing_is_uploaded() {
         "def handler(e, c):\n    return 2\n",
     )
     .unwrap();
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 1, "{}", r.out);
     assert!(
         r.err.contains("changed since synth") && r.err.contains("run synth again"),
@@ -788,22 +757,18 @@ fn an_asset_changed_since_synth_is_refused_and_nothing_is_uploaded() {
         "def handler(e, c):\n    return 1\n",
     )
     .unwrap();
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(listed(&moto, "objects").contains("assets/"));
     std::fs::write(code.0.join("extra.py"), "X = 1\n").unwrap();
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(
         r.code, 1,
         "an asset already in the bucket is checked too: {}",
         r.out
     );
     assert!(r.err.contains("changed since synth"), "{}", r.err);
-    let r = run(
-        &moto,
-        &dir.0,
-        &["deploy", "--require-approval", "never", "--force"],
-    );
+    let r = deploy(&moto, &dir.0, &["--force"]);
     assert_eq!(r.code, 1, "{}", r.out);
     assert!(r.err.contains("changed since synth"), "{}", r.err);
 }
@@ -842,13 +807,7 @@ fn an_unchanged_stack_takes_two_calls_and_a_new_parameter_value_or_protection_is
     let moto = moto("noop");
     let dir = TempDir::new("noop-assembly");
     assembly(&dir.0, &queue_app(false));
-    let approve = ["--require-approval", "never"];
-    let deploy = |extra: &[&str]| {
-        let mut args = vec!["deploy"];
-        args.extend(approve);
-        args.extend(extra);
-        run(&moto, &dir.0, &args)
-    };
+    let deploy = |extra: &[&str]| moto::deploy(&moto, &dir.0, extra);
     // Not bootstrapped: a stack without assets, inline, never asks for the bucket.
     let r = deploy(&["--parameters", "Delay=1"]);
     assert_eq!(r.code, 0, "{}", r.err);
@@ -881,11 +840,7 @@ fn an_unchanged_stack_takes_two_calls_and_a_new_parameter_value_or_protection_is
     // Termination protection alone, which no change set carries, is set without one.
     let protected = TempDir::new("noop-protected");
     assembly(&protected.0, &queue_app(true));
-    let r = run(
-        &moto,
-        &protected.0,
-        &["deploy", "--require-approval", "never"],
-    );
+    let r = moto::deploy(&moto, &protected.0, &[]);
     assert_eq!(r.code, 0, "{}", r.err);
     assert!(
         r.out.contains("Queues: termination protection on")

@@ -13,7 +13,7 @@ mod moto;
 
 use escdk_constructs::EventSourcingPlatform;
 use escdk_synth::App;
-use moto::{assembly, boto3, moto, run, TempDir};
+use moto::{assembly, boto3, deploy, moto, run, TempDir};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -166,16 +166,7 @@ fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_keeping_its_d
 
     assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
     // The data stack, and the activation stack it depends on, first.
-    let r = run(
-        &moto,
-        &dir.0,
-        &[
-            "deploy",
-            "production-PlatformData",
-            "--require-approval",
-            "never",
-        ],
-    );
+    let r = deploy(&moto, &dir.0, &["production-PlatformData"]);
     assert_eq!(r.code, 0, "{}\nmoto's log:\n{}", r.err, moto.log());
     assert!(
         r.out.find("deploying AtlasActivation") < r.out.find("deploying production-PlatformData")
@@ -250,7 +241,7 @@ fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_keeping_its_d
     std::fs::write(&services_path, serde_json::to_string_pretty(&t).unwrap()).unwrap();
 
     // The whole app: the first two stacks are unchanged, the services stack is created.
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}\nmoto's log:\n{}", r.err, moto.log());
     assert!(
         r.out
@@ -284,7 +275,7 @@ fn the_platform_deploys_in_order_redeploys_as_a_no_op_and_destroys_keeping_its_d
     );
 
     // A redeploy with nothing changed changes nothing.
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}", r.err);
     for stack in [
         "AtlasActivation",

@@ -6,7 +6,7 @@ mod moto;
 
 use escdk_synth::cfn::sqs::CfnQueue;
 use escdk_synth::{App, Stack};
-use moto::{assembly, boto3, command, moto, moto_with, run, Moto, TempDir};
+use moto::{assembly, boto3, command, deploy, moto, moto_with, run, Moto, TempDir};
 use std::time::{Duration, Instant};
 
 fn queues(name: &str, n: usize) -> App {
@@ -48,7 +48,7 @@ fn every_event_is_shown_when_more_than_a_page_arrive_between_two_polls() {
     let dir = TempDir::new("many-events-assembly");
     assembly(&dir.0, &queues("ManyEvents", 60));
     assert_eq!(run(&moto, &dir.0, &["bootstrap"]).code, 0);
-    let r = run(&moto, &dir.0, &["deploy", "--require-approval", "never"]);
+    let r = deploy(&moto, &dir.0, &[]);
     assert_eq!(r.code, 0, "{}", r.err);
     let events: usize = boto3(
         &moto,
@@ -85,17 +85,7 @@ fn bootstrapped_with_slow_change_sets(name: &str) -> (Moto, TempDir) {
 fn a_change_set_not_ready_in_time_is_deleted_and_nothing_runs() {
     let (moto, dir) = bootstrapped_with_slow_change_sets("Slow");
     let started = Instant::now();
-    let r = run(
-        &moto,
-        &dir.0,
-        &[
-            "deploy",
-            "--require-approval",
-            "never",
-            "--change-set-timeout",
-            "2",
-        ],
-    );
+    let r = deploy(&moto, &dir.0, &["--change-set-timeout", "2"]);
     assert_eq!(r.code, 1, "{}", r.out);
     assert!(
         started.elapsed() < Duration::from_secs(60),
@@ -199,17 +189,7 @@ fn with_concurrency_independent_stacks_deploy_together_and_a_dependent_one_waits
     );
     assert!(stacks(&moto).contains("EscdkBootstrap") && !stacks(&moto).contains("Slow"));
 
-    let r = run(
-        &moto,
-        &dir.0,
-        &[
-            "deploy",
-            "--require-approval",
-            "never",
-            "--concurrency",
-            "2",
-        ],
-    );
+    let r = deploy(&moto, &dir.0, &["--concurrency", "2"]);
     assert_eq!(r.code, 0, "{}\n{}", r.out, r.err);
     let at = |what: &str| {
         r.out

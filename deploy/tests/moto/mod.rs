@@ -145,6 +145,14 @@ pub fn run(moto: &Moto, assembly: &Path, args: &[&str]) -> Run {
     r
 }
 
+/// `deploy ARGS --require-approval never`: a deploy that asks nothing.
+pub fn deploy(moto: &Moto, assembly: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["deploy"];
+    all.extend_from_slice(args);
+    all.extend(["--require-approval", "never"]);
+    run(moto, assembly, &all)
+}
+
 /// Runs a Python script with `c(service)`, a boto3 client of the stand-in; its stdout.
 pub fn boto3(moto: &Moto, script: &str) -> String {
     let program = format!(
