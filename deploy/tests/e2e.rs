@@ -102,19 +102,8 @@ fn bootstrap_deploy_redeploy_update_diff_destroy() {
     // the template and the stack's state and nothing else: no change set, no bucket or
     // asset look-up, nothing uploaded, nothing executed.
     let r = deploy(&moto, &dir.0, &[]);
-    assert_eq!(r.code, 0, "{}", r.err);
-    assert!(
-        r.out
-            .contains("EventSourcingRecipe: no changes (nothing executed)")
-            && !r.out.contains("s3://"),
-        "{}",
-        r.out
-    );
-    assert!(
-        r.err.contains("(2 API calls, 0 bytes uploaded"),
-        "{}",
-        r.err
-    );
+    assert_no_op(&r, "EventSourcingRecipe");
+    assert!(!r.out.contains("s3://"), "{}", r.out);
     // --force goes through a change set all the same (the assets looked up, found there).
     let r = deploy(&moto, &dir.0, &["--force"]);
     assert_eq!(r.code, 0, "{}", r.err);
@@ -802,6 +791,23 @@ fn queue_app(protected: bool) -> App {
     app
 }
 
+/// A deploy of `stack` that found nothing to change: no change set, two API calls, nothing
+/// uploaded.
+fn assert_no_op(r: &moto::Run, stack: &str) {
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out
+            .contains(&format!("{stack}: no changes (nothing executed)")),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.err.contains("(2 API calls, 0 bytes uploaded"),
+        "{}",
+        r.err
+    );
+}
+
 #[test]
 fn an_unchanged_stack_takes_two_calls_and_a_new_parameter_value_or_protection_is_still_applied() {
     let moto = moto("noop");
@@ -814,18 +820,7 @@ fn an_unchanged_stack_takes_two_calls_and_a_new_parameter_value_or_protection_is
     assert!(r.out.contains("Queues: CREATE_COMPLETE"), "{}", r.out);
     // The same parameter value again, or none (the deployed one is kept): two calls.
     for extra in [&["--parameters", "Delay=1"][..], &[]] {
-        let r = deploy(extra);
-        assert_eq!(r.code, 0, "{}", r.err);
-        assert!(
-            r.out.contains("Queues: no changes (nothing executed)"),
-            "{}",
-            r.out
-        );
-        assert!(
-            r.err.contains("(2 API calls, 0 bytes uploaded"),
-            "{}",
-            r.err
-        );
+        assert_no_op(&deploy(extra), "Queues");
     }
     // A new value goes through a change set and is applied.
     let r = deploy(&["--parameters", "Delay=3"]);
