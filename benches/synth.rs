@@ -3,17 +3,19 @@
 //! what validating with `jsonschema` at run time would cost instead of the generated checks.
 //! Prints figures; asserts nothing about time.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use escdk_alloc::SynthAlloc;
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-struct Counting;
+/// Counts the heap in use over the allocator the `escdk` program runs on.
+struct Counting(SynthAlloc);
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
+        let p = unsafe { self.0.alloc(layout) };
         if !p.is_null() {
             let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
             PEAK.fetch_max(now, Ordering::Relaxed);
@@ -21,13 +23,13 @@ unsafe impl GlobalAlloc for Counting {
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
+        unsafe { self.0.dealloc(ptr, layout) };
         CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
     }
 }
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: Counting = Counting(SynthAlloc::new());
 
 /// Runs `f` `n` times; returns (median, p90, peak heap above the baseline in bytes).
 fn measure<T>(n: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, usize) {

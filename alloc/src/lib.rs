@@ -1,0 +1,184 @@
+//! [`SynthAlloc`]: a global allocator for a short process that allocates many small
+//! blocks and exits, as a synth does.
+//!
+//! Blocks of up to [`MAX_SMALL`] bytes (and alignment up to 16) come from 64 size classes
+//! of 16 bytes each: a freed block goes on its class's free list and is the next one that
+//! class hands out, and a class with an empty list cuts a new block from the current chunk
+//! (256 KiB from the system allocator). Chunks are never returned, so memory in use
+//! stays at its peak until the process ends; a freed block is reused only by its own
+//! class. Anything larger, or aligned more strictly, goes to the system allocator.
+//!
+//! Compared with glibc's `malloc` this does less per call (no headers, no bins to sort,
+//! no consolidation, no per-thread cache limits), which a synth process feels
+//! (BENCHMARKS.md). A long-running program that frees memory for others should keep the
+//! system allocator.
+//!
+//! ```
+//! #[global_allocator]
+//! static ALLOC: escdk_alloc::SynthAlloc = escdk_alloc::SynthAlloc::new();
+//!
+//! let v: Vec<u32> = (0..100).collect();
+//! assert_eq!(v.iter().sum::<u32>(), 4950);
+//! ```
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::UnsafeCell;
+use std::ptr::{self, null_mut};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The largest block the size classes serve; larger ones go to the system allocator.
+pub const MAX_SMALL: usize = 1024;
+const GRAIN: usize = 16;
+const CLASSES: usize = MAX_SMALL / GRAIN;
+const CHUNK: usize = 256 * 1024;
+
+/// The allocator; see the module's documentation.
+pub struct SynthAlloc {
+    lock: AtomicBool,
+    state: UnsafeCell<State>,
+}
+
+struct State {
+    free: [*mut u8; CLASSES],
+    next: *mut u8,
+    end: *mut u8,
+}
+
+// SAFETY: `state` is only touched while `lock` is held.
+unsafe impl Sync for SynthAlloc {}
+
+impl SynthAlloc {
+    /// An allocator holding no memory yet.
+    pub const fn new() -> Self {
+        SynthAlloc {
+            lock: AtomicBool::new(false),
+            state: UnsafeCell::new(State {
+                free: [null_mut(); CLASSES],
+                next: null_mut(),
+                end: null_mut(),
+            }),
+        }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        while self
+            .lock
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            std::hint::spin_loop();
+        }
+        // SAFETY: the lock is held, so no other reference to the state exists.
+        let r = f(unsafe { &mut *self.state.get() });
+        self.lock.store(false, Ordering::Release);
+        r
+    }
+}
+
+impl Default for SynthAlloc {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The size class of a layout the classes serve, or `None` for the system allocator.
+fn class(layout: Layout) -> Option<usize> {
+    (layout.size() <= MAX_SMALL && layout.align() <= GRAIN)
+        .then(|| layout.size().max(1).div_ceil(GRAIN) - 1)
+}
+
+impl State {
+    /// A block of class `c`: the head of its free list, else cut from the chunk.
+    unsafe fn take(&mut self, c: usize) -> *mut u8 {
+        let head = self.free[c];
+        if !head.is_null() {
+            // SAFETY: a free block holds the address of the next one in its first word.
+            self.free[c] = unsafe { head.cast::<*mut u8>().read() };
+            return head;
+        }
+        let size = (c + 1) * GRAIN;
+        if (self.end as usize) - (self.next as usize) < size {
+            // SAFETY: CHUNK is a valid, non-zero size and GRAIN a power of two.
+            let chunk = unsafe { System.alloc(Layout::from_size_align_unchecked(CHUNK, GRAIN)) };
+            if chunk.is_null() {
+                return chunk;
+            }
+            self.next = chunk;
+            // SAFETY: the chunk is CHUNK bytes long.
+            self.end = unsafe { chunk.add(CHUNK) };
+        }
+        let block = self.next;
+        // SAFETY: at least `size` bytes remain in the chunk.
+        self.next = unsafe { block.add(size) };
+        block
+    }
+
+    /// Puts a block of class `c` on its free list.
+    unsafe fn give(&mut self, c: usize, block: *mut u8) {
+        // SAFETY: every block is at least GRAIN bytes and GRAIN-aligned.
+        unsafe { block.cast::<*mut u8>().write(self.free[c]) };
+        self.free[c] = block;
+    }
+}
+
+// SAFETY: blocks of a class are `(c + 1) * 16` bytes, 16-aligned (chunks are 16-aligned
+// and every cut is a multiple of 16), handed out once until given back; layouts outside
+// the classes go to `System` both ways, and `class` depends only on the layout, which
+// the caller passes back unchanged (or, for `realloc`, as the old layout).
+unsafe impl GlobalAlloc for SynthAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        match class(layout) {
+            // SAFETY: see the impl.
+            Some(c) => self.with(|s| unsafe { s.take(c) }),
+            // SAFETY: the caller's layout is valid.
+            None => unsafe { System.alloc(layout) },
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        match class(layout) {
+            // SAFETY: `ptr` came from `alloc` with this layout, so from class `c`.
+            Some(c) => self.with(|s| unsafe { s.give(c, ptr) }),
+            // SAFETY: `ptr` came from `System` with this layout.
+            None => unsafe { System.dealloc(ptr, layout) },
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        match class(layout) {
+            Some(_) => {
+                // SAFETY: the caller's layout is valid.
+                let p = unsafe { self.alloc(layout) };
+                if !p.is_null() {
+                    // SAFETY: the block holds at least `layout.size()` bytes.
+                    unsafe { ptr::write_bytes(p, 0, layout.size()) };
+                }
+                p
+            }
+            // SAFETY: the caller's layout is valid.
+            None => unsafe { System.alloc_zeroed(layout) },
+        }
+    }
+
+    unsafe fn realloc(&self, old: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller guarantees `new_size`, rounded to the alignment, is valid.
+        let new = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+        match (class(layout), class(new)) {
+            (Some(a), Some(b)) if a == b => old,
+            // SAFETY: both blocks came from `System` with these layouts.
+            (None, None) => unsafe { System.realloc(old, layout, new_size) },
+            _ => {
+                // SAFETY: `new` is a valid layout; both blocks hold at least the bytes
+                // copied; `old` is freed with the layout it was allocated with.
+                unsafe {
+                    let p = self.alloc(new);
+                    if !p.is_null() {
+                        ptr::copy_nonoverlapping(old, p, layout.size().min(new_size));
+                        self.dealloc(old, layout);
+                    }
+                    p
+                }
+            }
+        }
+    }
+}
