@@ -2,7 +2,7 @@
 //! blocks and exits, as a synth does.
 //!
 //! Blocks of up to [`MAX_SMALL`] bytes (and alignment up to 16) come from 64 size classes
-//! of 16 bytes each: a freed block goes on its class's free list and is the next one that
+//! of 16 bytes each, every thread with its own and no lock: a freed block goes on its class's free list and is the next one that
 //! class hands out, and a class with an empty list cuts a new block from the current chunk
 //! (256 KiB from the system allocator). Chunks are never returned, so memory in use
 //! stays at its peak until the process ends; a freed block is reused only by its own
@@ -24,7 +24,6 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::UnsafeCell;
 use std::ptr::{self, null_mut};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The largest block the size classes serve; larger ones go to the system allocator.
 pub const MAX_SMALL: usize = 1024;
@@ -32,11 +31,11 @@ const GRAIN: usize = 16;
 const CLASSES: usize = MAX_SMALL / GRAIN;
 const CHUNK: usize = 256 * 1024;
 
-/// The allocator; see the module's documentation.
-pub struct SynthAlloc {
-    lock: AtomicBool,
-    state: UnsafeCell<State>,
-}
+/// The allocator; see the module's documentation. Each thread has size classes and a
+/// chunk of its own (no lock); a block freed on another thread joins that thread's lists.
+/// What a thread holds when it ends stays with it: this is an allocator for a process
+/// that does its work on one thread.
+pub struct SynthAlloc(());
 
 struct State {
     free: [*mut u8; CLASSES],
@@ -44,34 +43,23 @@ struct State {
     end: *mut u8,
 }
 
-// SAFETY: `state` is only touched while `lock` is held.
-unsafe impl Sync for SynthAlloc {}
+thread_local! {
+    // No destructor and a constant initializer: reachable for as long as the thread is.
+    static STATE: UnsafeCell<State> = const {
+        UnsafeCell::new(State { free: [null_mut(); CLASSES], next: null_mut(), end: null_mut() })
+    };
+}
 
 impl SynthAlloc {
-    /// An allocator holding no memory yet.
+    /// The allocator (it holds no memory until a thread allocates).
     pub const fn new() -> Self {
-        SynthAlloc {
-            lock: AtomicBool::new(false),
-            state: UnsafeCell::new(State {
-                free: [null_mut(); CLASSES],
-                next: null_mut(),
-                end: null_mut(),
-            }),
-        }
+        SynthAlloc(())
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        while self
-            .lock
-            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
-            std::hint::spin_loop();
-        }
-        // SAFETY: the lock is held, so no other reference to the state exists.
-        let r = f(unsafe { &mut *self.state.get() });
-        self.lock.store(false, Ordering::Release);
-        r
+        // SAFETY: the state is this thread's, and `f` neither re-enters the allocator nor
+        // keeps the reference.
+        STATE.with(|s| f(unsafe { &mut *s.get() }))
     }
 }
 
