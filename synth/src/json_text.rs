@@ -23,9 +23,21 @@ pub fn pretty(value: &JsonValue) -> String {
     out
 }
 
-fn indent(depth: usize, out: &mut String) {
-    for _ in 0..depth {
-        out.push_str("  ");
+/// A newline, then two spaces a level: one copy from a run of spaces (deeper levels, never
+/// seen in a template, take a loop).
+fn newline_indent(depth: usize, out: &mut String) {
+    const SPACES: &str = concat!(
+        "\n",
+        "                                                                "
+    );
+    let n = 1 + 2 * depth;
+    if n <= SPACES.len() {
+        out.push_str(&SPACES[..n]);
+    } else {
+        out.push_str(SPACES);
+        for _ in SPACES.len()..n {
+            out.push(' ');
+        }
     }
 }
 
@@ -44,26 +56,28 @@ fn write_value(value: &JsonValue, depth: usize, out: &mut String) {
         JsonValue::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
-                out.push_str(if i == 0 { "\n" } else { ",\n" });
-                indent(depth + 1, out);
+                if i > 0 {
+                    out.push(',');
+                }
+                newline_indent(depth + 1, out);
                 write_value(item, depth + 1, out);
             }
-            out.push('\n');
-            indent(depth, out);
+            newline_indent(depth, out);
             out.push(']');
         }
         JsonValue::Object(map) if map.is_empty() => out.push_str("{}"),
         JsonValue::Object(map) => {
             out.push('{');
             for (i, (key, item)) in map.iter().enumerate() {
-                out.push_str(if i == 0 { "\n" } else { ",\n" });
-                indent(depth + 1, out);
+                if i > 0 {
+                    out.push(',');
+                }
+                newline_indent(depth + 1, out);
                 write_str(key, out);
                 out.push_str(": ");
                 write_value(item, depth + 1, out);
             }
-            out.push('\n');
-            indent(depth, out);
+            newline_indent(depth, out);
             out.push('}');
         }
     }
