@@ -3,19 +3,21 @@
 //! what validating with `jsonschema` at run time would cost instead of the generated checks.
 //! Prints figures; asserts nothing about time.
 
-use escdk_alloc::SynthAlloc;
-use std::alloc::{GlobalAlloc, Layout};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// Counts the heap in use over the allocator the `escdk` program runs on.
-struct Counting(SynthAlloc);
+/// Counts the heap in use over the system allocator, as a library user's long-running
+/// program has it. The `escdk` program runs on `escdk-alloc`, which is faster for one synth
+/// in a process and slower here, where the same large trees are built and dropped hundreds
+/// of times over (BENCHMARKS.md); `scripts/bench-cdk` times the program's processes.
+struct Counting;
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { self.0.alloc(layout) };
+        let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
             let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
             PEAK.fetch_max(now, Ordering::Relaxed);
@@ -23,13 +25,13 @@ unsafe impl GlobalAlloc for Counting {
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { self.0.dealloc(ptr, layout) };
+        unsafe { System.dealloc(ptr, layout) };
         CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
     }
 }
 
 #[global_allocator]
-static ALLOC: Counting = Counting(SynthAlloc::new());
+static ALLOC: Counting = Counting;
 
 /// Runs `f` `n` times; returns (median, p90, peak heap above the baseline in bytes).
 fn measure<T>(n: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, usize) {
