@@ -28,7 +28,8 @@ fn main() {
     {
         return; // a static program links libgcc_eh.a already
     }
-    if has_static_unwinder(&var("CC")) {
+    // Asked of the host's C compiler, so only for a native build.
+    if var("TARGET") == var("HOST") && has_static_unwinder(&var("CC")) {
         let out = PathBuf::from(var("OUT_DIR")).join("link");
         let script = out.join("libgcc_s.so");
         let written = std::fs::create_dir_all(&out)
