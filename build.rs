@@ -10,8 +10,8 @@
 //!   its features with `cpuid`, which traps to the hypervisor in a VM (11 µs a time here).
 //!   This is what `gcc -static-libgcc` does; Rust asks for `-lgcc_s` by name, so a linker
 //!   script of that name in `OUT_DIR` answers `INPUT(-lgcc_eh)`. Panics unwind as before
-//!   (`tests/cli.rs` checks a caught one). Done only where the C compiler has
-//!   `libgcc_eh.a`; elsewhere the program loads `libgcc_s.so.1` as usual.
+//!   (`tests/linking.rs` checks a caught one). Done only in a native build whose C
+//!   compiler has `libgcc_eh.a`; elsewhere the program loads `libgcc_s.so.1` as usual.
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
