@@ -2,16 +2,18 @@
 //! blocks and exits, as a synth does.
 //!
 //! Blocks of up to [`MAX_SMALL`] bytes (and alignment up to 16) come from 64 size classes
-//! of 16 bytes each, every thread with its own and no lock: a freed block goes on its class's free list and is the next one that
-//! class hands out, and a class with an empty list cuts a new block from the current chunk
-//! (128 KiB, mapped from the OS). Chunks are never returned, so memory in use
-//! stays at its peak until the process ends; a freed block is reused only by its own
-//! class. Anything larger, or aligned more strictly, goes to the system allocator.
+//! of 16 bytes each, every thread with its own and no lock: a freed block goes on its
+//! class's free list and is the next one that class hands out, and a class with an empty
+//! list cuts a new block from the current chunk (128 KiB, mapped from the OS). Chunks are
+//! never returned, so memory in use stays at its peak until the process ends; a freed
+//! block is reused only by its own class. Anything larger, or aligned more strictly, goes
+//! to the system allocator.
 //!
 //! Compared with glibc's `malloc` this does less per call (no headers, no bins to sort,
-//! no consolidation, no per-thread cache limits), which a synth process feels
-//! (BENCHMARKS.md). A long-running program that frees memory for others should keep the
-//! system allocator.
+//! no consolidation), which one synth in a process feels (BENCHMARKS.md). Where the same
+//! large trees are built and dropped many times over, reusing freed blocks in the order
+//! they were freed scatters the next tree over memory, and glibc, which merges freed
+//! memory, is faster; a long-running program should keep the system allocator.
 //!
 //! ```
 //! #[global_allocator]
