@@ -226,6 +226,11 @@ impl App {
     /// Runs the command line (`synth`, `list`, `deploy`, ...) on this app with the
     /// process's arguments.
     pub fn run(self) -> ExitCode {
+        ExitCode::from(self.run_code())
+    }
+
+    /// [`App::run`], giving the exit code as a number (for [`crate::main!`]).
+    pub(crate) fn run_code(self) -> u8 {
         let args: Vec<String> = std::env::args().collect();
         self.ends_process.set(true);
         // One write per line: stderr is unbuffered, and a message is written in pieces.
@@ -234,7 +239,7 @@ impl App {
         drop(err);
         // The process exits now: freeing every construct one by one would only delay it.
         std::mem::forget(self);
-        ExitCode::from(code)
+        code
     }
 }
 

@@ -309,6 +309,21 @@ fn delegate(app: &App, verb: &str, args: &[String], synthesize: bool, err: &mut 
     }
 }
 
+/// Writes a command's output (a template, SQL, a diagram) and flushes it: 0, or 1 after
+/// saying why when it could not be written whole (a full disk, a closed descriptor). A
+/// reader that stops early (`synth | head`) is not an error: what it did not read was not
+/// wanted.
+fn emit(out: &mut dyn Write, text: &str, err: &mut dyn Write) -> u8 {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot write to standard output: {e}\n  fix: redirect it to a file on a disk with space, or use --out <dir> for templates");
+            1
+        }
+    }
+}
+
 /// Runs the CLI; returns the exit code (0 ok, 1 synth failed, 2 usage error).
 pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let cli = match Cli::try_parse_from(args) {
@@ -332,10 +347,7 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
         Command::Sql { name, stack } => {
             let missing = format!("no stack has SQL named `{name}`\n  fix: add the construct that generates it (an Aurora event store for `event-store`)");
             match checked_artifact(app, &format!("sql/{name}"), stack.as_deref(), &missing, err) {
-                Ok(text) => {
-                    let _ = write!(out, "{text}");
-                    0
-                }
+                Ok(text) => emit(out, &text, err),
                 Err(code) => code,
             }
         }
@@ -362,10 +374,7 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                 }
             };
             match file {
-                None => {
-                    let _ = write!(out, "{filled}");
-                    0
-                }
+                None => emit(out, &filled, err),
                 Some(path) => match std::fs::write(&path, filled) {
                     Ok(()) => {
                         let _ = writeln!(err, "wrote {}", path.display());
@@ -379,27 +388,30 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             }
         }
         Command::Diagram { stacks } => match synth_and_warn(app, &stacks, err) {
-            Ok(synthesized) => {
-                let _ = write!(out, "{}", crate::diagram::mermaid(&synthesized));
-                0
-            }
+            Ok(synthesized) => emit(out, &crate::diagram::mermaid(&synthesized), err),
             Err(code) => code,
         },
         Command::List { long } => {
             if !long {
+                let mut text = String::new();
                 for name in app.stack_names() {
-                    let _ = writeln!(out, "{name}");
+                    text.push_str(&name);
+                    text.push('\n');
                 }
-                return 0;
+                return emit(out, &text, err);
             }
             match app.synth(&[]) {
                 Ok(all) => {
+                    let mut text = String::new();
                     for s in all {
                         let n = s.template["Resources"].as_object().map_or(0, |r| r.len());
-                        let _ =
-                            writeln!(out, "{}\t{n} resources\t{} bytes", s.stack_name, s.size());
+                        text.push_str(&format!(
+                            "{}\t{n} resources\t{} bytes\n",
+                            s.stack_name,
+                            s.size()
+                        ));
                     }
-                    0
+                    emit(out, &text, err)
                 }
                 Err(e) => {
                     let _ = writeln!(err, "{e}");
@@ -434,10 +446,14 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             let render = assembly::Format::from(format);
             match dir {
                 None => {
-                    if let Some(s) = synthesized.first() {
-                        let _ = write!(out, "{}", render.render(s));
+                    let code = synthesized
+                        .first()
+                        .map_or(0, |s| emit(out, &render.render(s), err));
+                    if app.ends_process() {
+                        // Left to the OS with the rest of the process (see `App::run`).
+                        std::mem::forget(synthesized);
                     }
-                    0
+                    code
                 }
                 Some(dir) => {
                     let written = match assembly::write(&dir, &synthesized, format.into()) {

@@ -41,6 +41,7 @@ pub mod cross_stack;
 pub mod custom;
 pub mod diagnostics;
 pub mod diagram;
+pub mod entry;
 pub mod handle;
 pub mod intrinsics;
 pub mod json;
