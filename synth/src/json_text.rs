@@ -17,7 +17,14 @@ use std::fmt::Write;
 /// );
 /// ```
 pub fn pretty(value: &JsonValue) -> String {
-    let mut out = String::with_capacity(4096);
+    pretty_into(value, String::with_capacity(4096))
+}
+
+/// [`pretty`], written into `out` (after what it holds). Given the capacity the text will
+/// need, it is written without growing the buffer: each time a `String` grows it copies
+/// what it holds into a block twice the size, and a template of 50 KB grown from 4 KB
+/// touches 60 KB of memory it then frees (a dozen page faults, a tenth of a synth's).
+pub fn pretty_into(value: &JsonValue, mut out: String) -> String {
     write_value(value, 0, &mut out);
     out.push('\n');
     out
