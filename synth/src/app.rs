@@ -206,7 +206,7 @@ impl App {
                 ));
             }
         }
-        let all = match synth_stacks(&stacks, rules, names) {
+        let all = match synth_stacks(&stacks, rules, names, self.ends_process()) {
             Ok(all) => all,
             Err(e) => {
                 diagnostics.extend(e.diagnostics);
@@ -217,10 +217,12 @@ impl App {
             diagnostics.sort_by_key(|d| d.severity);
             return Err(SynthError { diagnostics });
         }
-        Ok(dependency_order(all)
+        // The stacks named, without the dependencies finished along with them.
+        let (named, others): (Vec<_>, Vec<_>) = dependency_order(all)
             .into_iter()
-            .filter(|s| names.is_empty() || names.contains(&s.stack_name))
-            .collect())
+            .partition(|s| names.is_empty() || names.contains(&s.stack_name));
+        crate::synthesize::discard(others, self.ends_process());
+        Ok(named)
     }
 
     /// Runs the command line (`synth`, `list`, `deploy`, ...) on this app with the

@@ -449,10 +449,7 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                     let code = synthesized
                         .first()
                         .map_or(0, |s| emit(out, &render.render(s), err));
-                    if app.ends_process() {
-                        // Left to the OS with the rest of the process (see `App::run`).
-                        std::mem::forget(synthesized);
-                    }
+                    crate::synthesize::discard(synthesized, app.ends_process());
                     code
                 }
                 Some(dir) => {
@@ -482,10 +479,7 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                             synthesized.len()
                         );
                     }
-                    if app.ends_process() {
-                        // Left to the OS with the rest of the process (see `App::run`).
-                        std::mem::forget(synthesized);
-                    }
+                    crate::synthesize::discard(synthesized, app.ends_process());
                     0
                 }
             }

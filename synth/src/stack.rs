@@ -493,7 +493,7 @@ impl Stack {
 
     /// [`synth`](Self::synth), with the rule pack run as `rules` says ([`crate::rules`]).
     pub fn synth_with_rules(&self, rules: crate::rules::Mode) -> Result<Synthesized, SynthError> {
-        let mut all = synthesize::synth_stacks(std::slice::from_ref(self), rules, &[])?;
+        let mut all = synthesize::synth_stacks(std::slice::from_ref(self), rules, &[], false)?;
         Ok(all.remove(0))
     }
 }

@@ -73,10 +73,22 @@ struct Rendered {
 /// Synthesizes `stacks` together; the result is in the same order. Renders every stack (what each imports decides what the others export), then finishes
 /// (rules, references, limits, serialization) the stacks named in `wanted` and the stacks
 /// they depend on, or every stack when `wanted` is empty.
+/// Drops `value`, or, in a process that ends with the command (`App::run`), leaves it to
+/// the OS with the rest of the process: freeing a large tree block by block takes longer
+/// than the process has left (a tenth of the platform's synth).
+pub(crate) fn discard<T>(value: T, ends_process: bool) {
+    if ends_process {
+        std::mem::forget(value);
+    } else {
+        drop(value);
+    }
+}
+
 pub(crate) fn synth_stacks(
     stacks: &[Stack],
     rules: crate::rules::Mode,
     wanted: &[String],
+    ends_process: bool,
 ) -> Result<Vec<Synthesized>, SynthError> {
     let producers: Rc<HashMap<StackId, String>> = Rc::new(
         stacks
@@ -180,7 +192,10 @@ pub(crate) fn synth_stacks(
     for (i, r) in rendered.drain(..).enumerate() {
         if !needed[i] {
             // Not finished, but its constructs' errors are errors of the app all the same.
-            diagnostics.extend(r.diags.into_iter().filter(Diagnostic::is_error));
+            let mut r = r;
+            let diags = std::mem::take(&mut r.diags);
+            diagnostics.extend(diags.into_iter().filter(Diagnostic::is_error));
+            discard(r, ends_process);
             continue;
         }
         let dependencies = deps[i]
