@@ -4,8 +4,8 @@
 //! synth process (a few milliseconds) does not have: it asks the C library for the main
 //! thread's stack (glibc reads and parses `/proc/self/maps` for it), maps an alternate
 //! signal stack and installs handlers that report a stack overflow by name, and names the
-//! thread. On the project machine that costs a program that prints a line 0.15 ms, and
-//! this repository's synth program 0.3 ms, an eighth of a recipe synth (BENCHMARKS.md).
+//! thread. On the project machine that costs a program that prints a line 0.1 ms, and
+//! this repository's program 0.1 to 0.15 ms (BENCHMARKS.md).
 //! A program whose root declares `#![cfg_attr(not(test), no_main)]` and calls
 //! `escdk_synth::main!(...)` skips it; what the runtime does that matters to a
 //! command-line tool is done here:

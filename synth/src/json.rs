@@ -137,3 +137,67 @@ impl<T: Into<Json>> From<Option<T>> for Json {
         v.map_or(Json::Null, Into::into)
     }
 }
+
+/// Reading a rendered template's objects by key without hashing the key: a resource, a
+/// property or an intrinsic holds a few keys, and comparing them is cheaper than the
+/// SipHash `serde_json::Map` computes for every lookup (a sixth of the platform's synth
+/// went to that hashing). Larger objects (a template's `Resources`) are looked up by
+/// hash as before. The results are those of `value[key]` and `value.get(key)`.
+pub(crate) trait Field {
+    /// The member `key`, if this is an object that has it.
+    fn field(&self, key: &str) -> Option<&JsonValue>;
+
+    /// The member `key`, or `Null` (as `value[key]`).
+    fn at(&self, key: &str) -> &JsonValue {
+        static NULL: JsonValue = JsonValue::Null;
+        self.field(key).unwrap_or(&NULL)
+    }
+}
+
+/// Objects up to this many keys are searched in order.
+const SCANNED: usize = 8;
+
+impl Field for serde_json::Map<String, JsonValue> {
+    fn field(&self, key: &str) -> Option<&JsonValue> {
+        if self.len() <= SCANNED {
+            self.iter().find_map(|(k, v)| (k == key).then_some(v))
+        } else {
+            self.get(key)
+        }
+    }
+}
+
+impl Field for JsonValue {
+    fn field(&self, key: &str) -> Option<&JsonValue> {
+        match self {
+            JsonValue::Object(m) => m.field(key),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_is_what_get_finds_in_small_and_large_objects() {
+        for n in [0, 1, SCANNED - 1, SCANNED, SCANNED + 1, 40] {
+            let object: serde_json::Map<String, JsonValue> = (0..n)
+                .map(|i| (format!("Key{i}"), JsonValue::from(i)))
+                .collect();
+            let value = JsonValue::Object(object.clone());
+            for i in 0..n + 2 {
+                let key = format!("Key{i}");
+                assert_eq!(object.field(&key), object.get(&key), "{n} keys, {key}");
+                assert_eq!(value.field(&key), value.get(&key), "{n} keys, {key}");
+                assert_eq!(value.at(&key), &value[key.as_str()], "{n} keys, {key}");
+            }
+            // A key that is a prefix of one present is not it.
+            assert_eq!(value.field("Key"), None);
+        }
+        assert_eq!(JsonValue::from("Type").field("Type"), None);
+        assert_eq!(JsonValue::Null.at("Type"), &JsonValue::Null);
+        assert_eq!(serde_json::json!([1, 2]).at("0"), &JsonValue::Null);
+    }
+}

@@ -2,18 +2,23 @@
 //! function writes to a store others share.
 
 use super::check::{refers_to, Subject};
+use crate::json::Field;
 use serde_json::Value;
 
 /// Whether something invokes the function asynchronously: an EventBridge rule target or an
 /// SNS subscription.
 fn invoked_asynchronously(s: &Subject) -> bool {
-    s.referrers().any(|(_, r)| match r["Type"].as_str() {
-        Some("AWS::Events::Rule") => r["Properties"]["Targets"]
+    s.referrers().any(|(_, r)| match r.at("Type").as_str() {
+        Some("AWS::Events::Rule") => r
+            .at("Properties")
+            .at("Targets")
             .as_array()
             .into_iter()
             .flatten()
-            .any(|t| refers_to(&t["Arn"], s.logical_id)),
-        Some("AWS::SNS::Subscription") => refers_to(&r["Properties"]["Endpoint"], s.logical_id),
+            .any(|t| refers_to(t.at("Arn"), s.logical_id)),
+        Some("AWS::SNS::Subscription") => {
+            refers_to(r.at("Properties").at("Endpoint"), s.logical_id)
+        }
         _ => false,
     })
 }
@@ -21,9 +26,13 @@ fn invoked_asynchronously(s: &Subject) -> bool {
 /// Whether an `EventInvokeConfig` of the function sends failures somewhere.
 fn has_failure_destination(s: &Subject) -> bool {
     s.referrers().any(|(_, r)| {
-        r["Type"] == "AWS::Lambda::EventInvokeConfig"
-            && refers_to(&r["Properties"]["FunctionName"], s.logical_id)
-            && r["Properties"]["DestinationConfig"]["OnFailure"]["Destination"] != Value::Null
+        r.at("Type") == "AWS::Lambda::EventInvokeConfig"
+            && refers_to(r.at("Properties").at("FunctionName"), s.logical_id)
+            && r.at("Properties")
+                .at("DestinationConfig")
+                .at("OnFailure")
+                .at("Destination")
+                != &Value::Null
     })
 }
 
@@ -42,17 +51,17 @@ pub fn async_failures_kept(s: &Subject) -> Option<String> {
 /// Whether CloudFormation invokes the function for a custom resource (its `ServiceToken`).
 fn serves_custom_resources(s: &Subject) -> bool {
     s.referrers().any(|(_, r)| {
-        let t = r["Type"].as_str().unwrap_or_default();
+        let t = r.at("Type").as_str().unwrap_or_default();
         (t.starts_with("Custom::") || t == "AWS::CloudFormation::CustomResource")
-            && refers_to(&r["Properties"]["ServiceToken"], s.logical_id)
+            && refers_to(r.at("Properties").at("ServiceToken"), s.logical_id)
     })
 }
 
 /// Whether an event source mapping polls for the function.
 fn polled_by_a_mapping(s: &Subject) -> bool {
     s.referrers().any(|(_, r)| {
-        r["Type"] == "AWS::Lambda::EventSourceMapping"
-            && refers_to(&r["Properties"]["FunctionName"], s.logical_id)
+        r.at("Type") == "AWS::Lambda::EventSourceMapping"
+            && refers_to(r.at("Properties").at("FunctionName"), s.logical_id)
     })
 }
 
@@ -104,22 +113,26 @@ const TABLE_WRITES: &[&str] = &[
 
 /// Whether the function's role may write to a table.
 fn writes_to_a_table(s: &Subject) -> bool {
-    let Some(role) = s.prop("Role")["Fn::GetAtt"][0].as_str() else {
+    let Some(role) = s.prop("Role").at("Fn::GetAtt")[0].as_str() else {
         return false;
     };
-    let policies = &s.template["Resources"][role]["Properties"]["Policies"];
+    let policies = &s.template.at("Resources")[role]
+        .at("Properties")
+        .at("Policies");
     policies.as_array().into_iter().flatten().any(|p| {
-        p["PolicyDocument"]["Statement"]
+        p.at("PolicyDocument")
+            .at("Statement")
             .as_array()
             .into_iter()
             .flatten()
             .any(|st| {
-                st["Effect"] == "Allow"
-                    && st["Action"]
+                st.at("Effect") == "Allow"
+                    && st
+                        .at("Action")
                         .as_array()
                         .into_iter()
                         .flatten()
-                        .chain(std::iter::once(&st["Action"]))
+                        .chain(std::iter::once(st.at("Action")))
                         .filter_map(Value::as_str)
                         .any(|a| TABLE_WRITES.contains(&a))
             })

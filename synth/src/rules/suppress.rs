@@ -4,6 +4,7 @@
 use super::RULES;
 use crate::diagnostics::{closest, Diagnostic};
 use crate::handle::{Handle, StackId};
+use crate::json::Field;
 use crate::scope::{below_stack, is_under, Scope};
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
@@ -172,7 +173,9 @@ pub(crate) fn write_metadata(template: &mut Value, suppressions: &[Suppression])
         return;
     };
     for (lid, resource) in resources.iter_mut() {
-        let path = resource["Metadata"]["escdk:path"]
+        let path = resource
+            .at("Metadata")
+            .at("escdk:path")
             .as_str()
             .unwrap_or(lid)
             .to_string();
