@@ -71,12 +71,9 @@ struct Rendered {
     depends_on: BTreeSet<StackId>,
 }
 
-/// Synthesizes `stacks` together; the result is in the same order. Renders every stack (what each imports decides what the others export), then finishes
-/// (rules, references, limits, serialization) the stacks named in `wanted` and the stacks
-/// they depend on, or every stack when `wanted` is empty.
 /// Drops `value`, or, in a process that ends with the command (`App::run`), leaves it to
 /// the OS with the rest of the process: freeing a large tree block by block takes longer
-/// than the process has left (a tenth of the platform's synth).
+/// than the process has left (2 % of the platform's synth in instructions).
 pub(crate) fn discard<T>(value: T, ends_process: bool) {
     if ends_process {
         std::mem::forget(value);
@@ -85,6 +82,11 @@ pub(crate) fn discard<T>(value: T, ends_process: bool) {
     }
 }
 
+/// Synthesizes `stacks` together; the result is in the same order. Renders every stack
+/// (what each imports decides what the others export), then finishes
+/// (rules, references, limits, serialization) the stacks named in `wanted` and the stacks
+/// they depend on, or every stack when `wanted` is empty.
+/// With `ends_process`, what is not returned is left to the OS ([`discard`]).
 pub(crate) fn synth_stacks(
     stacks: &[Stack],
     rules: crate::rules::Mode,
