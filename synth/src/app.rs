@@ -228,12 +228,12 @@ impl App {
     /// Runs the command line (`synth`, `list`, `deploy`, ...) on this app with the
     /// process's arguments.
     pub fn run(self) -> ExitCode {
-        ExitCode::from(self.run_code())
+        ExitCode::from(self.run_code(std::env::args().collect()))
     }
 
-    /// [`App::run`], giving the exit code as a number (for [`crate::main!`]).
-    pub(crate) fn run_code(self) -> u8 {
-        let args: Vec<String> = std::env::args().collect();
+    /// [`App::run`] on the command line `args` (the program's name first), giving the exit
+    /// code as a number (for [`crate::main!`]).
+    pub(crate) fn run_code(self, args: Vec<String>) -> u8 {
         self.ends_process.set(true);
         // One write per line: stderr is unbuffered, and a message is written in pieces.
         let mut err = std::io::LineWriter::new(std::io::stderr());

@@ -19,8 +19,12 @@
 //! | a stack overflow reported as `thread 'main' has overflowed its stack` | a plain `SIGSEGV` |
 //! | the main thread named `main` in panic messages | `<unnamed>` |
 //!
-//! `std::env::args` works as usual (on Linux and macOS the C library hands the arguments
-//! to the standard library before any `main`; on Windows it reads them from the system).
+//! The command line is read from the C `main`'s `argv` on Unix: `std::env::args` is empty
+//! in a `no_main` program on every C library but glibc (musl hands the arguments to the
+//! standard library only through the runtime's start-up), so a statically linked musl
+//! build would otherwise see no arguments at all. Elsewhere (Windows) it comes from
+//! `std::env::args_os`, as the system keeps it. An argument that is not UTF-8 is an error
+//! that names it (exit 2), not a panic.
 
 use crate::App;
 use std::io::Write;
@@ -48,20 +52,88 @@ macro_rules! main {
     ($app:expr) => {
         #[cfg(not(test))]
         #[no_mangle]
-        pub extern "C" fn main(
-            _argc: ::std::ffi::c_int,
-            _argv: *const *const ::std::ffi::c_char,
+        extern "C" fn main(
+            argc: ::std::ffi::c_int,
+            argv: *const *const ::std::ffi::c_char,
         ) -> ::std::ffi::c_int {
-            $crate::entry::run(|| $app)
+            // SAFETY: the C library calls `main` with its `argc` strings in `argv`.
+            unsafe { $crate::entry::run_main(argc, argv, || $app) }
         }
     };
 }
 
-/// Prepares the process as the runtime would (the table above), runs the app's CLI and
-/// returns the exit code: what [`main!`](crate::main) calls.
+/// [`run`] with the command line a C `main` was given: what [`main!`](crate::main) calls.
+///
+/// # Safety
+/// `argv` holds `argc` pointers to NUL-terminated strings, as the C library passes them to
+/// `main`.
+#[doc(hidden)]
+pub unsafe fn run_main(
+    argc: std::ffi::c_int,
+    argv: *const *const std::ffi::c_char,
+    app: impl FnOnce() -> App,
+) -> i32 {
+    // SAFETY: as the caller promises.
+    let args = unsafe { arguments(argc, argv) };
+    start_up_and_run(args, app)
+}
+
+/// Prepares the process as the runtime would (the table above), runs the app's CLI on the
+/// process's arguments (`std::env::args_os`) and returns the exit code.
 pub fn run(app: impl FnOnce() -> App) -> i32 {
+    start_up_and_run(std::env::args_os().collect(), app)
+}
+
+#[cfg(unix)]
+unsafe fn arguments(
+    argc: std::ffi::c_int,
+    argv: *const *const std::ffi::c_char,
+) -> Vec<std::ffi::OsString> {
+    use std::os::unix::ffi::OsStrExt;
+    let n = usize::try_from(argc).unwrap_or(0);
+    (0..n)
+        .map(|i| {
+            // SAFETY: `argv[i]` for `i < argc` is a NUL-terminated string (the caller's promise).
+            let arg = unsafe { std::ffi::CStr::from_ptr(*argv.add(i)) };
+            std::ffi::OsStr::from_bytes(arg.to_bytes()).to_os_string()
+        })
+        .collect()
+}
+
+#[cfg(not(unix))]
+unsafe fn arguments(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> Vec<std::ffi::OsString> {
+    std::env::args_os().collect()
+}
+
+/// The arguments as text, or the error for the first that is not UTF-8 (which no stack
+/// name, context value or path escdk takes can need).
+fn text(args: Vec<std::ffi::OsString>) -> Result<Vec<String>, String> {
+    args.into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            a.into_string().map_err(|a| {
+                format!(
+                    "error: argument {i} ({}) is not UTF-8: give stack names, context values and paths as UTF-8 text",
+                    a.to_string_lossy()
+                )
+            })
+        })
+        .collect()
+}
+
+fn start_up_and_run(args: Vec<std::ffi::OsString>, app: impl FnOnce() -> App) -> i32 {
     start_up();
-    let code = match catch_unwind(AssertUnwindSafe(|| app().run_code())) {
+    let args = match text(args) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("{message}");
+            return 2;
+        }
+    };
+    let code = match catch_unwind(AssertUnwindSafe(|| app().run_code(args))) {
         Ok(code) => i32::from(code),
         // The panic hook has printed the message (and a backtrace when asked).
         Err(_) => 101,
@@ -130,5 +202,49 @@ mod tests {
             run(|| panic!("the app's code failed (this panic is expected)")),
             101
         );
+    }
+
+    /// A C `argv` of `args`, and the strings it points into (kept alive by the caller).
+    fn c_argv(args: &[&[u8]]) -> (Vec<std::ffi::CString>, Vec<*const std::ffi::c_char>) {
+        let owned: Vec<_> = args
+            .iter()
+            .map(|a| std::ffi::CString::new(*a).unwrap())
+            .collect();
+        let mut ptrs: Vec<_> = owned.iter().map(|c| c.as_ptr()).collect();
+        ptrs.push(std::ptr::null());
+        (owned, ptrs)
+    }
+
+    fn one_stack() -> App {
+        let mut app = App::new();
+        app.stack("Orders");
+        app
+    }
+
+    #[test]
+    fn the_command_line_is_argv_not_the_standard_librarys_copy() {
+        // The test binary's own arguments (its name, the harness's filters) are not an
+        // escdk command line: these exit codes come from `argv` alone, as on musl, where
+        // `std::env::args` is empty in a program without the runtime's start-up.
+        let (_keep, argv) = c_argv(&[b"escdk", b"list"]);
+        assert_eq!(unsafe { run_main(2, argv.as_ptr(), one_stack) }, 0);
+        let (_keep, argv) = c_argv(&[b"escdk", b"no-such-verb"]);
+        assert_eq!(unsafe { run_main(2, argv.as_ptr(), one_stack) }, 2);
+        // `argc` bounds what is read.
+        let (_keep, argv) = c_argv(&[b"escdk", b"list", b"--no-such-flag"]);
+        assert_eq!(unsafe { run_main(2, argv.as_ptr(), one_stack) }, 0);
+    }
+
+    #[test]
+    fn an_argument_that_is_not_utf8_is_an_error_naming_it() {
+        let (_keep, argv) = c_argv(&[b"escdk", b"synth", b"Ord\xffers"]);
+        let args = unsafe { arguments(3, argv.as_ptr()) };
+        assert_eq!(args.len(), 3);
+        let message = text(args).unwrap_err();
+        assert!(
+            message.contains("argument 2 (Ord\u{fffd}ers) is not UTF-8"),
+            "{message}"
+        );
+        assert_eq!(unsafe { run_main(3, argv.as_ptr(), one_stack) }, 2);
     }
 }
