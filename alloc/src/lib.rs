@@ -9,6 +9,13 @@
 //! block is reused only by its own class. Anything larger, or aligned more strictly, goes
 //! to the system allocator.
 //!
+//! With musl (or the `larger-classes` feature) five more classes serve blocks up to
+//! [`MAX_CLASSED`] (32 KiB) in powers of two from the same chunks: musl's `malloc` maps
+//! and unmaps each such block on its own, every mapping faulted in afresh, which made a
+//! musl build of the synth program some 15 % slower than with these classes
+//! (BENCHMARKS.md). glibc serves those sizes well from its heap, and there the classes
+//! only cost memory.
+//!
 //! Compared with glibc's `malloc` this does less per call (no headers, no bins to sort,
 //! no consolidation), which one synth in a process feels (BENCHMARKS.md). Where the same
 //! large trees are built and dropped many times over, reusing freed blocks in the order
@@ -27,10 +34,20 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::UnsafeCell;
 use std::ptr::{self, null_mut};
 
-/// The largest block the size classes serve; larger ones go to the system allocator.
+/// The largest block of the classes 16 bytes apart.
 pub const MAX_SMALL: usize = 1024;
 const GRAIN: usize = 16;
-const CLASSES: usize = MAX_SMALL / GRAIN;
+const SMALL_CLASSES: usize = MAX_SMALL / GRAIN;
+/// The power-of-two classes above [`MAX_SMALL`] (2 KiB to 32 KiB), where they are used.
+const LARGER_CLASSES: usize = if cfg!(any(target_env = "musl", feature = "larger-classes")) {
+    5
+} else {
+    0
+};
+/// The largest block the classes serve; larger ones go to the system allocator.
+pub const MAX_CLASSED: usize = MAX_SMALL << LARGER_CLASSES;
+const CLASSES: usize = SMALL_CLASSES + LARGER_CLASSES;
+const _: () = assert!(MAX_CLASSED <= CHUNK, "a class's block must fit in a chunk");
 const CHUNK: usize = 128 * 1024;
 
 /// The allocator; see the module's documentation. Each thread has size classes and a
@@ -73,8 +90,25 @@ impl Default for SynthAlloc {
 
 /// The size class of a layout the classes serve, or `None` for the system allocator.
 fn class(layout: Layout) -> Option<usize> {
-    (layout.size() <= MAX_SMALL && layout.align() <= GRAIN)
-        .then(|| layout.size().max(1).div_ceil(GRAIN) - 1)
+    let size = layout.size();
+    if layout.align() > GRAIN || size > MAX_CLASSED {
+        None
+    } else if size <= MAX_SMALL {
+        Some(size.max(1).div_ceil(GRAIN) - 1)
+    } else {
+        // 1 KiB + 1 to 2 KiB is the first larger class, and so on, doubling.
+        let log2 = size.next_power_of_two().trailing_zeros() as usize;
+        Some(SMALL_CLASSES + log2 - (MAX_SMALL.trailing_zeros() as usize + 1))
+    }
+}
+
+/// The bytes a block of class `c` holds.
+fn class_size(c: usize) -> usize {
+    if c < SMALL_CLASSES {
+        (c + 1) * GRAIN
+    } else {
+        MAX_SMALL << (c - SMALL_CLASSES + 1)
+    }
 }
 
 impl State {
@@ -86,7 +120,7 @@ impl State {
             self.free[c] = unsafe { head.cast::<*mut u8>().read() };
             return head;
         }
-        let size = (c + 1) * GRAIN;
+        let size = class_size(c);
         if (self.end as usize) - (self.next as usize) < size {
             let chunk = fresh_chunk();
             if chunk.is_null() {
@@ -110,8 +144,8 @@ impl State {
     }
 }
 
-// SAFETY: blocks of a class are `(c + 1) * 16` bytes, 16-aligned (chunks are 16-aligned
-// and every cut is a multiple of 16), handed out once until given back; layouts outside
+// SAFETY: blocks of a class are `class_size(c)` bytes (at least the layout's size),
+// 16-aligned (chunks are 16-aligned and every cut is a multiple of 16), handed out once until given back; layouts outside
 // the classes go to `System` both ways, and `class` depends only on the layout, which
 // the caller passes back unchanged (or, for `realloc`, as the old layout).
 unsafe impl GlobalAlloc for SynthAlloc {

@@ -3,8 +3,10 @@
 //! the system allocator, zeroed blocks zero even when reused, a freed block reused by its
 //! class only, and no block handed out twice while threads allocate at once. This test
 //! binary also runs on it as its global allocator (the test harness, its threads and all).
+//! `scripts/test` runs these twice: as built for glibc, and with the `larger-classes`
+//! feature, the configuration a musl build has.
 
-use escdk_alloc::{SynthAlloc, MAX_SMALL};
+use escdk_alloc::{SynthAlloc, MAX_CLASSED, MAX_SMALL};
 use std::alloc::{GlobalAlloc, Layout};
 use std::collections::HashSet;
 
@@ -19,13 +21,29 @@ fn layout(size: usize, align: usize) -> Layout {
 fn blocks_are_the_size_and_alignment_asked_for_and_distinct() {
     let a = SynthAlloc::new();
     let mut seen = Vec::new();
-    for size in 1..=MAX_SMALL + 64 {
+    let larger = [
+        1500,
+        2047,
+        2048,
+        2049,
+        4096,
+        10_000,
+        MAX_CLASSED - 1,
+        MAX_CLASSED,
+        MAX_CLASSED + 1,
+        70_000,
+    ];
+    for size in (1..=MAX_SMALL + 64).chain(larger) {
         for align in [1, 2, 8, 16, 32, 64] {
             let l = layout(size, align);
             let p = unsafe { a.alloc(l) };
             assert!(!p.is_null());
             assert_eq!(p as usize % align, 0, "size {size} align {align}");
             unsafe { p.write_bytes(size as u8, size) };
+            assert!(
+                !seen.iter().any(|(q, _)| *q == p),
+                "size {size} align {align}: a live block handed out again"
+            );
             seen.push((p, l));
         }
     }
@@ -59,10 +77,45 @@ fn a_freed_block_is_reused_by_its_class_only() {
     assert_eq!(p, r, "the class's freed block was not reused");
 }
 
+#[cfg(any(target_env = "musl", feature = "larger-classes"))]
+#[test]
+fn a_freed_larger_block_is_reused_by_its_power_of_two_class_only() {
+    let a = SynthAlloc::new();
+    let l3000 = layout(3000, 8);
+    let p = unsafe { a.alloc(l3000) };
+    unsafe { p.write_bytes(1, 3000) };
+    unsafe { a.dealloc(p, l3000) };
+    // 2049..=4096 bytes is the class of 3000; 2048 is the one below, 4097 the one above.
+    let below = unsafe { a.alloc(layout(2048, 8)) };
+    let above = unsafe { a.alloc(layout(4097, 8)) };
+    assert_ne!(p, below, "a block went to a smaller class");
+    assert_ne!(p, above, "a block went to a larger class");
+    let again = unsafe { a.alloc(layout(4096, 16)) };
+    assert_eq!(p, again, "the class's freed block was not reused");
+    // The whole class size is the block's: writing 4096 bytes touches no other block.
+    unsafe { again.write_bytes(2, 4096) };
+    unsafe { below.write_bytes(3, 2048) };
+    unsafe { above.write_bytes(4, 4097) };
+    let bytes = unsafe { std::slice::from_raw_parts(again, 4096) };
+    assert!(
+        bytes.iter().all(|b| *b == 2),
+        "a neighbouring block overlapped"
+    );
+}
+
 #[test]
 fn zeroed_blocks_are_zero_when_reused() {
     let a = SynthAlloc::new();
-    for size in [1, 16, 100, MAX_SMALL, MAX_SMALL + 1, 10_000] {
+    for size in [
+        1,
+        16,
+        100,
+        MAX_SMALL,
+        MAX_SMALL + 1,
+        10_000,
+        MAX_CLASSED,
+        MAX_CLASSED + 1,
+    ] {
         let l = layout(size, 8);
         let p = unsafe { a.alloc(l) };
         unsafe { p.write_bytes(0xAB, size) };
@@ -87,6 +140,9 @@ fn realloc_keeps_the_contents_within_between_classes_and_to_the_system() {
         MAX_SMALL,
         MAX_SMALL + 1,
         5000,
+        MAX_CLASSED,
+        MAX_CLASSED + 1,
+        MAX_CLASSED - 100,
         300,
         7,
         70_000,
