@@ -297,3 +297,70 @@ fn an_api_host_with_a_scheme() {
         "{e}"
     );
 }
+
+#[test]
+fn an_api_key_secret_on_a_key_of_its_own_is_decrypted_with_that_key_only() {
+    let key = "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let secret = "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:ambar/api-key-AbCdEf";
+    let mut p = props(users(), &["203.0.113.10/32"]);
+    p.api_key = ApiKey::EncryptedSecret {
+        secret: fns::sub(secret),
+        key: fns::sub(key),
+    };
+    let stack = Stack::new("Shop");
+    let s = store(&stack, true);
+    let streaming = AmbarStreaming::new(&stack.root(), "Streaming", &s, p);
+    assert!(
+        streaming.created_api_key.is_none(),
+        "no secret is made for a given one"
+    );
+    let template = Template::from_stack(&stack);
+    let json = template.to_json();
+    let resources = json["Resources"].as_object().unwrap();
+    let role = resources
+        .iter()
+        .find(|(lid, _)| lid.starts_with("StreamingProviderRole"))
+        .unwrap()
+        .1;
+    let statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap();
+    let reads = statements
+        .iter()
+        .find(|s| s["Action"] == json!(["secretsmanager:GetSecretValue"]))
+        .unwrap();
+    assert!(reads["Resource"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"Fn::Sub": secret})));
+    // The stack's own key and the user's, each through Secrets Manager only.
+    let decrypts: Vec<_> = statements
+        .iter()
+        .filter(|s| s["Action"] == json!(["kms:Decrypt"]))
+        .collect();
+    let keys: Vec<_> = decrypts
+        .iter()
+        .flat_map(|s| s["Resource"].as_array().unwrap().iter().cloned())
+        .collect();
+    assert_eq!(
+        keys,
+        vec![
+            json!({"Fn::GetAtt": ["StackKey", "Arn"]}),
+            json!({"Fn::Sub": key})
+        ],
+        "{statements:?}"
+    );
+    assert!(decrypts
+        .iter()
+        .all(|s| s["Condition"]["StringEquals"]["kms:ViaService"]
+            == json!({"Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"})));
+    // The custom resources are handed the user's secret.
+    let source = resources
+        .values()
+        .find(|r| r["Type"] == "Custom::AmbarDataSource")
+        .unwrap();
+    assert_eq!(
+        source["Properties"]["ApiKeySecretArn"],
+        json!({"Fn::Sub": secret})
+    );
+}

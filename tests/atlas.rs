@@ -8,7 +8,7 @@ use escdk_constructs::atlas::{
 use escdk_constructs::ec2::{Vpc, VpcProps};
 use escdk_synth::assertions::{Match, Template};
 use escdk_synth::cfn::atlas::{database_user, CfnCluster, CfnDatabaseUser};
-use escdk_synth::{App, Environment, Stack, StackProps};
+use escdk_synth::{fns, App, Environment, Stack, StackProps};
 use serde_json::json;
 
 const PROJECT: &str = "507f1f77bcf86cd799439011";
@@ -312,4 +312,51 @@ fn a_username_atlas_refuses_and_the_whole_internet() {
     });
     assert!(e.contains("Platform/Projections Username: `app user:1` is not a database username Atlas accepts here"), "{e}");
     assert!(e.contains("Platform/Projections AllowedCidrs: 0.0.0.0/0 would let the whole internet try the projection store's password"), "{e}");
+}
+
+/// The statements of the activation stack's execution role.
+fn execution_role_statements(app: &App) -> Vec<serde_json::Value> {
+    let template = Template::from_app(app, "AtlasActivation");
+    let t = template.to_json();
+    let role = &t["Resources"]["ExecutionRole"];
+    assert_eq!(role["Type"], "AWS::IAM::Role");
+    role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        .as_array()
+        .expect("the role has a policy")
+        .clone()
+}
+
+#[test]
+fn the_execution_role_decrypts_the_profile_secret_only_with_a_key_named() {
+    let profile_secret = json!([{"Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:cfn/atlas/profile/default-??????"}]);
+    // Secrets Manager's AWS managed key needs no grant: reading the secret is all.
+    let (app, ..) = app();
+    let statements = execution_role_statements(&app);
+    assert_eq!(statements.len(), 1, "{statements:?}");
+    assert_eq!(
+        statements[0]["Action"],
+        json!(["secretsmanager:GetSecretValue"])
+    );
+    assert_eq!(statements[0]["Resource"], profile_secret);
+
+    // A customer managed key: decrypting with it, through Secrets Manager only.
+    let key = "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let mut app = App::new();
+    AtlasActivation::new(
+        &mut app,
+        "AtlasActivation",
+        AtlasActivationProps {
+            profile_key: Some(fns::sub(key)),
+            ..Default::default()
+        },
+    );
+    let statements = execution_role_statements(&app);
+    assert_eq!(statements.len(), 2, "{statements:?}");
+    assert_eq!(statements[0]["Resource"], profile_secret);
+    assert_eq!(statements[1]["Action"], json!(["kms:Decrypt"]));
+    assert_eq!(statements[1]["Resource"], json!([{"Fn::Sub": key}]));
+    assert_eq!(
+        statements[1]["Condition"],
+        json!({"StringEquals": {"kms:ViaService": {"Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"}}})
+    );
 }

@@ -12,8 +12,15 @@ pub const AP_SOUTHEAST_5: &str = "apse5.api.ambar.cloud";
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiKey {
     /// An existing Secrets Manager secret, by ARN, whose string is the key
-    /// (`aws secretsmanager create-secret --name ambar/api-key --secret-string <key>`).
+    /// (`aws secretsmanager create-secret --name ambar/api-key --secret-string <key>`),
+    /// encrypted with Secrets Manager's AWS managed key (`aws/secretsmanager`), which the
+    /// provider may use without a grant.
     Secret(Expr),
+    /// An existing secret, by ARN, encrypted with a customer managed KMS key (`key`, its
+    /// ARN; an alias does not match in an IAM policy): the provider may also decrypt with
+    /// that key, through Secrets Manager only. The key's policy must let the account's IAM
+    /// policies grant its use (the default key policy does).
+    EncryptedSecret { secret: Expr, key: Expr },
     /// The stack creates an empty secret with a fixed name (synth prints it). Put the key in
     /// it before or during the first deploy: the provider waits for it (bounded by the
     /// provider's timeout) and fails with the command to run when it is still empty.

@@ -72,7 +72,7 @@ impl AmbarStreaming {
         }
 
         let created_api_key = match props.api_key {
-            ApiKey::Secret(_) => None,
+            ApiKey::Secret(_) | ApiKey::EncryptedSecret { .. } => None,
             ApiKey::Create => {
                 let name = scope.child_physical_name("ApiKey", 400);
                 let secret = secrets::add(
@@ -105,7 +105,7 @@ impl AmbarStreaming {
             }
         };
         let api_key_secret_arn = match (&props.api_key, &created_api_key) {
-            (ApiKey::Secret(arn), _) => arn.clone(),
+            (ApiKey::Secret(arn) | ApiKey::EncryptedSecret { secret: arn, .. }, _) => arn.clone(),
             (_, Some((secret, _))) => secret.reference(),
             (ApiKey::Create, None) => unreachable!("a created key has a secret"),
         };
@@ -152,7 +152,8 @@ impl AmbarStreaming {
             },
         );
         // The secrets made here are on this stack's key, the replication user's on the event
-        // store's; an API key secret the user gives brings its own key policy.
+        // store's, and an API key secret the user gives on Secrets Manager's AWS managed key
+        // (no grant) or on the key named with it.
         provider.role.add_to_policy(PolicyStatement::allow(
             secrets::READ.iter().copied(),
             [
@@ -172,6 +173,13 @@ impl AmbarStreaming {
         provider
             .role
             .add_to_policy(secrets::key_statement(own_key.clone(), secrets::KEY_READ));
+        if let ApiKey::EncryptedSecret { key, .. } = &props.api_key {
+            if *key != own_key && *key != store.secret_key {
+                provider
+                    .role
+                    .add_to_policy(secrets::key_statement(key.clone(), secrets::KEY_READ));
+            }
+        }
 
         let resource = |type_name: &str| {
             CustomResource::new(type_name, provider.arn())

@@ -3,11 +3,13 @@
 //!
 //! The handlers call Atlas's API with the organization API key kept in the Secrets Manager
 //! secret `cfn/atlas/profile/<Profile>` as `{"PublicKey": …, "PrivateKey": …}`, which the
-//! user creates once (README: "MongoDB Atlas"). The role may read that secret and nothing else.
+//! user creates once (README: "MongoDB Atlas"). The role may read that secret, and decrypt it
+//! with the customer managed key it is encrypted with when one is named, and nothing else.
 
 use crate::iam::{PolicyStatement, Role, RoleProps};
+use crate::secrets;
 use escdk_synth::cfn::cloudformation::CfnTypeActivation;
-use escdk_synth::{fns, App, Handle, Stack};
+use escdk_synth::{fns, App, Expr, Handle, Stack};
 
 /// MongoDB's publisher id in the CloudFormation registry.
 pub const PUBLISHER_ID: &str = "bb989456c78c398a858fef18f2ca1bfc1fbba082";
@@ -58,6 +60,11 @@ pub struct AtlasActivationProps {
     pub profile: String,
     /// The types to activate (the projection store's by default).
     pub types: Vec<AtlasType>,
+    /// The customer managed KMS key (its ARN) the profile's secret is encrypted with, when
+    /// it is not Secrets Manager's AWS managed key (`aws/secretsmanager`, the default, which
+    /// needs no grant): the execution role may then decrypt with it, through Secrets
+    /// Manager only.
+    pub profile_key: Option<Expr>,
 }
 
 impl Default for AtlasActivationProps {
@@ -71,6 +78,7 @@ impl Default for AtlasActivationProps {
                 AtlasType::DatabaseUser,
                 AtlasType::CloudBackupSchedule,
             ],
+            profile_key: None,
         }
     }
 }
@@ -137,6 +145,9 @@ impl AtlasActivation {
                 profile_secret_name(&props.profile)
             ))],
         ));
+        if let Some(key) = &props.profile_key {
+            execution_role.add_to_policy(secrets::key_statement(key.clone(), secrets::KEY_READ));
+        }
         let mut activations: Vec<(AtlasType, Handle<CfnTypeActivation>)> = Vec::new();
         for t in AtlasType::ALL.into_iter().filter(|t| types.contains(t)) {
             let handle = root.add(
