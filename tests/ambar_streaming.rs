@@ -36,6 +36,18 @@ fn users() -> Vec<Destination> {
     vec![Destination::new("/projections/users", "Users")]
 }
 
+/// The statements of the provider's role, among a template's `resources`.
+fn provider_statements(resources: &serde_json::Map<String, Value>) -> &Vec<Value> {
+    let role = resources
+        .iter()
+        .find(|(lid, _)| lid.starts_with("StreamingProviderRole"))
+        .expect("the provider has a role")
+        .1;
+    role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        .as_array()
+        .expect("the role has a policy")
+}
+
 /// The synth errors for these props, after checking that nothing was rendered.
 fn errors_for(p: AmbarStreamingProps, publicly_accessible: bool) -> String {
     let stack = Stack::new("Shop");
@@ -113,14 +125,7 @@ fn the_stream_waits_for_the_schema_and_each_destination_for_its_filter() {
         .collect();
     assert_eq!(cidrs, vec![&json!("203.0.113.10/32")]);
     // The provider may read exactly its four secrets.
-    let role = resources
-        .iter()
-        .find(|(lid, _)| lid.starts_with("StreamingProviderRole"))
-        .unwrap()
-        .1;
-    let statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
-        .as_array()
-        .unwrap();
+    let statements = provider_statements(resources);
     let secrets = statements
         .iter()
         .find(|s| s["Action"] == json!(["secretsmanager:GetSecretValue"]))
@@ -317,14 +322,7 @@ fn an_api_key_secret_on_a_key_of_its_own_is_decrypted_with_that_key_only() {
     let template = Template::from_stack(&stack);
     let json = template.to_json();
     let resources = json["Resources"].as_object().unwrap();
-    let role = resources
-        .iter()
-        .find(|(lid, _)| lid.starts_with("StreamingProviderRole"))
-        .unwrap()
-        .1;
-    let statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
-        .as_array()
-        .unwrap();
+    let statements = provider_statements(resources);
     let reads = statements
         .iter()
         .find(|s| s["Action"] == json!(["secretsmanager:GetSecretValue"]))
