@@ -59,3 +59,22 @@ fn nesting_deeper_than_the_indentation_buffer_is_indented_as_serde_json_does() {
         same_as_serde_json(&v);
     }
 }
+
+#[test]
+fn strings_of_every_short_length_are_copied_whole() {
+    // The writer copies up to 32 bytes by overlapping moves of a head and a tail: every
+    // length on both sides of each width, as keys and values, ASCII and multi-byte, and
+    // after an escape (which starts the next run at an odd place).
+    for n in 0..=40 {
+        let ascii: String = (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        let wide: String = "é日".chars().cycle().take(n).collect();
+        for s in [
+            ascii.clone(),
+            wide,
+            format!("\n{ascii}"),
+            format!("{ascii}\"{ascii}"),
+        ] {
+            same_as_serde_json(&json!({ s.clone(): s }));
+        }
+    }
+}

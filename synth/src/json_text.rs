@@ -30,21 +30,84 @@ pub fn pretty_into(value: &JsonValue, mut out: String) -> String {
     out
 }
 
-/// A newline, then two spaces a level: one copy from a run of spaces (deeper levels, never
-/// seen in a template, take a loop).
+/// A newline, then two spaces a level: one fixed-size copy from a run of spaces into the
+/// buffer's spare room (a move the compiler inlines, where a copy of the exact length is a
+/// call to the C library's `memcpy`, slow for a few bytes on musl), then the length set to
+/// what it should be. Deeper levels, never seen in a template, take a loop.
 fn newline_indent(depth: usize, out: &mut String) {
-    const SPACES: &str = concat!(
-        "\n",
-        "                                                                "
-    );
+    const RUN: usize = 64;
+    const SPACES: &[u8; RUN] = b"\n                                                               ";
     let n = 1 + 2 * depth;
-    if n <= SPACES.len() {
-        out.push_str(&SPACES[..n]);
+    if n <= RUN {
+        out.reserve(RUN);
+        // SAFETY: only ASCII bytes are written, so the text stays UTF-8.
+        let bytes = unsafe { out.as_mut_vec() };
+        let len = bytes.len();
+        let spare = &mut bytes.spare_capacity_mut()[..RUN];
+        for (dst, src) in spare.iter_mut().zip(SPACES) {
+            dst.write(*src);
+        }
+        // SAFETY: `RUN >= n` bytes past `len` were just written, within the capacity.
+        unsafe { bytes.set_len(len + n) };
     } else {
-        out.push_str(SPACES);
-        for _ in SPACES.len()..n {
+        out.push('\n');
+        for _ in 1..n {
             out.push(' ');
         }
+    }
+}
+
+/// Appends `s`: up to 32 bytes by two overlapping moves of a word (or of single bytes,
+/// under 4) into the buffer's spare room, longer runs with `push_str`. A copy of the exact
+/// length is a call to the C library's `memcpy`, which musl makes with `rep movsq` and
+/// byte moves, slow for the few bytes of most keys and values (BENCHMARKS.md).
+fn push_short(s: &str, out: &mut String) {
+    const ROOM: usize = 32;
+    let src = s.as_bytes();
+    let n = src.len();
+    if n > ROOM {
+        out.push_str(s);
+        return;
+    }
+    out.reserve(ROOM);
+    // SAFETY: the bytes written are those of `s`, whole, so the text stays UTF-8.
+    let bytes = unsafe { out.as_mut_vec() };
+    let len = bytes.len();
+    let dst = bytes.spare_capacity_mut().as_mut_ptr().cast::<u8>();
+    let from = src.as_ptr();
+    // SAFETY: `src` holds `n` bytes and the spare room at least ROOM >= n. Each arm moves
+    // a head and a tail of equal width that together cover 0..n and stay inside both.
+    unsafe {
+        match n {
+            0 => {}
+            1..=3 => {
+                *dst = *from;
+                *dst.add(n / 2) = *from.add(n / 2);
+                *dst.add(n - 1) = *from.add(n - 1);
+            }
+            4..=7 => {
+                let (head, tail) = (from.cast::<u32>(), from.add(n - 4).cast::<u32>());
+                dst.cast::<u32>().write_unaligned(head.read_unaligned());
+                dst.add(n - 4)
+                    .cast::<u32>()
+                    .write_unaligned(tail.read_unaligned());
+            }
+            8..=15 => {
+                let (head, tail) = (from.cast::<u64>(), from.add(n - 8).cast::<u64>());
+                dst.cast::<u64>().write_unaligned(head.read_unaligned());
+                dst.add(n - 8)
+                    .cast::<u64>()
+                    .write_unaligned(tail.read_unaligned());
+            }
+            _ => {
+                let (head, tail) = (from.cast::<u128>(), from.add(n - 16).cast::<u128>());
+                dst.cast::<u128>().write_unaligned(head.read_unaligned());
+                dst.add(n - 16)
+                    .cast::<u128>()
+                    .write_unaligned(tail.read_unaligned());
+            }
+        }
+        bytes.set_len(len + n);
     }
 }
 
@@ -101,7 +164,7 @@ fn write_str(s: &str, out: &mut String) {
     loop {
         i = next_escape(bytes, i);
         // Only ASCII bytes are escaped, so `start..i` is on character boundaries.
-        out.push_str(&s[start..i]);
+        push_short(&s[start..i], out);
         let Some(&b) = bytes.get(i) else { break };
         match b {
             b'"' => out.push_str("\\\""),
