@@ -48,7 +48,7 @@ fn escapes_numbers_and_empty_containers_are_written_as_serde_json_writes_them() 
 #[test]
 fn nesting_deeper_than_the_indentation_buffer_is_indented_as_serde_json_does() {
     // Objects and arrays alternating, 50 levels deep (the writer copies indentation from a
-    // run of spaces for 32 levels and takes a loop below that).
+    // run of spaces for 31 levels and takes a loop below that).
     let mut v = json!({"leaf": [1, "two", {}]});
     for depth in 0..50 {
         v = if depth % 2 == 0 {

@@ -57,60 +57,6 @@ fn newline_indent(depth: usize, out: &mut String) {
     }
 }
 
-/// Appends `s`: up to 32 bytes by two overlapping moves of a word (or of single bytes,
-/// under 4) into the buffer's spare room, longer runs with `push_str`. A copy of the exact
-/// length is a call to the C library's `memcpy`, which musl makes with `rep movsq` and
-/// byte moves, slow for the few bytes of most keys and values (BENCHMARKS.md).
-fn push_short(s: &str, out: &mut String) {
-    const ROOM: usize = 32;
-    let src = s.as_bytes();
-    let n = src.len();
-    if n > ROOM {
-        out.push_str(s);
-        return;
-    }
-    out.reserve(ROOM);
-    // SAFETY: the bytes written are those of `s`, whole, so the text stays UTF-8.
-    let bytes = unsafe { out.as_mut_vec() };
-    let len = bytes.len();
-    let dst = bytes.spare_capacity_mut().as_mut_ptr().cast::<u8>();
-    let from = src.as_ptr();
-    // SAFETY: `src` holds `n` bytes and the spare room at least ROOM >= n. Each arm moves
-    // a head and a tail of equal width that together cover 0..n and stay inside both.
-    unsafe {
-        match n {
-            0 => {}
-            1..=3 => {
-                *dst = *from;
-                *dst.add(n / 2) = *from.add(n / 2);
-                *dst.add(n - 1) = *from.add(n - 1);
-            }
-            4..=7 => {
-                let (head, tail) = (from.cast::<u32>(), from.add(n - 4).cast::<u32>());
-                dst.cast::<u32>().write_unaligned(head.read_unaligned());
-                dst.add(n - 4)
-                    .cast::<u32>()
-                    .write_unaligned(tail.read_unaligned());
-            }
-            8..=15 => {
-                let (head, tail) = (from.cast::<u64>(), from.add(n - 8).cast::<u64>());
-                dst.cast::<u64>().write_unaligned(head.read_unaligned());
-                dst.add(n - 8)
-                    .cast::<u64>()
-                    .write_unaligned(tail.read_unaligned());
-            }
-            _ => {
-                let (head, tail) = (from.cast::<u128>(), from.add(n - 16).cast::<u128>());
-                dst.cast::<u128>().write_unaligned(head.read_unaligned());
-                dst.add(n - 16)
-                    .cast::<u128>()
-                    .write_unaligned(tail.read_unaligned());
-            }
-        }
-        bytes.set_len(len + n);
-    }
-}
-
 fn write_value(value: &JsonValue, depth: usize, out: &mut String) {
     match value {
         JsonValue::Null => out.push_str("null"),
@@ -164,7 +110,7 @@ fn write_str(s: &str, out: &mut String) {
     loop {
         i = next_escape(bytes, i);
         // Only ASCII bytes are escaped, so `start..i` is on character boundaries.
-        push_short(&s[start..i], out);
+        crate::short_copy::push(out, &s[start..i]);
         let Some(&b) = bytes.get(i) else { break };
         match b {
             b'"' => out.push_str("\\\""),

@@ -53,6 +53,7 @@ pub mod placeholders;
 mod registry;
 pub mod rules;
 pub mod scope;
+mod short_copy;
 pub mod stack;
 pub mod synthesize;
 pub mod tags;
