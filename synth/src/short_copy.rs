@@ -16,8 +16,8 @@ pub(crate) const SHORT: usize = 32;
 unsafe fn copy_short(src: &[u8], dst: *mut u8) -> bool {
     let n = src.len();
     let from = src.as_ptr();
-    // SAFETY: each arm reads and writes a head and a tail of equal width that together
-    // cover 0..n and stay inside it (the caller's promise for `dst`, the slice's for `src`).
+    // SAFETY: each arm covers 0..n with moves that stay inside it (the caller's promise
+    // for `dst`, the slice's for `src`): `head_and_tail` at a width of at most `n`.
     unsafe {
         match n {
             0 => {}
@@ -26,31 +26,30 @@ unsafe fn copy_short(src: &[u8], dst: *mut u8) -> bool {
                 *dst.add(n / 2) = *from.add(n / 2);
                 *dst.add(n - 1) = *from.add(n - 1);
             }
-            4..=7 => {
-                let (head, tail) = (from.cast::<u32>(), from.add(n - 4).cast::<u32>());
-                dst.cast::<u32>().write_unaligned(head.read_unaligned());
-                dst.add(n - 4)
-                    .cast::<u32>()
-                    .write_unaligned(tail.read_unaligned());
-            }
-            8..=15 => {
-                let (head, tail) = (from.cast::<u64>(), from.add(n - 8).cast::<u64>());
-                dst.cast::<u64>().write_unaligned(head.read_unaligned());
-                dst.add(n - 8)
-                    .cast::<u64>()
-                    .write_unaligned(tail.read_unaligned());
-            }
-            16..=SHORT => {
-                let (head, tail) = (from.cast::<u128>(), from.add(n - 16).cast::<u128>());
-                dst.cast::<u128>().write_unaligned(head.read_unaligned());
-                dst.add(n - 16)
-                    .cast::<u128>()
-                    .write_unaligned(tail.read_unaligned());
-            }
+            4..=7 => head_and_tail::<u32>(from, dst, n),
+            8..=15 => head_and_tail::<u64>(from, dst, n),
+            16..=SHORT => head_and_tail::<u128>(from, dst, n),
             _ => return false,
         }
     }
     true
+}
+
+/// Moves the first and the last `size_of::<W>()` bytes of `n` from `from` to `dst`: all
+/// `n` of them when `n` is at most twice that width.
+///
+/// # Safety
+/// `size_of::<W>() <= n`; `from` is valid for reads and `dst` for writes of `n` bytes.
+unsafe fn head_and_tail<W: Copy>(from: *const u8, dst: *mut u8, n: usize) {
+    let w = std::mem::size_of::<W>();
+    // SAFETY: `0..w` and `n - w..n` lie inside `0..n` (the caller's promise).
+    unsafe {
+        let (head, tail) = (from.cast::<W>(), from.add(n - w).cast::<W>());
+        dst.cast::<W>().write_unaligned(head.read_unaligned());
+        dst.add(n - w)
+            .cast::<W>()
+            .write_unaligned(tail.read_unaligned());
+    }
 }
 
 /// Appends `s` to `out`.
