@@ -7,5 +7,8 @@
 // A synth process allocates many small blocks and exits (BENCHMARKS.md).
 #[global_allocator]
 static ALLOC: escdk_alloc::SynthAlloc = escdk_alloc::SynthAlloc::new();
+// In a release build for musl, memcpy and memcmp for short strings instead of musl's
+// (the crate's documentation); elsewhere nothing.
+use escdk_mem as _;
 
 escdk_synth::main!(escdk_examples::app());
