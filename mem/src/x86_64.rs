@@ -4,7 +4,8 @@ use core::arch::asm;
 use core::ptr::{read_unaligned as load, write_unaligned as store};
 
 /// Copies `n <= 64` bytes from `s` to `d` with two (or four) overlapping moves from the
-/// start and the end. Every load comes before any store, so the ranges may overlap.
+/// start and the end. Every load comes before any store, so the ranges may overlap: the
+/// four 16-byte moves above 32 bytes are written out for that reason.
 ///
 /// # Safety
 /// `d` and `s` are valid for `n` bytes.
@@ -23,28 +24,33 @@ unsafe fn copy_short(d: *mut u8, s: *const u8, n: usize) {
             store(d.add(n - 32).cast::<u128>(), c);
             store(d.add(n - 16).cast::<u128>(), e);
         } else if n >= 16 {
-            let a = load(s.cast::<u128>());
-            let b = load(s.add(n - 16).cast::<u128>());
-            store(d.cast::<u128>(), a);
-            store(d.add(n - 16).cast::<u128>(), b);
+            head_tail::<u128>(d, s, n);
         } else if n >= 8 {
-            let a = load(s.cast::<u64>());
-            let b = load(s.add(n - 8).cast::<u64>());
-            store(d.cast::<u64>(), a);
-            store(d.add(n - 8).cast::<u64>(), b);
+            head_tail::<u64>(d, s, n);
         } else if n >= 4 {
-            let a = load(s.cast::<u32>());
-            let b = load(s.add(n - 4).cast::<u32>());
-            store(d.cast::<u32>(), a);
-            store(d.add(n - 4).cast::<u32>(), b);
+            head_tail::<u32>(d, s, n);
         } else if n >= 2 {
-            let a = load(s.cast::<u16>());
-            let b = load(s.add(n - 2).cast::<u16>());
-            store(d.cast::<u16>(), a);
-            store(d.add(n - 2).cast::<u16>(), b);
+            head_tail::<u16>(d, s, n);
         } else if n == 1 {
             *d = *s;
         }
+    }
+}
+
+/// Copies `n` bytes, `size_of::<T>() <= n <= 2 * size_of::<T>()`, as one `T` from the
+/// start and one from the end: both loads before either store.
+///
+/// # Safety
+/// `d` and `s` are valid for `n` bytes, and `n` is in that range.
+#[inline(always)]
+unsafe fn head_tail<T>(d: *mut u8, s: *const u8, n: usize) {
+    let tail = n - core::mem::size_of::<T>();
+    // SAFETY: both accesses lie within the first `n` bytes of their range.
+    unsafe {
+        let a = load(s.cast::<T>());
+        let b = load(s.add(tail).cast::<T>());
+        store(d.cast::<T>(), a);
+        store(d.add(tail).cast::<T>(), b);
     }
 }
 
