@@ -5,7 +5,8 @@
 //! `memcpy` moves bytes one at a time until the destination is aligned and then starts
 //! `rep movsq`, which costs tens of cycles before it moves anything, and its `memcmp` and
 //! `bcmp` compare a byte at a time. In a musl build of the recipe's synth process they
-//! were 17 % of the samples; with these the process takes 14 % less time (BENCHMARKS.md).
+//! were 17 % of the samples; with these it took a tenth to a quarter less time in three runs
+//! of four (BENCHMARKS.md).
 //!
 //! Copies of up to 64 bytes are two to four overlapping moves of a register's width from
 //! the start and the end (every load before any store, so overlapping ranges are copied
