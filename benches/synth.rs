@@ -78,9 +78,7 @@ fn main() {
     let first = escdk_examples::recipe::stack("Recipe")
         .synth()
         .expect("valid");
-    let per_stack = first.template["Resources"]
-        .as_object()
-        .map_or(0, |m| m.len());
+    let per_stack = first.tree()["Resources"].as_object().map_or(0, |m| m.len());
     let first = first.to_json();
     println!(
         "{:<44} {:>9.3} ms   (first synth in the process, incl. hashing its handler directories)",
@@ -143,9 +141,7 @@ fn main() {
         r,
         &format!(
             "{} resources, {} bytes",
-            size.template["Resources"]
-                .as_object()
-                .map_or(0, |m| m.len()),
+            size.tree()["Resources"].as_object().map_or(0, |m| m.len()),
             size.size()
         ),
     );

@@ -56,14 +56,14 @@ fn a_handle_used_in_another_stack_becomes_an_export_and_an_import() {
     assert_eq!(service.dependencies, ["Shared"]);
     assert!(shared.dependencies.is_empty());
 
-    let jobs = shared.template["Resources"]
+    let jobs = shared.template()["Resources"]
         .as_object()
         .unwrap()
         .iter()
         .find(|(_, r)| r["Type"] == "AWS::SQS::Queue")
         .map(|(id, _)| id.clone())
         .unwrap();
-    let exports = shared.template["Outputs"].as_object().unwrap();
+    let exports = shared.template()["Outputs"].as_object().unwrap();
     let url = &exports[&format!("Export{jobs}")];
     assert_eq!(url["Value"], json!({ "Ref": jobs }));
     assert_eq!(url["Export"]["Name"], format!("Shared:{jobs}"));
@@ -72,7 +72,7 @@ fn a_handle_used_in_another_stack_becomes_an_export_and_an_import() {
     assert_eq!(arn["Export"]["Name"], format!("Shared:{jobs}-Arn"));
 
     assert_eq!(
-        service.template["Outputs"]["JobsUrl"]["Value"],
+        service.template()["Outputs"]["JobsUrl"]["Value"],
         json!({ "Fn::ImportValue": format!("Shared:{jobs}") })
     );
     // cfn-lint's W6001, said at synth: an output that only repeats another stack's export.
@@ -87,7 +87,7 @@ fn a_handle_used_in_another_stack_becomes_an_export_and_an_import() {
         service.warnings
     );
     assert_eq!(
-        service.template["Resources"]["Mirror"]["Properties"]["RedrivePolicy"]
+        service.template()["Resources"]["Mirror"]["Properties"]["RedrivePolicy"]
             ["deadLetterTargetArn"],
         json!({ "Fn::ImportValue": format!("Shared:{jobs}-Arn") })
     );
@@ -148,7 +148,7 @@ fn depends_on_a_resource_of_another_stack_orders_the_stacks() {
     assert_eq!(all[0].stack_name, "First");
     assert_eq!(by_name(&all, "Later").dependencies, ["First"]);
     // No DependsOn on a name the template does not have.
-    assert!(by_name(&all, "Later").template["Resources"]["R"]
+    assert!(by_name(&all, "Later").template()["Resources"]["R"]
         .get("DependsOn")
         .is_none());
 }
@@ -188,13 +188,13 @@ fn a_named_stack_is_finished_with_what_it_depends_on_and_exports_what_the_others
         .synth_with_rules(&["Shared".to_string()], rules)
         .expect("Loose's error is not Shared's");
     assert_eq!(shared.len(), 1);
-    let exports: Vec<&serde_json::Value> = shared[0].template["Outputs"]
+    let exports: Vec<&serde_json::Value> = shared[0].template()["Outputs"]
         .as_object()
         .unwrap()
         .values()
         .filter_map(|o| o.get("Export"))
         .collect();
-    assert_eq!(exports.len(), 1, "{}", shared[0].template["Outputs"]);
+    assert_eq!(exports.len(), 1, "{}", shared[0].template()["Outputs"]);
     // The consumer, with the stack it imports from finished too (returned: the named one).
     let service = build()
         .synth_with_rules(&["Service".to_string()], rules)

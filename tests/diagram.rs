@@ -28,7 +28,7 @@ fn every_example_renders_with_edges_between_declared_nodes() {
         assert!(chart.starts_with("flowchart LR\n"));
         assert_eq!(chart, mermaid(std::slice::from_ref(&s)), "stable output");
         let (nodes, edges) = nodes_and_edges(&chart);
-        let resources = s.template["Resources"].as_object().unwrap().len();
+        let resources = s.template()["Resources"].as_object().unwrap().len();
         assert_eq!(
             nodes.len(),
             resources,

@@ -156,7 +156,7 @@ fn container(t: &Value, service: &str) -> Value {
 fn no_environment_entry_holds_a_secret_and_the_execution_role_reads_exactly_the_referenced_secrets()
 {
     let f = platform(&[]);
-    let t = f.stack.synth().unwrap().template;
+    let t = f.stack.synth().unwrap().template().clone();
     let c = container(&t, "Backend");
     let plain: Vec<&str> = c["Environment"]
         .as_array()
@@ -269,7 +269,7 @@ fn the_frontend_gets_the_seeds_variables_from_the_constructs() {
 #[test]
 fn github_roles_trust_one_branch_of_one_repository_and_push_to_their_registry_only() {
     let f = platform(&[]);
-    let t = f.stack.synth().unwrap().template;
+    let t = f.stack.synth().unwrap().template().clone();
     let repo = logical_id_of(&t, "AWS::ECR::Repository", "BackendRepo");
     let service = logical_id_of(&t, "AWS::ECS::Service", "BackendService");
     let role = resource(&t, "AWS::IAM::Role", "BackendCi");
@@ -319,7 +319,7 @@ fn a_created_oidc_provider_trusts_githubs_issuer_with_no_thumbprint() {
             ..GithubActionsRoleProps::branch("myorg", "app", "main")
         },
     );
-    let t = stack.synth().unwrap().template;
+    let t = stack.synth().unwrap().template().clone();
     let (lid, p) = of_type(&t, "AWS::IAM::OIDCProvider")[0];
     assert_eq!(
         p["Properties"],
@@ -350,7 +350,7 @@ fn a_wildcard_subject_is_matched_with_string_like_only_when_asked_for_by_name() 
             ..GithubActionsRoleProps::branch("myorg", "app", "main")
         },
     );
-    let t = stack.synth().unwrap().template;
+    let t = stack.synth().unwrap().template().clone();
     let trust = &of_type(&t, "AWS::IAM::Role")[0].1["Properties"]["AssumeRolePolicyDocument"]
         ["Statement"][0];
     assert_eq!(
@@ -365,7 +365,7 @@ fn a_wildcard_subject_is_matched_with_string_like_only_when_asked_for_by_name() 
 #[test]
 fn repositories_keep_tags_scan_encrypt_expire_and_stay() {
     let f = platform(&[]);
-    let t = f.stack.synth().unwrap().template;
+    let t = f.stack.synth().unwrap().template().clone();
     let repo = resource(&t, "AWS::ECR::Repository", "BackendRepo");
     assert_eq!(repo["DeletionPolicy"], "RetainExceptOnCreate");
     let p = &repo["Properties"];
@@ -387,7 +387,7 @@ fn repositories_keep_tags_scan_encrypt_expire_and_stay() {
 #[test]
 fn load_balancers_admit_their_listener_ports_and_tasks_admit_only_their_load_balancer() {
     let f = platform(&[]);
-    let t = f.stack.synth().unwrap().template;
+    let t = f.stack.synth().unwrap().template().clone();
     for (service, ports, container_port) in [
         ("Frontend", vec![80, 443], 8080),
         ("Backend", vec![443], 3000),
@@ -462,7 +462,7 @@ fn load_balancers_admit_their_listener_ports_and_tasks_admit_only_their_load_bal
 #[test]
 fn the_certificate_covers_every_domain_and_every_domain_has_a_record() {
     let f = platform(&["www.example.com", "shop.example.com"]);
-    let t = f.stack.synth().unwrap().template;
+    let t = f.stack.synth().unwrap().template().clone();
     let cert = &resource(
         &t,
         "AWS::CertificateManager::Certificate",
@@ -533,7 +533,7 @@ fn services_get_alarms_on_5xx_unhealthy_tasks_cpu_memory_and_errors() {
         &f.backend.metrics(),
         &ServiceThresholds::default(),
     );
-    let t = f.stack.synth().unwrap().template;
+    let t = f.stack.synth().unwrap().template().clone();
     let alarms = of_type(&t, "AWS::CloudWatch::Alarm");
     let metric = |prefix: &str| -> &Value {
         &alarms
@@ -602,7 +602,7 @@ fn nginx_with_access_logs(name: &str, access_logs: Option<escdk_synth::Duration>
 #[test]
 fn access_logs_go_to_a_private_bucket_only_elastic_load_balancing_may_write_to() {
     let stack = one_service(|_, _| {});
-    let t0 = stack.synth().unwrap().template;
+    let t0 = stack.synth().unwrap().template().clone();
     assert_eq!(
         of_type(&t0, "AWS::S3::Bucket").len(),
         1,
@@ -613,7 +613,7 @@ fn access_logs_go_to_a_private_bucket_only_elastic_load_balancing_may_write_to()
         .synth_with_rules(escdk_synth::rules::Mode::Default)
         .unwrap();
     assert!(
-        of_type(&off.template, "AWS::S3::Bucket").is_empty(),
+        of_type(off.template(), "AWS::S3::Bucket").is_empty(),
         "none when turned off"
     );
     assert!(
@@ -623,7 +623,7 @@ fn access_logs_go_to_a_private_bucket_only_elastic_load_balancing_may_write_to()
         "and the rule pack says so"
     );
     let stack = nginx_with_access_logs("Logs", Some(escdk_synth::Duration::days(30)));
-    let t = stack.synth().unwrap().template;
+    let t = stack.synth().unwrap().template().clone();
     let (bucket_id, bucket) = of_type(&t, "AWS::S3::Bucket")[0];
     assert_eq!(bucket["DeletionPolicy"], "RetainExceptOnCreate");
     let p = &bucket["Properties"];
@@ -854,7 +854,7 @@ fn a_repository_name_ecr_refuses_is_an_error() {
 fn the_network_load_balancer_logs_its_tls_listener_to_a_bucket_only_log_delivery_writes_for_this_account(
 ) {
     let f = platform(&[]);
-    let t = f.stack.synth().unwrap().template;
+    let t = f.stack.synth().unwrap().template().clone();
     let lb_id = f.backend.load_balancer.handle.logical_id().to_string();
     let lb = &t["Resources"][lb_id.as_str()];
     let attributes = lb["Properties"]["LoadBalancerAttributes"]

@@ -58,7 +58,7 @@ fn zones_come_from_the_context_cache_and_a_missing_entry_says_how_to_add_it() {
     let stack = env_stack();
     vpc_in(&stack, AvailabilityZones::Lookup);
     let s = stack.synth().expect("zones are known");
-    let zones: Vec<&serde_json::Value> = s.template["Resources"]
+    let zones: Vec<&serde_json::Value> = s.template()["Resources"]
         .as_object()
         .unwrap()
         .values()

@@ -248,7 +248,7 @@ fn overrides_address_list_items_by_index_and_delete() {
         Json::object([("ProjectionType", "KEYS_ONLY")]),
     );
     stack.add_property_deletion(&table.handle, "PointInTimeRecoverySpecification");
-    let t = stack.synth().expect("valid").template;
+    let t = stack.synth().expect("valid").template().clone();
     let props = &t["Resources"][table.handle.logical_id()]["Properties"];
     assert_eq!(
         props["GlobalSecondaryIndexes"][0]["Projection"],
@@ -347,7 +347,7 @@ fn grants_on_a_table_with_a_customer_managed_key_include_the_key() {
     table.grant_read_data(&reader);
     table.grant_stream_read(&reader);
     table.grant_append(&writer);
-    let t = stack.synth().expect("valid").template;
+    let t = stack.synth().expect("valid").template().clone();
     let key_actions = |role: &str| -> Vec<String> {
         t["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
             .as_array()

@@ -20,7 +20,7 @@ fn render(
     stack.add_mapping("M", Json::from(json!({ "a": { "b": "c" } })));
     let v = f(&q, &p, &c);
     stack.add_output("O", Output::new(v));
-    stack.synth().expect("valid").template["Outputs"]["O"]["Value"].clone()
+    stack.synth().expect("valid").template()["Outputs"]["O"]["Value"].clone()
 }
 
 #[test]
@@ -106,7 +106,7 @@ fn condition_functions_render() {
     let dev = stack.add_condition("IsDev", fns::not(prod.expr()));
     stack.add_condition("Either", fns::or([prod.expr(), dev.expr()]));
     stack.add_condition("Both", fns::and([prod.expr(), dev.expr()]));
-    let t = stack.synth().expect("valid").template;
+    let t = stack.synth().expect("valid").template().clone();
     assert_eq!(
         t["Conditions"]["IsDev"],
         json!({ "Fn::Not": [{ "Condition": "IsProd" }] })
@@ -158,7 +158,7 @@ fn outputs_export_and_condition() {
             .export(fns::sub("${AWS::StackName}-QueueArn"))
             .condition(&c),
     );
-    let t = stack.synth().expect("valid").template;
+    let t = stack.synth().expect("valid").template().clone();
     assert_eq!(
         t["Outputs"]["QueueArn"],
         json!({

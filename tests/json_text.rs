@@ -2,11 +2,12 @@
 //! every template of the default app, and values built to reach each escape and number form.
 
 use escdk_synth::json_text::pretty;
+use escdk_synth::node::Node;
 use serde_json::{json, Value};
 
 fn same_as_serde_json(v: &Value) {
     let expected = format!("{}\n", serde_json::to_string_pretty(v).unwrap());
-    assert_eq!(pretty(v), expected);
+    assert_eq!(pretty(&Node::from(v)), expected);
 }
 
 #[test]
@@ -15,8 +16,8 @@ fn every_template_of_the_default_app_is_written_as_serde_json_writes_it() {
     let out = app.synth(&[]).expect("the default app synthesizes");
     assert!(out.len() >= 5);
     for s in &out {
-        same_as_serde_json(&s.template);
-        assert_eq!(s.to_json(), pretty(&s.template), "{}", s.stack_name);
+        same_as_serde_json(s.template());
+        assert_eq!(s.to_json(), pretty(s.tree()), "{}", s.stack_name);
     }
 }
 

@@ -56,7 +56,7 @@ fn a_stack_outside_the_groups_builds_every_group_since_they_may_use_it() {
     let shared = app.synth(&["Shared".to_string()]).unwrap();
     assert_eq!((a.get(), b.get()), (1, 1));
     // A imports Shared's queue URL: Shared exports it, named alone.
-    let outputs = shared[0].template["Outputs"].as_object().unwrap();
+    let outputs = shared[0].template()["Outputs"].as_object().unwrap();
     assert!(
         outputs.values().any(|o| o.get("Export").is_some()),
         "{outputs:?}"

@@ -25,10 +25,10 @@ fn synth(props: EventSourcingPlatformProps) -> Result<Vec<Synthesized>, String> 
 }
 
 fn stack<'a>(all: &'a [Synthesized], suffix: &str) -> &'a Value {
-    &all.iter()
+    all.iter()
         .find(|s| s.stack_name.ends_with(suffix))
         .unwrap_or_else(|| panic!("no stack {suffix}"))
-        .template
+        .template()
 }
 
 /// The container's variables: (plain names, secret names).
@@ -142,7 +142,7 @@ fn the_module_outputs_are_there_under_its_names() {
     let outputs: BTreeSet<String> = all
         .iter()
         .flat_map(|s| {
-            s.template["Outputs"]
+            s.template()["Outputs"]
                 .as_object()
                 .into_iter()
                 .flat_map(|o| o.keys().cloned())
@@ -187,7 +187,7 @@ fn every_import_is_an_export_of_a_stack_deployed_earlier() {
     let mut exported: BTreeMap<String, usize> = BTreeMap::new();
     let mut imports = 0;
     for (i, s) in all.iter().enumerate() {
-        let text = serde_json::to_string(&s.template).unwrap();
+        let text = serde_json::to_string(s.template()).unwrap();
         for import in text.split("\"Fn::ImportValue\":\"").skip(1) {
             let name = &import[..import.find('"').unwrap()];
             let producer = exported.get(name).copied();
@@ -203,7 +203,7 @@ fn every_import_is_an_export_of_a_stack_deployed_earlier() {
             );
             imports += 1;
         }
-        for o in s.template["Outputs"]
+        for o in s.template()["Outputs"]
             .as_object()
             .into_iter()
             .flat_map(|o| o.values())
@@ -232,7 +232,7 @@ fn every_import_is_an_export_of_a_stack_deployed_earlier() {
 fn physical_names(all: &[Synthesized]) -> Vec<String> {
     let mut names: Vec<String> = all.iter().map(|s| s.stack_name.clone()).collect();
     for s in all {
-        for r in s.template["Resources"].as_object().unwrap().values() {
+        for r in s.template()["Resources"].as_object().unwrap().values() {
             let t = r["Type"].as_str().unwrap();
             let p = &r["Properties"];
             if t == "AWS::Route53::RecordSet" {
@@ -258,7 +258,7 @@ fn physical_names(all: &[Synthesized]) -> Vec<String> {
                 names.push(format!("{t} {}", p["EmailIdentity"]));
             }
         }
-        for o in s.template["Outputs"]
+        for o in s.template()["Outputs"]
             .as_object()
             .into_iter()
             .flat_map(|o| o.values())

@@ -37,7 +37,7 @@ fn a_suppression_with_a_reason_is_written_where_checkov_and_cfn_lint_read_it() {
     rules::suppress(&g, "CKV_AWS_999", "a checkov check no rule of ours covers");
     rules::suppress(&g, "W3005", "the explicit dependency documents the order");
     let s = stack.synth_with_rules(Mode::Default).unwrap();
-    let m = &s.template["Resources"]["Audit"]["Metadata"];
+    let m = &s.template()["Resources"]["Audit"]["Metadata"];
     assert_eq!(
         m["checkov"]["skip"],
         serde_json::json!([
@@ -110,7 +110,7 @@ fn a_scope_suppression_covers_what_is_under_the_scope_only() {
         .collect();
     assert_eq!(retain, ["Rules/Kept"]);
     let skips = |path: &str| {
-        s.template["Resources"]
+        s.template()["Resources"]
             .as_object()
             .unwrap()
             .values()
@@ -162,7 +162,11 @@ fn synth_rules_strict_makes_warnings_errors_and_off_checks_nothing() {
 #[test]
 fn the_stacks_log_groups_share_one_key_that_logs_may_use_for_this_accounts_groups_only() {
     let stack = escdk_examples::recipe::stack("EventSourcingRecipe");
-    let t = stack.synth_with_rules(Mode::Default).unwrap().template;
+    let t = stack
+        .synth_with_rules(Mode::Default)
+        .unwrap()
+        .template()
+        .clone();
     let resources = t["Resources"].as_object().unwrap();
     let keys: Vec<&serde_json::Value> = resources
         .values()
@@ -203,6 +207,7 @@ fn the_referrers_index_agrees_with_a_walk_of_every_resource_on_every_example_tem
     // properties whether they refer to the subject. Both must give the same referrers.
     let mut all_pairs = 0;
     for (stack, _, t) in support::example_templates() {
+        let t = escdk_synth::node::Node::from(t);
         let index = rules::Referrers::of(&t);
         let resources = t["Resources"].as_object().unwrap();
         let mut pairs = 0;

@@ -77,7 +77,8 @@ fn the_outbox_retries_until_the_records_expire_and_reports_what_expired() {
     let template = outbox(Some(StreamView::NewImage), "shop.orders")
         .synth()
         .unwrap()
-        .template;
+        .template()
+        .clone();
     let resources = template["Resources"].as_object().unwrap();
     let mapping = resources
         .values()
@@ -125,7 +126,11 @@ fn alarms_on(template: &serde_json::Value) -> Vec<(String, String)> {
 
 #[test]
 fn every_service_alarms_on_its_dead_letter_queue_projections_and_outbox() {
-    let recipe = escdk_examples::recipe::stack("R").synth().unwrap().template;
+    let recipe = escdk_examples::recipe::stack("R")
+        .synth()
+        .unwrap()
+        .template()
+        .clone();
     let has = |alarms: &[(String, String)], metric: &str, target: &str| {
         alarms
             .iter()
@@ -148,7 +153,11 @@ fn every_service_alarms_on_its_dead_letter_queue_projections_and_outbox() {
             "{metric} on {target}: {alarms:?}"
         );
     }
-    let cqrs = escdk_examples::cqrs::stack("C").synth().unwrap().template;
+    let cqrs = escdk_examples::cqrs::stack("C")
+        .synth()
+        .unwrap()
+        .template()
+        .clone();
     let alarms = alarms_on(&cqrs);
     for (metric, target) in [
         ("ApproximateNumberOfMessagesVisible", "DeadLetterQueue"),
@@ -191,7 +200,7 @@ fn aurora_deletion_protection_follows_its_removal_policy() {
     // By default: a final snapshot, then the cluster goes; no protection to stop a rollback.
     let stack = Stack::new("Db");
     support::aurora_store(&stack, AuroraEventStoreProps::default());
-    let t = stack.synth().unwrap().template;
+    let t = stack.synth().unwrap().template().clone();
     let cluster = resource(&t, "AWS::RDS::DBCluster");
     assert_eq!(cluster["DeletionPolicy"], "Snapshot");
     assert_eq!(cluster["Properties"]["DeletionProtection"], false);
@@ -204,7 +213,7 @@ fn aurora_deletion_protection_follows_its_removal_policy() {
             ..Default::default()
         },
     );
-    let t = stack.synth().unwrap().template;
+    let t = stack.synth().unwrap().template().clone();
     let cluster = resource(&t, "AWS::RDS::DBCluster");
     assert_eq!(cluster["DeletionPolicy"], "Retain");
     assert_eq!(cluster["Properties"]["DeletionProtection"], true);
@@ -244,14 +253,19 @@ fn a_protected_table_must_be_kept_by_every_operation() {
     let t = store(None, RemovalPolicy::default())
         .synth()
         .unwrap()
-        .template;
+        .template()
+        .clone();
     let table = resource(&t, "AWS::DynamoDB::Table");
     assert_eq!(table["DeletionPolicy"], "RetainExceptOnCreate");
     assert_eq!(table["UpdateReplacePolicy"], "Retain");
     assert!(table["Properties"]
         .get("DeletionProtectionEnabled")
         .is_none());
-    let t = store(None, RemovalPolicy::Retain).synth().unwrap().template;
+    let t = store(None, RemovalPolicy::Retain)
+        .synth()
+        .unwrap()
+        .template()
+        .clone();
     let table = resource(&t, "AWS::DynamoDB::Table");
     assert_eq!(table["DeletionPolicy"], "Retain");
     assert_eq!(table["Properties"]["DeletionProtectionEnabled"], true);
@@ -267,7 +281,8 @@ fn the_archive_is_kept_and_never_blocks_the_stack_created_again() {
     let t = outbox(Some(StreamView::NewImage), "shop.orders")
         .synth()
         .unwrap()
-        .template;
+        .template()
+        .clone();
     let archive = resource(&t, "AWS::Events::Archive");
     assert_eq!(archive["DeletionPolicy"], "RetainExceptOnCreate");
     assert_eq!(archive["UpdateReplacePolicy"], "Retain");

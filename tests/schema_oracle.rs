@@ -4,6 +4,7 @@
 mod support;
 
 use escdk_synth::cfn::{cloudwatch, dynamodb, events, iam, kms, lambda, logs, sns, sqs};
+use escdk_synth::node::Node;
 use escdk_synth::{Pseudo, Resource, Stack};
 use serde_json::Value;
 use support::*;
@@ -53,7 +54,7 @@ fn every_example_resource_passes_its_shape() {
             } else {
                 props
             };
-            let v = shape.violations(&props);
+            let v = shape.violations(&Node::from(&props));
             assert!(v.is_empty(), "{stack}/{lid} ({type_name}): {v:#?}");
             checked += 1;
         }
@@ -119,7 +120,7 @@ fn shapes_refuse_json_the_schema_refuses() {
     ];
     for (type_name, props, valid) in cases {
         let shape = escdk_synth::cfn::shape_of(type_name).unwrap();
-        let ours = shape.violations(&props);
+        let ours = shape.violations(&Node::from(&props));
         let theirs = oracle_errors(type_name, &props);
         assert_eq!(theirs.is_empty(), valid, "oracle on {props}: {theirs:?}");
         assert_eq!(ours.is_empty(), valid, "shape on {props}: {ours:?}");
@@ -128,10 +129,10 @@ fn shapes_refuse_json_the_schema_refuses() {
     // string; the strict oracle does not, so these are the shape's alone.
     let shape = escdk_synth::cfn::shape_of("AWS::SQS::Queue").unwrap();
     let coerced = serde_json::json!({ "MessageRetentionPeriod": "120", "FifoQueue": "true" });
-    assert_eq!(shape.violations(&coerced), vec![]);
+    assert_eq!(shape.violations(&Node::from(&coerced)), vec![]);
     let below = serde_json::json!({ "MessageRetentionPeriod": "30" });
     assert_eq!(
-        shape.violations(&below).len(),
+        shape.violations(&Node::from(&below)).len(),
         1,
         "the rule applies to the number read"
     );
@@ -139,7 +140,7 @@ fn shapes_refuse_json_the_schema_refuses() {
     // whole (codegen/src/patterns.rs), and so does the shape.
     let function = escdk_synth::cfn::shape_of("AWS::Lambda::Function").unwrap();
     let env = serde_json::json!({ "Code": {"ZipFile": "x"}, "Role": "arn:aws:iam::123456789012:role/r", "Environment": {"Variables": {"MY-VAR": "1"}} });
-    assert_eq!(function.violations(&env).len(), 1);
+    assert_eq!(function.violations(&Node::from(&env)).len(), 1);
 }
 
 #[test]
@@ -168,7 +169,7 @@ fn verdicts<T: Resource>(props: T) -> (bool, bool) {
     let rendered = stack
         .render_properties(&h)
         .expect("the resource is in the stack");
-    let theirs_ok = oracle_errors(T::TYPE_NAME, &rendered).is_empty();
+    let theirs_ok = oracle_errors(T::TYPE_NAME, &Value::from(&rendered)).is_empty();
     let shape = T::shape().violations(&rendered);
     assert_eq!(
         shape.is_empty(),

@@ -147,7 +147,7 @@ fn a_table_takes_the_stacks_key_by_default_and_its_grants_the_keys_actions() {
     );
     on_key.grant_read_data(&reader);
     aws_managed.grant_read_data(&reader);
-    let t = stack.synth().unwrap().template;
+    let t = stack.synth().unwrap().template().clone();
     let table = |lid_prefix: &str| {
         t["Resources"]
             .as_object()
@@ -197,7 +197,7 @@ fn reserved_concurrency_is_rendered_and_a_reservation_of_zero_is_refused() {
             ..FunctionProps::new("examples/recipe/handlers", "command_handler.lambda_handler")
         },
     );
-    let t = stack.synth().unwrap().template;
+    let t = stack.synth().unwrap().template().clone();
     let f = t["Resources"]
         .as_object()
         .unwrap()
@@ -228,7 +228,7 @@ fn reserved_concurrency_is_rendered_and_a_reservation_of_zero_is_refused() {
 fn the_event_store_monitors_its_instances_and_accepts_iam_authentication() {
     let stack = Stack::new("Store");
     support::aurora_store(&stack, AuroraEventStoreProps::default());
-    let t = stack.synth().unwrap().template;
+    let t = stack.synth().unwrap().template().clone();
     let resources = t["Resources"].as_object().unwrap();
     let (role_id, role) = resources
         .iter()
@@ -283,7 +283,7 @@ fn the_event_store_monitors_its_instances_and_accepts_iam_authentication() {
             ..AuroraEventStoreProps::default()
         },
     );
-    let t = stack.synth().unwrap().template;
+    let t = stack.synth().unwrap().template().clone();
     assert!(!t["Resources"]
         .as_object()
         .unwrap()

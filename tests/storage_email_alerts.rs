@@ -26,7 +26,7 @@ fn errors(stack: &Stack) -> String {
 }
 
 fn template(stack: &Stack) -> Value {
-    stack.synth().expect("synth succeeds").template
+    stack.synth().expect("synth succeeds").template().clone()
 }
 
 fn var<'a>(vars: &'a [(String, EnvValue)], name: &str) -> Option<&'a EnvValue> {

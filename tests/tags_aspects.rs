@@ -80,7 +80,7 @@ fn the_nearest_scope_wins_remove_takes_off_and_a_resources_own_tags_win() {
         "Perm",
         CfnPermission::new("lambda:InvokeFunction", "f", "events.amazonaws.com"),
     );
-    let t = stack.synth().unwrap().template;
+    let t = stack.synth().unwrap().template().clone();
     let r = |h: &str| t["Resources"][h].clone();
     assert_eq!(tag(&r(q1.logical_id()), "team").as_deref(), Some("billing"));
     assert_eq!(tag(&r(q1.logical_id()), "cost").as_deref(), Some("shared"));
@@ -131,7 +131,7 @@ fn enforce_removal_policy_reaches_every_stateful_resource_of_the_recipe() {
     Aspects::of(&stack.root()).add(EnforceRemovalPolicy(Policy::Retain));
     let s = stack.synth().unwrap();
     let mut seen = 0;
-    for r in s.template["Resources"].as_object().unwrap().values() {
+    for r in s.template()["Resources"].as_object().unwrap().values() {
         if STATEFUL_TYPES.contains(&r["Type"].as_str().unwrap()) {
             assert_eq!(r["DeletionPolicy"], "Retain", "{r}");
             assert_eq!(r["UpdateReplacePolicy"], "Retain");

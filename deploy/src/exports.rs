@@ -94,7 +94,8 @@ pub fn with_outputs(template: &Value, kept: &[(String, String, Value)]) -> (Valu
             }
         }
     }
-    let body = escdk_synth::json_text::pretty(&t);
+    // The same text synth writes: its writer, over its tree.
+    let body = escdk_synth::json_text::pretty(&escdk_synth::node::Node::from(&t));
     (t, body)
 }
 

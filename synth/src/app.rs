@@ -19,8 +19,8 @@ use std::process::ExitCode;
 /// service.add_output("JobsUrl", Output::new(queue.reference()));
 /// let out = app.synth(&[]).unwrap();
 /// assert_eq!(out[1].dependencies, vec!["Shared"]);
-/// assert_eq!(out[1].template["Outputs"]["JobsUrl"]["Value"]["Fn::ImportValue"], "Shared:Jobs");
-/// assert_eq!(out[0].template["Outputs"]["ExportJobs"]["Export"]["Name"], "Shared:Jobs");
+/// assert_eq!(out[1].template()["Outputs"]["JobsUrl"]["Value"]["Fn::ImportValue"], "Shared:Jobs");
+/// assert_eq!(out[0].template()["Outputs"]["ExportJobs"]["Export"]["Name"], "Shared:Jobs");
 /// ```
 #[derive(Default)]
 pub struct App {

@@ -185,7 +185,7 @@ pub const STATEFUL_TYPES: &[&str] = &[
 /// let stack = Stack::new("Demo");
 /// stack.root().add("Jobs", CfnQueue { sqs_managed_sse_enabled: Some(true.into()), ..Default::default() });
 /// Aspects::of(&stack.root()).add(EnforceRemovalPolicy(Policy::RetainExceptOnCreate));
-/// let t = stack.synth().unwrap().template;
+/// let t = stack.synth().unwrap().template().clone();
 /// assert_eq!(t["Resources"]["Jobs"]["DeletionPolicy"], "RetainExceptOnCreate");
 /// assert_eq!(t["Resources"]["Jobs"]["UpdateReplacePolicy"], "Retain");
 /// ```
@@ -230,7 +230,7 @@ impl Aspect for EnforceRemovalPolicy {
 ///     "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
 /// stack.root().add("Role", CfnRole::new(Json::from(trust)));
 /// Aspects::of(&stack.root()).add(PermissionsBoundary::managed_policy("Boundary"));
-/// let t = stack.synth().unwrap().template;
+/// let t = stack.synth().unwrap().template().clone();
 /// assert!(t["Resources"]["Role"]["Properties"]["PermissionsBoundary"]["Fn::Sub"]
 ///     .as_str().unwrap().ends_with(":policy/Boundary"));
 /// ```

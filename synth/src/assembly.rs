@@ -52,7 +52,7 @@ fn asset_manifest(assets: &[Asset]) -> String {
             })
         })
         .collect();
-    crate::json_text::pretty(&serde_json::json!({ "assets": list }))
+    crate::json_text::pretty(&serde_json::json!({ "assets": list }).into())
 }
 
 /// The manifest of `stacks` (in the order given, which is dependency order).
@@ -72,7 +72,7 @@ pub fn manifest(stacks: &[Synthesized], format: Format) -> String {
             })
         })
         .collect();
-    crate::json_text::pretty(&serde_json::json!({ "version": 1, "stacks": list }))
+    crate::json_text::pretty(&serde_json::json!({ "version": 1, "stacks": list }).into())
 }
 
 fn ours(name: &str) -> bool {

@@ -23,8 +23,8 @@
 //! ]));
 //! ```
 
-use crate::json::JsonValue;
 use crate::stack::Stack;
+use serde_json::Value as JsonValue;
 use std::collections::BTreeMap;
 
 /// A pattern a template fragment is matched against.
@@ -180,7 +180,7 @@ impl Template {
     pub fn from_stack(stack: &Stack) -> Template {
         match stack.synth() {
             Ok(s) => Template {
-                template: s.template,
+                template: s.template().clone(),
             },
             Err(e) => panic!("the stack does not synthesize:\n{e}"),
         }
@@ -190,7 +190,7 @@ impl Template {
     pub fn from_app(app: &crate::App, stack: &str) -> Template {
         match app.synth(&[stack.to_string()]) {
             Ok(mut s) if !s.is_empty() => Template {
-                template: s.remove(0).template,
+                template: s.remove(0).template().clone(),
             },
             Ok(_) => panic!("the app has no stack `{stack}`"),
             Err(e) => panic!("the app does not synthesize:\n{e}"),

@@ -404,7 +404,7 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                 Ok(all) => {
                     let mut text = String::new();
                     for s in all {
-                        let n = s.template["Resources"].as_object().map_or(0, |r| r.len());
+                        let n = s.tree()["Resources"].as_object().map_or(0, |r| r.len());
                         text.push_str(&format!(
                             "{}\t{n} resources\t{} bytes\n",
                             s.stack_name,
@@ -461,7 +461,7 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                         }
                     };
                     for (s, file) in synthesized.iter().zip(&written) {
-                        let n = s.template["Resources"].as_object().map_or(0, |r| r.len());
+                        let n = s.tree()["Resources"].as_object().map_or(0, |r| r.len());
                         let _ = writeln!(
                             err,
                             "wrote {} ({n} resources, {} bytes)",

@@ -8,7 +8,7 @@
 //!
 //! Values are JSON when they parse as JSON, strings otherwise.
 
-use crate::json::JsonValue;
+use serde_json::Value as JsonValue;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::Path;

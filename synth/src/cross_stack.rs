@@ -96,6 +96,7 @@ impl Import {
             "Value": value,
             "Export": { "Name": self.export_name },
         })
+        .into()
     }
 }
 

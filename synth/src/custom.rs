@@ -51,11 +51,11 @@ impl Props for CustomResource {
     }
 
     fn render(&self, cx: &mut Render) -> JsonValue {
-        let mut m = serde_json::Map::new();
-        m.insert("ServiceToken".into(), self.service_token.to_json(cx));
+        let mut m = crate::json::JsonMap::new();
+        m.insert("ServiceToken", self.service_token.to_json(cx));
         if let Some(t) = self.service_timeout {
             // Checked to be whole seconds in `check`.
-            m.insert("ServiceTimeout".into(), t.to_seconds().unwrap_or(0).into());
+            m.insert("ServiceTimeout", t.to_seconds().unwrap_or(0).into());
         }
         for (k, v) in &self.properties {
             m.insert(k.clone(), v.to_json(cx));

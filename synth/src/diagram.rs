@@ -81,7 +81,7 @@ fn references(
                 }
             }
             for (k, x) in m {
-                path.push(k.clone());
+                path.push(k.to_string());
                 references(x, path, out, imports);
                 path.pop();
             }
@@ -100,7 +100,7 @@ pub fn mermaid(stacks: &[Synthesized]) -> String {
     // Export name -> node it exports.
     let mut exported: BTreeMap<String, String> = BTreeMap::new();
     for s in stacks {
-        for o in s.template["Outputs"].as_object().into_iter().flatten() {
+        for o in s.tree()["Outputs"].as_object().into_iter().flatten() {
             let (Some(name), Some(value)) = (o.1["Export"]["Name"].as_str(), o.1.get("Value"))
             else {
                 continue;
@@ -122,8 +122,12 @@ pub fn mermaid(stacks: &[Synthesized]) -> String {
         }
     };
     for s in stacks {
-        let resources = s.template["Resources"].as_object();
-        let ids: BTreeSet<&String> = resources.into_iter().flatten().map(|(k, _)| k).collect();
+        let resources = s.tree()["Resources"].as_object();
+        let ids: BTreeSet<&str> = resources
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.as_str())
+            .collect();
         // Construct (path without its last part) -> resources.
         let mut groups: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for (lid, r) in resources.into_iter().flatten() {
@@ -149,7 +153,7 @@ pub fn mermaid(stacks: &[Synthesized]) -> String {
             let mut imports = Vec::new();
             references(&r["Properties"], &mut Vec::new(), &mut refs, &mut imports);
             for (to, kind) in refs {
-                if ids.contains(&to) && &to != lid {
+                if ids.contains(to.as_str()) && to != lid.as_str() {
                     edge(from.clone(), node_id(&s.stack_name, &to), kind.into());
                 }
             }

@@ -9,7 +9,6 @@
 use crate::handle::StackId;
 use crate::json::{Json, JsonValue};
 use crate::l1::{Render, ToJson};
-use serde_json::json;
 
 /// An intrinsic function call.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,43 +144,59 @@ impl Target {
 
 impl ToJson for Expr {
     fn to_json(&self, cx: &mut Render) -> JsonValue {
+        let list = |items: Vec<JsonValue>| JsonValue::Array(items);
         match &*self.0 {
             Kind::Ref(t) => t
                 .import(cx, None)
-                .unwrap_or_else(|| json!({ "Ref": t.render(cx) })),
-            Kind::GetAtt(t, attr) => t
-                .import(cx, Some(attr))
-                .unwrap_or_else(|| json!({ "Fn::GetAtt": [t.render(cx), attr] })),
-            Kind::Sub(template, vars) if vars.is_empty() => json!({ "Fn::Sub": template }),
+                .unwrap_or_else(|| JsonValue::one("Ref", t.render(cx))),
+            Kind::GetAtt(t, attr) => t.import(cx, Some(attr)).unwrap_or_else(|| {
+                JsonValue::one("Fn::GetAtt", list(vec![t.render(cx).into(), attr.into()]))
+            }),
+            Kind::Sub(template, vars) if vars.is_empty() => JsonValue::one("Fn::Sub", template),
             Kind::Sub(template, vars) => {
-                let vars: serde_json::Map<String, JsonValue> = vars
+                let vars: crate::json::JsonMap = vars
                     .iter()
                     .map(|(k, v)| (k.clone(), v.to_json(cx)))
                     .collect();
-                json!({ "Fn::Sub": [template, vars] })
+                JsonValue::one("Fn::Sub", list(vec![template.into(), vars.into()]))
             }
-            Kind::Join(d, values) => json!({ "Fn::Join": [d, values.to_json(cx)] }),
-            Kind::Select(i, list) => json!({ "Fn::Select": [i.to_json(cx), list.to_json(cx)] }),
-            Kind::Split(d, source) => json!({ "Fn::Split": [d, source.to_json(cx)] }),
-            Kind::GetAzs(region) => json!({ "Fn::GetAZs": region.to_json(cx) }),
-            Kind::If(c, a, b) => {
-                json!({ "Fn::If": [c.render(cx), a.to_json(cx), b.to_json(cx)] })
+            Kind::Join(d, values) => {
+                JsonValue::one("Fn::Join", list(vec![d.into(), values.to_json(cx)]))
             }
-            Kind::Equals(a, b) => json!({ "Fn::Equals": [a.to_json(cx), b.to_json(cx)] }),
-            Kind::And(v) => {
-                json!({ "Fn::And": v.iter().map(|c| c.to_json(cx)).collect::<Vec<_>>() })
+            Kind::Select(i, list_) => {
+                JsonValue::one("Fn::Select", list(vec![i.to_json(cx), list_.to_json(cx)]))
             }
-            Kind::Or(v) => json!({ "Fn::Or": v.iter().map(|c| c.to_json(cx)).collect::<Vec<_>>() }),
-            Kind::Not(c) => json!({ "Fn::Not": [c.to_json(cx)] }),
-            Kind::Condition(c) => json!({ "Condition": c.render(cx) }),
-            Kind::FindInMap(m, a, b) => {
-                json!({ "Fn::FindInMap": [m.to_json(cx), a.to_json(cx), b.to_json(cx)] })
+            Kind::Split(d, source) => {
+                JsonValue::one("Fn::Split", list(vec![d.into(), source.to_json(cx)]))
             }
-            Kind::ImportValue(v) => json!({ "Fn::ImportValue": v.to_json(cx) }),
-            Kind::Base64(v) => json!({ "Fn::Base64": v.to_json(cx) }),
-            Kind::Cidr(a, b, c) => {
-                json!({ "Fn::Cidr": [a.to_json(cx), b.to_json(cx), c.to_json(cx)] })
+            Kind::GetAzs(region) => JsonValue::one("Fn::GetAZs", region.to_json(cx)),
+            Kind::If(c, a, b) => JsonValue::one(
+                "Fn::If",
+                list(vec![c.render(cx).into(), a.to_json(cx), b.to_json(cx)]),
+            ),
+            Kind::Equals(a, b) => {
+                JsonValue::one("Fn::Equals", list(vec![a.to_json(cx), b.to_json(cx)]))
             }
+            Kind::And(v) => JsonValue::one(
+                "Fn::And",
+                v.iter().map(|c| c.to_json(cx)).collect::<Vec<_>>(),
+            ),
+            Kind::Or(v) => JsonValue::one(
+                "Fn::Or",
+                v.iter().map(|c| c.to_json(cx)).collect::<Vec<_>>(),
+            ),
+            Kind::Not(c) => JsonValue::one("Fn::Not", list(vec![c.to_json(cx)])),
+            Kind::Condition(c) => JsonValue::one("Condition", c.render(cx)),
+            Kind::FindInMap(m, a, b) => JsonValue::one(
+                "Fn::FindInMap",
+                list(vec![m.to_json(cx), a.to_json(cx), b.to_json(cx)]),
+            ),
+            Kind::ImportValue(v) => JsonValue::one("Fn::ImportValue", v.to_json(cx)),
+            Kind::Base64(v) => JsonValue::one("Fn::Base64", v.to_json(cx)),
+            Kind::Cidr(a, b, c) => JsonValue::one(
+                "Fn::Cidr",
+                list(vec![a.to_json(cx), b.to_json(cx), c.to_json(cx)]),
+            ),
         }
     }
 }

@@ -6,7 +6,9 @@ use crate::l1::{Render, ToJson};
 use indexmap::IndexMap;
 
 /// The rendered form of a template fragment.
-pub type JsonValue = serde_json::Value;
+pub type JsonValue = crate::node::Node;
+/// A rendered object.
+pub type JsonMap = crate::node::Object;
 
 /// A JSON value whose leaves may be intrinsic functions.
 ///
@@ -138,11 +140,8 @@ impl<T: Into<Json>> From<Option<T>> for Json {
     }
 }
 
-/// Reading a rendered template's objects by key without hashing the key: a resource, a
-/// property or an intrinsic holds a few keys, and comparing them is cheaper than the
-/// SipHash `serde_json::Map` computes for every lookup (a sixth of the platform's synth
-/// went to that hashing). Larger objects (a template's `Resources`) are looked up by
-/// hash as before. The results are those of `value[key]` and `value.get(key)`.
+/// Reading a rendered template's members: `field` is [`crate::node::Object::get`] on
+/// objects and `None` on anything else; `at` is `value[key]`.
 pub(crate) trait Field {
     /// The member `key`, if this is an object that has it.
     fn field(&self, key: &str) -> Option<&JsonValue>;
@@ -154,16 +153,9 @@ pub(crate) trait Field {
     }
 }
 
-/// Objects up to this many keys are searched in order.
-const SCANNED: usize = 8;
-
-impl Field for serde_json::Map<String, JsonValue> {
+impl Field for JsonMap {
     fn field(&self, key: &str) -> Option<&JsonValue> {
-        if self.len() <= SCANNED {
-            self.iter().find_map(|(k, v)| (k == key).then_some(v))
-        } else {
-            self.get(key)
-        }
+        self.get(key)
     }
 }
 
@@ -181,9 +173,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_field_is_what_get_finds_in_small_and_large_objects() {
-        for n in [0, 1, SCANNED - 1, SCANNED, SCANNED + 1, 40] {
-            let object: serde_json::Map<String, JsonValue> = (0..n)
+    fn a_field_is_what_get_finds() {
+        for n in [0, 1, 8, 9, 40] {
+            let object: JsonMap = (0..n)
                 .map(|i| (format!("Key{i}"), JsonValue::from(i)))
                 .collect();
             let value = JsonValue::Object(object.clone());
@@ -198,6 +190,6 @@ mod tests {
         }
         assert_eq!(JsonValue::from("Type").field("Type"), None);
         assert_eq!(JsonValue::Null.at("Type"), &JsonValue::Null);
-        assert_eq!(serde_json::json!([1, 2]).at("0"), &JsonValue::Null);
+        assert_eq!(JsonValue::array([1, 2]).at("0"), &JsonValue::Null);
     }
 }

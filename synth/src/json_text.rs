@@ -7,12 +7,12 @@
 use crate::json::JsonValue;
 use std::fmt::Write;
 
-/// `value` as pretty JSON text with a final newline.
+/// `value` (a rendered tree, [`crate::node::Node`]) as pretty JSON text with a final newline.
 ///
 /// ```
 /// let v = serde_json::json!({"Type": "AWS::SQS::Queue", "Properties": {"Tags": []}});
 /// assert_eq!(
-///     escdk_synth::json_text::pretty(&v),
+///     escdk_synth::json_text::pretty(&v.clone().into()),
 ///     format!("{}\n", serde_json::to_string_pretty(&v).unwrap())
 /// );
 /// ```

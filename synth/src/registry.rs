@@ -6,8 +6,8 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::json::Field;
+use crate::json::JsonValue;
 use crate::synthesize::Synthesized;
-use serde_json::Value as JsonValue;
 use std::collections::BTreeSet;
 
 /// Whether CloudFormation knows the type without an activation.
@@ -33,7 +33,7 @@ fn activated_type(properties: &JsonValue) -> Option<String> {
 }
 
 fn activations(s: &Synthesized) -> BTreeSet<String> {
-    s.template
+    s.tree()
         .at("Resources")
         .as_object()
         .into_iter()
@@ -61,7 +61,7 @@ pub(crate) fn check_activations(all: &[Synthesized]) -> Vec<Diagnostic> {
             }
         }
         let here = activations(s);
-        for (lid, r) in s.template.at("Resources").as_object().into_iter().flatten() {
+        for (lid, r) in s.tree().at("Resources").as_object().into_iter().flatten() {
             let type_name = r.at("Type").as_str().unwrap_or("");
             if built_in(type_name) || before.contains(type_name) {
                 continue;
@@ -93,12 +93,12 @@ mod tests {
     fn the_activated_type_comes_from_the_name_or_the_arn() {
         assert_eq!(
             activated_type(
-                &json!({"PublicTypeArn": {"Fn::Sub": "arn:${AWS::Partition}:cloudformation:${AWS::Region}::type/resource/bb98/MongoDB-Atlas-Cluster"}})
+                &json!({"PublicTypeArn": {"Fn::Sub": "arn:${AWS::Partition}:cloudformation:${AWS::Region}::type/resource/bb98/MongoDB-Atlas-Cluster"}}).into()
             ),
             Some("MongoDB::Atlas::Cluster".into())
         );
         assert_eq!(
-            activated_type(&json!({"TypeName": "MongoDB::Atlas::Project"})),
+            activated_type(&json!({"TypeName": "MongoDB::Atlas::Project"}).into()),
             Some("MongoDB::Atlas::Project".into())
         );
         assert!(built_in("AWS::S3::Bucket") && built_in("Custom::Schema"));

@@ -10,7 +10,6 @@ use crate::custom::CustomResource;
 use crate::diagnostics::Diagnostic;
 use crate::handle::Handle;
 use crate::intrinsics::{fns, Expr};
-use crate::json::JsonValue;
 use crate::l1::{Props, Resource};
 use crate::logical_id;
 use crate::parts::ResourceOptions;
@@ -243,7 +242,7 @@ impl Scope {
 
     /// A context value (`escdk.json`, `escdk.context.json`, `--context key=value`), as the
     /// CDK's `tryGetContext`; `None` when no value is set.
-    pub fn try_get_context(&self, key: &str) -> Option<JsonValue> {
+    pub fn try_get_context(&self, key: &str) -> Option<serde_json::Value> {
         crate::context::get(key)
     }
 }

@@ -8,7 +8,7 @@ use crate::cross_stack::{self, Import};
 use crate::diagnostics::{Diagnostic, Severity, SynthError};
 use crate::handle::StackId;
 use crate::json::Field;
-use crate::json::JsonValue;
+use crate::json::{JsonMap, JsonValue};
 use crate::l1::{Check, Render, ToJson};
 use crate::parts::{Output, Parameter};
 use crate::stack::{ResourceEntry, Stack};
@@ -20,7 +20,10 @@ use std::rc::Rc;
 #[derive(Debug, Clone)]
 pub struct Synthesized {
     pub stack_name: String,
-    pub template: JsonValue,
+    /// The rendered template ([`Synthesized::tree`]).
+    tree: JsonValue,
+    /// The same as `serde_json::Value`, made on first use ([`Synthesized::template`]).
+    template: std::sync::OnceLock<serde_json::Value>,
     pub warnings: Vec<Diagnostic>,
     /// Findings of kind info (from aspects), printed by the CLI.
     pub infos: Vec<Diagnostic>,
@@ -40,6 +43,17 @@ pub struct Synthesized {
 }
 
 impl Synthesized {
+    /// The template as a `serde_json::Value` (keys in the template's order), for tests and
+    /// tools: made from [`Synthesized::tree`] on first use.
+    pub fn template(&self) -> &serde_json::Value {
+        self.template.get_or_init(|| (&self.tree).into())
+    }
+
+    /// The rendered template as the checks read it, without a conversion.
+    pub fn tree(&self) -> &JsonValue {
+        &self.tree
+    }
+
     /// The template as JSON, two-space indented, with a final newline. Byte-identical for
     /// the same program on any machine.
     pub fn to_json(&self) -> String {
@@ -53,7 +67,7 @@ impl Synthesized {
 
     /// The template as YAML.
     pub fn to_yaml(&self) -> String {
-        crate::yaml::to_string(&self.template)
+        crate::yaml::to_string(&self.tree)
     }
 
     /// Size in bytes of the JSON template, as deploy would send it.
@@ -65,7 +79,7 @@ impl Synthesized {
 /// One stack rendered, before exports are added and checks run.
 struct Rendered {
     stack: Stack,
-    template: serde_json::Map<String, JsonValue>,
+    template: JsonMap,
     diags: Vec<Diagnostic>,
     imports: Vec<(Import, String)>,
     depends_on: BTreeSet<StackId>,
@@ -226,7 +240,7 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
     let mut cx = Render::in_app(stack.id(), producers.clone());
     let mut imports = Vec::new();
     let mut depends_on = BTreeSet::new();
-    let mut resources = serde_json::Map::new();
+    let mut resources = JsonMap::with_capacity(data.resources.len());
     let mut ids: Vec<&String> = data.resources.keys().collect();
     ids.sort();
     let tags = crate::tags::Resolver::new(stack.name(), &data.tags);
@@ -287,13 +301,14 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
         take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);
         let resource = render_resource(e, props, &mut cx, &mut depends_on);
         take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);
-        resources.insert(lid.clone(), resource);
+        // Logical IDs are the keys of a map: each is added once.
+        resources.push(lid.clone(), resource);
     }
 
-    let mut t = serde_json::Map::new();
-    t.insert("AWSTemplateFormatVersion".into(), "2010-09-09".into());
+    let mut t = JsonMap::new();
+    t.insert("AWSTemplateFormatVersion", "2010-09-09".into());
     if let Some(d) = &data.props.description {
-        t.insert("Description".into(), d.clone().into());
+        t.insert("Description", d.clone().into());
     }
     for (name, p) in &data.parameters {
         validate::parameters::check(stack.name(), name, p, &mut diags);
@@ -306,10 +321,10 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
     });
     section(&mut t, "Mappings", &data.mappings, |m| m.to_json(&mut cx));
     take_crossings(&mut cx, stack.name(), None, &mut imports, &mut diags);
-    t.insert("Resources".into(), JsonValue::Object(resources));
+    t.insert("Resources", JsonValue::Object(resources));
     let mut names: Vec<&String> = data.outputs.keys().collect();
     names.sort();
-    let mut outputs = serde_json::Map::new();
+    let mut outputs = JsonMap::new();
     for k in names {
         let output = render_output(&data.outputs[k], &mut cx);
         let at = format!("{}/Outputs/{k}", stack.name());
@@ -325,11 +340,11 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
                 "read the value from the stack that owns it (its export), or output something this stack computes",
             ));
         }
-        outputs.insert(k.clone(), output);
+        outputs.push(k.clone(), output);
         take_crossings(&mut cx, &at, None, &mut imports, &mut diags);
     }
     if !outputs.is_empty() {
-        t.insert("Outputs".into(), JsonValue::Object(outputs));
+        t.insert("Outputs", JsonValue::Object(outputs));
     }
     drop(data);
     Rendered {
@@ -342,14 +357,18 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
 }
 
 fn section<T>(
-    t: &mut serde_json::Map<String, JsonValue>,
-    name: &str,
+    t: &mut JsonMap,
+    name: &'static str,
     items: &indexmap::IndexMap<String, T>,
     mut f: impl FnMut(&T) -> JsonValue,
 ) {
     if !items.is_empty() {
-        let m = items.iter().map(|(k, v)| (k.clone(), f(v))).collect();
-        t.insert(name.into(), JsonValue::Object(m));
+        // The keys of a map: each is added once.
+        let mut m = JsonMap::with_capacity(items.len());
+        for (k, v) in items {
+            m.push(k.clone(), f(v));
+        }
+        t.insert(name, JsonValue::Object(m));
     }
 }
 
@@ -387,8 +406,7 @@ fn finish(
     if !exports.is_empty() {
         let outputs = r
             .template
-            .entry("Outputs")
-            .or_insert_with(|| JsonValue::Object(serde_json::Map::new()));
+            .get_or_insert_with("Outputs", || JsonValue::Object(JsonMap::new()));
         if let Some(outputs) = outputs.as_object_mut() {
             for (id, import) in exports {
                 if outputs.contains_key(id) {
@@ -442,7 +460,8 @@ fn finish(
         account: data.props.env.account.clone(),
         region: data.props.env.region.clone(),
         rules,
-        template,
+        tree: template,
+        template: std::sync::OnceLock::new(),
         json,
     })
 }
@@ -453,10 +472,10 @@ fn render_resource(
     cx: &mut Render,
     stack_deps: &mut BTreeSet<StackId>,
 ) -> JsonValue {
-    let mut r = serde_json::Map::new();
-    r.insert("Type".into(), e.props.type_name().into());
+    let mut r = JsonMap::with_capacity(4);
+    r.push("Type", e.props.type_name().into());
     if props.as_object().is_some_and(|o| !o.is_empty()) {
-        r.insert("Properties".into(), props);
+        r.push("Properties", props);
     }
     let mut deps: Vec<String> = Vec::new();
     for h in &e.options.depends_on {
@@ -472,85 +491,82 @@ fn render_resource(
     deps.sort();
     deps.dedup();
     if !deps.is_empty() {
-        r.insert("DependsOn".into(), deps.into());
+        r.push("DependsOn", deps.into());
     }
     if let Some(c) = &e.options.condition {
         if c.stack != cx.stack() {
             cx.foreign_reference(&c.name);
         }
-        r.insert("Condition".into(), c.name.clone().into());
+        r.push("Condition", c.name.clone().into());
     }
     if let Some(p) = e.options.deletion_policy {
-        r.insert("DeletionPolicy".into(), p.name().into());
+        r.push("DeletionPolicy", p.name().into());
     }
     if let Some(p) = e.options.update_replace_policy {
-        r.insert("UpdateReplacePolicy".into(), p.name().into());
+        r.push("UpdateReplacePolicy", p.name().into());
     }
     let mut metadata = match &e.options.metadata {
         Some(m) => m.to_json(cx),
-        None => JsonValue::Object(serde_json::Map::new()),
+        None => JsonValue::Object(JsonMap::with_capacity(1)),
     };
     if let Some(m) = metadata.as_object_mut() {
-        m.insert("escdk:path".into(), e.path.clone().into());
+        m.insert("escdk:path", e.path.clone().into());
     }
-    r.insert("Metadata".into(), metadata);
+    r.push("Metadata", metadata);
     JsonValue::Object(r)
 }
 
 fn render_parameter(p: &Parameter, cx: &mut Render) -> JsonValue {
-    let mut m = serde_json::Map::new();
-    m.insert("Type".into(), p.kind.clone().into());
+    let mut m = JsonMap::new();
+    m.insert("Type", p.kind.clone().into());
     if let Some(d) = &p.description {
-        m.insert("Description".into(), d.clone().into());
+        m.insert("Description", d.clone().into());
     }
     if let Some(d) = &p.default {
-        m.insert("Default".into(), d.to_json(cx));
+        m.insert("Default", d.to_json(cx));
     }
     if !p.allowed_values.is_empty() {
         let v = p.allowed_values.iter().map(|v| v.to_json(cx)).collect();
-        m.insert("AllowedValues".into(), JsonValue::Array(v));
+        m.insert("AllowedValues", JsonValue::Array(v));
     }
     if let Some(a) = &p.allowed_pattern {
-        m.insert("AllowedPattern".into(), a.clone().into());
+        m.insert("AllowedPattern", a.clone().into());
     }
     if let Some(n) = p.min_length {
-        m.insert("MinLength".into(), n.into());
+        m.insert("MinLength", n.into());
     }
     if let Some(n) = p.max_length {
-        m.insert("MaxLength".into(), n.into());
+        m.insert("MaxLength", n.into());
     }
     if let Some(n) = p.min_value {
-        m.insert("MinValue".into(), n.to_json(cx));
+        m.insert("MinValue", n.to_json(cx));
     }
     if let Some(n) = p.max_value {
-        m.insert("MaxValue".into(), n.to_json(cx));
+        m.insert("MaxValue", n.to_json(cx));
     }
     if let Some(c) = &p.constraint_description {
-        m.insert("ConstraintDescription".into(), c.clone().into());
+        m.insert("ConstraintDescription", c.clone().into());
     }
     if p.no_echo {
-        m.insert("NoEcho".into(), true.into());
+        m.insert("NoEcho", true.into());
     }
     JsonValue::Object(m)
 }
 
 fn render_output(o: &Output, cx: &mut Render) -> JsonValue {
-    let mut m = serde_json::Map::new();
+    let mut m = JsonMap::new();
     if let Some(d) = &o.description {
-        m.insert("Description".into(), d.clone().into());
+        m.insert("Description", d.clone().into());
     }
-    m.insert("Value".into(), o.value.to_json(cx));
+    m.insert("Value", o.value.to_json(cx));
     if let Some(e) = &o.export_name {
-        m.insert(
-            "Export".into(),
-            serde_json::json!({ "Name": e.to_json(cx) }),
-        );
+        m.insert("Export", JsonValue::one("Name", e.to_json(cx)));
     }
     if let Some(c) = &o.condition {
         if c.stack != cx.stack() {
             cx.foreign_reference(&c.name);
         }
-        m.insert("Condition".into(), c.name.clone().into());
+        m.insert("Condition", c.name.clone().into());
     }
     JsonValue::Object(m)
 }
@@ -594,7 +610,7 @@ pub(crate) fn set_path(
             if value.is_none() {
                 return Ok(()); // nothing there to delete
             }
-            *cur = JsonValue::Object(serde_json::Map::new());
+            *cur = JsonValue::Object(JsonMap::new());
         }
         let Some(obj) = cur.as_object_mut() else {
             return Ok(());
@@ -605,17 +621,15 @@ pub(crate) fn set_path(
                     obj.insert((*part).to_string(), v);
                 }
                 None => {
-                    obj.shift_remove(*part);
+                    obj.shift_remove(part);
                 }
             }
             return Ok(());
         }
-        if value.is_none() && !obj.contains_key(*part) {
+        if value.is_none() && !obj.contains_key(part) {
             return Ok(());
         }
-        cur = obj
-            .entry((*part).to_string())
-            .or_insert_with(|| JsonValue::Object(serde_json::Map::new()));
+        cur = obj.get_or_insert_with((*part).to_string(), || JsonValue::Object(JsonMap::new()));
     }
     Ok(())
 }

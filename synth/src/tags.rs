@@ -15,7 +15,7 @@
 //! let jobs = stack.root().child("Jobs");
 //! Tags::of(&jobs).add("team", "billing");
 //! let queue = jobs.add("Resource", CfnQueue { sqs_managed_sse_enabled: Some(true.into()), ..Default::default() });
-//! let t = stack.synth().unwrap().template;
+//! let t = stack.synth().unwrap().template().clone();
 //! let tags = &t["Resources"][queue.logical_id()]["Properties"]["Tags"];
 //! assert_eq!(tags[0], serde_json::json!({"Key": "project", "Value": "orders"}));
 //! assert_eq!(tags[1], serde_json::json!({"Key": "team", "Value": "billing"}));
@@ -174,9 +174,7 @@ impl<'a> Resolver<'a> {
         let count = match e.props.tagging() {
             Tagging::None => return,
             Tagging::List(property) => {
-                let list = obj
-                    .entry(property)
-                    .or_insert_with(|| JsonValue::Array(Vec::new()));
+                let list = obj.get_or_insert_with(property, || JsonValue::Array(Vec::new()));
                 let Some(list) = list.as_array_mut() else {
                     return;
                 };
@@ -185,20 +183,22 @@ impl<'a> Resolver<'a> {
                     .filter_map(|t| t["Key"].as_str().map(str::to_string))
                     .collect();
                 for (k, v) in tags.iter().filter(|(k, _)| !own.contains(k)) {
-                    list.push(serde_json::json!({ "Key": k, "Value": v }));
+                    let mut tag = crate::json::JsonMap::with_capacity(2);
+                    tag.push("Key", k.into());
+                    tag.push("Value", v.into());
+                    list.push(JsonValue::Object(tag));
                 }
                 list.len()
             }
             Tagging::Map(property) => {
-                let map = obj
-                    .entry(property)
-                    .or_insert_with(|| JsonValue::Object(serde_json::Map::new()));
+                let map = obj.get_or_insert_with(property, || {
+                    JsonValue::Object(crate::json::JsonMap::new())
+                });
                 let Some(map) = map.as_object_mut() else {
                     return;
                 };
                 for (k, v) in &tags {
-                    map.entry(k.clone())
-                        .or_insert_with(|| JsonValue::String(v.clone()));
+                    map.get_or_insert_with(k.clone(), || JsonValue::String(v.clone()));
                 }
                 map.len()
             }

@@ -27,7 +27,7 @@ pub fn example_templates() -> Vec<(String, String, Value)> {
         .into_iter()
         .map(|s| {
             let json = s.to_json();
-            (s.stack_name.clone(), json, s.template)
+            (s.stack_name.clone(), json, s.template().clone())
         })
         .collect()
 }

@@ -330,7 +330,7 @@ fn zone_names(scope: &Scope, azs: &AvailabilityZones, count: usize) -> Option<Ve
             };
             let key = escdk_synth::context::availability_zones_key(account, region);
             match scope.try_get_context(&key) {
-                Some(escdk_synth::JsonValue::Array(list)) => list
+                Some(serde_json::Value::Array(list)) => list
                     .iter()
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect(),

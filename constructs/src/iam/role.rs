@@ -158,7 +158,7 @@ mod tests {
     /// The rendered `Grants` policy document of the role `Worker` in `stack`.
     fn grants_document(stack: &Stack) -> serde_json::Value {
         let out = stack.synth().expect("synthesizes");
-        let policies = out.template["Resources"]["Worker"]["Properties"]["Policies"]
+        let policies = out.template()["Resources"]["Worker"]["Properties"]["Policies"]
             .as_array()
             .expect("policies")
             .clone();

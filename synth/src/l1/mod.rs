@@ -138,7 +138,7 @@ impl Render {
         }
         let producer = self.producers.get(&stack)?.clone();
         let import = crate::cross_stack::Import::new(stack, &producer, name, attribute);
-        let value = serde_json::json!({ "Fn::ImportValue": import.export_name });
+        let value = JsonValue::one("Fn::ImportValue", import.export_name.clone());
         self.imports.push(import);
         Some(value)
     }
@@ -150,7 +150,7 @@ impl Render {
 
 /// Builds a JSON object, leaving out absent fields.
 #[derive(Default)]
-pub struct ObjectBuilder(serde_json::Map<String, JsonValue>);
+pub struct ObjectBuilder(crate::json::JsonMap);
 
 impl ObjectBuilder {
     pub fn put(&mut self, key: &str, value: &impl ToJson, cx: &mut Render) {

@@ -104,12 +104,12 @@ impl Shape {
 
     /// Checks the schema's conditions between property values (the typed structs cannot
     /// express them, so every resource's rendered properties go through this).
-    pub fn check_conditions(&self, object: &serde_json::Map<String, JsonValue>, cx: &mut Check) {
+    pub fn check_conditions(&self, object: &crate::json::JsonMap, cx: &mut Check) {
         for c in self.conditions {
             let applies = c
                 .when
                 .iter()
-                .all(|(p, t)| object.get(*p).and_then(|v| t.holds(v)) == Some(true));
+                .all(|(p, t)| object.get(p).and_then(|v| t.holds(v)) == Some(true));
             if !applies {
                 continue;
             }
@@ -120,7 +120,7 @@ impl Shape {
                 format!(" when {}", because.join(" and "))
             };
             for (property, test) in c.then {
-                let Some(value) = object.get(*property) else {
+                let Some(value) = object.get(property) else {
                     continue;
                 };
                 if test.holds(value) != Some(false) {
@@ -168,9 +168,9 @@ impl Shape {
 
     /// Checks a JSON object against this shape; violations are reported below the
     /// current path of `cx`.
-    pub fn check(&self, object: &serde_json::Map<String, JsonValue>, cx: &mut Check) {
+    pub fn check(&self, object: &crate::json::JsonMap, cx: &mut Check) {
         for key in object.keys() {
-            if !self.fields.iter().any(|f| f.property == key) {
+            if !self.fields.iter().any(|f| f.property == key.as_str()) {
                 let known: Vec<&str> = self.fields.iter().map(|f| f.property).collect();
                 let closest = crate::diagnostics::closest(&known, key).unwrap_or("");
                 cx.violation_at(

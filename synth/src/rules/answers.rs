@@ -9,7 +9,8 @@
 use super::check::{for_each_subject, Referrers, Subject};
 use super::suppress::{child, push, Suppression};
 use super::{lambda, rule};
-use serde_json::{json, Value};
+use crate::json::JsonValue as Value;
+use serde_json::json;
 
 /// One answer: when `answer` gives a reason, checkov's `checkov` is skipped with it.
 pub struct Answer {
@@ -42,7 +43,7 @@ pub static ANSWERS: &[Answer] = &[
 
 /// CKV_AWS_27 reads only `KmsMasterKeyId`; SQS-managed encryption is encryption at rest too.
 fn queue_encrypted_by_sqs(s: &Subject) -> Option<String> {
-    (!s.is_set("KmsMasterKeyId") && s.prop("SqsManagedSseEnabled") == &serde_json::Value::Bool(true))
+    (!s.is_set("KmsMasterKeyId") && s.prop("SqsManagedSseEnabled") == &crate::json::JsonValue::Bool(true))
         .then(|| {
             "the queue is encrypted at rest with SQS-managed keys (SqsManagedSseEnabled: true); CKV_AWS_27 reads only KmsMasterKeyId".into()
         })
@@ -88,7 +89,11 @@ pub(crate) fn write(template: &mut Value, found: Found) {
     for (lid, id, reason) in found {
         if let Some(resource) = resources.get_mut(&lid).and_then(Value::as_object_mut) {
             let checkov = child(child(resource, "Metadata"), "checkov");
-            push(checkov, "skip", json!({"id": id, "comment": reason}));
+            push(
+                checkov,
+                "skip",
+                Value::from(json!({"id": id, "comment": reason})),
+            );
         }
     }
 }

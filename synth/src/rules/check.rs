@@ -5,7 +5,7 @@ use super::{Level, Mode, Rule, Summary, RULES};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::handle::StackId;
 use crate::json::Field;
-use serde_json::Value;
+use crate::json::JsonValue as Value;
 use std::collections::HashMap;
 
 /// Who refers to whom in a template, built once per template so that a rule asking for a
@@ -22,13 +22,14 @@ impl<'a> Referrers<'a> {
         let Some(resources) = template.at("Resources").as_object() else {
             return Referrers { of };
         };
+        let index = resources.index();
         let mut targets = Vec::new();
         for (lid, r) in resources {
             targets.clear();
             targets_in(r.at("Properties"), &mut |t| {
-                if let Some((target, _)) = resources.get_key_value(t) {
-                    if target != lid && !targets.contains(&target.as_str()) {
-                        targets.push(target.as_str());
+                if let Some((&target, _)) = index.get_key_value(t) {
+                    if target != lid.as_str() && !targets.contains(&target) {
+                        targets.push(target);
                     }
                 }
             });

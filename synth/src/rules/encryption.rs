@@ -6,7 +6,7 @@ use crate::json::Field;
 
 /// A DynamoDB table encrypted with a customer-managed key.
 pub fn table_cmk(s: &Subject) -> Option<String> {
-    if s.prop("SSESpecification.SSEEnabled") == &serde_json::Value::Bool(true)
+    if s.prop("SSESpecification.SSEEnabled") == &crate::json::JsonValue::Bool(true)
         && s.is_set("SSESpecification.KMSMasterKeyId")
     {
         return None;
@@ -26,7 +26,7 @@ pub fn secret_cmk(s: &Subject) -> Option<String> {
 
 /// A queue encrypted at rest, by SQS's keys or a KMS key.
 pub fn queue_encrypted(s: &Subject) -> Option<String> {
-    (s.prop("SqsManagedSseEnabled") != &serde_json::Value::Bool(true)
+    (s.prop("SqsManagedSseEnabled") != &crate::json::JsonValue::Bool(true)
         && !s.is_set("KmsMasterKeyId"))
     .then(|| "neither SqsManagedSseEnabled nor KmsMasterKeyId is set".into())
 }

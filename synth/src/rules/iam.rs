@@ -3,7 +3,7 @@
 
 use super::check::Subject;
 use crate::json::Field;
-use serde_json::Value;
+use crate::json::JsonValue as Value;
 
 /// Actions IAM cannot scope to a resource: `Resource: "*"` is the only way to grant them.
 /// Each is named, with what needs it.

@@ -3,7 +3,7 @@
 
 use super::check::{refers_to, Subject};
 use crate::json::Field;
-use serde_json::Value;
+use crate::json::JsonValue as Value;
 
 /// Whether something invokes the function asynchronously: an EventBridge rule target or an
 /// SNS subscription.

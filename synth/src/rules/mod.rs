@@ -22,7 +22,7 @@
 //! assert!(s.warnings.iter().any(|w| w.message.starts_with("ESCDK-LOG-RETENTION")));
 //! assert!(stack.synth_with_rules(Mode::Strict).is_err());
 //! rules::suppress(&audit, "ESCDK-LOG-RETENTION", "the audit trail of payments is kept for good");
-//! let t = stack.synth_with_rules(Mode::Default).unwrap().template;
+//! let t = stack.synth_with_rules(Mode::Default).unwrap().template().clone();
 //! assert_eq!(t["Resources"]["Audit"]["Metadata"]["checkov"]["skip"][0]["id"], "CKV_AWS_66");
 //! ```
 

@@ -3,7 +3,7 @@
 
 use super::check::Subject;
 use crate::json::Field;
-use serde_json::Value;
+use crate::json::JsonValue as Value;
 
 fn open_to_all(rule: &Value) -> bool {
     rule.at("CidrIp") == "0.0.0.0/0" || rule.at("CidrIpv6") == "::/0"

@@ -2,7 +2,7 @@
 //! authentication.
 
 use super::check::Subject;
-use serde_json::Value;
+use crate::json::JsonValue as Value;
 
 pub fn encrypted(s: &Subject) -> Option<String> {
     (s.prop("StorageEncrypted") != &Value::Bool(true))

@@ -1,7 +1,7 @@
 //! Buckets and registries.
 
 use super::check::Subject;
-use serde_json::Value;
+use crate::json::JsonValue as Value;
 
 pub fn bucket_versioning(s: &Subject) -> Option<String> {
     (s.prop("VersioningConfiguration.Status") != "Enabled")

@@ -5,8 +5,9 @@ use super::RULES;
 use crate::diagnostics::{closest, Diagnostic};
 use crate::handle::{Handle, StackId};
 use crate::json::Field;
+use crate::json::{JsonMap as Map, JsonValue as Value};
 use crate::scope::{below_stack, is_under, Scope};
-use serde_json::{json, Map, Value};
+use serde_json::json;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -145,16 +146,16 @@ pub(crate) fn check(suppressions: &[Suppression], diags: &mut Vec<Diagnostic>) {
 }
 
 /// The object under `key` in `map`, made (or replacing a non-object) if need be.
-pub(super) fn child<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
-    let entry = map.entry(key.to_string()).or_insert_with(|| json!({}));
+pub(super) fn child<'a>(map: &'a mut Map, key: &'static str) -> &'a mut Map {
+    let entry = map.get_or_insert_with(key, || Value::Object(Map::new()));
     if !entry.is_object() {
-        *entry = json!({});
+        *entry = Value::Object(Map::new());
     }
     entry.as_object_mut().expect("an object")
 }
 
-pub(super) fn push(map: &mut Map<String, Value>, key: &str, item: Value) {
-    let list = map.entry(key.to_string()).or_insert_with(|| json!([]));
+pub(super) fn push(map: &mut Map, key: &'static str, item: Value) {
+    let list = map.get_or_insert_with(key, || Value::Array(Vec::new()));
     if let Some(a) = list.as_array_mut() {
         if !a.contains(&item) {
             a.push(item);
@@ -192,19 +193,23 @@ pub(crate) fn write_metadata(template: &mut Value, suppressions: &[Suppression])
             if !checkov_ids.is_empty() {
                 let checkov = child(metadata, "checkov");
                 for id in checkov_ids {
-                    push(checkov, "skip", json!({"id": id, "comment": s.reason}));
+                    push(
+                        checkov,
+                        "skip",
+                        Value::from(json!({"id": id, "comment": s.reason})),
+                    );
                 }
             }
             if is_cfn_lint(&s.id) {
                 let config = child(child(metadata, "cfn-lint"), "config");
-                push(config, "ignore_checks", json!(s.id));
+                push(config, "ignore_checks", Value::from(json!(s.id)));
             }
             // A checkov check's reason is already beside it, in `checkov.skip`.
             if !is_checkov(&s.id) {
                 push(
                     metadata,
                     "escdk:suppressed",
-                    json!({"id": s.id, "reason": s.reason}),
+                    Value::from(json!({"id": s.id, "reason": s.reason})),
                 );
             }
         }

@@ -252,6 +252,7 @@ fn cases() -> Vec<(&'static str, Value, Value)> {
 }
 
 fn outcome(id: &str, template: &Value) -> Option<String> {
+    let template = &crate::node::Node::from(template);
     let rule = super::rule(id).unwrap_or_else(|| panic!("{id} is a rule"));
     let resource = &template["Resources"]["R"];
     assert!(
@@ -351,11 +352,13 @@ fn a_function_nothing_invokes_asynchronously_needs_no_failure_destination() {
 
 /// Finds the answers for `template` and writes them, as a synth does.
 fn answer(template: &mut Value, suppressions: &[super::suppress::Suppression]) {
+    let mut tree = crate::node::Node::from(&*template);
     let found = {
-        let referrers = super::Referrers::of(template);
-        super::answers::find(template, &referrers, suppressions)
+        let referrers = super::Referrers::of(&tree);
+        super::answers::find(&tree, &referrers, suppressions)
     };
-    super::answers::write(template, found);
+    super::answers::write(&mut tree, found);
+    *template = Value::from(&tree);
 }
 
 /// The checkov skips the answers add to `R`: (id, comment).
@@ -466,6 +469,7 @@ fn the_referrers_index_reads_every_form_of_reference_once_and_never_the_resource
         "InMetadata": {"Type": "X", "Properties": {}, "Metadata": {"A": {"Ref": "T"}}},
         "Elsewhere": {"Type": "X", "Properties": {"A": {"Ref": "AWS::Region"}, "B": {"Fn::Sub": "${Tx}"}}}
     }});
+    let t = crate::node::Node::from(t);
     let index = super::Referrers::of(&t);
     let subject = Subject {
         logical_id: "T",

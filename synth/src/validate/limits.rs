@@ -18,7 +18,7 @@ fn count(template: &JsonValue, section: &str) -> usize {
     template
         .field(section)
         .and_then(JsonValue::as_object)
-        .map_or(0, serde_json::Map::len)
+        .map_or(0, crate::json::JsonMap::len)
 }
 
 /// Checks counts and size; `size` is the byte length of the JSON that would be deployed.

@@ -15,7 +15,7 @@ const LIFECYCLE: &str = include_str!("../../schemas/lambda-runtime-lifecycle.jso
 /// runtimes, and parsing the whole table cost more than the rest of the checks. The table
 /// is vendored as `json.dumps(indent=2)` writes it (`"name": {` and flat entries); the test
 /// below holds every entry found this way to the whole table parsed.
-fn lifecycle(runtime: &str) -> Option<serde_json::Map<String, JsonValue>> {
+fn lifecycle(runtime: &str) -> Option<crate::json::JsonMap> {
     let key = format!("\n  \"{runtime}\": {{");
     let start = LIFECYCLE.find(&key)? + key.len() - 1;
     let end = start + LIFECYCLE[start..].find('}')? + 1;

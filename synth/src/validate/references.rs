@@ -37,7 +37,7 @@ fn keys(template: &JsonValue, section: &str) -> BTreeSet<String> {
     template
         .field(section)
         .and_then(JsonValue::as_object)
-        .map(|m| m.keys().cloned().collect())
+        .map(|m| m.keys().map(|k| k.to_string()).collect())
         .unwrap_or_default()
 }
 
@@ -103,7 +103,7 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
-    fn check_sub(&mut self, template: &'a str, vars: Option<&serde_json::Map<String, JsonValue>>) {
+    fn check_sub(&mut self, template: &'a str, vars: Option<&crate::json::JsonMap>) {
         let mut rest = template;
         while let Some(start) = rest.find("${") {
             let after = &rest[start + 2..];
@@ -218,7 +218,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
     let parameters = keys(template, "Parameters");
     let conditions = keys(template, "Conditions");
     let mappings = keys(template, "Mappings");
-    let empty = serde_json::Map::new();
+    let empty = crate::json::JsonMap::new();
     let resources = template
         .field("Resources")
         .and_then(JsonValue::as_object)
@@ -263,7 +263,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
             _ => Vec::new(),
         };
         for d in deps {
-            if d == lid {
+            if d == lid.as_str() {
                 w.error(
                     format!("`{lid}` depends on itself"),
                     "remove the dependency",
