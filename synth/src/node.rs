@@ -147,6 +147,19 @@ impl Object {
         Object(Vec::with_capacity(n))
     }
 
+    /// An object of these members, in order; the keys are distinct (checked in debug
+    /// builds).
+    pub fn from_members(members: Vec<(Key, Node)>) -> Self {
+        debug_assert!(
+            members
+                .iter()
+                .enumerate()
+                .all(|(i, (k, _))| members[..i].iter().all(|(j, _)| j != k)),
+            "duplicate keys"
+        );
+        Object(members)
+    }
+
     /// The number of members.
     pub fn len(&self) -> usize {
         self.0.len()
@@ -287,7 +300,8 @@ impl PartialEq for Object {
 impl<K: Into<Key>> FromIterator<(K, Node)> for Object {
     /// Later values replace earlier ones of the same key, in the earlier one's place.
     fn from_iter<I: IntoIterator<Item = (K, Node)>>(iter: I) -> Self {
-        let mut o = Object::new();
+        let iter = iter.into_iter();
+        let mut o = Object::with_capacity(iter.size_hint().0);
         o.extend(iter);
         o
     }

@@ -148,18 +148,52 @@ impl Render {
     }
 }
 
-/// Builds a JSON object, leaving out absent fields.
-#[derive(Default)]
-pub struct ObjectBuilder(crate::json::JsonMap);
+/// Builds a JSON object, leaving out absent fields: the generated `to_json` of every
+/// property type. Members gather in a buffer reused from one object to the next (a
+/// thread's few buffers, one per level of nesting being built), and the object is then
+/// allocated at its exact size once, instead of growing member by member.
+pub struct ObjectBuilder(Vec<(crate::node::Key, JsonValue)>);
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Vec<Vec<(crate::node::Key, JsonValue)>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Default for ObjectBuilder {
+    fn default() -> Self {
+        let reused = BUFFERS.with(|b| b.borrow_mut().pop());
+        ObjectBuilder(reused.unwrap_or_else(|| Vec::with_capacity(16)))
+    }
+}
 
 impl ObjectBuilder {
-    pub fn put(&mut self, key: &str, value: &impl ToJson, cx: &mut Render) {
+    /// Sets the property `key` unless the value is absent. Each key is put once (the
+    /// generated code names each property once).
+    pub fn put(&mut self, key: &'static str, value: &impl ToJson, cx: &mut Render) {
         if !value.is_absent() {
-            self.0.insert(key.to_string(), value.to_json(cx));
+            debug_assert!(
+                self.0.iter().all(|(k, _)| k.as_str() != key),
+                "{key} put twice"
+            );
+            self.0.push((key.into(), value.to_json(cx)));
         }
     }
-    pub fn build(self) -> JsonValue {
-        JsonValue::Object(self.0)
+    pub fn build(mut self) -> JsonValue {
+        let mut members = Vec::with_capacity(self.0.len());
+        members.append(&mut self.0);
+        JsonValue::Object(crate::node::Object::from_members(members))
+    }
+}
+
+impl Drop for ObjectBuilder {
+    /// The buffer, emptied, goes back for the next object.
+    fn drop(&mut self) {
+        let mut buffer = std::mem::take(&mut self.0);
+        if buffer.capacity() > 0 {
+            buffer.clear();
+            // At exit the thread's buffers may be gone; the buffer is then dropped.
+            let _ = BUFFERS.try_with(|b| b.borrow_mut().push(buffer));
+        }
     }
 }
 
@@ -219,6 +253,48 @@ impl<T: ToJson> ToJson for Value<T> {
         match self {
             Value::Lit(t) => t.to_json(cx),
             Value::Expr(e) => e.to_json(cx),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An object holding `depth` more levels of itself, built with [`ObjectBuilder`].
+    struct Nested(usize);
+    impl ToJson for Nested {
+        fn to_json(&self, cx: &mut Render) -> JsonValue {
+            let mut o = ObjectBuilder::default();
+            o.put("Before", &Some(self.0 as i64), cx);
+            o.put("Absent", &None::<String>, cx);
+            if self.0 > 0 {
+                o.put("Inner", &Nested(self.0 - 1), cx);
+            }
+            o.put("After", &format!("level {}", self.0), cx);
+            o.build()
+        }
+    }
+
+    #[test]
+    fn builders_nest_and_a_dropped_builder_leaves_nothing_to_the_next() {
+        let mut cx = Render::new(StackId::next());
+        // A builder dropped half-built: its buffer goes back empty.
+        let mut abandoned = ObjectBuilder::default();
+        abandoned.put("Stray", &"x".to_string(), &mut cx);
+        drop(abandoned);
+        for _ in 0..3 {
+            let v = serde_json::Value::from(&Nested(3).to_json(&mut cx));
+            let mut expected = serde_json::json!({"Before": 0, "After": "level 0"});
+            for level in 1..=3 {
+                expected = serde_json::json!({"Before": level, "Inner": expected, "After": format!("level {level}")});
+            }
+            assert_eq!(v, expected);
+            assert_eq!(
+                v.to_string(),
+                expected.to_string(),
+                "members in the order put"
+            );
         }
     }
 }
