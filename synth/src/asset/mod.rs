@@ -12,6 +12,9 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::SystemTime;
+
+pub mod cache;
 
 /// The bucket `bootstrap` creates, per account and region.
 pub const ASSET_BUCKET: &str = "escdk-assets-${AWS::AccountId}-${AWS::Region}";
@@ -107,9 +110,13 @@ fn mode_executable(meta: &std::fs::Metadata) -> bool {
 /// what was hashed.
 pub fn read_files(
     dir: &Path,
-    mut each: impl FnMut(&str, bool, &[u8]) -> std::io::Result<()>,
+    each: impl FnMut(&str, bool, &[u8]) -> std::io::Result<()>,
 ) -> std::io::Result<String> {
-    let mut h = Sha256::new();
+    read_listed(&listed(dir)?, each)
+}
+
+/// The files of `dir`, or an error when it holds none.
+fn listed(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     let list = files(dir)?;
     if list.is_empty() {
         return Err(std::io::Error::new(
@@ -117,9 +124,17 @@ pub fn read_files(
             "the directory holds no files",
         ));
     }
+    Ok(list)
+}
+
+fn read_listed(
+    list: &[(String, PathBuf)],
+    mut each: impl FnMut(&str, bool, &[u8]) -> std::io::Result<()>,
+) -> std::io::Result<String> {
+    let mut h = Sha256::new();
     for (rel, path) in list {
         // One open for the bytes and the mode.
-        let mut file = std::fs::File::open(&path)?;
+        let mut file = std::fs::File::open(path)?;
         let meta = file.metadata()?;
         let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         std::io::Read::read_to_end(&mut file, &mut bytes)?;
@@ -128,7 +143,7 @@ pub fn read_files(
         h.update([0, u8::from(exec)]);
         h.update((bytes.len() as u64).to_be_bytes());
         h.update(&bytes);
-        each(&rel, exec, &bytes)?;
+        each(rel, exec, &bytes)?;
     }
     const HEX: &[u8; 16] = b"0123456789abcdef";
     Ok(h.finalize()
@@ -138,21 +153,44 @@ pub fn read_files(
         .collect())
 }
 
-/// The content hash of a directory (cached per process: synth of many copies reads once).
+/// The content hash of a directory: [`read_files`]' hash, taken from the [`cache`] when
+/// no file of the directory changed since it was recorded (and once per process for each
+/// directory).
 pub fn hash_dir(dir: &Path) -> std::io::Result<String> {
-    static CACHE: Mutex<Option<HashMap<PathBuf, String>>> = Mutex::new(None);
-    if let Ok(guard) = CACHE.lock() {
+    static SEEN: Mutex<Option<HashMap<PathBuf, String>>> = Mutex::new(None);
+    if let Ok(guard) = SEEN.lock() {
         if let Some(hit) = guard.as_ref().and_then(|m| m.get(dir)) {
             return Ok(hit.clone());
         }
     }
-    let hash = read_files(dir, |_, _, _| Ok(()))?;
-    if let Ok(mut guard) = CACHE.lock() {
+    let (hash, _) = cache::with(|c| hash_with(dir, c, cache::SETTLED))?;
+    if let Ok(mut guard) = SEEN.lock() {
         guard
             .get_or_insert_with(HashMap::new)
             .insert(dir.to_path_buf(), hash.clone());
     }
     Ok(hash)
+}
+
+/// The content hash of `dir`, from `cache` when its files stat as recorded there (then
+/// `true`), else read and recorded when `settled` (see [`cache`]). The stamps are taken
+/// before the files are read.
+fn hash_with(
+    dir: &Path,
+    cache: &mut cache::Cache,
+    settled: std::time::Duration,
+) -> std::io::Result<(String, bool)> {
+    let list = listed(dir)?;
+    let read = || read_listed(&list, |_, _, _| Ok(()));
+    let Some(stamps) = cache::stamps(&list) else {
+        return Ok((read()?, false));
+    };
+    if let Some(hash) = cache.get(&stamps) {
+        return Ok((hash.to_string(), true));
+    }
+    let hash = read()?;
+    cache.record(&stamps, &hash, SystemTime::now(), settled);
+    Ok((hash, false))
 }
 
 #[cfg(test)]
@@ -225,6 +263,118 @@ mod tests {
         for dir in [a, b, c, d, n] {
             let _ = std::fs::remove_dir_all(dir);
         }
+    }
+
+    /// Every kind of change to an asset directory makes the cache miss and the hash be
+    /// read afresh; unchanged, a new process takes the hash from the cache file. The
+    /// changes are 20 ms apart (more than a clock tick), which [`cache::SETTLED`] stands
+    /// for in real use; the test of that rule is the next one.
+    #[cfg(unix)]
+    #[test]
+    fn the_hash_cache_serves_a_directory_only_while_none_of_its_files_changed() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = temp_dir("cache");
+        let file = d.with_extension("hashes");
+        let _ = std::fs::remove_file(&file);
+        std::fs::write(d.join("handler.py"), "print(1)\n").unwrap();
+        std::fs::write(d.join("pkg/util.py"), "X = 1\n").unwrap();
+        let uncached = || read_files(&d, |_, _, _| Ok(())).unwrap();
+        let hash = |c: &mut cache::Cache| hash_with(&d, c, std::time::Duration::ZERO).unwrap();
+        let mut c = cache::Cache::load(Some(file.clone()));
+        assert_eq!(hash(&mut c), (uncached(), false));
+        let mut c = cache::Cache::load(Some(file.clone()));
+        assert_eq!(
+            hash(&mut c),
+            (uncached(), true),
+            "a new process reads the file"
+        );
+
+        let handler = d.join("handler.py");
+        type Change<'a> = (&'a str, Box<dyn Fn() + 'a>);
+        let changes: Vec<Change> = vec![
+            (
+                "same size, modification time set back",
+                Box::new(|| {
+                    let before = std::fs::metadata(&handler).unwrap().modified().unwrap();
+                    std::fs::write(&handler, "print(2)\n").unwrap();
+                    let f = std::fs::File::options().write(true).open(&handler).unwrap();
+                    f.set_modified(before).unwrap();
+                }),
+            ),
+            (
+                "made executable",
+                Box::new(|| {
+                    let p = std::fs::Permissions::from_mode(0o755);
+                    std::fs::set_permissions(&handler, p).unwrap();
+                }),
+            ),
+            (
+                "replaced by a rename, same bytes",
+                Box::new(|| {
+                    let bytes = std::fs::read(&handler).unwrap();
+                    std::fs::write(d.join(".swap"), bytes).unwrap();
+                    std::fs::rename(d.join(".swap"), &handler).unwrap();
+                }),
+            ),
+            (
+                "a file added",
+                Box::new(|| std::fs::write(d.join("pkg/new.py"), "Y = 2\n").unwrap()),
+            ),
+            (
+                "a file removed",
+                Box::new(|| std::fs::remove_file(d.join("pkg/util.py")).unwrap()),
+            ),
+            (
+                "a file renamed",
+                Box::new(|| std::fs::rename(d.join("pkg/new.py"), d.join("pkg/old.py")).unwrap()),
+            ),
+        ];
+        for (change, apply) in changes {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            let before = uncached();
+            apply();
+            let (h, hit) = hash(&mut c);
+            assert!(!hit, "{change}: served from the cache");
+            assert_eq!(h, uncached(), "{change}");
+            assert_eq!(hash(&mut c), (h, true), "{change}: recorded");
+            if change != "replaced by a rename, same bytes" {
+                assert_ne!(before, uncached(), "{change} changes the asset");
+            }
+        }
+
+        // A cache file that is not one is ignored, and replaced.
+        std::fs::write(&file, "escdk asset hashes 1\nnot a hash 3\n").unwrap();
+        let mut c = cache::Cache::load(Some(file.clone()));
+        assert_eq!(hash(&mut c), (uncached(), false));
+        let mut c = cache::Cache::load(Some(file.clone()));
+        assert_eq!(hash(&mut c), (uncached(), true));
+        // With no cache file nothing is kept.
+        let mut off = cache::Cache::load(None);
+        assert_eq!(hash(&mut off), (uncached(), false));
+        assert_eq!(hash(&mut off), (uncached(), false));
+        let _ = std::fs::remove_file(&file);
+        let _ = std::fs::remove_dir_all(d);
+    }
+
+    /// Files written within [`cache::SETTLED`] of the read are not recorded, so a second
+    /// write in the same clock tick as the first cannot be mistaken for no change.
+    #[cfg(unix)]
+    #[test]
+    fn files_just_written_are_read_again_until_they_settle() {
+        let d = temp_dir("cache-racy");
+        let file = d.with_extension("hashes");
+        let _ = std::fs::remove_file(&file);
+        std::fs::write(d.join("handler.py"), "print(1)\n").unwrap();
+        let mut c = cache::Cache::load(Some(file.clone()));
+        let first = hash_with(&d, &mut c, cache::SETTLED).unwrap();
+        assert!(!first.1);
+        // The same second: same size, perhaps the same times.
+        std::fs::write(d.join("handler.py"), "print(2)\n").unwrap();
+        let second = hash_with(&d, &mut c, cache::SETTLED).unwrap();
+        assert_eq!(second, (read_files(&d, |_, _, _| Ok(())).unwrap(), false));
+        assert_ne!(first.0, second.0);
+        assert!(!file.exists(), "nothing recorded");
+        let _ = std::fs::remove_dir_all(d);
     }
 
     #[test]
