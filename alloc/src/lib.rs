@@ -3,11 +3,15 @@
 //!
 //! Blocks of up to [`MAX_SMALL`] bytes (and alignment up to 16) come from 64 size classes
 //! of 16 bytes each, every thread with its own and no lock: a freed block goes on its
-//! class's free list and is the next one that class hands out, and a class with an empty
-//! list cuts a new block from the current chunk (128 KiB, mapped from the OS). Chunks are
-//! never returned, so memory in use stays at its peak until the process ends; a freed
-//! block is reused only by its own class. Anything larger, or aligned more strictly, goes
-//! to the system allocator.
+//! class's free list and is the next one that class hands out. A class with an empty list
+//! splits the smallest free block of a larger class, the rest going to the free lists in
+//! blocks of class sizes (largest first), and only when there is none cuts a new block
+//! from the current chunk (128 KiB, mapped from the OS); the tail of a chunk too short for
+//! a block goes to the free lists the same way. Blocks are never merged, and chunks never
+//! returned, so memory in use stays at its peak until the process ends. Splitting is what
+//! lets a program's later work live in what its start-up freed (a command-line parser's
+//! tables: a quarter of a synth's heap went unused before, BENCHMARKS.md). Anything
+//! larger, or aligned more strictly, goes to the system allocator.
 //!
 //! With musl (or the `larger-classes` feature) five more classes serve blocks up to
 //! [`MAX_CLASSED`] (32 KiB) in powers of two from the same chunks: musl's `malloc` maps
@@ -48,6 +52,7 @@ const LARGER_CLASSES: usize = if cfg!(any(target_env = "musl", feature = "larger
 pub const MAX_CLASSED: usize = MAX_SMALL << LARGER_CLASSES;
 const CLASSES: usize = SMALL_CLASSES + LARGER_CLASSES;
 const _: () = assert!(MAX_CLASSED <= CHUNK, "a class's block must fit in a chunk");
+const _: () = assert!(CLASSES <= 128, "a class is a bit of `State::stocked`");
 const CHUNK: usize = 128 * 1024;
 
 /// The allocator; see the module's documentation. Each thread has size classes and a
@@ -58,6 +63,8 @@ pub struct SynthAlloc(());
 
 struct State {
     free: [*mut u8; CLASSES],
+    /// Bit `c` is set when `free[c]` holds a block.
+    stocked: u128,
     next: *mut u8,
     end: *mut u8,
 }
@@ -65,7 +72,7 @@ struct State {
 thread_local! {
     // No destructor and a constant initializer: reachable for as long as the thread is.
     static STATE: UnsafeCell<State> = const {
-        UnsafeCell::new(State { free: [null_mut(); CLASSES], next: null_mut(), end: null_mut() })
+        UnsafeCell::new(State { free: [null_mut(); CLASSES], stocked: 0, next: null_mut(), end: null_mut() })
     };
 }
 
@@ -102,6 +109,22 @@ fn class(layout: Layout) -> Option<usize> {
     }
 }
 
+/// The largest class whose blocks fit in `len` bytes (`len` at least [`GRAIN`]).
+fn largest_within(len: usize) -> usize {
+    if len <= MAX_SMALL {
+        len / GRAIN - 1
+    } else {
+        let log2 = (usize::BITS - 1 - len.leading_zeros()) as usize;
+        let first_larger = MAX_SMALL.trailing_zeros() as usize + 1;
+        let top = MAX_CLASSED.trailing_zeros() as usize;
+        if log2 < first_larger || LARGER_CLASSES == 0 {
+            SMALL_CLASSES - 1
+        } else {
+            SMALL_CLASSES + log2.min(top) - first_larger
+        }
+    }
+}
+
 /// The bytes a block of class `c` holds.
 fn class_size(c: usize) -> usize {
     if c < SMALL_CLASSES {
@@ -114,14 +137,26 @@ fn class_size(c: usize) -> usize {
 impl State {
     /// A block of class `c`: the head of its free list, else cut from the chunk.
     unsafe fn take(&mut self, c: usize) -> *mut u8 {
-        let head = self.free[c];
-        if !head.is_null() {
-            // SAFETY: a free block holds the address of the next one in its first word.
-            self.free[c] = unsafe { head.cast::<*mut u8>().read() };
-            return head;
+        if !self.free[c].is_null() {
+            // SAFETY: the list holds a block.
+            return unsafe { self.pop(c) };
         }
         let size = class_size(c);
-        if (self.end as usize) - (self.next as usize) < size {
+        let above = self.stocked & !((2u128 << c) - 1);
+        if above != 0 {
+            let larger = above.trailing_zeros() as usize;
+            // SAFETY: the bit says the list holds a block; the rest of it, past the first
+            // `size` bytes, is the block's own.
+            unsafe {
+                let block = self.pop(larger);
+                self.give_span(block.add(size), class_size(larger) - size);
+                return block;
+            }
+        }
+        let left = (self.end as usize) - (self.next as usize);
+        if left < size {
+            // SAFETY: the chunk's tail is cut by nothing else.
+            unsafe { self.give_span(self.next, left) };
             let chunk = fresh_chunk();
             if chunk.is_null() {
                 return chunk;
@@ -136,16 +171,44 @@ impl State {
         block
     }
 
+    /// The head of class `c`'s free list, which holds a block.
+    unsafe fn pop(&mut self, c: usize) -> *mut u8 {
+        let head = self.free[c];
+        // SAFETY: a free block holds the address of the next one in its first word.
+        let next = unsafe { head.cast::<*mut u8>().read() };
+        self.free[c] = next;
+        if next.is_null() {
+            self.stocked &= !(1u128 << c);
+        }
+        head
+    }
+
     /// Puts a block of class `c` on its free list.
     unsafe fn give(&mut self, c: usize, block: *mut u8) {
         // SAFETY: every block is at least GRAIN bytes and GRAIN-aligned.
         unsafe { block.cast::<*mut u8>().write(self.free[c]) };
         self.free[c] = block;
+        self.stocked |= 1u128 << c;
+    }
+
+    /// Puts the `len` bytes at `start` (16-aligned, a multiple of 16, used by nothing) on
+    /// the free lists, in blocks of the largest classes that fit.
+    unsafe fn give_span(&mut self, mut start: *mut u8, mut len: usize) {
+        while len >= GRAIN {
+            let c = largest_within(len);
+            // SAFETY: the block lies within the span.
+            unsafe {
+                self.give(c, start);
+                start = start.add(class_size(c));
+            }
+            len -= class_size(c);
+        }
     }
 }
 
 // SAFETY: blocks of a class are `class_size(c)` bytes (at least the layout's size),
-// 16-aligned (chunks are 16-aligned and every cut is a multiple of 16), handed out once until given back; layouts outside
+// 16-aligned (chunks are 16-aligned, and every cut and split a multiple of 16), handed out
+// once until given back (a split block's parts are disjoint); layouts outside
 // the classes go to `System` both ways, and `class` depends only on the layout, which
 // the caller passes back unchanged (or, for `realloc`, as the old layout).
 unsafe impl GlobalAlloc for SynthAlloc {

@@ -1,7 +1,7 @@
 //! The allocator held to what `GlobalAlloc` promises: blocks the size and alignment asked
 //! for, contents kept across `realloc` within and between size classes and to and from
 //! the system allocator, zeroed blocks zero even when reused, a freed block reused by its
-//! class only, and no block handed out twice while threads allocate at once. This test
+//! class first and split for smaller ones, never for larger, and no block handed out twice while threads allocate at once. This test
 //! binary also runs on it as its global allocator (the test harness, its threads and all).
 //! `scripts/test` runs these twice: as built for glibc, and with the `larger-classes`
 //! feature, the configuration a musl build has.
@@ -64,43 +64,131 @@ fn blocks_are_the_size_and_alignment_asked_for_and_distinct() {
     }
 }
 
+/// Runs `f` on a thread of its own: its free lists hold nothing the test did not free.
+fn on_a_fresh_thread(f: impl FnOnce() + Send + 'static) {
+    std::thread::spawn(f).join().unwrap();
+}
+
 #[test]
-fn a_freed_block_is_reused_by_its_class_only() {
-    let a = SynthAlloc::new();
-    let l40 = layout(40, 8);
-    let p = unsafe { a.alloc(l40) };
-    unsafe { a.dealloc(p, l40) };
-    // 33..=48 bytes is the same class as 40; 24 is another.
-    let q = unsafe { a.alloc(layout(24, 8)) };
-    assert_ne!(p, q, "a block went to another class");
-    let r = unsafe { a.alloc(layout(48, 16)) };
-    assert_eq!(p, r, "the class's freed block was not reused");
+fn a_freed_block_serves_its_class_first_then_is_split_for_smaller_ones() {
+    on_a_fresh_thread(|| {
+        let a = SynthAlloc::new();
+        let l870 = layout(870, 8);
+        let p = unsafe { a.alloc(l870) };
+        unsafe { a.dealloc(p, l870) };
+        // 865..=880 bytes is the class of 870.
+        let again = unsafe { a.alloc(layout(880, 16)) };
+        assert_eq!(p, again, "the class's freed block was not reused");
+        unsafe { a.dealloc(again, layout(880, 16)) };
+        // A larger request never gets it.
+        let larger = unsafe { a.alloc(layout(881, 8)) };
+        assert_ne!(p, larger, "a block went to a larger class");
+        // 593..=608 bytes has no free block of its own: the 880 bytes are split, the
+        // first 608 for it and the last 272 for the next request of that class.
+        let front = unsafe { a.alloc(layout(600, 8)) };
+        assert_eq!(front, p, "the larger free block was not split");
+        let back = unsafe { a.alloc(layout(272, 16)) };
+        assert_eq!(back as usize, p as usize + 608, "the rest was not kept");
+        unsafe {
+            front.write_bytes(1, 608);
+            back.write_bytes(2, 272);
+            larger.write_bytes(3, 881);
+        }
+        let bytes = unsafe { std::slice::from_raw_parts(front, 608) };
+        assert!(bytes.iter().all(|b| *b == 1), "the parts overlap");
+    });
 }
 
 #[cfg(any(target_env = "musl", feature = "larger-classes"))]
 #[test]
-fn a_freed_larger_block_is_reused_by_its_power_of_two_class_only() {
+fn a_freed_larger_block_serves_its_power_of_two_class_then_smaller_ones() {
+    on_a_fresh_thread(a_larger_block_split);
+}
+
+#[cfg(any(target_env = "musl", feature = "larger-classes"))]
+fn a_larger_block_split() {
     let a = SynthAlloc::new();
     let l3000 = layout(3000, 8);
     let p = unsafe { a.alloc(l3000) };
     unsafe { p.write_bytes(1, 3000) };
     unsafe { a.dealloc(p, l3000) };
-    // 2049..=4096 bytes is the class of 3000; 2048 is the one below, 4097 the one above.
-    let below = unsafe { a.alloc(layout(2048, 8)) };
+    // 2049..=4096 bytes is the class of 3000; 4097 is the one above.
     let above = unsafe { a.alloc(layout(4097, 8)) };
-    assert_ne!(p, below, "a block went to a smaller class");
     assert_ne!(p, above, "a block went to a larger class");
     let again = unsafe { a.alloc(layout(4096, 16)) };
     assert_eq!(p, again, "the class's freed block was not reused");
     // The whole class size is the block's: writing 4096 bytes touches no other block.
     unsafe { again.write_bytes(2, 4096) };
-    unsafe { below.write_bytes(3, 2048) };
     unsafe { above.write_bytes(4, 4097) };
     let bytes = unsafe { std::slice::from_raw_parts(again, 4096) };
     assert!(
         bytes.iter().all(|b| *b == 2),
         "a neighbouring block overlapped"
     );
+    // Freed again and split for a 100-byte block: the rest (3984 bytes) goes to the
+    // lists as 2048, 1024 and 912 bytes, each served from its place in the block.
+    unsafe { a.dealloc(again, layout(4096, 16)) };
+    let small = unsafe { a.alloc(layout(100, 8)) };
+    assert_eq!(small, p);
+    let b2048 = unsafe { a.alloc(layout(2048, 8)) };
+    let b1024 = unsafe { a.alloc(layout(1024, 8)) };
+    let b912 = unsafe { a.alloc(layout(900, 8)) };
+    let at = |q: *mut u8| q as usize - p as usize;
+    assert_eq!((at(b2048), at(b1024), at(b912)), (112, 2160, 3184));
+}
+
+/// Blocks of every class, freed in a scattered order and taken again by other classes,
+/// through many chunks: no live block ever overlaps another or loses its contents.
+#[test]
+fn splitting_and_chunk_tails_never_hand_out_a_live_byte() {
+    let a = SynthAlloc::new();
+    let mut live: Vec<(*mut u8, Layout, u8)> = Vec::new();
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for i in 0..40_000u32 {
+        let r = next();
+        if live.len() > 50 && r % 5 < 2 {
+            let (p, l, tag) = live.swap_remove((r >> 8) as usize % live.len());
+            let bytes = unsafe { std::slice::from_raw_parts(p, l.size()) };
+            assert!(
+                bytes.iter().all(|b| *b == tag),
+                "a live block was overwritten"
+            );
+            unsafe { a.dealloc(p, l) };
+        } else {
+            // Mostly small, some up to the largest class.
+            let size = if r % 9 == 0 {
+                1 + (r >> 16) as usize % MAX_CLASSED
+            } else {
+                1 + (r >> 16) as usize % 600
+            };
+            let l = layout(size, 1 << ((r >> 40) % 5));
+            let p = unsafe { a.alloc(l) };
+            assert!(!p.is_null());
+            assert_eq!(p as usize % l.align(), 0);
+            let tag = (i % 251) as u8;
+            unsafe { p.write_bytes(tag, size) };
+            live.push((p, l, tag));
+        }
+    }
+    let mut spans: Vec<(usize, usize)> = live
+        .iter()
+        .map(|(p, l, _)| (*p as usize, l.size()))
+        .collect();
+    spans.sort();
+    for w in spans.windows(2) {
+        assert!(w[0].0 + w[0].1 <= w[1].0, "blocks overlap: {w:?}");
+    }
+    for (p, l, tag) in live {
+        let bytes = unsafe { std::slice::from_raw_parts(p, l.size()) };
+        assert!(bytes.iter().all(|b| *b == tag));
+        unsafe { a.dealloc(p, l) };
+    }
 }
 
 #[test]
