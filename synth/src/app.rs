@@ -4,7 +4,6 @@ use crate::diagnostics::{Diagnostic, SynthError};
 use crate::stack::{Stack, StackProps};
 use crate::synthesize::{synth_stacks, Synthesized};
 use std::cell::{Cell, RefCell};
-use std::process::ExitCode;
 
 /// A set of stacks. A program builds one and hands it to [`App::run`], which is the CLI.
 /// Handles of one stack used in another become exports and imports (see
@@ -147,6 +146,11 @@ impl App {
     }
 
     /// Whether the command that runs now is the process's last act ([`App::run`]).
+    /// Marks the app as the process's last use of it (its stacks are then left to the OS).
+    pub(crate) fn end_process(&self) {
+        self.ends_process.set(true);
+    }
+
     pub(crate) fn ends_process(&self) -> bool {
         self.ends_process.get()
     }
@@ -223,25 +227,6 @@ impl App {
             .partition(|s| names.is_empty() || names.contains(&s.stack_name));
         crate::synthesize::discard(others, self.ends_process());
         Ok(named)
-    }
-
-    /// Runs the command line (`synth`, `list`, `deploy`, ...) on this app with the
-    /// process's arguments.
-    pub fn run(self) -> ExitCode {
-        ExitCode::from(self.run_code(std::env::args().collect()))
-    }
-
-    /// [`App::run`] on the command line `args` (the program's name first), giving the exit
-    /// code as a number (for [`crate::main!`]).
-    pub(crate) fn run_code(self, args: Vec<String>) -> u8 {
-        self.ends_process.set(true);
-        // One write per line: stderr is unbuffered, and a message is written in pieces.
-        let mut err = std::io::LineWriter::new(std::io::stderr());
-        let code = crate::cli::run(&self, &args, &mut std::io::stdout(), &mut err);
-        drop(err);
-        // The process exits now: freeing every construct one by one would only delay it.
-        std::mem::forget(self);
-        code
     }
 }
 

@@ -5,6 +5,7 @@ use crate::assembly;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 /// Where `synth` writes when several stacks are selected and no `--out` is given.
 pub const DEFAULT_OUT: &str = "escdk.out";
@@ -321,6 +322,28 @@ fn emit(out: &mut dyn Write, text: &str, err: &mut dyn Write) -> u8 {
             let _ = writeln!(err, "error: cannot write to standard output: {e}\n  fix: redirect it to a file on a disk with space, or use --out <dir> for templates");
             1
         }
+    }
+}
+
+/// The command line on an [`App`]: defined with the CLI, which the app knows nothing of.
+impl App {
+    /// Runs the command line (`synth`, `list`, `deploy`, ...) on this app with the
+    /// process's arguments.
+    pub fn run(self) -> ExitCode {
+        ExitCode::from(self.run_code(std::env::args().collect()))
+    }
+
+    /// [`App::run`] on the command line `args` (the program's name first), giving the exit
+    /// code as a number (for [`crate::main!`]).
+    pub(crate) fn run_code(self, args: Vec<String>) -> u8 {
+        self.end_process();
+        // One write per line: stderr is unbuffered, and a message is written in pieces.
+        let mut err = std::io::LineWriter::new(std::io::stderr());
+        let code = run(&self, &args, &mut std::io::stdout(), &mut err);
+        drop(err);
+        // The process exits now: freeing every construct one by one would only delay it.
+        std::mem::forget(self);
+        code
     }
 }
 

@@ -13,8 +13,8 @@
 //! `escdk-deploy` keeps such an export in A until B no longer imports it, then removes it in
 //! the same run, and `diff` says so.
 
-use crate::handle::StackId;
 use crate::json::JsonValue;
+use crate::stack_id::StackId;
 use sha2::{Digest, Sha256};
 
 /// CloudFormation's limit on an export name.

@@ -4,7 +4,8 @@
 //! [`crate::Scope::add_custom`].
 
 use crate::json::{Json, JsonValue};
-use crate::l1::{Check, Props, Render, ToJson, Validate};
+use crate::l1::{Check, Props, Validate};
+use crate::render::{Render, ToJson};
 use crate::units::Duration;
 use crate::value::{Map, Value};
 use std::any::Any;

@@ -1,20 +1,9 @@
 //! Handles: what adding a resource, parameter or condition returns, and the only way to
 //! refer to it.
 
-use crate::intrinsics::{Expr, Target};
+use crate::json::{Expr, Target};
+use crate::stack_id::StackId;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicU32, Ordering};
-
-/// Identifies a stack within the process, so a handle used in another stack is caught.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StackId(u32);
-
-impl StackId {
-    pub(crate) fn next() -> StackId {
-        static NEXT: AtomicU32 = AtomicU32::new(1);
-        StackId(NEXT.fetch_add(1, Ordering::Relaxed))
-    }
-}
 
 /// A resource of type `T` in a stack. Cheap to clone.
 pub struct Handle<T> {

@@ -1,8 +1,12 @@
-//! [`Json`]: free-form JSON (policy documents, event patterns) that may hold intrinsic
-//! functions anywhere, so references inside documents are checked like any other.
+//! The value tree of a template fragment before it is rendered: [`Json`], free-form JSON
+//! (policy documents, event patterns) whose leaves may be intrinsic function calls
+//! ([`Expr`]), so references inside documents are checked like any other. The two are
+//! defined together because each holds the other: an `Expr`'s arguments are `Json`. How
+//! they render is [`crate::render`]; the functions that build an `Expr` are
+//! [`crate::intrinsics`].
 
-use crate::intrinsics::Expr;
-use crate::l1::{Render, ToJson};
+use crate::pseudo::Pseudo;
+use crate::stack_id::StackId;
 use indexmap::IndexMap;
 
 /// The rendered form of a template fragment.
@@ -54,22 +58,6 @@ impl Json {
         match self {
             Json::String(s) => Some(s),
             _ => None,
-        }
-    }
-}
-
-impl ToJson for Json {
-    fn to_json(&self, cx: &mut Render) -> JsonValue {
-        match self {
-            Json::Null => JsonValue::Null,
-            Json::Bool(b) => JsonValue::Bool(*b),
-            Json::Number(n) => JsonValue::Number(n.clone()),
-            Json::String(s) => JsonValue::String(s.clone()),
-            Json::Array(a) => JsonValue::Array(a.iter().map(|v| v.to_json(cx)).collect()),
-            Json::Object(m) => {
-                JsonValue::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json(cx))).collect())
-            }
-            Json::Expr(e) => e.to_json(cx),
         }
     }
 }
@@ -137,6 +125,75 @@ impl<T: Into<Json>> From<Vec<T>> for Json {
 impl<T: Into<Json>> From<Option<T>> for Json {
     fn from(v: Option<T>) -> Self {
         v.map_or(Json::Null, Into::into)
+    }
+}
+
+/// An intrinsic function call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr(pub(crate) Box<Kind>);
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Kind {
+    Ref(Target),
+    GetAtt(Target, String),
+    Sub(String, Vec<(String, Json)>),
+    Join(String, Json),
+    Select(Json, Json),
+    Split(String, Json),
+    GetAzs(Json),
+    If(Target, Json, Json),
+    Equals(Json, Json),
+    And(Vec<Json>),
+    Or(Vec<Json>),
+    Not(Json),
+    Condition(Target),
+    FindInMap(Json, Json, Json),
+    ImportValue(Json),
+    Base64(Json),
+    Cidr(Json, Json, Json),
+}
+
+/// What a `Ref`, `GetAtt` or condition names: a stack-scoped name, or a pseudo parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Target {
+    Named { stack: StackId, name: String },
+    Pseudo(Pseudo),
+}
+
+impl From<Pseudo> for Expr {
+    fn from(p: Pseudo) -> Self {
+        Expr(Box::new(Kind::Ref(Target::Pseudo(p))))
+    }
+}
+impl From<Pseudo> for Json {
+    fn from(p: Pseudo) -> Self {
+        Json::from(Expr::from(p))
+    }
+}
+
+impl Expr {
+    pub(crate) fn named_ref(stack: StackId, name: &str) -> Expr {
+        Expr(Box::new(Kind::Ref(Target::Named {
+            stack,
+            name: name.to_string(),
+        })))
+    }
+
+    pub(crate) fn named_get_att(stack: StackId, name: &str, attribute: &str) -> Expr {
+        Expr(Box::new(Kind::GetAtt(
+            Target::Named {
+                stack,
+                name: name.to_string(),
+            },
+            attribute.to_string(),
+        )))
+    }
+
+    pub(crate) fn condition(stack: StackId, name: &str) -> Expr {
+        Expr(Box::new(Kind::Condition(Target::Named {
+            stack,
+            name: name.to_string(),
+        })))
     }
 }
 

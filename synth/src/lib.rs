@@ -27,6 +27,13 @@
 //! let err = stack.synth().unwrap_err().to_string();
 //! assert!(err.contains("Hello/Jobs (Jobs) Properties.MessageRetentionPeriod: 30 is below the minimum 60"));
 //! ```
+//!
+//! The core reads bottom-up, each module using only those before it (`tests/layers.rs`
+//! holds it to that): [`node`], the rendered tree; [`stack_id`] and [`pseudo`]; [`json`],
+//! the value tree ([`Json`] and the intrinsic call [`Expr`], which hold each other);
+//! [`value`], [`handle`] and [`intrinsics`], which build those; [`cross_stack`];
+//! [`render`], which turns the value tree into the rendered one; and [`l1`], the runtime
+//! of the generated resources in [`cfn`]. Stacks, scopes and synthesis stand on it.
 
 pub mod app;
 pub mod aspects;
@@ -51,11 +58,14 @@ pub mod logical_id;
 pub mod node;
 pub mod parts;
 pub mod placeholders;
+pub mod pseudo;
 mod registry;
+pub mod render;
 pub mod rules;
 pub mod scope;
 mod short_copy;
 pub mod stack;
+pub mod stack_id;
 pub mod synthesize;
 pub mod tags;
 pub mod units;
@@ -67,13 +77,14 @@ pub use app::App;
 pub use aspects::{Aspect, Aspects, Node};
 pub use custom::CustomResource;
 pub use diagnostics::{Diagnostic, Severity, SynthError};
-pub use handle::{ConditionHandle, Handle, ParamHandle, StackId};
+pub use handle::{ConditionHandle, Handle, ParamHandle};
 pub use intrinsics::{fns, Expr, Pseudo};
 pub use json::{Json, JsonValue};
 pub use l1::Resource;
 pub use parts::{Output, Parameter, Policy, ResourceOptions};
 pub use scope::Scope;
 pub use stack::{Environment, Stack, StackProps};
+pub use stack_id::StackId;
 pub use synthesize::Synthesized;
 pub use tags::Tags;
 pub use units::{Duration, RetentionDays, Size};

@@ -1,6 +1,6 @@
 //! Stacks: a [`Stack`] is a cheap, clonable handle to one stack's contents (parameters,
 //! conditions, mappings, resources, outputs, tags, aspects). Constructs work through a
-//! [`Scope`](crate::Scope), a path in the stack's construct tree, and keep their own
+//! [`Scope`], a path in the stack's construct tree, and keep their own
 //! scope, so a user writes a stack in the order they think of it: a parameter after the
 //! resources, two sibling scopes at once, an output before the last construct.
 //!
@@ -23,13 +23,16 @@
 use crate::aspects::AspectEntry;
 use crate::asset::Asset;
 use crate::diagnostics::{Diagnostic, SynthError};
-use crate::handle::{ConditionHandle, Handle, ParamHandle, StackId};
-use crate::intrinsics::{Expr, Pseudo};
+use crate::handle::{ConditionHandle, Handle, ParamHandle};
+use crate::json::Expr;
 use crate::json::{Json, JsonValue};
-use crate::l1::{Props, Render, Resource, ToJson};
+use crate::l1::{Props, Resource};
 use crate::logical_id;
 use crate::parts::{Output, Parameter, Policy, ResourceOptions};
+use crate::pseudo::Pseudo;
+use crate::render::{Render, ToJson};
 use crate::scope::{join_path, Scope};
+use crate::stack_id::StackId;
 use crate::synthesize::{self, Synthesized};
 use crate::tags::TagRule;
 use indexmap::IndexMap;

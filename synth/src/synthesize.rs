@@ -6,12 +6,13 @@
 use crate::asset::Asset;
 use crate::cross_stack::{self, Import};
 use crate::diagnostics::{Diagnostic, Severity, SynthError};
-use crate::handle::StackId;
 use crate::json::Field;
 use crate::json::{JsonMap, JsonValue};
-use crate::l1::{Check, Render, ToJson};
+use crate::l1::Check;
 use crate::parts::{Output, Parameter};
+use crate::render::{Render, ToJson};
 use crate::stack::{ResourceEntry, Stack};
+use crate::stack_id::StackId;
 use crate::validate;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;

@@ -3,7 +3,8 @@
 //! Literal values are checked against the resource schema at synth; intrinsic values are
 //! accepted wherever a value may stand and checked for resolvable references instead.
 
-use crate::intrinsics::{Expr, Pseudo};
+use crate::json::Expr;
+use crate::pseudo::Pseudo;
 use indexmap::IndexMap;
 
 /// A string-keyed map property (for example a function's environment variables).

@@ -3,9 +3,9 @@
 use super::suppress::{self, Suppression};
 use super::{Level, Mode, Rule, Summary, RULES};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::handle::StackId;
 use crate::json::Field;
 use crate::json::JsonValue as Value;
+use crate::stack_id::StackId;
 use std::collections::HashMap;
 
 /// Who refers to whom in a template, built once per template so that a rule asking for a

@@ -3,10 +3,11 @@
 
 use super::RULES;
 use crate::diagnostics::{closest, Diagnostic};
-use crate::handle::{Handle, StackId};
+use crate::handle::Handle;
 use crate::json::Field;
 use crate::json::{JsonMap as Map, JsonValue as Value};
 use crate::scope::{below_stack, is_under, Scope};
+use crate::stack_id::StackId;
 use serde_json::json;
 use std::cell::RefCell;
 use std::collections::HashMap;

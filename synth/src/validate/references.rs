@@ -6,9 +6,9 @@
 
 use crate::cfn::attributes_of;
 use crate::diagnostics::Diagnostic;
-use crate::intrinsics::Pseudo;
 use crate::json::Field;
 use crate::json::JsonValue;
+use crate::pseudo::Pseudo;
 use std::collections::{BTreeMap, BTreeSet};
 
 struct Names<'a> {
