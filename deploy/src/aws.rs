@@ -80,6 +80,21 @@ impl Aws {
         )
     }
 
+    /// The deployed template of a stack (by name or id) as it was submitted, or `Null` when
+    /// the stack does not exist or the call fails.
+    pub async fn deployed_template(&self, stack: &str) -> serde_json::Value {
+        self.call();
+        self.cfn
+            .get_template()
+            .stack_name(stack)
+            .template_stage(aws_sdk_cloudformation::types::TemplateStage::Original)
+            .send()
+            .await
+            .ok()
+            .and_then(|t| t.template_body().and_then(|b| serde_json::from_str(b).ok()))
+            .unwrap_or(serde_json::Value::Null)
+    }
+
     /// The URL CloudFormation reads a template from: the regional path-style S3 URL (the
     /// form the CDK uses too), in the region's partition. CloudFormation reads it from S3
     /// itself, so it is the same whether or not the endpoint of this tool is overridden.

@@ -411,21 +411,6 @@ async fn delete_and_wait(
     Ok(())
 }
 
-/// The deployed template of a stack (by name or id) as it was submitted, or `Null` when
-/// the stack does not exist or the call fails.
-pub async fn deployed_template(aws: &Aws, stack: &str) -> serde_json::Value {
-    aws.call();
-    aws.cfn
-        .get_template()
-        .stack_name(stack)
-        .template_stage(aws_sdk_cloudformation::types::TemplateStage::Original)
-        .send()
-        .await
-        .ok()
-        .and_then(|t| t.template_body().and_then(|b| serde_json::from_str(b).ok()))
-        .unwrap_or(serde_json::Value::Null)
-}
-
 /// The stack's description, when it exists and the call succeeds.
 async fn describe(aws: &Aws, stack: &str) -> Option<aws_sdk_cloudformation::types::Stack> {
     stack_description(aws, stack).await.ok().flatten()
@@ -638,7 +623,7 @@ pub async fn deploy_all(
 ) -> Result<(), DeployError> {
     let mut deployed_templates = Vec::new();
     for artifact in artifacts {
-        deployed_templates.push(deployed_template(aws, &artifact.name).await);
+        deployed_templates.push(aws.deployed_template(&artifact.name).await);
     }
     // A stack that will change and needs the staging bucket: find it (or find the account
     // not bootstrapped) before any stack is touched.
@@ -669,7 +654,7 @@ pub async fn deploy_all(
         .await?
     };
     for artifact in revisit {
-        let deployed = deployed_template(aws, &artifact.name).await;
+        let deployed = aws.deployed_template(&artifact.name).await;
         let kept = still_imported(aws, artifact, &deployed, app_stacks).await;
         if kept.is_empty() {
             println!(
@@ -839,7 +824,7 @@ pub async fn deploy_stack(
     if let (Some(stack), false) = (&existing, opts.force) {
         let template = match deployed.take() {
             Some(t) => t,
-            None => deployed_template(aws, name).await,
+            None => aws.deployed_template(name).await,
         };
         let now = noop::Deployed {
             status: status_and_id(stack, name).0,

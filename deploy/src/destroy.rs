@@ -3,7 +3,7 @@
 
 use crate::assembly::StackArtifact;
 use crate::aws::Aws;
-use crate::deploy::{deployed_template, existing_event_ids, follow, stack_status};
+use crate::deploy::{existing_event_ids, follow, stack_status};
 use crate::error::{aws as aws_err, DeployError};
 use crate::progress::Progress;
 use crate::term;
@@ -54,7 +54,7 @@ pub async fn destroy_stack(
             }
         }
     }
-    let deployed = match deployed_template(aws, &id).await {
+    let deployed = match aws.deployed_template(&id).await {
         serde_json::Value::Null => artifact.template.clone(),
         t => t,
     };

@@ -13,7 +13,6 @@
 //! other stacks (which is also what finds consumers where `ListImports` is unavailable).
 
 use crate::aws::Aws;
-use crate::deploy::deployed_template;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -73,7 +72,7 @@ pub async fn importers(aws: &Aws, export: &str, app_stacks: &[String]) -> Vec<St
         }
     }
     for s in app_stacks {
-        if !found.contains(s) && imports(&deployed_template(aws, s).await, export) {
+        if !found.contains(s) && imports(&aws.deployed_template(s).await, export) {
             found.push(s.clone());
         }
     }

@@ -110,7 +110,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
             let artifacts = assembly::load(&cli.assembly, &stacks, Selection::Exactly)?;
             assembly::check_region(&artifacts, &aws.region)?;
             for artifact in artifacts {
-                let deployed = deploy::deployed_template(&aws, &artifact.name).await;
+                let deployed = aws.deployed_template(&artifact.name).await;
                 let state = if deployed.is_null() {
                     " (not deployed)"
                 } else {

@@ -33,10 +33,12 @@
 //! the value tree ([`Json`] and the intrinsic call [`Expr`], which hold each other);
 //! [`value`], [`handle`] and [`intrinsics`], which build those; [`cross_stack`];
 //! [`render`], which turns the value tree into the rendered one; and [`l1`], the runtime
-//! of the generated resources in [`cfn`]. Stacks, scopes and synthesis stand on it.
+//! of the generated resources in [`cfn`]. On it stand the construct tree ([`stack`], with
+//! its [`scope`]s, [`aspects`] and [`tags`]), then the rule pack and the checks
+//! ([`rules`], [`validate`]), then [`synthesize`], the [`App`] and its [`cli`]. No two
+//! modules of the crate use each other (the same test).
 
 pub mod app;
-pub mod aspects;
 pub mod assembly;
 pub mod assertions;
 pub mod asset;
@@ -59,15 +61,13 @@ pub mod node;
 pub mod parts;
 pub mod placeholders;
 pub mod pseudo;
-mod registry;
 pub mod render;
 pub mod rules;
-pub mod scope;
 mod short_copy;
 pub mod stack;
+pub use stack::{aspects, scope, tags};
 pub mod stack_id;
 pub mod synthesize;
-pub mod tags;
 pub mod units;
 pub mod validate;
 pub mod value;

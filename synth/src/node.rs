@@ -464,6 +464,64 @@ impl Node {
         })
     }
 
+    /// Sets (`Some`) or deletes (`None`) the value at a dotted path; a number addresses an item
+    /// of a list. Missing objects on the way are created; a list item must exist.
+    pub(crate) fn set_path(&mut self, path: &str, value: Option<Node>) -> Result<(), String> {
+        let mut cur = self;
+        let parts: Vec<&str> = path.split('.').collect();
+        for (i, part) in parts.iter().enumerate() {
+            let last = i + 1 == parts.len();
+            if let Node::Array(items) = cur {
+                let len = items.len();
+                let index = part.parse::<usize>().map_err(|_| {
+                    format!(
+                        "`{part}` addresses a list: use an item's index (0 to {})",
+                        len.saturating_sub(1)
+                    )
+                })?;
+                if index >= len {
+                    return Err(format!("item {index} does not exist: the list has {len}"));
+                }
+                if last {
+                    match value {
+                        Some(v) => items[index] = v,
+                        None => {
+                            items.remove(index);
+                        }
+                    }
+                    return Ok(());
+                }
+                cur = &mut items[index];
+                continue;
+            }
+            if !cur.is_object() {
+                if value.is_none() {
+                    return Ok(()); // nothing there to delete
+                }
+                *cur = Node::Object(Object::new());
+            }
+            let Some(obj) = cur.as_object_mut() else {
+                return Ok(());
+            };
+            if last {
+                match value {
+                    Some(v) => {
+                        obj.insert((*part).to_string(), v);
+                    }
+                    None => {
+                        obj.shift_remove(part);
+                    }
+                }
+                return Ok(());
+            }
+            if value.is_none() && !obj.contains_key(part) {
+                return Ok(());
+            }
+            cur = obj.get_or_insert_with((*part).to_string(), || Node::Object(Object::new()));
+        }
+        Ok(())
+    }
+
     /// The value, leaving `Null` in its place.
     pub fn take(&mut self) -> Node {
         std::mem::take(self)

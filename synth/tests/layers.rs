@@ -137,6 +137,99 @@ fn a_use_reaching_up_is_found() {
     );
 }
 
+/// The crate's top-level modules (a file or a folder under `src/`), each with the others
+/// it uses; a module re-exported from another (`pub use stack::{scope, tags};` in lib.rs)
+/// counts as that one.
+fn module_graph(src: &Path) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
+    let mut alias = std::collections::BTreeMap::new();
+    for line in lib.lines() {
+        let Some(rest) = line.trim().strip_prefix("pub use ") else {
+            continue;
+        };
+        let Some((parent, group)) = rest.split_once("::{") else {
+            continue;
+        };
+        for name in group.trim_end_matches("};").split(',').map(str::trim) {
+            if name.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+                alias.insert(name.to_string(), parent.to_string());
+            }
+        }
+    }
+    let mut graph = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if name == "lib" || !(path.is_dir() || path.extension().is_some_and(|e| e == "rs")) {
+            continue;
+        }
+        let used: BTreeSet<String> = sources(src, &name)
+            .iter()
+            .flat_map(|s| uses(s))
+            .map(|m| alias.get(&m).cloned().unwrap_or(m))
+            .filter(|m| *m != name)
+            .collect();
+        graph.insert(name, used);
+    }
+    graph
+}
+
+/// A circle of modules each using the next, if there is one.
+fn circle(graph: &std::collections::BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        m: &str,
+        graph: &std::collections::BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == m) {
+            let mut found = path[i..].to_vec();
+            found.push(m.to_string());
+            return Some(found);
+        }
+        if done.contains(m) {
+            return None;
+        }
+        path.push(m.to_string());
+        for next in graph.get(m).into_iter().flatten() {
+            if let Some(found) = visit(next, graph, path, done) {
+                return Some(found);
+            }
+        }
+        path.pop();
+        done.insert(m.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|m| visit(m, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_modules_of_the_crate_use_each_other() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let graph = module_graph(&src);
+    assert!(
+        graph.len() > 20 && graph["synthesize"].contains("stack"),
+        "{graph:?}"
+    );
+    if let Some(found) = circle(&graph) {
+        panic!(
+            "the modules {} use each other in a circle; fix: move what the lower one needs \
+             into it or below it, or the code that reaches up into the upper one",
+            found.join(" -> ")
+        );
+    }
+    // A use reaching back up is found.
+    let mut reaching = graph.clone();
+    reaching
+        .get_mut("node")
+        .unwrap()
+        .insert("synthesize".into());
+    assert!(circle(&reaching).is_some_and(|c| c.contains(&"node".to_string())));
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

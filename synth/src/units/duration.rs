@@ -1,6 +1,6 @@
 //! [`Duration`]: a length of time, kept in milliseconds.
 
-use crate::scope::Scope;
+use crate::diagnostics::PropertyErrors;
 use std::ops::RangeInclusive;
 
 /// A length of time.
@@ -77,14 +77,14 @@ impl Duration {
 
     fn checked(
         self,
-        scope: &Scope,
+        scope: &impl PropertyErrors,
         property: &str,
         unit: (u64, &str),
         range: RangeInclusive<u64>,
     ) -> u64 {
         let (size, name) = unit;
         let Some(n) = self.whole(size) else {
-            scope.prop_error(
+            scope.property_error(
                 property,
                 format!("{} is not a whole number of {name}s", self.human()),
                 format!("give a whole number of {name}s"),
@@ -92,7 +92,7 @@ impl Duration {
             return *range.start();
         };
         if !range.contains(&n) {
-            scope.prop_error(
+            scope.property_error(
                 property,
                 format!(
                     "{} is outside the allowed {} to {} {name}s",
@@ -112,17 +112,32 @@ impl Duration {
 
     /// Whole seconds in `range`, for a property of the construct at `scope`; an error at
     /// synth otherwise.
-    pub fn seconds_in(self, scope: &Scope, property: &str, range: RangeInclusive<u64>) -> u64 {
+    pub fn seconds_in(
+        self,
+        scope: &impl PropertyErrors,
+        property: &str,
+        range: RangeInclusive<u64>,
+    ) -> u64 {
         self.checked(scope, property, (SECOND, "second"), range)
     }
 
     /// Whole days in `range` (see [`Duration::seconds_in`]).
-    pub fn days_in(self, scope: &Scope, property: &str, range: RangeInclusive<u64>) -> u64 {
+    pub fn days_in(
+        self,
+        scope: &impl PropertyErrors,
+        property: &str,
+        range: RangeInclusive<u64>,
+    ) -> u64 {
         self.checked(scope, property, (DAY, "day"), range)
     }
 
     /// Whole milliseconds in `range` (see [`Duration::seconds_in`]).
-    pub fn millis_in(self, scope: &Scope, property: &str, range: RangeInclusive<u64>) -> u64 {
+    pub fn millis_in(
+        self,
+        scope: &impl PropertyErrors,
+        property: &str,
+        range: RangeInclusive<u64>,
+    ) -> u64 {
         self.checked(scope, property, (1, "millisecond"), range)
     }
 }

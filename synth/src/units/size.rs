@@ -1,6 +1,6 @@
 //! [`Size`]: an amount of memory or storage, kept in mebibytes.
 
-use crate::scope::Scope;
+use crate::diagnostics::PropertyErrors;
 use std::ops::RangeInclusive;
 
 /// An amount of memory or storage.
@@ -29,9 +29,14 @@ impl Size {
 
     /// MiB in `range`, for a property of the construct at `scope`; an error at synth
     /// otherwise.
-    pub fn mebibytes_in(self, scope: &Scope, property: &str, range: RangeInclusive<u64>) -> u64 {
+    pub fn mebibytes_in(
+        self,
+        scope: &impl PropertyErrors,
+        property: &str,
+        range: RangeInclusive<u64>,
+    ) -> u64 {
         if !range.contains(&self.mebibytes) {
-            scope.prop_error(
+            scope.property_error(
                 property,
                 format!(
                     "{} MiB is outside the allowed {} to {} MiB",

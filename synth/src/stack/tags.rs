@@ -21,11 +21,11 @@
 //! assert_eq!(tags[1], serde_json::json!({"Key": "team", "Value": "billing"}));
 //! ```
 
+use super::scope::{below_stack, is_under, Scope};
+use super::{ResourceEntry, Stack};
 use crate::diagnostics::Diagnostic;
 use crate::json::JsonValue;
 use crate::l1::Tagging;
-use crate::scope::{below_stack, is_under, Scope};
-use crate::stack::{ResourceEntry, Stack};
 use std::collections::BTreeMap;
 
 /// AWS's limit on tags per resource.

@@ -24,11 +24,11 @@
 //! assert!(err.contains("Demo/Jobs (Jobs): queue is not encrypted"));
 //! ```
 
+use super::scope::{below_stack, is_under, Scope};
+use super::{ResourceEntry, Stack};
 use crate::diagnostics::Diagnostic;
 use crate::l1::Resource;
 use crate::parts::{Policy, ResourceOptions};
-use crate::scope::{below_stack, is_under, Scope};
-use crate::stack::{ResourceEntry, Stack};
 use std::rc::Rc;
 
 /// A visitor over resources.

@@ -3,6 +3,8 @@
 //! (a cycle is an error naming both paths), then each template is checked (references,
 //! names, limits) and serialized. Any error anywhere: nothing is produced.
 
+mod registry;
+
 use crate::asset::Asset;
 use crate::cross_stack::{self, Import};
 use crate::diagnostics::{Diagnostic, Severity, SynthError};
@@ -11,6 +13,7 @@ use crate::json::{JsonMap, JsonValue};
 use crate::l1::Check;
 use crate::parts::{Output, Parameter};
 use crate::render::{Render, ToJson};
+use crate::rules;
 use crate::stack::{ResourceEntry, Stack};
 use crate::stack_id::StackId;
 use crate::validate;
@@ -225,7 +228,7 @@ pub(crate) fn synth_stacks(
             Err(e) => diagnostics.extend(e.diagnostics),
         }
     }
-    diagnostics.extend(crate::registry::check_activations(&out));
+    diagnostics.extend(registry::check_activations(&out));
     if diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics.sort_by_key(|d| d.severity);
         return Err(SynthError { diagnostics });
@@ -253,7 +256,7 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
         let mut props = e.props.render(&mut cx);
         for (path, value) in &e.overrides {
             let value = value.as_ref().map(|v| v.to_json(&mut cx));
-            if let Err(why) = set_path(&mut props, path, value) {
+            if let Err(why) = props.set_path(path, value) {
                 diags.push(
                     Diagnostic::error(
                         e.path.clone(),
@@ -572,65 +575,18 @@ fn render_output(o: &Output, cx: &mut Render) -> JsonValue {
     JsonValue::Object(m)
 }
 
-/// Sets `value` at a dotted path in an object, creating objects on the way.
-/// Sets (`Some`) or deletes (`None`) the value at a dotted path; a number addresses an item
-/// of a list. Missing objects on the way are created; a list item must exist.
-pub(crate) fn set_path(
-    target: &mut JsonValue,
-    path: &str,
-    value: Option<JsonValue>,
-) -> Result<(), String> {
-    let mut cur = target;
-    let parts: Vec<&str> = path.split('.').collect();
-    for (i, part) in parts.iter().enumerate() {
-        let last = i + 1 == parts.len();
-        if let JsonValue::Array(items) = cur {
-            let len = items.len();
-            let index = part.parse::<usize>().map_err(|_| {
-                format!(
-                    "`{part}` addresses a list: use an item's index (0 to {})",
-                    len.saturating_sub(1)
-                )
-            })?;
-            if index >= len {
-                return Err(format!("item {index} does not exist: the list has {len}"));
-            }
-            if last {
-                match value {
-                    Some(v) => items[index] = v,
-                    None => {
-                        items.remove(index);
-                    }
-                }
-                return Ok(());
-            }
-            cur = &mut items[index];
-            continue;
-        }
-        if !cur.is_object() {
-            if value.is_none() {
-                return Ok(()); // nothing there to delete
-            }
-            *cur = JsonValue::Object(JsonMap::new());
-        }
-        let Some(obj) = cur.as_object_mut() else {
-            return Ok(());
-        };
-        if last {
-            match value {
-                Some(v) => {
-                    obj.insert((*part).to_string(), v);
-                }
-                None => {
-                    obj.shift_remove(part);
-                }
-            }
-            return Ok(());
-        }
-        if value.is_none() && !obj.contains_key(part) {
-            return Ok(());
-        }
-        cur = obj.get_or_insert_with((*part).to_string(), || JsonValue::Object(JsonMap::new()));
+/// Synthesis of one stack alone, defined with synthesis (the stack knows nothing of it).
+impl Stack {
+    /// Validates and renders this stack alone. A handle of another stack is an error here;
+    /// add both stacks to one [`crate::App`] to have the reference exported and imported.
+    /// The rule pack is not run (see [`synth_with_rules`](Self::synth_with_rules)).
+    pub fn synth(&self) -> Result<Synthesized, SynthError> {
+        self.synth_with_rules(rules::Mode::Off)
     }
-    Ok(())
+
+    /// [`synth`](Self::synth), with the rule pack run as `rules` says ([`crate::rules`]).
+    pub fn synth_with_rules(&self, rules: rules::Mode) -> Result<Synthesized, SynthError> {
+        let mut all = synth_stacks(std::slice::from_ref(self), rules, &[], false)?;
+        Ok(all.remove(0))
+    }
 }

@@ -20,9 +20,12 @@
 //! assert!(stack.synth().unwrap().to_json().contains("AWS::SQS::Queue"));
 //! ```
 
-use crate::aspects::AspectEntry;
+pub mod aspects;
+pub mod scope;
+pub mod tags;
+
 use crate::asset::Asset;
-use crate::diagnostics::{Diagnostic, SynthError};
+use crate::diagnostics::Diagnostic;
 use crate::handle::{ConditionHandle, Handle, ParamHandle};
 use crate::json::Expr;
 use crate::json::{Json, JsonValue};
@@ -31,14 +34,14 @@ use crate::logical_id;
 use crate::parts::{Output, Parameter, Policy, ResourceOptions};
 use crate::pseudo::Pseudo;
 use crate::render::{Render, ToJson};
-use crate::scope::{join_path, Scope};
 use crate::stack_id::StackId;
-use crate::synthesize::{self, Synthesized};
-use crate::tags::TagRule;
+use aspects::AspectEntry;
 use indexmap::IndexMap;
+use scope::{join_path, Scope};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use tags::TagRule;
 
 /// Where a stack deploys: an account and a region, each given or left to the credentials
 /// that deploy it (an environment-agnostic stack).
@@ -446,7 +449,7 @@ impl Stack {
         let mut props = e.props.render(&mut cx);
         for (path, value) in &e.overrides {
             let value = value.as_ref().map(|v| v.to_json(&mut cx));
-            let _ = synthesize::set_path(&mut props, path, value);
+            let _ = props.set_path(path, value);
         }
         Some(props)
     }
@@ -485,18 +488,5 @@ impl Stack {
     /// Number of resources so far.
     pub fn resource_count(&self) -> usize {
         self.read().resources.len()
-    }
-
-    /// Validates and renders this stack alone. A handle of another stack is an error here;
-    /// add both stacks to one [`crate::App`] to have the reference exported and imported.
-    /// The rule pack is not run (see [`synth_with_rules`](Self::synth_with_rules)).
-    pub fn synth(&self) -> Result<Synthesized, SynthError> {
-        self.synth_with_rules(crate::rules::Mode::Off)
-    }
-
-    /// [`synth`](Self::synth), with the rule pack run as `rules` says ([`crate::rules`]).
-    pub fn synth_with_rules(&self, rules: crate::rules::Mode) -> Result<Synthesized, SynthError> {
-        let mut all = synthesize::synth_stacks(std::slice::from_ref(self), rules, &[], false)?;
-        Ok(all.remove(0))
     }
 }

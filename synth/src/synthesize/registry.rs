@@ -4,10 +4,10 @@
 //! before the stack that uses the type: in another stack of the app that this one depends
 //! on. A use without one is a synth error here, not a failed deploy.
 
+use super::Synthesized;
 use crate::diagnostics::Diagnostic;
 use crate::json::Field;
 use crate::json::JsonValue;
-use crate::synthesize::Synthesized;
 use std::collections::BTreeSet;
 
 /// Whether CloudFormation knows the type without an activation.

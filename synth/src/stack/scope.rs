@@ -5,15 +5,15 @@
 //! A scope is a value: clone it, hold two siblings at once, keep one in a construct to add
 //! resources under it later. Every method takes `&self`.
 
+use super::{ResourceEntry, Stack};
 use crate::asset::{self, Asset};
 use crate::custom::CustomResource;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, PropertyErrors};
 use crate::handle::Handle;
 use crate::intrinsics::{fns, Expr};
 use crate::l1::{Props, Resource};
 use crate::logical_id;
 use crate::parts::ResourceOptions;
-use crate::stack::{ResourceEntry, Stack};
 use std::path::Path;
 
 /// A position in a stack's construct tree.
@@ -244,5 +244,11 @@ impl Scope {
     /// CDK's `tryGetContext`; `None` when no value is set.
     pub fn try_get_context(&self, key: &str) -> Option<serde_json::Value> {
         crate::context::get(key)
+    }
+}
+
+impl PropertyErrors for Scope {
+    fn property_error(&self, property: &str, message: String, fix: String) {
+        self.prop_error(property, message, fix);
     }
 }
