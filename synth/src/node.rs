@@ -951,4 +951,31 @@ mod tests {
             assert_eq!(idx[format!("R{i}").as_str()], &Node::from(i));
         }
     }
+
+    #[test]
+    fn a_member_is_found_by_its_whole_key_and_missing_ones_index_as_null() {
+        for n in [0, 1, 8, 9, 40] {
+            let object: Object = (0..n).map(|i| (format!("Key{i}"), Node::from(i))).collect();
+            let value = Node::Object(object.clone());
+            for i in 0..n + 2 {
+                let key = format!("Key{i}");
+                let expected = (i < n).then(|| Node::from(i));
+                assert_eq!(object.get(&key), expected.as_ref(), "{n} keys, {key}");
+                assert_eq!(value.get(&key), expected.as_ref(), "{n} keys, {key}");
+                assert_eq!(
+                    &value[key.as_str()],
+                    expected.as_ref().unwrap_or(&Node::Null)
+                );
+                assert_eq!(
+                    &object[key.as_str()],
+                    expected.as_ref().unwrap_or(&Node::Null)
+                );
+            }
+            // A key that is a prefix of one present is not it.
+            assert_eq!(value.get("Key"), None);
+        }
+        assert_eq!(Node::from("Type").get("Type"), None);
+        assert_eq!(Node::Null["Type"], Node::Null);
+        assert_eq!(Node::array([1, 2])["0"], Node::Null);
+    }
 }

@@ -3,7 +3,6 @@
 use super::suppress::{self, Suppression};
 use super::{Level, Mode, Rule, Summary, RULES};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::json::Field;
 use crate::json::JsonValue as Value;
 use crate::stack_id::StackId;
 use std::collections::HashMap;
@@ -19,14 +18,14 @@ impl<'a> Referrers<'a> {
     /// The index of `template`: for each resource, the others whose properties refer to it.
     pub fn of(template: &'a Value) -> Self {
         let mut of: HashMap<&'a str, Vec<(&'a str, &'a Value)>> = HashMap::new();
-        let Some(resources) = template.at("Resources").as_object() else {
+        let Some(resources) = template["Resources"].as_object() else {
             return Referrers { of };
         };
         let index = resources.index();
         let mut targets = Vec::new();
         for (lid, r) in resources {
             targets.clear();
-            targets_in(r.at("Properties"), &mut |t| {
+            targets_in(&r["Properties"], &mut |t| {
                 if let Some((&target, _)) = index.get_key_value(t) {
                     if target != lid.as_str() && !targets.contains(&target) {
                         targets.push(target);
@@ -104,14 +103,14 @@ pub struct Subject<'a> {
 impl<'a> Subject<'a> {
     /// The resource type, e.g. `AWS::SQS::Queue`.
     pub fn type_name(&self) -> &'a str {
-        self.resource.at("Type").as_str().unwrap_or_default()
+        self.resource["Type"].as_str().unwrap_or_default()
     }
 
     /// A property by dotted path (`SSESpecification.KMSMasterKeyId`); `Null` when absent.
     pub fn prop(&self, dotted: &str) -> &'a Value {
         dotted
             .split('.')
-            .fold(self.resource.at("Properties"), |v, key| v.at(key))
+            .fold(&self.resource["Properties"], |v, key| &v[key])
     }
 
     /// Whether the property is present and not `false` or empty.
@@ -122,7 +121,7 @@ impl<'a> Subject<'a> {
 
     /// The resource's `DeletionPolicy`, if any.
     pub fn deletion_policy(&self) -> Option<&'a str> {
-        self.resource.at("DeletionPolicy").as_str()
+        self.resource["DeletionPolicy"].as_str()
     }
 
     /// The other resources of the template whose properties refer to this one (`Ref`,
@@ -194,17 +193,13 @@ pub(crate) fn for_each_subject<'a>(
     referrers: &Referrers<'a>,
     mut f: impl FnMut(&Subject),
 ) {
-    let Some(resources) = template.at("Resources").as_object() else {
+    let Some(resources) = template["Resources"].as_object() else {
         return;
     };
     for (lid, resource) in resources {
         f(&Subject {
             logical_id: lid,
-            path: resource
-                .at("Metadata")
-                .at("escdk:path")
-                .as_str()
-                .unwrap_or(lid),
+            path: resource["Metadata"]["escdk:path"].as_str().unwrap_or(lid),
             resource,
             template,
             referrers,

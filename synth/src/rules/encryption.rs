@@ -2,7 +2,6 @@
 //! (resource policies that refuse requests without TLS).
 
 use super::check::{refers_to, Subject};
-use crate::json::Field;
 
 /// A DynamoDB table encrypted with a customer-managed key.
 pub fn table_cmk(s: &Subject) -> Option<String> {
@@ -50,16 +49,14 @@ pub fn tls_only(s: &Subject) -> Option<String> {
         .find(|(t, _)| *t == s.type_name())
         .map(|(_, p)| *p)?;
     let guarded = s.referrers().any(|(_, r)| {
-        r.at("Type") == policy_type
-            && r.at("Properties")
-                .at("PolicyDocument")
-                .at("Statement")
+        r["Type"] == policy_type
+            && r["Properties"]["PolicyDocument"]["Statement"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .any(|st| {
-                    st.at("Effect") == "Deny"
-                        && st.at("Condition").at("Bool").at("aws:SecureTransport") == "false"
+                    st["Effect"] == "Deny"
+                        && st["Condition"]["Bool"]["aws:SecureTransport"] == "false"
                         && refers_to(st, s.logical_id)
                 })
     });

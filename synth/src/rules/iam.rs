@@ -2,7 +2,6 @@
 //! have no resource-level permission.
 
 use super::check::Subject;
-use crate::json::Field;
 use crate::json::JsonValue as Value;
 
 /// Actions IAM cannot scope to a resource: `Resource: "*"` is the only way to grant them.
@@ -32,7 +31,7 @@ fn documents<'a>(s: &Subject<'a>) -> Vec<&'a Value> {
         "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => vec![s.prop("PolicyDocument")],
         _ => list(s.prop("Policies"))
             .into_iter()
-            .map(|p| p.at("PolicyDocument"))
+            .map(|p| &p["PolicyDocument"])
             .collect(),
     }
 }
@@ -42,21 +41,21 @@ fn documents<'a>(s: &Subject<'a>) -> Vec<&'a Value> {
 pub fn no_wildcards(s: &Subject) -> Option<String> {
     let mut found = Vec::new();
     for doc in documents(s) {
-        for st in list(doc.at("Statement")) {
-            if st.at("Effect") != "Allow" {
+        for st in list(&doc["Statement"]) {
+            if st["Effect"] != "Allow" {
                 continue;
             }
-            let actions: Vec<&str> = list(st.at("Action"))
+            let actions: Vec<&str> = list(&st["Action"])
                 .into_iter()
                 .filter_map(Value::as_str)
                 .collect();
-            if st.field("NotAction").is_some() {
+            if st.get("NotAction").is_some() {
                 found.push("an Allow with NotAction (everything else)".to_string());
             }
             for a in actions.iter().filter(|a| a.contains('*')) {
                 found.push(format!("action `{a}`"));
             }
-            let any_resource = list(st.at("Resource"))
+            let any_resource = list(&st["Resource"])
                 .iter()
                 .any(|r| r.as_str() == Some("*"));
             if any_resource {

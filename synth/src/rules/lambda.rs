@@ -2,23 +2,18 @@
 //! function writes to a store others share.
 
 use super::check::{refers_to, Subject};
-use crate::json::Field;
 use crate::json::JsonValue as Value;
 
 /// Whether something invokes the function asynchronously: an EventBridge rule target or an
 /// SNS subscription.
 fn invoked_asynchronously(s: &Subject) -> bool {
-    s.referrers().any(|(_, r)| match r.at("Type").as_str() {
-        Some("AWS::Events::Rule") => r
-            .at("Properties")
-            .at("Targets")
+    s.referrers().any(|(_, r)| match r["Type"].as_str() {
+        Some("AWS::Events::Rule") => r["Properties"]["Targets"]
             .as_array()
             .into_iter()
             .flatten()
-            .any(|t| refers_to(t.at("Arn"), s.logical_id)),
-        Some("AWS::SNS::Subscription") => {
-            refers_to(r.at("Properties").at("Endpoint"), s.logical_id)
-        }
+            .any(|t| refers_to(&t["Arn"], s.logical_id)),
+        Some("AWS::SNS::Subscription") => refers_to(&r["Properties"]["Endpoint"], s.logical_id),
         _ => false,
     })
 }
@@ -26,13 +21,9 @@ fn invoked_asynchronously(s: &Subject) -> bool {
 /// Whether an `EventInvokeConfig` of the function sends failures somewhere.
 fn has_failure_destination(s: &Subject) -> bool {
     s.referrers().any(|(_, r)| {
-        r.at("Type") == "AWS::Lambda::EventInvokeConfig"
-            && refers_to(r.at("Properties").at("FunctionName"), s.logical_id)
-            && r.at("Properties")
-                .at("DestinationConfig")
-                .at("OnFailure")
-                .at("Destination")
-                != &Value::Null
+        r["Type"] == "AWS::Lambda::EventInvokeConfig"
+            && refers_to(&r["Properties"]["FunctionName"], s.logical_id)
+            && r["Properties"]["DestinationConfig"]["OnFailure"]["Destination"] != Value::Null
     })
 }
 
@@ -51,17 +42,17 @@ pub fn async_failures_kept(s: &Subject) -> Option<String> {
 /// Whether CloudFormation invokes the function for a custom resource (its `ServiceToken`).
 fn serves_custom_resources(s: &Subject) -> bool {
     s.referrers().any(|(_, r)| {
-        let t = r.at("Type").as_str().unwrap_or_default();
+        let t = r["Type"].as_str().unwrap_or_default();
         (t.starts_with("Custom::") || t == "AWS::CloudFormation::CustomResource")
-            && refers_to(r.at("Properties").at("ServiceToken"), s.logical_id)
+            && refers_to(&r["Properties"]["ServiceToken"], s.logical_id)
     })
 }
 
 /// Whether an event source mapping polls for the function.
 fn polled_by_a_mapping(s: &Subject) -> bool {
     s.referrers().any(|(_, r)| {
-        r.at("Type") == "AWS::Lambda::EventSourceMapping"
-            && refers_to(r.at("Properties").at("FunctionName"), s.logical_id)
+        r["Type"] == "AWS::Lambda::EventSourceMapping"
+            && refers_to(&r["Properties"]["FunctionName"], s.logical_id)
     })
 }
 
@@ -113,26 +104,22 @@ const TABLE_WRITES: &[&str] = &[
 
 /// Whether the function's role may write to a table.
 fn writes_to_a_table(s: &Subject) -> bool {
-    let Some(role) = s.prop("Role").at("Fn::GetAtt")[0].as_str() else {
+    let Some(role) = s.prop("Role")["Fn::GetAtt"][0].as_str() else {
         return false;
     };
-    let policies = &s.template.at("Resources")[role]
-        .at("Properties")
-        .at("Policies");
+    let policies = &s.template["Resources"][role]["Properties"]["Policies"];
     policies.as_array().into_iter().flatten().any(|p| {
-        p.at("PolicyDocument")
-            .at("Statement")
+        p["PolicyDocument"]["Statement"]
             .as_array()
             .into_iter()
             .flatten()
             .any(|st| {
-                st.at("Effect") == "Allow"
-                    && st
-                        .at("Action")
+                st["Effect"] == "Allow"
+                    && st["Action"]
                         .as_array()
                         .into_iter()
                         .flatten()
-                        .chain(std::iter::once(st.at("Action")))
+                        .chain(std::iter::once(&st["Action"]))
                         .filter_map(Value::as_str)
                         .any(|a| TABLE_WRITES.contains(&a))
             })

@@ -2,18 +2,17 @@
 //! logs.
 
 use super::check::Subject;
-use crate::json::Field;
 use crate::json::JsonValue as Value;
 
 fn open_to_all(rule: &Value) -> bool {
-    rule.at("CidrIp") == "0.0.0.0/0" || rule.at("CidrIpv6") == "::/0"
+    rule["CidrIp"] == "0.0.0.0/0" || rule["CidrIpv6"] == "::/0"
 }
 
 /// No ingress from 0.0.0.0/0 or ::/0.
 pub fn no_public_ingress(s: &Subject) -> Option<String> {
     let rules: Vec<&Value> = match s.type_name() {
         "AWS::EC2::SecurityGroupIngress" => {
-            vec![s.resource.field("Properties").unwrap_or(&Value::Null)]
+            vec![s.resource.get("Properties").unwrap_or(&Value::Null)]
         }
         _ => s
             .prop("SecurityGroupIngress")
@@ -25,13 +24,11 @@ pub fn no_public_ingress(s: &Subject) -> Option<String> {
     let open: Vec<String> = rules
         .into_iter()
         .filter(|r| open_to_all(r))
-        .map(
-            |r| match (r.at("FromPort").as_i64(), r.at("ToPort").as_i64()) {
-                (Some(a), Some(b)) if a == b => format!("port {a}"),
-                (Some(a), Some(b)) => format!("ports {a}-{b}"),
-                _ => "every port".to_string(),
-            },
-        )
+        .map(|r| match (r["FromPort"].as_i64(), r["ToPort"].as_i64()) {
+            (Some(a), Some(b)) if a == b => format!("port {a}"),
+            (Some(a), Some(b)) => format!("ports {a}-{b}"),
+            _ => "every port".to_string(),
+        })
         .collect();
     (!open.is_empty()).then(|| format!("{} open to the internet", open.join(", ")))
 }
@@ -57,9 +54,8 @@ pub fn listener_tls(s: &Subject) -> Option<String> {
         }
         Some("HTTP") => {
             let redirects = s.prop("DefaultActions").as_array().is_some_and(|a| {
-                a.iter().all(|x| {
-                    x.at("Type") == "redirect" && x.at("RedirectConfig").at("Protocol") == "HTTPS"
-                })
+                a.iter()
+                    .all(|x| x["Type"] == "redirect" && x["RedirectConfig"]["Protocol"] == "HTTPS")
             });
             (!redirects).then(|| "it serves plain HTTP".into())
         }
@@ -75,7 +71,7 @@ pub fn load_balancer_access_logs(s: &Subject) -> Option<String> {
         .as_array()
         .is_some_and(|a| {
             a.iter()
-                .any(|x| x.at("Key") == "access_logs.s3.enabled" && x.at("Value") == "true")
+                .any(|x| x["Key"] == "access_logs.s3.enabled" && x["Value"] == "true")
         });
     (!on).then(|| "access_logs.s3.enabled is not true".into())
 }

@@ -4,7 +4,6 @@
 use super::RULES;
 use crate::diagnostics::{closest, Diagnostic};
 use crate::handle::Handle;
-use crate::json::Field;
 use crate::json::{JsonMap as Map, JsonValue as Value};
 use crate::scope::{below_stack, is_under, Scope};
 use crate::stack_id::StackId;
@@ -175,9 +174,7 @@ pub(crate) fn write_metadata(template: &mut Value, suppressions: &[Suppression])
         return;
     };
     for (lid, resource) in resources.iter_mut() {
-        let path = resource
-            .at("Metadata")
-            .at("escdk:path")
+        let path = resource["Metadata"]["escdk:path"]
             .as_str()
             .unwrap_or(lid)
             .to_string();

@@ -8,7 +8,6 @@ mod registry;
 use crate::asset::Asset;
 use crate::cross_stack::{self, Import};
 use crate::diagnostics::{Diagnostic, Severity, SynthError};
-use crate::json::Field;
 use crate::json::{JsonMap, JsonValue};
 use crate::l1::Check;
 use crate::parts::{Output, Parameter};
@@ -332,8 +331,7 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
     for k in names {
         let output = render_output(&data.outputs[k], &mut cx);
         let at = format!("{}/Outputs/{k}", stack.name());
-        if output
-            .at("Value")
+        if output["Value"]
             .as_object()
             .is_some_and(|v| v.len() == 1 && v.contains_key("Fn::ImportValue"))
         {
@@ -437,7 +435,7 @@ fn finish(
     validate::lint::check_subnets(&name, &template, &mut diags);
     // Templates here take 1.3 to 1.6 KB a resource; memory reserved and not written is
     // never touched, so the estimate errs high.
-    let resources = template.at("Resources").as_object().map_or(0, |r| r.len());
+    let resources = template["Resources"].as_object().map_or(0, |r| r.len());
     let json =
         crate::json_text::pretty_into(&template, String::with_capacity(8192 + 2048 * resources));
     validate::limits::check(&name, &template, json.len(), &mut diags);

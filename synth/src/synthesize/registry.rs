@@ -6,7 +6,6 @@
 
 use super::Synthesized;
 use crate::diagnostics::Diagnostic;
-use crate::json::Field;
 use crate::json::JsonValue;
 use std::collections::BTreeSet;
 
@@ -21,25 +20,24 @@ fn built_in(type_name: &str) -> bool {
 /// The type a `TypeActivation` activates: its `TypeName`, or the last part of its public type
 /// ARN (`…/MongoDB-Atlas-Cluster`), literal or in `Fn::Sub`.
 fn activated_type(properties: &JsonValue) -> Option<String> {
-    if let Some(name) = properties.at("TypeName").as_str() {
+    if let Some(name) = properties["TypeName"].as_str() {
         return Some(name.to_string());
     }
-    let arn = match properties.at("PublicTypeArn") {
+    let arn = match &properties["PublicTypeArn"] {
         JsonValue::String(s) => s.as_str(),
-        JsonValue::Object(o) => o.field("Fn::Sub").and_then(JsonValue::as_str)?,
+        JsonValue::Object(o) => o.get("Fn::Sub").and_then(JsonValue::as_str)?,
         _ => return None,
     };
     Some(arn.rsplit('/').next()?.replace('-', "::"))
 }
 
 fn activations(s: &Synthesized) -> BTreeSet<String> {
-    s.tree()
-        .at("Resources")
+    s.tree()["Resources"]
         .as_object()
         .into_iter()
         .flatten()
-        .filter(|(_, r)| r.at("Type") == "AWS::CloudFormation::TypeActivation")
-        .filter_map(|(_, r)| activated_type(r.at("Properties")))
+        .filter(|(_, r)| r["Type"] == "AWS::CloudFormation::TypeActivation")
+        .filter_map(|(_, r)| activated_type(&r["Properties"]))
         .collect()
 }
 
@@ -61,12 +59,12 @@ pub(crate) fn check_activations(all: &[Synthesized]) -> Vec<Diagnostic> {
             }
         }
         let here = activations(s);
-        for (lid, r) in s.tree().at("Resources").as_object().into_iter().flatten() {
-            let type_name = r.at("Type").as_str().unwrap_or("");
+        for (lid, r) in s.tree()["Resources"].as_object().into_iter().flatten() {
+            let type_name = r["Type"].as_str().unwrap_or("");
             if built_in(type_name) || before.contains(type_name) {
                 continue;
             }
-            let path = r.at("Metadata").at("escdk:path").as_str().unwrap_or(lid);
+            let path = r["Metadata"]["escdk:path"].as_str().unwrap_or(lid);
             let (message, fix) = if here.contains(type_name) {
                 (
                     format!("uses `{type_name}`, which is activated in the same stack: CloudFormation checks types before it creates anything"),

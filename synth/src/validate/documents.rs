@@ -5,7 +5,6 @@
 //! and are left alone.
 
 use crate::diagnostics::Diagnostic;
-use crate::json::Field;
 use crate::json::JsonValue;
 use crate::l1::shape::is_intrinsic;
 use crate::l1::Format;
@@ -119,7 +118,7 @@ fn locate<'a>(v: &'a JsonValue, at: &str, shown: String, out: &mut Vec<(String, 
         Some(k) => (k, true),
         None => (head, false),
     };
-    let Some(child) = v.field(key) else {
+    let Some(child) = v.get(key) else {
         return;
     };
     let shown = if shown.is_empty() {
@@ -204,7 +203,7 @@ fn policy(at: &str, v: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, String,
             );
         }
     }
-    if let Some(version) = o.field("Version").filter(|v| !is_intrinsic(v)) {
+    if let Some(version) = o.get("Version").filter(|v| !is_intrinsic(v)) {
         if !matches!(version.as_str(), Some("2012-10-17" | "2008-10-17")) {
             add(
                 format!("{at}.Version"),
@@ -213,7 +212,7 @@ fn policy(at: &str, v: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, String,
             );
         }
     }
-    let statements: Vec<&JsonValue> = match o.field("Statement") {
+    let statements: Vec<&JsonValue> = match o.get("Statement") {
         None => {
             return add(
                 at.into(),
@@ -257,7 +256,7 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
             );
         }
     }
-    match o.field("Effect") {
+    match o.get("Effect") {
         None => add(
             at.into(),
             "the statement has no `Effect`".into(),
@@ -270,7 +269,7 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
             "use \"Allow\" or \"Deny\"",
         ),
     }
-    let has = |k: &str| o.field(k).is_some();
+    let has = |k: &str| o.get(k).is_some();
     let one_of = |a: &str, b: &str| has(a) as u8 + has(b) as u8;
     if one_of("Action", "NotAction") != 1 {
         add(
@@ -302,7 +301,7 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
                     "give the ARNs the actions apply to (\"*\" only for actions without resource-level permissions)",
                 );
             }
-            if let Some(sid) = o.field("Sid").and_then(JsonValue::as_str) {
+            if let Some(sid) = o.get("Sid").and_then(JsonValue::as_str) {
                 if !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
                     add(
                         format!("{at}.Sid"),
@@ -331,7 +330,7 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
         Doc::EventPattern => {}
     }
     for key in ["Action", "NotAction"] {
-        let values: Vec<&JsonValue> = match o.field(key) {
+        let values: Vec<&JsonValue> = match o.get(key) {
             Some(JsonValue::Array(a)) => a.iter().collect(),
             Some(v) => vec![v],
             None => continue,
@@ -353,7 +352,7 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
             }
         }
     }
-    if let Some(c) = o.field("Condition").filter(|c| !is_intrinsic(c)) {
+    if let Some(c) = o.get("Condition").filter(|c| !is_intrinsic(c)) {
         let ok = c
             .as_object()
             .is_some_and(|ops| ops.values().all(|v| v.is_object() || is_intrinsic(v)));

@@ -1,7 +1,6 @@
 //! CloudFormation's quotas on one template, checked at synth.
 
 use crate::diagnostics::Diagnostic;
-use crate::json::Field;
 use crate::json::JsonValue;
 
 pub const MAX_RESOURCES: usize = 500;
@@ -16,7 +15,7 @@ pub const MAX_DESCRIPTION_BYTES: usize = 1_024;
 
 fn count(template: &JsonValue, section: &str) -> usize {
     template
-        .field(section)
+        .get(section)
         .and_then(JsonValue::as_object)
         .map_or(0, crate::json::JsonMap::len)
 }
@@ -53,7 +52,7 @@ pub fn check(stack: &str, template: &JsonValue, size: usize, diags: &mut Vec<Dia
             ));
         }
     }
-    if let Some(d) = template.field("Description").and_then(JsonValue::as_str) {
+    if let Some(d) = template.get("Description").and_then(JsonValue::as_str) {
         if d.len() > MAX_DESCRIPTION_BYTES {
             diags.push(Diagnostic::error(
                 stack,

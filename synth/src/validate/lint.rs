@@ -5,7 +5,6 @@
 //! - two subnets of one VPC whose CIDR blocks overlap.
 
 use crate::diagnostics::Diagnostic;
-use crate::json::Field;
 use crate::json::JsonValue;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -61,7 +60,7 @@ pub fn check(
     if type_name != "AWS::Lambda::Function" {
         return;
     }
-    let Some(runtime) = props.field("Runtime").and_then(JsonValue::as_str) else {
+    let Some(runtime) = props.get("Runtime").and_then(JsonValue::as_str) else {
         return;
     };
     let Some(entry) = lifecycle(runtime) else {
@@ -104,12 +103,12 @@ fn parse_cidr(s: &str) -> Option<(u64, u64)> {
 /// Subnets of one VPC (the same `VpcId` value) with overlapping literal CIDR blocks: EC2
 /// refuses the second at deploy time.
 pub fn check_subnets(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
-    let Some(resources) = template.field("Resources").and_then(JsonValue::as_object) else {
+    let Some(resources) = template.get("Resources").and_then(JsonValue::as_object) else {
         return;
     };
     let mut seen: Vec<(String, (u64, u64), String, String)> = Vec::new();
     for (lid, r) in resources {
-        if r.field("Type").and_then(JsonValue::as_str) != Some("AWS::EC2::Subnet") {
+        if r.get("Type").and_then(JsonValue::as_str) != Some("AWS::EC2::Subnet") {
             continue;
         }
         let Some(cidr_text) = r

@@ -3,7 +3,6 @@
 //! function, rule, role and bus names, the generated schema check reports it.)
 
 use crate::diagnostics::Diagnostic;
-use crate::json::Field;
 use crate::json::JsonValue;
 
 struct NameRule {
@@ -47,7 +46,7 @@ const RULES: &[NameRule] = &[
 ];
 
 fn fifo(props: &JsonValue, key: &str) -> bool {
-    props.field(key).and_then(JsonValue::as_bool) == Some(true)
+    props.get(key).and_then(JsonValue::as_bool) == Some(true)
 }
 
 /// Checks the constrained names of one resource's rendered properties.
@@ -66,7 +65,7 @@ pub fn check(
         );
     };
     for rule in RULES.iter().filter(|r| r.type_name == type_name) {
-        let Some(name) = props.field(rule.property).and_then(JsonValue::as_str) else {
+        let Some(name) = props.get(rule.property).and_then(JsonValue::as_str) else {
             continue;
         };
         let is_fifo = fifo(props, "FifoQueue") || fifo(props, "FifoTopic");
@@ -108,7 +107,7 @@ pub fn check(
         }
     }
     if type_name == "AWS::Events::EventBus" {
-        if let Some("default") = props.field("Name").and_then(JsonValue::as_str) {
+        if let Some("default") = props.get("Name").and_then(JsonValue::as_str) {
             report(
                 "Name",
                 "a custom event bus cannot be named `default` (that is the account's default bus)"
@@ -136,30 +135,27 @@ const NAME_PROPERTIES: &[(&str, &str)] = &[
 /// Two resources of one type with the same literal name: CloudFormation would fail the
 /// second at deploy time ("already exists"), so it is an error at synth.
 pub fn check_unique(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
-    let Some(resources) = template.field("Resources").and_then(JsonValue::as_object) else {
+    let Some(resources) = template.get("Resources").and_then(JsonValue::as_object) else {
         return;
     };
     let mut seen: std::collections::BTreeMap<(String, String), String> = Default::default();
     for (lid, r) in resources {
-        let type_name = r.field("Type").and_then(JsonValue::as_str).unwrap_or("");
+        let type_name = r.get("Type").and_then(JsonValue::as_str).unwrap_or("");
         let Some((_, prop)) = NAME_PROPERTIES.iter().find(|(t, _)| *t == type_name) else {
             continue;
         };
-        let props = r.field("Properties");
-        let Some(name) = props
-            .and_then(|p| p.field(prop))
-            .and_then(JsonValue::as_str)
-        else {
+        let props = r.get("Properties");
+        let Some(name) = props.and_then(|p| p.get(*prop)).and_then(JsonValue::as_str) else {
             continue;
         };
         // Rules are named per bus.
         let scope = props
-            .and_then(|p| p.field("EventBusName"))
+            .and_then(|p| p.get("EventBusName"))
             .map(|b| b.to_string())
             .unwrap_or_default();
         let path = r
-            .field("Metadata")
-            .and_then(|m| m.field("escdk:path"))
+            .get("Metadata")
+            .and_then(|m| m.get("escdk:path"))
             .and_then(JsonValue::as_str)
             .unwrap_or(stack)
             .to_string();

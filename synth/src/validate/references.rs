@@ -6,7 +6,6 @@
 
 use crate::cfn::attributes_of;
 use crate::diagnostics::Diagnostic;
-use crate::json::Field;
 use crate::json::JsonValue;
 use crate::pseudo::Pseudo;
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,7 +34,7 @@ struct Walker<'a, 'd> {
 
 fn keys(template: &JsonValue, section: &str) -> BTreeSet<String> {
     template
-        .field(section)
+        .get(section)
         .and_then(JsonValue::as_object)
         .map(|m| m.keys().map(|k| k.to_string()).collect())
         .unwrap_or_default()
@@ -220,7 +219,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
     let mappings = keys(template, "Mappings");
     let empty = crate::json::JsonMap::new();
     let resources = template
-        .field("Resources")
+        .get("Resources")
         .and_then(JsonValue::as_object)
         .unwrap_or(&empty);
     let names = Names {
@@ -230,7 +229,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
             .map(|(k, r)| {
                 (
                     k.as_str(),
-                    r.field("Type").and_then(JsonValue::as_str).unwrap_or(""),
+                    r.get("Type").and_then(JsonValue::as_str).unwrap_or(""),
                 )
             })
             .collect(),
@@ -240,8 +239,8 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
     let mut graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (lid, r) in resources {
         let path = r
-            .field("Metadata")
-            .and_then(|m| m.field("escdk:path"))
+            .get("Metadata")
+            .and_then(|m| m.get("escdk:path"))
             .and_then(JsonValue::as_str)
             .map_or_else(|| format!("{stack}/{lid}"), str::to_string);
         let mut w = Walker {
@@ -253,11 +252,11 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
             in_condition: false,
             diags,
         };
-        if let Some(p) = r.field("Properties") {
+        if let Some(p) = r.get("Properties") {
             w.walk(p);
         }
         w.prop = vec!["DependsOn"];
-        let deps: Vec<&str> = match r.field("DependsOn") {
+        let deps: Vec<&str> = match r.get("DependsOn") {
             Some(JsonValue::String(s)) => vec![s.as_str()],
             Some(JsonValue::Array(a)) => a.iter().filter_map(JsonValue::as_str).collect(),
             _ => Vec::new(),
@@ -278,14 +277,14 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
             }
         }
         w.prop = vec!["Condition"];
-        if let Some(c) = r.field("Condition").and_then(JsonValue::as_str) {
+        if let Some(c) = r.get("Condition").and_then(JsonValue::as_str) {
             w.check_condition(c);
         }
         w.edges.remove(lid.as_str());
         graph.insert(lid, std::mem::take(&mut w.edges));
     }
     for section in ["Conditions", "Outputs"] {
-        if let Some(m) = template.field(section).and_then(JsonValue::as_object) {
+        if let Some(m) = template.get(section).and_then(JsonValue::as_object) {
             for (name, v) in m {
                 let mut w = Walker {
                     names: &names,
@@ -303,8 +302,8 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
     if let Some(cycle) = find_cycle(&graph) {
         let path = resources
             .get(cycle[0].as_str())
-            .and_then(|r| r.field("Metadata"))
-            .and_then(|m| m.field("escdk:path"))
+            .and_then(|r| r.get("Metadata"))
+            .and_then(|m| m.get("escdk:path"))
             .and_then(JsonValue::as_str)
             .unwrap_or(stack)
             .to_string();
