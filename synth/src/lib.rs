@@ -52,6 +52,7 @@ pub mod diagnostics;
 pub mod diagram;
 pub mod entry;
 pub mod handle;
+mod hashing;
 pub mod intrinsics;
 pub mod json;
 pub mod json_text;

@@ -24,9 +24,9 @@
 //! assert_eq!(serde_json::Value::from(&node), serde_json::json!({"Type": "AWS::SQS::Queue", "Properties": {}}));
 //! ```
 
+use crate::hashing::HashMap;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::borrow::{Borrow, Cow};
-use std::collections::HashMap;
 use std::fmt;
 use std::ops::Deref;
 
@@ -281,8 +281,8 @@ impl Object {
     }
 
     /// The members by key, for an object looked up many times (a template's `Resources`).
-    pub fn index(&self) -> HashMap<&str, &Node> {
-        let mut m = HashMap::with_capacity(self.0.len());
+    pub(crate) fn index(&self) -> HashMap<&str, &Node> {
+        let mut m = HashMap::with_capacity_and_hasher(self.0.len(), Default::default());
         for (k, v) in self.iter() {
             m.entry(k.as_str()).or_insert(v);
         }

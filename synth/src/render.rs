@@ -4,11 +4,11 @@
 //! and turns a reference to another stack of the app into an import.
 
 use crate::cross_stack::Import;
+use crate::hashing::HashMap;
 use crate::json::{Expr, Json, JsonMap, JsonValue, Kind, Target};
 use crate::node::{Key, Object};
 use crate::stack_id::StackId;
 use crate::value::{Map, Value};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// Renders a value to its template JSON.

@@ -3,9 +3,9 @@
 use super::suppress::{self, Suppression};
 use super::{Level, Mode, Rule, Summary, RULES};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::hashing::HashMap;
 use crate::json::JsonValue as Value;
 use crate::stack_id::StackId;
-use std::collections::HashMap;
 
 /// Who refers to whom in a template, built once per template so that a rule asking for a
 /// resource's referrers reads a list instead of walking every resource again.
@@ -17,7 +17,7 @@ pub struct Referrers<'a> {
 impl<'a> Referrers<'a> {
     /// The index of `template`: for each resource, the others whose properties refer to it.
     pub fn of(template: &'a Value) -> Self {
-        let mut of: HashMap<&'a str, Vec<(&'a str, &'a Value)>> = HashMap::new();
+        let mut of: HashMap<&'a str, Vec<(&'a str, &'a Value)>> = HashMap::default();
         let Some(resources) = template["Resources"].as_object() else {
             return Referrers { of };
         };

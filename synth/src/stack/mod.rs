@@ -27,6 +27,7 @@ pub mod tags;
 use crate::asset::Asset;
 use crate::diagnostics::Diagnostic;
 use crate::handle::{ConditionHandle, Handle, ParamHandle};
+use crate::hashing::{HashMap, IndexMap};
 use crate::json::Expr;
 use crate::json::{Json, JsonValue};
 use crate::l1::{Props, Resource};
@@ -36,10 +37,8 @@ use crate::pseudo::Pseudo;
 use crate::render::{Render, ToJson};
 use crate::stack_id::StackId;
 use aspects::AspectEntry;
-use indexmap::IndexMap;
 use scope::{join_path, Scope};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use tags::TagRule;
 
@@ -164,15 +163,15 @@ impl Stack {
             name: name.into(),
             data: RefCell::new(StackData {
                 props,
-                parameters: IndexMap::new(),
-                conditions: IndexMap::new(),
-                mappings: IndexMap::new(),
-                resources: IndexMap::new(),
-                outputs: IndexMap::new(),
-                paths: HashMap::new(),
+                parameters: IndexMap::default(),
+                conditions: IndexMap::default(),
+                mappings: IndexMap::default(),
+                resources: IndexMap::default(),
+                outputs: IndexMap::default(),
+                paths: HashMap::default(),
                 diagnostics: Vec::new(),
                 assets: Vec::new(),
-                artifacts: IndexMap::new(),
+                artifacts: IndexMap::default(),
                 tags: Vec::new(),
                 aspects: Vec::new(),
                 dependencies: Vec::new(),

@@ -27,7 +27,13 @@ pub(crate) fn join_path(a: &str, b: &str) -> String {
     match (a.is_empty(), b.is_empty()) {
         (true, _) => b.to_string(),
         (_, true) => a.to_string(),
-        _ => format!("{a}/{b}"),
+        _ => {
+            let mut path = String::with_capacity(a.len() + 1 + b.len());
+            path.push_str(a);
+            path.push('/');
+            path.push_str(b);
+            path
+        }
     }
 }
 

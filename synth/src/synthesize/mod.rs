@@ -8,6 +8,7 @@ mod registry;
 use crate::asset::Asset;
 use crate::cross_stack::{self, Import};
 use crate::diagnostics::{Diagnostic, Severity, SynthError};
+use crate::hashing::{HashMap, IndexMap};
 use crate::json::{JsonMap, JsonValue};
 use crate::l1::Check;
 use crate::parts::{Output, Parameter};
@@ -16,7 +17,7 @@ use crate::rules;
 use crate::stack::{ResourceEntry, Stack};
 use crate::stack_id::StackId;
 use crate::validate;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// The result of synthesizing one stack.
@@ -132,7 +133,7 @@ pub(crate) fn synth_stacks(
     // Exports for the imports, and the stack dependency graph.
     let mut exports: Vec<BTreeMap<String, Import>> = vec![BTreeMap::new(); stacks.len()];
     let mut deps: Vec<Vec<usize>> = vec![Vec::new(); stacks.len()];
-    let mut first_use: HashMap<(usize, usize), String> = HashMap::new();
+    let mut first_use: HashMap<(usize, usize), String> = HashMap::default();
     for (i, r) in rendered.iter().enumerate() {
         for (import, user) in &r.imports {
             let Some(&p) = index.get(&import.producer) else {
@@ -361,7 +362,7 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
 fn section<T>(
     t: &mut JsonMap,
     name: &'static str,
-    items: &indexmap::IndexMap<String, T>,
+    items: &IndexMap<String, T>,
     mut f: impl FnMut(&T) -> JsonValue,
 ) {
     if !items.is_empty() {
