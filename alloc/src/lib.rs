@@ -4,10 +4,13 @@
 //! Blocks of up to [`MAX_SMALL`] bytes (and alignment up to 16) come from 64 size classes
 //! of 16 bytes each, every thread with its own and no lock: a freed block goes on its
 //! class's free list and is the next one that class hands out. A class with an empty list
-//! splits the smallest free block of a larger class, the rest going to the free lists in
-//! blocks of class sizes (largest first), and only when there is none cuts a new block
-//! from the current chunk (128 KiB, mapped from the OS); the tail of a chunk too short for
-//! a block goes to the free lists the same way. Blocks are never merged, and chunks never
+//! cuts a new block from the current chunk (128 KiB, mapped from the OS and populated
+//! whole) while the chunk has room; when it runs out, the smallest free block of a larger
+//! class is split, the rest going to the free lists in blocks of class sizes (largest
+//! first), and only when there is none is a new chunk mapped; the tail of a chunk too
+//! short for a block goes to the free lists the same way. Cutting first costs nothing in
+//! memory (the chunk's pages are there already) and fewer instructions than a split
+//! (BENCHMARKS.md). Blocks are never merged, and chunks never
 //! returned, so memory in use stays at its peak until the process ends. Splitting is what
 //! lets a program's later work live in what its start-up freed (a command-line parser's
 //! tables: a quarter of a synth's heap went unused before, BENCHMARKS.md). Anything
@@ -135,26 +138,27 @@ fn class_size(c: usize) -> usize {
 }
 
 impl State {
-    /// A block of class `c`: the head of its free list, else cut from the chunk.
+    /// A block of class `c`: the head of its free list, else cut from the chunk, else split
+    /// from a larger free block, else cut from a new chunk.
     unsafe fn take(&mut self, c: usize) -> *mut u8 {
         if !self.free[c].is_null() {
             // SAFETY: the list holds a block.
             return unsafe { self.pop(c) };
         }
         let size = class_size(c);
-        let above = self.stocked & !((2u128 << c) - 1);
-        if above != 0 {
-            let larger = above.trailing_zeros() as usize;
-            // SAFETY: the bit says the list holds a block; the rest of it, past the first
-            // `size` bytes, is the block's own.
-            unsafe {
-                let block = self.pop(larger);
-                self.give_span(block.add(size), class_size(larger) - size);
-                return block;
-            }
-        }
         let left = (self.end as usize) - (self.next as usize);
         if left < size {
+            let above = self.stocked & !((2u128 << c) - 1);
+            if above != 0 {
+                let larger = above.trailing_zeros() as usize;
+                // SAFETY: the bit says the list holds a block; the rest of it, past the
+                // first `size` bytes, is the block's own.
+                unsafe {
+                    let block = self.pop(larger);
+                    self.give_span(block.add(size), class_size(larger) - size);
+                    return block;
+                }
+            }
             // SAFETY: the chunk's tail is cut by nothing else.
             unsafe { self.give_span(self.next, left) };
             let chunk = fresh_chunk();

@@ -1,7 +1,8 @@
 //! The allocator held to what `GlobalAlloc` promises: blocks the size and alignment asked
 //! for, contents kept across `realloc` within and between size classes and to and from
 //! the system allocator, zeroed blocks zero even when reused, a freed block reused by its
-//! class first and split for smaller ones, never for larger, and no block handed out twice while threads allocate at once. This test
+//! class first and split for smaller ones once the chunk runs out, never for larger, and
+//! no block handed out twice while threads allocate at once. This test
 //! binary also runs on it as its global allocator (the test harness, its threads and all).
 //! `scripts/test` runs these twice: as built for glibc, and with the `larger-classes`
 //! feature, the configuration a musl build has.
@@ -69,8 +70,31 @@ fn on_a_fresh_thread(f: impl FnOnce() + Send + 'static) {
     std::thread::spawn(f).join().unwrap();
 }
 
+/// Takes blocks of `l` until one is `target` (a freed block split for the request), and
+/// says how many came before it; each of those is cut from the chunk, the one after the
+/// other. Panics when `target` is not taken before a chunk's worth of blocks.
+fn take_until(a: &SynthAlloc, l: Layout, target: *mut u8) -> usize {
+    let step = l.size().next_multiple_of(16);
+    let mut previous: Option<*mut u8> = None;
+    for n in 0..=(128 * 1024 / step) + 1 {
+        let q = unsafe { a.alloc(l) };
+        if q == target {
+            return n;
+        }
+        if let Some(prev) = previous {
+            assert_eq!(
+                q as usize,
+                prev as usize + step,
+                "block {n} was not cut from the chunk after the one before it"
+            );
+        }
+        previous = Some(q);
+    }
+    panic!("the freed block was not split when the chunk ran out");
+}
+
 #[test]
-fn a_freed_block_serves_its_class_first_then_is_split_for_smaller_ones() {
+fn the_chunk_serves_first_then_a_freed_larger_block_is_split_before_a_new_chunk() {
     on_a_fresh_thread(|| {
         let a = SynthAlloc::new();
         let l870 = layout(870, 8);
@@ -83,18 +107,22 @@ fn a_freed_block_serves_its_class_first_then_is_split_for_smaller_ones() {
         // A larger request never gets it.
         let larger = unsafe { a.alloc(layout(881, 8)) };
         assert_ne!(p, larger, "a block went to a larger class");
-        // 593..=608 bytes has no free block of its own: the 880 bytes are split, the
-        // first 608 for it and the last 272 for the next request of that class.
-        let front = unsafe { a.alloc(layout(600, 8)) };
-        assert_eq!(front, p, "the larger free block was not split");
-        let back = unsafe { a.alloc(layout(272, 16)) };
-        assert_eq!(back as usize, p as usize + 608, "the rest was not kept");
+        // 849..=864 bytes has no free block of its own: blocks are cut from the chunk
+        // while it has room (at least one: the chunk was new), and when it runs out the
+        // 880 bytes are split, the first 864 for the request and the last 16 kept.
+        let before = take_until(&a, layout(860, 8), p);
+        assert!(
+            before > 0,
+            "the free block was split while the chunk had room"
+        );
+        let back = unsafe { a.alloc(layout(16, 16)) };
+        assert_eq!(back as usize, p as usize + 864, "the rest was not kept");
         unsafe {
-            front.write_bytes(1, 608);
-            back.write_bytes(2, 272);
+            p.write_bytes(1, 864);
+            back.write_bytes(2, 16);
             larger.write_bytes(3, 881);
         }
-        let bytes = unsafe { std::slice::from_raw_parts(front, 608) };
+        let bytes = unsafe { std::slice::from_raw_parts(p, 864) };
         assert!(bytes.iter().all(|b| *b == 1), "the parts overlap");
     });
 }
@@ -125,11 +153,15 @@ fn a_larger_block_split() {
         bytes.iter().all(|b| *b == 2),
         "a neighbouring block overlapped"
     );
-    // Freed again and split for a 100-byte block: the rest (3984 bytes) goes to the
-    // lists as 2048, 1024 and 912 bytes, each served from its place in the block.
+    // Freed again, and split for a 100-byte block once the chunk runs out: the rest
+    // (3984 bytes) goes to the lists as 2048, 1024 and 912 bytes, each served from its
+    // place in the block.
     unsafe { a.dealloc(again, layout(4096, 16)) };
-    let small = unsafe { a.alloc(layout(100, 8)) };
-    assert_eq!(small, p);
+    let before = take_until(&a, layout(100, 8), p);
+    assert!(
+        before > 0,
+        "the free block was split while the chunk had room"
+    );
     let b2048 = unsafe { a.alloc(layout(2048, 8)) };
     let b1024 = unsafe { a.alloc(layout(1024, 8)) };
     let b912 = unsafe { a.alloc(layout(900, 8)) };
