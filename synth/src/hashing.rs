@@ -9,5 +9,7 @@
 pub(crate) type Fast = foldhash::fast::FixedState;
 /// A `std` hash map with the [`Fast`] hasher.
 pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, Fast>;
+/// A `std` hash set with the [`Fast`] hasher.
+pub(crate) type HashSet<K> = std::collections::HashSet<K, Fast>;
 /// An insertion-ordered map with the [`Fast`] hasher.
 pub(crate) type IndexMap<K, V> = indexmap::IndexMap<K, V, Fast>;

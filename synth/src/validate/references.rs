@@ -6,15 +6,18 @@
 
 use crate::cfn::attributes_of;
 use crate::diagnostics::Diagnostic;
+use crate::hashing::{HashMap, HashSet};
 use crate::json::JsonValue;
 use crate::pseudo::Pseudo;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The names a template declares, borrowed from it (looked up once for every reference).
 struct Names<'a> {
-    parameters: BTreeSet<&'a str>,
-    resources: BTreeMap<&'a str, &'a str>,
-    conditions: BTreeSet<&'a str>,
-    mappings: BTreeSet<&'a str>,
+    parameters: HashSet<&'a str>,
+    /// Logical ID to resource type.
+    resources: HashMap<&'a str, &'a str>,
+    conditions: HashSet<&'a str>,
+    mappings: HashSet<&'a str>,
 }
 
 /// Walks one resource (or output, or condition) of a template whose strings live for `'a`.
@@ -32,11 +35,11 @@ struct Walker<'a, 'd> {
     diags: &'d mut Vec<Diagnostic>,
 }
 
-fn keys(template: &JsonValue, section: &str) -> BTreeSet<String> {
+fn keys<'a>(template: &'a JsonValue, section: &str) -> HashSet<&'a str> {
     template
         .get(section)
         .and_then(JsonValue::as_object)
-        .map(|m| m.keys().map(|k| k.to_string()).collect())
+        .map(|m| m.keys().map(|k| k.as_str()).collect())
         .unwrap_or_default()
 }
 
@@ -52,9 +55,10 @@ impl<'a> Walker<'a, '_> {
         self.diags.push(d);
     }
 
-    /// A condition can read parameters and pseudo parameters only.
+    /// A condition can read parameters and pseudo parameters only: an error for the
+    /// resource `lid` there, and whether this is a condition.
     fn resource_in_condition(&mut self, lid: &str) -> bool {
-        if self.in_condition && self.names.resources.contains_key(lid) {
+        if self.in_condition {
             self.error(
                 format!("the condition reads resource `{lid}`: conditions are evaluated before any resource exists"),
                 "base the condition on a parameter or a pseudo parameter; or choose between the values with `Fn::If` where they are used",
@@ -64,11 +68,10 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn check_ref(&mut self, name: &'a str) {
-        if self.names.resources.contains_key(name) && self.resource_in_condition(name) {
-            return;
-        }
         if self.names.resources.contains_key(name) {
-            self.edges.insert(name);
+            if !self.resource_in_condition(name) {
+                self.edges.insert(name);
+            }
         } else if !self.names.parameters.contains(name)
             && !Pseudo::ALL.iter().any(|p| p.name() == name)
         {
@@ -80,10 +83,14 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn check_get_att(&mut self, lid: &'a str, attr: &str) {
-        if self.resource_in_condition(lid) {
+        let found = self.names.resources.get(lid).copied();
+        if self.in_condition {
+            if found.is_some() {
+                self.resource_in_condition(lid);
+            }
             return;
         }
-        match self.names.resources.get(lid) {
+        match found {
             None => self.error(
                 format!("`Fn::GetAtt` on `{lid}`, which is not a resource of this stack"),
                 "use the attribute accessors of a handle to a resource in this stack",
@@ -223,7 +230,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
         .and_then(JsonValue::as_object)
         .unwrap_or(&empty);
     let names = Names {
-        parameters: parameters.iter().map(String::as_str).collect(),
+        parameters,
         resources: resources
             .iter()
             .map(|(k, r)| {
@@ -233,8 +240,8 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
                 )
             })
             .collect(),
-        conditions: conditions.iter().map(String::as_str).collect(),
-        mappings: mappings.iter().map(String::as_str).collect(),
+        conditions,
+        mappings,
     };
     let mut graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (lid, r) in resources {
