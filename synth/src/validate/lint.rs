@@ -13,8 +13,27 @@ const LIFECYCLE: &str = include_str!("../../schemas/lambda-runtime-lifecycle.jso
 /// The lifecycle entry of `runtime`. Only that entry is parsed: a synth asks for one or two
 /// runtimes, and parsing the whole table cost more than the rest of the checks. The table
 /// is vendored as `json.dumps(indent=2)` writes it (`"name": {` and flat entries); the test
-/// below holds every entry found this way to the whole table parsed.
+/// below holds every entry found this way to the whole table parsed. An entry once found
+/// is kept for the thread's next function of that runtime (finding it reads the table).
 fn lifecycle(runtime: &str) -> Option<crate::json::JsonMap> {
+    thread_local! {
+        static FOUND: std::cell::RefCell<Vec<(String, Option<crate::json::JsonMap>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if let Some(entry) = FOUND.with_borrow(|found| {
+        found
+            .iter()
+            .find(|(r, _)| r == runtime)
+            .map(|(_, entry)| entry.clone())
+    }) {
+        return entry;
+    }
+    let entry = find_lifecycle(runtime);
+    FOUND.with_borrow_mut(|found| found.push((runtime.to_string(), entry.clone())));
+    entry
+}
+
+fn find_lifecycle(runtime: &str) -> Option<crate::json::JsonMap> {
     let key = format!("\n  \"{runtime}\": {{");
     let start = LIFECYCLE.find(&key)? + key.len() - 1;
     let end = start + LIFECYCLE[start..].find('}')? + 1;
@@ -158,12 +177,15 @@ mod tests {
         };
         assert!(table.len() > 20, "{}", table.len());
         assert!(table.contains_key("python3.12") && table.contains_key("python2.7"));
-        for (runtime, entry) in &table {
-            assert_eq!(lifecycle(runtime).as_ref(), entry.as_object(), "{runtime}");
+        // Twice: found in the table, then kept.
+        for _ in 0..2 {
+            for (runtime, entry) in &table {
+                assert_eq!(lifecycle(runtime).as_ref(), entry.as_object(), "{runtime}");
+            }
+            // A prefix of a runtime's name, or a name that is not there, finds nothing.
+            assert_eq!(lifecycle("python3"), None);
+            assert_eq!(lifecycle("cobol"), None);
         }
-        // A prefix of a runtime's name, or a name that is not there, finds nothing.
-        assert_eq!(lifecycle("python3"), None);
-        assert_eq!(lifecycle("cobol"), None);
     }
 
     #[test]
