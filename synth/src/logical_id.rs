@@ -22,28 +22,36 @@ pub fn from_path(components: &[&str]) -> String {
             return (*only).to_string();
         }
     }
-    let mut human = String::new();
-    let mut previous = String::new();
+    // Each component's letters and digits are appended in place; `previous` is where the
+    // last one kept stands in `human`.
+    let mut human = String::with_capacity(MAX_LEN + 8);
+    let mut previous = 0..0;
     for (i, c) in components.iter().enumerate() {
         let is_last = i + 1 == components.len();
         if (*c == "Resource" || *c == "Default") && is_last && i > 0 {
             continue;
         }
-        let clean: String = c.chars().filter(char::is_ascii_alphanumeric).collect();
+        let start = human.len();
+        // Every byte of a multi-byte character is above 0x7F, so none is kept.
+        for &b in c.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                human.push(char::from(b));
+            }
+        }
         // `Table/Table` reads as `Table`; the hash still tells the paths apart.
-        if clean.is_empty() || clean == previous {
+        if start == human.len() || human[previous.clone()] == human[start..] {
+            human.truncate(start);
             continue;
         }
-        human.push_str(&clean);
-        previous = clean;
+        previous = start..human.len();
     }
     let digest = Sha256::digest(components.join("/").as_bytes());
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let hash: String = digest[..4]
-        .iter()
-        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]])
-        .map(char::from)
-        .collect();
+    let mut hash = String::with_capacity(8);
+    for b in &digest[..4] {
+        hash.push(char::from(HEX[usize::from(b >> 4)]));
+        hash.push(char::from(HEX[usize::from(b & 0xF)]));
+    }
     if human.is_empty() {
         human.push('R');
     }
@@ -139,5 +147,30 @@ mod tests {
         let nothing_readable = from_path(&["--", "Resource"]);
         assert_eq!(nothing_readable.len(), 9, "{nothing_readable}");
         assert!(nothing_readable.starts_with('R'));
+    }
+    #[test]
+    fn ids_of_repeated_dropped_and_non_ascii_components_are_pinned() {
+        // Golden values, as the ids of `ids_are_pinned`.
+        let cases: [(&[&str], &str); 8] = [
+            (&["Table", "Table", "Resource"], "TableF732B821"),
+            (&["Queue", "Queue", "Queue"], "QueueE83198A5"),
+            (&["Ünï日", "x"], "nx57D3C948"),
+            (&["a-b", "a_b", "Default"], "abA7AB2677"),
+            (&["日本"], "RCF2ABF0C"),
+            (&["A", "Resource"], "ADD8358CB"),
+            (&["Resource"], "Resource"),
+            (
+                &[
+                    "Very",
+                    "LongComponentNameThatGoesOnAndOnAndOnAndOnAndOnAndOnAndOn",
+                    "AnotherQuiteLongComponentNameHereToo",
+                    "Default",
+                ],
+                "VeryLongComponentNameThatGoesOnAndOnAndOnAndOnAndOnAndOnAndOnAnotherQuiteLongComponentNameHereTooE86F473D",
+            ),
+        ];
+        for (path, id) in cases {
+            assert_eq!(from_path(path), id, "{path:?}");
+        }
     }
 }
