@@ -41,6 +41,25 @@ fn escapes_numbers_and_empty_containers_are_written_as_serde_json_writes_them() 
             same_as_serde_json(&json!([s, format!("日本{s}")]));
         }
     }
+    // And at every offset of strings of every length up to 40 (a string is checked for
+    // escapes a word at a time, the last word overlapping: each length and offset is a
+    // different word and place in it), with the bytes around the edges of what escapes.
+    for escape in ["\"", "\\", "\u{0}", "\u{1f}", "\t"] {
+        for len in 1..=40 {
+            for at in 0..len {
+                let s: String = (0..len)
+                    .map(|i| {
+                        if i == at {
+                            escape.to_string()
+                        } else {
+                            ["!", "#", "[", "]", " "][i % 5].to_string()
+                        }
+                    })
+                    .collect();
+                same_as_serde_json(&json!(s));
+            }
+        }
+    }
     for scalar in [json!(null), json!(1.5), json!("x"), json!([]), json!({})] {
         same_as_serde_json(&scalar);
     }

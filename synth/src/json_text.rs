@@ -99,13 +99,32 @@ fn write_value(value: &JsonValue, depth: usize, out: &mut String) {
     }
 }
 
+/// Whether a word of bytes holds one that is escaped (below 0x20, `"` or `\\`): exact as
+/// to whether any does, not which.
+macro_rules! dirty {
+    ($w:expr, $t:ty) => {{
+        const ONES: $t = <$t>::MAX / 0xFF;
+        const HIGH: $t = ONES * 0x80;
+        let w: $t = $w;
+        let has_zero = |x: $t| x.wrapping_sub(ONES) & !x & HIGH != 0;
+        w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0
+            || has_zero(w ^ (ONES * <$t>::from(b'"')))
+            || has_zero(w ^ (ONES * <$t>::from(b'\\')))
+    }};
+}
+
 /// A JSON string, escaped as serde_json escapes: `"` and `\`, the short forms of
 /// backspace, form feed, newline, carriage return and tab, `\u00xx` (lowercase) for the
 /// other control characters; everything else as it is.
 fn write_str(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
     let bytes = s.as_bytes();
+    // Most strings have nothing to escape: copied whole between their quotes.
+    if clean(bytes) {
+        crate::short_copy::push_quoted(out, s);
+        return;
+    }
+    out.push('"');
     let (mut start, mut i) = (0, 0);
     loop {
         i = next_escape(bytes, i);
@@ -136,22 +155,35 @@ fn escaped(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
 
+/// Whether no byte of `bytes` is escaped: read a word at a time, the last word
+/// overlapping the one before it (no byte-by-byte tail but for strings under 4 bytes).
+fn clean(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    let u64_at = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0; 8]));
+    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap_or([0; 4]));
+    match n {
+        0..=3 => !bytes.iter().any(|&b| escaped(b)),
+        4..=7 => !(dirty!(u32_at(0), u32) || dirty!(u32_at(n - 4), u32)),
+        _ => {
+            let mut i = 0;
+            while i + 8 < n {
+                if dirty!(u64_at(i), u64) {
+                    return false;
+                }
+                i += 8;
+            }
+            !dirty!(u64_at(n - 8), u64)
+        }
+    }
+}
+
 /// The index of the first byte at or after `i` that is escaped (`bytes.len()` if none):
-/// eight bytes at a time while none of them is (most strings have nothing to escape).
+/// eight bytes at a time while none of them is (which one is found byte by byte).
 fn next_escape(bytes: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte of `x` is zero: exact as to whether any is (which one is found byte by byte).
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0;
-        if control
-            || has_zero(w ^ (ONES * u64::from(b'"')))
-            || has_zero(w ^ (ONES * u64::from(b'\\')))
-        {
+        if dirty!(u64::from_le_bytes(word), u64) {
             break;
         }
         i += 8;

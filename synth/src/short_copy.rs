@@ -68,6 +68,26 @@ pub(crate) fn push(out: &mut String, s: &str) {
     }
 }
 
+/// Appends `s` between two `"` to `out` (a JSON string with nothing to escape), with one
+/// check for room.
+pub(crate) fn push_quoted(out: &mut String, s: &str) {
+    let n = s.len();
+    out.reserve(n + 2);
+    // SAFETY: the bytes written are `"`, those of `s` whole and `"`, so the text stays
+    // UTF-8; the spare room holds at least `n + 2` bytes and is not `s`'s.
+    unsafe {
+        let bytes = out.as_mut_vec();
+        let len = bytes.len();
+        let at = bytes.as_mut_ptr().add(len);
+        at.write(b'"');
+        if !copy_short(s.as_bytes(), at.add(1)) {
+            std::ptr::copy_nonoverlapping(s.as_ptr(), at.add(1), n);
+        }
+        at.add(1 + n).write(b'"');
+        bytes.set_len(len + n + 2);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,12 +110,30 @@ mod tests {
                     b.write(b'#');
                 });
             }
+            let mut quoted = out.clone();
+            quoted.reserve_exact(64 - quoted.capacity().min(64));
             push(&mut out, s);
             assert_eq!(out, format!("xyz{s}"));
             let room = unsafe { std::slice::from_raw_parts(out.as_ptr(), 64) };
             assert!(
                 room[3 + n..].iter().all(|b| *b == b'#'),
                 "length {n} wrote beyond"
+            );
+            // The same between quotes.
+            // SAFETY: as above.
+            unsafe {
+                let v = quoted.as_mut_vec();
+                v.spare_capacity_mut().iter_mut().for_each(|b| {
+                    b.write(b'#');
+                });
+            }
+            let cap = quoted.capacity();
+            push_quoted(&mut quoted, s);
+            assert_eq!(quoted, format!("xyz\"{s}\""));
+            let room = unsafe { std::slice::from_raw_parts(quoted.as_ptr(), cap) };
+            assert!(
+                room[5 + n..].iter().all(|b| *b == b'#'),
+                "length {n} between quotes wrote beyond"
             );
         }
         let mut out = String::new();
