@@ -36,6 +36,29 @@ impl Item {
         !matches!(self, Item::Range(..))
     }
 
+    /// The ASCII characters in the item, as bits 0 to 127.
+    fn ascii(&self) -> u128 {
+        const fn span(a: u8, b: u8) -> u128 {
+            (u128::MAX >> (127 - (b - a))) << a
+        }
+        const DIGITS: u128 = span(b'0', b'9');
+        const LETTERS: u128 = span(b'A', b'Z') | span(b'a', b'z');
+        const WORD: u128 = DIGITS | LETTERS | 1 << b'_';
+        const SPACE: u128 =
+            1 << b' ' | 1 << b'\t' | 1 << b'\n' | 1 << b'\r' | 1 << 0x0B | 1 << 0x0C;
+        let either = |set: u128, yes: bool| if yes { set } else { !set };
+        match *self {
+            Item::Range(a, b) if a > b || a > '\x7f' => 0,
+            Item::Range(a, b) => span(a as u8, b.min('\x7f') as u8),
+            Item::Digit(yes) => either(DIGITS, yes),
+            Item::Word(yes) => either(WORD, yes),
+            Item::Space(yes) => either(SPACE, yes),
+            Item::Letter => LETTERS,
+            Item::Separator => 1 << b' ',
+            Item::Number => DIGITS,
+        }
+    }
+
     fn contains(&self, c: char) -> bool {
         match *self {
             Item::Range(a, b) => a <= c && c <= b,
@@ -59,6 +82,9 @@ enum Node {
         items: Vec<Item>,
         /// `[a-z&&[^x]]`: a character must also be in this class.
         and: Option<Box<Node>>,
+        /// The ASCII characters in the class (all of the above), as bits 0 to 127: what
+        /// most values are tested against, one bit instead of every item.
+        ascii: u128,
     },
     Start,
     End,
@@ -72,6 +98,22 @@ enum Node {
 }
 
 impl Node {
+    fn class(negated: bool, items: Vec<Item>, and: Option<Box<Node>>) -> Node {
+        let mut ascii = items.iter().fold(0, |set, i| set | i.ascii());
+        if let Some(Node::Class { ascii: also, .. }) = and.as_deref() {
+            ascii &= also;
+        }
+        if negated {
+            ascii = !ascii;
+        }
+        Node::Class {
+            negated,
+            items,
+            and,
+            ascii,
+        }
+    }
+
     /// Whether every match of this node starts where it is tried with `^`.
     fn anchored(&self) -> bool {
         match self {
@@ -214,11 +256,7 @@ impl Parser {
             '$' => Node::End,
             '\\' => match self.escape()? {
                 Escaped::Char(c) => Node::Char(c),
-                Escaped::Item(item) => Node::Class {
-                    negated: false,
-                    items: vec![item],
-                    and: None,
-                },
+                Escaped::Item(item) => Node::class(false, vec![item], None),
             },
             ')' | '?' | '*' | '+' | '{' | '}' | ']' => return None,
             c => Node::Char(c),
@@ -272,11 +310,7 @@ impl Parser {
             let c = self.peek()?;
             if c == ']' && !first {
                 self.at += 1;
-                return Some(Node::Class {
-                    negated,
-                    items,
-                    and: None,
-                });
+                return Some(Node::class(negated, items, None));
             }
             first = false;
             if c == '&' && self.chars.get(self.at + 1) == Some(&'&') {
@@ -289,11 +323,7 @@ impl Parser {
                 if !self.eat(']') || items.is_empty() {
                     return None;
                 }
-                return Some(Node::Class {
-                    negated,
-                    items,
-                    and: Some(Box::new(nested)),
-                });
+                return Some(Node::class(negated, items, Some(Box::new(nested))));
             }
             if c == '[' {
                 return None; // nested classes, `[:alpha:]`
@@ -389,10 +419,14 @@ fn in_class(node: &Node, c: char) -> bool {
         negated,
         items,
         and,
+        ascii,
     } = node
     else {
         return false;
     };
+    if c.is_ascii() {
+        return ascii >> (c as u32) & 1 == 1;
+    }
     let inside = items.iter().any(|i| i.contains(c)) && and.as_ref().is_none_or(|a| in_class(a, c));
     inside != *negated
 }
@@ -531,6 +565,44 @@ mod tests {
             "^(a",
         ] {
             assert!(Simple::parse(p).is_none(), "{p}");
+        }
+    }
+
+    #[test]
+    fn every_ascii_character_is_in_a_class_as_regex_has_it() {
+        // A class answers ASCII from a bitmap made when it is read: each kind of item,
+        // negation, an intersection, ranges crossing 0x7F and empty ones.
+        for p in [
+            "^[a-zA-Z0-9_-]$",
+            "^[^:]$",
+            "^[\\x00-\\x7F&&[^:*$]]$",
+            "^[^a-z&&[^x]]$",
+            "^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]$",
+            "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]$",
+            "^[\\d\\D]$",
+            "^[\\w]$",
+            "^[\\W]$",
+            "^[\\s]$",
+            "^[\\S]$",
+            "^\\d$",
+            "^\\D$",
+            "^\\w$",
+            "^\\s$",
+            "^[ -~]$",
+            "^[\\x00-\\x1F]$",
+            "^[~-\\u0100]$",
+            "^[\\x7F]$",
+        ] {
+            let simple = Simple::parse(p).unwrap_or_else(|| panic!("{p}"));
+            let regex = regex::Regex::new(p).unwrap();
+            for c in (0u8..=127).map(char::from) {
+                let s = c.to_string();
+                assert_eq!(
+                    simple.is_match(&s),
+                    Some(regex.is_match(&s)),
+                    "{p} on {c:?}"
+                );
+            }
         }
     }
 
