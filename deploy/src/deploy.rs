@@ -1,17 +1,19 @@
-//! `deploy`: assets, template, change set, approval, execution with live progress.
+//! `deploy`: template, change set, approval, execution with live progress, stack by stack
+//! or several at once; the uploads are [`crate::staging`], the watching [`crate::watch`].
 
 use crate::assembly::StackArtifact;
-use crate::assets::{check_unchanged, package};
 use crate::aws::Aws;
-use crate::changes::{approval_reasons, Approval, ResourceChange};
+use crate::change_set::{capabilities, no_changes, PendingChangeSet};
+use crate::changes::{approval_reasons, Approval};
 use crate::error::{aws as aws_err, DeployError};
 use crate::exports;
 use crate::noop;
-use crate::progress::{Event, Progress};
+use crate::progress::Progress;
+use crate::staging::{object_exists, put_object, still_as_synthesized, upload_assets, Staging};
 use crate::status::{self, Next};
 use crate::term;
-use aws_sdk_cloudformation::types::{Capability, ChangeSetStatus, ChangeSetType, Parameter, Tag};
-use escdk_synth::asset;
+use crate::watch::{existing_event_ids, follow, stack_description, status_and_id};
+use aws_sdk_cloudformation::types::{ChangeSetType, Parameter, Tag};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
@@ -42,33 +44,6 @@ pub struct Options {
     pub concurrency: usize,
 }
 
-/// The staging bucket, looked up from the bootstrap stack the first time a stack needs it
-/// (an asset to upload, a template too large to pass inline): a deploy that changes nothing
-/// never asks.
-#[derive(Debug)]
-pub struct Staging {
-    toolkit: String,
-    bucket: std::sync::OnceLock<String>,
-}
-
-impl Staging {
-    pub fn new(toolkit: &str) -> Staging {
-        Staging {
-            toolkit: toolkit.to_string(),
-            bucket: std::sync::OnceLock::new(),
-        }
-    }
-
-    /// The bucket's name.
-    pub async fn bucket(&self, aws: &Aws) -> Result<&str, DeployError> {
-        if self.bucket.get().is_none() {
-            let name = staging_bucket(aws, &self.toolkit).await?;
-            let _ = self.bucket.set(name);
-        }
-        Ok(self.bucket.get().expect("set above"))
-    }
-}
-
 /// What happened to one stack.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -79,311 +54,9 @@ pub enum Outcome {
     },
 }
 
-fn no_changes(reason: &str) -> bool {
-    reason.contains("didn't contain changes") || reason.contains("No updates are to be performed")
-}
-
-fn message_of(e: &str) -> bool {
-    e.contains("does not exist")
-}
-
-/// The stack's description, or None when it does not exist.
-async fn stack_description(
-    aws: &Aws,
-    name: &str,
-) -> Result<Option<aws_sdk_cloudformation::types::Stack>, DeployError> {
-    aws.call();
-    match aws.cfn.describe_stacks().stack_name(name).send().await {
-        Ok(out) => Ok(out.stacks().first().cloned()),
-        Err(e) => {
-            let err = aws_err("DescribeStacks", e);
-            match &err {
-                DeployError::Aws { message, .. } if message_of(message) => Ok(None),
-                _ => Err(err),
-            }
-        }
-    }
-}
-
-fn status_and_id(s: &aws_sdk_cloudformation::types::Stack, name: &str) -> (String, String) {
-    (
-        s.stack_status()
-            .map(|x| x.as_str().to_string())
-            .unwrap_or_default(),
-        s.stack_id().unwrap_or(name).to_string(),
-    )
-}
-
-/// The stack's status and id, or None when it does not exist.
-pub async fn stack_status(aws: &Aws, name: &str) -> Result<Option<(String, String)>, DeployError> {
-    Ok(stack_description(aws, name)
-        .await?
-        .map(|s| status_and_id(&s, name)))
-}
-
-/// The staging bucket from the bootstrap stack's outputs.
-pub async fn staging_bucket(aws: &Aws, toolkit: &str) -> Result<String, DeployError> {
-    aws.call();
-    let out = match aws.cfn.describe_stacks().stack_name(toolkit).send().await {
-        Ok(o) => o,
-        Err(e) => {
-            let err = aws_err("DescribeStacks", e);
-            return match &err {
-                DeployError::Aws { message, .. } if message_of(message) => {
-                    Err(DeployError::NotBootstrapped {
-                        stack: toolkit.into(),
-                        region: aws.region.clone(),
-                    })
-                }
-                _ => Err(err),
-            };
-        }
-    };
-    let from_output = out
-        .stacks()
-        .first()
-        .and_then(|s| {
-            s.outputs()
-                .iter()
-                .find(|o| o.output_key() == Some("BucketName"))
-        })
-        .and_then(|o| o.output_value())
-        .map(str::to_string);
-    if let Some(bucket) = from_output {
-        return Ok(bucket);
-    }
-    // The bucket resource's physical id is its name (and is there even where a stand-in
-    // records no outputs).
-    aws.call();
-    aws.cfn
-        .describe_stack_resource()
-        .stack_name(toolkit)
-        .logical_resource_id("StagingBucket")
-        .send()
-        .await
-        .ok()
-        .and_then(|r| {
-            r.stack_resource_detail()
-                .and_then(|d| d.physical_resource_id())
-                .map(str::to_string)
-        })
-        .ok_or_else(|| DeployError::NotBootstrapped {
-            stack: toolkit.into(),
-            region: aws.region.clone(),
-        })
-}
-
-async fn object_exists(aws: &Aws, bucket: &str, key: &str) -> Result<bool, DeployError> {
-    aws.call();
-    match aws.s3.head_object().bucket(bucket).key(key).send().await {
-        Ok(_) => Ok(true),
-        Err(e) => {
-            if e.as_service_error().is_some_and(|s| s.is_not_found())
-                || e.raw_response().is_some_and(|r| r.status().as_u16() == 404)
-            {
-                Ok(false)
-            } else {
-                Err(aws_err(&format!("HeadObject s3://{bucket}/{key}"), e))
-            }
-        }
-    }
-}
-
-async fn put_object(aws: &Aws, bucket: &str, key: &str, bytes: Vec<u8>) -> Result<(), DeployError> {
-    aws.call();
-    aws.uploaded(bytes.len());
-    aws.s3
-        .put_object()
-        .bucket(bucket)
-        .key(key)
-        .body(aws_sdk_s3::primitives::ByteStream::from(bytes))
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(|e| aws_err(&format!("PutObject s3://{bucket}/{key}"), e))
-}
-
-/// Refuses an asset whose files are no longer the ones synth hashed (edited since).
-fn still_as_synthesized(a: &crate::assembly::AssetEntry) -> Result<(), DeployError> {
-    let found = asset::read_files(&a.source, |_, _, _| Ok(()))
-        .map_err(|e| DeployError::Io(format!("cannot read {}: {e}", a.source.display())))?;
-    check_unchanged(&a.source, &a.sha256, &found).map_err(DeployError::Assembly)
-}
-
-/// Uploads the stack's assets the bucket does not hold yet; returns the lines to print.
-pub async fn upload_assets(
-    aws: &Aws,
-    bucket: &str,
-    artifact: &StackArtifact,
-) -> Result<Vec<String>, DeployError> {
-    let mut lines = Vec::new();
-    for a in &artifact.assets {
-        let cannot_read =
-            |e: std::io::Error| DeployError::Io(format!("cannot read {}: {e}", a.source.display()));
-        if object_exists(aws, bucket, &a.key).await? {
-            // The key names the files synth hashed; make sure they are still the ones there.
-            still_as_synthesized(a)?;
-            lines.push(format!("asset {}: already in s3://{bucket}", a.key));
-            continue;
-        }
-        let package = package(&a.source).map_err(cannot_read)?;
-        check_unchanged(&a.source, &a.sha256, &package.sha256).map_err(DeployError::Assembly)?;
-        let n = package.bytes.len();
-        put_object(aws, bucket, &a.key, package.bytes).await?;
-        lines.push(format!(
-            "asset {}: uploaded {n} bytes from {}",
-            a.key,
-            a.source.display()
-        ));
-    }
-    Ok(lines)
-}
-
-fn capabilities(template: &serde_json::Value) -> Vec<Capability> {
-    let mut caps = Vec::new();
-    let resources = template["Resources"].as_object();
-    let iam = resources.is_some_and(|r| {
-        r.values().any(|v| {
-            v["Type"]
-                .as_str()
-                .is_some_and(|t| t.starts_with("AWS::IAM::"))
-        })
-    });
-    let named = resources.is_some_and(|r| {
-        r.values().any(|v| {
-            let p = &v["Properties"];
-            ["RoleName", "ManagedPolicyName", "UserName", "GroupName"]
-                .iter()
-                .any(|k| !p[k].is_null())
-                && v["Type"]
-                    .as_str()
-                    .is_some_and(|t| t.starts_with("AWS::IAM::"))
-        })
-    });
-    if iam {
-        caps.push(Capability::CapabilityIam);
-    }
-    if named {
-        caps.push(Capability::CapabilityNamedIam);
-    }
-    if template.get("Transform").is_some() {
-        caps.push(Capability::CapabilityAutoExpand);
-    }
-    caps
-}
-
-fn events_of(
-    out: &aws_sdk_cloudformation::operation::describe_stack_events::DescribeStackEventsOutput,
-) -> Vec<Event> {
-    out.stack_events()
-        .iter()
-        .map(|e| Event {
-            id: e.event_id().unwrap_or_default().to_string(),
-            timestamp: e
-                .timestamp()
-                .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
-                .map(|s| s.get(11..19).unwrap_or(&s).to_string())
-                .unwrap_or_default(),
-            logical_id: e.logical_resource_id().unwrap_or_default().to_string(),
-            resource_type: e.resource_type().unwrap_or_default().to_string(),
-            status: e
-                .resource_status()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default(),
-            reason: e.resource_status_reason().map(str::to_string),
-        })
-        .collect()
-}
-
-/// The ids of the events the stack already has (so progress shows only new ones).
-pub async fn existing_event_ids(aws: &Aws, stack: &str) -> Vec<String> {
-    aws.call();
-    match aws
-        .cfn
-        .describe_stack_events()
-        .stack_name(stack)
-        .send()
-        .await
-    {
-        Ok(out) => events_of(&out).into_iter().map(|e| e.id).collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
 /// How long `deploy` waits by default for CloudFormation to compute a change set (seconds,
 /// usually).
 pub const CHANGE_SET_TIMEOUT: Duration = Duration::from_secs(15 * 60);
-
-/// The stack's events since the last one `progress` has seen, newest first: every page of
-/// DescribeStackEvents (100 events each) down to a seen one, so a large stack's burst of
-/// events between two polls is shown whole. A failed call shows nothing this time.
-async fn new_events(aws: &Aws, stack_id: &str, progress: &Progress) -> Vec<Event> {
-    let mut events = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        aws.call();
-        let Ok(out) = aws
-            .cfn
-            .describe_stack_events()
-            .stack_name(stack_id)
-            .set_next_token(token.take())
-            .send()
-            .await
-        else {
-            return events;
-        };
-        let page = events_of(&out);
-        let reached_seen = page.iter().any(|e| progress.has_seen(&e.id));
-        events.extend(page.into_iter().take_while(|e| !progress.has_seen(&e.id)));
-        match out.next_token() {
-            Some(next) if !reached_seen => token = Some(next.to_string()),
-            _ => return events,
-        }
-    }
-}
-
-/// Follows a stack operation to its end, printing events as they arrive. Ctrl-C stops the
-/// waiting, not the operation.
-pub async fn follow(
-    aws: &Aws,
-    artifact: &StackArtifact,
-    stack_id: &str,
-    progress: &mut Progress,
-    poll: Duration,
-) -> Result<String, DeployError> {
-    let path_of = |lid: &str| artifact.path_of(lid);
-    loop {
-        let events = new_events(aws, stack_id, progress).await;
-        for line in progress.feed(&events, &path_of) {
-            println!("{line}");
-        }
-        aws.call();
-        let status = match aws.cfn.describe_stacks().stack_name(stack_id).send().await {
-            Ok(out) => out
-                .stacks()
-                .first()
-                .and_then(|s| s.stack_status())
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_else(|| "DELETE_COMPLETE".into()),
-            Err(e) => {
-                let err = aws_err("DescribeStacks", e);
-                match &err {
-                    DeployError::Aws { message, .. } if message_of(message) => {
-                        "DELETE_COMPLETE".into()
-                    }
-                    _ => return Err(err),
-                }
-            }
-        };
-        if status::is_terminal(&status) {
-            return Ok(status);
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(poll) => {}
-            _ = crate::interrupt::interrupted() => return Err(DeployError::Interrupted { stack: artifact.name.clone() }),
-        }
-    }
-}
 
 async fn delete_and_wait(
     aws: &Aws,
@@ -464,34 +137,6 @@ async fn set_termination_protection(
         }
     );
     Ok(())
-}
-
-/// Deletes a change set that will not be executed (best effort: it expires anyway).
-async fn discard_change_set(aws: &Aws, change_set_id: &str, stack: &str) {
-    aws.call();
-    let _ = aws
-        .cfn
-        .delete_change_set()
-        .change_set_name(change_set_id)
-        .stack_name(stack)
-        .send()
-        .await;
-}
-
-/// Deletes a change set that will not be executed, and the empty stack (REVIEW_IN_PROGRESS)
-/// a CREATE change set made, so the next deploy starts clean.
-async fn abandon_change_set(
-    aws: &Aws,
-    change_set_id: &str,
-    stack: &str,
-    kind: &ChangeSetType,
-    stack_id: &str,
-) {
-    discard_change_set(aws, change_set_id, stack).await;
-    if *kind == ChangeSetType::Create {
-        aws.call();
-        let _ = aws.cfn.delete_stack().stack_name(stack_id).send().await;
-    }
 }
 
 /// The stack tags to send: the app's (from the manifest), then `--tags` over them. `None`
@@ -712,29 +357,29 @@ fn needs_bucket(artifact: &StackArtifact) -> bool {
     !artifact.assets.is_empty() || artifact.body.len() > MAX_INLINE_BYTES
 }
 
-/// Deploys one stack. `deployed` is the template the stack holds, when the caller read it
-/// already (`Null` when there is no stack).
-pub async fn deploy_stack(
+/// The stack as it stands, once nothing runs on it: `None` when there is none to update.
+/// An operation already running is followed to its end first; a stack whose first create
+/// failed is deleted (with `--replace-failed`), an update rollback that failed is continued
+/// (with `--continue-rollback`); any other state that blocks a deploy is an error saying
+/// the way forward. `deployed` (the template the caller read) is dropped when the stack
+/// changed meanwhile.
+async fn settle(
     aws: &Aws,
-    staging: &Staging,
     artifact: &StackArtifact,
-    deployed: Option<serde_json::Value>,
     opts: &Options,
-) -> Result<Outcome, DeployError> {
+    deployed: &mut Option<serde_json::Value>,
+) -> Result<Option<aws_sdk_cloudformation::types::Stack>, DeployError> {
     let name = &artifact.name;
-    let started = Instant::now();
-    let mut deployed = deployed;
-    // Decide from the current state; an operation already running is followed first.
-    let existing = loop {
+    loop {
         let description = stack_description(aws, name).await?;
         let current = description.as_ref().map(|s| status_and_id(s, name));
         match status::next(current.as_ref().map(|(s, _)| s.as_str())) {
-            Next::Create => break None,
-            Next::Update => break description,
+            Next::Create => return Ok(None),
+            Next::Update => return Ok(description),
             Next::Wait => {
                 let (s, id) = current.expect("a waiting stack exists");
                 println!("{name} is {s} (an earlier deploy, or another one): following it to the end first");
-                deployed = None;
+                *deployed = None;
                 let mut progress = Progress::new(
                     name,
                     artifact.resource_count(),
@@ -770,7 +415,7 @@ pub async fn deploy_stack(
                         .map_err(|e| aws_err("ContinueUpdateRollback", e))?;
                     let mut progress = Progress::new(name, artifact.resource_count(), seen);
                     follow(aws, artifact, &id, &mut progress, opts.poll).await?;
-                    deployed = None;
+                    *deployed = None;
                     continue;
                 }
                 return Err(DeployError::StackState {
@@ -780,7 +425,22 @@ pub async fn deploy_stack(
                 });
             }
         }
-    };
+    }
+}
+
+/// Deploys one stack. `deployed` is the template the stack holds, when the caller read it
+/// already (`Null` when there is no stack).
+pub async fn deploy_stack(
+    aws: &Aws,
+    staging: &Staging,
+    artifact: &StackArtifact,
+    deployed: Option<serde_json::Value>,
+    opts: &Options,
+) -> Result<Outcome, DeployError> {
+    let name = &artifact.name;
+    let started = Instant::now();
+    let mut deployed = deployed;
+    let existing = settle(aws, artifact, opts, &mut deployed).await?;
 
     // The parameters to send: given ones, and the deployed values of the others.
     let declared: Vec<String> = artifact.template["Parameters"]
@@ -943,90 +603,23 @@ pub async fn deploy_stack(
     let stack_id = created.stack_id().unwrap_or(name).to_string();
 
     // Wait for the change set (at most opts.change_set_timeout) and read its changes.
-    let mut changes: Vec<ResourceChange> = Vec::new();
-    let deadline = std::time::Instant::now() + opts.change_set_timeout;
-    loop {
-        aws.call();
-        let d = aws
-            .cfn
-            .describe_change_set()
-            .change_set_name(&change_set_id)
-            .stack_name(name)
-            .send()
-            .await
-            .map_err(|e| aws_err("DescribeChangeSet", e))?;
-        match d.status() {
-            Some(ChangeSetStatus::CreateComplete) => {
-                let mut page = Some(d);
-                while let Some(p) = page.take() {
-                    for c in p.changes() {
-                        if let Some(r) = c.resource_change() {
-                            changes.push(ResourceChange {
-                                action: r
-                                    .action()
-                                    .map(|a| a.as_str().to_string())
-                                    .unwrap_or_default(),
-                                logical_id: r.logical_resource_id().unwrap_or_default().to_string(),
-                                resource_type: r.resource_type().unwrap_or_default().to_string(),
-                                replacement: r.replacement().map(|x| x.as_str().to_string()),
-                            });
-                        }
-                    }
-                    if let Some(token) = p.next_token() {
-                        aws.call();
-                        page = Some(
-                            aws.cfn
-                                .describe_change_set()
-                                .change_set_name(&change_set_id)
-                                .stack_name(name)
-                                .next_token(token)
-                                .send()
-                                .await
-                                .map_err(|e| aws_err("DescribeChangeSet", e))?,
-                        );
-                    }
-                }
-                break;
-            }
-            Some(ChangeSetStatus::Failed) => {
-                let reason = d.status_reason().unwrap_or("no reason given").to_string();
-                discard_change_set(aws, &change_set_id, name).await;
-                if no_changes(&reason) {
-                    set_termination_protection(aws, artifact, &stack_id).await?;
-                    println!("{name}: no changes (nothing executed)");
-                    return Ok(Outcome::NoChanges);
-                }
-                return Err(DeployError::Failed {
-                    stack: name.clone(),
-                    status: "change set FAILED".into(),
-                    reason,
-                });
-            }
-            _ if std::time::Instant::now() >= deadline => {
-                abandon_change_set(aws, &change_set_id, name, &kind, &stack_id).await;
-                return Err(DeployError::Failed {
-                    stack: name.clone(),
-                    status: "change set not ready".into(),
-                    reason: format!(
-                        "CloudFormation did not finish the change set within {} s; it was deleted, nothing was executed. Deploy again, with a longer --change-set-timeout if the stack is large (many resources, nested stacks or a transform take longer)",
-                        opts.change_set_timeout.as_secs()
-                    ),
-                });
-            }
-            _ => {
-                tokio::select! {
-                    _ = tokio::time::sleep(opts.poll.min(Duration::from_secs(2))) => {}
-                    _ = crate::interrupt::interrupted() => {
-                        // Nothing runs yet: the change set is removed, the stack untouched.
-                        abandon_change_set(aws, &change_set_id, name, &kind, &stack_id).await;
-                        return Err(DeployError::NotApproved(format!(
-                            "interrupted before anything ran: the change set of {name} was deleted"
-                        )));
-                    }
-                }
-            }
+    let pending = PendingChangeSet {
+        id: &change_set_id,
+        stack: name,
+        kind: &kind,
+        stack_id: &stack_id,
+    };
+    let changes = match pending
+        .changes(aws, opts.change_set_timeout, opts.poll)
+        .await?
+    {
+        Some(changes) => changes,
+        None => {
+            set_termination_protection(aws, artifact, &stack_id).await?;
+            println!("{name}: no changes (nothing executed)");
+            return Ok(Outcome::NoChanges);
         }
-    }
+    };
 
     println!("{name}: {} change(s)", changes.len());
     for c in &changes {
@@ -1040,7 +633,7 @@ pub async fn deploy_stack(
         }
         let approved = term::ask("Deploy them?").await;
         if approved != Some(true) {
-            abandon_change_set(aws, &change_set_id, name, &kind, &stack_id).await;
+            pending.abandon(aws).await;
             return Err(DeployError::NotApproved(match approved {
                 None => "approval needed and no terminal to ask on: review the changes above, then deploy with --require-approval never".to_string(),
                 Some(_) => "not deployed: the change set was deleted".to_string(),

@@ -3,10 +3,10 @@
 
 use crate::assembly::StackArtifact;
 use crate::aws::Aws;
-use crate::deploy::{existing_event_ids, follow, stack_status};
 use crate::error::{aws as aws_err, DeployError};
 use crate::progress::Progress;
 use crate::term;
+use crate::watch::{existing_event_ids, follow, stack_status};
 use std::time::Duration;
 
 /// Retained resources of a deployed template: (logical id, type, policy).

@@ -82,6 +82,11 @@ impl DeployError {
     }
 }
 
+/// Whether an AWS error message says the stack (or bucket, or object) is not there.
+pub(crate) fn does_not_exist(message: &str) -> bool {
+    message.contains("does not exist")
+}
+
 /// Turns an SDK error into a readable one (the service's message, not the debug dump).
 pub fn aws<E>(action: &str, e: aws_sdk_cloudformation::error::SdkError<E>) -> DeployError
 where

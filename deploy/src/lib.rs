@@ -12,6 +12,7 @@ pub mod assembly;
 pub mod assets;
 pub mod aws;
 pub mod bootstrap;
+pub mod change_set;
 pub mod changes;
 pub mod cli;
 pub mod deploy;
@@ -22,7 +23,9 @@ pub mod exports;
 pub mod interrupt;
 pub mod noop;
 pub mod progress;
+pub mod staging;
 pub mod status;
 pub mod term;
+pub mod watch;
 
 pub use error::DeployError;

@@ -48,7 +48,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
             println!("bootstrapping {} in {}", artifact.name, aws.region);
             // The bootstrap stack has no assets and passes its template inline: it never
             // asks for the bucket it makes.
-            let staging = deploy::Staging::new(&opts.toolkit_stack);
+            let staging = escdk_deploy::staging::Staging::new(&opts.toolkit_stack);
             deploy::deploy_stack(&aws, &staging, &artifact, None, &opts).await?;
         }
         Command::Deploy {
@@ -102,7 +102,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                 force,
                 concurrency,
             };
-            let staging = deploy::Staging::new(&opts.toolkit_stack);
+            let staging = escdk_deploy::staging::Staging::new(&opts.toolkit_stack);
             deploy::deploy_all(&aws, &staging, &artifacts, &app_stacks, &opts).await?;
         }
         Command::Diff { stacks } => {
