@@ -14,7 +14,7 @@ pub trait Validate {
 }
 
 /// A schema `pattern`: matched without a regex engine when it is simple (see
-/// [`super::simple_pattern`]), else by a regex compiled on first use.
+/// `l1::simple_pattern`), else by a regex compiled on first use.
 pub struct Pattern {
     source: &'static str,
     simple: OnceLock<Option<Simple>>,
