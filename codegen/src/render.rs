@@ -23,7 +23,50 @@ fn doc(out: &mut String, indent: &str, text: &str) {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace("``", "`");
-    let _ = writeln!(out, "{indent}/// {clean}");
+    let _ = writeln!(out, "{indent}/// {}", link_urls(&clean));
+}
+
+/// Bare `http(s)://` addresses in angle brackets, so rustdoc makes them links: each runs
+/// to a space, a `)`, a quote, `,`, `;` or an escaped `<`/`>` (`&`), less a final `.`.
+fn link_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(at) = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
+        out.push_str(&rest[..at]);
+        let url = &rest[at..];
+        let mut end = url
+            .find(|c: char| c.is_whitespace() || ")\"',;&".contains(c))
+            .unwrap_or(url.len());
+        while url[..end].ends_with('.') {
+            end -= 1;
+        }
+        out.push('<');
+        out.push_str(&url[..end]);
+        out.push('>');
+        rest = &url[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::link_urls;
+
+    #[test]
+    fn bare_addresses_become_links_and_nothing_else_changes() {
+        assert_eq!(
+            link_urls("See Format(https://docs.example.com/a/b#c). Or http://x.io, then."),
+            "See Format(<https://docs.example.com/a/b#c>). Or <http://x.io>, then."
+        );
+        assert_eq!(link_urls("no address here"), "no address here");
+        assert_eq!(link_urls("at the end https://a.b/c."), "at the end <https://a.b/c>.");
+        assert_eq!(link_urls("&lt;https://a.b&gt;"), "&lt;<https://a.b>&gt;");
+    }
 }
 
 /// Emits statics for rules and patterns, deduplicated per file.

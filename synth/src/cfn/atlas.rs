@@ -750,13 +750,13 @@ pub struct CfnCluster {
     pub bi_connector: Option<cluster::BiConnector>,
     /// Configuration of nodes that comprise the cluster.
     pub cluster_type: Option<rt::Value<String>>,
-    /// Set of connection strings that your applications use to connect to this cluster. Use the parameters in this object to connect your applications to this cluster. See the MongoDB Connection String URI Format(https://docs.mongodb.com/manual/reference/connection-string/) reference for further details.
+    /// Set of connection strings that your applications use to connect to this cluster. Use the parameters in this object to connect your applications to this cluster. See the MongoDB Connection String URI Format(<https://docs.mongodb.com/manual/reference/connection-string/>) reference for further details.
     pub connection_strings: Option<cluster::ConnectionStrings>,
     /// Storage capacity that the host's root volume possesses expressed in gigabytes. Increase this number to add capacity. MongoDB Cloud requires this parameter if you set replicationSpecs. If you specify a disk size below the minimum (10 GB), this parameter defaults to the minimum disk size value. Storage charge calculations depend on whether you choose the default value or a custom value. The maximum value for disk storage cannot exceed 50 times the maximum RAM for the selected cluster. If you require more storage space, consider upgrading your cluster to a higher tier.
     pub disk_size_gb: Option<rt::Value<f64>>,
     /// Cloud service provider that manages your customer keys to provide an additional layer of encryption at rest for the cluster. To enable customer key management for encryption at rest, the cluster replicationSpecsn.regionConfigsm.{type}Specs.instanceSize setting must be M10 or higher and "backupEnabled" : false or omitted entirely.
     pub encryption_at_rest_provider: Option<rt::Value<String>>,
-    /// (Optional) Flag that indicates if cluster uses Atlas-Managed Sharding (false, default) or Self-Managed Sharding (true). It can only be enabled for Global Clusters (`GEOSHARDED`). It cannot be changed once the cluster is created. Use this mode if you're an advanced user and the default configuration is too restrictive for your workload. If you select this option, you must manually configure the sharding strategy, more info here(https://www.mongodb.com/docs/atlas/tutorial/create-global-cluster/#select-your-sharding-configuration).
+    /// (Optional) Flag that indicates if cluster uses Atlas-Managed Sharding (false, default) or Self-Managed Sharding (true). It can only be enabled for Global Clusters (`GEOSHARDED`). It cannot be changed once the cluster is created. Use this mode if you're an advanced user and the default configuration is too restrictive for your workload. If you select this option, you must manually configure the sharding strategy, more info here(<https://www.mongodb.com/docs/atlas/tutorial/create-global-cluster/#select-your-sharding-configuration>).
     pub global_cluster_self_managed_sharding: Option<rt::Value<bool>>,
     /// Profile used to provide credentials information, (a secret with the cfn/atlas/profile/{Profile}, is required), if not provided default is used
     pub profile: Option<rt::Value<String>>,
@@ -1337,7 +1337,7 @@ pub struct CfnDatabaseUser {
     pub roles: rt::Value<Vec<database_user::RoleDefinition>>,
     /// List that contains clusters and MongoDB Atlas Data Federation that this database user can access. If omitted, MongoDB Cloud grants the database user access to all the clusters and MongoDB Atlas Data Federation in the project.
     pub scopes: Option<rt::Value<Vec<database_user::ScopeDefinition>>>,
-    /// Human-readable label that represents the user that authenticates to MongoDB. The format of this label depends on the method of authentication. This will be USER_ARN or ROLE_ARN if AWSIAMType is USER or ROLE. Refer https://www.mongodb.com/docs/atlas/reference/api-resources-spec/#tag/Database-Users/operation/createDatabaseUser for details.
+    /// Human-readable label that represents the user that authenticates to MongoDB. The format of this label depends on the method of authentication. This will be USER_ARN or ROLE_ARN if AWSIAMType is USER or ROLE. Refer <https://www.mongodb.com/docs/atlas/reference/api-resources-spec/#tag/Database-Users/operation/createDatabaseUser> for details.
     pub username: rt::Value<String>,
     /// Profile used to provide credentials information, (a secret with the cfn/atlas/profile/{Profile}, is required), if not provided `default` is used
     pub profile: Option<rt::Value<String>>,

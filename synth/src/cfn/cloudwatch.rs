@@ -200,7 +200,7 @@ pub struct CfnAlarm {
     pub action_configuration: Option<alarm::ActionConfiguration>,
     /// Indicates whether actions should be executed during any changes to the alarm state. The default is TRUE.
     pub actions_enabled: Option<rt::Value<bool>>,
-    /// The list of actions to execute when this alarm transitions into an ALARM state from any other state. Specify each action as an Amazon Resource Name (ARN). For more information about creating alarms and the actions that you can specify, see PutMetricAlarm(https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html) in the *API Reference*.
+    /// The list of actions to execute when this alarm transitions into an ALARM state from any other state. Specify each action as an Amazon Resource Name (ARN). For more information about creating alarms and the actions that you can specify, see PutMetricAlarm(<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>) in the *API Reference*.
     pub alarm_actions: Option<rt::Value<Vec<rt::Value<String>>>>,
     /// The description of the alarm.
     pub alarm_description: Option<rt::Value<String>>,
@@ -208,7 +208,7 @@ pub struct CfnAlarm {
     pub alarm_name: Option<rt::Value<String>>,
     /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand.
     pub comparison_operator: Option<rt::Value<String>>,
-    /// The number of datapoints that must be breaching to trigger the alarm. This is used only if you are setting an "M out of N" alarm. In that case, this value is the M, and the value that you set for `EvaluationPeriods` is the N value. For more information, see Evaluating an Alarm(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation) in the *User Guide*. If you omit this parameter, CW uses the same value here that you set for `EvaluationPeriods`, and the alarm goes to alarm state if that many consecutive periods are breaching.
+    /// The number of datapoints that must be breaching to trigger the alarm. This is used only if you are setting an "M out of N" alarm. In that case, this value is the M, and the value that you set for `EvaluationPeriods` is the N value. For more information, see Evaluating an Alarm(<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation>) in the *User Guide*. If you omit this parameter, CW uses the same value here that you set for `EvaluationPeriods`, and the alarm goes to alarm state if that many consecutive periods are breaching.
     pub datapoints_to_alarm: Option<rt::Value<i64>>,
     /// The dimensions for the metric associated with the alarm. For an alarm based on a math expression, you can't specify `Dimensions`. Instead, you use `Metrics`.
     pub dimensions: Option<rt::Value<Vec<alarm::Dimension>>>,
@@ -218,9 +218,9 @@ pub struct CfnAlarm {
     pub evaluation_criteria: Option<alarm::EvaluationCriteria>,
     /// The frequency, in seconds, at which the alarm is evaluated.
     pub evaluation_interval: Option<rt::Value<i64>>,
-    /// The number of periods over which data is compared to the specified threshold. If you are setting an alarm that requires that a number of consecutive data points be breaching to trigger the alarm, this value specifies that number. If you are setting an "M out of N" alarm, this value is the N, and `DatapointsToAlarm` is the M. For more information, see Evaluating an Alarm(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation) in the *User Guide*.
+    /// The number of periods over which data is compared to the specified threshold. If you are setting an alarm that requires that a number of consecutive data points be breaching to trigger the alarm, this value specifies that number. If you are setting an "M out of N" alarm, this value is the N, and `DatapointsToAlarm` is the M. For more information, see Evaluating an Alarm(<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation>) in the *User Guide*.
     pub evaluation_periods: Option<rt::Value<i64>>,
-    /// The evaluation window that the alarm uses to select the range of metric data that it evaluates. This is either a sliding window or a wall clock window. For more information, see Alarm evaluation windows(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the *CloudWatch User Guide*.
+    /// The evaluation window that the alarm uses to select the range of metric data that it evaluates. This is either a sliding window or a wall clock window. For more information, see Alarm evaluation windows(<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html>) in the *CloudWatch User Guide*.
     pub evaluation_window: Option<alarm::EvaluationWindow>,
     /// The percentile statistic for the metric associated with the alarm. Specify a value between p0.0 and p100. For an alarm based on a metric, you must specify either `Statistic` or `ExtendedStatistic` but not both. For an alarm based on a math expression, you can't specify `ExtendedStatistic`. Instead, you use `Metrics`.
     pub extended_statistic: Option<rt::Value<String>>,
@@ -230,7 +230,7 @@ pub struct CfnAlarm {
     pub metric_name: Option<rt::Value<String>>,
     /// An array that enables you to create an alarm based on the result of a metric math expression. Each item in the array either retrieves a metric or performs a math expression. If you specify the `Metrics` parameter, you cannot specify `MetricName`, `Dimensions`, `Period`, `Namespace`, `Statistic`, `ExtendedStatistic`, or `Unit`.
     pub metrics: Option<rt::Value<Vec<alarm::MetricDataQuery>>>,
-    /// The namespace of the metric associated with the alarm. This is required for an alarm based on a metric. For an alarm based on a math expression, you can't specify `Namespace` and you use `Metrics` instead. For a list of namespaces for metrics from AWS services, see Services That Publish Metrics.(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html)
+    /// The namespace of the metric associated with the alarm. This is required for an alarm based on a metric. For an alarm based on a math expression, you can't specify `Namespace` and you use `Metrics` instead. For a list of namespaces for metrics from AWS services, see Services That Publish Metrics.(<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
     pub namespace: Option<rt::Value<String>>,
     /// The actions to execute when this alarm transitions to the `OK` state from any other state. Each action is specified as an Amazon Resource Name (ARN).
     pub ok_actions: Option<rt::Value<Vec<rt::Value<String>>>>,
@@ -244,11 +244,11 @@ pub struct CfnAlarm {
     pub threshold: Option<rt::Value<f64>>,
     /// In an alarm based on an anomaly detection model, this is the ID of the `ANOMALY_DETECTION_BAND` function used as the threshold for the alarm.
     pub threshold_metric_id: Option<rt::Value<String>>,
-    /// Sets how this alarm is to handle missing data points. Valid values are `breaching`, `notBreaching`, `ignore`, and `missing`. For more information, see Configuring How Alarms Treat Missing Data(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data) in the *Amazon User Guide*. If you omit this parameter, the default behavior of `missing` is used.
+    /// Sets how this alarm is to handle missing data points. Valid values are `breaching`, `notBreaching`, `ignore`, and `missing`. For more information, see Configuring How Alarms Treat Missing Data(<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data>) in the *Amazon User Guide*. If you omit this parameter, the default behavior of `missing` is used.
     pub treat_missing_data: Option<rt::Value<String>>,
     /// The unit of the metric associated with the alarm. Specify this only if you are creating an alarm based on a single metric. Do not specify this if you are specifying a `Metrics` array. You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
     pub unit: Option<rt::Value<String>>,
-    /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. During the warm-up period, the alarm stays in `INSUFFICIENT_DATA` and does not perform alarm actions. For more information, see Alarm warm-up periods(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html) in the *Amazon CloudWatch User Guide*.
+    /// The warm-up configuration for the alarm. A warm-up period delays alarm evaluation after you create or update the alarm. During the warm-up period, the alarm stays in `INSUFFICIENT_DATA` and does not perform alarm actions. For more information, see Alarm warm-up periods(<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html>) in the *Amazon CloudWatch User Guide*.
     pub warm_up_configuration: Option<alarm::WarmUpConfiguration>,
 }
 
@@ -498,7 +498,7 @@ pub mod alarm {
         }
     }
 
-    /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs. This is a union type. Set exactly one of its members, `SlidingWindow` or `WallClockWindow`. If you don't set `EvaluationWindow`, the alarm uses a `SlidingWindow` by default. For more information, see Alarm evaluation windows(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html) in the *CloudWatch User Guide*.
+    /// The evaluation window that an alarm uses to select the range of metric data that it evaluates each time it runs. This is a union type. Set exactly one of its members, `SlidingWindow` or `WallClockWindow`. If you don't set `EvaluationWindow`, the alarm uses a `SlidingWindow` by default. For more information, see Alarm evaluation windows(<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html>) in the *CloudWatch User Guide*.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EvaluationWindow {
         /// A sliding window, which advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window.
@@ -529,7 +529,7 @@ pub mod alarm {
         }
     }
 
-    /// The `Metric` property type represents a specific metric. `Metric` is a property of the MetricStat(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricstat.html) property type.
+    /// The `Metric` property type represents a specific metric. `Metric` is a property of the MetricStat(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricstat.html>) property type.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Metric {
         /// The metric dimensions that you want to be used for the metric that the alarm will watch.
@@ -558,12 +558,12 @@ pub mod alarm {
         }
     }
 
-    /// The `MetricDataQuery` property type specifies the metric data to return, and whether this call is just retrieving a batch set of data for one metric, or is performing a math expression on metric data. Any expression used must return a single time series. For more information, see Metric Math Syntax and Functions(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax) in the *User Guide*.
+    /// The `MetricDataQuery` property type specifies the metric data to return, and whether this call is just retrieving a batch set of data for one metric, or is performing a math expression on metric data. Any expression used must return a single time series. For more information, see Metric Math Syntax and Functions(<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax>) in the *User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MetricDataQuery {
         /// The ID of the account where the metrics are located, if this is a cross-account alarm.
         pub account_id: Option<rt::Value<String>>,
-        /// The math expression to be performed on the returned data, if this object is performing a math expression. This expression can use the `Id` of the other metrics to refer to those metrics, and can also use the `Id` of other expressions to use the result of those expressions. For more information about metric math expressions, see Metric Math Syntax and Functions(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax) in the *User Guide*. Within each MetricDataQuery object, you must specify either `Expression` or `MetricStat` but not both.
+        /// The math expression to be performed on the returned data, if this object is performing a math expression. This expression can use the `Id` of the other metrics to refer to those metrics, and can also use the `Id` of other expressions to use the result of those expressions. For more information about metric math expressions, see Metric Math Syntax and Functions(<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax>) in the *User Guide*. Within each MetricDataQuery object, you must specify either `Expression` or `MetricStat` but not both.
         pub expression: Option<rt::Value<String>>,
         /// A short name used to tie this object to the results in the response. This name must be unique within a single call to `GetMetricData`. If you are performing math expressions on this set of data, this name represents that data and can serve as a variable in the mathematical expression. The valid characters are letters, numbers, and underscore. The first character must be a lowercase letter.
         pub id: rt::Value<String>,
@@ -618,14 +618,14 @@ pub mod alarm {
         }
     }
 
-    /// This structure defines the metric to be returned, along with the statistics, period, and units. `MetricStat` is a property of the MetricDataQuery(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricdataquery.html) property type.
+    /// This structure defines the metric to be returned, along with the statistics, period, and units. `MetricStat` is a property of the MetricDataQuery(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-metricdataquery.html>) property type.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MetricStat {
         /// The metric to return, including the metric name, namespace, and dimensions.
         pub metric: Metric,
         /// The granularity, in seconds, of the returned data points. For metrics with regular resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60. For high-resolution metrics that are collected at intervals of less than one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those metrics stored by a `PutMetricData` call that includes a `StorageResolution` of 1 second. If the `StartTime` parameter specifies a time stamp that is greater than 3 hours ago, you must specify the period as follows or no data points in that time range is returned: + Start time between 3 hours and 15 days ago - Use a multiple of 60 seconds (1 minute). + Start time between 15 and 63 days ago - Use a multiple of 300 seconds (5 minutes). + Start time greater than 63 days ago - Use a multiple of 3600 seconds (1 hour).
         pub period: rt::Value<i64>,
-        /// The statistic to return. It can include any CW statistic or extended statistic. For a list of valid values, see the table in Statistics(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic) in the *User Guide*.
+        /// The statistic to return. It can include any CW statistic or extended statistic. For a list of valid values, see the table in Statistics(<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic>) in the *User Guide*.
         pub stat: rt::Value<String>,
         /// The unit to use for the returned data points. Valid values are: Seconds, Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
         pub unit: Option<rt::Value<String>>,

@@ -513,24 +513,24 @@ static SHAPE_CfnVPCGatewayAttachment: rt::Shape = rt::Shape {
 
 /// `AWS::EC2::EIP` (L1: every property of the schema, typed).
 ///
-/// Specifies an Elastic IP (EIP) address and can, optionally, associate it with an Amazon EC2 instance. You can allocate an Elastic IP address from an address pool owned by AWS or from an address pool created from a public IPv4 address range that you have brought to AWS for use with your AWS resources using bring your own IP addresses (BYOIP). For more information, see Bring Your Own IP Addresses (BYOIP)(https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html) in the *Amazon EC2 User Guide*. For more information, see Elastic IP Addresses(https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html) in the *Amazon EC2 User Guide*.
+/// Specifies an Elastic IP (EIP) address and can, optionally, associate it with an Amazon EC2 instance. You can allocate an Elastic IP address from an address pool owned by AWS or from an address pool created from a public IPv4 address range that you have brought to AWS for use with your AWS resources using bring your own IP addresses (BYOIP). For more information, see Bring Your Own IP Addresses (BYOIP)(<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html>) in the *Amazon EC2 User Guide*. For more information, see Elastic IP Addresses(<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html>) in the *Amazon EC2 User Guide*.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CfnEIP {
     /// An Elastic IP address or a carrier IP address in a Wavelength Zone.
     pub address: Option<rt::Value<String>>,
-    /// The network (`vpc`). If you define an Elastic IP address and associate it with a VPC that is defined in the same template, you must declare a dependency on the VPC-gateway attachment by using the DependsOn Attribute(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html) on this resource.
+    /// The network (`vpc`). If you define an Elastic IP address and associate it with a VPC that is defined in the same template, you must declare a dependency on the VPC-gateway attachment by using the DependsOn Attribute(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html>) on this resource.
     pub domain: Option<rt::Value<String>>,
     /// The ID of the instance. Updates to the `InstanceId` property may require *some interruptions*. Updates on an EIP reassociates the address on its associated resource.
     pub instance_id: Option<rt::Value<String>>,
-    /// The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4 CIDR provisioned to it. For more information, see Allocate sequential Elastic IP addresses from an IPAM pool(https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-eip-pool.html) in the *Amazon VPC IPAM User Guide*.
+    /// The ID of an IPAM pool which has an Amazon-provided or BYOIP public IPv4 CIDR provisioned to it. For more information, see Allocate sequential Elastic IP addresses from an IPAM pool(<https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-eip-pool.html>) in the *Amazon VPC IPAM User Guide*.
     pub ipam_pool_id: Option<rt::Value<String>>,
-    /// A unique set of Availability Zones, Local Zones, or Wavelength Zones from which AWS advertises IP addresses. Use this parameter to limit the IP address to this location. IP addresses cannot move between network border groups. Use DescribeAvailabilityZones(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html) to view the network border groups.
+    /// A unique set of Availability Zones, Local Zones, or Wavelength Zones from which AWS advertises IP addresses. Use this parameter to limit the IP address to this location. IP addresses cannot move between network border groups. Use DescribeAvailabilityZones(<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html>) to view the network border groups.
     pub network_border_group: Option<rt::Value<String>>,
     /// The ID of an address pool that you own. Use this parameter to let Amazon EC2 select an address from the address pool. Updates to the `PublicIpv4Pool` property may require *some interruptions*. Updates on an EIP reassociates the address on its associated resource.
     pub public_ipv4_pool: Option<rt::Value<String>>,
     /// Any tags assigned to the Elastic IP address. Updates to the `Tags` property may require *some interruptions*. Updates on an EIP reassociates the address on its associated resource.
     pub tags: Option<rt::Value<Vec<eip::Tag>>>,
-    /// The Elastic IP address you are accepting for transfer. You can only accept one transferred address. For more information on Elastic IP address transfers, see Transfer Elastic IP addresses(https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon Virtual Private Cloud User Guide*.
+    /// The Elastic IP address you are accepting for transfer. You can only accept one transferred address. For more information on Elastic IP address transfers, see Transfer Elastic IP addresses(<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro>) in the *Amazon Virtual Private Cloud User Guide*.
     pub transfer_address: Option<rt::Value<String>>,
 }
 
@@ -587,7 +587,7 @@ impl crate::Handle<CfnEIP> {
 pub mod eip {
     use super::*;
 
-    /// Specifies a tag. For more information, see Resource tags(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// Specifies a tag. For more information, see Resource tags(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
         /// The tag key.
@@ -882,7 +882,7 @@ impl crate::Handle<CfnInternetGateway> {
 pub mod internet_gateway {
     use super::*;
 
-    /// Specifies a tag. For more information, see Resource tags(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// Specifies a tag. For more information, see Resource tags(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
         /// The tag key.
@@ -921,14 +921,14 @@ pub mod internet_gateway {
 
 /// `AWS::EC2::NatGateway` (L1: every property of the schema, typed).
 ///
-/// Specifies a network address translation (NAT) gateway in the specified subnet. You can create either a public NAT gateway or a private NAT gateway. The default is a public NAT gateway. If you create a public NAT gateway, you must specify an elastic IP address. With a NAT gateway, instances in a private subnet can connect to the internet, other AWS services, or an on-premises network using the IP address of the NAT gateway. For more information, see NAT gateways(https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html) in the *Amazon VPC User Guide*. If you add a default route (`AWS::EC2::Route` resource) that points to a NAT gateway, specify the NAT gateway ID for the route's `NatGatewayId` property. When you associate an Elastic IP address or secondary Elastic IP address with a public NAT gateway, the network border group of the Elastic IP address must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. Otherwise, the NAT gateway fails to launch. You can see the network border group for the AZ by viewing the details of the subnet. Similarly, you can view the network border group for the Elastic IP address by viewing its details. For more information, see Allocate an Elastic IP address(https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#allocate-eip) in the *Amazon VPC User Guide*.
+/// Specifies a network address translation (NAT) gateway in the specified subnet. You can create either a public NAT gateway or a private NAT gateway. The default is a public NAT gateway. If you create a public NAT gateway, you must specify an elastic IP address. With a NAT gateway, instances in a private subnet can connect to the internet, other AWS services, or an on-premises network using the IP address of the NAT gateway. For more information, see NAT gateways(<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>) in the *Amazon VPC User Guide*. If you add a default route (`AWS::EC2::Route` resource) that points to a NAT gateway, specify the NAT gateway ID for the route's `NatGatewayId` property. When you associate an Elastic IP address or secondary Elastic IP address with a public NAT gateway, the network border group of the Elastic IP address must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. Otherwise, the NAT gateway fails to launch. You can see the network border group for the AZ by viewing the details of the subnet. Similarly, you can view the network border group for the Elastic IP address by viewing its details. For more information, see Allocate an Elastic IP address(<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#allocate-eip>) in the *Amazon VPC User Guide*.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CfnNatGateway {
     /// Public NAT gateway only The allocation ID of the Elastic IP address that's associated with the NAT gateway. This property is required for a public NAT gateway and cannot be specified with a private NAT gateway.
     pub allocation_id: Option<rt::Value<String>>,
-    /// Indicates whether this is a zonal (single-AZ) or regional (multi-AZ) NAT gateway. A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single availability zone. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. For more information, see Regional NAT gateways for automatic multi-AZ expansion(https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
+    /// Indicates whether this is a zonal (single-AZ) or regional (multi-AZ) NAT gateway. A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single availability zone. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. For more information, see Regional NAT gateways for automatic multi-AZ expansion(<https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html>) in the *Amazon VPC User Guide*.
     pub availability_mode: Option<rt::Value<String>>,
-    /// For regional NAT gateways only: Specifies which Availability Zones you want the NAT gateway to support and the Elastic IP addresses (EIPs) to use in each AZ. The regional NAT gateway uses these EIPs to handle outbound NAT traffic from their respective AZs. If not specified, the NAT gateway will automatically expand to new AZs and associate EIPs upon detection of an elastic network interface. If you specify this parameter, auto-expansion is disabled and you must manually manage AZ coverage. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. For more information, see Regional NAT gateways for automatic multi-AZ expansion(https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
+    /// For regional NAT gateways only: Specifies which Availability Zones you want the NAT gateway to support and the Elastic IP addresses (EIPs) to use in each AZ. The regional NAT gateway uses these EIPs to handle outbound NAT traffic from their respective AZs. If not specified, the NAT gateway will automatically expand to new AZs and associate EIPs upon detection of an elastic network interface. If you specify this parameter, auto-expansion is disabled and you must manually manage AZ coverage. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. For more information, see Regional NAT gateways for automatic multi-AZ expansion(<https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html>) in the *Amazon VPC User Guide*.
     pub availability_zone_addresses: Option<rt::Value<Vec<nat_gateway::AvailabilityZoneAddress>>>,
     /// Indicates whether the NAT gateway supports public or private connectivity. The default is public connectivity.
     pub connectivity_type: Option<rt::Value<String>>,
@@ -936,11 +936,11 @@ pub struct CfnNatGateway {
     pub max_drain_duration_seconds: Option<rt::Value<i64>>,
     /// The private IPv4 address to assign to the NAT gateway. If you don't provide an address, a private IPv4 address will be automatically assigned.
     pub private_ip_address: Option<rt::Value<String>>,
-    /// Secondary EIP allocation IDs. For more information, see Create a NAT gateway(https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
+    /// Secondary EIP allocation IDs. For more information, see Create a NAT gateway(<https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html>) in the *Amazon VPC User Guide*.
     pub secondary_allocation_ids: Option<rt::Value<Vec<rt::Value<String>>>>,
-    /// Private NAT gateway only The number of secondary private IPv4 addresses you want to assign to the NAT gateway. For more information about secondary addresses, see Create a NAT gateway(https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html#nat-gateway-creating) in the *Amazon Virtual Private Cloud User Guide*. `SecondaryPrivateIpAddressCount` and `SecondaryPrivateIpAddresses` cannot be set at the same time.
+    /// Private NAT gateway only The number of secondary private IPv4 addresses you want to assign to the NAT gateway. For more information about secondary addresses, see Create a NAT gateway(<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html#nat-gateway-creating>) in the *Amazon Virtual Private Cloud User Guide*. `SecondaryPrivateIpAddressCount` and `SecondaryPrivateIpAddresses` cannot be set at the same time.
     pub secondary_private_ip_address_count: Option<rt::Value<i64>>,
-    /// Secondary private IPv4 addresses. For more information about secondary addresses, see Create a NAT gateway(https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html#nat-gateway-creating) in the *Amazon Virtual Private Cloud User Guide*. `SecondaryPrivateIpAddressCount` and `SecondaryPrivateIpAddresses` cannot be set at the same time.
+    /// Secondary private IPv4 addresses. For more information about secondary addresses, see Create a NAT gateway(<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html#nat-gateway-creating>) in the *Amazon Virtual Private Cloud User Guide*. `SecondaryPrivateIpAddressCount` and `SecondaryPrivateIpAddresses` cannot be set at the same time.
     pub secondary_private_ip_addresses: Option<rt::Value<Vec<rt::Value<String>>>>,
     /// The ID of the subnet in which the NAT gateway is located.
     pub subnet_id: Option<rt::Value<String>>,
@@ -1023,7 +1023,7 @@ impl crate::Handle<CfnNatGateway> {
 pub mod nat_gateway {
     use super::*;
 
-    /// For regional NAT gateways only: The configuration specifying which Elastic IP address (EIP) to use for handling outbound NAT traffic from a specific Availability Zone. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. For more information, see Regional NAT gateways for automatic multi-AZ expansion(https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
+    /// For regional NAT gateways only: The configuration specifying which Elastic IP address (EIP) to use for handling outbound NAT traffic from a specific Availability Zone. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region. For more information, see Regional NAT gateways for automatic multi-AZ expansion(<https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html>) in the *Amazon VPC User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AvailabilityZoneAddress {
         /// The allocation IDs of the Elastic IP addresses (EIPs) to be used for handling outbound NAT traffic in this specific Availability Zone.
@@ -1063,7 +1063,7 @@ pub mod nat_gateway {
         }
     }
 
-    /// Specifies a tag. For more information, see Resource tags(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// Specifies a tag. For more information, see Resource tags(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
         /// The tag key.
@@ -1102,7 +1102,7 @@ pub mod nat_gateway {
 
 /// `AWS::EC2::Route` (L1: every property of the schema, typed).
 ///
-/// Specifies a route in a route table. For more information, see Routes(https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html#route-table-routes) in the *Amazon VPC User Guide*. You must specify either a destination CIDR block or prefix list ID. You must also specify exactly one of the resources as the target. If you create a route that references a transit gateway in the same template where you create the transit gateway, you must declare a dependency on the transit gateway attachment. The route table cannot use the transit gateway until it has successfully attached to the VPC. Add a DependsOn Attribute(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html) in the `AWS::EC2::Route` resource to explicitly declare a dependency on the `AWS::EC2::TransitGatewayAttachment` resource.
+/// Specifies a route in a route table. For more information, see Routes(<https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html#route-table-routes>) in the *Amazon VPC User Guide*. You must specify either a destination CIDR block or prefix list ID. You must also specify exactly one of the resources as the target. If you create a route that references a transit gateway in the same template where you create the transit gateway, you must declare a dependency on the transit gateway attachment. The route table cannot use the transit gateway until it has successfully attached to the VPC. Add a DependsOn Attribute(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html>) in the `AWS::EC2::Route` resource to explicitly declare a dependency on the `AWS::EC2::TransitGatewayAttachment` resource.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnRoute {
     /// The ID of the carrier gateway. You can only use this option when the VPC contains a subnet which is associated with a Wavelength Zone.
@@ -1225,7 +1225,7 @@ impl crate::Handle<CfnRoute> {
 
 /// `AWS::EC2::RouteTable` (L1: every property of the schema, typed).
 ///
-/// Specifies a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet. For more information, see Route tables(https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+/// Specifies a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet. For more information, see Route tables(<https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html>) in the *Amazon VPC User Guide*.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnRouteTable {
     /// Any tags assigned to the route table.
@@ -1281,7 +1281,7 @@ impl crate::Handle<CfnRouteTable> {
 pub mod route_table {
     use super::*;
 
-    /// Specifies a tag. For more information, see Resource tags(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// Specifies a tag. For more information, see Resource tags(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
         /// The tag key.
@@ -1579,12 +1579,12 @@ pub mod security_group {
 
 /// `AWS::EC2::SecurityGroupEgress` (L1: every property of the schema, typed).
 ///
-/// Adds the specified outbound (egress) rule to a security group. An outbound rule permits instances to send traffic to the specified IPv4 or IPv6 address range, the IP addresses that are specified by a prefix list, or the instances that are associated with a destination security group. For more information, see Security group rules(https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html). You must specify exactly one of the following destinations: an IPv4 address range, an IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP/ICMPv6 type and code. To specify all types or all codes, use -1. Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
+/// Adds the specified outbound (egress) rule to a security group. An outbound rule permits instances to send traffic to the specified IPv4 or IPv6 address range, the IP addresses that are specified by a prefix list, or the instances that are associated with a destination security group. For more information, see Security group rules(<https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html>). You must specify exactly one of the following destinations: an IPv4 address range, an IPv6 address range, a prefix list, or a security group. You must specify a protocol for each rule (for example, TCP). If the protocol is TCP or UDP, you must also specify a port or port range. If the protocol is ICMP or ICMPv6, you must also specify the ICMP/ICMPv6 type and code. To specify all types or all codes, use -1. Rule changes are propagated to instances associated with the security group as quickly as possible. However, a small delay might occur.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnSecurityGroupEgress {
-    /// The IPv4 address range, in CIDR format. You must specify exactly one of the following: `CidrIp`, `CidrIpv6`, `DestinationPrefixListId`, or `DestinationSecurityGroupId`. For examples of rules that you can add to security groups for specific access scenarios, see Security group rules for different use cases(https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *User Guide*.
+    /// The IPv4 address range, in CIDR format. You must specify exactly one of the following: `CidrIp`, `CidrIpv6`, `DestinationPrefixListId`, or `DestinationSecurityGroupId`. For examples of rules that you can add to security groups for specific access scenarios, see Security group rules for different use cases(<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html>) in the *User Guide*.
     pub cidr_ip: Option<rt::Value<String>>,
-    /// The IPv6 address range, in CIDR format. You must specify exactly one of the following: `CidrIp`, `CidrIpv6`, `DestinationPrefixListId`, or `DestinationSecurityGroupId`. For examples of rules that you can add to security groups for specific access scenarios, see Security group rules for different use cases(https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *User Guide*.
+    /// The IPv6 address range, in CIDR format. You must specify exactly one of the following: `CidrIp`, `CidrIpv6`, `DestinationPrefixListId`, or `DestinationSecurityGroupId`. For examples of rules that you can add to security groups for specific access scenarios, see Security group rules for different use cases(<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html>) in the *User Guide*.
     pub cidr_ipv6: Option<rt::Value<String>>,
     /// The description of an egress (outbound) security group rule. Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@+=;{}!$*
     pub description: Option<rt::Value<String>>,
@@ -1596,7 +1596,7 @@ pub struct CfnSecurityGroupEgress {
     pub from_port: Option<rt::Value<i64>>,
     /// The ID of the security group. You must specify either the security group ID or the security group name in the request. For security groups in a nondefault VPC, you must specify the security group ID.
     pub group_id: rt::Value<String>,
-    /// The IP protocol name (`tcp`, `udp`, `icmp`, `icmpv6`) or number (see Protocol Numbers(https://docs.aws.amazon.com/http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)). Use `-1` to specify all protocols. When authorizing security group rules, specifying `-1` or a protocol number other than `tcp`, `udp`, `icmp`, or `icmpv6` allows traffic on all ports, regardless of any port range you specify. For `tcp`, `udp`, and `icmp`, you must specify a port range. For `icmpv6`, the port range is optional; if you omit the port range, traffic for all types and codes is allowed.
+    /// The IP protocol name (`tcp`, `udp`, `icmp`, `icmpv6`) or number (see Protocol Numbers(<https://docs.aws.amazon.com/http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml>)). Use `-1` to specify all protocols. When authorizing security group rules, specifying `-1` or a protocol number other than `tcp`, `udp`, `icmp`, or `icmpv6` allows traffic on all ports, regardless of any port range you specify. For `tcp`, `udp`, and `icmp`, you must specify a port range. For `icmpv6`, the port range is optional; if you omit the port range, traffic for all types and codes is allowed.
     pub ip_protocol: rt::Value<String>,
     /// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes).
     pub to_port: Option<rt::Value<i64>>,
@@ -1787,7 +1787,7 @@ impl crate::Handle<CfnSecurityGroupIngress> {
 
 /// `AWS::EC2::Subnet` (L1: every property of the schema, typed).
 ///
-/// Specifies a subnet for the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block. For more information, see Subnets for your VPC(https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+/// Specifies a subnet for the specified VPC. For an IPv4 only subnet, specify an IPv4 CIDR block. If the VPC has an IPv6 CIDR block, you can create an IPv6 only subnet or a dual stack subnet instead. For an IPv6 only subnet, specify an IPv6 CIDR block. For a dual stack subnet, specify both an IPv4 CIDR block and an IPv6 CIDR block. For more information, see Subnets for your VPC(<https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html>) in the *Amazon VPC User Guide*.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnSubnet {
     /// Indicates whether a network interface created in this subnet receives an IPv6 address. The default value is `false`. If you specify `AssignIpv6AddressOnCreation`, you must also specify an IPv6 CIDR block.
@@ -1798,7 +1798,7 @@ pub struct CfnSubnet {
     pub availability_zone_id: Option<rt::Value<String>>,
     /// The IPv4 CIDR block assigned to the subnet. If you update this property, we create a new subnet, and then delete the existing one.
     pub cidr_block: Option<rt::Value<String>>,
-    /// Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations. You must first configure a NAT gateway in a public subnet (separate from the subnet containing the IPv6-only workloads). For example, the subnet containing the NAT gateway should have a `0.0.0.0/0` route pointing to the internet gateway. For more information, see Configure DNS64 and NAT64(https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html#nat-gateway-nat64-dns64-walkthrough) in the *User Guide*.
+    /// Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations. You must first configure a NAT gateway in a public subnet (separate from the subnet containing the IPv6-only workloads). For example, the subnet containing the NAT gateway should have a `0.0.0.0/0` route pointing to the internet gateway. For more information, see Configure DNS64 and NAT64(<https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-nat64-dns64.html#nat-gateway-nat64-dns64-walkthrough>) in the *User Guide*.
     pub enable_dns64: Option<rt::Value<bool>>,
     /// Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1).
     pub enable_lni_at_device_index: Option<rt::Value<i64>>,
@@ -1810,15 +1810,15 @@ pub struct CfnSubnet {
     pub ipv6_cidr_block: Option<rt::Value<String>>,
     /// An IPv6 IPAM pool ID for the subnet.
     pub ipv6_ipam_pool_id: Option<rt::Value<String>>,
-    /// Indicates whether this is an IPv6 only subnet. For more information, see Subnet basics(https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html#subnet-basics) in the *User Guide*.
+    /// Indicates whether this is an IPv6 only subnet. For more information, see Subnet basics(<https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Subnets.html#subnet-basics>) in the *User Guide*.
     pub ipv6_native: Option<rt::Value<bool>>,
     /// An IPv6 netmask length for the subnet.
     pub ipv6_netmask_length: Option<rt::Value<i64>>,
-    /// Indicates whether instances launched in this subnet receive a public IPv4 address. The default value is `false`. AWS charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address* tab on the VPC pricing page(https://docs.aws.amazon.com/vpc/pricing/).
+    /// Indicates whether instances launched in this subnet receive a public IPv4 address. The default value is `false`. AWS charges for all public IPv4 addresses, including public IPv4 addresses associated with running instances and Elastic IP addresses. For more information, see the *Public IPv4 Address* tab on the VPC pricing page(<https://docs.aws.amazon.com/vpc/pricing/>).
     pub map_public_ip_on_launch: Option<rt::Value<bool>>,
     /// The Amazon Resource Name (ARN) of the Outpost.
     pub outpost_arn: Option<rt::Value<String>>,
-    /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record queries to the instances should be handled. For more information, see Amazon EC2 instance hostname types(https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *User Guide*. Available options: + EnableResourceNameDnsAAAARecord (true | false) + EnableResourceNameDnsARecord (true | false) + HostnameType (ip-name | resource-name)
+    /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record queries to the instances should be handled. For more information, see Amazon EC2 instance hostname types(<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>) in the *User Guide*. Available options: + EnableResourceNameDnsAAAARecord (true | false) + EnableResourceNameDnsARecord (true | false) + HostnameType (ip-name | resource-name)
     pub private_dns_name_options_on_launch: Option<subnet::PrivateDnsNameOptionsOnLaunch>,
     /// Any tags assigned to the subnet.
     pub tags: Option<rt::Value<Vec<subnet::Tag>>>,
@@ -1942,7 +1942,7 @@ impl crate::Handle<CfnSubnet> {
 pub mod subnet {
     use super::*;
 
-    /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record queries to the instances should be handled. For more information, see Amazon EC2 instance hostname types(https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *User Guide*. Available options: + EnableResourceNameDnsAAAARecord (true | false) + EnableResourceNameDnsARecord (true | false) + HostnameType (ip-name | resource-name)
+    /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record queries to the instances should be handled. For more information, see Amazon EC2 instance hostname types(<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html>) in the *User Guide*. Available options: + EnableResourceNameDnsAAAARecord (true | false) + EnableResourceNameDnsARecord (true | false) + HostnameType (ip-name | resource-name)
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PrivateDnsNameOptionsOnLaunch {
         pub enable_resource_name_dns_aaaa_record: Option<rt::Value<bool>>,
@@ -1968,7 +1968,7 @@ pub mod subnet {
         }
     }
 
-    /// Specifies a tag. For more information, see Resource tags(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// Specifies a tag. For more information, see Resource tags(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
         /// The tag key.
@@ -2007,7 +2007,7 @@ pub mod subnet {
 
 /// `AWS::EC2::SubnetRouteTableAssociation` (L1: every property of the schema, typed).
 ///
-/// Associates a subnet with a route table. The subnet and route table must be in the same VPC. This association causes traffic originating from the subnet to be routed according to the routes in the route table. A route table can be associated with multiple subnets. To create a route table, see AWS::EC2::RouteTable(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routetable.html).
+/// Associates a subnet with a route table. The subnet and route table must be in the same VPC. This association causes traffic originating from the subnet to be routed according to the routes in the route table. A route table can be associated with multiple subnets. To create a route table, see AWS::EC2::RouteTable(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routetable.html>).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnSubnetRouteTableAssociation {
     /// The ID of the route table. The physical ID changes when the route table ID is changed.
@@ -2060,24 +2060,24 @@ impl crate::Handle<CfnSubnetRouteTableAssociation> {
 
 /// `AWS::EC2::VPC` (L1: every property of the schema, typed).
 ///
-/// Specifies a virtual private cloud (VPC). A VPC must have an associated IPv4 CIDR block. You can specify an IPv4 CIDR block or an IPAM-allocated IPv4 CIDR block. To associate an IPv6 CIDR block with the VPC, see AWS::EC2::VPCCidrBlock(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpccidrblock.html). For more information, see Virtual private clouds (VPC)(https://docs.aws.amazon.com/vpc/latest/userguide/configure-your-vpc.html) in the *Amazon VPC User Guide*.
+/// Specifies a virtual private cloud (VPC). A VPC must have an associated IPv4 CIDR block. You can specify an IPv4 CIDR block or an IPAM-allocated IPv4 CIDR block. To associate an IPv6 CIDR block with the VPC, see AWS::EC2::VPCCidrBlock(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpccidrblock.html>). For more information, see Virtual private clouds (VPC)(<https://docs.aws.amazon.com/vpc/latest/userguide/configure-your-vpc.html>) in the *Amazon VPC User Guide*.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CfnVPC {
     /// The IPv4 network range for the VPC, in CIDR notation. For example, `10.0.0.0/16`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`. You must specify either`CidrBlock` or `Ipv4IpamPoolId`.
     pub cidr_block: Option<rt::Value<String>>,
-    /// Indicates whether the instances launched in the VPC get DNS hostnames. If enabled, instances in the VPC get DNS hostnames; otherwise, they do not. Disabled by default for nondefault VPCs. For more information, see DNS attributes in your VPC(https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support). You can only enable DNS hostnames if you've enabled DNS support.
+    /// Indicates whether the instances launched in the VPC get DNS hostnames. If enabled, instances in the VPC get DNS hostnames; otherwise, they do not. Disabled by default for nondefault VPCs. For more information, see DNS attributes in your VPC(<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support>). You can only enable DNS hostnames if you've enabled DNS support.
     pub enable_dns_hostnames: Option<rt::Value<bool>>,
-    /// Indicates whether the DNS resolution is supported for the VPC. If enabled, queries to the Amazon provided DNS server at the 169.254.169.253 IP address, or the reserved IP address at the base of the VPC network range "plus two" succeed. If disabled, the Amazon provided DNS service in the VPC that resolves public DNS hostnames to IP addresses is not enabled. Enabled by default. For more information, see DNS attributes in your VPC(https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support).
+    /// Indicates whether the DNS resolution is supported for the VPC. If enabled, queries to the Amazon provided DNS server at the 169.254.169.253 IP address, or the reserved IP address at the base of the VPC network range "plus two" succeed. If disabled, the Amazon provided DNS service in the VPC that resolves public DNS hostnames to IP addresses is not enabled. Enabled by default. For more information, see DNS attributes in your VPC(<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support>).
     pub enable_dns_support: Option<rt::Value<bool>>,
     /// The allowed tenancy of instances launched into the VPC. + `default`: An instance launched into the VPC runs on shared hardware by default, unless you explicitly specify a different tenancy during instance launch. + `dedicated`: An instance launched into the VPC runs on dedicated hardware by default, unless you explicitly specify a tenancy of `host` during instance launch. You cannot specify a tenancy of `default` during instance launch. Updating `InstanceTenancy` requires no replacement only if you are updating its value from `dedicated` to `default`. Updating `InstanceTenancy` from `default` to `dedicated` requires replacement.
     pub instance_tenancy: Option<rt::Value<String>>,
-    /// The ID of an IPv4 IPAM pool you want to use for allocating this VPC's CIDR. For more information, see What is IPAM?(https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*. You must specify either`CidrBlock` or `Ipv4IpamPoolId`.
+    /// The ID of an IPv4 IPAM pool you want to use for allocating this VPC's CIDR. For more information, see What is IPAM?(<https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html>) in the *Amazon VPC IPAM User Guide*. You must specify either`CidrBlock` or `Ipv4IpamPoolId`.
     pub ipv4_ipam_pool_id: Option<rt::Value<String>>,
-    /// The netmask length of the IPv4 CIDR you want to allocate to this VPC from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see What is IPAM?(https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    /// The netmask length of the IPv4 CIDR you want to allocate to this VPC from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see What is IPAM?(<https://docs.aws.amazon.com//vpc/latest/ipam/what-is-it-ipam.html>) in the *Amazon VPC IPAM User Guide*.
     pub ipv4_netmask_length: Option<rt::Value<i64>>,
     /// The tags for the VPC.
     pub tags: Option<rt::Value<Vec<vpc::Tag>>>,
-    /// Describes the configuration and state of VPC encryption controls. For more information, see Enforce VPC encryption in transit(https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+    /// Describes the configuration and state of VPC encryption controls. For more information, see Enforce VPC encryption in transit(<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html>) in the *Amazon VPC User Guide*.
     pub vpc_encryption_control: Option<vpc::VpcEncryptionControl>,
 }
 
@@ -2269,7 +2269,7 @@ impl crate::Handle<CfnVPC> {
 pub mod vpc {
     use super::*;
 
-    /// Specifies a tag. For more information, see Resource tags(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+    /// Specifies a tag. For more information, see Resource tags(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
         /// The tag key.
@@ -2304,7 +2304,7 @@ pub mod vpc {
         }
     }
 
-    /// Describes the configuration and state of VPC encryption controls. For more information, see Enforce VPC encryption in transit(https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+    /// Describes the configuration and state of VPC encryption controls. For more information, see Enforce VPC encryption in transit(<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html>) in the *Amazon VPC User Guide*.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct VpcEncryptionControl {
         pub egress_only_internet_gateway_exclusion: Option<rt::Value<String>>,
@@ -2369,7 +2369,7 @@ pub mod vpc {
         }
     }
 
-    /// Describes an exclusion configuration for VPC Encryption Control. For more information, see Enforce VPC encryption in transit(https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+    /// Describes an exclusion configuration for VPC Encryption Control. For more information, see Enforce VPC encryption in transit(<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html>) in the *Amazon VPC User Guide*.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct VpcEncryptionControlExclusion {
         /// The current state of the exclusion configuration.
@@ -2394,7 +2394,7 @@ pub mod vpc {
         }
     }
 
-    /// Describes the exclusion configurations for various resource types in VPC Encryption Control. For more information, see Enforce VPC encryption in transit(https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+    /// Describes the exclusion configurations for various resource types in VPC Encryption Control. For more information, see Enforce VPC encryption in transit(<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html>) in the *Amazon VPC User Guide*.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct VpcEncryptionControlExclusions {
         /// The exclusion configuration for egress-only internet gateway traffic.
@@ -2447,7 +2447,7 @@ pub mod vpc {
 
 /// `AWS::EC2::VPCEndpoint` (L1: every property of the schema, typed).
 ///
-/// Specifies a VPC endpoint. A VPC endpoint provides a private connection between your VPC and an endpoint service. You can use an endpoint service provided by AWS, an MKT Partner, or another AWS accounts in your organization. For more information, see the User Guide(https://docs.aws.amazon.com/vpc/latest/privatelink/). An endpoint of type `Interface` establishes connections between the subnets in your VPC and an AWS-service, your own service, or a service hosted by another AWS-account. With an interface VPC endpoint, you specify the subnets in which to create the endpoint and the security groups to associate with the endpoint network interfaces. An endpoint of type `gateway` serves as a target for a route in your route table for traffic destined for S3 or DDB. You can specify an endpoint policy for the endpoint, which controls access to the service from your VPC. You can also specify the VPC route tables that use the endpoint. For more information about connectivity to S3, see Why can't I connect to an S3 bucket using a gateway VPC endpoint?(https://docs.aws.amazon.com/premiumsupport/knowledge-center/connect-s3-vpc-endpoint) An endpoint of type `GatewayLoadBalancer` provides private connectivity between your VPC and virtual appliances from a service provider.
+/// Specifies a VPC endpoint. A VPC endpoint provides a private connection between your VPC and an endpoint service. You can use an endpoint service provided by AWS, an MKT Partner, or another AWS accounts in your organization. For more information, see the User Guide(<https://docs.aws.amazon.com/vpc/latest/privatelink/>). An endpoint of type `Interface` establishes connections between the subnets in your VPC and an AWS-service, your own service, or a service hosted by another AWS-account. With an interface VPC endpoint, you specify the subnets in which to create the endpoint and the security groups to associate with the endpoint network interfaces. An endpoint of type `gateway` serves as a target for a route in your route table for traffic destined for S3 or DDB. You can specify an endpoint policy for the endpoint, which controls access to the service from your VPC. You can also specify the VPC route tables that use the endpoint. For more information about connectivity to S3, see Why can't I connect to an S3 bucket using a gateway VPC endpoint?(<https://docs.aws.amazon.com/premiumsupport/knowledge-center/connect-s3-vpc-endpoint>) An endpoint of type `GatewayLoadBalancer` provides private connectivity between your VPC and virtual appliances from a service provider.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnVPCEndpoint {
     /// Describes the DNS options for an endpoint.

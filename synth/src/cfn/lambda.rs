@@ -771,7 +771,7 @@ pub mod event_invoke_config {
 
 /// `AWS::Lambda::EventSourceMapping` (L1: every property of the schema, typed).
 ///
-/// The `AWS::Lambda::EventSourceMapping` resource creates a mapping between an event source and an LAMlong function. LAM reads items from the event source and triggers the function. For details about each event source type, see the following topics. In particular, each of the topics describes the required and optional parameters for the specific event source. + Configuring a Dynamo DB stream as an event source(https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-dynamodb-eventsourcemapping) + Configuring a Kinesis stream as an event source(https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-eventsourcemapping) + Configuring an SQS queue as an event source(https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-eventsource) + Configuring an MQ broker as an event source(https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-eventsourcemapping) + Configuring MSK as an event source(https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html) + Configuring Self-Managed Apache Kafka as an event source(https://docs.aws.amazon.com/lambda/latest/dg/kafka-smaa.html) + Configuring Amazon DocumentDB as an event source(https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html)
+/// The `AWS::Lambda::EventSourceMapping` resource creates a mapping between an event source and an LAMlong function. LAM reads items from the event source and triggers the function. For details about each event source type, see the following topics. In particular, each of the topics describes the required and optional parameters for the specific event source. + Configuring a Dynamo DB stream as an event source(<https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-dynamodb-eventsourcemapping>) + Configuring a Kinesis stream as an event source(<https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-eventsourcemapping>) + Configuring an SQS queue as an event source(<https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#events-sqs-eventsource>) + Configuring an MQ broker as an event source(<https://docs.aws.amazon.com/lambda/latest/dg/with-mq.html#services-mq-eventsourcemapping>) + Configuring MSK as an event source(<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html>) + Configuring Self-Managed Apache Kafka as an event source(<https://docs.aws.amazon.com/lambda/latest/dg/kafka-smaa.html>) + Configuring Amazon DocumentDB as an event source(<https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html>)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnEventSourceMapping {
     /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
@@ -786,17 +786,17 @@ pub struct CfnEventSourceMapping {
     pub document_db_event_source_config: Option<event_source_mapping::DocumentDBEventSourceConfig>,
     /// When true, the event source mapping is active. When false, Lambda pauses polling and invocation. Default: True
     pub enabled: Option<rt::Value<bool>>,
-    /// The Amazon Resource Name (ARN) of the event source. + *Amazon Kinesis* – The ARN of the data stream or a stream consumer. + *Amazon DynamoDB Streams* – The ARN of the stream. + *Amazon Simple Queue Service* – The ARN of the queue. + *Amazon Managed Streaming for Apache Kafka* – The ARN of the cluster or the ARN of the VPC connection (for cross-account event source mappings(https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc)). + *Amazon MQ* – The ARN of the broker. + *Amazon DocumentDB* – The ARN of the DocumentDB change stream.
+    /// The Amazon Resource Name (ARN) of the event source. + *Amazon Kinesis* – The ARN of the data stream or a stream consumer. + *Amazon DynamoDB Streams* – The ARN of the stream. + *Amazon Simple Queue Service* – The ARN of the queue. + *Amazon Managed Streaming for Apache Kafka* – The ARN of the cluster or the ARN of the VPC connection (for cross-account event source mappings(<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc>)). + *Amazon MQ* – The ARN of the broker. + *Amazon DocumentDB* – The ARN of the DocumentDB change stream.
     pub event_source_arn: Option<rt::Value<String>>,
-    /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see Lambda event filtering(https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+    /// An object that defines the filter criteria that determine whether Lambda should process an event. For more information, see Lambda event filtering(<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html>).
     pub filter_criteria: Option<event_source_mapping::FilterCriteria>,
     /// The name or ARN of the Lambda function. **Name formats** + *Function name* – `MyFunction`. + *Function ARN* – `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`. + *Version or Alias ARN* – `arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD`. + *Partial ARN* – `123456789012:function:MyFunction`. The length constraint applies only to the full ARN. If you specify only the function name, it's limited to 64 characters in length.
     pub function_name: rt::Value<String>,
     /// (Kinesis, DynamoDB Streams, and SQS) A list of current response type enums applied to the event source mapping. Valid Values: `ReportBatchItemFailures`
     pub function_response_types: Option<rt::Value<Vec<rt::Value<String>>>>,
-    /// The ARN of the KMSlong (KMS) customer managed key that Lambda uses to encrypt your function's filter criteria(https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics).
+    /// The ARN of the KMSlong (KMS) customer managed key that Lambda uses to encrypt your function's filter criteria(<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics>).
     pub kms_key_arn: Option<rt::Value<String>>,
-    /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. For more information, see Event source mapping logging(https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html).
+    /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. For more information, see Event source mapping logging(<https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html>).
     pub logging_config: Option<event_source_mapping::LoggingConfig>,
     /// The maximum amount of time, in seconds, that Lambda spends gathering records before invoking the function. *Default (, , event sources)*: 0 *Default (, Kafka, , event sources)*: 500 ms *Related setting:* For SQS event sources, when you set `BatchSize` to a value greater than 10, you must set `MaximumBatchingWindowInSeconds` to at least 1.
     pub maximum_batching_window_in_seconds: Option<rt::Value<i64>>,
@@ -804,11 +804,11 @@ pub struct CfnEventSourceMapping {
     pub maximum_record_age_in_seconds: Option<rt::Value<i64>>,
     /// (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka) Discard records after the specified number of retries. The default value is -1, which sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite, Lambda retries failed records until the record expires in the event source.
     pub maximum_retry_attempts: Option<rt::Value<i64>>,
-    /// The metrics configuration for your event source. For more information, see Event source mapping metrics(https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+    /// The metrics configuration for your event source. For more information, see Event source mapping metrics(<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics>).
     pub metrics_config: Option<event_source_mapping::MetricsConfig>,
     /// (Kinesis and DynamoDB Streams only) The number of batches to process concurrently from each shard. The default value is 1.
     pub parallelization_factor: Option<rt::Value<i64>>,
-    /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see provisioned mode(https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode).
+    /// (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The provisioned mode configuration for the event source. For more information, see provisioned mode(<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode>).
     pub provisioned_poller_config: Option<event_source_mapping::ProvisionedPollerConfig>,
     /// (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
     pub queues: Option<rt::Value<Vec<rt::Value<String>>>>,
@@ -824,7 +824,7 @@ pub struct CfnEventSourceMapping {
     pub starting_position: Option<rt::Value<String>>,
     /// With `StartingPosition` set to `AT_TIMESTAMP`, the time from which to start reading, in Unix time seconds. `StartingPositionTimestamp` cannot be in the future.
     pub starting_position_timestamp: Option<rt::Value<f64>>,
-    /// A list of tags to add to the event source mapping. You must have the `lambda:TagResource`, `lambda:UntagResource`, and `lambda:ListTags` permissions for your principal(https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html) to manage the CFN stack. If you don't have these permissions, there might be unexpected behavior with stack-level tags propagating to the resource during resource creation and update.
+    /// A list of tags to add to the event source mapping. You must have the `lambda:TagResource`, `lambda:UntagResource`, and `lambda:ListTags` permissions for your principal(<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html>) to manage the CFN stack. If you don't have these permissions, there might be unexpected behavior with stack-level tags propagating to the resource during resource creation and update.
     pub tags: Option<rt::Value<Vec<event_source_mapping::Tag>>>,
     /// The name of the Kafka topic.
     pub topics: Option<rt::Value<Vec<rt::Value<String>>>>,
@@ -964,7 +964,7 @@ pub mod event_source_mapping {
     /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AmazonManagedKafkaEventSourceConfig {
-        /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see Customizable consumer group ID(https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id).
+        /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see Customizable consumer group ID(<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id>).
         pub consumer_group_id: Option<rt::Value<String>>,
         /// Specific configuration settings for a Kafka schema registry.
         pub schema_registry_config: Option<SchemaRegistryConfig>,
@@ -986,7 +986,7 @@ pub mod event_source_mapping {
         }
     }
 
-    /// A configuration object that specifies the destination of an event after Lambda processes it. For more information, see Adding a destination(https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
+    /// A configuration object that specifies the destination of an event after Lambda processes it. For more information, see Adding a destination(<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations>).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DestinationConfig {
         /// The destination configuration for failed invocations.
@@ -1060,7 +1060,7 @@ pub mod event_source_mapping {
     /// A structure within a `FilterCriteria` object that defines an event filtering pattern.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Filter {
-        /// A filter pattern. For more information on the syntax of a filter pattern, see Filter rule syntax(https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax).
+        /// A filter pattern. For more information on the syntax of a filter pattern, see Filter rule syntax(<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax>).
         pub pattern: Option<rt::Value<String>>,
     }
 
@@ -1123,7 +1123,7 @@ pub mod event_source_mapping {
     /// The metrics configuration for your event source. Use this configuration object to define which metrics you want your event source mapping to produce.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MetricsConfig {
-        /// The metrics you want your event source mapping to produce, including `EventCount`, `ErrorCount`, `KafkaMetrics`. + `EventCount` to receive metrics related to the number of events processed by your event source mapping. + `ErrorCount` (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the number of errors in your event source mapping processing. + `KafkaMetrics` (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the Kafka consumers from your event source mapping. For more information about these metrics, see Event source mapping metrics(https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics).
+        /// The metrics you want your event source mapping to produce, including `EventCount`, `ErrorCount`, `KafkaMetrics`. + `EventCount` to receive metrics related to the number of events processed by your event source mapping. + `ErrorCount` (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the number of errors in your event source mapping processing. + `KafkaMetrics` (Amazon MSK and self-managed Apache Kafka) to receive metrics related to the Kafka consumers from your event source mapping. For more information about these metrics, see Event source mapping metrics(<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics>).
         pub metrics: Option<rt::Value<Vec<rt::Value<String>>>>,
     }
 
@@ -1141,10 +1141,10 @@ pub mod event_source_mapping {
         }
     }
 
-    /// A destination for events that failed processing. For more information, see Adding a destination(https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
+    /// A destination for events that failed processing. For more information, see Adding a destination(<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations>).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OnFailure {
-        /// The Amazon Resource Name (ARN) of the destination resource. To retain records of failed invocations from Kinesis(https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), DynamoDB(https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), self-managed Apache Kafka(https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), or Amazon MSK(https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html), you can configure an Amazon SNS topic, Amazon SQS queue, Amazon S3 bucket, or Kafka topic as the destination. Amazon SNS destinations have a message size limit of 256 KB. If the combined size of the function request and response payload exceeds the limit, Lambda will drop the payload when sending `OnFailure` event to the destination. For details on this behavior, refer to Retaining records of asynchronous invocations(https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html). To retain records of failed invocations from Kinesis(https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), DynamoDB(https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), self-managed Kafka(https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-smaa-onfailure-destination) or Amazon MSK(https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-onfailure-destination), you can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the destination.
+        /// The Amazon Resource Name (ARN) of the destination resource. To retain records of failed invocations from Kinesis(<https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html>), DynamoDB(<https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html>), self-managed Apache Kafka(<https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html>), or Amazon MSK(<https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html>), you can configure an Amazon SNS topic, Amazon SQS queue, Amazon S3 bucket, or Kafka topic as the destination. Amazon SNS destinations have a message size limit of 256 KB. If the combined size of the function request and response payload exceeds the limit, Lambda will drop the payload when sending `OnFailure` event to the destination. For details on this behavior, refer to Retaining records of asynchronous invocations(<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html>). To retain records of failed invocations from Kinesis(<https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html>), DynamoDB(<https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html>), self-managed Kafka(<https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-smaa-onfailure-destination>) or Amazon MSK(<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-onfailure-destination>), you can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the destination.
         pub destination: Option<rt::Value<String>>,
     }
 
@@ -1162,7 +1162,7 @@ pub mod event_source_mapping {
         }
     }
 
-    /// The provisioned mode(https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode) configuration for the event source. Use Provisioned Mode to customize the minimum and maximum number of event pollers for your event source.
+    /// The provisioned mode(<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode>) configuration for the event source. Use Provisioned Mode to customize the minimum and maximum number of event pollers for your event source.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ProvisionedPollerConfig {
         /// The maximum number of event pollers this event source can scale up to. For Amazon SQS event source mappings, the accepted range is between 2 and 10,000, with a default of 200. For Amazon MSK and self-managed Apache Kafka event source mappings, the accepted range is between 1 and 2,000, with a default of 200.
@@ -1315,7 +1315,7 @@ pub mod event_source_mapping {
     /// Specific configuration settings for a self-managed Apache Kafka event source.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SelfManagedKafkaEventSourceConfig {
-        /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see Customizable consumer group ID(https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add).
+        /// The identifier for the Kafka consumer group to join. The consumer group ID must be unique among all your Kafka event sources. After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value. For more information, see Customizable consumer group ID(<https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add>).
         pub consumer_group_id: Option<rt::Value<String>>,
         pub consumption_mode: Option<rt::Value<String>>,
         /// Specific configuration settings for a Kafka schema registry.
@@ -1365,7 +1365,7 @@ pub mod event_source_mapping {
         }
     }
 
-    /// A tag(https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the event source mapping.
+    /// A tag(<https://docs.aws.amazon.com/lambda/latest/dg/tagging.html>) to apply to the event source mapping.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
         /// The key for this tag.
@@ -1404,7 +1404,7 @@ pub mod event_source_mapping {
 
 /// `AWS::Lambda::Function` (L1: every property of the schema, typed).
 ///
-/// The `AWS::Lambda::Function` resource creates a Lambda function. To create a function, you need a deployment package(https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) and an execution role(https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html). The deployment package is a .zip file archive or container image that contains your function code. The execution role grants the function permission to use AWS services, such as Amazon CloudWatch Logs for log streaming and AWS X-Ray for request tracing. You set the package type to `Image` if the deployment package is a container image(https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html). For these functions, include the URI of the container image in the ECR registry in the ImageUri property of the Code property(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html#cfn-lambda-function-code-imageuri). You do not need to specify the handler and runtime properties. You set the package type to `Zip` if the deployment package is a .zip file archive(https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html#gettingstarted-package-zip). For these functions, specify the S3 location of your .zip file in the `Code` property. Alternatively, for Node.js and Python functions, you can define your function inline in the ZipFile property of the Code property(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html#cfn-lambda-function-code-zipfile). In both cases, you must also specify the handler and runtime properties. You can use code signing(https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) if your deployment package is a .zip file archive. To enable code signing for this function, specify the ARN of a code-signing configuration. When a user attempts to deploy a code package with `UpdateFunctionCode`, Lambda checks that the code package has a valid signature from a trusted publisher. The code-signing configuration includes a set of signing profiles, which define the trusted publishers for this function. When you update a `AWS::Lambda::Function` resource, CFNshort calls the UpdateFunctionConfiguration(https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionConfiguration.html) and UpdateFunctionCode(https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html)LAM APIs under the hood. Because these calls happen sequentially, and invocations can happen between these calls, your function may encounter errors in the time between the calls. For example, if you remove an environment variable, and the code that references that environment variable in the same CFNshort update, you may see invocation errors related to a missing environment variable. To work around this, you can invoke your function against a version or alias by default, rather than the `$LATEST` version. Note that you configure provisioned concurrency(https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html) on a `AWS::Lambda::Version` or a `AWS::Lambda::Alias`. For a complete introduction to Lambda functions, see What is Lambda?(https://docs.aws.amazon.com/lambda/latest/dg/lambda-welcome.html) in the *Lambda developer guide.*
+/// The `AWS::Lambda::Function` resource creates a Lambda function. To create a function, you need a deployment package(<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html>) and an execution role(<https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html>). The deployment package is a .zip file archive or container image that contains your function code. The execution role grants the function permission to use AWS services, such as Amazon CloudWatch Logs for log streaming and AWS X-Ray for request tracing. You set the package type to `Image` if the deployment package is a container image(<https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html>). For these functions, include the URI of the container image in the ECR registry in the ImageUri property of the Code property(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html#cfn-lambda-function-code-imageuri>). You do not need to specify the handler and runtime properties. You set the package type to `Zip` if the deployment package is a .zip file archive(<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html#gettingstarted-package-zip>). For these functions, specify the S3 location of your .zip file in the `Code` property. Alternatively, for Node.js and Python functions, you can define your function inline in the ZipFile property of the Code property(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html#cfn-lambda-function-code-zipfile>). In both cases, you must also specify the handler and runtime properties. You can use code signing(<https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html>) if your deployment package is a .zip file archive. To enable code signing for this function, specify the ARN of a code-signing configuration. When a user attempts to deploy a code package with `UpdateFunctionCode`, Lambda checks that the code package has a valid signature from a trusted publisher. The code-signing configuration includes a set of signing profiles, which define the trusted publishers for this function. When you update a `AWS::Lambda::Function` resource, CFNshort calls the UpdateFunctionConfiguration(<https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionConfiguration.html>) and UpdateFunctionCode(<https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html>)LAM APIs under the hood. Because these calls happen sequentially, and invocations can happen between these calls, your function may encounter errors in the time between the calls. For example, if you remove an environment variable, and the code that references that environment variable in the same CFNshort update, you may see invocation errors related to a missing environment variable. To work around this, you can invoke your function against a version or alias by default, rather than the `$LATEST` version. Note that you configure provisioned concurrency(<https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html>) on a `AWS::Lambda::Version` or a `AWS::Lambda::Alias`. For a complete introduction to Lambda functions, see What is Lambda?(<https://docs.aws.amazon.com/lambda/latest/dg/lambda-welcome.html>) in the *Lambda developer guide.*
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnFunction {
     /// The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86_64). The default value is `x86_64`.
@@ -1415,33 +1415,33 @@ pub struct CfnFunction {
     pub code: function::Code,
     /// To enable code signing for this function, specify the ARN of a code-signing configuration. A code-signing configuration includes a set of signing profiles, which define the trusted publishers for this function.
     pub code_signing_config_arn: Option<rt::Value<String>>,
-    /// A dead-letter queue configuration that specifies the queue or topic where Lambda sends asynchronous events when they fail processing. For more information, see Dead-letter queues(https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq).
+    /// A dead-letter queue configuration that specifies the queue or topic where Lambda sends asynchronous events when they fail processing. For more information, see Dead-letter queues(<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq>).
     pub dead_letter_config: Option<function::DeadLetterConfig>,
     /// A description of the function.
     pub description: Option<rt::Value<String>>,
-    /// Configuration settings for durable functions(https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the KMSlong (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
+    /// Configuration settings for durable functions(<https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html>), including execution timeout, retention period for execution history, and an optional ARN of the KMSlong (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
     pub durable_config: Option<function::DurableConfig>,
     /// Environment variables that are accessible from function code during execution.
     pub environment: Option<function::Environment>,
     /// The size of the function's `/tmp` directory in MB. The default value is 512, but it can be any whole number between 512 and 10,240 MB.
     pub ephemeral_storage: Option<function::EphemeralStorage>,
-    /// Connection settings for an Amazon EFS or Amazon S3 Files file system. To connect a function to a file system, a mount target must be available in every Availability Zone that your function connects to. If your template contains an AWS::EFS::MountTarget(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html) or AWS::S3Files::MountTarget(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html) resource, you must also specify a `DependsOn` attribute to ensure that the mount target is created or updated before the function. For more information about using the `DependsOn` attribute, see DependsOn Attribute(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html).
+    /// Connection settings for an Amazon EFS or Amazon S3 Files file system. To connect a function to a file system, a mount target must be available in every Availability Zone that your function connects to. If your template contains an AWS::EFS::MountTarget(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html>) or AWS::S3Files::MountTarget(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html>) resource, you must also specify a `DependsOn` attribute to ensure that the mount target is created or updated before the function. For more information about using the `DependsOn` attribute, see DependsOn Attribute(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html>).
     pub file_system_configs: Option<rt::Value<Vec<function::FileSystemConfig>>>,
     /// The name of the Lambda function, up to 64 characters in length. If you don't specify a name, CFN generates one. If you specify a name, you cannot perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
     pub function_name: Option<rt::Value<String>>,
     /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
     pub function_scaling_config: Option<function::FunctionScalingConfig>,
-    /// The name of the method within your code that Lambda calls to run your function. Handler is required if the deployment package is a .zip file archive. The format includes the file name. It can also include namespaces and other qualifiers, depending on the runtime. For more information, see Lambda programming model(https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html).
+    /// The name of the method within your code that Lambda calls to run your function. Handler is required if the deployment package is a .zip file archive. The format includes the file name. It can also include namespaces and other qualifiers, depending on the runtime. For more information, see Lambda programming model(<https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html>).
     pub handler: Option<rt::Value<String>>,
-    /// Configuration values that override the container image Dockerfile settings. For more information, see Container image settings(https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
+    /// Configuration values that override the container image Dockerfile settings. For more information, see Container image settings(<https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms>).
     pub image_config: Option<function::ImageConfig>,
-    /// The ARN of the KMSlong (KMS) customer managed key that's used to encrypt the following resources: + The function's environment variables(https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption). + The function's Lambda SnapStart(https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html) snapshots. + When used with `SourceKMSKeyArn`, the unzipped version of the .zip deployment package that's used for function invocations. For more information, see Specifying a customer managed key for Lambda(https://docs.aws.amazon.com/lambda/latest/dg/encrypt-zip-package.html#enable-zip-custom-encryption). + The optimized version of the container image that's used for function invocations. Note that this is not the same key that's used to protect your container image in the Amazon Elastic Container Registry (Amazon ECR). For more information, see Function lifecycle(https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-lifecycle). If you don't provide a customer managed key, Lambda uses an owned key(https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk) or an (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk).
+    /// The ARN of the KMSlong (KMS) customer managed key that's used to encrypt the following resources: + The function's environment variables(<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption>). + The function's Lambda SnapStart(<https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html>) snapshots. + When used with `SourceKMSKeyArn`, the unzipped version of the .zip deployment package that's used for function invocations. For more information, see Specifying a customer managed key for Lambda(<https://docs.aws.amazon.com/lambda/latest/dg/encrypt-zip-package.html#enable-zip-custom-encryption>). + The optimized version of the container image that's used for function invocations. Note that this is not the same key that's used to protect your container image in the Amazon Elastic Container Registry (Amazon ECR). For more information, see Function lifecycle(<https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-lifecycle>). If you don't provide a customer managed key, Lambda uses an owned key(<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk>) or an (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk>).
     pub kms_key_arn: Option<rt::Value<String>>,
-    /// A list of function layers(https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) to add to the function's execution environment. Specify each layer by its ARN, including the version.
+    /// A list of function layers(<https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html>) to add to the function's execution environment. Specify each layer by its ARN, including the version.
     pub layers: Option<rt::Value<Vec<rt::Value<String>>>>,
     /// The function's Amazon CloudWatch Logs configuration settings.
     pub logging_config: Option<function::LoggingConfig>,
-    /// The amount of memory available to the function(https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console) at runtime. Increasing the function memory also increases its CPU allocation. The default value is 128 MB. The value can be any multiple of 1 MB. Note that new AWS accounts have reduced concurrency and memory quotas. AWS raises these quotas automatically based on your usage. You can also request a quota increase.
+    /// The amount of memory available to the function(<https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console>) at runtime. Increasing the function memory also increases its CPU allocation. The default value is 128 MB. The value can be any multiple of 1 MB. Note that new AWS accounts have reduced concurrency and memory quotas. AWS raises these quotas automatically based on your usage. You can also request a quota increase.
     pub memory_size: Option<rt::Value<i64>>,
     /// The type of deployment package. Set to `Image` for container image and set `Zip` for .zip file archive.
     pub package_type: Option<rt::Value<String>>,
@@ -1452,21 +1452,21 @@ pub struct CfnFunction {
     pub reserved_concurrent_executions: Option<rt::Value<i64>>,
     /// The Amazon Resource Name (ARN) of the function's execution role.
     pub role: rt::Value<String>,
-    /// The identifier of the function's runtime(https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image. The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing functions shortly after each runtime is deprecated. For more information, see Runtime use after deprecation(https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels). For a list of all currently supported runtimes, see Supported runtimes(https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported).
+    /// The identifier of the function's runtime(<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html>). Runtime is required if the deployment package is a .zip file archive. Specifying a runtime results in an error if you're deploying a function using a container image. The following list includes deprecated runtimes. Lambda blocks creating new functions and updating existing functions shortly after each runtime is deprecated. For more information, see Runtime use after deprecation(<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels>). For a list of all currently supported runtimes, see Supported runtimes(<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported>).
     pub runtime: Option<rt::Value<String>>,
-    /// Sets the runtime management configuration for a function's version. For more information, see Runtime updates(https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
+    /// Sets the runtime management configuration for a function's version. For more information, see Runtime updates(<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html>).
     pub runtime_management_config: Option<function::RuntimeManagementConfig>,
-    /// The function's SnapStart(https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
+    /// The function's SnapStart(<https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html>) setting.
     pub snap_start: Option<function::SnapStart>,
-    /// A list of tags(https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the function. You must have the `lambda:TagResource`, `lambda:UntagResource`, and `lambda:ListTags` permissions for your principal(https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html) to manage the CFN stack. If you don't have these permissions, there might be unexpected behavior with stack-level tags propagating to the resource during resource creation and update.
+    /// A list of tags(<https://docs.aws.amazon.com/lambda/latest/dg/tagging.html>) to apply to the function. You must have the `lambda:TagResource`, `lambda:UntagResource`, and `lambda:ListTags` permissions for your principal(<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html>) to manage the CFN stack. If you don't have these permissions, there might be unexpected behavior with stack-level tags propagating to the resource during resource creation and update.
     pub tags: Option<rt::Value<Vec<function::Tag>>>,
     /// The function's tenant isolation configuration settings. Determines whether the Lambda function runs on a shared or dedicated infrastructure per unique tenant.
     pub tenancy_config: Option<function::TenancyConfig>,
-    /// The amount of time (in seconds) that Lambda allows a function to run before stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For functions using Lambda Managed Instances, asynchronous invocations and event source mapping invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of 5,400 seconds (90 minutes). For more information, see Lambda execution environment(https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html).
+    /// The amount of time (in seconds) that Lambda allows a function to run before stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For functions using Lambda Managed Instances, asynchronous invocations and event source mapping invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of 5,400 seconds (90 minutes). For more information, see Lambda execution environment(<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html>).
     pub timeout: Option<rt::Value<i64>>,
-    /// Set `Mode` to `Active` to sample and trace a subset of incoming requests with X-Ray(https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html).
+    /// Set `Mode` to `Active` to sample and trace a subset of incoming requests with X-Ray(<https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html>).
     pub tracing_config: Option<function::TracingConfig>,
-    /// For network connectivity to AWS resources in a VPC, specify a list of security groups and subnets in the VPC. When you connect a function to a VPC, it can access resources and the internet only through that VPC. For more information, see Configuring a Lambda function to access resources in a VPC(https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
+    /// For network connectivity to AWS resources in a VPC, specify a list of security groups and subnets in the VPC. When you connect a function to a VPC, it can access resources and the internet only through that VPC. For more information, see Configuring a Lambda function to access resources in a VPC(<https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>).
     pub vpc_config: Option<function::VpcConfig>,
 }
 
@@ -1646,10 +1646,10 @@ pub mod function {
         }
     }
 
-    /// The deployment package(https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html) for a Lambda function. To deploy a function defined as a container image, you specify the location of a container image in the Amazon ECR registry. For a .zip file deployment package, you can specify the location of an object in Amazon S3. For Node.js and Python functions, you can specify the function code inline in the template. When you specify source code inline for a Node.js function, the `index` file that CFN creates uses the extension `.js`. This means that Node.js treats the file as a CommonJS module. Changes to a deployment package in Amazon S3 or a container image in ECR are not detected automatically during stack updates. To update the function code, change the object key or version in the template.
+    /// The deployment package(<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html>) for a Lambda function. To deploy a function defined as a container image, you specify the location of a container image in the Amazon ECR registry. For a .zip file deployment package, you can specify the location of an object in Amazon S3. For Node.js and Python functions, you can specify the function code inline in the template. When you specify source code inline for a Node.js function, the `index` file that CFN creates uses the extension `.js`. This means that Node.js treats the file as a CommonJS module. Changes to a deployment package in Amazon S3 or a container image in ECR are not detected automatically during stack updates. To update the function code, change the object key or version in the template.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Code {
-        /// URI of a container image(https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html) in the Amazon ECR registry.
+        /// URI of a container image(<https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html>) in the Amazon ECR registry.
         pub image_uri: Option<rt::Value<String>>,
         /// An Amazon S3 bucket in the same AWS-Region as your function. The bucket can be in a different AWS-account.
         pub s3_bucket: Option<rt::Value<String>>,
@@ -1659,9 +1659,9 @@ pub mod function {
         pub s3_object_storage_mode: Option<rt::Value<String>>,
         /// For versioned objects, the version of the deployment package object to use.
         pub s3_object_version: Option<rt::Value<String>>,
-        /// The ARN of the KMSlong (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an owned key(https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk).
+        /// The ARN of the KMSlong (KMS) customer managed key that's used to encrypt your function's .zip deployment package. If you don't provide a customer managed key, Lambda uses an owned key(<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk>).
         pub source_kms_key_arn: Option<rt::Value<String>>,
-        /// (Node.js and Python) The source code of your Lambda function. If you include your function source inline with this parameter, CFN places it in a file named `index` and zips it to create a deployment package(https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html). This zip file cannot exceed 4MB. For the `Handler` property, the first part of the handler identifier must be `index`. For example, `index.handler`. When you specify source code inline for a Node.js function, the `index` file that CFN creates uses the extension `.js`. This means that Node.js treats the file as a CommonJS module. When using Node.js 24 or later, Node.js can automatically detect if a `.js` file should be treated as CommonJS or as an ES module. To enable auto-detection, add the `--experimental-detect-module` flag to the `NODE_OPTIONS` environment variable. For more information, see Experimental Node.js features(https://docs.aws.amazon.com//lambda/latest/dg/lambda-nodejs.html#nodejs-experimental-features). For JSON, you must escape quotes and special characters such as newline (`\n`) with a backslash. If you specify a function that interacts with an AWS CloudFormation custom resource, you don't have to write your own functions to send responses to the custom resource that invoked the function. AWS CloudFormation provides a response module (cfn-response(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-lambda-function-code-cfnresponsemodule.html)) that simplifies sending responses. See Using Lambda with CloudFormation(https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html) for details.
+        /// (Node.js and Python) The source code of your Lambda function. If you include your function source inline with this parameter, CFN places it in a file named `index` and zips it to create a deployment package(<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html>). This zip file cannot exceed 4MB. For the `Handler` property, the first part of the handler identifier must be `index`. For example, `index.handler`. When you specify source code inline for a Node.js function, the `index` file that CFN creates uses the extension `.js`. This means that Node.js treats the file as a CommonJS module. When using Node.js 24 or later, Node.js can automatically detect if a `.js` file should be treated as CommonJS or as an ES module. To enable auto-detection, add the `--experimental-detect-module` flag to the `NODE_OPTIONS` environment variable. For more information, see Experimental Node.js features(<https://docs.aws.amazon.com//lambda/latest/dg/lambda-nodejs.html#nodejs-experimental-features>). For JSON, you must escape quotes and special characters such as newline (`\n`) with a backslash. If you specify a function that interacts with an AWS CloudFormation custom resource, you don't have to write your own functions to send responses to the custom resource that invoked the function. AWS CloudFormation provides a response module (cfn-response(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-lambda-function-code-cfnresponsemodule.html>)) that simplifies sending responses. See Using Lambda with CloudFormation(<https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html>) for details.
         pub zip_file: Option<rt::Value<String>>,
     }
 
@@ -1691,7 +1691,7 @@ pub mod function {
         }
     }
 
-    /// The dead-letter queue(https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq) for failed asynchronous invocations.
+    /// The dead-letter queue(<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-dlq>) for failed asynchronous invocations.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeadLetterConfig {
         /// The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
@@ -1712,7 +1712,7 @@ pub mod function {
         }
     }
 
-    /// Configuration settings for durable functions(https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the KMSlong (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
+    /// Configuration settings for durable functions(<https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html>), including execution timeout, retention period for execution history, and an optional ARN of the KMSlong (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DurableConfig {
         /// The maximum time (in seconds) that a durable execution can run before timing out. This timeout applies to the entire durable execution, not individual function invocations.
@@ -1755,7 +1755,7 @@ pub mod function {
     /// A function's environment variable settings. You can use environment variables to adjust your function's behavior without updating code. An environment variable is a pair of strings that are stored in a function's version-specific configuration.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Environment {
-        /// Environment variable key-value pairs. For more information, see Using Lambda environment variables(https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). If the value of the environment variable is a time or a duration, enclose the value in quotes.
+        /// Environment variable key-value pairs. For more information, see Using Lambda environment variables(<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html>). If the value of the environment variable is a time or a duration, enclose the value in quotes.
         pub variables: Option<rt::Value<rt::Map<rt::Json>>>,
     }
 
@@ -1803,7 +1803,7 @@ pub mod function {
         }
     }
 
-    /// Details about the connection between a Lambda function and an Amazon EFS file system(https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html) or an Amazon S3 file system(https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html).
+    /// Details about the connection between a Lambda function and an Amazon EFS file system(<https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html>) or an Amazon S3 file system(<https://docs.aws.amazon.com/lambda/latest/dg/configuration-filesystem.html>).
     #[derive(Debug, Clone, PartialEq)]
     pub struct FileSystemConfig {
         /// The Amazon Resource Name (ARN) of the Amazon EFS or Amazon S3 Files access point that provides access to the file system.
@@ -1868,7 +1868,7 @@ pub mod function {
         }
     }
 
-    /// Configuration values that override the container image Dockerfile settings. For more information, see Container image settings(https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
+    /// Configuration values that override the container image Dockerfile settings. For more information, see Container image settings(<https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms>).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ImageConfig {
         /// Specifies parameters that you want to pass in with ENTRYPOINT. You can specify a maximum of 1,500 parameters in the list.
@@ -1970,12 +1970,12 @@ pub mod function {
         }
     }
 
-    /// Sets the runtime management configuration for a function's version. For more information, see Runtime updates(https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
+    /// Sets the runtime management configuration for a function's version. For more information, see Runtime updates(<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html>).
     #[derive(Debug, Clone, PartialEq)]
     pub struct RuntimeManagementConfig {
         /// The ARN of the runtime version you want the function to use. This is only required if you're using the *Manual* runtime update mode.
         pub runtime_version_arn: Option<rt::Value<String>>,
-        /// Specify the runtime update mode. + *Auto (default)* - Automatically update to the most recent and secure runtime version using a Two-phase runtime version rollout(https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase). This is the best choice for most customers to ensure they always benefit from runtime updates. + *FunctionUpdate* - LAM updates the runtime of you function to the most recent and secure runtime version when you update your function. This approach synchronizes runtime updates with function deployments, giving you control over when runtime updates are applied and allowing you to detect and mitigate rare runtime update incompatibilities early. When using this setting, you need to regularly update your functions to keep their runtime up-to-date. + *Manual* - You specify a runtime version in your function configuration. The function will use this runtime version indefinitely. In the rare case where a new runtime version is incompatible with an existing function, this allows you to roll back your function to an earlier runtime version. For more information, see Roll back a runtime version(https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback). *Valid Values*: `Auto` | `FunctionUpdate` | `Manual`
+        /// Specify the runtime update mode. + *Auto (default)* - Automatically update to the most recent and secure runtime version using a Two-phase runtime version rollout(<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase>). This is the best choice for most customers to ensure they always benefit from runtime updates. + *FunctionUpdate* - LAM updates the runtime of you function to the most recent and secure runtime version when you update your function. This approach synchronizes runtime updates with function deployments, giving you control over when runtime updates are applied and allowing you to detect and mitigate rare runtime update incompatibilities early. When using this setting, you need to regularly update your functions to keep their runtime up-to-date. + *Manual* - You specify a runtime version in your function configuration. The function will use this runtime version indefinitely. In the rare case where a new runtime version is incompatible with an existing function, this allows you to roll back your function to an earlier runtime version. For more information, see Roll back a runtime version(<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-rollback>). *Valid Values*: `Auto` | `FunctionUpdate` | `Manual`
         pub update_runtime_on: rt::Value<String>,
     }
 
@@ -2026,7 +2026,7 @@ pub mod function {
         }
     }
 
-    /// The function's SnapStart(https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
+    /// The function's SnapStart(<https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html>) setting.
     #[derive(Debug, Clone, PartialEq)]
     pub struct SnapStart {
         /// Set `ApplyOn` to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version.
@@ -2056,7 +2056,7 @@ pub mod function {
         }
     }
 
-    /// A tag(https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the function.
+    /// A tag(<https://docs.aws.amazon.com/lambda/latest/dg/tagging.html>) to apply to the function.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tag {
         /// The key for this tag.
@@ -2121,7 +2121,7 @@ pub mod function {
         }
     }
 
-    /// The function's (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing configuration. To sample and record incoming requests, set `Mode` to `Active`.
+    /// The function's (<https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html>) tracing configuration. To sample and record incoming requests, set `Mode` to `Active`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TracingConfig {
         /// The tracing mode.
@@ -2142,7 +2142,7 @@ pub mod function {
         }
     }
 
-    /// The VPC security groups and subnets that are attached to a Lambda function. When you connect a function to a VPC, Lambda creates an elastic network interface for each combination of security group and subnet in the function's VPC configuration. The function can only access resources and the internet through that VPC. For more information, see VPC Settings(https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html). When you delete a function, CFN monitors the state of its network interfaces and waits for Lambda to delete them before proceeding. If the VPC is defined in the same stack, the network interfaces need to be deleted by Lambda before CFN can delete the VPC's resources. To monitor network interfaces, CFN needs the `ec2:DescribeNetworkInterfaces` permission. It obtains this from the user or role that modifies the stack. If you don't provide this permission, CFN does not wait for network interfaces to be deleted.
+    /// The VPC security groups and subnets that are attached to a Lambda function. When you connect a function to a VPC, Lambda creates an elastic network interface for each combination of security group and subnet in the function's VPC configuration. The function can only access resources and the internet through that VPC. For more information, see VPC Settings(<https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>). When you delete a function, CFN monitors the state of its network interfaces and waits for Lambda to delete them before proceeding. If the VPC is defined in the same stack, the network interfaces need to be deleted by Lambda before CFN can delete the VPC's resources. To monitor network interfaces, CFN needs the `ec2:DescribeNetworkInterfaces` permission. It obtains this from the user or role that modifies the stack. If you don't provide this permission, CFN does not wait for network interfaces to be deleted.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct VpcConfig {
         /// Allows outbound IPv6 traffic on VPC functions that are connected to dual-stack subnets.
@@ -2175,7 +2175,7 @@ pub mod function {
 
 /// `AWS::Lambda::Permission` (L1: every property of the schema, typed).
 ///
-/// The `AWS::Lambda::Permission` resource grants an AWS service or another account permission to use a function. You can apply the policy at the function level, or specify a qualifier to restrict access to a single version or alias. If you use a qualifier, the invoker must use the full Amazon Resource Name (ARN) of that version or alias to invoke the function. To grant permission to another account, specify the account ID as the `Principal`. To grant permission to an organization defined in AOlong, specify the organization ID as the `PrincipalOrgID`. For AWS services, the principal is a domain-style identifier defined by the service, like `s3.amazonaws.com` or `sns.amazonaws.com`. For AWS services, you can also specify the ARN of the associated resource as the `SourceArn`. If you grant permission to a service principal without specifying the source, other accounts could potentially configure resources in their account to invoke your Lambda function. If your function has a function URL, you can specify the `FunctionUrlAuthType` parameter. This adds a condition to your permission that only applies when your function URL's `AuthType` matches the specified `FunctionUrlAuthType`. For more information about the `AuthType` parameter, see Control access to function URLs(https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html). This resource adds a statement to a resource-based permission policy for the function. For more information about function policies, see Lambda Function Policies(https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
+/// The `AWS::Lambda::Permission` resource grants an AWS service or another account permission to use a function. You can apply the policy at the function level, or specify a qualifier to restrict access to a single version or alias. If you use a qualifier, the invoker must use the full Amazon Resource Name (ARN) of that version or alias to invoke the function. To grant permission to another account, specify the account ID as the `Principal`. To grant permission to an organization defined in AOlong, specify the organization ID as the `PrincipalOrgID`. For AWS services, the principal is a domain-style identifier defined by the service, like `s3.amazonaws.com` or `sns.amazonaws.com`. For AWS services, you can also specify the ARN of the associated resource as the `SourceArn`. If you grant permission to a service principal without specifying the source, other accounts could potentially configure resources in their account to invoke your Lambda function. If your function has a function URL, you can specify the `FunctionUrlAuthType` parameter. This adds a condition to your permission that only applies when your function URL's `AuthType` matches the specified `FunctionUrlAuthType`. For more information about the `AuthType` parameter, see Control access to function URLs(<https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html>). This resource adds a statement to a resource-based permission policy for the function. For more information about function policies, see Lambda Function Policies(<https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html>).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnPermission {
     /// The action that the principal can use on the function. For example, `lambda:InvokeFunction` or `lambda:GetFunction`.
@@ -2184,7 +2184,7 @@ pub struct CfnPermission {
     pub event_source_token: Option<rt::Value<String>>,
     /// The name or ARN of the Lambda function, version, or alias. **Name formats** + *Function name* – `my-function` (name-only), `my-function:v1` (with alias). + *Function ARN* – `arn:aws:lambda:us-west-2:123456789012:function:my-function`. + *Partial ARN* – `123456789012:function:my-function`. You can append a version number or alias to any of the formats. The length constraint applies only to the full ARN. If you specify only the function name, it is limited to 64 characters in length.
     pub function_name: rt::Value<String>,
-    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see Control access to Lambda function URLs(https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+    /// The type of authentication that your function URL uses. Set to `AWS_IAM` if you want to restrict access to authenticated users only. Set to `NONE` if you want to bypass IAM authentication to create a public endpoint. For more information, see Control access to Lambda function URLs(<https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html>).
     pub function_url_auth_type: Option<rt::Value<String>>,
     /// Indicates whether the permission applies when the function is invoked through a function URL.
     pub invoked_via_function_url: Option<rt::Value<bool>>,

@@ -837,30 +837,30 @@ static SHAPE_CfnBucketPolicy: rt::Shape = rt::Shape {
 
 /// `AWS::S3::Bucket` (L1: every property of the schema, typed).
 ///
-/// The `AWS::S3::Bucket` resource creates an Amazon S3 bucket in the same AWS Region where you create the AWS CloudFormation stack. To control how AWS CloudFormation handles the bucket when the stack is deleted, you can set a deletion policy for your bucket. You can choose to *retain* the bucket or to *delete* the bucket. For more information, see DeletionPolicy Attribute(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html). You can only delete empty buckets. Deletion fails for buckets that have contents.
+/// The `AWS::S3::Bucket` resource creates an Amazon S3 bucket in the same AWS Region where you create the AWS CloudFormation stack. To control how AWS CloudFormation handles the bucket when the stack is deleted, you can set a deletion policy for your bucket. You can choose to *retain* the bucket or to *delete* the bucket. For more information, see DeletionPolicy Attribute(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html>). You can only delete empty buckets. Deletion fails for buckets that have contents.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CfnBucket {
-    /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes. For more information, see Using tags with S3 general purpose buckets(https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html).
+    /// The ABAC status of the general purpose bucket. When ABAC is enabled for the general purpose bucket, you can use tags to manage access to the general purpose buckets as well as for cost tracking purposes. When ABAC is disabled for the general purpose buckets, you can only use tags for cost tracking purposes. For more information, see Using tags with S3 general purpose buckets(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging.html>).
     pub abac_status: Option<rt::Value<String>>,
-    /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see Amazon S3 Transfer Acceleration(https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User Guide*.
+    /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see Amazon S3 Transfer Acceleration(<https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html>) in the *Amazon S3 User Guide*.
     pub accelerate_configuration: Option<bucket::AccelerateConfiguration>,
-    /// This is a legacy property, and it is not recommended for most use cases. A majority of modern use cases in Amazon S3 no longer require the use of ACLs, and we recommend that you keep ACLs disabled. For more information, see Controlling object ownership(https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*. A canned access control list (ACL) that grants predefined permissions to the bucket. For more information about canned ACLs, see Canned ACL(https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl) in the *Amazon S3 User Guide*. S3 buckets are created with ACLs disabled by default. Therefore, unless you explicitly set the AWS::S3::OwnershipControls(https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-ownershipcontrols.html) property to enable ACLs, your resource will fail to deploy with any value other than Private. Use cases requiring ACLs are uncommon. The majority of access control configurations can be successfully and more easily achieved with bucket policies. For more information, see AWS::S3::BucketPolicy(https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-policy.html). For examples of common policy configurations, including S3 Server Access Logs buckets and more, see Bucket policy examples(https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html) in the *Amazon S3 User Guide*.
+    /// This is a legacy property, and it is not recommended for most use cases. A majority of modern use cases in Amazon S3 no longer require the use of ACLs, and we recommend that you keep ACLs disabled. For more information, see Controlling object ownership(<https://docs.aws.amazon.com//AmazonS3/latest/userguide/about-object-ownership.html>) in the *Amazon S3 User Guide*. A canned access control list (ACL) that grants predefined permissions to the bucket. For more information about canned ACLs, see Canned ACL(<https://docs.aws.amazon.com/AmazonS3/latest/dev/acl-overview.html#canned-acl>) in the *Amazon S3 User Guide*. S3 buckets are created with ACLs disabled by default. Therefore, unless you explicitly set the AWS::S3::OwnershipControls(<https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-ownershipcontrols.html>) property to enable ACLs, your resource will fail to deploy with any value other than Private. Use cases requiring ACLs are uncommon. The majority of access control configurations can be successfully and more easily achieved with bucket policies. For more information, see AWS::S3::BucketPolicy(<https://docs.aws.amazon.com//AWSCloudFormation/latest/UserGuide/aws-properties-s3-policy.html>). For examples of common policy configurations, including S3 Server Access Logs buckets and more, see Bucket policy examples(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html>) in the *Amazon S3 User Guide*.
     pub access_control: Option<rt::Value<String>>,
     /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
     pub analytics_configurations: Option<rt::Value<Vec<bucket::AnalyticsConfiguration>>>,
-    /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For information about the Amazon S3 default encryption feature, see Amazon S3 Default Encryption for S3 Buckets(https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User Guide*.
+    /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For information about the Amazon S3 default encryption feature, see Amazon S3 Default Encryption for S3 Buckets(<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html>) in the *Amazon S3 User Guide*.
     pub bucket_encryption: Option<bucket::BucketEncryption>,
-    /// A name for the bucket. If you don't specify a name, AWS CloudFormation generates a unique ID and uses that ID for the bucket name. The bucket name must contain only lowercase letters, numbers, periods (.), and dashes (-) and must follow Amazon S3 bucket restrictions and limitations(https://docs.aws.amazon.com/AmazonS3/latest/dev/BucketRestrictions.html). For more information, see Rules for naming Amazon S3 buckets(https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon S3 User Guide*. If you specify a name, you can't perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you need to replace the resource, specify a new name.
+    /// A name for the bucket. If you don't specify a name, AWS CloudFormation generates a unique ID and uses that ID for the bucket name. The bucket name must contain only lowercase letters, numbers, periods (.), and dashes (-) and must follow Amazon S3 bucket restrictions and limitations(<https://docs.aws.amazon.com/AmazonS3/latest/dev/BucketRestrictions.html>). For more information, see Rules for naming Amazon S3 buckets(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html>) in the *Amazon S3 User Guide*. If you specify a name, you can't perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you need to replace the resource, specify a new name.
     pub bucket_name: Option<rt::Value<String>>,
     pub bucket_name_prefix: Option<rt::Value<String>>,
     pub bucket_namespace: Option<rt::Value<String>>,
-    /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see Enabling Cross-Origin Resource Sharing(https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
+    /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see Enabling Cross-Origin Resource Sharing(<https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html>) in the *Amazon S3 User Guide*.
     pub cors_configuration: Option<bucket::CorsConfiguration>,
     /// Defines how Amazon S3 handles Intelligent-Tiering storage.
     pub intelligent_tiering_configurations: Option<rt::Value<Vec<bucket::IntelligentTieringConfiguration>>>,
-    /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see GET Bucket inventory(https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3 API Reference*.
+    /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see GET Bucket inventory(<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html>) in the *Amazon S3 API Reference*.
     pub inventory_configurations: Option<rt::Value<Vec<bucket::InventoryConfiguration>>>,
-    /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see Object Lifecycle Management(https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
+    /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see Object Lifecycle Management(<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html>) in the *Amazon S3 User Guide*.
     pub lifecycle_configuration: Option<bucket::LifecycleConfiguration>,
     /// Settings that define where logs are stored.
     pub logging_configuration: Option<bucket::LoggingConfiguration>,
@@ -868,11 +868,11 @@ pub struct CfnBucket {
     pub metadata_configuration: Option<bucket::MetadataConfiguration>,
     /// The metadata table configuration of an S3 general purpose bucket.
     pub metadata_table_configuration: Option<bucket::MetadataTableConfiguration>,
-    /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. For more information, see PutBucketMetricsConfiguration(https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html).
+    /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. For more information, see PutBucketMetricsConfiguration(<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html>).
     pub metrics_configurations: Option<rt::Value<Vec<bucket::MetricsConfiguration>>>,
     /// Configuration that defines how Amazon S3 handles bucket notifications.
     pub notification_configuration: Option<bucket::NotificationConfiguration>,
-    /// This operation is not supported for directory buckets. Places an Object Lock configuration on the specified bucket. The rule specified in the Object Lock configuration will be applied by default to every new object placed in the specified bucket. For more information, see Locking Objects(https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html). + The `DefaultRetention` settings require both a mode and a period. + The `DefaultRetention` period can be either `Days` or `Years` but you must select one. You cannot specify `Days` and `Years` at the same time. + You can enable Object Lock for new or existing buckets. For more information, see Configuring Object Lock(https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html). You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
+    /// This operation is not supported for directory buckets. Places an Object Lock configuration on the specified bucket. The rule specified in the Object Lock configuration will be applied by default to every new object placed in the specified bucket. For more information, see Locking Objects(<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html>). + The `DefaultRetention` settings require both a mode and a period. + The `DefaultRetention` period can be either `Days` or `Years` but you must select one. You cannot specify `Days` and `Years` at the same time. + You can enable Object Lock for new or existing buckets. For more information, see Configuring Object Lock(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html>). You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
     pub object_lock_configuration: Option<bucket::ObjectLockConfiguration>,
     /// Indicates whether this bucket has an Object Lock configuration enabled. Enable `ObjectLockEnabled` when you apply `ObjectLockConfiguration` to a bucket.
     pub object_lock_enabled: Option<rt::Value<bool>>,
@@ -886,7 +886,7 @@ pub struct CfnBucket {
     pub tags: Option<rt::Value<Vec<bucket::Tag>>>,
     /// Enables multiple versions of all objects in this bucket. You might enable versioning to prevent objects from being deleted or overwritten by mistake or to archive objects so that you can retrieve previous versions of them. When you enable versioning on a bucket for the first time, it might take a short amount of time for the change to be fully propagated. We recommend that you wait for 15 minutes after enabling versioning before issuing write operations (`PUT` or `DELETE`) on objects in the bucket.
     pub versioning_configuration: Option<bucket::VersioningConfiguration>,
-    /// Information used to configure the bucket as a static website. For more information, see Hosting Websites on Amazon S3(https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html).
+    /// Information used to configure the bucket as a static website. For more information, see Hosting Websites on Amazon S3(<https://docs.aws.amazon.com/AmazonS3/latest/dev/WebsiteHosting.html>).
     pub website_configuration: Option<bucket::WebsiteConfiguration>,
 }
 
@@ -1025,7 +1025,7 @@ impl crate::Handle<CfnBucket> {
 pub mod bucket {
     use super::*;
 
-    /// Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will wait before permanently removing all parts of the upload. For more information, see Stopping Incomplete Multipart Uploads Using a Bucket Lifecycle Policy(https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config) in the *Amazon S3 User Guide*.
+    /// Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will wait before permanently removing all parts of the upload. For more information, see Stopping Incomplete Multipart Uploads Using a Bucket Lifecycle Policy(<https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AbortIncompleteMultipartUpload {
         /// Specifies the number of days after which Amazon S3 stops an incomplete multipart upload.
@@ -1055,7 +1055,7 @@ pub mod bucket {
         }
     }
 
-    /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see Amazon S3 Transfer Acceleration(https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User Guide*.
+    /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see Amazon S3 Transfer Acceleration(<https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AccelerateConfiguration {
         /// Specifies the transfer acceleration status of the bucket.
@@ -1088,7 +1088,7 @@ pub mod bucket {
     /// Specify this only in a cross-account scenario (where source and destination bucket owners are not the same), and you want to change replica ownership to the AWS-account that owns the destination bucket. If this is not specified in the replication configuration, the replicas are owned by same AWS-account that owns the source object.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AccessControlTranslation {
-        /// Specifies the replica ownership. For default and valid values, see PUT bucket replication(https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3 API Reference*.
+        /// Specifies the replica ownership. For default and valid values, see PUT bucket replication(<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html>) in the *Amazon S3 API Reference*.
         pub owner: rt::Value<String>,
     }
 
@@ -1210,10 +1210,10 @@ pub mod bucket {
         }
     }
 
-    /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block `PutObject`, `CopyObject`, `PostObject`, multipart upload, and replication requests to the bucket for objects with the specified encryption type. However, you can continue to read and list any pre-existing objects already encrypted with the specified encryption type. For more information, see Blocking or unblocking SSE-C for a general purpose bucket(https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html). This data type is used with the following actions: + PutBucketEncryption(https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html) + GetBucketEncryption(https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html) + DeleteBucketEncryption(https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html) + Permissions You must have the s3:PutEncryptionConfiguration permission to block or unblock an encryption type for a bucket. You must have the s3:GetEncryptionConfiguration permission to view a bucket's encryption type.
+    /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block `PutObject`, `CopyObject`, `PostObject`, multipart upload, and replication requests to the bucket for objects with the specified encryption type. However, you can continue to read and list any pre-existing objects already encrypted with the specified encryption type. For more information, see Blocking or unblocking SSE-C for a general purpose bucket(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html>). This data type is used with the following actions: + PutBucketEncryption(<https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html>) + GetBucketEncryption(<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html>) + DeleteBucketEncryption(<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html>) + Permissions You must have the s3:PutEncryptionConfiguration permission to block or unblock an encryption type for a bucket. You must have the s3:GetEncryptionConfiguration permission to view a bucket's encryption type.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BlockedEncryptionTypes {
-        /// The object encryption type that you want to block or unblock for an Amazon S3 general purpose bucket. Currently, this parameter only supports blocking or unblocking server side encryption with customer-provided keys (SSE-C). For more information about SSE-C, see Using server-side encryption with customer-provided keys (SSE-C)(https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
+        /// The object encryption type that you want to block or unblock for an Amazon S3 general purpose bucket. Currently, this parameter only supports blocking or unblocking server side encryption with customer-provided keys (SSE-C). For more information about SSE-C, see Using server-side encryption with customer-provided keys (SSE-C)(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html>).
         pub encryption_type: Option<rt::Value<Vec<rt::Value<String>>>>,
     }
 
@@ -1231,7 +1231,7 @@ pub mod bucket {
         }
     }
 
-    /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For information about the Amazon S3 default encryption feature, see Amazon S3 Default Encryption for S3 Buckets(https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html) in the *Amazon S3 User Guide*.
+    /// Specifies default encryption for a bucket using server-side encryption with Amazon S3-managed keys (SSE-S3), AWS KMS-managed keys (SSE-KMS), or dual-layer server-side encryption with KMS-managed keys (DSSE-KMS). For information about the Amazon S3 default encryption feature, see Amazon S3 Default Encryption for S3 Buckets(<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct BucketEncryption {
         /// Specifies the default server-side-encryption configuration.
@@ -1261,7 +1261,7 @@ pub mod bucket {
         }
     }
 
-    /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see Enabling Cross-Origin Resource Sharing(https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html) in the *Amazon S3 User Guide*.
+    /// Describes the cross-origin access configuration for objects in an Amazon S3 bucket. For more information, see Enabling Cross-Origin Resource Sharing(<https://docs.aws.amazon.com/AmazonS3/latest/dev/cors.html>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CorsConfiguration {
         /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration.
@@ -1439,7 +1439,7 @@ pub mod bucket {
         }
     }
 
-    /// Specifies whether Amazon S3 replicates delete markers. If you specify a `Filter` in your replication configuration, you must also include a `DeleteMarkerReplication` element. If your `Filter` includes a `Tag` element, the `DeleteMarkerReplication``Status` must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules. For an example configuration, see Basic Rule Configuration(https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config). For more information about delete marker replication, see Basic Rule Configuration(https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html). If you are using an earlier version of the replication configuration, Amazon S3 handles replication of delete markers differently. For more information, see Backward Compatibility(https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations).
+    /// Specifies whether Amazon S3 replicates delete markers. If you specify a `Filter` in your replication configuration, you must also include a `DeleteMarkerReplication` element. If your `Filter` includes a `Tag` element, the `DeleteMarkerReplication``Status` must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules. For an example configuration, see Basic Rule Configuration(<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config>). For more information about delete marker replication, see Basic Rule Configuration(<https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html>). If you are using an earlier version of the replication configuration, Amazon S3 handles replication of delete markers differently. For more information, see Backward Compatibility(<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations>).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteMarkerReplication {
         /// Indicates whether to replicate delete markers.
@@ -1508,7 +1508,7 @@ pub mod bucket {
     /// Specifies encryption-related information for an Amazon S3 bucket that is a destination for replicated objects. If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner.
     #[derive(Debug, Clone, PartialEq)]
     pub struct EncryptionConfiguration {
-        /// Specifies the ID (Key ARN or Alias ARN) of the customer managed AWS KMS key stored in AWS Key Management Service (KMS) for the destination bucket. Amazon S3 uses this key to encrypt replica objects. Amazon S3 only supports symmetric encryption KMS keys. For more information, see Asymmetric keys in KMS(https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
+        /// Specifies the ID (Key ARN or Alias ARN) of the customer managed AWS KMS key stored in AWS Key Management Service (KMS) for the destination bucket. Amazon S3 uses this key to encrypt replica objects. Amazon S3 only supports symmetric encryption KMS keys. For more information, see Asymmetric keys in KMS(<https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html>) in the *Key Management Service Developer Guide*.
         pub replica_kms_key_id: rt::Value<String>,
     }
 
@@ -1535,7 +1535,7 @@ pub mod bucket {
         }
     }
 
-    /// Amazon S3 can send events to Amazon EventBridge whenever certain events happen in your bucket, see Using EventBridge(https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html) in the *Amazon S3 User Guide*. Unlike other destinations, delivery of events to EventBridge can be either enabled or disabled for a bucket. If enabled, all events will be sent to EventBridge and you can use EventBridge rules to route events to additional targets. For more information, see What Is Amazon EventBridge(https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-what-is.html) in the *Amazon EventBridge User Guide*
+    /// Amazon S3 can send events to Amazon EventBridge whenever certain events happen in your bucket, see Using EventBridge(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html>) in the *Amazon S3 User Guide*. Unlike other destinations, delivery of events to EventBridge can be either enabled or disabled for a bucket. If enabled, all events will be sent to EventBridge and you can use EventBridge rules to route events to additional targets. For more information, see What Is Amazon EventBridge(<https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-what-is.html>) in the *Amazon EventBridge User Guide*
     #[derive(Debug, Clone, PartialEq)]
     pub struct EventBridgeConfiguration {
         /// Enables delivery of events to Amazon EventBridge.
@@ -1568,7 +1568,7 @@ pub mod bucket {
     /// Specifies the Amazon S3 object key name to filter on. An object key name is the name assigned to an object in your Amazon S3 bucket. You specify whether to filter on the suffix or prefix of the object key name. A prefix is a specific string of characters at the beginning of an object key name, which you can use to organize objects. For example, you can start the key names of related objects with a prefix, such as `2023-` or `engineering/`. Then, you can use `FilterRule` to find objects in a bucket with key names that have the same prefix. A suffix is similar to a prefix, but it is at the end of the object key name instead of at the beginning.
     #[derive(Debug, Clone, PartialEq)]
     pub struct FilterRule {
-        /// The object key name prefix or suffix identifying one or more objects to which the filtering rule applies. The maximum length is 1,024 characters. Overlapping prefixes and suffixes are not supported. For more information, see Configuring Event Notifications(https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
+        /// The object key name prefix or suffix identifying one or more objects to which the filtering rule applies. The maximum length is 1,024 characters. Overlapping prefixes and suffixes are not supported. For more information, see Configuring Event Notifications(<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>) in the *Amazon S3 User Guide*.
         pub name: rt::Value<String>,
         /// The value that the filter searches for in object key names.
         pub value: rt::Value<String>,
@@ -1600,7 +1600,7 @@ pub mod bucket {
         }
     }
 
-    /// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket. For information about the S3 Intelligent-Tiering storage class, see Storage class for automatically optimizing frequently and infrequently accessed objects(https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access).
+    /// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket. For information about the S3 Intelligent-Tiering storage class, see Storage class for automatically optimizing frequently and infrequently accessed objects(<https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access>).
     #[derive(Debug, Clone, PartialEq)]
     pub struct IntelligentTieringConfiguration {
         /// The ID used to identify the S3 Intelligent-Tiering configuration.
@@ -1650,7 +1650,7 @@ pub mod bucket {
         }
     }
 
-    /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see GET Bucket inventory(https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3 API Reference*.
+    /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see GET Bucket inventory(<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html>) in the *Amazon S3 API Reference*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct InventoryConfiguration {
         /// Contains information about where to publish the inventory results.
@@ -1803,7 +1803,7 @@ pub mod bucket {
     /// Describes the LAMlong functions to invoke and the events for which to invoke them.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LambdaConfiguration {
-        /// The Amazon S3 bucket event for which to invoke the LAMlong function. For more information, see Supported Event Types(https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
+        /// The Amazon S3 bucket event for which to invoke the LAMlong function. For more information, see Supported Event Types(<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>) in the *Amazon S3 User Guide*.
         pub event: rt::Value<String>,
         /// The filtering rules that determine which objects invoke the AWS Lambda function. For example, you can create a filter so that only image files with a `.jpg` extension invoke the function when they are added to the Amazon S3 bucket.
         pub filter: Option<NotificationFilter>,
@@ -1840,7 +1840,7 @@ pub mod bucket {
         }
     }
 
-    /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see Object Lifecycle Management(https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
+    /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see Object Lifecycle Management(<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LifecycleConfiguration {
         /// A lifecycle rule for individual objects in an Amazon S3 bucket.
@@ -1875,7 +1875,7 @@ pub mod bucket {
         }
     }
 
-    /// Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys for a bucket. For examples and more information, see PUT Bucket logging(https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html) in the *Amazon S3 API Reference*. To successfully complete the `AWS::S3::Bucket LoggingConfiguration` request, you must have `s3:PutObject` and `s3:PutObjectAcl` in your IAM permissions.
+    /// Describes where logs are stored and the prefix that Amazon S3 assigns to all log object keys for a bucket. For examples and more information, see PUT Bucket logging(<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlogging.html>) in the *Amazon S3 API Reference*. To successfully complete the `AWS::S3::Bucket LoggingConfiguration` request, you must have `s3:PutObject` and `s3:PutObjectAcl` in your IAM permissions.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct LoggingConfiguration {
         /// The name of the bucket where Amazon S3 should store server access log files. You can store log files in any bucket that you own. By default, logs are stored in the bucket where the `LoggingConfiguration` property is defined.
@@ -1904,7 +1904,7 @@ pub mod bucket {
         }
     }
 
-    /// Creates a V2 S3 Metadata configuration of a general purpose bucket. For more information, see Accelerating data discovery with S3 Metadata(https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
+    /// Creates a V2 S3 Metadata configuration of a general purpose bucket. For more information, see Accelerating data discovery with S3 Metadata(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MetadataConfiguration {
         /// The annotation table configuration for a metadata configuration.
@@ -1989,7 +1989,7 @@ pub mod bucket {
         }
     }
 
-    /// We recommend that you create your S3 Metadata configurations by using the V2 MetadataConfiguration(https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html) resource type. We no longer recommend using the V1 `MetadataTableConfiguration` resource type. If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using the MetadataConfiguration(https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html) resource type so that you can expire journal table records and create a live inventory table. Creates a V1 S3 Metadata configuration for a general purpose bucket. For more information, see Accelerating data discovery with S3 Metadata(https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html) in the *Amazon S3 User Guide*.
+    /// We recommend that you create your S3 Metadata configurations by using the V2 MetadataConfiguration(<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html>) resource type. We no longer recommend using the V1 `MetadataTableConfiguration` resource type. If you created your S3 Metadata configuration before July 15, 2025, we recommend that you delete and re-create your configuration by using the MetadataConfiguration(<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-metadataconfiguration.html>) resource type so that you can expire journal table records and create a live inventory table. Creates a V1 S3 Metadata configuration for a general purpose bucket. For more information, see Accelerating data discovery with S3 Metadata(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/metadata-tables-overview.html>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MetadataTableConfiguration {
         /// The destination information for the metadata table configuration. The destination table bucket must be in the same Region and AWS-account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
@@ -2089,7 +2089,7 @@ pub mod bucket {
         }
     }
 
-    /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. For examples, see AWS::S3::Bucket(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket.html#aws-properties-s3-bucket--examples). For more information, see PUT Bucket metrics(https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html) in the *Amazon S3 API Reference*.
+    /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. For examples, see AWS::S3::Bucket(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket.html#aws-properties-s3-bucket--examples>). For more information, see PUT Bucket metrics(<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html>) in the *Amazon S3 API Reference*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct MetricsConfiguration {
         /// The access point that was used while performing operations on the object. The metrics configuration only includes objects that meet the filter's criteria.
@@ -2134,12 +2134,12 @@ pub mod bucket {
         }
     }
 
-    /// Specifies when noncurrent object versions expire. Upon expiration, S3 permanently deletes the noncurrent object versions. You set this lifecycle configuration action on a bucket that has versioning enabled (or suspended) to request that S3 delete noncurrent object versions at a specific period in the object's lifetime. For more information about setting a lifecycle rule configuration, see AWS::S3::Bucket Rule(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-lifecycleconfig-rule.html).
+    /// Specifies when noncurrent object versions expire. Upon expiration, S3 permanently deletes the noncurrent object versions. You set this lifecycle configuration action on a bucket that has versioning enabled (or suspended) to request that S3 delete noncurrent object versions at a specific period in the object's lifetime. For more information about setting a lifecycle rule configuration, see AWS::S3::Bucket Rule(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-lifecycleconfig-rule.html>).
     #[derive(Debug, Clone, PartialEq)]
     pub struct NoncurrentVersionExpiration {
-        /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions, S3 will take the associated action. For more information about noncurrent versions, see Lifecycle configuration elements(https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the *Amazon S3 User Guide*.
+        /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions, S3 will take the associated action. For more information about noncurrent versions, see Lifecycle configuration elements(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html>) in the *Amazon S3 User Guide*.
         pub newer_noncurrent_versions: Option<rt::Value<i64>>,
-        /// Specifies the number of days an object is noncurrent before S3 can perform the associated action. For information about the noncurrent days calculations, see How Amazon S3 Calculates When an Object Became Noncurrent(https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations) in the *Amazon S3 User Guide*.
+        /// Specifies the number of days an object is noncurrent before S3 can perform the associated action. For information about the noncurrent days calculations, see How Amazon S3 Calculates When an Object Became Noncurrent(<https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations>) in the *Amazon S3 User Guide*.
         pub noncurrent_days: rt::Value<i64>,
     }
 
@@ -2172,11 +2172,11 @@ pub mod bucket {
     /// Container for the transition rule that describes when noncurrent objects transition to the `STANDARD_IA`, `ONEZONE_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR`, `GLACIER`, or `DEEP_ARCHIVE` storage class. If your bucket is versioning-enabled (or versioning is suspended), you can set this action to request that Amazon S3 transition noncurrent object versions to the `STANDARD_IA`, `ONEZONE_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR`, `GLACIER`, or `DEEP_ARCHIVE` storage class at a specific period in the object's lifetime. If you specify this property, don't specify the `NoncurrentVersionTransitions` property.
     #[derive(Debug, Clone, PartialEq)]
     pub struct NoncurrentVersionTransition {
-        /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions, S3 will take the associated action. For more information about noncurrent versions, see Lifecycle configuration elements(https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html) in the *Amazon S3 User Guide*.
+        /// Specifies how many noncurrent versions S3 will retain. If there are this many more recent noncurrent versions, S3 will take the associated action. For more information about noncurrent versions, see Lifecycle configuration elements(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html>) in the *Amazon S3 User Guide*.
         pub newer_noncurrent_versions: Option<rt::Value<i64>>,
         /// The class of storage used to store the object.
         pub storage_class: rt::Value<String>,
-        /// Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action. For information about the noncurrent days calculations, see How Amazon S3 Calculates How Long an Object Has Been Noncurrent(https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations) in the *Amazon S3 User Guide*.
+        /// Specifies the number of days an object is noncurrent before Amazon S3 can perform the associated action. For information about the noncurrent days calculations, see How Amazon S3 Calculates How Long an Object Has Been Noncurrent(<https://docs.aws.amazon.com/AmazonS3/latest/dev/intro-lifecycle-rules.html#non-current-days-calculations>) in the *Amazon S3 User Guide*.
         pub transition_in_days: rt::Value<i64>,
     }
 
@@ -2209,7 +2209,7 @@ pub mod bucket {
         }
     }
 
-    /// Describes the notification configuration for an Amazon S3 bucket. If you create the target resource and related permissions in the same template, you might have a circular dependency. For example, you might use the `AWS::Lambda::Permission` resource to grant the bucket permission to invoke an AWS Lambda function. However, AWS CloudFormation can't create the bucket until the bucket has permission to invoke the function (AWS CloudFormation checks whether the bucket can invoke the function). If you're using Refs to pass the bucket name, this leads to a circular dependency. To avoid this dependency, you can create all resources without specifying the notification configuration. Then, update the stack with a notification configuration. For more information on permissions, see AWS::Lambda::Permission(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html) and Granting Permissions to Publish Event Notification Messages to a Destination(https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html#grant-destinations-permissions-to-s3).
+    /// Describes the notification configuration for an Amazon S3 bucket. If you create the target resource and related permissions in the same template, you might have a circular dependency. For example, you might use the `AWS::Lambda::Permission` resource to grant the bucket permission to invoke an AWS Lambda function. However, AWS CloudFormation can't create the bucket until the bucket has permission to invoke the function (AWS CloudFormation checks whether the bucket can invoke the function). If you're using Refs to pass the bucket name, this leads to a circular dependency. To avoid this dependency, you can create all resources without specifying the notification configuration. Then, update the stack with a notification configuration. For more information on permissions, see AWS::Lambda::Permission(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html>) and Granting Permissions to Publish Event Notification Messages to a Destination(<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html#grant-destinations-permissions-to-s3>).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct NotificationConfiguration {
         /// Enables delivery of events to Amazon EventBridge.
@@ -2242,7 +2242,7 @@ pub mod bucket {
         }
     }
 
-    /// Specifies object key name filtering rules. For information about key name filtering, see Configuring event notifications using object key name filtering(https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
+    /// Specifies object key name filtering rules. For information about key name filtering, see Configuring event notifications using object key name filtering(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct NotificationFilter {
         /// A container for object key name prefix and suffix filtering rules.
@@ -2272,12 +2272,12 @@ pub mod bucket {
         }
     }
 
-    /// Places an Object Lock configuration on the specified bucket. The rule specified in the Object Lock configuration will be applied by default to every new object placed in the specified bucket. For more information, see Locking Objects(https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html).
+    /// Places an Object Lock configuration on the specified bucket. The rule specified in the Object Lock configuration will be applied by default to every new object placed in the specified bucket. For more information, see Locking Objects(<https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lock.html>).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ObjectLockConfiguration {
         /// Indicates whether this bucket has an Object Lock configuration enabled. Enable `ObjectLockEnabled` when you apply `ObjectLockConfiguration` to a bucket.
         pub object_lock_enabled: Option<rt::Value<String>>,
-        /// Specifies the Object Lock rule for the specified object. Enable this rule when you apply `ObjectLockConfiguration` to a bucket. If Object Lock is turned on, bucket settings require both `Mode` and a period of either `Days` or `Years`. You cannot specify `Days` and `Years` at the same time. For more information, see ObjectLockRule(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-objectlockrule.html) and DefaultRetention(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html).
+        /// Specifies the Object Lock rule for the specified object. Enable this rule when you apply `ObjectLockConfiguration` to a bucket. If Object Lock is turned on, bucket settings require both `Mode` and a period of either `Days` or `Years`. You cannot specify `Days` and `Years` at the same time. For more information, see ObjectLockRule(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-objectlockrule.html>) and DefaultRetention(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html>).
         pub rule: Option<ObjectLockRule>,
     }
 
@@ -2300,7 +2300,7 @@ pub mod bucket {
     /// Specifies the Object Lock rule for the specified object. Enable the this rule when you apply `ObjectLockConfiguration` to a bucket.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ObjectLockRule {
-        /// The default Object Lock retention mode and period that you want to apply to new objects placed in the specified bucket. If Object Lock is turned on, bucket settings require both `Mode` and a period of either `Days` or `Years`. You cannot specify `Days` and `Years` at the same time. For more information about allowable values for mode and period, see DefaultRetention(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html).
+        /// The default Object Lock retention mode and period that you want to apply to new objects placed in the specified bucket. If Object Lock is turned on, bucket settings require both `Mode` and a period of either `Days` or `Years`. You cannot specify `Days` and `Years` at the same time. For more information about allowable values for mode and period, see DefaultRetention(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html>).
         pub default_retention: Option<DefaultRetention>,
     }
 
@@ -2318,7 +2318,7 @@ pub mod bucket {
         }
     }
 
-    /// Specifies the container element for Object Ownership rules. S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access control lists (ACLs) and take ownership of every object in your bucket, simplifying access management for data stored in Amazon S3. For more information, see Controlling ownership of objects and disabling ACLs(https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
+    /// Specifies the container element for Object Ownership rules. S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access control lists (ACLs) and take ownership of every object in your bucket, simplifying access management for data stored in Amazon S3. For more information, see Controlling ownership of objects and disabling ACLs(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct OwnershipControls {
         /// Specifies the container element for Object Ownership rules.
@@ -2348,7 +2348,7 @@ pub mod bucket {
         }
     }
 
-    /// Specifies an Object Ownership rule. S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access control lists (ACLs) and take ownership of every object in your bucket, simplifying access management for data stored in Amazon S3. For more information, see Controlling ownership of objects and disabling ACLs(https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html) in the *Amazon S3 User Guide*.
+    /// Specifies an Object Ownership rule. S3 Object Ownership is an Amazon S3 bucket-level setting that you can use to disable access control lists (ACLs) and take ownership of every object in your bucket, simplifying access management for data stored in Amazon S3. For more information, see Controlling ownership of objects and disabling ACLs(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OwnershipControlsRule {
         /// Specifies an object ownership rule.
@@ -2369,7 +2369,7 @@ pub mod bucket {
         }
     }
 
-    /// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can enable the configuration options in any combination. Bucket-level settings work alongside account-level settings (which may inherit from organization-level policies). For more information about when Amazon S3 considers a bucket or object public, see The Meaning of "Public"(https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status) in the *Amazon S3 User Guide*.
+    /// The PublicAccessBlock configuration that you want to apply to this Amazon S3 bucket. You can enable the configuration options in any combination. Bucket-level settings work alongside account-level settings (which may inherit from organization-level policies). For more information about when Amazon S3 considers a bucket or object public, see The Meaning of "Public"(<https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PublicAccessBlockConfiguration {
         /// Specifies whether Amazon S3 should block public access control lists (ACLs) for this bucket and objects in this bucket. Setting this element to `TRUE` causes the following behavior: + PUT Bucket ACL and PUT Object ACL calls fail if the specified ACL is public. + PUT Object calls fail if the request includes a public ACL. + PUT Bucket calls fail if the request includes a public ACL. Enabling this setting doesn't affect existing policies or ACLs.
@@ -2405,9 +2405,9 @@ pub mod bucket {
     /// Specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueueConfiguration {
-        /// The Amazon S3 bucket event about which you want to publish messages to Amazon SQS. For more information, see Supported Event Types(https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
+        /// The Amazon S3 bucket event about which you want to publish messages to Amazon SQS. For more information, see Supported Event Types(<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>) in the *Amazon S3 User Guide*.
         pub event: rt::Value<String>,
-        /// The filtering rules that determine which objects trigger notifications. For example, you can create a filter so that Amazon S3 sends notifications only when image files with a `.jpg` extension are added to the bucket. For more information, see Configuring event notifications using object key name filtering(https://docs.aws.amazon.com/AmazonS3/latest/user-guide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
+        /// The filtering rules that determine which objects trigger notifications. For example, you can create a filter so that Amazon S3 sends notifications only when image files with a `.jpg` extension are added to the bucket. For more information, see Configuring event notifications using object key name filtering(<https://docs.aws.amazon.com/AmazonS3/latest/user-guide/notification-how-to-filtering.html>) in the *Amazon S3 User Guide*.
         pub filter: Option<NotificationFilter>,
         /// The Amazon Resource Name (ARN) of the Amazon SQS queue to which Amazon S3 publishes a message when it detects events of the specified type. FIFO queues are not allowed when enabling an SQS queue as the event notification destination.
         pub queue: rt::Value<String>,
@@ -2521,9 +2521,9 @@ pub mod bucket {
         pub http_redirect_code: Option<rt::Value<String>>,
         /// Protocol to use when redirecting requests. The default is the protocol that is used in the original request.
         pub protocol: Option<rt::Value<String>>,
-        /// The object key prefix to use in the redirect request. For example, to redirect requests for all pages with prefix `docs/` (objects in the `docs/` folder) to `documents/`, you can set a condition block with `KeyPrefixEquals` set to `docs/` and in the Redirect set `ReplaceKeyPrefixWith` to `/documents`. Not required if one of the siblings is present. Can be present only if `ReplaceKeyWith` is not provided. Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see XML related object key constraints(https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
+        /// The object key prefix to use in the redirect request. For example, to redirect requests for all pages with prefix `docs/` (objects in the `docs/` folder) to `documents/`, you can set a condition block with `KeyPrefixEquals` set to `docs/` and in the Redirect set `ReplaceKeyPrefixWith` to `/documents`. Not required if one of the siblings is present. Can be present only if `ReplaceKeyWith` is not provided. Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see XML related object key constraints(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
         pub replace_key_prefix_with: Option<rt::Value<String>>,
-        /// The specific object key to use in the redirect request. For example, redirect request to `error.html`. Not required if one of the siblings is present. Can be present only if `ReplaceKeyPrefixWith` is not provided. Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see XML related object key constraints(https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
+        /// The specific object key to use in the redirect request. For example, redirect request to `error.html`. Not required if one of the siblings is present. Can be present only if `ReplaceKeyPrefixWith` is not provided. Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see XML related object key constraints(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
         pub replace_key_with: Option<rt::Value<String>>,
     }
 
@@ -2579,10 +2579,10 @@ pub mod bucket {
         }
     }
 
-    /// A container for replication rules. You can add up to 1,000 rules. The maximum size of a replication configuration is 2 MB. The latest version of the replication configuration XML is V2. For more information about XML V2 replication configurations, see Replication configuration(https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html) in the *Amazon S3 User Guide*.
+    /// A container for replication rules. You can add up to 1,000 rules. The maximum size of a replication configuration is 2 MB. The latest version of the replication configuration XML is V2. For more information about XML V2 replication configurations, see Replication configuration(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReplicationConfiguration {
-        /// The Amazon Resource Name (ARN) of the IAMlong (IAM) role that Amazon S3 assumes when replicating objects. For more information, see How to Set Up Replication(https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html) in the *Amazon S3 User Guide*.
+        /// The Amazon Resource Name (ARN) of the IAMlong (IAM) role that Amazon S3 assumes when replicating objects. For more information, see How to Set Up Replication(<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-how-setup.html>) in the *Amazon S3 User Guide*.
         pub role: rt::Value<String>,
         /// A container for one or more replication rules. A replication configuration must have at least one rule and can contain a maximum of 1,000 rules.
         pub rules: rt::Value<Vec<ReplicationRule>>,
@@ -2619,7 +2619,7 @@ pub mod bucket {
     pub struct ReplicationDestination {
         /// Specify this only in a cross-account scenario (where source and destination bucket owners are not the same), and you want to change replica ownership to the AWS-account that owns the destination bucket. If this is not specified in the replication configuration, the replicas are owned by same AWS-account that owns the source object.
         pub access_control_translation: Option<AccessControlTranslation>,
-        /// Destination bucket owner account ID. In a cross-account scenario, if you direct Amazon S3 to change replica ownership to the AWS-account that owns the destination bucket by specifying the `AccessControlTranslation` property, this is the account ID of the destination bucket owner. For more information, see Cross-Region Replication Additional Configuration: Change Replica Owner(https://docs.aws.amazon.com/AmazonS3/latest/dev/crr-change-owner.html) in the *Amazon S3 User Guide*. If you specify the `AccessControlTranslation` property, the `Account` property is required.
+        /// Destination bucket owner account ID. In a cross-account scenario, if you direct Amazon S3 to change replica ownership to the AWS-account that owns the destination bucket by specifying the `AccessControlTranslation` property, this is the account ID of the destination bucket owner. For more information, see Cross-Region Replication Additional Configuration: Change Replica Owner(<https://docs.aws.amazon.com/AmazonS3/latest/dev/crr-change-owner.html>) in the *Amazon S3 User Guide*. If you specify the `AccessControlTranslation` property, the `Account` property is required.
         pub account: Option<rt::Value<String>>,
         /// The Amazon Resource Name (ARN) of the bucket where you want Amazon S3 to store the results.
         pub bucket: rt::Value<String>,
@@ -2629,7 +2629,7 @@ pub mod bucket {
         pub metrics: Option<Metrics>,
         /// A container specifying S3 Replication Time Control (S3 RTC), including whether S3 RTC is enabled and the time when all objects and operations on objects must be replicated. Must be specified together with a `Metrics` block.
         pub replication_time: Option<ReplicationTime>,
-        /// The storage class to use when replicating objects, such as S3 Standard or reduced redundancy. By default, Amazon S3 uses the storage class of the source object to create the object replica. For valid values, see the `StorageClass` element of the PUT Bucket replication(https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) action in the *Amazon S3 API Reference*. `FSX_OPENZFS` is not an accepted value when replicating objects.
+        /// The storage class to use when replicating objects, such as S3 Standard or reduced redundancy. By default, Amazon S3 uses the storage class of the source object to create the object replica. For valid values, see the `StorageClass` element of the PUT Bucket replication(<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html>) action in the *Amazon S3 API Reference*. `FSX_OPENZFS` is not an accepted value when replicating objects.
         pub storage_class: Option<rt::Value<String>>,
     }
 
@@ -2677,7 +2677,7 @@ pub mod bucket {
     /// Specifies which Amazon S3 objects to replicate and where to store the replicas.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReplicationRule {
-        /// Specifies whether Amazon S3 replicates delete markers. If you specify a `Filter` in your replication configuration, you must also include a `DeleteMarkerReplication` element. If your `Filter` includes a `Tag` element, the `DeleteMarkerReplication``Status` must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules. For an example configuration, see Basic Rule Configuration(https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config). For more information about delete marker replication, see Basic Rule Configuration(https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html). If you are using an earlier version of the replication configuration, Amazon S3 handles replication of delete markers differently. For more information, see Backward Compatibility(https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations).
+        /// Specifies whether Amazon S3 replicates delete markers. If you specify a `Filter` in your replication configuration, you must also include a `DeleteMarkerReplication` element. If your `Filter` includes a `Tag` element, the `DeleteMarkerReplication``Status` must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules. For an example configuration, see Basic Rule Configuration(<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config>). For more information about delete marker replication, see Basic Rule Configuration(<https://docs.aws.amazon.com/AmazonS3/latest/dev/delete-marker-replication.html>). If you are using an earlier version of the replication configuration, Amazon S3 handles replication of delete markers differently. For more information, see Backward Compatibility(<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-backward-compat-considerations>).
         pub delete_marker_replication: Option<DeleteMarkerReplication>,
         /// A container for information about the replication destination and its configurations including enabling the S3 Replication Time Control (S3 RTC).
         pub destination: ReplicationDestination,
@@ -2685,9 +2685,9 @@ pub mod bucket {
         pub filter: Option<ReplicationRuleFilter>,
         /// A unique identifier for the rule. The maximum value is 255 characters. If you don't specify a value, AWS CloudFormation generates a random ID. When using a V2 replication configuration this property is capitalized as "ID".
         pub id: Option<rt::Value<String>>,
-        /// An object key name prefix that identifies the object or objects to which the rule applies. The maximum prefix length is 1,024 characters. To include all objects in a bucket, specify an empty string. To filter using a V1 replication configuration, add the `Prefix` directly as a child element of the `Rule` element. Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see XML related object key constraints(https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
+        /// An object key name prefix that identifies the object or objects to which the rule applies. The maximum prefix length is 1,024 characters. To include all objects in a bucket, specify an empty string. To filter using a V1 replication configuration, add the `Prefix` directly as a child element of the `Rule` element. Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see XML related object key constraints(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
         pub prefix: Option<rt::Value<String>>,
-        /// The priority indicates which rule has precedence whenever two or more replication rules conflict. Amazon S3 will attempt to replicate objects according to all replication rules. However, if there are two or more rules with the same destination bucket, then objects will be replicated according to the rule with the highest priority. The higher the number, the higher the priority. For more information, see Replication(https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html) in the *Amazon S3 User Guide*.
+        /// The priority indicates which rule has precedence whenever two or more replication rules conflict. Amazon S3 will attempt to replicate objects according to all replication rules. However, if there are two or more rules with the same destination bucket, then objects will be replicated according to the rule with the highest priority. The higher the number, the higher the priority. For more information, see Replication(<https://docs.aws.amazon.com/AmazonS3/latest/dev/replication.html>) in the *Amazon S3 User Guide*.
         pub priority: Option<rt::Value<i64>>,
         /// A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects.
         pub source_selection_criteria: Option<SourceSelectionCriteria>,
@@ -2769,7 +2769,7 @@ pub mod bucket {
     pub struct ReplicationRuleFilter {
         /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter. For example: + If you specify both a `Prefix` and a `TagFilter`, wrap these filters in an `And` tag. + If you specify a filter based on multiple tags, wrap the `TagFilter` elements in an `And` tag.
         pub and: Option<ReplicationRuleAndOperator>,
-        /// An object key name prefix that identifies the subset of objects to which the rule applies. Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see XML related object key constraints(https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
+        /// An object key name prefix that identifies the subset of objects to which the rule applies. Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see XML related object key constraints(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
         pub prefix: Option<rt::Value<String>>,
         /// A container for specifying a tag key and value. The rule applies only to objects that have the tag in their tag set.
         pub tag_filter: Option<TagFilter>,
@@ -2858,7 +2858,7 @@ pub mod bucket {
         }
     }
 
-    /// Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see Configuring advanced conditional redirects(https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects) in the *Amazon S3 User Guide*.
+    /// Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see Configuring advanced conditional redirects(<https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct RoutingRule {
         /// Container for redirect information. You can redirect requests to another host, to another page, or with another protocol. In the event of an error, you can specify a different error code to return.
@@ -2924,7 +2924,7 @@ pub mod bucket {
         }
     }
 
-    /// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see Put Bucket Lifecycle Configuration(https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html) in the *Amazon S3 API Reference*. You must specify at least one of the following properties: `AbortIncompleteMultipartUpload`, `ExpirationDate`, `ExpirationInDays`, `NoncurrentVersionExpirationInDays`, `NoncurrentVersionTransition`, `NoncurrentVersionTransitions`, `Transition`, or `Transitions`.
+    /// Specifies lifecycle rules for an Amazon S3 bucket. For more information, see Put Bucket Lifecycle Configuration(<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTlifecycle.html>) in the *Amazon S3 API Reference*. You must specify at least one of the following properties: `AbortIncompleteMultipartUpload`, `ExpirationDate`, `ExpirationInDays`, `NoncurrentVersionExpirationInDays`, `NoncurrentVersionTransition`, `NoncurrentVersionTransitions`, `Transition`, or `Transitions`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Rule {
         /// Specifies a lifecycle rule that stops incomplete multipart uploads to an Amazon S3 bucket.
@@ -2945,11 +2945,11 @@ pub mod bucket {
         pub noncurrent_version_transition: Option<NoncurrentVersionTransition>,
         /// For buckets with versioning enabled (or suspended), one or more transition rules that specify when non-current objects transition to a specified storage class. If you specify a transition and expiration time, the expiration time must be later than the transition time. If you specify this property, don't specify the `NoncurrentVersionTransition` property.
         pub noncurrent_version_transitions: Option<rt::Value<Vec<NoncurrentVersionTransition>>>,
-        /// Specifies the minimum object size in bytes for this rule to apply to. Objects must be larger than this value in bytes. For more information about size based rules, see Lifecycle configuration using size-based rules(https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules) in the *Amazon S3 User Guide*.
+        /// Specifies the minimum object size in bytes for this rule to apply to. Objects must be larger than this value in bytes. For more information about size based rules, see Lifecycle configuration using size-based rules(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules>) in the *Amazon S3 User Guide*.
         pub object_size_greater_than: Option<rt::Value<String>>,
-        /// Specifies the maximum object size in bytes for this rule to apply to. Objects must be smaller than this value in bytes. For more information about sized based rules, see Lifecycle configuration using size-based rules(https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules) in the *Amazon S3 User Guide*.
+        /// Specifies the maximum object size in bytes for this rule to apply to. Objects must be smaller than this value in bytes. For more information about sized based rules, see Lifecycle configuration using size-based rules(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html#lc-size-rules>) in the *Amazon S3 User Guide*.
         pub object_size_less_than: Option<rt::Value<String>>,
-        /// Object key prefix that identifies one or more objects to which this rule applies. Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see XML related object key constraints(https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
+        /// Object key prefix that identifies one or more objects to which this rule applies. Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see XML related object key constraints(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints>).
         pub prefix: Option<rt::Value<String>>,
         /// If `Enabled`, the rule is currently being applied. If `Disabled`, the rule is not currently being applied.
         pub status: rt::Value<String>,
@@ -3036,7 +3036,7 @@ pub mod bucket {
         }
     }
 
-    /// A container for object key name prefix and suffix filtering rules. For more information about object key name filtering, see Configuring event notifications using object key name filtering(https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*. The same type of filter rule cannot be used more than once. For example, you cannot specify two prefix rules.
+    /// A container for object key name prefix and suffix filtering rules. For more information about object key name filtering, see Configuring event notifications using object key name filtering(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html>) in the *Amazon S3 User Guide*. The same type of filter rule cannot be used more than once. For example, you cannot specify two prefix rules.
     #[derive(Debug, Clone, PartialEq)]
     pub struct S3KeyFilter {
         /// A list of containers for the key-value pair that defines the criteria for the filter rule.
@@ -3111,10 +3111,10 @@ pub mod bucket {
         }
     }
 
-    /// Describes the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied. For more information, see PutBucketEncryption(https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTencryption.html). + *General purpose buckets* - If you don't specify a customer managed key at configuration, Amazon S3 automatically creates an AWS KMS key (`aws/s3`) in your AWS account the first time that you add an object encrypted with SSE-KMS to a bucket. By default, Amazon S3 uses this KMS key for SSE-KMS. + *Directory buckets* - Your SSE-KMS configuration can only support 1 customer managed key(https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) per directory bucket's lifetime. The managed key(https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk) (`aws/s3`) isn't supported. + *Directory buckets* - For directory buckets, there are only two supported options for server-side encryption: SSE-S3 and SSE-KMS.
+    /// Describes the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied. For more information, see PutBucketEncryption(<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTencryption.html>). + *General purpose buckets* - If you don't specify a customer managed key at configuration, Amazon S3 automatically creates an AWS KMS key (`aws/s3`) in your AWS account the first time that you add an object encrypted with SSE-KMS to a bucket. By default, Amazon S3 uses this KMS key for SSE-KMS. + *Directory buckets* - Your SSE-KMS configuration can only support 1 customer managed key(<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk>) per directory bucket's lifetime. The managed key(<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-cmk>) (`aws/s3`) isn't supported. + *Directory buckets* - For directory buckets, there are only two supported options for server-side encryption: SSE-S3 and SSE-KMS.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ServerSideEncryptionByDefault {
-        /// AWS Key Management Service (KMS) customer managed key ID to use for the default encryption. + *General purpose buckets* - This parameter is allowed if and only if `SSEAlgorithm` is set to `aws:kms` or `aws:kms:dsse`. + *Directory buckets* - This parameter is allowed if and only if `SSEAlgorithm` is set to `aws:kms`. You can specify the key ID, key alias, or the Amazon Resource Name (ARN) of the KMS key. + Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab` + Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab` + Key Alias: `alias/alias-name` If you are using encryption with cross-account or AWS service operations, you must use a fully qualified KMS key ARN. For more information, see Using encryption for cross-account operations(https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html#bucket-encryption-update-bucket-policy). + *General purpose buckets* - If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner. Also, if you use a key ID, you can run into a LogDestination undeliverable error when creating a VPC flow log. + *Directory buckets* - When you specify an customer managed key(https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) for encryption in your directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported. Amazon S3 only supports symmetric encryption KMS keys. For more information, see Asymmetric keys in KMS(https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
+        /// AWS Key Management Service (KMS) customer managed key ID to use for the default encryption. + *General purpose buckets* - This parameter is allowed if and only if `SSEAlgorithm` is set to `aws:kms` or `aws:kms:dsse`. + *Directory buckets* - This parameter is allowed if and only if `SSEAlgorithm` is set to `aws:kms`. You can specify the key ID, key alias, or the Amazon Resource Name (ARN) of the KMS key. + Key ID: `1234abcd-12ab-34cd-56ef-1234567890ab` + Key ARN: `arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab` + Key Alias: `alias/alias-name` If you are using encryption with cross-account or AWS service operations, you must use a fully qualified KMS key ARN. For more information, see Using encryption for cross-account operations(<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-encryption.html#bucket-encryption-update-bucket-policy>). + *General purpose buckets* - If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner. Also, if you use a key ID, you can run into a LogDestination undeliverable error when creating a VPC flow log. + *Directory buckets* - When you specify an customer managed key(<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk>) for encryption in your directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported. Amazon S3 only supports symmetric encryption KMS keys. For more information, see Asymmetric keys in KMS(<https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html>) in the *Key Management Service Developer Guide*.
         pub kms_master_key_id: Option<rt::Value<String>>,
         /// Server-side encryption algorithm to use for the default encryption. For directory buckets, there are only two supported values for server-side encryption: `AES256` and `aws:kms`.
         pub sse_algorithm: rt::Value<String>,
@@ -3146,12 +3146,12 @@ pub mod bucket {
         }
     }
 
-    /// Specifies the default server-side encryption configuration. + *General purpose buckets* - If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner. + *Directory buckets* - When you specify an customer managed key(https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk) for encryption in your directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported.
+    /// Specifies the default server-side encryption configuration. + *General purpose buckets* - If you're specifying a customer managed KMS key, we recommend using a fully qualified KMS key ARN. If you use a KMS key alias instead, then KMS resolves the key within the requester’s account. This behavior can result in data that's encrypted with a KMS key that belongs to the requester, and not the bucket owner. + *Directory buckets* - When you specify an customer managed key(<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk>) for encryption in your directory bucket, only use the key ID or key ARN. The key alias format of the KMS key isn't supported.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ServerSideEncryptionRule {
-        /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block `PutObject`, `CopyObject`, `PostObject`, multipart upload, and replication requests to the bucket for objects with the specified encryption type. However, you can continue to read and list any pre-existing objects already encrypted with the specified encryption type. For more information, see Blocking or unblocking SSE-C for a general purpose bucket(https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html). Currently, this parameter only supports blocking or unblocking server-side encryption with customer-provided keys (SSE-C). For more information about SSE-C, see Using server-side encryption with customer-provided keys (SSE-C)(https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
+        /// A bucket-level setting for Amazon S3 general purpose buckets used to prevent the upload of new objects encrypted with the specified server-side encryption type. For example, blocking an encryption type will block `PutObject`, `CopyObject`, `PostObject`, multipart upload, and replication requests to the bucket for objects with the specified encryption type. However, you can continue to read and list any pre-existing objects already encrypted with the specified encryption type. For more information, see Blocking or unblocking SSE-C for a general purpose bucket(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html>). Currently, this parameter only supports blocking or unblocking server-side encryption with customer-provided keys (SSE-C). For more information about SSE-C, see Using server-side encryption with customer-provided keys (SSE-C)(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html>).
         pub blocked_encryption_types: Option<BlockedEncryptionTypes>,
-        /// Specifies whether Amazon S3 should use an S3 Bucket Key with server-side encryption using KMS (SSE-KMS) for new objects in the bucket. Existing objects are not affected. Setting the `BucketKeyEnabled` element to `true` causes Amazon S3 to use an S3 Bucket Key. By default, S3 Bucket Key is not enabled. For more information, see Amazon S3 Bucket Keys(https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html) in the *Amazon S3 User Guide*.
+        /// Specifies whether Amazon S3 should use an S3 Bucket Key with server-side encryption using KMS (SSE-KMS) for new objects in the bucket. Existing objects are not affected. Setting the `BucketKeyEnabled` element to `true` causes Amazon S3 to use an S3 Bucket Key. By default, S3 Bucket Key is not enabled. For more information, see Amazon S3 Bucket Keys(<https://docs.aws.amazon.com/AmazonS3/latest/dev/bucket-key.html>) in the *Amazon S3 User Guide*.
         pub bucket_key_enabled: Option<rt::Value<bool>>,
         /// Specifies the default server-side encryption to apply to new objects in the bucket. If a PUT Object request doesn't specify any server-side encryption, this default encryption will be applied.
         pub server_side_encryption_by_default: Option<ServerSideEncryptionByDefault>,
@@ -3286,7 +3286,7 @@ pub mod bucket {
         }
     }
 
-    /// Specifies tags to use to identify a subset of objects for an Amazon S3 bucket. For more information, see Categorizing your storage using tags(https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html) in the *Amazon Simple Storage Service User Guide*.
+    /// Specifies tags to use to identify a subset of objects for an Amazon S3 bucket. For more information, see Categorizing your storage using tags(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html>) in the *Amazon Simple Storage Service User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct TagFilter {
         /// The tag key.
@@ -3324,7 +3324,7 @@ pub mod bucket {
     /// The S3 Intelligent-Tiering storage class is designed to optimize storage costs by automatically moving data to the most cost-effective storage access tier, without additional operational overhead.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Tiering {
-        /// S3 Intelligent-Tiering access tier. See Storage class for automatically optimizing frequently and infrequently accessed objects(https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access) for a list of access tiers in the S3 Intelligent-Tiering storage class.
+        /// S3 Intelligent-Tiering access tier. See Storage class for automatically optimizing frequently and infrequently accessed objects(<https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access>) for a list of access tiers in the S3 Intelligent-Tiering storage class.
         pub access_tier: rt::Value<String>,
         /// The number of consecutive days of no access after which an object will be eligible to be transitioned to the corresponding tier. The minimum number of days specified for Archive Access tier must be at least 90 days and Deep Archive Access tier must be at least 180 days. The maximum can be up to 2 years (730 days).
         pub days: rt::Value<i64>,
@@ -3359,7 +3359,7 @@ pub mod bucket {
     /// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
     #[derive(Debug, Clone, PartialEq)]
     pub struct TopicConfiguration {
-        /// The Amazon S3 bucket event about which to send notifications. For more information, see Supported Event Types(https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html) in the *Amazon S3 User Guide*.
+        /// The Amazon S3 bucket event about which to send notifications. For more information, see Supported Event Types(<https://docs.aws.amazon.com/AmazonS3/latest/dev/NotificationHowTo.html>) in the *Amazon S3 User Guide*.
         pub event: rt::Value<String>,
         /// The filtering rules that determine for which objects to send notifications. For example, you can create a filter so that Amazon S3 sends notifications only when image files with a `.jpg` extension are added to the bucket.
         pub filter: Option<NotificationFilter>,
@@ -3396,14 +3396,14 @@ pub mod bucket {
         }
     }
 
-    /// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 lifecycle configuration rules, see Transitioning Objects Using Amazon S3 Lifecycle(https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the *Amazon S3 User Guide*.
+    /// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 lifecycle configuration rules, see Transitioning Objects Using Amazon S3 Lifecycle(<https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html>) in the *Amazon S3 User Guide*.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Transition {
         /// The storage class to which you want the object to transition.
         pub storage_class: rt::Value<String>,
         /// Indicates when objects are transitioned to the specified storage class. The date value must be in ISO 8601 format. The time is always midnight UTC.
         pub transition_date: Option<rt::Value<String>>,
-        /// Indicates the number of days after creation when objects are transitioned to the specified storage class. The value can be `0` or any positive integer. Be aware that some storage classes have a minimum storage duration and that you're charged for transitioning objects before their minimum storage duration. For more information, see Constraints and considerations for transitions(https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints) in the *Amazon S3 User Guide*.
+        /// Indicates the number of days after creation when objects are transitioned to the specified storage class. The value can be `0` or any positive integer. Be aware that some storage classes have a minimum storage duration and that you're charged for transitioning objects before their minimum storage duration. For more information, see Constraints and considerations for transitions(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints>) in the *Amazon S3 User Guide*.
         pub transition_in_days: Option<rt::Value<i64>>,
     }
 
@@ -3436,7 +3436,7 @@ pub mod bucket {
         }
     }
 
-    /// Describes the versioning state of an Amazon S3 bucket. For more information, see PUT Bucket versioning(https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html) in the *Amazon S3 API Reference*. Keep the following timing in mind when enabling, suspending, or transitioning between versioning states: + *Enabling versioning* - Changes may take up to 15 minutes to propagate across all AWS regions for full consistency. + *Suspending versioning* - Takes effect immediately with no propagation delay. + *Transitioning between states* - Any change from Suspended to Enabled has a 15-minute delay.
+    /// Describes the versioning state of an Amazon S3 bucket. For more information, see PUT Bucket versioning(<https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTVersioningStatus.html>) in the *Amazon S3 API Reference*. Keep the following timing in mind when enabling, suspending, or transitioning between versioning states: + *Enabling versioning* - Changes may take up to 15 minutes to propagate across all AWS regions for full consistency. + *Suspending versioning* - Takes effect immediately with no propagation delay. + *Transitioning between states* - Any change from Suspended to Enabled has a 15-minute delay.
     #[derive(Debug, Clone, PartialEq)]
     pub struct VersioningConfiguration {
         /// The versioning state of the bucket.
@@ -3503,12 +3503,12 @@ pub mod bucket {
 
 /// `AWS::S3::BucketPolicy` (L1: every property of the schema, typed).
 ///
-/// Applies an Amazon S3 bucket policy to an Amazon S3 bucket. If you are using an identity other than the root user of the AWS-account that owns the bucket, the calling identity must have the `PutBucketPolicy` permissions on the specified bucket and belong to the bucket owner's account in order to use this operation. If you don't have `PutBucketPolicy` permissions, Amazon S3 returns a `403 Access Denied` error. If you have the correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns a `405 Method Not Allowed` error. As a security precaution, the root user of the AWS-account that owns a bucket can always use this operation, even if the policy explicitly denies the root user the ability to perform this action. When using the `AWS::S3::BucketPolicy` resource, you can create, update, and delete bucket policies for S3 buckets located in Regions that are different from the stack's Region. However, the CloudFormation stacks should be deployed in the US East (N. Virginia) or `us-east-1` Region. This cross-region bucket policy modification functionality is supported for backward compatibility with existing workflows. If the DeletionPolicy attribute(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html) is not specified or set to `Delete`, the bucket policy will be removed when the stack is deleted. If set to `Retain`, the bucket policy will be preserved even after the stack is deleted. For example, a CloudFormation stack in `us-east-1` can use the `AWS::S3::BucketPolicy` resource to manage the bucket policy for an S3 bucket in `us-west-2`. The retention or removal of the bucket policy during the stack deletion is determined by the `DeletionPolicy` attribute specified in the stack template. For more information, see Bucket policy examples(https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html). The following operations are related to `PutBucketPolicy`: + CreateBucket(https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html) + DeleteBucket(https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
+/// Applies an Amazon S3 bucket policy to an Amazon S3 bucket. If you are using an identity other than the root user of the AWS-account that owns the bucket, the calling identity must have the `PutBucketPolicy` permissions on the specified bucket and belong to the bucket owner's account in order to use this operation. If you don't have `PutBucketPolicy` permissions, Amazon S3 returns a `403 Access Denied` error. If you have the correct permissions, but you're not using an identity that belongs to the bucket owner's account, Amazon S3 returns a `405 Method Not Allowed` error. As a security precaution, the root user of the AWS-account that owns a bucket can always use this operation, even if the policy explicitly denies the root user the ability to perform this action. When using the `AWS::S3::BucketPolicy` resource, you can create, update, and delete bucket policies for S3 buckets located in Regions that are different from the stack's Region. However, the CloudFormation stacks should be deployed in the US East (N. Virginia) or `us-east-1` Region. This cross-region bucket policy modification functionality is supported for backward compatibility with existing workflows. If the DeletionPolicy attribute(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html>) is not specified or set to `Delete`, the bucket policy will be removed when the stack is deleted. If set to `Retain`, the bucket policy will be preserved even after the stack is deleted. For example, a CloudFormation stack in `us-east-1` can use the `AWS::S3::BucketPolicy` resource to manage the bucket policy for an S3 bucket in `us-west-2`. The retention or removal of the bucket policy during the stack deletion is determined by the `DeletionPolicy` attribute specified in the stack template. For more information, see Bucket policy examples(<https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-bucket-policies.html>). The following operations are related to `PutBucketPolicy`: + CreateBucket(<https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html>) + DeleteBucket(<https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html>)
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnBucketPolicy {
     /// The name of the Amazon S3 bucket to which the policy applies.
     pub bucket: rt::Value<String>,
-    /// A policy document containing permissions to add to the specified bucket. In IAM, you must provide policy documents in JSON format. However, in CloudFormation you can provide the policy in JSON or YAML format because CloudFormation converts YAML to JSON before submitting it to IAM. For more information, see the AWS::IAM::Policy PolicyDocument(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-policy.html#cfn-iam-policy-policydocument) resource description in this guide and Access Policy Language Overview(https://docs.aws.amazon.com/AmazonS3/latest/dev/access-policy-language-overview.html) in the *Amazon S3 User Guide*.
+    /// A policy document containing permissions to add to the specified bucket. In IAM, you must provide policy documents in JSON format. However, in CloudFormation you can provide the policy in JSON or YAML format because CloudFormation converts YAML to JSON before submitting it to IAM. For more information, see the AWS::IAM::Policy PolicyDocument(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-policy.html#cfn-iam-policy-policydocument>) resource description in this guide and Access Policy Language Overview(<https://docs.aws.amazon.com/AmazonS3/latest/dev/access-policy-language-overview.html>) in the *Amazon S3 User Guide*.
     pub policy_document: rt::Json,
 }
 

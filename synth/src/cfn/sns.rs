@@ -205,7 +205,7 @@ impl crate::Handle<CfnSubscription> {
 
 /// `AWS::SNS::Topic` (L1: every property of the schema, typed).
 ///
-/// The `AWS::SNS::Topic` resource creates a topic to which notifications can be published. One account can create a maximum of 100,000 standard topics and 1,000 FIFO topics. For more information, see endpoints and quotas(https://docs.aws.amazon.com/general/latest/gr/sns.html) in the *General Reference*. The structure of `AUTHPARAMS` depends on the .signature of the API request. For more information, see Examples of the complete Signature Version 4 signing process(https://docs.aws.amazon.com/general/latest/gr/sigv4-signed-request-examples.html) in the *General Reference*.
+/// The `AWS::SNS::Topic` resource creates a topic to which notifications can be published. One account can create a maximum of 100,000 standard topics and 1,000 FIFO topics. For more information, see endpoints and quotas(<https://docs.aws.amazon.com/general/latest/gr/sns.html>) in the *General Reference*. The structure of `AUTHPARAMS` depends on the .signature of the API request. For more information, see Examples of the complete Signature Version 4 signing process(<https://docs.aws.amazon.com/general/latest/gr/sigv4-signed-request-examples.html>) in the *General Reference*.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CfnTopic {
     pub archive_policy: Option<rt::Json>,
@@ -220,7 +220,7 @@ pub struct CfnTopic {
     pub fifo_throughput_scope: Option<rt::Value<String>>,
     /// Set to true to create a FIFO topic.
     pub fifo_topic: Option<rt::Value<bool>>,
-    /// The ID of an AWS managed customer master key (CMK) for SNS or a custom CMK. For more information, see Key terms(https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms). For more examples, see `KeyId` in the *API Reference*. This property applies only to server-side-encryption(https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html).
+    /// The ID of an AWS managed customer master key (CMK) for SNS or a custom CMK. For more information, see Key terms(<https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms>). For more examples, see `KeyId` in the *API Reference*. This property applies only to server-side-encryption(<https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html>).
     pub kms_master_key_id: Option<rt::Value<String>>,
     pub maximum_message_size: Option<rt::Value<i64>>,
     /// The signature version corresponds to the hashing algorithm used while creating the signature of the notifications, subscription confirmations, or unsubscribe confirmation messages sent by Amazon SNS. By default, `SignatureVersion` is set to `1`.
@@ -229,7 +229,7 @@ pub struct CfnTopic {
     pub subscription: Option<rt::Value<Vec<topic::Subscription>>>,
     /// The list of tags to add to a new topic. To be able to tag a topic on creation, you must have the `sns:CreateTopic` and `sns:TagResource` permissions.
     pub tags: Option<rt::Value<Vec<topic::Tag>>>,
-    /// The name of the topic you want to create. Topic names must include only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long. FIFO topic names must end with `.fifo`. If you don't specify a name, CFN generates a unique physical ID and uses that ID for the topic name. For more information, see Name type(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html). If you specify a name, you can't perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
+    /// The name of the topic you want to create. Topic names must include only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long. FIFO topic names must end with `.fifo`. If you don't specify a name, CFN generates a unique physical ID and uses that ID for the topic name. For more information, see Name type(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>). If you specify a name, you can't perform updates that require replacement of this resource. You can perform updates that require no or some interruption. If you must replace the resource, specify a new name.
     pub topic_name: Option<rt::Value<String>>,
     /// Tracing mode of an SNS topic. By default `TracingConfig` is set to `PassThrough`, and the topic passes through the tracing header it receives from an SNS publisher to its subscriptions. If set to `Active`, SNS will vend X-Ray segment data to topic owner account if the sampled flag in the tracing header is true.
     pub tracing_config: Option<rt::Value<String>>,
@@ -352,7 +352,7 @@ impl crate::Handle<CfnTopic> {
 pub mod topic {
     use super::*;
 
-    /// The `LoggingConfig` property type specifies the `Delivery` status logging configuration for an AWS::SNS::Topic(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html).
+    /// The `LoggingConfig` property type specifies the `Delivery` status logging configuration for an AWS::SNS::Topic(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html>).
     #[derive(Debug, Clone, PartialEq)]
     pub struct LoggingConfig {
         /// The IAM role ARN to be used when logging failed message deliveries in Amazon CloudWatch.
@@ -397,7 +397,7 @@ pub mod topic {
         }
     }
 
-    /// `Subscription` is an embedded property that describes the subscription endpoints of an SNS topic. For full control over subscription behavior (for example, delivery policy, filtering, raw message delivery, and cross-region subscriptions), use the AWS::SNS::Subscription(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html) resource.
+    /// `Subscription` is an embedded property that describes the subscription endpoints of an SNS topic. For full control over subscription behavior (for example, delivery policy, filtering, raw message delivery, and cross-region subscriptions), use the AWS::SNS::Subscription(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html>) resource.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Subscription {
         /// The endpoint that receives notifications from the SNS topic. The endpoint value depends on the protocol that you specify. For more information, see the `Endpoint` parameter of the `Subscribe` action in the *API Reference*.
@@ -471,7 +471,7 @@ pub mod topic {
 
 /// `AWS::SNS::TopicPolicy` (L1: every property of the schema, typed).
 ///
-/// The `AWS::SNS::TopicPolicy` resource associates SNS topics with a policy. For an example snippet, see Declaring an policy(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sns-policy) in the *User Guide*.
+/// The `AWS::SNS::TopicPolicy` resource associates SNS topics with a policy. For an example snippet, see Declaring an policy(<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-sns-policy>) in the *User Guide*.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CfnTopicPolicy {
     /// A policy document that contains permissions to add to the specified SNS topics.
