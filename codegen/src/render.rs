@@ -64,7 +64,10 @@ mod tests {
             "See Format(<https://docs.example.com/a/b#c>). Or <http://x.io>, then."
         );
         assert_eq!(link_urls("no address here"), "no address here");
-        assert_eq!(link_urls("at the end https://a.b/c."), "at the end <https://a.b/c>.");
+        assert_eq!(
+            link_urls("at the end https://a.b/c."),
+            "at the end <https://a.b/c>."
+        );
         assert_eq!(link_urls("&lt;https://a.b&gt;"), "&lt;<https://a.b>&gt;");
     }
 }

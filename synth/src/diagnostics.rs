@@ -118,7 +118,6 @@ impl fmt::Display for SynthError {
 
 impl std::error::Error for SynthError {}
 
-/// The candidate closest to `name` (case-insensitive edit distance), to suggest a fix.
 /// Where an error about a property of a construct is recorded: a [`crate::Scope`] (the
 /// construct at its path). Value types that check themselves against a property's range
 /// ([`crate::units`]) report through it without knowing the construct tree.
@@ -127,6 +126,7 @@ pub trait PropertyErrors {
     fn property_error(&self, property: &str, message: String, fix: String);
 }
 
+/// The candidate closest to `name` (case-insensitive edit distance), to suggest a fix.
 pub(crate) fn closest<'a>(candidates: &[&'a str], name: &str) -> Option<&'a str> {
     candidates
         .iter()

@@ -98,6 +98,7 @@ enum Node {
 }
 
 impl Node {
+    /// A class, with the set of ASCII characters it holds made from its items.
     fn class(negated: bool, items: Vec<Item>, and: Option<Box<Node>>) -> Node {
         let mut ascii = items.iter().fold(0, |set, i| set | i.ascii());
         if let Some(Node::Class { ascii: also, .. }) = and.as_deref() {
