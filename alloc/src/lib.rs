@@ -56,6 +56,10 @@ pub const MAX_CLASSED: usize = MAX_SMALL << LARGER_CLASSES;
 const CLASSES: usize = SMALL_CLASSES + LARGER_CLASSES;
 const _: () = assert!(MAX_CLASSED <= CHUNK, "a class's block must fit in a chunk");
 const _: () = assert!(CLASSES <= 128, "a class is a bit of `State::stocked`");
+const _: () = assert!(
+    MAX_SMALL / GRAIN == SMALL_CLASSES && GRAIN == 1 << 4,
+    "the fast paths' class"
+);
 const CHUNK: usize = 128 * 1024;
 
 /// The allocator; see the module's documentation. Each thread has size classes and a
@@ -66,8 +70,10 @@ pub struct SynthAlloc(());
 
 struct State {
     free: [*mut u8; CLASSES],
-    /// Bit `c` is set when `free[c]` holds a block.
-    stocked: u128,
+    /// Bit `c % 64` of word `c / 64` is set when `free[c]` may hold a block: set when a
+    /// block is given, cleared only when a split finds the list empty, so that taking a
+    /// block off a list (the common case) does not touch it.
+    stocked: [u64; 2],
     next: *mut u8,
     end: *mut u8,
 }
@@ -75,7 +81,7 @@ struct State {
 thread_local! {
     // No destructor and a constant initializer: reachable for as long as the thread is.
     static STATE: UnsafeCell<State> = const {
-        UnsafeCell::new(State { free: [null_mut(); CLASSES], stocked: 0, next: null_mut(), end: null_mut() })
+        UnsafeCell::new(State { free: [null_mut(); CLASSES], stocked: [0; 2], next: null_mut(), end: null_mut() })
     };
 }
 
@@ -98,13 +104,27 @@ impl Default for SynthAlloc {
     }
 }
 
+/// The class of `size` bytes (at most [`MAX_SMALL`], alignment at most [`GRAIN`]): one
+/// class every 16 bytes, 1 to 16 bytes the first (a zero-sized block takes the first too).
+#[inline(always)]
+fn small_class(size: usize) -> usize {
+    size.saturating_sub(1) / GRAIN
+}
+
+/// Whether a layout is served by [`small_class`]: what the fast paths of `alloc` and
+/// `dealloc` test first.
+#[inline(always)]
+fn is_small(layout: Layout) -> bool {
+    layout.size() <= MAX_SMALL && layout.align() <= GRAIN
+}
+
 /// The size class of a layout the classes serve, or `None` for the system allocator.
 fn class(layout: Layout) -> Option<usize> {
     let size = layout.size();
-    if layout.align() > GRAIN || size > MAX_CLASSED {
+    if is_small(layout) {
+        Some(small_class(size))
+    } else if layout.align() > GRAIN || size > MAX_CLASSED {
         None
-    } else if size <= MAX_SMALL {
-        Some(size.max(1).div_ceil(GRAIN) - 1)
     } else {
         // 1 KiB + 1 to 2 KiB is the first larger class, and so on, doubling.
         let log2 = size.next_power_of_two().trailing_zeros() as usize;
@@ -138,26 +158,50 @@ fn class_size(c: usize) -> usize {
 }
 
 impl State {
-    /// A block of class `c`: the head of its free list, else cut from the chunk, else split
-    /// from a larger free block, else cut from a new chunk.
-    unsafe fn take(&mut self, c: usize) -> *mut u8 {
-        if !self.free[c].is_null() {
-            // SAFETY: the list holds a block.
-            return unsafe { self.pop(c) };
+    /// The head of class `c`'s free list (taken off it), or null when the list is empty.
+    /// The list's bit in `stocked` is left as it is.
+    #[inline(always)]
+    unsafe fn pop(&mut self, c: usize) -> *mut u8 {
+        let head = self.free[c];
+        if !head.is_null() {
+            // SAFETY: a free block holds the address of the next one in its first word.
+            self.free[c] = unsafe { head.cast::<*mut u8>().read() };
         }
+        head
+    }
+
+    /// A block of class `c`: the head of its free list, else [`State::refill`].
+    #[inline(always)]
+    unsafe fn take(&mut self, c: usize) -> *mut u8 {
+        // SAFETY: the caller's class is one of ours.
+        let block = unsafe { self.pop(c) };
+        if block.is_null() {
+            // SAFETY: as for this function.
+            unsafe { self.refill(c) }
+        } else {
+            block
+        }
+    }
+
+    /// A block of class `c`, whose free list is empty: cut from the chunk, else split from
+    /// a larger free block, else cut from a new chunk.
+    #[cold]
+    #[inline(never)]
+    unsafe fn refill(&mut self, c: usize) -> *mut u8 {
         let size = class_size(c);
         let left = (self.end as usize) - (self.next as usize);
         if left < size {
-            let above = self.stocked & !((2u128 << c) - 1);
-            if above != 0 {
-                let larger = above.trailing_zeros() as usize;
-                // SAFETY: the bit says the list holds a block; the rest of it, past the
-                // first `size` bytes, is the block's own.
-                unsafe {
-                    let block = self.pop(larger);
-                    self.give_span(block.add(size), class_size(larger) - size);
-                    return block;
+            // SAFETY: `stocked_above` names a class whose list holds a block; the rest of
+            // that block, past the first `size` bytes, is the block's own.
+            while let Some(larger) = self.stocked_above(c) {
+                let block = unsafe { self.pop(larger) };
+                if block.is_null() {
+                    // Emptied by `pop` since its bit was set.
+                    self.stocked[larger / 64] &= !(1 << (larger % 64));
+                    continue;
                 }
+                unsafe { self.give_span(block.add(size), class_size(larger) - size) };
+                return block;
             }
             // SAFETY: the chunk's tail is cut by nothing else.
             unsafe { self.give_span(self.next, left) };
@@ -175,24 +219,20 @@ impl State {
         block
     }
 
-    /// The head of class `c`'s free list, which holds a block.
-    unsafe fn pop(&mut self, c: usize) -> *mut u8 {
-        let head = self.free[c];
-        // SAFETY: a free block holds the address of the next one in its first word.
-        let next = unsafe { head.cast::<*mut u8>().read() };
-        self.free[c] = next;
-        if next.is_null() {
-            self.stocked &= !(1u128 << c);
-        }
-        head
+    /// The smallest class above `c` whose bit in `stocked` is set.
+    fn stocked_above(&self, c: usize) -> Option<usize> {
+        let bits = (self.stocked[1] as u128) << 64 | self.stocked[0] as u128;
+        let above = bits & !((2u128 << c) - 1);
+        (above != 0).then(|| above.trailing_zeros() as usize)
     }
 
     /// Puts a block of class `c` on its free list.
+    #[inline(always)]
     unsafe fn give(&mut self, c: usize, block: *mut u8) {
         // SAFETY: every block is at least GRAIN bytes and GRAIN-aligned.
         unsafe { block.cast::<*mut u8>().write(self.free[c]) };
         self.free[c] = block;
-        self.stocked |= 1u128 << c;
+        self.stocked[c / 64] |= 1 << (c % 64);
     }
 
     /// Puts the `len` bytes at `start` (16-aligned, a multiple of 16, used by nothing) on
@@ -216,7 +256,13 @@ impl State {
 // the classes go to `System` both ways, and `class` depends only on the layout, which
 // the caller passes back unchanged (or, for `realloc`, as the old layout).
 unsafe impl GlobalAlloc for SynthAlloc {
+    #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if is_small(layout) {
+            let c = small_class(layout.size());
+            // SAFETY: see the impl.
+            return self.with(|s| unsafe { s.take(c) });
+        }
         match class(layout) {
             // SAFETY: see the impl.
             Some(c) => self.with(|s| unsafe { s.take(c) }),
@@ -225,7 +271,13 @@ unsafe impl GlobalAlloc for SynthAlloc {
         }
     }
 
+    #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if is_small(layout) {
+            let c = small_class(layout.size());
+            // SAFETY: `ptr` came from `alloc` with this layout, so from class `c`.
+            return self.with(|s| unsafe { s.give(c, ptr) });
+        }
         match class(layout) {
             // SAFETY: `ptr` came from `alloc` with this layout, so from class `c`.
             Some(c) => self.with(|s| unsafe { s.give(c, ptr) }),

@@ -127,6 +127,61 @@ fn the_chunk_serves_first_then_a_freed_larger_block_is_split_before_a_new_chunk(
     });
 }
 
+/// Runs `f` on a thread of its own, failing if it has not finished in 20 seconds (a split
+/// that keeps looking at an empty list never would).
+fn on_a_fresh_thread_in_time(f: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        f();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(std::time::Duration::from_secs(20)) {
+        Ok(()) => worker.join().unwrap(),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => worker.join().unwrap(),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("the allocation did not finish: a split kept looking at an empty list")
+        }
+    }
+}
+
+#[test]
+fn a_class_emptied_by_taking_its_block_is_passed_over_when_splitting() {
+    on_a_fresh_thread_in_time(|| {
+        let a = SynthAlloc::new();
+        // The 880-byte class gets a block and gives it out again: its list is empty, though
+        // taking a block does not say so in the bitmap of stocked lists.
+        let l880 = layout(880, 8);
+        let p = unsafe { a.alloc(l880) };
+        unsafe { a.dealloc(p, l880) };
+        let taken = unsafe { a.alloc(l880) };
+        assert_eq!(p, taken, "the class's freed block was not reused");
+        // A larger class holds a block.
+        let l1000 = layout(1000, 8);
+        let r = unsafe { a.alloc(l1000) };
+        unsafe { a.dealloc(r, l1000) };
+        // When the chunk runs out, a smaller request is split from the 1000-byte block,
+        // the 880-byte class (nearer, but empty) passed over.
+        let before = take_until(&a, layout(860, 8), r);
+        assert!(
+            before > 0,
+            "the free block was split while the chunk had room"
+        );
+        // The 880-byte block is still the caller's: nothing was cut from it.
+        unsafe { taken.write_bytes(7, 880) };
+        let rest = unsafe { a.alloc(layout(130, 8)) };
+        assert_eq!(
+            rest as usize,
+            r as usize + 864,
+            "the rest of the split block was not kept"
+        );
+        let bytes = unsafe { std::slice::from_raw_parts(taken, 880) };
+        assert!(
+            bytes.iter().all(|b| *b == 7),
+            "a block in use was handed out"
+        );
+    });
+}
+
 #[cfg(any(target_env = "musl", feature = "larger-classes"))]
 #[test]
 fn a_freed_larger_block_serves_its_power_of_two_class_then_smaller_ones() {
