@@ -9,13 +9,13 @@ use crate::diagnostics::Diagnostic;
 use crate::hashing::{HashMap, HashSet};
 use crate::json::JsonValue;
 use crate::pseudo::Pseudo;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The names a template declares, borrowed from it (looked up once for every reference).
 struct Names<'a> {
     parameters: HashSet<&'a str>,
-    /// Logical ID to resource type.
-    resources: HashMap<&'a str, &'a str>,
+    /// Logical ID to resource type and the ID's rank among the template's logical IDs in
+    /// sorted order (the dependency graph's node).
+    resources: HashMap<&'a str, (&'a str, u32)>,
     conditions: HashSet<&'a str>,
     mappings: HashSet<&'a str>,
 }
@@ -23,13 +23,16 @@ struct Names<'a> {
 /// Walks one resource (or output, or condition) of a template whose strings live for `'a`.
 struct Walker<'a, 'd> {
     names: &'d Names<'a>,
-    /// Error location: construct path (or stack section) and logical id.
-    path: String,
+    /// Error location: the construct path, when the resource has one, else made from
+    /// `place` (only for an error).
+    path: Option<&'a str>,
+    place: Place<'d>,
     lid: Option<&'a str>,
     /// The property being walked, as the template's own keys (copied only for an error).
     prop: Vec<&'a str>,
-    /// Resources the current resource depends on (for the cycle check).
-    edges: BTreeSet<&'a str>,
+    /// Ranks of the resources the current resource depends on (for the cycle check), in
+    /// the order found, with repeats.
+    edges: Vec<u32>,
     /// Inside the `Conditions` section, evaluated before any resource exists.
     in_condition: bool,
     diags: &'d mut Vec<Diagnostic>,
@@ -43,9 +46,28 @@ fn keys<'a>(template: &'a JsonValue, section: &str) -> HashSet<&'a str> {
         .unwrap_or_default()
 }
 
+/// Where a walk is, for an error without a construct path: `stack/lid` for a resource,
+/// `stack/section/name` for an output or condition.
+#[derive(Clone, Copy)]
+struct Place<'d> {
+    stack: &'d str,
+    section: Option<&'static str>,
+    name: &'d str,
+}
+
+impl Place<'_> {
+    fn path(&self) -> String {
+        match self.section {
+            Some(section) => format!("{}/{section}/{}", self.stack, self.name),
+            None => format!("{}/{}", self.stack, self.name),
+        }
+    }
+}
+
 impl<'a> Walker<'a, '_> {
     fn error(&mut self, message: String, fix: &str) {
-        let mut d = Diagnostic::error(self.path.clone(), message, fix);
+        let path = self.path.map_or_else(|| self.place.path(), str::to_string);
+        let mut d = Diagnostic::error(path, message, fix);
         if let Some(l) = self.lid {
             d = d.with_logical_id(l);
         }
@@ -68,9 +90,9 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn check_ref(&mut self, name: &'a str) {
-        if self.names.resources.contains_key(name) {
+        if let Some(&(_, rank)) = self.names.resources.get(name) {
             if !self.resource_in_condition(name) {
-                self.edges.insert(name);
+                self.edges.push(rank);
             }
         } else if !self.names.parameters.contains(name)
             && !Pseudo::ALL.iter().any(|p| p.name() == name)
@@ -95,8 +117,8 @@ impl<'a> Walker<'a, '_> {
                 format!("`Fn::GetAtt` on `{lid}`, which is not a resource of this stack"),
                 "use the attribute accessors of a handle to a resource in this stack",
             ),
-            Some(type_name) => {
-                self.edges.insert(lid);
+            Some((type_name, rank)) => {
+                self.edges.push(rank);
                 if let Some(attrs) = attributes_of(type_name) {
                     if !attrs.contains(&attr) {
                         self.error(
@@ -229,33 +251,44 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
         .get("Resources")
         .and_then(JsonValue::as_object)
         .unwrap_or(&empty);
+    // Ranks in sorted order: the graph is walked as a sorted map would be, so the cycle
+    // reported is the same whatever the template's order.
+    let mut sorted: Vec<&str> = resources.keys().map(|k| k.as_str()).collect();
+    sorted.sort_unstable();
+    let rank: HashMap<&str, u32> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (*k, i as u32))
+        .collect();
     let names = Names {
         parameters,
         resources: resources
             .iter()
             .map(|(k, r)| {
-                (
-                    k.as_str(),
-                    r.get("Type").and_then(JsonValue::as_str).unwrap_or(""),
-                )
+                let type_name = r.get("Type").and_then(JsonValue::as_str).unwrap_or("");
+                (k.as_str(), (type_name, rank[k.as_str()]))
             })
             .collect(),
         conditions,
         mappings,
     };
-    let mut graph: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut graph: Vec<Vec<u32>> = vec![Vec::new(); sorted.len()];
     for (lid, r) in resources {
         let path = r
             .get("Metadata")
             .and_then(|m| m.get("escdk:path"))
-            .and_then(JsonValue::as_str)
-            .map_or_else(|| format!("{stack}/{lid}"), str::to_string);
+            .and_then(JsonValue::as_str);
         let mut w = Walker {
             names: &names,
             path,
+            place: Place {
+                stack,
+                section: None,
+                name: lid,
+            },
             lid: Some(lid),
             prop: vec!["Properties"],
-            edges: BTreeSet::new(),
+            edges: Vec::new(),
             in_condition: false,
             diags,
         };
@@ -274,8 +307,8 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
                     format!("`{lid}` depends on itself"),
                     "remove the dependency",
                 );
-            } else if names.resources.contains_key(d) {
-                w.edges.insert(d);
+            } else if let Some(&(_, r)) = names.resources.get(d) {
+                w.edges.push(r);
             } else {
                 w.error(
                     format!("`DependsOn` names `{d}`, which is not a resource of this stack"),
@@ -287,18 +320,27 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
         if let Some(c) = r.get("Condition").and_then(JsonValue::as_str) {
             w.check_condition(c);
         }
-        w.edges.remove(lid.as_str());
-        graph.insert(lid, std::mem::take(&mut w.edges));
+        let own = rank[lid.as_str()];
+        let mut edges = std::mem::take(&mut w.edges);
+        edges.retain(|&e| e != own);
+        edges.sort_unstable();
+        edges.dedup();
+        graph[own as usize] = edges;
     }
     for section in ["Conditions", "Outputs"] {
         if let Some(m) = template.get(section).and_then(JsonValue::as_object) {
             for (name, v) in m {
                 let mut w = Walker {
                     names: &names,
-                    path: format!("{stack}/{section}/{name}"),
+                    path: None,
+                    place: Place {
+                        stack,
+                        section: Some(section),
+                        name,
+                    },
                     lid: None,
                     prop: Vec::new(),
-                    edges: BTreeSet::new(),
+                    edges: Vec::new(),
                     in_condition: section == "Conditions",
                     diags,
                 };
@@ -307,8 +349,9 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
         }
     }
     if let Some(cycle) = find_cycle(&graph) {
+        let cycle: Vec<&str> = cycle.iter().map(|&r| sorted[r as usize]).collect();
         let path = resources
-            .get(cycle[0].as_str())
+            .get(cycle[0])
             .and_then(|r| r.get("Metadata"))
             .and_then(|m| m.get("escdk:path"))
             .and_then(JsonValue::as_str)
@@ -326,46 +369,43 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A dependency cycle, as the list of logical ids that closes it, if there is one.
-fn find_cycle(graph: &BTreeMap<&str, BTreeSet<&str>>) -> Option<Vec<String>> {
+/// A dependency cycle, as the list of nodes that closes it (its first node again at its
+/// end), if there is one. Node `n`'s successors are `graph[n]`, sorted.
+fn find_cycle(graph: &[Vec<u32>]) -> Option<Vec<u32>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
         Active,
         Done,
     }
-    let mut marks: BTreeMap<&str, Mark> = graph.keys().map(|k| (*k, Mark::New)).collect();
-    for &start in graph.keys() {
+    let mut marks = vec![Mark::New; graph.len()];
+    for start in 0..graph.len() {
         if marks[start] != Mark::New {
             continue;
         }
-        // Iterative depth-first search; the stack holds (node, its unvisited successors).
-        let mut stack: Vec<(&str, Vec<&str>)> = Vec::new();
-        marks.insert(start, Mark::Active);
-        stack.push((start, graph[start].iter().copied().collect()));
+        // Iterative depth-first search; the stack holds (node, its unvisited successors,
+        // taken from the end).
+        let mut stack: Vec<(u32, Vec<u32>)> = Vec::new();
+        marks[start] = Mark::Active;
+        stack.push((start as u32, graph[start].clone()));
         while let Some((node, next)) = stack.last_mut() {
             let node = *node;
             match next.pop() {
-                Some(succ) => match marks.get(succ).copied() {
-                    Some(Mark::New) => {
-                        marks.insert(succ, Mark::Active);
-                        let succs = graph
-                            .get(succ)
-                            .map(|s| s.iter().copied().collect())
-                            .unwrap_or_default();
-                        stack.push((succ, succs));
+                Some(succ) => match marks[succ as usize] {
+                    Mark::New => {
+                        marks[succ as usize] = Mark::Active;
+                        stack.push((succ, graph[succ as usize].clone()));
                     }
-                    Some(Mark::Active) => {
+                    Mark::Active => {
                         let from = stack.iter().position(|(n, _)| *n == succ).unwrap_or(0);
-                        let mut cycle: Vec<String> =
-                            stack[from..].iter().map(|(n, _)| n.to_string()).collect();
-                        cycle.push(succ.to_string());
+                        let mut cycle: Vec<u32> = stack[from..].iter().map(|(n, _)| *n).collect();
+                        cycle.push(succ);
                         return Some(cycle);
                     }
-                    _ => {}
+                    Mark::Done => {}
                 },
                 None => {
-                    marks.insert(node, Mark::Done);
+                    marks[node as usize] = Mark::Done;
                     stack.pop();
                 }
             }
@@ -378,11 +418,15 @@ fn find_cycle(graph: &BTreeMap<&str, BTreeSet<&str>>) -> Option<Vec<String>> {
 mod tests {
     use super::*;
 
-    fn graph<'a>(edges: &[(&'a str, &'a str)]) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
-        let mut g: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    /// The graph of single-letter nodes (`A` is node 0), successors sorted.
+    fn graph(edges: &[(&str, &str)]) -> Vec<Vec<u32>> {
+        let node = |s: &str| u32::from(s.as_bytes()[0] - b'A');
+        let mut g: Vec<Vec<u32>> = Vec::new();
         for (a, b) in edges {
-            g.entry(a).or_default().insert(b);
-            g.entry(b).or_default();
+            let (a, b) = (node(a), node(b));
+            g.resize(g.len().max(a.max(b) as usize + 1), Vec::new());
+            g[a as usize].push(b);
+            g[a as usize].sort_unstable();
         }
         g
     }
