@@ -78,6 +78,38 @@ struct Finding {
     fix: String,
 }
 
+/// Where a finding is, below `Properties`, spelled out only for a finding: a place in
+/// [`DOCUMENTS`] (each `[]` filled with the item's index), then keys and list items.
+#[derive(Clone, Copy)]
+enum At<'p> {
+    Document {
+        path: &'static str,
+        items: &'p [usize],
+    },
+    Key(&'p At<'p>, &'p str),
+    Item(&'p At<'p>, usize),
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Document { path, items } => {
+                let mut parts = path.split("[]");
+                f.write_str(parts.next().unwrap_or_default())?;
+                for (part, i) in parts.zip(items.iter()) {
+                    write!(f, "[{i}]{part}")?;
+                }
+                Ok(())
+            }
+            At::Key(parent, key) => write!(f, "{parent}.{key}"),
+            At::Item(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+/// Records a finding: where, what, and the fix.
+type Add<'f> = dyn FnMut(&At, String, &str) + 'f;
+
 /// Checks the documents of one resource's rendered properties.
 pub fn check(
     type_name: &str,
@@ -92,14 +124,20 @@ pub fn check(
             continue;
         }
         // Where the schema gives the property `format: json`, its rule already reports a
-        // string that does not parse.
-        let parsed_by_schema = crate::cfn::shape_of(type_name)
-            .and_then(|s| s.rule_at(&at.replace("[]", "")))
-            .is_some_and(|r| r.formats.iter().any(|f| matches!(f, Format::Json)));
+        // string that does not parse (asked only for such a string).
+        let parsed_by_schema = || {
+            crate::cfn::shape_of(type_name)
+                .and_then(|s| s.rule_at(&at.replace("[]", "")))
+                .is_some_and(|r| r.formats.iter().any(|f| matches!(f, Format::Json)))
+        };
         let mut found = Vec::new();
-        locate(props, at, String::new(), &mut found);
-        for (property, value) in found {
-            document(&property, value, *doc, parsed_by_schema, &mut findings);
+        locate(props, at, &mut Vec::new(), &mut found);
+        for (items, value) in found {
+            let here = At::Document {
+                path: at,
+                items: &items,
+            };
+            document(&here, value, *doc, &parsed_by_schema, &mut findings);
         }
     }
     for f in findings {
@@ -111,8 +149,14 @@ pub fn check(
     }
 }
 
-/// The values at a dotted path (`Policies[].PolicyDocument`), with their shown paths.
-fn locate<'a>(v: &'a JsonValue, at: &str, shown: String, out: &mut Vec<(String, &'a JsonValue)>) {
+/// The values at a dotted path (`Policies[].PolicyDocument`), each with the indices of
+/// the list items on its way (`items` holds those above `v`).
+fn locate<'a>(
+    v: &'a JsonValue,
+    at: &str,
+    items: &mut Vec<usize>,
+    out: &mut Vec<(Vec<usize>, &'a JsonValue)>,
+) {
     let (head, rest) = at.split_once('.').unwrap_or((at, ""));
     let (key, each) = match head.strip_suffix("[]") {
         Some(k) => (k, true),
@@ -121,34 +165,31 @@ fn locate<'a>(v: &'a JsonValue, at: &str, shown: String, out: &mut Vec<(String, 
     let Some(child) = v.get(key) else {
         return;
     };
-    let shown = if shown.is_empty() {
-        key.to_string()
-    } else {
-        format!("{shown}.{key}")
-    };
-    let mut visit = |value: &'a JsonValue, shown: String| {
+    let mut visit = |value: &'a JsonValue, items: &mut Vec<usize>| {
         if rest.is_empty() {
-            out.push((shown, value));
+            out.push((items.clone(), value));
         } else {
-            locate(value, rest, shown, out);
+            locate(value, rest, items, out);
         }
     };
     match (each, child) {
-        (true, JsonValue::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                visit(item, format!("{shown}[{i}]"));
+        (true, JsonValue::Array(list)) => {
+            for (i, item) in list.iter().enumerate() {
+                items.push(i);
+                visit(item, items);
+                items.pop();
             }
         }
         (true, _) => {}
-        (false, value) => visit(value, shown),
+        (false, value) => visit(value, items),
     }
 }
 
 fn document(
-    property: &str,
+    property: &At,
     value: &JsonValue,
     doc: Doc,
-    parsed_by_schema: bool,
+    parsed_by_schema: &dyn Fn() -> bool,
     out: &mut Vec<Finding>,
 ) {
     if is_intrinsic(value) {
@@ -161,7 +202,7 @@ fn document(
                 parsed = v;
                 &parsed
             }
-            Err(_) if parsed_by_schema => return,
+            Err(_) if parsed_by_schema() => return,
             Err(e) => {
                 out.push(Finding {
                     property: property.to_string(),
@@ -173,9 +214,9 @@ fn document(
         },
         v => v,
     };
-    let mut add = |at: String, message: String, fix: &str| {
+    let mut add = |at: &At, message: String, fix: &str| {
         out.push(Finding {
-            property: at,
+            property: at.to_string(),
             message,
             fix: fix.to_string(),
         })
@@ -186,10 +227,10 @@ fn document(
     }
 }
 
-fn policy(at: &str, v: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, String, &str)) {
+fn policy(at: &At, v: &JsonValue, doc: Doc, add: &mut Add) {
     let Some(o) = v.as_object() else {
         return add(
-            at.into(),
+            at,
             "a policy document must be an object".into(),
             "give {\"Version\": \"2012-10-17\", \"Statement\": [...]}",
         );
@@ -197,7 +238,7 @@ fn policy(at: &str, v: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, String,
     for k in o.keys() {
         if !["Version", "Id", "Statement"].contains(&k.as_str()) {
             add(
-                format!("{at}.{k}"),
+                &At::Key(at, k),
                 format!("`{k}` is not a key of a policy document"),
                 "use Version, Id and Statement",
             );
@@ -206,7 +247,7 @@ fn policy(at: &str, v: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, String,
     if let Some(version) = o.get("Version").filter(|v| !is_intrinsic(v)) {
         if !matches!(version.as_str(), Some("2012-10-17" | "2008-10-17")) {
             add(
-                format!("{at}.Version"),
+                &At::Key(at, "Version"),
                 format!("policy version {version} does not exist"),
                 "use \"2012-10-17\"",
             );
@@ -215,14 +256,14 @@ fn policy(at: &str, v: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, String,
     let statements: Vec<&JsonValue> = match o.get("Statement") {
         None => {
             return add(
-                at.into(),
+                at,
                 "the policy document has no `Statement`".into(),
                 "add at least one statement",
             )
         }
         Some(JsonValue::Array(items)) if items.is_empty() => {
             return add(
-                format!("{at}.Statement"),
+                &At::Key(at, "Statement"),
                 "the policy document has no statement".into(),
                 "add at least one statement",
             )
@@ -232,17 +273,17 @@ fn policy(at: &str, v: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, String,
         Some(s) => vec![s],
     };
     for (i, s) in statements.iter().enumerate() {
-        statement(&format!("{at}.Statement[{i}]"), s, doc, add);
+        statement(&At::Item(&At::Key(at, "Statement"), i), s, doc, add);
     }
 }
 
-fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, String, &str)) {
+fn statement(at: &At, s: &JsonValue, doc: Doc, add: &mut Add) {
     if is_intrinsic(s) {
         return;
     }
     let Some(o) = s.as_object() else {
         return add(
-            at.into(),
+            at,
             "a statement must be an object".into(),
             "give Effect, Action and Resource (or Principal)",
         );
@@ -250,7 +291,7 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
     for k in o.keys() {
         if !STATEMENT_KEYS.contains(&k.as_str()) {
             add(
-                format!("{at}.{k}"),
+                &At::Key(at, k),
                 format!("`{k}` is not a key of a policy statement"),
                 &format!("use {}", STATEMENT_KEYS.join(", ")),
             );
@@ -258,13 +299,13 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
     }
     match o.get("Effect") {
         None => add(
-            at.into(),
+            at,
             "the statement has no `Effect`".into(),
             "set \"Effect\": \"Allow\" or \"Deny\"",
         ),
         Some(e) if is_intrinsic(e) || matches!(e.as_str(), Some("Allow" | "Deny")) => {}
         Some(e) => add(
-            format!("{at}.Effect"),
+            &At::Key(at, "Effect"),
             format!("effect {e} is neither Allow nor Deny"),
             "use \"Allow\" or \"Deny\"",
         ),
@@ -273,14 +314,14 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
     let one_of = |a: &str, b: &str| has(a) as u8 + has(b) as u8;
     if one_of("Action", "NotAction") != 1 {
         add(
-            at.into(),
+            at,
             "a statement needs exactly one of `Action` and `NotAction`".into(),
             "give the actions the statement allows or denies",
         );
     }
     if one_of("Resource", "NotResource") > 1 || one_of("Principal", "NotPrincipal") > 1 {
         add(
-            at.into(),
+            at,
             "a statement has both a key and its `Not` form".into(),
             "keep one of Resource/NotResource and one of Principal/NotPrincipal",
         );
@@ -289,14 +330,14 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
         Doc::Identity => {
             if one_of("Principal", "NotPrincipal") > 0 {
                 add(
-                    at.into(),
+                    at,
                     "a policy attached to a role or user cannot name a principal".into(),
                     "remove Principal; the policy applies to the identity it is attached to",
                 );
             }
             if one_of("Resource", "NotResource") == 0 {
                 add(
-                    at.into(),
+                    at,
                     "the statement names no resource".into(),
                     "give the ARNs the actions apply to (\"*\" only for actions without resource-level permissions)",
                 );
@@ -304,7 +345,7 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
             if let Some(sid) = o.get("Sid").and_then(JsonValue::as_str) {
                 if !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
                     add(
-                        format!("{at}.Sid"),
+                        &At::Key(at, "Sid"),
                         format!("statement id `{sid}` has characters IAM refuses"),
                         "use letters and digits only",
                     );
@@ -314,14 +355,14 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
         Doc::Trust | Doc::Resource => {
             if one_of("Principal", "NotPrincipal") == 0 {
                 add(
-                    at.into(),
+                    at,
                     "the statement names no principal".into(),
                     "give the Principal the statement allows or denies",
                 );
             }
             if doc == Doc::Trust && one_of("Resource", "NotResource") > 0 {
                 add(
-                    at.into(),
+                    at,
                     "a trust policy cannot name a resource".into(),
                     "remove Resource; the role is the resource",
                 );
@@ -339,13 +380,13 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
             match v.as_str() {
                 Some(a) if a == "*" || is_action(a) => {}
                 Some(a) => add(
-                    format!("{at}.{key}"),
+                    &At::Key(at, key),
                     format!("`{a}` is not an action (`service:Action`)"),
                     "write actions as `service:Action`, for example `sqs:SendMessage`",
                 ),
                 None if is_intrinsic(v) => {}
                 None => add(
-                    format!("{at}.{key}"),
+                    &At::Key(at, key),
                     format!("{v} is not an action"),
                     "give actions as strings",
                 ),
@@ -358,7 +399,7 @@ fn statement(at: &str, s: &JsonValue, doc: Doc, add: &mut dyn FnMut(String, Stri
             .is_some_and(|ops| ops.values().all(|v| v.is_object() || is_intrinsic(v)));
         if !ok {
             add(
-                format!("{at}.Condition"),
+                &At::Key(at, "Condition"),
                 "a condition must map operators to objects of keys and values".into(),
                 "write {\"StringEquals\": {\"aws:SourceAccount\": \"...\"}}",
             );
@@ -381,17 +422,17 @@ fn is_action(a: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "*?-_".contains(c))
 }
 
-fn pattern(at: &str, v: &JsonValue, top: bool, add: &mut dyn FnMut(String, String, &str)) {
+fn pattern(at: &At, v: &JsonValue, top: bool, add: &mut Add) {
     let Some(o) = v.as_object() else {
         return add(
-            at.into(),
+            at,
             "an event pattern must be an object".into(),
             "give {\"source\": [\"...\"], \"detail-type\": [\"...\"]}",
         );
     };
     if o.is_empty() {
         add(
-            at.into(),
+            at,
             if top {
                 "the event pattern is empty".into()
             } else {
@@ -401,14 +442,14 @@ fn pattern(at: &str, v: &JsonValue, top: bool, add: &mut dyn FnMut(String, Strin
         );
     }
     for (k, value) in o {
-        let here = format!("{at}.{k}");
+        let here = At::Key(at, k);
         match value {
             JsonValue::Object(_) if is_intrinsic(value) => {}
             JsonValue::Object(_) => pattern(&here, value, false, add),
             JsonValue::Array(values) => {
                 if values.is_empty() {
                     add(
-                        here.clone(),
+                        &here,
                         "an empty list matches no event".into(),
                         "give the values to match",
                     );
@@ -416,7 +457,7 @@ fn pattern(at: &str, v: &JsonValue, top: bool, add: &mut dyn FnMut(String, Strin
                 for m in values {
                     match m {
                         JsonValue::Array(_) => add(
-                            here.clone(),
+                            &here,
                             "a list of values cannot hold a list".into(),
                             "flatten the values into one list",
                         ),
@@ -424,7 +465,7 @@ fn pattern(at: &str, v: &JsonValue, top: bool, add: &mut dyn FnMut(String, Strin
                             for name in f.keys() {
                                 if !CONTENT_FILTERS.contains(&name.as_str()) {
                                     add(
-                                        here.clone(),
+                                        &here,
                                         format!("`{name}` is not an EventBridge content filter"),
                                         &format!("use one of: {}", CONTENT_FILTERS.join(", ")),
                                     );
@@ -436,7 +477,7 @@ fn pattern(at: &str, v: &JsonValue, top: bool, add: &mut dyn FnMut(String, Strin
                 }
             }
             _ => add(
-                here,
+                &here,
                 format!("the value {value} must be a list of values to match"),
                 &format!("write [{value}]"),
             ),
