@@ -5,9 +5,9 @@
 //! they render is [`crate::render`]; the functions that build an `Expr` are
 //! [`crate::intrinsics`].
 
+use crate::node::{Key, Object};
 use crate::pseudo::Pseudo;
 use crate::stack_id::StackId;
-use indexmap::IndexMap;
 
 /// The rendered form of a template fragment.
 pub type JsonValue = crate::node::Node;
@@ -33,13 +33,22 @@ pub enum Json {
     Number(serde_json::Number),
     String(String),
     Array(Vec<Json>),
-    Object(IndexMap<String, Json>),
+    /// Members in order (a key set twice keeps its first place and its last value).
+    Object(Object<Json>),
     Expr(Box<Expr>),
 }
 
 impl Json {
-    /// An object from key/value pairs, keeping their order.
-    pub fn object<K: Into<String>, V: Into<Json>>(pairs: impl IntoIterator<Item = (K, V)>) -> Json {
+    /// An object from key/value pairs, keeping their order. A key is a `&'static str` (kept
+    /// as it is) or a `String`. A key given twice keeps its first place and its last value.
+    ///
+    /// ```
+    /// use escdk_synth::Json;
+    /// let Json::Object(o) = Json::object([("b", 1), ("a", 2), ("b", 3)]) else { unreachable!() };
+    /// let members: Vec<(&str, &Json)> = o.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    /// assert_eq!(members, [("b", &Json::from(3)), ("a", &Json::from(2))]);
+    /// ```
+    pub fn object<K: Into<Key>, V: Into<Json>>(pairs: impl IntoIterator<Item = (K, V)>) -> Json {
         Json::Object(
             pairs
                 .into_iter()

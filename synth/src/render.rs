@@ -190,9 +190,9 @@ impl ToJson for Json {
             Json::Number(n) => JsonValue::Number(n.clone()),
             Json::String(s) => JsonValue::String(s.clone()),
             Json::Array(a) => JsonValue::Array(a.iter().map(|v| v.to_json(cx)).collect()),
-            Json::Object(m) => {
-                JsonValue::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json(cx))).collect())
-            }
+            Json::Object(m) => JsonValue::Object(crate::node::Object::from_members(
+                m.iter().map(|(k, v)| (k.clone(), v.to_json(cx))).collect(),
+            )),
             Json::Expr(e) => e.to_json(cx),
         }
     }

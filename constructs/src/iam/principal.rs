@@ -31,7 +31,7 @@ impl Principal {
     }
 
     pub(crate) fn to_json(&self) -> Json {
-        let keyed = |key: &str, value: &Json| Json::object([(key, value.clone())]);
+        let keyed = |key: &'static str, value: &Json| Json::object([(key, value.clone())]);
         match self {
             Principal::Service(s) => keyed("Service", s),
             Principal::Aws(a) => keyed("AWS", a),

@@ -124,9 +124,9 @@ impl PolicyStatement {
             Some(Json::Object(m)) => m,
             _ => Default::default(),
         };
-        let entry = conditions
-            .entry(operator.to_string())
-            .or_insert_with(|| Json::object(Vec::<(&str, Json)>::new()));
+        let entry = conditions.get_or_insert_with(operator.to_string(), || {
+            Json::object(Vec::<(&str, Json)>::new())
+        });
         if let Json::Object(keys) = entry {
             keys.insert(key.to_string(), value.into());
         }
