@@ -8,8 +8,8 @@
 //! the renderer knows at compile time (every property name, every intrinsic) is a
 //! `&'static str` rather than a `String` allocated and hashed per member. Objects are
 //! small (a resource, a property, an intrinsic); a lookup compares keys in order. Large
-//! objects (a template's `Resources`) are looked up by the checks through an index they
-//! build once (`Object::index`).
+//! objects (a template's `Resources`) are looked up by the checks through hash maps they
+//! build once.
 //!
 //! Converting to `serde_json::Value` (`From<&Node>`) gives the same value, keys in the same
 //! order; [`crate::synthesize::Synthesized::template`] offers it to tests and tools.
@@ -411,16 +411,6 @@ mod tests {
         let mut a = Node::array([1, 2]);
         a[1] = Node::from(7);
         assert_eq!(a, json!([1, 7]));
-    }
-
-    #[test]
-    fn an_index_of_a_large_object_finds_every_member() {
-        let o: Object = (0..100).map(|i| (format!("R{i}"), Node::from(i))).collect();
-        let idx = o.index();
-        assert_eq!(idx.len(), 100);
-        for i in 0..100 {
-            assert_eq!(idx[format!("R{i}").as_str()], &Node::from(i));
-        }
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! objects of a [`crate::Json`] before rendering.
 
 use super::{Key, Node, NULL};
-use crate::hashing::HashMap;
 
 /// An object's members in the order they were inserted; inserting a key already present
 /// replaces its value in place (as `serde_json::Map` keeps order). Objects are small (a
@@ -155,17 +154,6 @@ impl<V> Object<V> {
     /// Orders the members by key (a stable sort).
     pub fn sort_keys(&mut self) {
         self.0.sort_by(|a, b| a.0.cmp(&b.0));
-    }
-}
-
-impl Object {
-    /// The members by key, for an object looked up many times (a template's `Resources`).
-    pub(crate) fn index(&self) -> HashMap<&str, &Node> {
-        let mut m = HashMap::with_capacity_and_hasher(self.0.len(), Default::default());
-        for (k, v) in self.iter() {
-            m.entry(k.as_str()).or_insert(v);
-        }
-        m
     }
 }
 

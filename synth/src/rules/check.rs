@@ -6,8 +6,10 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::hashing::HashMap;
 use crate::json::JsonValue as Value;
 use crate::stack_id::StackId;
+use crate::validate::references::Edges;
 
-/// Who refers to whom in a template, built once per template so that a rule asking for a
+/// Who refers to whom in a template (the references the reference check finds: one walk
+/// of the template for both), built once per template so that a rule asking for a
 /// resource's referrers reads a list instead of walking every resource again.
 #[derive(Debug, Default)]
 pub struct Referrers<'a> {
@@ -17,23 +19,22 @@ pub struct Referrers<'a> {
 impl<'a> Referrers<'a> {
     /// The index of `template`: for each resource, the others whose properties refer to it.
     pub fn of(template: &'a Value) -> Self {
+        Self::from_edges(template, &crate::validate::references::edges(template))
+    }
+
+    /// The index of `template` from the references its check found.
+    pub(crate) fn from_edges(template: &'a Value, edges: &Edges) -> Self {
         let mut of: HashMap<&'a str, Vec<(&'a str, &'a Value)>> = HashMap::default();
         let Some(resources) = template["Resources"].as_object() else {
             return Referrers { of };
         };
-        let index = resources.index();
-        let mut targets = Vec::new();
-        for (lid, r) in resources {
-            targets.clear();
-            targets_in(&r["Properties"], &mut |t| {
-                if let Some((&target, _)) = index.get_key_value(t) {
-                    if target != lid.as_str() && !targets.contains(&target) {
-                        targets.push(target);
-                    }
+        let members: Vec<(&'a str, &'a Value)> =
+            resources.iter().map(|(k, r)| (k.as_str(), r)).collect();
+        for (&(lid, r), targets) in members.iter().zip(&edges.property) {
+            for &t in targets {
+                if let Some(&(target, _)) = members.get(t as usize) {
+                    of.entry(target).or_default().push((lid, r));
                 }
-            });
-            for t in &targets {
-                of.entry(t).or_default().push((lid.as_str(), r));
             }
         }
         Referrers { of }
@@ -41,42 +42,6 @@ impl<'a> Referrers<'a> {
 
     fn get(&self, lid: &str) -> &[(&'a str, &'a Value)] {
         self.of.get(lid).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// Calls `found` with every name `v` refers to: `Ref`, `Fn::GetAtt`, `${Name}` and
-/// `${Name.Attr}` in `Fn::Sub` (the same references [`refers_to`] recognises).
-fn targets_in<'v>(v: &'v Value, found: &mut impl FnMut(&'v str)) {
-    match v {
-        Value::Object(m) => {
-            // An intrinsic function is an object of one key.
-            if let (1, Some((k, arg))) = (m.len(), m.iter().next()) {
-                match (k.as_str(), arg) {
-                    ("Ref", Value::String(t)) => found(t),
-                    ("Fn::GetAtt", Value::Array(a)) => {
-                        if let Some(t) = a.first().and_then(Value::as_str) {
-                            found(t);
-                        }
-                    }
-                    ("Fn::Sub", sub) => {
-                        let mut rest = sub_text(sub).unwrap_or_default();
-                        while let Some(start) = rest.find("${") {
-                            rest = &rest[start + 2..];
-                            let Some(end) = rest.find('}') else { break };
-                            let name = &rest[..end];
-                            found(name.split('.').next().unwrap_or(name));
-                            rest = &rest[end + 1..];
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            for x in m.values() {
-                targets_in(x, found);
-            }
-        }
-        Value::Array(a) => a.iter().for_each(|x| targets_in(x, found)),
-        _ => {}
     }
 }
 
@@ -171,13 +136,14 @@ fn severity(rule: &Rule, mode: Mode) -> Severity {
 pub(crate) fn run(
     stack: StackId,
     template: &mut Value,
+    edges: &Edges,
     mode: Mode,
     diags: &mut Vec<Diagnostic>,
 ) -> Summary {
     let suppressions = suppress::of(stack);
     suppress::check(&suppressions, diags);
     let mut summary = Summary::default();
-    let referrers = Referrers::of(template);
+    let referrers = Referrers::from_edges(template, edges);
     if mode != Mode::Off {
         summary = check_all(template, &referrers, &suppressions, mode, diags);
     }

@@ -430,8 +430,10 @@ fn finish(
     }
     let mut template = JsonValue::Object(r.template);
     let mut diags = r.diags;
-    let rules = crate::rules::run(r.stack.id(), &mut template, rules, &mut diags);
-    validate::references::check(&name, &template, &mut diags);
+    // The references first: the rules read who refers to whom from what the check found
+    // (they change only resources' metadata, which holds no reference).
+    let edges = validate::references::check(&name, &template, &mut diags);
+    let rules = crate::rules::run(r.stack.id(), &mut template, &edges, rules, &mut diags);
     validate::names::check_unique(&name, &template, &mut diags);
     validate::lint::check_subnets(&name, &template, &mut diags);
     // Templates here take 1.3 to 1.6 KB a resource; memory reserved and not written is

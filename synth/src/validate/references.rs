@@ -241,8 +241,22 @@ impl<'a> Walker<'a, '_> {
     }
 }
 
-/// Checks every reference in a rendered template.
-pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
+/// Which resources refer to which in a template's properties (`Ref`, `Fn::GetAtt`, and
+/// resources named in `Fn::Sub`, as the check reads them), by position in `Resources`.
+#[derive(Debug, Default)]
+pub struct Edges {
+    /// For each resource, the positions of the others its properties refer to, ascending.
+    pub property: Vec<Vec<u32>>,
+}
+
+/// The references in `template`'s resource properties, without checking them (what
+/// [`check`] returns, for a template not checked by it).
+pub fn edges(template: &JsonValue) -> Edges {
+    check("", template, &mut Vec::new())
+}
+
+/// Checks every reference in a rendered template; returns who refers to whom.
+pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> Edges {
     let parameters = keys(template, "Parameters");
     let conditions = keys(template, "Conditions");
     let mappings = keys(template, "Mappings");
@@ -273,6 +287,12 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
         mappings,
     };
     let mut graph: Vec<Vec<u32>> = vec![Vec::new(); sorted.len()];
+    // Resource ranks as positions in the template, and the property edges by position.
+    let mut position = vec![0u32; sorted.len()];
+    for (i, k) in resources.keys().enumerate() {
+        position[rank[k.as_str()] as usize] = i as u32;
+    }
+    let mut property = Vec::with_capacity(sorted.len());
     for (lid, r) in resources {
         let path = r
             .get("Metadata")
@@ -295,6 +315,16 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
         if let Some(p) = r.get("Properties") {
             w.walk(p);
         }
+        let own = rank[lid.as_str()];
+        let mut referred: Vec<u32> = w
+            .edges
+            .iter()
+            .filter(|&&e| e != own)
+            .map(|&e| position[e as usize])
+            .collect();
+        referred.sort_unstable();
+        referred.dedup();
+        property.push(referred);
         w.prop = vec!["DependsOn"];
         let deps: Vec<&str> = match r.get("DependsOn") {
             Some(JsonValue::String(s)) => vec![s.as_str()],
@@ -320,7 +350,6 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
         if let Some(c) = r.get("Condition").and_then(JsonValue::as_str) {
             w.check_condition(c);
         }
-        let own = rank[lid.as_str()];
         let mut edges = std::mem::take(&mut w.edges);
         edges.retain(|&e| e != own);
         edges.sort_unstable();
@@ -367,6 +396,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) {
              reference into a separate resource (for example a policy)",
         ));
     }
+    Edges { property }
 }
 
 /// A dependency cycle, as the list of nodes that closes it (its first node again at its
@@ -429,6 +459,23 @@ mod tests {
             g[a as usize].sort_unstable();
         }
         g
+    }
+
+    #[test]
+    fn property_edges_are_by_position_in_the_template_whatever_its_order() {
+        // Not in sorted order: positions and sorted ranks differ.
+        let template = crate::json::JsonValue::from(serde_json::json!({"Resources": {
+            "Zeta": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Ref": "Alpha"}}},
+            "Alpha": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Ref": "Alpha"}}},
+            "Mid": {"Type": "AWS::SQS::Queue", "DependsOn": "Zeta", "Properties": {
+                "QueueName": {"Fn::Sub": "${Alpha}-${Zeta.Arn}-${AWS::Region}"},
+                "Tags": [{"Key": "k", "Value": {"Fn::Sub": ["${Named}", {"Named": "x"}]}}]
+            }}
+        }}));
+        let edges = edges(&template);
+        // Zeta refers to Alpha; Alpha only to itself (left out); Mid to both through
+        // `Fn::Sub`, while its `DependsOn` and the Sub variable `Named` are not references.
+        assert_eq!(edges.property, vec![vec![1], vec![], vec![0, 1]]);
     }
 
     #[test]
