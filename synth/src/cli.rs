@@ -26,76 +26,136 @@ struct Cli {
     context: Vec<String>,
 }
 
+/// A subcommand's arguments, added to clap's command only when the command line names
+/// that subcommand (`Command::defer`): clap builds the arguments of the one subcommand run,
+/// not of all nine. Help and errors are clap's, as without it.
+#[derive(Debug)]
+struct Deferred<T>(T);
+
+impl<T: clap::Args> clap::Args for Deferred<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args)
+    }
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args_for_update)
+    }
+}
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+    fn from_arg_matches_mut(matches: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Deferred)
+    }
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+    fn update_from_arg_matches_mut(
+        &mut self,
+        matches: &mut clap::ArgMatches,
+    ) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Print one stack's template; with several stacks (or --out), write each to a directory.
-    Synth {
-        /// Stacks to synthesize (all when none is named).
-        stacks: Vec<String>,
-        /// Template format.
-        #[arg(long, value_enum, default_value_t = Format::Json)]
-        format: Format,
-        /// Write `<Stack>.template.<format>` and `<Stack>.assets.json` here instead of printing
-        /// (`escdk.out` when several stacks are selected and no directory is given).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Security and best-practice rules: each at its level (default), every failure an
-        /// error (strict), or none (off).
-        #[arg(long, value_enum, default_value_t = Rules::Default)]
-        rules: Rules,
-    },
+    Synth(Deferred<SynthArgs>),
     /// Create the asset bucket stack once per account and region (runs escdk-deploy).
-    Bootstrap {
-        /// Arguments for `escdk-deploy bootstrap` (see `escdk-deploy bootstrap --help`).
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
+    Bootstrap(Deferred<BootstrapArgs>),
     /// Synthesize, then deploy through change sets (runs escdk-deploy).
-    Deploy {
-        /// `[STACK...] [--require-approval never|broadening|any-change] [--parameters K=V]
-        /// [--tags K=V] [--replace-failed] [--continue-rollback] [--change-set-timeout SECONDS]
-        /// [--force] [--concurrency N]`
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
+    Deploy(Deferred<DeployArgs>),
     /// Synthesize, then compare with the deployed templates (runs escdk-deploy).
-    Diff {
-        /// `[STACK...]`
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
+    Diff(Deferred<DiffArgs>),
     /// Delete deployed stacks; retained resources stay (runs escdk-deploy).
-    Destroy {
-        /// `[STACK...] [--force]`
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
+    Destroy(Deferred<DestroyArgs>),
     /// Print SQL a construct generates, e.g. `sql event-store` (for your own PostgreSQL).
-    Sql {
-        /// What to print (`event-store`).
-        name: String,
-        /// The stack, when several have one.
-        #[arg(long)]
-        stack: Option<String>,
-    },
+    Sql(Deferred<SqlArgs>),
     /// Ambar: `ambar emulator-config` prints the configuration of Ambar's local emulator
     /// for the app's streaming, pointed at your machine.
-    Ambar {
-        #[command(subcommand)]
-        command: AmbarCommand,
-    },
+    Ambar(Deferred<AmbarArgs>),
     /// Print a Mermaid flowchart of the stacks (all when none is named): resources grouped
     /// by construct, with the wiring references and grants create.
-    Diagram {
-        /// Stacks to draw.
-        stacks: Vec<String>,
-    },
+    Diagram(Deferred<DiagramArgs>),
     /// List the app's stacks.
-    List {
-        /// Also show each stack's resource count and template size.
-        #[arg(long)]
-        long: bool,
-    },
+    List(Deferred<ListArgs>),
+}
+
+#[derive(clap::Args, Debug)]
+struct SynthArgs {
+    /// Stacks to synthesize (all when none is named).
+    stacks: Vec<String>,
+    /// Template format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+    /// Write `<Stack>.template.<format>` and `<Stack>.assets.json` here instead of printing
+    /// (`escdk.out` when several stacks are selected and no directory is given).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Security and best-practice rules: each at its level (default), every failure an
+    /// error (strict), or none (off).
+    #[arg(long, value_enum, default_value_t = Rules::Default)]
+    rules: Rules,
+}
+
+#[derive(clap::Args, Debug)]
+struct BootstrapArgs {
+    /// Arguments for `escdk-deploy bootstrap` (see `escdk-deploy bootstrap --help`).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct DeployArgs {
+    /// `[STACK...] [--require-approval never|broadening|any-change] [--parameters K=V]
+    /// [--tags K=V] [--replace-failed] [--continue-rollback] [--change-set-timeout SECONDS]
+    /// [--force] [--concurrency N]`
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct DiffArgs {
+    /// `[STACK...]`
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct DestroyArgs {
+    /// `[STACK...] [--force]`
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct SqlArgs {
+    /// What to print (`event-store`).
+    name: String,
+    /// The stack, when several have one.
+    #[arg(long)]
+    stack: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct AmbarArgs {
+    #[command(subcommand)]
+    command: AmbarCommand,
+}
+
+#[derive(clap::Args, Debug)]
+struct DiagramArgs {
+    /// Stacks to draw.
+    stacks: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+struct ListArgs {
+    /// Also show each stack's resource count and template size.
+    #[arg(long)]
+    long: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -363,20 +423,24 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
         }
     };
     match cli.command {
-        Command::Bootstrap { args } => delegate(app, "bootstrap", &args, false, err),
-        Command::Deploy { args } => delegate(app, "deploy", &args, true, err),
-        Command::Diff { args } => delegate(app, "diff", &args, true, err),
-        Command::Destroy { args } => delegate(app, "destroy", &args, true, err),
-        Command::Sql { name, stack } => {
+        Command::Bootstrap(Deferred(BootstrapArgs { args })) => {
+            delegate(app, "bootstrap", &args, false, err)
+        }
+        Command::Deploy(Deferred(DeployArgs { args })) => delegate(app, "deploy", &args, true, err),
+        Command::Diff(Deferred(DiffArgs { args })) => delegate(app, "diff", &args, true, err),
+        Command::Destroy(Deferred(DestroyArgs { args })) => {
+            delegate(app, "destroy", &args, true, err)
+        }
+        Command::Sql(Deferred(SqlArgs { name, stack })) => {
             let missing = format!("no stack has SQL named `{name}`\n  fix: add the construct that generates it (an Aurora event store for `event-store`)");
             match checked_artifact(app, &format!("sql/{name}"), stack.as_deref(), &missing, err) {
                 Ok(text) => emit(out, &text, err),
                 Err(code) => code,
             }
         }
-        Command::Ambar {
+        Command::Ambar(Deferred(AmbarArgs {
             command: AmbarCommand::EmulatorConfig { stack, out: file },
-        } => {
+        })) => {
             let missing =
                 "no stack streams with Ambar\n  fix: add an AmbarStreaming construct to a stack";
             let text = match checked_artifact(
@@ -410,11 +474,13 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                 },
             }
         }
-        Command::Diagram { stacks } => match synth_and_warn(app, &stacks, err) {
-            Ok(synthesized) => emit(out, &crate::diagram::mermaid(&synthesized), err),
-            Err(code) => code,
-        },
-        Command::List { long } => {
+        Command::Diagram(Deferred(DiagramArgs { stacks })) => {
+            match synth_and_warn(app, &stacks, err) {
+                Ok(synthesized) => emit(out, &crate::diagram::mermaid(&synthesized), err),
+                Err(code) => code,
+            }
+        }
+        Command::List(Deferred(ListArgs { long })) => {
             if !long {
                 let mut text = String::new();
                 for name in app.stack_names() {
@@ -442,12 +508,12 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
                 }
             }
         }
-        Command::Synth {
+        Command::Synth(Deferred(SynthArgs {
             stacks,
             format,
             out: dir,
             rules,
-        } => {
+        })) => {
             let selected = if stacks.is_empty() {
                 app.stack_names().len()
             } else {
