@@ -219,6 +219,18 @@ impl State {
         block
     }
 
+    /// Makes `block`, of class `a`, a block of class `b` (larger) where it is the last cut
+    /// from the chunk and the chunk has room for the difference; says whether it did.
+    fn grow_last(&mut self, block: *mut u8, a: usize, b: usize) -> bool {
+        let (at, next, end) = (block as usize, self.next as usize, self.end as usize);
+        if at + class_size(a) != next || end - at < class_size(b) {
+            return false;
+        }
+        // SAFETY: `at + class_size(b)` is within the chunk (checked above).
+        self.next = unsafe { block.add(class_size(b)) };
+        true
+    }
+
     /// The smallest class above `c` whose bit in `stocked` is set.
     fn stocked_above(&self, c: usize) -> Option<usize> {
         let bits = (self.stocked[1] as u128) << 64 | self.stocked[0] as u128;
@@ -307,6 +319,9 @@ unsafe impl GlobalAlloc for SynthAlloc {
         let new = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
         match (class(layout), class(new)) {
             (Some(a), Some(b)) if a == b => old,
+            // The block last cut from the chunk grows in place while the chunk has room:
+            // nothing to copy, and no smaller block left behind.
+            (Some(a), Some(b)) if b > a && self.with(|s| s.grow_last(old, a, b)) => old,
             // SAFETY: both blocks came from `System` with these layouts.
             (None, None) => unsafe { System.realloc(old, layout, new_size) },
             _ => {
@@ -356,4 +371,31 @@ fn fresh_chunk() -> *mut u8 {
 fn fresh_chunk() -> *mut u8 {
     // SAFETY: CHUNK is a valid, non-zero size and GRAIN a power of two.
     unsafe { System.alloc(Layout::from_size_align_unchecked(CHUNK, GRAIN)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_block_grows_only_within_the_chunk() {
+        // A chunk of 128 bytes in a buffer: a 32-byte block (class 1) at 32 was cut last.
+        let mut chunk = [0u128; 8];
+        let base = chunk.as_mut_ptr().cast::<u8>();
+        let at = |n: usize| base.wrapping_add(n);
+        let mut s = State {
+            free: [null_mut(); CLASSES],
+            stocked: [0; 2],
+            next: at(64),
+            end: at(128),
+        };
+        // To 96 bytes (class 5): it ends at the chunk's end.
+        assert!(s.grow_last(at(32), 1, 5));
+        assert_eq!(s.next, at(128));
+        // To 112 bytes (class 6): past the chunk's end, so not in place.
+        assert!(!s.grow_last(at(32), 5, 6));
+        assert_eq!(s.next, at(128));
+        // A block that is not the last cut does not grow.
+        assert!(!s.grow_last(at(0), 1, 2));
+    }
 }

@@ -182,6 +182,45 @@ fn a_class_emptied_by_taking_its_block_is_passed_over_when_splitting() {
     });
 }
 
+#[test]
+fn the_block_last_cut_grows_in_place_and_any_other_moves() {
+    on_a_fresh_thread_in_time(|| {
+        let a = SynthAlloc::new();
+        // Classes no block of this thread was freed to yet: each block is cut from the chunk.
+        let p = unsafe { a.alloc(layout(600, 8)) };
+        unsafe { p.write_bytes(5, 600) };
+        let grown = unsafe { a.realloc(p, layout(600, 8), 900) };
+        assert_eq!(grown, p, "the block last cut was moved to grow");
+        let bytes = unsafe { std::slice::from_raw_parts(grown, 600) };
+        assert!(
+            bytes.iter().all(|b| *b == 5),
+            "growing in place lost the contents"
+        );
+        // The next block is cut after the grown one (912 bytes: its new class).
+        let q = unsafe { a.alloc(layout(700, 8)) };
+        assert_eq!(
+            q as usize,
+            p as usize + 912,
+            "the chunk did not give up what the block took"
+        );
+        unsafe { q.write_bytes(9, 700) };
+        // No longer the last cut: growing it moves it, and the block after it is untouched.
+        unsafe { grown.write_bytes(6, 900) };
+        let moved = unsafe { a.realloc(grown, layout(900, 8), 1000) };
+        assert_ne!(
+            moved, p,
+            "a block with another cut after it grew over that one"
+        );
+        let bytes = unsafe { std::slice::from_raw_parts(moved, 900) };
+        assert!(bytes.iter().all(|b| *b == 6), "moving lost the contents");
+        let after = unsafe { std::slice::from_raw_parts(q, 700) };
+        assert!(
+            after.iter().all(|b| *b == 9),
+            "the next block was written over"
+        );
+    });
+}
+
 #[cfg(any(target_env = "musl", feature = "larger-classes"))]
 #[test]
 fn a_freed_larger_block_serves_its_power_of_two_class_then_smaller_ones() {
