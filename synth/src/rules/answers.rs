@@ -6,9 +6,9 @@
 //! Each answer is narrow: it is written only when our rule passes for a reason it can state,
 //! and never where the rule is suppressed (the suppression's own reason is written then).
 
-use super::check::{for_each_subject, Referrers, Subject};
+use super::check::{for_each_subject, Failed, Referrers, Subject};
 use super::suppress::{child, push, Suppression};
-use super::{lambda, rule};
+use super::{lambda, rule, Rule};
 use crate::json::JsonValue as Value;
 use serde_json::json;
 
@@ -54,22 +54,31 @@ pub(crate) type Found = Vec<(String, &'static str, String)>;
 
 /// Every answer that applies, unless a suppression already covers the rule or the checkov
 /// check there.
+/// `failed` holds what the rules found, when they ran; else each rule is asked here.
 pub(crate) fn find<'a>(
     template: &'a Value,
     referrers: &Referrers<'a>,
     suppressions: &[Suppression],
+    failed: Option<&Failed>,
 ) -> Found {
     let mut found = Vec::new();
-    for_each_subject(template, referrers, |subject| {
+    let answers: Vec<(&Answer, &Rule)> = ANSWERS
+        .iter()
+        .filter_map(|a| Some((a, rule(a.rule)?)))
+        .collect();
+    for_each_subject(template, referrers, |at, subject| {
         let (lid, path) = (subject.logical_id, subject.path);
         let type_name = subject.type_name();
-        for a in ANSWERS {
-            let Some(r) = rule(a.rule) else { continue };
+        for &(a, r) in &answers {
+            let fails = || match failed {
+                Some(failed) => failed.contains(&(at, r.id)),
+                None => (r.check)(subject).is_some(),
+            };
             if !r.types.contains(&type_name)
                 || suppressions
                     .iter()
                     .any(|s| (s.id == a.rule || s.id == a.checkov) && s.covers(lid, path))
-                || (r.check)(subject).is_some()
+                || fails()
             {
                 continue;
             }

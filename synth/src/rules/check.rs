@@ -1,9 +1,9 @@
 //! Running the rules over a rendered template.
 
 use super::suppress::{self, Suppression};
-use super::{Level, Mode, Rule, Summary, RULES};
+use super::{Level, Mode, Rule, Summary};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::hashing::HashMap;
+use crate::hashing::{HashMap, HashSet};
 use crate::json::JsonValue as Value;
 use crate::stack_id::StackId;
 use crate::validate::references::Edges;
@@ -144,51 +144,62 @@ pub(crate) fn run(
     suppress::check(&suppressions, diags);
     let mut summary = Summary::default();
     let referrers = Referrers::from_edges(template, edges);
-    if mode != Mode::Off {
-        summary = check_all(template, &referrers, &suppressions, mode, diags);
-    }
-    let answers = super::answers::find(template, &referrers, &suppressions);
+    let failed = (mode != Mode::Off).then(|| {
+        let (s, failed) = check_all(template, &referrers, &suppressions, mode, diags);
+        summary = s;
+        failed
+    });
+    let answers = super::answers::find(template, &referrers, &suppressions, failed.as_ref());
     suppress::write_metadata(template, &suppressions);
     super::answers::write(template, answers);
     summary
 }
 
-/// Calls `f` with every resource of `template` as a rule sees it.
+/// Calls `f` with every resource of `template` as a rule sees it, and its position among
+/// the template's resources.
 pub(crate) fn for_each_subject<'a>(
     template: &'a Value,
     referrers: &Referrers<'a>,
-    mut f: impl FnMut(&Subject),
+    mut f: impl FnMut(usize, &Subject),
 ) {
     let Some(resources) = template["Resources"].as_object() else {
         return;
     };
-    for (lid, resource) in resources {
-        f(&Subject {
-            logical_id: lid,
-            path: resource["Metadata"]["escdk:path"].as_str().unwrap_or(lid),
-            resource,
-            template,
-            referrers,
-        });
+    for (position, (lid, resource)) in resources.iter().enumerate() {
+        f(
+            position,
+            &Subject {
+                logical_id: lid,
+                path: resource["Metadata"]["escdk:path"].as_str().unwrap_or(lid),
+                resource,
+                template,
+                referrers,
+            },
+        );
     }
 }
 
-fn check_all<'a>(
+/// The resources (by position in the template, as [`for_each_subject`] gives them) and
+/// rules (ID) that failed, suppressed or not.
+pub(crate) type Failed = HashSet<(usize, &'static str)>;
+
+pub(super) fn check_all<'a>(
     template: &'a Value,
     referrers: &Referrers<'a>,
     suppressions: &[Suppression],
     mode: Mode,
     diags: &mut Vec<Diagnostic>,
-) -> Summary {
+) -> (Summary, Failed) {
     let mut summary = Summary::default();
-    for_each_subject(template, referrers, |subject| {
+    let mut failed = Failed::default();
+    for_each_subject(template, referrers, |at, subject| {
         let (lid, path) = (subject.logical_id, subject.path);
-        let type_name = subject.type_name();
-        for rule in RULES.iter().filter(|r| r.types.contains(&type_name)) {
+        for rule in super::for_type(subject.type_name()) {
             summary.checked += 1;
             let Some(detail) = (rule.check)(subject) else {
                 continue;
             };
+            failed.insert((at, rule.id));
             if suppressions
                 .iter()
                 .any(|s| s.id == rule.id && s.covers(lid, path))
@@ -210,5 +221,5 @@ fn check_all<'a>(
             });
         }
     });
-    summary
+    (summary, failed)
 }

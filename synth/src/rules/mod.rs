@@ -111,5 +111,24 @@ impl std::fmt::Display for Summary {
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
+
+/// The rules that look at resources of `type_name`, in [`RULES`]' order (an index made
+/// once, instead of asking every rule of every resource).
+pub(crate) fn for_type(type_name: &str) -> &'static [&'static Rule] {
+    static BY_TYPE: std::sync::OnceLock<crate::hashing::HashMap<&str, Vec<&Rule>>> =
+        std::sync::OnceLock::new();
+    BY_TYPE
+        .get_or_init(|| {
+            let mut by_type = crate::hashing::HashMap::<&str, Vec<&Rule>>::default();
+            for rule in RULES {
+                for t in rule.types {
+                    by_type.entry(*t).or_default().push(rule);
+                }
+            }
+            by_type
+        })
+        .get(type_name)
+        .map_or(&[], Vec::as_slice)
+}
 #[cfg(test)]
 mod tests;
