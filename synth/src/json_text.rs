@@ -34,6 +34,7 @@ pub fn pretty_into(value: &JsonValue, mut out: String) -> String {
 /// buffer's spare room (a move the compiler inlines, where a copy of the exact length is a
 /// call to the C library's `memcpy`, slow for a few bytes on musl), then the length set to
 /// what it should be. Deeper levels, never seen in a template, take a loop.
+#[inline(always)]
 fn newline_indent(depth: usize, out: &mut String) {
     const RUN: usize = 64;
     const SPACES: &[u8; RUN] = b"\n                                                               ";
@@ -119,14 +120,21 @@ macro_rules! dirty {
 /// A JSON string, escaped as serde_json escapes: `"` and `\`, the short forms of
 /// backspace, form feed, newline, carriage return and tab, `\u00xx` (lowercase) for the
 /// other control characters; everything else as it is.
+#[inline(always)]
 fn write_str(s: &str, out: &mut String) {
+    // Most strings have nothing to escape: copied whole between their quotes, here in the
+    // caller; the others are escaped out of line.
+    if clean(s.as_bytes()) {
+        crate::short_copy::push_quoted(out, s);
+    } else {
+        write_escaped(s, out);
+    }
+}
+
+#[inline(never)]
+fn write_escaped(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
-    // Most strings have nothing to escape: copied whole between their quotes.
-    if clean(bytes) {
-        crate::short_copy::push_quoted(out, s);
-        return;
-    }
     out.push('"');
     let (mut start, mut i) = (0, 0);
     loop {

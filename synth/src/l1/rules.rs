@@ -381,7 +381,12 @@ fn check_number(cx: &mut Check, rule: &Rule, n: f64, shown: &str) {
 
 impl Validate for String {
     fn validate(&self, rule: &Rule, cx: &mut Check) {
-        let len = self.chars().count();
+        // In characters, counted only where the schema bounds the length.
+        let len = if rule.min_len.is_some() || rule.max_len.is_some() {
+            self.chars().count()
+        } else {
+            0
+        };
         if let Some(min) = rule.min_len {
             if len < min {
                 cx.violation(

@@ -365,7 +365,10 @@ fn answer(template: &mut Value, suppressions: &[super::suppress::Suppression]) {
             &mut Vec::new(),
         );
         let from_run = super::answers::find(&tree, &referrers, suppressions, Some(&failed));
-        assert_eq!(asked, from_run, "the rules' run and the rules asked again disagree");
+        assert_eq!(
+            asked, from_run,
+            "the rules' run and the rules asked again disagree"
+        );
         asked
     };
     super::answers::write(&mut tree, found);
