@@ -137,12 +137,12 @@ impl<'a> Resolver<'a> {
         Resolver { stack, rules }
     }
 
-    fn tags_at(&self, path: &str) -> BTreeMap<String, String> {
+    fn tags_at(&self, path: &str) -> BTreeMap<&str, &str> {
         let mut tags = BTreeMap::new();
         for r in self.rules.iter().filter(|r| is_under(path, &r.path)) {
             match &r.value {
-                Some(v) => tags.insert(r.key.clone(), v.clone()),
-                None => tags.remove(&r.key),
+                Some(v) => tags.insert(r.key.as_str(), v.as_str()),
+                None => tags.remove(r.key.as_str()),
             };
         }
         tags
@@ -151,6 +151,9 @@ impl<'a> Resolver<'a> {
     /// The tags at the stack's root (stack tags).
     pub(crate) fn stack_tags(&self) -> BTreeMap<String, String> {
         self.tags_at("")
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     /// Adds the resource's tags to its rendered properties.
@@ -182,7 +185,7 @@ impl<'a> Resolver<'a> {
                     .iter()
                     .filter_map(|t| t["Key"].as_str().map(str::to_string))
                     .collect();
-                for (k, v) in tags.iter().filter(|(k, _)| !own.contains(k)) {
+                for (&k, &v) in tags.iter().filter(|(k, _)| !own.iter().any(|o| o == *k)) {
                     let mut tag = crate::json::JsonMap::with_capacity(2);
                     tag.push("Key", k.into());
                     tag.push("Value", v.into());
@@ -197,8 +200,8 @@ impl<'a> Resolver<'a> {
                 let Some(map) = map.as_object_mut() else {
                     return;
                 };
-                for (k, v) in &tags {
-                    map.get_or_insert_with(k.clone(), || JsonValue::String(v.clone()));
+                for (&k, &v) in &tags {
+                    map.get_or_insert_with(k.to_string(), || JsonValue::String(v.to_string()));
                 }
                 map.len()
             }
