@@ -10,8 +10,10 @@
 //! first), and only when there is none is a new chunk mapped; the tail of a chunk too
 //! short for a block goes to the free lists the same way. Cutting first costs nothing in
 //! memory (the chunk's pages are there already) and fewer instructions than a split
-//! (BENCHMARKS.md). Blocks are never merged, and chunks never
-//! returned, so memory in use stays at its peak until the process ends. Splitting is what
+//! (BENCHMARKS.md). A block that grows (`realloc`) while it is the last one cut from the
+//! chunk takes the room after it in place, as a growing string or vector often is. Blocks
+//! are never merged, and chunks never returned, so memory in use stays at its peak until
+//! the process ends. Splitting is what
 //! lets a program's later work live in what its start-up freed (a command-line parser's
 //! tables: a quarter of a synth's heap went unused before, BENCHMARKS.md). Anything
 //! larger, or aligned more strictly, goes to the system allocator.
