@@ -1,6 +1,6 @@
 //! The schemas' patterns matched without compiling a regex (synth/src/l1/simple_pattern.rs)
-//! answer as `regex` does: every pattern the generated L1 code holds (read from
-//! synth/src/cfn/*.rs), on values made to sit at the edges of each one (its own literal
+//! answer as `regex` does: every pattern the generated L1 code holds, with the tree codegen
+//! parsed it to, on values made to sit at the edges of each one (its own literal
 //! characters repeated to the counts around its limits, strings drawn at random from them)
 //! and on a fixed corpus with Unicode, empty and very long values.
 
@@ -8,31 +8,13 @@ mod support;
 
 use escdk_synth::l1::Pattern;
 
-/// The patterns of the generated code: the string literal of every `Pattern::new("…")`.
-fn generated_patterns() -> Vec<&'static str> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(support::root().join("synth/src/cfn")).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        for (at, _) in text.match_indices("Pattern::new(\"") {
-            let rest = &text[at + "Pattern::new(\"".len()..];
-            let mut source = String::new();
-            let mut chars = rest.chars();
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' => break,
-                    '\\' => match chars.next() {
-                        Some('n') => source.push('\n'),
-                        Some('t') => source.push('\t'),
-                        Some(other) => source.push(other),
-                        None => break,
-                    },
-                    c => source.push(c),
-                }
-            }
-            let leaked: &'static str = Box::leak(source.into_boxed_str());
-            if !found.contains(&leaked) {
-                found.push(leaked);
-            }
+/// The patterns of the generated code, as codegen parsed them (`escdk_synth::cfn::patterns`),
+/// each once.
+fn generated_patterns() -> Vec<&'static Pattern> {
+    let mut found: Vec<&'static Pattern> = Vec::new();
+    for p in escdk_synth::cfn::patterns() {
+        if !found.iter().any(|f| f.source() == p.source()) {
+            found.push(p);
         }
     }
     found
@@ -127,8 +109,8 @@ fn the_simple_matcher_answers_as_regex_does_on_every_generated_pattern() {
     assert!(patterns.len() > 80, "read {} patterns", patterns.len());
     let mut simple = 0;
     let mut compared = 0;
-    for source in &patterns {
-        let pattern: &'static Pattern = Box::leak(Box::new(Pattern::new(source)));
+    for pattern in &patterns {
+        let source = pattern.source();
         if pattern.is_simple() {
             simple += 1;
         }
@@ -148,4 +130,17 @@ fn the_simple_matcher_answers_as_regex_does_on_every_generated_pattern() {
         patterns.len()
     );
     assert!(compared > 30_000, "{compared}");
+}
+
+#[test]
+fn codegen_wrote_every_pattern_as_the_matcher_parses_it_now() {
+    let patterns = generated_patterns();
+    assert!(patterns.len() > 80, "read {} patterns", patterns.len());
+    for p in patterns {
+        assert!(
+            p.built_as_parsed(),
+            "the tree generated for {:?} is not what it parses to: run `cargo run -p escdk-codegen`",
+            p.source()
+        );
+    }
 }

@@ -15,6 +15,7 @@ mod names;
 mod patterns;
 mod render;
 mod schema;
+mod simple_rust;
 
 pub use patterns::{
     anchor_pattern, is_anchored, translate_pattern, Anchoring, PatternTranslation, ANCHORING,

@@ -87,9 +87,10 @@ impl Statics {
             return name.clone();
         }
         let name = format!("P{}", self.patterns.len());
+        let tree = crate::simple_rust::tree(&name, p, &mut self.text);
         let _ = writeln!(
             self.text,
-            "static {name}: rt::Pattern = rt::Pattern::new({p:?});"
+            "static {name}: rt::Pattern = rt::Pattern::built({p:?}, {tree});"
         );
         self.patterns.insert(p.to_string(), name.clone());
         name
@@ -523,6 +524,14 @@ pub fn service_file(version: &str, models: &[ResourceModel]) -> String {
         out.push_str(&statics.text);
         out.push('\n');
     }
+    let patterns: Vec<String> = (0..statics.patterns.len())
+        .map(|i| format!("&P{i}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "/// The schemas' patterns of this file (for tests of what codegen parsed).\npub(crate) static PATTERNS: &[&rt::Pattern] = &[{}];\n",
+        patterns.join(", ")
+    );
     out.push_str(&shapes);
     out.push_str(body.trim_end());
     out.push('\n');
@@ -558,6 +567,15 @@ pub fn mod_file(version: &str, by_service: &BTreeMap<String, Vec<ResourceModel>>
         "The shape of every generated resource type, for checking a template's JSON.",
         "shape_of",
         ("&'static crate::l1::Shape", "shape()"),
+    );
+    let lists: Vec<String> = by_service
+        .keys()
+        .map(|service| format!("{service}::PATTERNS"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n/// Every pattern of the schemas, as codegen parsed it (for tests).\npub fn patterns() -> impl Iterator<Item = &'static crate::l1::Pattern> {{\n    [{}].into_iter().flatten().copied()\n}}",
+        lists.join(", ")
     );
     out
 }

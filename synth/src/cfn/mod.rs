@@ -168,3 +168,8 @@ pub fn shape_of(type_name: &str) -> Option<&'static crate::l1::Shape> {
         _ => None,
     }
 }
+
+/// Every pattern of the schemas, as codegen parsed it (for tests).
+pub fn patterns() -> impl Iterator<Item = &'static crate::l1::Pattern> {
+    [atlas::PATTERNS, certificatemanager::PATTERNS, cloudformation::PATTERNS, cloudwatch::PATTERNS, dynamodb::PATTERNS, ec2::PATTERNS, ecr::PATTERNS, ecs::PATTERNS, elasticloadbalancingv2::PATTERNS, events::PATTERNS, iam::PATTERNS, kms::PATTERNS, lambda::PATTERNS, logs::PATTERNS, rds::PATTERNS, route53::PATTERNS, s3::PATTERNS, secretsmanager::PATTERNS, ses::PATTERNS, sns::PATTERNS, sqs::PATTERNS].into_iter().flatten().copied()
+}

@@ -14,28 +14,51 @@ pub trait Validate {
 }
 
 /// A schema `pattern`: matched without a regex engine when it is simple (see
-/// `l1::simple_pattern`), else by a regex compiled on first use.
+/// `l1::simple_pattern`; generated code holds the tree codegen parsed, others parse at
+/// first use), else by a regex compiled on first use.
 pub struct Pattern {
     source: &'static str,
-    simple: OnceLock<Option<Simple>>,
+    simple: Parsed,
     compiled: OnceLock<Option<Regex>>,
+}
+
+/// A pattern's tree for the simple matcher.
+enum Parsed {
+    /// Parsed by codegen (`None`: a pattern the matcher does not read).
+    Built(Option<&'static Simple>),
+    /// Parsed at first use.
+    Lazy(OnceLock<Option<Simple>>),
 }
 
 impl Pattern {
     pub const fn new(source: &'static str) -> Self {
         Pattern {
             source,
-            simple: OnceLock::new(),
+            simple: Parsed::Lazy(OnceLock::new()),
+            compiled: OnceLock::new(),
+        }
+    }
+    /// A pattern codegen parsed: `simple` is what `Simple::parse(source)` gives (a test
+    /// holds every generated pattern to that).
+    pub(crate) const fn built(source: &'static str, simple: Option<&'static Simple>) -> Self {
+        Pattern {
+            source,
+            simple: Parsed::Built(simple),
             compiled: OnceLock::new(),
         }
     }
     pub fn source(&self) -> &'static str {
         self.source
     }
+    fn simple(&self) -> Option<&Simple> {
+        match &self.simple {
+            Parsed::Built(simple) => *simple,
+            Parsed::Lazy(cell) => cell.get_or_init(|| Simple::parse(self.source)).as_ref(),
+        }
+    }
     /// `None` only if the pattern does not compile; a test asserts every generated one does.
     pub fn is_match(&self, s: &str) -> Option<bool> {
-        let simple = self.simple.get_or_init(|| Simple::parse(self.source));
-        if let Some(answer) = simple.as_ref().and_then(|p| p.is_match(s)) {
+        if let Some(answer) = self.simple().and_then(|p| p.is_match(s)) {
             return Some(answer);
         }
         self.regex_match(s)
@@ -49,9 +72,16 @@ impl Pattern {
     }
     /// Whether the pattern is matched without the regex engine (for ASCII values at least).
     pub fn is_simple(&self) -> bool {
-        self.simple
-            .get_or_init(|| Simple::parse(self.source))
-            .is_some()
+        self.simple().is_some()
+    }
+
+    /// Whether codegen's tree is what parsing the source gives now (always, for a pattern
+    /// parsed at first use).
+    pub fn built_as_parsed(&self) -> bool {
+        match &self.simple {
+            Parsed::Built(simple) => simple.cloned() == Simple::parse(self.source),
+            Parsed::Lazy(_) => true,
+        }
     }
 }
 

@@ -12,15 +12,21 @@
 //! - a match that takes more than [`STEPS`] steps (backtracking gone wild) is left to
 //!   `regex`, whose engine has no such worst case.
 //!
-//! `tests/simple_patterns.rs` holds every generated pattern to `regex`'s answers.
+//! The generated L1 code holds its patterns already parsed: codegen includes this file,
+//! parses each schema pattern with it and writes the tree out as statics
+//! (`codegen/src/simple_rust.rs`), so a synth parses none of them (a pattern made at run
+//! time, `Pattern::new`, is parsed at first use). `tests/simple_patterns.rs` holds every
+//! generated pattern to `regex`'s answers, and its tree to what this parser gives now.
 
+use std::borrow::Cow;
 use std::cell::Cell;
+use std::ops::Deref;
 
 /// The most steps one match may take before it is left to `regex`.
 pub const STEPS: usize = 20_000;
 
 #[derive(Debug, Clone, PartialEq)]
-enum Item {
+pub(crate) enum Item {
     Range(char, char),
     Digit(bool),
     Word(bool),
@@ -73,35 +79,59 @@ impl Item {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Node {
+pub(crate) enum Node {
     Char(char),
     /// `.`: any character but `\n`.
     Any,
     Class {
         negated: bool,
-        items: Vec<Item>,
+        items: Cow<'static, [Item]>,
         /// `[a-z&&[^x]]`: a character must also be in this class.
-        and: Option<Box<Node>>,
+        and: Option<Sub>,
         /// The ASCII characters in the class (all of the above), as bits 0 to 127: what
         /// most values are tested against, one bit instead of every item.
         ascii: u128,
     },
     Start,
     End,
-    Concat(Vec<Node>),
-    Alt(Vec<Node>),
+    Concat(Cow<'static, [Node]>),
+    Alt(Cow<'static, [Node]>),
     Repeat {
-        node: Box<Node>,
+        node: Sub,
         min: usize,
         max: Option<usize>,
     },
 }
 
+/// A node inside another: a static one in generated code, a boxed one when parsed at
+/// run time.
+#[derive(Debug, Clone)]
+pub(crate) enum Sub {
+    Static(&'static Node),
+    Boxed(Box<Node>),
+}
+
+impl Deref for Sub {
+    type Target = Node;
+    fn deref(&self) -> &Node {
+        match self {
+            Sub::Static(n) => n,
+            Sub::Boxed(n) => n,
+        }
+    }
+}
+
+impl PartialEq for Sub {
+    fn eq(&self, other: &Sub) -> bool {
+        **self == **other
+    }
+}
+
 impl Node {
     /// A class, with the set of ASCII characters it holds made from its items.
-    fn class(negated: bool, items: Vec<Item>, and: Option<Box<Node>>) -> Node {
+    fn class(negated: bool, items: Vec<Item>, and: Option<Node>) -> Node {
         let mut ascii = items.iter().fold(0, |set, i| set | i.ascii());
-        if let Some(Node::Class { ascii: also, .. }) = and.as_deref() {
+        if let Some(Node::Class { ascii: also, .. }) = &and {
             ascii &= also;
         }
         if negated {
@@ -109,8 +139,8 @@ impl Node {
         }
         Node::Class {
             negated,
-            items,
-            and,
+            items: Cow::Owned(items),
+            and: and.map(|n| Sub::Boxed(Box::new(n))),
             ascii,
         }
     }
@@ -143,16 +173,26 @@ impl Node {
     }
 }
 
-/// A parsed pattern.
+/// A parsed pattern: parsed at run time ([`Simple::parse`]), or by codegen, which writes
+/// the tree out as a static ([`Simple::built`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Simple {
-    root: Node,
-    unicode_aware: bool,
+    pub(crate) root: Node,
+    pub(crate) unicode_aware: bool,
     /// Every match starts at the beginning (`^…`): no other start is tried.
-    anchored: bool,
+    pub(crate) anchored: bool,
 }
 
 impl Simple {
+    /// A pattern as codegen wrote out what [`Simple::parse`] gave for it.
+    pub(crate) const fn built(root: Node, unicode_aware: bool, anchored: bool) -> Simple {
+        Simple {
+            root,
+            unicode_aware,
+            anchored,
+        }
+    }
+
     /// The pattern, when this matcher reads it.
     pub fn parse(source: &str) -> Option<Simple> {
         let chars: Vec<char> = source.chars().collect();
@@ -221,7 +261,7 @@ impl Parser {
         Some(if branches.len() == 1 {
             branches.pop().expect("one")
         } else {
-            Node::Alt(branches)
+            Node::Alt(Cow::Owned(branches))
         })
     }
 
@@ -234,7 +274,7 @@ impl Parser {
             let atom = self.atom()?;
             nodes.push(self.count(atom)?);
         }
-        Some(Node::Concat(nodes))
+        Some(Node::Concat(Cow::Owned(nodes)))
     }
 
     fn atom(&mut self) -> Option<Node> {
@@ -324,7 +364,7 @@ impl Parser {
                 if !self.eat(']') || items.is_empty() {
                     return None;
                 }
-                return Some(Node::class(negated, items, Some(Box::new(nested))));
+                return Some(Node::class(negated, items, Some(nested)));
             }
             if c == '[' {
                 return None; // nested classes, `[:alpha:]`
@@ -402,7 +442,7 @@ impl Parser {
             return None;
         }
         Some(Node::Repeat {
-            node: Box::new(node),
+            node: Sub::Boxed(Box::new(node)),
             min,
             max,
         })
