@@ -22,11 +22,12 @@ pub use crate::pseudo::Pseudo;
 pub mod fns {
     use crate::handle::ConditionHandle;
     use crate::json::{Expr, Json, Kind};
+    use std::rc::Rc;
 
     /// `Fn::Sub` with references written inline as `${Name}` or `${Name.Attribute}`; every
     /// name is checked at synth.
     pub fn sub(template: impl Into<String>) -> Expr {
-        Expr(Box::new(Kind::Sub(template.into(), Vec::new())))
+        Expr(Rc::new(Kind::Sub(template.into(), Vec::new())))
     }
 
     /// `Fn::Sub` with a variable map.
@@ -34,7 +35,7 @@ pub mod fns {
         template: impl Into<String>,
         vars: impl IntoIterator<Item = (K, V)>,
     ) -> Expr {
-        Expr(Box::new(Kind::Sub(
+        Expr(Rc::new(Kind::Sub(
             template.into(),
             vars.into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
@@ -44,22 +45,22 @@ pub mod fns {
 
     /// `Fn::Join`: `values` is a list, or an expression that yields one.
     pub fn join(delimiter: impl Into<String>, values: impl Into<Json>) -> Expr {
-        Expr(Box::new(Kind::Join(delimiter.into(), values.into())))
+        Expr(Rc::new(Kind::Join(delimiter.into(), values.into())))
     }
 
     /// `Fn::Select`.
     pub fn select(index: impl Into<Json>, list: impl Into<Json>) -> Expr {
-        Expr(Box::new(Kind::Select(index.into(), list.into())))
+        Expr(Rc::new(Kind::Select(index.into(), list.into())))
     }
 
     /// `Fn::Split`.
     pub fn split(delimiter: impl Into<String>, source: impl Into<Json>) -> Expr {
-        Expr(Box::new(Kind::Split(delimiter.into(), source.into())))
+        Expr(Rc::new(Kind::Split(delimiter.into(), source.into())))
     }
 
     /// `Fn::GetAZs` (pass [`super::Pseudo::Region`] or `""` for the stack's region).
     pub fn get_azs(region: impl Into<Json>) -> Expr {
-        Expr(Box::new(Kind::GetAzs(region.into())))
+        Expr(Rc::new(Kind::GetAzs(region.into())))
     }
 
     /// `Fn::If` on a condition declared in the same stack.
@@ -68,7 +69,7 @@ pub mod fns {
         then: impl Into<Json>,
         otherwise: impl Into<Json>,
     ) -> Expr {
-        Expr(Box::new(Kind::If(
+        Expr(Rc::new(Kind::If(
             condition.target(),
             then.into(),
             otherwise.into(),
@@ -77,26 +78,26 @@ pub mod fns {
 
     /// `Fn::Equals`.
     pub fn equals(a: impl Into<Json>, b: impl Into<Json>) -> Expr {
-        Expr(Box::new(Kind::Equals(a.into(), b.into())))
+        Expr(Rc::new(Kind::Equals(a.into(), b.into())))
     }
 
     /// `Fn::And` (two to ten conditions).
     pub fn and(conditions: impl IntoIterator<Item = Expr>) -> Expr {
-        Expr(Box::new(Kind::And(
+        Expr(Rc::new(Kind::And(
             conditions.into_iter().map(Json::from).collect(),
         )))
     }
 
     /// `Fn::Or` (two to ten conditions).
     pub fn or(conditions: impl IntoIterator<Item = Expr>) -> Expr {
-        Expr(Box::new(Kind::Or(
+        Expr(Rc::new(Kind::Or(
             conditions.into_iter().map(Json::from).collect(),
         )))
     }
 
     /// `Fn::Not`.
     pub fn not(condition: Expr) -> Expr {
-        Expr(Box::new(Kind::Not(condition.into())))
+        Expr(Rc::new(Kind::Not(condition.into())))
     }
 
     /// `Fn::FindInMap`.
@@ -105,7 +106,7 @@ pub mod fns {
         top: impl Into<Json>,
         second: impl Into<Json>,
     ) -> Expr {
-        Expr(Box::new(Kind::FindInMap(
+        Expr(Rc::new(Kind::FindInMap(
             map.into(),
             top.into(),
             second.into(),
@@ -114,20 +115,16 @@ pub mod fns {
 
     /// `Fn::ImportValue` of another stack's export.
     pub fn import_value(export_name: impl Into<Json>) -> Expr {
-        Expr(Box::new(Kind::ImportValue(export_name.into())))
+        Expr(Rc::new(Kind::ImportValue(export_name.into())))
     }
 
     /// `Fn::Base64`.
     pub fn base64(value: impl Into<Json>) -> Expr {
-        Expr(Box::new(Kind::Base64(value.into())))
+        Expr(Rc::new(Kind::Base64(value.into())))
     }
 
     /// `Fn::Cidr`.
     pub fn cidr(block: impl Into<Json>, count: impl Into<Json>, bits: impl Into<Json>) -> Expr {
-        Expr(Box::new(Kind::Cidr(
-            block.into(),
-            count.into(),
-            bits.into(),
-        )))
+        Expr(Rc::new(Kind::Cidr(block.into(), count.into(), bits.into())))
     }
 }

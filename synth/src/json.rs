@@ -8,6 +8,7 @@
 use crate::node::{Key, Object};
 use crate::pseudo::Pseudo;
 use crate::stack_id::StackId;
+use std::rc::Rc;
 
 /// The rendered form of a template fragment.
 pub type JsonValue = crate::node::Node;
@@ -35,7 +36,7 @@ pub enum Json {
     Array(Vec<Json>),
     /// Members in order (a key set twice keeps its first place and its last value).
     Object(Object<Json>),
-    Expr(Box<Expr>),
+    Expr(Expr),
 }
 
 impl Json {
@@ -88,7 +89,7 @@ impl From<serde_json::Value> for Json {
 
 impl From<Expr> for Json {
     fn from(e: Expr) -> Self {
-        Json::Expr(Box::new(e))
+        Json::Expr(e)
     }
 }
 impl From<&str> for Json {
@@ -137,9 +138,10 @@ impl<T: Into<Json>> From<Option<T>> for Json {
     }
 }
 
-/// An intrinsic function call.
+/// An intrinsic function call: shared, so a copy of a reference or a policy statement
+/// costs a count and not a tree.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Expr(pub(crate) Box<Kind>);
+pub struct Expr(pub(crate) Rc<Kind>);
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Kind {
@@ -171,7 +173,7 @@ pub(crate) enum Target {
 
 impl From<Pseudo> for Expr {
     fn from(p: Pseudo) -> Self {
-        Expr(Box::new(Kind::Ref(Target::Pseudo(p))))
+        Expr(Rc::new(Kind::Ref(Target::Pseudo(p))))
     }
 }
 impl From<Pseudo> for Json {
@@ -182,14 +184,14 @@ impl From<Pseudo> for Json {
 
 impl Expr {
     pub(crate) fn named_ref(stack: StackId, name: &str) -> Expr {
-        Expr(Box::new(Kind::Ref(Target::Named {
+        Expr(Rc::new(Kind::Ref(Target::Named {
             stack,
             name: name.to_string(),
         })))
     }
 
     pub(crate) fn named_get_att(stack: StackId, name: &str, attribute: &str) -> Expr {
-        Expr(Box::new(Kind::GetAtt(
+        Expr(Rc::new(Kind::GetAtt(
             Target::Named {
                 stack,
                 name: name.to_string(),
@@ -199,7 +201,7 @@ impl Expr {
     }
 
     pub(crate) fn condition(stack: StackId, name: &str) -> Expr {
-        Expr(Box::new(Kind::Condition(Target::Named {
+        Expr(Rc::new(Kind::Condition(Target::Named {
             stack,
             name: name.to_string(),
         })))
