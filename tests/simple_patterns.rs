@@ -8,15 +8,14 @@ mod support;
 
 use escdk_synth::l1::Pattern;
 
-/// The patterns of the generated code, as codegen parsed them (`escdk_synth::cfn::patterns`),
+/// The patterns of the generated code, as codegen parsed them (`escdk_synth::cfn::patterns`):
 /// each once.
 fn generated_patterns() -> Vec<&'static Pattern> {
-    let mut found: Vec<&'static Pattern> = Vec::new();
-    for p in escdk_synth::cfn::patterns() {
-        if !found.iter().any(|f| f.source() == p.source()) {
-            found.push(p);
-        }
-    }
+    let found: Vec<&'static Pattern> = escdk_synth::cfn::patterns().collect();
+    let mut sources: Vec<&str> = found.iter().map(|p| p.source()).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    assert_eq!(sources.len(), found.len(), "a pattern is generated twice");
     found
 }
 

@@ -59,12 +59,14 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     }
     let version = version.trim();
     let mut files = Vec::new();
+    let mut patterns = render::Patterns::default();
     for (service, models) in &by_service {
         files.push((
             format!("synth/src/cfn/{service}.rs"),
-            render::service_file(version, models),
+            render::service_file(version, models, &mut patterns),
         ));
     }
+    files.push(("synth/src/cfn/patterns.rs".to_string(), patterns.file()));
     files.push((
         "synth/src/cfn/mod.rs".to_string(),
         render::mod_file(version, &by_service),

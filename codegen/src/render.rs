@@ -72,28 +72,60 @@ mod tests {
     }
 }
 
-/// Emits statics for rules and patterns, deduplicated per file.
+/// The schemas' patterns of every file, each once, with the tree codegen parsed it to:
+/// `synth/src/cfn/patterns.rs`.
 #[derive(Default)]
-struct Statics {
-    patterns: BTreeMap<String, String>,
+pub struct Patterns {
+    names: BTreeMap<String, String>,
+    text: String,
+}
+
+impl Patterns {
+    /// The path a service file names the pattern `p` by, adding it if it is new.
+    fn path(&mut self, p: &str) -> String {
+        if let Some(name) = self.names.get(p) {
+            return format!("super::patterns::{name}");
+        }
+        let name = format!("P{}", self.names.len());
+        let tree = crate::simple_rust::tree(&name, p, &mut self.text);
+        let _ = writeln!(
+            self.text,
+            "pub(crate) static {name}: rt::Pattern = rt::Pattern::built({p:?}, {tree});"
+        );
+        self.names.insert(p.to_string(), name.clone());
+        format!("super::patterns::{name}")
+    }
+
+    /// The contents of `synth/src/cfn/patterns.rs`.
+    pub fn file(&self) -> String {
+        let mut out = String::from(HEADER);
+        out.push_str(
+            "//! The schemas' patterns, each once, with the trees codegen parsed them to (the simple\n\
+             //! matcher's; `codegen/src/simple_rust.rs`).\n\
+             #![allow(non_upper_case_globals)]\n\nuse crate::l1 as rt;\n\n",
+        );
+        out.push_str(&self.text);
+        let all: Vec<String> = (0..self.names.len()).map(|i| format!("&P{i}")).collect();
+        let _ = writeln!(
+            out,
+            "\n/// Every pattern above.\npub(crate) static ALL: &[&rt::Pattern] = &[{}];",
+            all.join(", ")
+        );
+        out
+    }
+}
+
+/// Emits statics for rules, deduplicated per file; patterns go to [`Patterns`].
+struct Statics<'p> {
+    patterns: &'p mut Patterns,
     rules: Vec<String>,
     rule_names: BTreeMap<String, String>,
     text: String,
 }
 
-impl Statics {
+impl Statics<'_> {
     fn pattern(&mut self, p: &str) -> String {
-        if let Some(name) = self.patterns.get(p) {
-            return name.clone();
-        }
-        let name = format!("P{}", self.patterns.len());
-        let tree = crate::simple_rust::tree(&name, p, &mut self.text);
-        let _ = writeln!(
-            self.text,
-            "static {name}: rt::Pattern = rt::Pattern::built({p:?}, {tree});"
-        );
-        self.patterns.insert(p.to_string(), name.clone());
-        name
+        self.patterns.path(p)
     }
 
     /// A `rt::Format` expression (the model only holds formats [`formats::lookup`] checks).
@@ -492,8 +524,13 @@ fn resource_code(out: &mut String, shapes: &mut String, statics: &mut Statics, r
     let _ = writeln!(out, "}}\n");
 }
 
-pub fn service_file(version: &str, models: &[ResourceModel]) -> String {
-    let mut statics = Statics::default();
+pub fn service_file(version: &str, models: &[ResourceModel], patterns: &mut Patterns) -> String {
+    let mut statics = Statics {
+        patterns,
+        rules: Vec::new(),
+        rule_names: BTreeMap::new(),
+        text: String::new(),
+    };
     let mut body = String::new();
     let mut shapes = String::new();
     for r in models {
@@ -524,14 +561,6 @@ pub fn service_file(version: &str, models: &[ResourceModel]) -> String {
         out.push_str(&statics.text);
         out.push('\n');
     }
-    let patterns: Vec<String> = (0..statics.patterns.len())
-        .map(|i| format!("&P{i}"))
-        .collect();
-    let _ = writeln!(
-        out,
-        "/// The schemas' patterns of this file (for tests of what codegen parsed).\npub(crate) static PATTERNS: &[&rt::Pattern] = &[{}];\n",
-        patterns.join(", ")
-    );
     out.push_str(&shapes);
     out.push_str(body.trim_end());
     out.push('\n');
@@ -549,6 +578,7 @@ pub fn mod_file(version: &str, by_service: &BTreeMap<String, Vec<ResourceModel>>
     for service in by_service.keys() {
         let _ = writeln!(out, "pub mod {service};");
     }
+    out.push_str("mod patterns;\n");
     let _ = writeln!(
         out,
         "\n/// Where the schemas come from.\npub const SCHEMA_SOURCE: &str = {version:?};\n"
@@ -568,14 +598,9 @@ pub fn mod_file(version: &str, by_service: &BTreeMap<String, Vec<ResourceModel>>
         "shape_of",
         ("&'static crate::l1::Shape", "shape()"),
     );
-    let lists: Vec<String> = by_service
-        .keys()
-        .map(|service| format!("{service}::PATTERNS"))
-        .collect();
     let _ = writeln!(
         out,
-        "\n/// Every pattern of the schemas, as codegen parsed it (for tests).\npub fn patterns() -> impl Iterator<Item = &'static crate::l1::Pattern> {{\n    [{}].into_iter().flatten().copied()\n}}",
-        lists.join(", ")
+        "\n/// Every pattern of the schemas, each once, as codegen parsed it (for tests).\npub fn patterns() -> impl Iterator<Item = &'static crate::l1::Pattern> {{\n    patterns::ALL.iter().copied()\n}}"
     );
     out
 }

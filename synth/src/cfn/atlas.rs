@@ -17,14 +17,7 @@ static R7: rt::Rule = rt::Rule { enum_values: &["NONE", "USER", "IDP_GROUP"], ..
 static R8: rt::Rule = rt::Rule { min_len: Some(1), ..rt::Rule::NONE };
 static R9: rt::Rule = rt::Rule { enum_values: &["CLUSTER", "DATA_LAKE"], ..rt::Rule::NONE };
 static R10: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
-static P0_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Any;
-static P0_T2: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T1), min: 0, max: None }, rt::simple_pattern::Node::End];
-static P0_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T2)), false, true);
-static P0: rt::Pattern = rt::Pattern::built("^.*$", Some(&P0_T));
-static R11: rt::Rule = rt::Rule { key_pattern: Some(&P0), ..rt::Rule::NONE };
-
-/// The schemas' patterns of this file (for tests of what codegen parsed).
-pub(crate) static PATTERNS: &[&rt::Pattern] = &[&P0];
+static R11: rt::Rule = rt::Rule { key_pattern: Some(&super::patterns::P0), ..rt::Rule::NONE };
 
 static SHAPE_CfnCloudBackupSchedule: rt::Shape = rt::Shape {
     name: "MongoDB::Atlas::CloudBackupSchedule",

@@ -7,25 +7,10 @@
 use crate::l1 as rt;
 
 static R0: rt::Rule = rt::Rule { enum_values: &["ENABLED", "DISABLED"], ..rt::Rule::NONE };
-static P0_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('A', 'Z'), rt::simple_pattern::Item::Range('-', '-')]), and: None, ascii: 10633823810298881996379088881906089984_u128 };
-static P0_T2: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('0', '9'), rt::simple_pattern::Item::Range('-', '-')]), and: None, ascii: 10633823807823001954989765380701945856_u128 };
-static P0_T3: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Digit(true)]), and: None, ascii: 287948901175001088_u128 };
-static P0_T4: rt::simple_pattern::Node = rt::simple_pattern::Node::Any;
-static P0_T5: [rt::simple_pattern::Node; 32] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Char('a'), rt::simple_pattern::Node::Char('r'), rt::simple_pattern::Node::Char('n'), rt::simple_pattern::Node::Char(':'), rt::simple_pattern::Node::Char('a'), rt::simple_pattern::Node::Char('w'), rt::simple_pattern::Node::Char('s'), rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T1), min: 0, max: None }, rt::simple_pattern::Node::Char(':'), rt::simple_pattern::Node::Char('a'), rt::simple_pattern::Node::Char('c'), rt::simple_pattern::Node::Char('m'), rt::simple_pattern::Node::Char(':'), rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T2), min: 1, max: None }, rt::simple_pattern::Node::Char(':'), rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T3), min: 12, max: Some(12) }, rt::simple_pattern::Node::Char(':'), rt::simple_pattern::Node::Char('c'), rt::simple_pattern::Node::Char('e'), rt::simple_pattern::Node::Char('r'), rt::simple_pattern::Node::Char('t'), rt::simple_pattern::Node::Char('i'), rt::simple_pattern::Node::Char('f'), rt::simple_pattern::Node::Char('i'), rt::simple_pattern::Node::Char('c'), rt::simple_pattern::Node::Char('a'), rt::simple_pattern::Node::Char('t'), rt::simple_pattern::Node::Char('e'), rt::simple_pattern::Node::Char('/'), rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T4), min: 1, max: None }, rt::simple_pattern::Node::End];
-static P0_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T5)), true, true);
-static P0: rt::Pattern = rt::Pattern::built("^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$", Some(&P0_T));
-static R1: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::ACM::Certificate.Arn", &P0)], ..rt::Rule::NONE };
+static R1: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::ACM::Certificate.Arn", &super::patterns::P1)], ..rt::Rule::NONE };
 static R2: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(50), ..rt::Rule::NONE };
-static P1_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Letter, rt::simple_pattern::Item::Separator, rt::simple_pattern::Item::Number, rt::simple_pattern::Item::Range('_', '_'), rt::simple_pattern::Item::Range('.', '.'), rt::simple_pattern::Item::Range(':', ':'), rt::simple_pattern::Item::Range('/', '/'), rt::simple_pattern::Item::Range('=', '='), rt::simple_pattern::Item::Range('+', '+'), rt::simple_pattern::Item::Range('-', '-'), rt::simple_pattern::Item::Range('@', '@')]), and: None, ascii: 10633823849912963274840243945548546048_u128 };
-static P1_T2: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P1_T1), min: 0, max: None }];
-static P1_T3: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T2)), rt::simple_pattern::Node::End];
-static P1_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T3)), true, true);
-static P1: rt::Pattern = rt::Pattern::built("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", Some(&P1_T));
-static R3: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P1), ..rt::Rule::NONE };
-static R4: rt::Rule = rt::Rule { max_len: Some(256), pattern: Some(&P1), ..rt::Rule::NONE };
-
-/// The schemas' patterns of this file (for tests of what codegen parsed).
-pub(crate) static PATTERNS: &[&rt::Pattern] = &[&P0, &P1];
+static R3: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&super::patterns::P2), ..rt::Rule::NONE };
+static R4: rt::Rule = rt::Rule { max_len: Some(256), pattern: Some(&super::patterns::P2), ..rt::Rule::NONE };
 
 static SHAPE_CfnCertificate: rt::Shape = rt::Shape {
     name: "AWS::CertificateManager::Certificate",

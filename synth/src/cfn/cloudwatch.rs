@@ -16,10 +16,7 @@ static R6: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(30), ..rt::
 static R7: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
 static R8: rt::Rule = rt::Rule { minimum: Some(10.0), maximum: Some(3600.0), ..rt::Rule::NONE };
 static R9: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
-static P0_T1: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Class { negated: true, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range(':', ':')]), and: None, ascii: 340282366920938463463086377055616499711_u128 }];
-static P0_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T1)), false, true);
-static P0: rt::Pattern = rt::Pattern::built("^[^:]", Some(&P0_T));
-static R10: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), pattern: Some(&P0), ..rt::Rule::NONE };
+static R10: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), pattern: Some(&super::patterns::P9), ..rt::Rule::NONE };
 static R11: rt::Rule = rt::Rule { enum_values: &["Average", "Maximum", "Minimum", "SampleCount", "Sum"], ..rt::Rule::NONE };
 static R12: rt::Rule = rt::Rule { max_items: Some(50), unique_items: true, ..rt::Rule::NONE };
 static R13: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), enum_values: &["breaching", "ignore", "missing", "notBreaching"], ..rt::Rule::NONE };
@@ -27,18 +24,9 @@ static R14: rt::Rule = rt::Rule { enum_values: &["Bits", "Bits/Second", "Bytes",
 static R15: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
 static R16: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(50), unique_items: true, items: Some(&R15), ..rt::Rule::NONE };
 static R17: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(2048), ..rt::Rule::NONE };
-static P1_T1: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'z')]), and: None, ascii: 10633823807823001954701781295154855936_u128 }];
-static P1_T2: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('A', 'Z'), rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('0', '9'), rt::simple_pattern::Item::Range('_', '_')]), and: None, ascii: 10633823849912963253799171395480977408_u128 };
-static P1_T3: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P1_T2), min: 0, max: None }];
-static P1_T4: [rt::simple_pattern::Node; 4] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T1)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T3)), rt::simple_pattern::Node::End];
-static P1_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T4)), false, true);
-static P1: rt::Pattern = rt::Pattern::built("^([a-z])([A-Za-z0-9\\_]*)$", Some(&P1_T));
-static R18: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), pattern: Some(&P1), ..rt::Rule::NONE };
+static R18: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), pattern: Some(&super::patterns::P10), ..rt::Rule::NONE };
 static R19: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(256), ..rt::Rule::NONE };
 static R20: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(2880.0), ..rt::Rule::NONE };
-
-/// The schemas' patterns of this file (for tests of what codegen parsed).
-pub(crate) static PATTERNS: &[&rt::Pattern] = &[&P0, &P1];
 
 static SHAPE_CfnAlarm: rt::Shape = rt::Shape {
     name: "AWS::CloudWatch::Alarm",

@@ -15,11 +15,7 @@ static R5: rt::Rule = rt::Rule { min_items: Some(1), unique_items: true, ..rt::R
 static R6: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
 static R7: rt::Rule = rt::Rule { enum_values: &["B", "N", "S"], ..rt::Rule::NONE };
 static R8: rt::Rule = rt::Rule { enum_values: &["ACCESSED_AND_THROTTLED_KEYS", "THROTTLED_KEYS"], ..rt::Rule::NONE };
-static P0_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('A', 'Z'), rt::simple_pattern::Item::Range('0', '9'), rt::simple_pattern::Item::Range('_', '_'), rt::simple_pattern::Item::Range('.', '.'), rt::simple_pattern::Item::Range('-', '-')]), and: None, ascii: 10633823849912963253799276948597243904_u128 };
-static P0_T2: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T1), min: 1, max: None }, rt::simple_pattern::Node::End];
-static P0_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T2)), false, true);
-static P0: rt::Pattern = rt::Pattern::built("^[a-zA-Z0-9_.-]+$", Some(&P0_T));
-static R9: rt::Rule = rt::Rule { min_len: Some(3), max_len: Some(255), pattern: Some(&P0), ..rt::Rule::NONE };
+static R9: rt::Rule = rt::Rule { min_len: Some(3), max_len: Some(255), pattern: Some(&super::patterns::P11), ..rt::Rule::NONE };
 static R10: rt::Rule = rt::Rule { enum_values: &["MICROSECOND", "MILLISECOND"], ..rt::Rule::NONE };
 static R11: rt::Rule = rt::Rule { min_items: Some(2), max_items: Some(2), unique_items: true, ..rt::Rule::NONE };
 static R12: rt::Rule = rt::Rule { minimum: Some(1.0), ..rt::Rule::NONE };
@@ -37,9 +33,6 @@ static R23: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Ru
 static R24: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
 static R25: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(4096.0), ..rt::Rule::NONE };
 static R26: rt::Rule = rt::Rule { enum_values: &["COSINE", "DOT_PRODUCT", "EUCLIDEAN"], ..rt::Rule::NONE };
-
-/// The schemas' patterns of this file (for tests of what codegen parsed).
-pub(crate) static PATTERNS: &[&rt::Pattern] = &[&P0];
 
 static SHAPE_CfnTable: rt::Shape = rt::Shape {
     name: "AWS::DynamoDB::Table",

@@ -10,11 +10,7 @@
 use crate::l1 as rt;
 
 static R0: rt::Rule = rt::Rule { enum_values: &["cloud-watch-logs", "s3", "kinesis-data-firehose"], ..rt::Rule::NONE };
-static P0_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('.', '.'), rt::simple_pattern::Item::Range('-', '-'), rt::simple_pattern::Item::Range('_', '_'), rt::simple_pattern::Item::Range('/', '/'), rt::simple_pattern::Item::Range('#', '#'), rt::simple_pattern::Item::Range('A', 'Z'), rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('0', '9')]), and: None, ascii: 10633823849912963253799417720445337600_u128 };
-static P0_T2: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T1), min: 1, max: Some(512) }, rt::simple_pattern::Node::End];
-static P0_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T2)), false, true);
-static P0: rt::Pattern = rt::Pattern::built("^[\\.\\-_\\/#A-Za-z0-9]{1,512}$", Some(&P0_T));
-static R1: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::Logs::LogGroup.Name", &P0)], ..rt::Rule::NONE };
+static R1: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::Logs::LogGroup.Name", &super::patterns::P8)], ..rt::Rule::NONE };
 static R2: rt::Rule = rt::Rule { enum_values: &["NetworkInterface", "Subnet", "VPC", "TransitGateway", "TransitGatewayAttachment", "RegionalNatGateway"], ..rt::Rule::NONE };
 static R3: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(3), unique_items: true, ..rt::Rule::NONE };
 static R4: rt::Rule = rt::Rule { enum_values: &["ACCEPT", "ALL", "REJECT"], ..rt::Rule::NONE };
@@ -27,49 +23,13 @@ static R10: rt::Rule = rt::Rule { enum_values: &["regional", "zonal"], ..rt::Rul
 static R11: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
 static R12: rt::Rule = rt::Rule { enum_values: &["private", "public"], ..rt::Rule::NONE };
 static R13: rt::Rule = rt::Rule { minimum: Some(1.0), maximum: Some(31.0), ..rt::Rule::NONE };
-static P1_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('0', '9'), rt::simple_pattern::Item::Range('A', 'F'), rt::simple_pattern::Item::Range('a', 'f')]), and: None, ascii: 9982748479121884238975116247040_u128 };
-static P1_T2: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P1_T1), min: 8, max: Some(8) }];
-static P1_T3: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T2))];
-static P1_T4: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('0', '9'), rt::simple_pattern::Item::Range('A', 'F'), rt::simple_pattern::Item::Range('a', 'f')]), and: None, ascii: 9982748479121884238975116247040_u128 };
-static P1_T5: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P1_T4), min: 17, max: Some(17) }];
-static P1_T6: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T5))];
-static P1_T7: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T3)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T6))];
-static P1_T8: [rt::simple_pattern::Node; 10] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Char('s'), rt::simple_pattern::Node::Char('u'), rt::simple_pattern::Node::Char('b'), rt::simple_pattern::Node::Char('n'), rt::simple_pattern::Node::Char('e'), rt::simple_pattern::Node::Char('t'), rt::simple_pattern::Node::Char('-'), rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P1_T7)), rt::simple_pattern::Node::End];
-static P1_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T8)), false, true);
-static P1: rt::Pattern = rt::Pattern::built("^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$", Some(&P1_T));
-static R14: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::Subnet.Id", &P1)], ..rt::Rule::NONE };
-static P2_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('0', '9'), rt::simple_pattern::Item::Range('A', 'F'), rt::simple_pattern::Item::Range('a', 'f')]), and: None, ascii: 9982748479121884238975116247040_u128 };
-static P2_T2: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P2_T1), min: 8, max: Some(8) }];
-static P2_T3: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P2_T2))];
-static P2_T4: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('0', '9'), rt::simple_pattern::Item::Range('A', 'F'), rt::simple_pattern::Item::Range('a', 'f')]), and: None, ascii: 9982748479121884238975116247040_u128 };
-static P2_T5: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P2_T4), min: 17, max: Some(17) }];
-static P2_T6: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P2_T5))];
-static P2_T7: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P2_T3)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P2_T6))];
-static P2_T8: [rt::simple_pattern::Node; 7] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Char('v'), rt::simple_pattern::Node::Char('p'), rt::simple_pattern::Node::Char('c'), rt::simple_pattern::Node::Char('-'), rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P2_T7)), rt::simple_pattern::Node::End];
-static P2_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P2_T8)), false, true);
-static P2: rt::Pattern = rt::Pattern::built("^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$", Some(&P2_T));
-static R15: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::VPC.Id", &P2)], ..rt::Rule::NONE };
+static R14: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::Subnet.Id", &super::patterns::P12)], ..rt::Rule::NONE };
+static R15: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::VPC.Id", &super::patterns::P13)], ..rt::Rule::NONE };
 static R16: rt::Rule = rt::Rule { formats: &[rt::Format::Ipv4Network], ..rt::Rule::NONE };
-static P3_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('A', 'Z'), rt::simple_pattern::Item::Range('0', '9'), rt::simple_pattern::Item::Range(',', ','), rt::simple_pattern::Item::Range('.', '.'), rt::simple_pattern::Item::Range(' ', ' '), rt::simple_pattern::Item::Range('_', '_'), rt::simple_pattern::Item::Range('-', '-'), rt::simple_pattern::Item::Range(':', ':'), rt::simple_pattern::Item::Range('/', '/'), rt::simple_pattern::Item::Range('(', '('), rt::simple_pattern::Item::Range(')', ')'), rt::simple_pattern::Item::Range('#', '#'), rt::simple_pattern::Item::Range('@', '@'), rt::simple_pattern::Item::Range('[', '['), rt::simple_pattern::Item::Range(']', ']'), rt::simple_pattern::Item::Range('+', '+'), rt::simple_pattern::Item::Range('=', '='), rt::simple_pattern::Item::Range('&', '&'), rt::simple_pattern::Item::Range(';', ';'), rt::simple_pattern::Item::Range('{', '{'), rt::simple_pattern::Item::Range('}', '}'), rt::simple_pattern::Item::Range('!', '!'), rt::simple_pattern::Item::Range('$', '$'), rt::simple_pattern::Item::Range('*', '*')]), and: None, ascii: 63802943693688998584422815533371490304_u128 };
-static P3_T2: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P3_T1), min: 0, max: None }, rt::simple_pattern::Node::End];
-static P3_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P3_T2)), false, true);
-static P3: rt::Pattern = rt::Pattern::built("^[a-zA-Z0-9,. _\\-:/()#@\\[\\]+=&;{}!$*]*$", Some(&P3_T));
-static R17: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(255), pattern: Some(&P3), ..rt::Rule::NONE };
-static P4_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('A', 'Z'), rt::simple_pattern::Item::Range('0', '9'), rt::simple_pattern::Item::Range(' ', ' '), rt::simple_pattern::Item::Range('.', '.'), rt::simple_pattern::Item::Range('_', '_'), rt::simple_pattern::Item::Range('-', '-'), rt::simple_pattern::Item::Range(':', ':'), rt::simple_pattern::Item::Range('/', '/'), rt::simple_pattern::Item::Range('(', '('), rt::simple_pattern::Item::Range(')', ')'), rt::simple_pattern::Item::Range('#', '#'), rt::simple_pattern::Item::Range(',', ','), rt::simple_pattern::Item::Range('@', '@'), rt::simple_pattern::Item::Range('[', '['), rt::simple_pattern::Item::Range(']', ']'), rt::simple_pattern::Item::Range('+', '+'), rt::simple_pattern::Item::Range('=', '='), rt::simple_pattern::Item::Range('&', '&'), rt::simple_pattern::Item::Range(';', ';'), rt::simple_pattern::Item::Range('{', '{'), rt::simple_pattern::Item::Range('}', '}'), rt::simple_pattern::Item::Range('!', '!'), rt::simple_pattern::Item::Range('$', '$'), rt::simple_pattern::Item::Range('*', '*')]), and: None, ascii: 63802943693688998584422815533371490304_u128 };
-static P4_T2: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P4_T1), min: 1, max: None }, rt::simple_pattern::Node::End];
-static P4_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P4_T2)), false, true);
-static P4: rt::Pattern = rt::Pattern::built("^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$", Some(&P4_T));
-static R18: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::SecurityGroup.Name", &P4)], ..rt::Rule::NONE };
+static R17: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(255), pattern: Some(&super::patterns::P14), ..rt::Rule::NONE };
+static R18: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::SecurityGroup.Name", &super::patterns::P15)], ..rt::Rule::NONE };
 static R19: rt::Rule = rt::Rule { formats: &[rt::Format::Ipv6Network], ..rt::Rule::NONE };
-static P5_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'f'), rt::simple_pattern::Item::Range('A', 'F'), rt::simple_pattern::Item::Range('0', '9')]), and: None, ascii: 9982748479121884238975116247040_u128 };
-static P5_T2: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P5_T1), min: 8, max: Some(8) }];
-static P5_T3: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'f'), rt::simple_pattern::Item::Range('A', 'F'), rt::simple_pattern::Item::Range('0', '9')]), and: None, ascii: 9982748479121884238975116247040_u128 };
-static P5_T4: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P5_T3), min: 17, max: Some(17) }];
-static P5_T5: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P5_T2)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P5_T4))];
-static P5_T6: [rt::simple_pattern::Node; 6] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Char('s'), rt::simple_pattern::Node::Char('g'), rt::simple_pattern::Node::Char('-'), rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P5_T5)), rt::simple_pattern::Node::End];
-static P5_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P5_T6)), false, true);
-static P5: rt::Pattern = rt::Pattern::built("^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$", Some(&P5_T));
-static R20: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::SecurityGroup.Id", &P5)], ..rt::Rule::NONE };
+static R20: rt::Rule = rt::Rule { formats: &[rt::Format::Pattern("AWS::EC2::SecurityGroup.Id", &super::patterns::P16)], ..rt::Rule::NONE };
 static R21: rt::Rule = rt::Rule { minimum: Some(-1.0), ..rt::Rule::NONE };
 static R22: rt::Rule = rt::Rule { enum_values: &["dedicated", "default", "host"], ..rt::Rule::NONE };
 static R23: rt::Rule = rt::Rule { enum_values: &["enable", "disable"], ..rt::Rule::NONE };
@@ -82,9 +42,6 @@ static R29: rt::Rule = rt::Rule { enum_values: &["OnlyInboundResolver", "AllReso
 static R30: rt::Rule = rt::Rule { enum_values: &["VERIFIED_DOMAINS_ONLY", "ALL_DOMAINS", "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS", "SPECIFIED_DOMAINS_ONLY"], ..rt::Rule::NONE };
 static R31: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
 static R32: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(10), items: Some(&R31), ..rt::Rule::NONE };
-
-/// The schemas' patterns of this file (for tests of what codegen parsed).
-pub(crate) static PATTERNS: &[&rt::Pattern] = &[&P0, &P1, &P2, &P3, &P4, &P5];
 
 static SHAPE_CfnEIP: rt::Shape = rt::Shape {
     name: "AWS::EC2::EIP",

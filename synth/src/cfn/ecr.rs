@@ -12,54 +12,16 @@ use crate::l1 as rt;
 
 static R0: rt::Rule = rt::Rule { enum_values: &["MUTABLE", "IMMUTABLE", "MUTABLE_WITH_EXCLUSION", "IMMUTABLE_WITH_EXCLUSION"], ..rt::Rule::NONE };
 static R1: rt::Rule = rt::Rule { min_items: Some(1), max_items: Some(5), ..rt::Rule::NONE };
-static P0_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('0', '9')]), and: None, ascii: 10633823807823001954989730196329857024_u128 };
-static P0_T2: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Char('.')];
-static P0_T3: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Char('_')];
-static P0_T4: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Char('_'), rt::simple_pattern::Node::Char('_')];
-static P0_T5: rt::simple_pattern::Node = rt::simple_pattern::Node::Char('-');
-static P0_T6: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T5), min: 1, max: None }];
-static P0_T7: [rt::simple_pattern::Node; 4] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T2)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T3)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T4)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T6))];
-static P0_T8: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('0', '9')]), and: None, ascii: 10633823807823001954989730196329857024_u128 };
-static P0_T9: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P0_T7)), rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T8), min: 1, max: None }];
-static P0_T10: rt::simple_pattern::Node = rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T9));
-static P0_T11: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('0', '9')]), and: None, ascii: 10633823807823001954989730196329857024_u128 };
-static P0_T12: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Char('.')];
-static P0_T13: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Char('_')];
-static P0_T14: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Char('_'), rt::simple_pattern::Node::Char('_')];
-static P0_T15: rt::simple_pattern::Node = rt::simple_pattern::Node::Char('-');
-static P0_T16: [rt::simple_pattern::Node; 1] = [rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T15), min: 1, max: None }];
-static P0_T17: [rt::simple_pattern::Node; 4] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T12)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T13)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T14)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T16))];
-static P0_T18: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('0', '9')]), and: None, ascii: 10633823807823001954989730196329857024_u128 };
-static P0_T19: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P0_T17)), rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T18), min: 1, max: None }];
-static P0_T20: rt::simple_pattern::Node = rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T19));
-static P0_T21: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Char('/'), rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T11), min: 1, max: None }, rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T20), min: 0, max: None }];
-static P0_T22: rt::simple_pattern::Node = rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T21));
-static P0_T23: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T1), min: 1, max: None }, rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T10), min: 0, max: None }, rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T22), min: 0, max: None }];
-static P0_T24: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T23)), rt::simple_pattern::Node::End];
-static P0_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T24)), false, true);
-static P0: rt::Pattern = rt::Pattern::built("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*)$", Some(&P0_T));
-static R2: rt::Rule = rt::Rule { min_len: Some(2), max_len: Some(256), pattern: Some(&P0), ..rt::Rule::NONE };
+static R2: rt::Rule = rt::Rule { min_len: Some(2), max_len: Some(256), pattern: Some(&super::patterns::P17), ..rt::Rule::NONE };
 static R3: rt::Rule = rt::Rule { max_items: Some(50), unique_items: true, ..rt::Rule::NONE };
 static R4: rt::Rule = rt::Rule { enum_values: &["AES256", "KMS", "KMS_DSSE"], ..rt::Rule::NONE };
 static R5: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(2048), ..rt::Rule::NONE };
 static R6: rt::Rule = rt::Rule { enum_values: &["WILDCARD"], ..rt::Rule::NONE };
-static P1_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('0', '9'), rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('A', 'Z'), rt::simple_pattern::Item::Range('.', '.'), rt::simple_pattern::Item::Range('_', '_'), rt::simple_pattern::Item::Range('*', '*'), rt::simple_pattern::Item::Range('-', '-')]), and: None, ascii: 10633823849912963253799281346643755008_u128 };
-static P1_T2: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P1_T1), min: 1, max: Some(128) }];
-static P1_T3: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T2)), rt::simple_pattern::Node::End];
-static P1_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T3)), false, true);
-static P1: rt::Pattern = rt::Pattern::built("^(?:^[0-9a-zA-Z._*-]{1,128})$", Some(&P1_T));
-static R7: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&P1), ..rt::Rule::NONE };
+static R7: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), pattern: Some(&super::patterns::P18), ..rt::Rule::NONE };
 static R8: rt::Rule = rt::Rule { min_len: Some(100), max_len: Some(30720), ..rt::Rule::NONE };
-static P2_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('0', '9')]), and: None, ascii: 287948901175001088_u128 };
-static P2_T2: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P2_T1), min: 12, max: Some(12) }, rt::simple_pattern::Node::End];
-static P2_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P2_T2)), false, true);
-static P2: rt::Pattern = rt::Pattern::built("^[0-9]{12}$", Some(&P2_T));
-static R9: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(12), pattern: Some(&P2), ..rt::Rule::NONE };
+static R9: rt::Rule = rt::Rule { min_len: Some(12), max_len: Some(12), pattern: Some(&super::patterns::P19), ..rt::Rule::NONE };
 static R10: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(127), ..rt::Rule::NONE };
 static R11: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(255), ..rt::Rule::NONE };
-
-/// The schemas' patterns of this file (for tests of what codegen parsed).
-pub(crate) static PATTERNS: &[&rt::Pattern] = &[&P0, &P1, &P2];
 
 static SHAPE_CfnRepository: rt::Shape = rt::Shape {
     name: "AWS::ECR::Repository",

@@ -16,9 +16,6 @@ static R6: rt::Rule = rt::Rule { unique_items: true, ..rt::Rule::NONE };
 static R7: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
 static R8: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
 
-/// The schemas' patterns of this file (for tests of what codegen parsed).
-pub(crate) static PATTERNS: &[&rt::Pattern] = &[];
-
 static SHAPE_CfnKey: rt::Shape = rt::Shape {
     name: "AWS::KMS::Key",
     fields: &[

@@ -25,6 +25,7 @@ pub mod secretsmanager;
 pub mod ses;
 pub mod sns;
 pub mod sqs;
+mod patterns;
 
 /// Where the schemas come from.
 pub const SCHEMA_SOURCE: &str = "cfn-lint==1.58.0";
@@ -169,7 +170,7 @@ pub fn shape_of(type_name: &str) -> Option<&'static crate::l1::Shape> {
     }
 }
 
-/// Every pattern of the schemas, as codegen parsed it (for tests).
+/// Every pattern of the schemas, each once, as codegen parsed it (for tests).
 pub fn patterns() -> impl Iterator<Item = &'static crate::l1::Pattern> {
-    [atlas::PATTERNS, certificatemanager::PATTERNS, cloudformation::PATTERNS, cloudwatch::PATTERNS, dynamodb::PATTERNS, ec2::PATTERNS, ecr::PATTERNS, ecs::PATTERNS, elasticloadbalancingv2::PATTERNS, events::PATTERNS, iam::PATTERNS, kms::PATTERNS, lambda::PATTERNS, logs::PATTERNS, rds::PATTERNS, route53::PATTERNS, s3::PATTERNS, secretsmanager::PATTERNS, ses::PATTERNS, sns::PATTERNS, sqs::PATTERNS].into_iter().flatten().copied()
+    patterns::ALL.iter().copied()
 }

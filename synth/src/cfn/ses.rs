@@ -16,77 +16,20 @@
 
 use crate::l1 as rt;
 
-static P0_T1: rt::simple_pattern::Node = rt::simple_pattern::Node::Class { negated: false, items: ::std::borrow::Cow::Borrowed(&[rt::simple_pattern::Item::Range('a', 'z'), rt::simple_pattern::Item::Range('A', 'Z'), rt::simple_pattern::Item::Range('0', '9'), rt::simple_pattern::Item::Range('_', '_'), rt::simple_pattern::Item::Range('-', '-')]), and: None, ascii: 10633823849912963253799206579853066240_u128 };
-static P0_T2: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Repeat { node: rt::simple_pattern::Sub::Static(&P0_T1), min: 1, max: Some(64) }, rt::simple_pattern::Node::End];
-static P0_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P0_T2)), false, true);
-static P0: rt::Pattern = rt::Pattern::built("^[a-zA-Z0-9_-]{1,64}$", Some(&P0_T));
-static R0: rt::Rule = rt::Rule { pattern: Some(&P0), ..rt::Rule::NONE };
+static R0: rt::Rule = rt::Rule { pattern: Some(&super::patterns::P103), ..rt::Rule::NONE };
 static R1: rt::Rule = rt::Rule { min_items: Some(0), max_items: Some(50), ..rt::Rule::NONE };
-static P1_T1: [rt::simple_pattern::Node; 7] = [rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('N'), rt::simple_pattern::Node::Char('A'), rt::simple_pattern::Node::Char('B'), rt::simple_pattern::Node::Char('L'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('D')];
-static P1_T2: [rt::simple_pattern::Node; 8] = [rt::simple_pattern::Node::Char('D'), rt::simple_pattern::Node::Char('I'), rt::simple_pattern::Node::Char('S'), rt::simple_pattern::Node::Char('A'), rt::simple_pattern::Node::Char('B'), rt::simple_pattern::Node::Char('L'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('D')];
-static P1_T3: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T1)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T2))];
-static P1_T4: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P1_T3)), rt::simple_pattern::Node::End];
-static P1_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P1_T4)), false, true);
-static P1: rt::Pattern = rt::Pattern::built("^(?:ENABLED|DISABLED)$", Some(&P1_T));
-static R2: rt::Rule = rt::Rule { pattern: Some(&P1), ..rt::Rule::NONE };
+static R2: rt::Rule = rt::Rule { pattern: Some(&super::patterns::P104), ..rt::Rule::NONE };
 static R3: rt::Rule = rt::Rule { minimum: Some(300.0), maximum: Some(50400.0), ..rt::Rule::NONE };
-static P2_T1: [rt::simple_pattern::Node; 7] = [rt::simple_pattern::Node::Char('R'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('Q'), rt::simple_pattern::Node::Char('U'), rt::simple_pattern::Node::Char('I'), rt::simple_pattern::Node::Char('R'), rt::simple_pattern::Node::Char('E')];
-static P2_T2: [rt::simple_pattern::Node; 8] = [rt::simple_pattern::Node::Char('O'), rt::simple_pattern::Node::Char('P'), rt::simple_pattern::Node::Char('T'), rt::simple_pattern::Node::Char('I'), rt::simple_pattern::Node::Char('O'), rt::simple_pattern::Node::Char('N'), rt::simple_pattern::Node::Char('A'), rt::simple_pattern::Node::Char('L')];
-static P2_T3: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P2_T1)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P2_T2))];
-static P2_T4: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P2_T3)), rt::simple_pattern::Node::End];
-static P2_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P2_T4)), false, true);
-static P2: rt::Pattern = rt::Pattern::built("^(?:REQUIRE|OPTIONAL)$", Some(&P2_T));
-static R4: rt::Rule = rt::Rule { pattern: Some(&P2), ..rt::Rule::NONE };
-static P3_T1: [rt::simple_pattern::Node; 6] = [rt::simple_pattern::Node::Char('M'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('D'), rt::simple_pattern::Node::Char('I'), rt::simple_pattern::Node::Char('U'), rt::simple_pattern::Node::Char('M')];
-static P3_T2: [rt::simple_pattern::Node; 4] = [rt::simple_pattern::Node::Char('H'), rt::simple_pattern::Node::Char('I'), rt::simple_pattern::Node::Char('G'), rt::simple_pattern::Node::Char('H')];
-static P3_T3: [rt::simple_pattern::Node; 7] = [rt::simple_pattern::Node::Char('M'), rt::simple_pattern::Node::Char('A'), rt::simple_pattern::Node::Char('N'), rt::simple_pattern::Node::Char('A'), rt::simple_pattern::Node::Char('G'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('D')];
-static P3_T4: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P3_T1)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P3_T2)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P3_T3))];
-static P3_T5: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P3_T4)), rt::simple_pattern::Node::End];
-static P3_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P3_T5)), false, true);
-static P3: rt::Pattern = rt::Pattern::built("^(?:MEDIUM|HIGH|MANAGED)$", Some(&P3_T));
-static R5: rt::Rule = rt::Rule { pattern: Some(&P3), ..rt::Rule::NONE };
-static P4_T1: [rt::simple_pattern::Node; 4] = [rt::simple_pattern::Node::Char('t'), rt::simple_pattern::Node::Char('r'), rt::simple_pattern::Node::Char('u'), rt::simple_pattern::Node::Char('e')];
-static P4_T2: [rt::simple_pattern::Node; 5] = [rt::simple_pattern::Node::Char('f'), rt::simple_pattern::Node::Char('a'), rt::simple_pattern::Node::Char('l'), rt::simple_pattern::Node::Char('s'), rt::simple_pattern::Node::Char('e')];
-static P4_T3: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P4_T1)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P4_T2))];
-static P4_T4: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P4_T3)), rt::simple_pattern::Node::End];
-static P4_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P4_T4)), false, true);
-static P4: rt::Pattern = rt::Pattern::built("^(?:true|false)$", Some(&P4_T));
-static R6: rt::Rule = rt::Rule { pattern: Some(&P4), ..rt::Rule::NONE };
-static P5_T1: [rt::simple_pattern::Node; 6] = [rt::simple_pattern::Node::Char('B'), rt::simple_pattern::Node::Char('O'), rt::simple_pattern::Node::Char('U'), rt::simple_pattern::Node::Char('N'), rt::simple_pattern::Node::Char('C'), rt::simple_pattern::Node::Char('E')];
-static P5_T2: [rt::simple_pattern::Node; 9] = [rt::simple_pattern::Node::Char('C'), rt::simple_pattern::Node::Char('O'), rt::simple_pattern::Node::Char('M'), rt::simple_pattern::Node::Char('P'), rt::simple_pattern::Node::Char('L'), rt::simple_pattern::Node::Char('A'), rt::simple_pattern::Node::Char('I'), rt::simple_pattern::Node::Char('N'), rt::simple_pattern::Node::Char('T')];
-static P5_T3: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P5_T1)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P5_T2))];
-static P5_T4: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P5_T3)), rt::simple_pattern::Node::End];
-static P5_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P5_T4)), false, true);
-static P5: rt::Pattern = rt::Pattern::built("^(?:BOUNCE|COMPLAINT)$", Some(&P5_T));
-static R7: rt::Rule = rt::Rule { pattern: Some(&P5), ..rt::Rule::NONE };
+static R4: rt::Rule = rt::Rule { pattern: Some(&super::patterns::P105), ..rt::Rule::NONE };
+static R5: rt::Rule = rt::Rule { pattern: Some(&super::patterns::P106), ..rt::Rule::NONE };
+static R6: rt::Rule = rt::Rule { pattern: Some(&super::patterns::P107), ..rt::Rule::NONE };
+static R7: rt::Rule = rt::Rule { pattern: Some(&super::patterns::P108), ..rt::Rule::NONE };
 static R8: rt::Rule = rt::Rule { items: Some(&R7), ..rt::Rule::NONE };
 static R9: rt::Rule = rt::Rule { min_len: Some(1), max_len: Some(128), ..rt::Rule::NONE };
 static R10: rt::Rule = rt::Rule { min_len: Some(0), max_len: Some(256), ..rt::Rule::NONE };
-static P6_T1: [rt::simple_pattern::Node; 7] = [rt::simple_pattern::Node::Char('R'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('Q'), rt::simple_pattern::Node::Char('U'), rt::simple_pattern::Node::Char('I'), rt::simple_pattern::Node::Char('R'), rt::simple_pattern::Node::Char('E')];
-static P6_T2: [rt::simple_pattern::Node; 17] = [rt::simple_pattern::Node::Char('R'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('Q'), rt::simple_pattern::Node::Char('U'), rt::simple_pattern::Node::Char('I'), rt::simple_pattern::Node::Char('R'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('_'), rt::simple_pattern::Node::Char('O'), rt::simple_pattern::Node::Char('P'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('N'), rt::simple_pattern::Node::Char('_'), rt::simple_pattern::Node::Char('O'), rt::simple_pattern::Node::Char('N'), rt::simple_pattern::Node::Char('L'), rt::simple_pattern::Node::Char('Y')];
-static P6_T3: [rt::simple_pattern::Node; 8] = [rt::simple_pattern::Node::Char('O'), rt::simple_pattern::Node::Char('P'), rt::simple_pattern::Node::Char('T'), rt::simple_pattern::Node::Char('I'), rt::simple_pattern::Node::Char('O'), rt::simple_pattern::Node::Char('N'), rt::simple_pattern::Node::Char('A'), rt::simple_pattern::Node::Char('L')];
-static P6_T4: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P6_T1)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P6_T2)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P6_T3))];
-static P6_T5: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P6_T4)), rt::simple_pattern::Node::End];
-static P6_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P6_T5)), false, true);
-static P6: rt::Pattern = rt::Pattern::built("^(?:REQUIRE|REQUIRE_OPEN_ONLY|OPTIONAL)$", Some(&P6_T));
-static R11: rt::Rule = rt::Rule { pattern: Some(&P6), ..rt::Rule::NONE };
-static P7_T1: [rt::simple_pattern::Node; 12] = [rt::simple_pattern::Node::Char('R'), rt::simple_pattern::Node::Char('S'), rt::simple_pattern::Node::Char('A'), rt::simple_pattern::Node::Char('_'), rt::simple_pattern::Node::Char('1'), rt::simple_pattern::Node::Char('0'), rt::simple_pattern::Node::Char('2'), rt::simple_pattern::Node::Char('4'), rt::simple_pattern::Node::Char('_'), rt::simple_pattern::Node::Char('B'), rt::simple_pattern::Node::Char('I'), rt::simple_pattern::Node::Char('T')];
-static P7_T2: [rt::simple_pattern::Node; 12] = [rt::simple_pattern::Node::Char('R'), rt::simple_pattern::Node::Char('S'), rt::simple_pattern::Node::Char('A'), rt::simple_pattern::Node::Char('_'), rt::simple_pattern::Node::Char('2'), rt::simple_pattern::Node::Char('0'), rt::simple_pattern::Node::Char('4'), rt::simple_pattern::Node::Char('8'), rt::simple_pattern::Node::Char('_'), rt::simple_pattern::Node::Char('B'), rt::simple_pattern::Node::Char('I'), rt::simple_pattern::Node::Char('T')];
-static P7_T3: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P7_T1)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P7_T2))];
-static P7_T4: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P7_T3)), rt::simple_pattern::Node::End];
-static P7_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P7_T4)), false, true);
-static P7: rt::Pattern = rt::Pattern::built("^(?:RSA_1024_BIT|RSA_2048_BIT)$", Some(&P7_T));
-static R12: rt::Rule = rt::Rule { pattern: Some(&P7), ..rt::Rule::NONE };
-static P8_T1: [rt::simple_pattern::Node; 17] = [rt::simple_pattern::Node::Char('U'), rt::simple_pattern::Node::Char('S'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('_'), rt::simple_pattern::Node::Char('D'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('F'), rt::simple_pattern::Node::Char('A'), rt::simple_pattern::Node::Char('U'), rt::simple_pattern::Node::Char('L'), rt::simple_pattern::Node::Char('T'), rt::simple_pattern::Node::Char('_'), rt::simple_pattern::Node::Char('V'), rt::simple_pattern::Node::Char('A'), rt::simple_pattern::Node::Char('L'), rt::simple_pattern::Node::Char('U'), rt::simple_pattern::Node::Char('E')];
-static P8_T2: [rt::simple_pattern::Node; 14] = [rt::simple_pattern::Node::Char('R'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('J'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('C'), rt::simple_pattern::Node::Char('T'), rt::simple_pattern::Node::Char('_'), rt::simple_pattern::Node::Char('M'), rt::simple_pattern::Node::Char('E'), rt::simple_pattern::Node::Char('S'), rt::simple_pattern::Node::Char('S'), rt::simple_pattern::Node::Char('A'), rt::simple_pattern::Node::Char('G'), rt::simple_pattern::Node::Char('E')];
-static P8_T3: [rt::simple_pattern::Node; 2] = [rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P8_T1)), rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P8_T2))];
-static P8_T4: [rt::simple_pattern::Node; 3] = [rt::simple_pattern::Node::Start, rt::simple_pattern::Node::Alt(::std::borrow::Cow::Borrowed(&P8_T3)), rt::simple_pattern::Node::End];
-static P8_T: rt::simple_pattern::Simple = rt::simple_pattern::Simple::built(rt::simple_pattern::Node::Concat(::std::borrow::Cow::Borrowed(&P8_T4)), false, true);
-static P8: rt::Pattern = rt::Pattern::built("^(?:USE_DEFAULT_VALUE|REJECT_MESSAGE)$", Some(&P8_T));
-static R13: rt::Rule = rt::Rule { pattern: Some(&P8), ..rt::Rule::NONE };
-
-/// The schemas' patterns of this file (for tests of what codegen parsed).
-pub(crate) static PATTERNS: &[&rt::Pattern] = &[&P0, &P1, &P2, &P3, &P4, &P5, &P6, &P7, &P8];
+static R11: rt::Rule = rt::Rule { pattern: Some(&super::patterns::P109), ..rt::Rule::NONE };
+static R12: rt::Rule = rt::Rule { pattern: Some(&super::patterns::P110), ..rt::Rule::NONE };
+static R13: rt::Rule = rt::Rule { pattern: Some(&super::patterns::P111), ..rt::Rule::NONE };
 
 static SHAPE_CfnConfigurationSet: rt::Shape = rt::Shape {
     name: "AWS::SES::ConfigurationSet",
