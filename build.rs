@@ -1,5 +1,5 @@
-//! Three link settings for the `escdk` program on Linux (glibc), all for a synth process's
-//! start-up (measured in BENCHMARKS.md):
+//! Link settings for the `escdk` program on Linux, all for a synth process's start-up
+//! (measured in BENCHMARKS.md). With glibc:
 //!
 //! - position-dependent (`-no-pie`): a position-independent program spends a tenth of its
 //!   life before `main` applying some 25,000 relocations to the generated schema tables.
@@ -12,23 +12,27 @@
 //!   script of that name in `OUT_DIR` answers `INPUT(-lgcc_eh)`. Panics unwind as before
 //!   (`tests/linking.rs` checks a caught one). Done only in a native build whose C
 //!   compiler has `libgcc_eh.a`; elsewhere the program loads `libgcc_s.so.1` as usual.
-//! - the functions a synth runs laid out together (`symbol-order.txt`, written by
-//!   `scripts/symbol-order`): about 1 MB of the program's 4 MB of code, which the process
-//!   otherwise touches in some 37 places, a page fault each, instead of 13. Only in a
-//!   release build linked by the Rust toolchain's own `lld` (the default for this target
-//!   since Rust 1.90), which reads the file; another linker is left alone, as is a name
-//!   the program no longer has (a stale file makes the layout less compact, nothing else).
+//!
+//! With glibc and with musl, the functions a synth runs laid out together
+//! (`symbol-order/<target>.txt`, written by `scripts/symbol-order`): about 1 MB of the
+//! program's 4 MB of code, which the recipe's synth otherwise touches in 38 places, a page
+//! fault each, instead of 16. Only in a release build linked by the Rust toolchain's own
+//! `lld`, which reads the file ([`symbol_order`]); a name the program no longer has is
+//! passed over (a stale file makes the layout less compact, nothing else).
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let var = |k: &str| std::env::var(k).unwrap_or_default();
-    if var("CARGO_CFG_TARGET_OS") != "linux" || var("CARGO_CFG_TARGET_ENV") != "gnu" {
+    if var("CARGO_CFG_TARGET_OS") != "linux" {
+        return;
+    }
+    symbol_order(&var);
+    if var("CARGO_CFG_TARGET_ENV") != "gnu" {
         return;
     }
     println!("cargo:rustc-link-arg-bins=-no-pie");
-    symbol_order(&var);
     if var("CARGO_CFG_TARGET_FEATURE")
         .split(',')
         .any(|f| f == "crt-static")
@@ -51,56 +55,69 @@ fn main() {
     }
 }
 
-/// Asks the linker to lay out the functions `symbol-order.txt` names first, in its order,
-/// when it is the toolchain's `lld` and the build is a release one (whose symbol names the
-/// file holds).
+/// Asks the linker to lay out the functions `symbol-order/<target>.txt` names first, in its
+/// order, in a release build (whose symbol names the file holds) linked by the Rust
+/// toolchain's `lld`, which reads the file: the default linker for
+/// `x86_64-unknown-linux-gnu` from Rust 1.90 on; for `x86_64-unknown-linux-musl`, whose
+/// default is the C compiler's `ld`, the same `lld` is named here (`-fuse-ld=lld` from the
+/// toolchain's `gcc-ld` directory) when the toolchain has it. Left alone when a linker is
+/// chosen (`target.<triple>.linker`, which cargo passes as `RUSTC_LINKER`, or a flag: `-C
+/// linker`, `-C linker-features`, `-C link-self-contained`, `-fuse-ld`).
 fn symbol_order(var: &dyn Fn(&str) -> String) {
-    let file = PathBuf::from(var("CARGO_MANIFEST_DIR")).join("symbol-order.txt");
+    let target = var("TARGET");
+    let file = PathBuf::from(var("CARGO_MANIFEST_DIR"))
+        .join("symbol-order")
+        .join(format!("{target}.txt"));
     println!("cargo:rerun-if-changed={}", file.display());
     println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
-    if var("PROFILE") != "release" || !file.is_file() || !links_with_rust_lld(var) {
+    let flags = var("CARGO_ENCODED_RUSTFLAGS");
+    let chosen = !var("RUSTC_LINKER").is_empty()
+        || ["linker", "link-self-contained", "fuse-ld"]
+            .iter()
+            .any(|f| flags.contains(f));
+    if var("PROFILE") != "release" || !file.is_file() || chosen {
         return;
+    }
+    let rustc = var("RUSTC");
+    let rustc = if rustc.is_empty() { "rustc" } else { &rustc };
+    let ask = |arg: &str| {
+        Command::new(rustc)
+            .arg(arg)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    };
+    // "rustc 1.95.0 (59807616e 2026-04-14)"
+    let version = ask("--version");
+    let minor = version
+        .strip_prefix("rustc 1.")
+        .and_then(|v| v.split('.').next())
+        .and_then(|m| m.parse::<u32>().ok());
+    if !minor.is_some_and(|m| m >= 90) {
+        return;
+    }
+    match target.as_str() {
+        "x86_64-unknown-linux-gnu" => {}
+        "x86_64-unknown-linux-musl" => {
+            let gcc_ld = PathBuf::from(ask("--print=sysroot"))
+                .join("lib/rustlib")
+                .join(var("HOST"))
+                .join("bin/gcc-ld");
+            if !gcc_ld.join("ld.lld").is_file() {
+                return;
+            }
+            println!("cargo:rustc-link-arg-bins=-fuse-ld=lld");
+            println!("cargo:rustc-link-arg-bins=-B{}", gcc_ld.display());
+        }
+        _ => return,
     }
     println!(
         "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
         file.display()
     );
     println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
-}
-
-/// Whether rustc links with its own `lld`: the default for `x86_64-unknown-linux-gnu` from
-/// Rust 1.90 on, unless a linker is named (`target.<triple>.linker`, which cargo passes as
-/// `RUSTC_LINKER`) or a flag chooses one (`-C linker`, `-C linker-features`,
-/// `-C link-self-contained`, `-fuse-ld`).
-fn links_with_rust_lld(var: &dyn Fn(&str) -> String) -> bool {
-    if var("TARGET") != "x86_64-unknown-linux-gnu" || !var("RUSTC_LINKER").is_empty() {
-        return false;
-    }
-    let flags = var("CARGO_ENCODED_RUSTFLAGS");
-    if ["linker", "link-self-contained", "fuse-ld"]
-        .iter()
-        .any(|f| flags.contains(f))
-    {
-        return false;
-    }
-    let rustc = var("RUSTC");
-    let rustc = if rustc.is_empty() {
-        "rustc".into()
-    } else {
-        rustc
-    };
-    let version = Command::new(rustc)
-        .arg("--version")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-        .unwrap_or_default();
-    // "rustc 1.95.0 (59807616e 2026-04-14)"
-    let minor = version
-        .split_whitespace()
-        .nth(1)
-        .and_then(|v| v.split('.').nth(1))
-        .and_then(|m| m.parse::<u32>().ok());
-    version.starts_with("rustc 1.") && minor.is_some_and(|m| m >= 90)
 }
 
 /// Whether the C compiler that links the program has the static unwinder: `cc
