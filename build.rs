@@ -95,7 +95,7 @@ fn symbol_order(var: &dyn Fn(&str) -> String) {
         .strip_prefix("rustc 1.")
         .and_then(|v| v.split('.').next())
         .and_then(|m| m.parse::<u32>().ok());
-    if !minor.is_some_and(|m| m >= 90) {
+    if minor.is_none_or(|m| m < 90) {
         return;
     }
     match target.as_str() {
