@@ -13,11 +13,11 @@ pub trait Validate {
     fn validate(&self, rule: &Rule, cx: &mut Check);
 }
 
-/// A schema `pattern`: matched without a regex engine when it is simple (see
-/// `l1::simple_pattern`; generated code holds the tree codegen parsed, others parse at
-/// first use), else by a regex compiled on first use.
+/// A schema `pattern` (or a template parameter's `AllowedPattern`): matched without a
+/// regex engine when it is simple (see `l1::simple_pattern`; generated code holds the tree
+/// codegen parsed, others parse at first use), else by a regex compiled on first use.
 pub struct Pattern {
-    source: &'static str,
+    source: Cow<'static, str>,
     simple: Parsed,
     compiled: OnceLock<Option<Regex>>,
 }
@@ -33,7 +33,15 @@ enum Parsed {
 impl Pattern {
     pub const fn new(source: &'static str) -> Self {
         Pattern {
-            source,
+            source: Cow::Borrowed(source),
+            simple: Parsed::Lazy(OnceLock::new()),
+            compiled: OnceLock::new(),
+        }
+    }
+    /// A pattern made at run time (a template parameter's, say), parsed at first use.
+    pub fn owned(source: String) -> Self {
+        Pattern {
+            source: Cow::Owned(source),
             simple: Parsed::Lazy(OnceLock::new()),
             compiled: OnceLock::new(),
         }
@@ -42,18 +50,18 @@ impl Pattern {
     /// holds every generated pattern to that).
     pub(crate) const fn built(source: &'static str, simple: Option<&'static Simple>) -> Self {
         Pattern {
-            source,
+            source: Cow::Borrowed(source),
             simple: Parsed::Built(simple),
             compiled: OnceLock::new(),
         }
     }
-    pub fn source(&self) -> &'static str {
-        self.source
+    pub fn source(&self) -> &str {
+        &self.source
     }
     fn simple(&self) -> Option<&Simple> {
         match &self.simple {
             Parsed::Built(simple) => *simple,
-            Parsed::Lazy(cell) => cell.get_or_init(|| Simple::parse(self.source)).as_ref(),
+            Parsed::Lazy(cell) => cell.get_or_init(|| Simple::parse(&self.source)).as_ref(),
         }
     }
     /// `None` only if the pattern does not compile; a test asserts every generated one does.
@@ -66,7 +74,7 @@ impl Pattern {
     /// The answer of the regex engine alone (the oracle of the simple matcher's tests).
     pub fn regex_match(&self, s: &str) -> Option<bool> {
         self.compiled
-            .get_or_init(|| Regex::new(self.source).ok())
+            .get_or_init(|| Regex::new(&self.source).ok())
             .as_ref()
             .map(|re| re.is_match(s))
     }
@@ -79,7 +87,7 @@ impl Pattern {
     /// parsed at first use).
     pub fn built_as_parsed(&self) -> bool {
         match &self.simple {
-            Parsed::Built(simple) => simple.cloned() == Simple::parse(self.source),
+            Parsed::Built(simple) => simple.cloned() == Simple::parse(&self.source),
             Parsed::Lazy(_) => true,
         }
     }

@@ -50,23 +50,17 @@ pub fn check(stack: &str, name: &str, p: &Parameter, diags: &mut Vec<Diagnostic>
         return;
     };
     if let Some(pattern) = &p.allowed_pattern {
-        let anchored = format!("^(?:{pattern})$");
-        // Matched without compiling a regex where the pattern allows (see
-        // l1::simple_pattern); a pattern the matcher does not read goes to regex, which also
-        // says whether it is one.
-        let quick =
-            crate::l1::simple_pattern::Simple::parse(&anchored).and_then(|s| s.is_match(&text));
-        match quick
-            .map(Ok)
-            .unwrap_or_else(|| regex::Regex::new(&anchored).map(|re| re.is_match(&text)))
-        {
-            Ok(false) => error(
+        // Matched as a schema's pattern is (l1::Pattern: without compiling a regex where
+        // the simple matcher reads it; regex also says whether it is one).
+        let anchored = crate::l1::Pattern::owned(format!("^(?:{pattern})$"));
+        match anchored.is_match(&text) {
+            Some(false) => error(
                 "Default",
                 format!("the default `{text}` does not match the allowed pattern `{pattern}`"),
                 "change the default or the pattern".into(),
             ),
-            Ok(true) => {}
-            Err(_) => error(
+            Some(true) => {}
+            None => error(
                 "Default",
                 format!("the allowed pattern `{pattern}` is not a regular expression"),
                 "fix the pattern".into(),
