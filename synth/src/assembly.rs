@@ -98,9 +98,10 @@ pub fn write(dir: &Path, stacks: &[Synthesized], format: Format) -> std::io::Res
         ));
     }
     files.push((MANIFEST.to_string(), Cow::Owned(manifest(stacks, format))));
+    let mut buf = vec![0u8; 8192];
     let changed: Vec<&(String, Cow<'_, str>)> = files
         .iter()
-        .filter(|(name, body)| !holds(&dir.join(name), body.as_bytes()))
+        .filter(|(name, body)| !holds(&dir.join(name), body.as_bytes(), &mut buf))
         .collect();
     let keep: Vec<&String> = files.iter().map(|(n, _)| n).collect();
     let stale: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -127,16 +128,16 @@ pub fn write(dir: &Path, stacks: &[Synthesized], format: Format) -> std::io::Res
         .collect())
 }
 
-/// Whether the file at `path` holds exactly `body` (read in pieces: no copy of it is kept).
-fn holds(path: &Path, body: &[u8]) -> bool {
+/// Whether the file at `path` holds exactly `body`, read in pieces into `buf` (no copy of
+/// it is kept; one buffer for every file, zeroed once).
+fn holds(path: &Path, body: &[u8], buf: &mut [u8]) -> bool {
     use std::io::Read;
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };
-    let mut buf = [0u8; 8192];
     let mut at = 0;
     loop {
-        match file.read(&mut buf) {
+        match file.read(buf) {
             Ok(0) => return at == body.len(),
             Ok(n) if body.get(at..at + n) == Some(&buf[..n]) => at += n,
             Ok(_) | Err(_) => return false,
