@@ -16,7 +16,7 @@
 //! With glibc and with musl, the functions a synth runs laid out together
 //! (`symbol-order/<target>.txt`, written by `scripts/symbol-order`): about 1 MB of the
 //! program's 4 MB of code, which the recipe's synth otherwise touches in 38 places, a page
-//! fault each, instead of 16. Only in a release build linked by the Rust toolchain's own
+//! fault each, instead of 13. Only in a release build linked by the Rust toolchain's own
 //! `lld`, which reads the file ([`symbol_order`]); a name the program no longer has is
 //! passed over (a stale file makes the layout less compact, nothing else).
 use std::path::{Path, PathBuf};
