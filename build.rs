@@ -75,7 +75,10 @@ fn symbol_order(var: &dyn Fn(&str) -> String) {
         || ["linker", "link-self-contained", "fuse-ld"]
             .iter()
             .any(|f| flags.contains(f));
-    if var("PROFILE") != "release" || !file.is_file() || chosen {
+    // Built on x86-64 Linux only (for glibc or musl): how a cross build links is the cross
+    // toolchain's business.
+    let native = var("HOST") == "x86_64-unknown-linux-gnu";
+    if var("PROFILE") != "release" || !file.is_file() || chosen || !native {
         return;
     }
     let rustc = var("RUSTC");
