@@ -92,51 +92,7 @@ impl From<Expr> for Json {
         Json::Expr(e)
     }
 }
-impl From<&str> for Json {
-    fn from(s: &str) -> Self {
-        Json::String(s.to_string())
-    }
-}
-impl From<String> for Json {
-    fn from(s: String) -> Self {
-        Json::String(s)
-    }
-}
-impl From<&String> for Json {
-    fn from(s: &String) -> Self {
-        Json::String(s.clone())
-    }
-}
-impl From<bool> for Json {
-    fn from(b: bool) -> Self {
-        Json::Bool(b)
-    }
-}
-macro_rules! json_from_int {
-    ($($t:ty),*) => {$(
-        impl From<$t> for Json {
-            fn from(n: $t) -> Self {
-                Json::Number(n.into())
-            }
-        }
-    )*};
-}
-json_from_int!(i32, i64, u32, u64, u16, u8, usize);
-impl From<f64> for Json {
-    fn from(n: f64) -> Self {
-        serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number)
-    }
-}
-impl<T: Into<Json>> From<Vec<T>> for Json {
-    fn from(v: Vec<T>) -> Self {
-        Json::Array(v.into_iter().map(Into::into).collect())
-    }
-}
-impl<T: Into<Json>> From<Option<T>> for Json {
-    fn from(v: Option<T>) -> Self {
-        v.map_or(Json::Null, Into::into)
-    }
-}
+crate::node::from_literals!(Json);
 
 /// An intrinsic function call: shared, so a copy of a reference or a policy statement
 /// costs a count and not a tree.

@@ -92,26 +92,60 @@ impl From<Object> for Node {
         Node::Object(o)
     }
 }
-impl From<bool> for Node {
-    fn from(b: bool) -> Self {
-        Node::Bool(b)
-    }
+/// The conversions from Rust values that a JSON tree with the variants `Null`, `Bool`,
+/// `Number`, `String` and `Array` has: [`Node`], and the template's
+/// [`Json`](crate::json::Json), which writes them once here.
+macro_rules! from_literals {
+    ($tree:ident) => {
+        impl From<bool> for $tree {
+            fn from(b: bool) -> Self {
+                $tree::Bool(b)
+            }
+        }
+        impl From<String> for $tree {
+            fn from(s: String) -> Self {
+                $tree::String(s)
+            }
+        }
+        impl From<&String> for $tree {
+            fn from(s: &String) -> Self {
+                $tree::String(s.clone())
+            }
+        }
+        impl From<&str> for $tree {
+            fn from(s: &str) -> Self {
+                $tree::String(s.to_string())
+            }
+        }
+        $crate::node::from_literals!(@ints $tree: i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+        impl From<f64> for $tree {
+            /// `Null` for a number JSON cannot hold (NaN, infinities), as `serde_json` does.
+            fn from(n: f64) -> Self {
+                serde_json::Number::from_f64(n).map_or($tree::Null, $tree::Number)
+            }
+        }
+        impl<T: Into<$tree>> From<Vec<T>> for $tree {
+            fn from(v: Vec<T>) -> Self {
+                $tree::Array(v.into_iter().map(Into::into).collect())
+            }
+        }
+        impl<T: Into<$tree>> From<Option<T>> for $tree {
+            fn from(v: Option<T>) -> Self {
+                v.map_or($tree::Null, Into::into)
+            }
+        }
+    };
+    (@ints $tree:ident: $($t:ty),*) => {$(
+        impl From<$t> for $tree {
+            fn from(n: $t) -> Self {
+                $tree::Number(n.into())
+            }
+        }
+    )*};
 }
-impl From<String> for Node {
-    fn from(s: String) -> Self {
-        Node::String(s)
-    }
-}
-impl From<&String> for Node {
-    fn from(s: &String) -> Self {
-        Node::String(s.clone())
-    }
-}
-impl From<&str> for Node {
-    fn from(s: &str) -> Self {
-        Node::String(s.to_string())
-    }
-}
+pub(crate) use from_literals;
+from_literals!(Node);
+
 impl From<&Key> for Node {
     fn from(s: &Key) -> Self {
         Node::String(s.as_str().to_string())
@@ -120,32 +154,6 @@ impl From<&Key> for Node {
 impl From<serde_json::Number> for Node {
     fn from(n: serde_json::Number) -> Self {
         Node::Number(n)
-    }
-}
-macro_rules! node_from_int {
-    ($($t:ty),*) => {$(
-        impl From<$t> for Node {
-            fn from(n: $t) -> Self {
-                Node::Number(n.into())
-            }
-        }
-    )*};
-}
-node_from_int!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
-impl From<f64> for Node {
-    /// `Null` for a number JSON cannot hold (NaN, infinities), as `serde_json` does.
-    fn from(n: f64) -> Self {
-        serde_json::Number::from_f64(n).map_or(Node::Null, Node::Number)
-    }
-}
-impl<T: Into<Node>> From<Vec<T>> for Node {
-    fn from(v: Vec<T>) -> Self {
-        Node::Array(v.into_iter().map(Into::into).collect())
-    }
-}
-impl<T: Into<Node>> From<Option<T>> for Node {
-    fn from(v: Option<T>) -> Self {
-        v.map_or(Node::Null, Into::into)
     }
 }
 impl<T: Into<Node>> FromIterator<T> for Node {

@@ -25,6 +25,7 @@
 //! ```
 
 mod convert;
+pub(crate) use convert::from_literals;
 mod key;
 mod object;
 
