@@ -211,6 +211,88 @@ fn a_duplicate_path() {
 }
 
 #[test]
+fn paths_a_url_cannot_carry_as_they_are() {
+    let e = errors_for(
+        props(
+            vec![
+                Destination::new("/проекции", "Cyrillic"),
+                Destination::new("/projections/users#latest", "A fragment"),
+                Destination::new("/projections/orders by date", "A space"),
+                Destination::new("https://api.example.com/a%zz", "A bad escape"),
+            ],
+            &["203.0.113.10/32"],
+        ),
+        true,
+    );
+    assert!(
+        e.contains("Shop/Streaming Destinations: destination `/проекции` holds `п`, which a URL cannot carry as it is\n  fix: write it percent-encoded (`%D0%BF`)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("destination `/projections/users#latest` holds `#`")
+            && e.contains("fix: leave the fragment out"),
+        "{e}"
+    );
+    assert!(
+        e.contains("destination `/projections/orders by date` holds ` `") && e.contains("(`%20`)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("destination `https://api.example.com/a%zz` holds `%`"),
+        "{e}"
+    );
+    // Escapes, queries and the characters RFC 3986 allows pass.
+    let stack = Stack::new("Shop");
+    let s = store(&stack, true);
+    AmbarStreaming::new(
+        &stack.root(),
+        "Streaming",
+        &s,
+        props(
+            vec![Destination::new(
+                "/projections/us%C3%A9rs?v=1&x=a-b_c.d~e",
+                "Encoded",
+            )],
+            &["203.0.113.10/32"],
+        ),
+    );
+    stack
+        .synth()
+        .expect("a percent-encoded path with a query synthesizes");
+}
+
+#[test]
+fn more_egress_blocks_than_a_security_group_holds_by_default_is_a_warning() {
+    let warnings = |n: usize| {
+        let cidrs: Vec<String> = (0..n).map(|i| format!("203.0.113.{i}/32")).collect();
+        let cidrs: Vec<&str> = cidrs.iter().map(String::as_str).collect();
+        let stack = Stack::new("Shop");
+        let s = store(&stack, true);
+        AmbarStreaming::new(&stack.root(), "Streaming", &s, props(users(), &cidrs));
+        stack
+            .synth()
+            .expect("a warning does not stop synth")
+            .warnings
+            .into_iter()
+            .map(|d| d.to_string())
+            .filter(|d| d.contains("rules per security group"))
+            .collect::<Vec<_>>()
+    };
+    // One inbound rule per block on the event store's group: 60 is the default quota.
+    assert_eq!(warnings(60), Vec::<String>::new());
+    let w = warnings(61);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].starts_with("warning: Shop/EventStore/SecurityGroup/Resource (")
+            && w[0].contains(
+                "Properties.SecurityGroupIngress: the security group has 61 inbound IPv4 rules"
+            ),
+        "{w:?}"
+    );
+    assert!(w[0].contains("fix: use fewer, wider CIDR blocks"), "{w:?}");
+}
+
+#[test]
 fn a_path_without_its_slash_and_a_url_that_is_not_https() {
     let e = errors_for(
         props(

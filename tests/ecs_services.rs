@@ -812,6 +812,33 @@ fn a_variable_given_twice_is_refused() {
     );
 }
 
+#[test]
+fn a_task_definition_over_ecs_s_64_kib_is_refused() {
+    // ECS registers task definitions of at most 64 KiB, and says so only at deploy.
+    let big = |len: usize| {
+        move |p: &mut FargateServiceProps, _: &mut Vec<String>| {
+            p.environment = vec![("BIG".into(), EnvValue::Value("x".repeat(len).into()))];
+        }
+    };
+    let e = errors(&one_service(big(70_000)));
+    assert!(
+        e.contains("error: Bad/Web/Service/TaskDefinition (")
+            && e.contains(
+                ") Properties.ContainerDefinitions: the task definition takes at least 70"
+            ),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "ECS registers at most 64 KiB (65536 bytes)\n  fix: move large values out of it"
+        ),
+        "{e}"
+    );
+    one_service(big(60_000))
+        .synth()
+        .expect("a 60 KB variable fits in a task definition");
+}
+
 fn ci_role(props: GithubActionsRoleProps) -> String {
     let stack = Stack::new("Bad");
     let provider = GithubOidcProvider::import(&stack.root());

@@ -41,6 +41,29 @@ fn https_url(s: &str) -> bool {
     })
 }
 
+/// The first character of `s` (a URL's path and query) that a URL cannot carry as it is
+/// (RFC 3986): anything but letters, digits, `-._~!$&'()*+,;=:@/?` and a `%` with two
+/// hexadecimal digits. `#` is one: it starts a fragment, which no request carries.
+fn first_non_url_char(s: &str) -> Option<char> {
+    let bytes = s.as_bytes();
+    s.char_indices().find_map(|(i, c)| {
+        let escape = c == '%'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        let plain = c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?".contains(c);
+        (!escape && !plain).then_some(c)
+    })
+}
+
+/// `c` percent-encoded, byte by byte of its UTF-8 (`é` → `%C3%A9`).
+fn percent_encoded(c: char) -> String {
+    let mut buf = [0; 4];
+    c.encode_utf8(&mut buf)
+        .bytes()
+        .map(|b| format!("%{b:02X}"))
+        .collect()
+}
+
 /// The construct id of a destination, from its path (`/projections/users` →
 /// `ProjectionsUsers`); `Root` for `/`.
 pub fn destination_id(d: &Destination) -> String {
@@ -127,7 +150,7 @@ fn check_destinations(scope: &Scope, props: &AmbarStreamingProps) {
                     "give a path under base_url (`/projections/users`) or an https:// URL",
                 );
             }
-        } else if !d.path.starts_with('/') || d.path.chars().any(char::is_whitespace) {
+        } else if !d.path.starts_with('/') {
             scope.prop_error(
                 "Destinations",
                 format!("destination path `{}` does not start with `/`", d.path),
@@ -141,6 +164,31 @@ fn check_destinations(scope: &Scope, props: &AmbarStreamingProps) {
                     d.path
                 ),
                 "set base_url (https://your-backend), or give the destination a full https:// URL",
+            );
+        }
+        let after_host = if d.is_url() {
+            d.path.split_once("://").map_or("", |(_, rest)| rest)
+        } else {
+            d.path.as_str()
+        };
+        if let Some(c) =
+            first_non_url_char(after_host).filter(|c| !(d.is_url() && c.is_whitespace()))
+        {
+            let fix = if c == '#' {
+                "leave the fragment out: Ambar's requests would not carry it".to_string()
+            } else {
+                format!(
+                    "write it percent-encoded (`{}`), or use letters, digits and `-._~/`",
+                    percent_encoded(c)
+                )
+            };
+            scope.prop_error(
+                "Destinations",
+                format!(
+                    "destination `{}` holds `{c}`, which a URL cannot carry as it is",
+                    d.path
+                ),
+                fix,
             );
         }
         if d.filter.trim().is_empty() {
@@ -244,6 +292,19 @@ mod tests {
         assert!(!bare_hostname("euw1.api.ambar.cloud:443"));
         assert!(!bare_hostname(""));
         assert!(!bare_hostname("a..b"));
+    }
+
+    #[test]
+    fn url_characters() {
+        assert_eq!(first_non_url_char("/projections/users?v=1&x=a%2Fb"), None);
+        assert_eq!(first_non_url_char("api.example.com:8443/a-b_c.d~e"), None);
+        assert_eq!(first_non_url_char("/проекции"), Some('п'));
+        assert_eq!(first_non_url_char("/a#b"), Some('#'));
+        assert_eq!(first_non_url_char("/a%2"), Some('%'));
+        assert_eq!(first_non_url_char("/a%zz"), Some('%'));
+        assert_eq!(first_non_url_char("/a\\b"), Some('\\'));
+        assert_eq!(percent_encoded('п'), "%D0%BF");
+        assert_eq!(percent_encoded(' '), "%20");
     }
 
     #[test]

@@ -301,6 +301,7 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
         tags.apply(e, lid, &mut props, &mut diags);
         validate::names::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
         validate::lint::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
+        validate::quotas::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
         validate::documents::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
         take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);
         let resource = render_resource(e, props, &mut cx, &mut depends_on);
@@ -436,6 +437,7 @@ fn finish(
     let rules = crate::rules::run(r.stack.id(), &mut template, &edges, rules, &mut diags);
     validate::names::check_unique(&name, &template, &mut diags);
     validate::lint::check_subnets(&name, &template, &mut diags);
+    validate::quotas::check_security_groups(&name, &template, &mut diags);
     // Templates here take 1.3 to 1.6 KB a resource; memory reserved and not written is
     // never touched, so the estimate errs high.
     let resources = template["Resources"].as_object().map_or(0, |r| r.len());

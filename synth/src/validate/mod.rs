@@ -1,12 +1,14 @@
 //! Checks run at synth, before anything is written: schema constraints (generated into
 //! [`crate::cfn`]), AWS naming rules ([`names`]), policy documents and event patterns
-//! ([`documents`]), references ([`references`]) and CloudFormation's limits ([`limits`]).
+//! ([`documents`]), references ([`references`]), CloudFormation's limits ([`limits`]) and
+//! service quotas a template can be seen to break ([`quotas`]).
 
 pub mod documents;
 pub mod limits;
 pub mod lint;
 pub mod names;
 pub mod parameters;
+pub mod quotas;
 pub mod references;
 
 use crate::diagnostics::Diagnostic;
