@@ -630,3 +630,45 @@ fn function_memory_and_timeout_are_those_of_ordinary_functions() {
     );
     assert!(ok.synth().is_ok());
 }
+
+#[test]
+fn a_custom_bus_named_default_or_with_a_slash_is_refused_and_a_partner_bus_is_not() {
+    let bus = |name: &str| {
+        let stack = Stack::new("Buses");
+        EventBus::new(
+            &stack.root(),
+            "Bus",
+            EventBusProps {
+                name: Some(name.into()),
+                ..Default::default()
+            },
+        );
+        stack
+    };
+    let e = errors(&bus("default"));
+    assert!(
+        e.contains("Properties.Name: a custom event bus cannot be named `default`"),
+        "{e}"
+    );
+    let e = errors(&bus("orders/events"));
+    assert!(
+        e.contains("error: Buses/Bus/Resource (")
+            && e.contains("Properties.Name: `orders/events` contains `/`, which only a partner event bus's name (its event source's) may\n  fix: leave the `/` out"),
+        "{e}"
+    );
+    bus("orders.events_v2-1")
+        .synth()
+        .expect("letters, digits, `.`, `_` and `-` are a name");
+    // A partner bus is named after its event source, `/` and all.
+    let stack = Stack::new("Partner");
+    stack.root().add(
+        "Bus",
+        escdk_synth::cfn::events::CfnEventBus {
+            event_source_name: Some("aws.partner/example.com/123/orders".into()),
+            ..escdk_synth::cfn::events::CfnEventBus::new("aws.partner/example.com/123/orders")
+        },
+    );
+    stack
+        .synth()
+        .expect("a partner bus may have `/` in its name");
+}

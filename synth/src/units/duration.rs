@@ -22,20 +22,30 @@ const HOUR: u64 = 60 * MINUTE;
 const DAY: u64 = 24 * HOUR;
 
 impl Duration {
+    // A count too large for u64 milliseconds saturates at the largest, which every range a
+    // property allows refuses at synth, instead of overflowing.
     pub const fn millis(n: u64) -> Self {
         Duration { millis: n }
     }
     pub const fn seconds(n: u64) -> Self {
-        Duration { millis: n * SECOND }
+        Duration {
+            millis: n.saturating_mul(SECOND),
+        }
     }
     pub const fn minutes(n: u64) -> Self {
-        Duration { millis: n * MINUTE }
+        Duration {
+            millis: n.saturating_mul(MINUTE),
+        }
     }
     pub const fn hours(n: u64) -> Self {
-        Duration { millis: n * HOUR }
+        Duration {
+            millis: n.saturating_mul(HOUR),
+        }
     }
     pub const fn days(n: u64) -> Self {
-        Duration { millis: n * DAY }
+        Duration {
+            millis: n.saturating_mul(DAY),
+        }
     }
 
     pub fn to_millis(self) -> u64 {
@@ -83,15 +93,9 @@ impl Duration {
         range: RangeInclusive<u64>,
     ) -> u64 {
         let (size, name) = unit;
-        let Some(n) = self.whole(size) else {
-            scope.property_error(
-                property,
-                format!("{} is not a whole number of {name}s", self.human()),
-                format!("give a whole number of {name}s"),
-            );
-            return *range.start();
-        };
-        if !range.contains(&n) {
+        let millis = range.start().saturating_mul(size)..=range.end().saturating_mul(size);
+        // Out of range first: that is the fix to give, whole or not.
+        if !millis.contains(&self.millis) {
             scope.property_error(
                 property,
                 format!(
@@ -102,11 +106,20 @@ impl Duration {
                 ),
                 format!(
                     "give a duration between {} and {}",
-                    Duration::millis(range.start() * size).human(),
-                    Duration::millis(range.end() * size).human()
+                    Duration::millis(*millis.start()).human(),
+                    Duration::millis(*millis.end()).human()
                 ),
             );
+            return self.millis / size;
         }
+        let Some(n) = self.whole(size) else {
+            scope.property_error(
+                property,
+                format!("{} is not a whole number of {name}s", self.human()),
+                format!("give a whole number of {name}s"),
+            );
+            return *range.start();
+        };
         n
     }
 
@@ -168,5 +181,32 @@ mod tests {
         let d: Vec<String> = stack.diagnostics().iter().map(|d| d.to_string()).collect();
         assert_eq!(d[0], "error: U/Fn Timeout: 20 minutes is outside the allowed 1 to 900 seconds\n  fix: give a duration between 1 second and 15 minutes");
         assert_eq!(d[1], "error: U/Fn Timeout: 1500 ms is not a whole number of seconds\n  fix: give a whole number of seconds");
+    }
+
+    #[test]
+    fn a_count_too_large_saturates_and_is_out_of_range() {
+        // Each unit overflows u64 milliseconds well before u64::MAX of it.
+        for d in [
+            Duration::seconds(u64::MAX),
+            Duration::minutes(u64::MAX / 1000),
+            Duration::hours(u64::MAX / 1000),
+            Duration::days(u64::MAX / 1000),
+        ] {
+            assert_eq!(d.to_millis(), u64::MAX);
+        }
+        let stack = Stack::new("U");
+        let scope = stack.root().child("Fn");
+        // Out of range and not whole either: the range is the fix to give.
+        Duration::days(u64::MAX).seconds_in(&scope, "Timeout", 1..=900);
+        Duration::millis(900_001).seconds_in(&scope, "Timeout", 1..=900);
+        let d: Vec<String> = stack.diagnostics().iter().map(|d| d.to_string()).collect();
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("error: U/Fn Timeout: 18446744073709551615 ms is outside the allowed 1 to 900 seconds"), "{d:?}");
+        assert!(
+            d[1].starts_with(
+                "error: U/Fn Timeout: 900001 ms is outside the allowed 1 to 900 seconds"
+            ),
+            "{d:?}"
+        );
     }
 }

@@ -18,9 +18,11 @@ impl Size {
     pub const fn mebibytes(n: u64) -> Self {
         Size { mebibytes: n }
     }
+    /// A count too large for u64 mebibytes saturates at the largest, which every range a
+    /// property allows refuses at synth, instead of overflowing.
     pub const fn gibibytes(n: u64) -> Self {
         Size {
-            mebibytes: n * 1024,
+            mebibytes: n.saturating_mul(1024),
         }
     }
     pub fn to_mebibytes(self) -> u64 {
@@ -52,5 +54,19 @@ impl Size {
             );
         }
         self.mebibytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gibibytes_too_many_saturate_instead_of_overflowing() {
+        assert_eq!(Size::gibibytes(2).to_mebibytes(), 2048);
+        assert_eq!(
+            Size::gibibytes(u64::MAX / 1024 + 1).to_mebibytes(),
+            u64::MAX
+        );
     }
 }

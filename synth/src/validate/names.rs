@@ -107,13 +107,23 @@ pub fn check(
         }
     }
     if type_name == "AWS::Events::EventBus" {
-        if let Some("default") = props.get("Name").and_then(JsonValue::as_str) {
+        let name = props.get("Name").and_then(JsonValue::as_str);
+        if name == Some("default") {
             report(
                 "Name",
                 "a custom event bus cannot be named `default` (that is the account's default bus)"
                     .into(),
                 "choose another name",
             );
+        } else if let Some(name) = name.filter(|n| n.contains('/')) {
+            // The schema's pattern allows `/` for partner buses, which name their source.
+            if props.get("EventSourceName").is_none() {
+                report(
+                    "Name",
+                    format!("`{name}` contains `/`, which only a partner event bus's name (its event source's) may"),
+                    "leave the `/` out of a custom event bus's name",
+                );
+            }
         }
     }
 }
