@@ -319,6 +319,37 @@ fn aurora_classes_without_the_data_api_and_reserved_master_users() {
 }
 
 #[test]
+fn aurora_serverless_one_table_for_two_and_no_replication_slot() {
+    let stack = Stack::new("Bad");
+    let mut props = AuroraEventStoreProps {
+        instance_class: "db.serverless".into(),
+        ..Default::default()
+    };
+    props.names.reactions_table = props.names.events_table.clone();
+    props.replication.max_replication_slots = 0;
+    props.replication.max_wal_senders = 262_144;
+    support::aurora_store(&stack, props);
+    let e = errors(&stack);
+    assert!(e.contains("error: Bad/EventStore InstanceClass: db.serverless (Aurora Serverless v2) needs a scaling configuration on the cluster"), "{e}");
+    assert!(
+        e.contains("error: Bad/EventStore ReactionsTable: `event_store` names both the events table and the reactions table"),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "error: Bad/EventStore MaxReplicationSlots: 0 is outside PostgreSQL's 1 to 262143"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "error: Bad/EventStore MaxWalSenders: 262144 is outside PostgreSQL's 1 to 262143"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
 fn grants_on_a_table_with_a_customer_managed_key_include_the_key() {
     use escdk_constructs::dynamodb::{Attribute, StreamView, Table, TableEncryption, TableProps};
     use escdk_synth::cfn::kms::CfnKey;

@@ -234,6 +234,30 @@ fn check_props(scope: &Scope, props: &AuroraEventStoreProps, vpc: &Vpc) -> Vec<C
             );
         }
     }
+    if n.events_table == n.reactions_table {
+        scope.prop_error(
+            "ReactionsTable",
+            format!("`{}` names both the events table and the reactions table", n.reactions_table),
+            "give the two tables different names (event_store and event_store_idempotent_reaction by default)",
+        );
+    }
+    // PostgreSQL's own bounds (MAX_BACKENDS); streaming needs at least one of each.
+    const MAX_BACKENDS: u32 = 262_143;
+    for (what, value) in [
+        ("MaxWalSenders", props.replication.max_wal_senders),
+        (
+            "MaxReplicationSlots",
+            props.replication.max_replication_slots,
+        ),
+    ] {
+        if !(1..=MAX_BACKENDS).contains(&value) {
+            scope.prop_error(
+                what,
+                format!("{value} is outside PostgreSQL's 1 to {MAX_BACKENDS}: logical replication needs at least one"),
+                "keep the default (20), or give one per consumer of the stream plus a few spare",
+            );
+        }
+    }
     // Names RDS keeps for itself, or PostgreSQL's own superuser.
     const RESERVED: [&str; 4] = ["rdsadmin", "rdsrepladmin", "admin", "postgres"];
     if RESERVED.contains(&props.master_username.as_str()) {
@@ -248,7 +272,13 @@ fn check_props(scope: &Scope, props: &AuroraEventStoreProps, vpc: &Vpc) -> Vec<C
     }
     // The schema is applied through the Data API, which Aurora offers on provisioned
     // instance classes other than the burstable db.t* ones.
-    if props.instance_class.starts_with("db.t") {
+    if props.instance_class == "db.serverless" {
+        scope.prop_error(
+            "InstanceClass",
+            "db.serverless (Aurora Serverless v2) needs a scaling configuration on the cluster, which this construct does not set",
+            "use a provisioned class (db.r6g.large by default)",
+        );
+    } else if props.instance_class.starts_with("db.t") {
         scope.prop_error(
             "InstanceClass",
             format!("`{}` is a burstable class, on which the RDS Data API (which applies the schema) is not available", props.instance_class),
