@@ -360,3 +360,41 @@ fn the_execution_role_decrypts_the_profile_secret_only_with_a_key_named() {
         json!({"StringEquals": {"kms:ViaService": {"Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"}}})
     );
 }
+
+#[test]
+fn a_cluster_name_an_end_of_life_version_and_more_entries_than_an_access_list_holds() {
+    let e = store_errors(ProjectionStoreProps {
+        cluster_name: "projection_store".into(),
+        mongodb_major_version: "6.0".into(),
+        allowed_cidrs: (0..200).map(|i| format!("10.0.{i}.0/24")).collect(),
+        ..ProjectionStoreProps::new(PROJECT)
+    });
+    assert!(
+        e.contains("error: Platform/Projections ClusterName: `projection_store` is not an Atlas cluster name\n  fix: use ASCII letters, digits and `-`, 64 at most"),
+        "{e}"
+    );
+    assert!(
+        e.contains("error: Platform/Projections MongoDBMajorVersion: MongoDB 6.0 has reached its end of life"),
+        "{e}"
+    );
+    // 200 blocks and the VPC's NAT address: one more than a project holds.
+    assert!(
+        e.contains("error: Platform/Projections AllowedCidrs: the access list would have 201 entries (the VPC's NAT addresses and allowed_cidrs); an Atlas project holds 200"),
+        "{e}"
+    );
+    // 199 blocks, 8.0, a 64-character name: accepted.
+    let (app, activation, platform, vpc) = app();
+    ProjectionStore::new(
+        &platform.root(),
+        "Projections",
+        &activation,
+        &vpc,
+        ProjectionStoreProps {
+            cluster_name: format!("p-{}", "a".repeat(62)),
+            mongodb_major_version: "8.0".into(),
+            allowed_cidrs: (0..199).map(|i| format!("10.0.{i}.0/24")).collect(),
+            ..ProjectionStoreProps::new(PROJECT)
+        },
+    );
+    app.synth(&[]).expect("within Atlas's limits");
+}

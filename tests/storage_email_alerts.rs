@@ -649,3 +649,64 @@ fn the_platform_example_has_all_three_and_passes_the_template_assertions() {
         .chain(&secret)
         .any(|n| n.starts_with("S3_ACCESS") || n.starts_with("S3_SECRET")));
 }
+
+#[test]
+fn lifecycle_transitions_go_down_s3_s_classes_once_each_30_days_after_standard_ia() {
+    let blobs = |transitions: &[(StorageClass, u64)]| {
+        let stack = Stack::new("Storage");
+        BlobStore::new(
+            &stack.root(),
+            "Blobs",
+            BlobStoreProps {
+                transitions: transitions
+                    .iter()
+                    .map(|&(storage_class, days)| Transition {
+                        storage_class,
+                        after: Duration::days(days),
+                    })
+                    .collect(),
+                ..Default::default()
+            },
+        );
+        stack
+    };
+    let e = errors(&blobs(&[
+        (StorageClass::Glacier, 30),
+        (StorageClass::InfrequentAccess, 60),
+    ]));
+    assert!(
+        e.contains("error: Storage/Blobs Transitions: STANDARD_IA on day 60 does not follow GLACIER on day 30: S3 moves objects only to a colder class, on a later day"),
+        "{e}"
+    );
+    let e = errors(&blobs(&[
+        (StorageClass::Glacier, 30),
+        (StorageClass::Glacier, 90),
+    ]));
+    assert!(e.contains("Transitions: two transitions to GLACIER"), "{e}");
+    let e = errors(&blobs(&[
+        (StorageClass::InfrequentAccess, 30),
+        (StorageClass::Glacier, 59),
+    ]));
+    assert!(
+        e.contains(
+            "Transitions: GLACIER on day 59 is less than 30 days after STANDARD_IA on day 30"
+        ),
+        "{e}"
+    );
+    let e = errors(&blobs(&[
+        (StorageClass::GlacierInstantRetrieval, 90),
+        (StorageClass::Glacier, 90),
+    ]));
+    assert!(
+        e.contains("GLACIER on day 90 does not follow GLACIER_IR on day 90"),
+        "{e}"
+    );
+    // In any order given, the waterfall with 30 days after Standard-IA passes.
+    blobs(&[
+        (StorageClass::DeepArchive, 365),
+        (StorageClass::InfrequentAccess, 30),
+        (StorageClass::Glacier, 60),
+    ])
+    .synth()
+    .expect("Standard-IA, then Glacier 30 days later, then Deep Archive");
+}

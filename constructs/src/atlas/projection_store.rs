@@ -135,6 +135,17 @@ fn valid_username(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
+/// The entries an Atlas project's IP access list holds (Atlas's service limits).
+pub const MAX_ACCESS_LIST_ENTRIES: usize = 200;
+/// The oldest MongoDB major version Atlas creates clusters on: earlier ones have reached
+/// their end of life (6.0 in July 2025).
+const OLDEST_MAJOR_VERSION: u32 = 7;
+
+/// An Atlas cluster name: ASCII letters, digits and hyphens, 64 at most.
+fn valid_cluster_name(s: &str) -> bool {
+    (1..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
 /// A MongoDB database name: no `/\. "$`, 63 characters at most, not `admin`/`local`/`config`.
 fn valid_database(s: &str) -> bool {
     !s.is_empty()
@@ -270,6 +281,28 @@ fn check(scope: &Scope, props: &ProjectionStoreProps, activation: &AtlasActivati
             ),
             "write it as Atlas does, e.g. \"7.0\" or \"8.0\"",
         );
+    } else if props
+        .mongodb_major_version
+        .split('.')
+        .next()
+        .and_then(|major| major.parse::<u32>().ok())
+        .is_some_and(|major| major < OLDEST_MAJOR_VERSION)
+    {
+        scope.prop_error(
+            "MongoDBMajorVersion",
+            format!(
+                "MongoDB {} has reached its end of life: Atlas creates no cluster on it",
+                props.mongodb_major_version
+            ),
+            "use \"7.0\" (the default) or \"8.0\"",
+        );
+    }
+    if !valid_cluster_name(&props.cluster_name) {
+        scope.prop_error(
+            "ClusterName",
+            format!("`{}` is not an Atlas cluster name", props.cluster_name),
+            "use ASCII letters, digits and `-`, 64 at most (projection-store by default)",
+        );
     }
     let needed = match props.tier {
         Tier::Flex => AtlasType::FlexCluster,
@@ -346,6 +379,15 @@ impl ProjectionStore {
             scope.error(
                 "the access list is empty: the VPC has no NAT gateway and no CIDR is allowed",
                 "give the VPC a NAT gateway, or list the addresses that connect in allowed_cidrs",
+            );
+        } else if entries.len() > MAX_ACCESS_LIST_ENTRIES {
+            scope.prop_error(
+                "AllowedCidrs",
+                format!(
+                    "the access list would have {} entries (the VPC's NAT addresses and allowed_cidrs); an Atlas project holds {MAX_ACCESS_LIST_ENTRIES}",
+                    entries.len()
+                ),
+                "merge the blocks into fewer, wider ones",
             );
         }
         let access_list = scope.add(

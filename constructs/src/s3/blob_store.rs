@@ -130,7 +130,7 @@ fn lifecycle(scope: &Scope, props: &BlobStoreProps) -> bucket::LifecycleConfigur
         "AbortIncompleteMultipartUpload",
         1..=36_500,
     );
-    let transitions: Vec<bucket::Transition> = props
+    let days: Vec<(StorageClass, u64)> = props
         .transitions
         .iter()
         .map(|t| {
@@ -139,10 +139,15 @@ fn lifecycle(scope: &Scope, props: &BlobStoreProps) -> bucket::LifecycleConfigur
                 "Transitions",
                 t.storage_class.minimum_days()..=36_500,
             );
-            bucket::Transition {
-                transition_in_days: Some((days as i64).into()),
-                ..bucket::Transition::new(t.storage_class.name())
-            }
+            (t.storage_class, days)
+        })
+        .collect();
+    check_waterfall(scope, &days);
+    let transitions: Vec<bucket::Transition> = days
+        .iter()
+        .map(|(class, days)| bucket::Transition {
+            transition_in_days: Some((*days as i64).into()),
+            ..bucket::Transition::new(class.name())
         })
         .collect();
     bucket::LifecycleConfiguration::new(vec![bucket::Rule {
@@ -158,6 +163,39 @@ fn lifecycle(scope: &Scope, props: &BlobStoreProps) -> bucket::LifecycleConfigur
         transitions: (!transitions.is_empty()).then(|| transitions.into()),
         ..bucket::Rule::new("Enabled")
     }])
+}
+
+/// S3 moves objects down its classes only (the enum's order: Standard-IA, Intelligent-
+/// Tiering, Glacier Instant Retrieval, Glacier, Deep Archive), each class once, and keeps
+/// an object in Standard-IA 30 days before moving it on: a lifecycle rule breaking either
+/// fails the bucket at deploy.
+fn check_waterfall(scope: &Scope, transitions: &[(StorageClass, u64)]) {
+    let mut by_day = transitions.to_vec();
+    by_day.sort_by_key(|&(class, days)| (days, class as u8));
+    for pair in by_day.windows(2) {
+        let [(earlier, from), (later, to)] = [pair[0], pair[1]];
+        let problem = if earlier == later {
+            format!("two transitions to {}", earlier.name())
+        } else if from == to || (later as u8) < (earlier as u8) {
+            format!(
+                "{} on day {to} does not follow {} on day {from}: S3 moves objects only to a colder class, on a later day",
+                later.name(),
+                earlier.name()
+            )
+        } else if earlier == StorageClass::InfrequentAccess && to < from + 30 {
+            format!(
+                "{} on day {to} is less than 30 days after STANDARD_IA on day {from}",
+                later.name()
+            )
+        } else {
+            continue;
+        };
+        scope.prop_error(
+            "Transitions",
+            problem,
+            "give each class once, colder classes later (Standard-IA, Intelligent-Tiering, Glacier Instant Retrieval, Glacier, Deep Archive), 30 days or more after Standard-IA",
+        );
+    }
 }
 
 fn strings(items: &[&str]) -> Vec<Value<String>> {
