@@ -131,7 +131,7 @@ pub fn mermaid(stacks: &[Synthesized]) -> String {
         // Construct (path without its last part) -> resources.
         let mut groups: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for (lid, r) in resources.into_iter().flatten() {
-            let path = r["Metadata"]["escdk:path"].as_str().unwrap_or(lid);
+            let path = crate::metadata::construct_path(r).unwrap_or(lid);
             let below = below_stack(path, &s.stack_name);
             let (group, last) = below.rsplit_once('/').unwrap_or(("", below));
             // A construct's main resource is named after the construct.

@@ -58,6 +58,7 @@ pub mod json;
 pub mod json_text;
 pub mod l1;
 pub mod logical_id;
+pub mod metadata;
 pub mod node;
 pub mod parts;
 pub mod placeholders;

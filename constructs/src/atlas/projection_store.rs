@@ -141,6 +141,16 @@ pub const MAX_ACCESS_LIST_ENTRIES: usize = 200;
 /// their end of life (6.0 in July 2025).
 const OLDEST_MAJOR_VERSION: u32 = 7;
 
+/// The major number of a version written as Atlas does (`7.0`: numbers and dots, at least
+/// one dot), or `None` for anything else.
+fn major_version(version: &str) -> Option<u32> {
+    let (major, _) = version.split_once('.')?;
+    let well_formed = version
+        .split('.')
+        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    well_formed.then(|| major.parse().ok())?
+}
+
 /// An Atlas cluster name: ASCII letters, digits and hyphens, 64 at most.
 fn valid_cluster_name(s: &str) -> bool {
     (1..=64).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -267,35 +277,24 @@ fn check(scope: &Scope, props: &ProjectionStoreProps, activation: &AtlasActivati
             "use a name without / \\ . space \" $, of 63 characters at most, other than admin, local, config",
         );
     }
-    if !props.mongodb_major_version.contains('.')
-        || !props
-            .mongodb_major_version
-            .split('.')
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-    {
-        scope.prop_error(
+    match major_version(&props.mongodb_major_version) {
+        None => scope.prop_error(
             "MongoDBMajorVersion",
             format!(
                 "`{}` is not a MongoDB major version",
                 props.mongodb_major_version
             ),
             "write it as Atlas does, e.g. \"7.0\" or \"8.0\"",
-        );
-    } else if props
-        .mongodb_major_version
-        .split('.')
-        .next()
-        .and_then(|major| major.parse::<u32>().ok())
-        .is_some_and(|major| major < OLDEST_MAJOR_VERSION)
-    {
-        scope.prop_error(
+        ),
+        Some(major) if major < OLDEST_MAJOR_VERSION => scope.prop_error(
             "MongoDBMajorVersion",
             format!(
                 "MongoDB {} has reached its end of life: Atlas creates no cluster on it",
                 props.mongodb_major_version
             ),
             "use \"7.0\" (the default) or \"8.0\"",
-        );
+        ),
+        Some(_) => {}
     }
     if !valid_cluster_name(&props.cluster_name) {
         scope.prop_error(

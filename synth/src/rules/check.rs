@@ -170,7 +170,7 @@ pub(crate) fn for_each_subject<'a>(
             position,
             &Subject {
                 logical_id: lid,
-                path: resource["Metadata"]["escdk:path"].as_str().unwrap_or(lid),
+                path: crate::metadata::construct_path(resource).unwrap_or(lid),
                 resource,
                 template,
                 referrers,

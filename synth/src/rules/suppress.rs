@@ -174,8 +174,7 @@ pub(crate) fn write_metadata(template: &mut Value, suppressions: &[Suppression])
         return;
     };
     for (lid, resource) in resources.iter_mut() {
-        let path = resource["Metadata"]["escdk:path"]
-            .as_str()
+        let path = crate::metadata::construct_path(resource)
             .unwrap_or(lid)
             .to_string();
         let Some(resource) = resource.as_object_mut() else {

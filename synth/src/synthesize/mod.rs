@@ -517,7 +517,7 @@ fn render_resource(
         None => JsonValue::Object(JsonMap::with_capacity(1)),
     };
     if let Some(m) = metadata.as_object_mut() {
-        m.insert("escdk:path", e.path.clone().into());
+        m.insert(crate::metadata::PATH, e.path.clone().into());
     }
     r.push("Metadata", metadata);
     JsonValue::Object(r)

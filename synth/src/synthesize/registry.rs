@@ -64,7 +64,7 @@ pub(crate) fn check_activations(all: &[Synthesized]) -> Vec<Diagnostic> {
             if built_in(type_name) || before.contains(type_name) {
                 continue;
             }
-            let path = r["Metadata"]["escdk:path"].as_str().unwrap_or(lid);
+            let path = crate::metadata::construct_path(r).unwrap_or(lid);
             let (message, fix) = if here.contains(type_name) {
                 (
                     format!("uses `{type_name}`, which is activated in the same stack: CloudFormation checks types before it creates anything"),

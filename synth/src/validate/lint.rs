@@ -143,9 +143,7 @@ pub fn check_subnets(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnost
             .pointer("/Properties/VpcId")
             .map(ToString::to_string)
             .unwrap_or_default();
-        let path = r
-            .pointer("/Metadata/escdk:path")
-            .and_then(JsonValue::as_str)
+        let path = crate::metadata::construct_path(r)
             .unwrap_or(stack)
             .to_string();
         if let Some((_, _, other_path, other_cidr)) = seen

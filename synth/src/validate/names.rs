@@ -163,10 +163,7 @@ pub fn check_unique(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnosti
             .and_then(|p| p.get("EventBusName"))
             .map(|b| b.to_string())
             .unwrap_or_default();
-        let path = r
-            .get("Metadata")
-            .and_then(|m| m.get("escdk:path"))
-            .and_then(JsonValue::as_str)
+        let path = crate::metadata::construct_path(r)
             .unwrap_or(stack)
             .to_string();
         match seen.get(&(format!("{type_name}{scope}"), name.to_string())) {

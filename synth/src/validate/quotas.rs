@@ -9,7 +9,6 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::json::JsonValue;
-use crate::node::Key;
 
 /// The largest task definition ECS registers (Amazon ECS service quotas: "Task definition
 /// size", not adjustable).
@@ -105,19 +104,12 @@ fn group_of(rule: &JsonValue) -> Option<&str> {
     }
 }
 
-#[derive(Default)]
-struct Counts {
-    /// Inbound IPv4, inbound IPv6, outbound IPv4, outbound IPv6.
-    rules: [usize; 4],
-}
-
-impl Counts {
-    fn add(&mut self, outbound: bool, rule: &JsonValue) {
-        let (v4, v6) = versions(rule);
-        let at = if outbound { 2 } else { 0 };
-        self.rules[at] += v4;
-        self.rules[at + 1] += v6;
-    }
+/// Adds `rule` to a group's counts: inbound IPv4, inbound IPv6, outbound IPv4, outbound IPv6.
+fn count(counts: &mut [usize; 4], outbound: bool, rule: &JsonValue) {
+    let (v4, v6) = versions(rule);
+    let at = if outbound { 2 } else { 0 };
+    counts[at] += v4;
+    counts[at + 1] += v6;
 }
 
 /// Security groups whose rules, inline and as `SecurityGroupIngress` / `SecurityGroupEgress`
@@ -126,22 +118,24 @@ pub fn check_security_groups(stack: &str, template: &JsonValue, diags: &mut Vec<
     let Some(resources) = template.get("Resources").and_then(JsonValue::as_object) else {
         return;
     };
-    let mut groups: Vec<(&Key, Counts)> = Vec::new();
+    // Each group: its logical ID, its construct path and its counts.
+    let mut groups: Vec<(&str, &str, [usize; 4])> = Vec::new();
     for (lid, r) in resources.iter() {
         if r.get("Type").and_then(JsonValue::as_str) != Some("AWS::EC2::SecurityGroup") {
             continue;
         }
-        let mut counts = Counts::default();
+        let mut counts = [0; 4];
         for (property, outbound) in [
             ("SecurityGroupIngress", false),
             ("SecurityGroupEgress", true),
         ] {
             let rules = r.pointer(&format!("/Properties/{property}"));
             for rule in rules.and_then(JsonValue::as_array).into_iter().flatten() {
-                counts.add(outbound, rule);
+                count(&mut counts, outbound, rule);
             }
         }
-        groups.push((lid, counts));
+        let path = crate::metadata::construct_path(r).unwrap_or(stack);
+        groups.push((lid.as_str(), path, counts));
     }
     if groups.is_empty() {
         return;
@@ -158,12 +152,12 @@ pub fn check_security_groups(stack: &str, template: &JsonValue, diags: &mut Vec<
         let Some(group) = group_of(props) else {
             continue;
         };
-        if let Some((_, counts)) = groups.iter_mut().find(|(lid, _)| lid.as_str() == group) {
-            counts.add(outbound, props);
+        if let Some((_, _, counts)) = groups.iter_mut().find(|(lid, _, _)| *lid == group) {
+            count(counts, outbound, props);
         }
     }
-    for (lid, counts) in groups {
-        for (i, n) in counts.rules.into_iter().enumerate() {
+    for (lid, path, counts) in groups {
+        for (i, n) in counts.into_iter().enumerate() {
             if n <= DEFAULT_RULES_PER_SECURITY_GROUP {
                 continue;
             }
@@ -173,18 +167,13 @@ pub fn check_security_groups(stack: &str, template: &JsonValue, diags: &mut Vec<
                 2 => ("outbound", "IPv4", "SecurityGroupEgress"),
                 _ => ("outbound", "IPv6", "SecurityGroupEgress"),
             };
-            let path = resources
-                .get(lid.as_str())
-                .and_then(|r| r.pointer("/Metadata/escdk:path"))
-                .and_then(JsonValue::as_str)
-                .unwrap_or(stack);
             diags.push(
                 Diagnostic::warning(
                     path,
                     format!("the security group has {n} {direction} {version} rules; an account allows {DEFAULT_RULES_PER_SECURITY_GROUP} unless its quota \"Inbound or outbound rules per security group\" was raised, and the deploy fails at this group's rules"),
                     "use fewer, wider CIDR blocks or a managed prefix list, or raise the quota in Service Quotas before deploying",
                 )
-                .with_logical_id(lid.as_str())
+                .with_logical_id(lid)
                 .with_property(format!("Properties.{property}")),
             );
         }

@@ -294,10 +294,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
     }
     let mut property = Vec::with_capacity(sorted.len());
     for (lid, r) in resources {
-        let path = r
-            .get("Metadata")
-            .and_then(|m| m.get("escdk:path"))
-            .and_then(JsonValue::as_str);
+        let path = crate::metadata::construct_path(r);
         let mut w = Walker {
             names: &names,
             path,
@@ -381,9 +378,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
         let cycle: Vec<&str> = cycle.iter().map(|&r| sorted[r as usize]).collect();
         let path = resources
             .get(cycle[0])
-            .and_then(|r| r.get("Metadata"))
-            .and_then(|m| m.get("escdk:path"))
-            .and_then(JsonValue::as_str)
+            .and_then(crate::metadata::construct_path)
             .unwrap_or(stack)
             .to_string();
         diags.push(Diagnostic::error(
