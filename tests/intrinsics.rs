@@ -53,6 +53,16 @@ fn functions_render_in_cloudformation_form() {
         render(|_, _, _| fns::sub("${AWS::Region}-x").into()),
         json!({ "Fn::Sub": "${AWS::Region}-x" })
     );
+    // A literal (an existing secret's ARN) has nothing to substitute: the plain string, as
+    // cfn-lint's W1020 asks; an escaped `${!x}` is still substituted (to `${x}`).
+    assert_eq!(
+        render(|_, _, _| fns::sub("arn:aws:sns:us-east-1:123456789012:t").into()),
+        json!("arn:aws:sns:us-east-1:123456789012:t")
+    );
+    assert_eq!(
+        render(|_, _, _| fns::sub("${!x}").into()),
+        json!({ "Fn::Sub": "${!x}" })
+    );
     assert_eq!(
         render(|q, _, _| fns::sub_with("${A}/*", [("A", q.attr_arn())]).into()),
         json!({ "Fn::Sub": ["${A}/*", { "A": { "Fn::GetAtt": ["Q", "Arn"] } }] })

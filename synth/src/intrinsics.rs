@@ -25,7 +25,8 @@ pub mod fns {
     use std::rc::Rc;
 
     /// `Fn::Sub` with references written inline as `${Name}` or `${Name.Attribute}`; every
-    /// name is checked at synth.
+    /// name is checked at synth. A template without `${` (a literal ARN) is written as the
+    /// plain string.
     pub fn sub(template: impl Into<String>) -> Expr {
         Expr(Rc::new(Kind::Sub(template.into(), Vec::new())))
     }

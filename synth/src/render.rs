@@ -230,6 +230,11 @@ impl ToJson for Expr {
             Kind::GetAtt(t, attr) => t.import(cx, Some(attr)).unwrap_or_else(|| {
                 JsonValue::one("Fn::GetAtt", list(vec![t.render(cx).into(), attr.into()]))
             }),
+            // Nothing to substitute (a literal ARN): the plain string, which is what
+            // CloudFormation would make of it (cfn-lint W1020 asks for it).
+            Kind::Sub(template, vars) if vars.is_empty() && !template.contains("${") => {
+                JsonValue::String(template.clone())
+            }
             Kind::Sub(template, vars) if vars.is_empty() => JsonValue::one("Fn::Sub", template),
             Kind::Sub(template, vars) => {
                 let vars: JsonMap = vars
