@@ -71,10 +71,11 @@ pub fn check(stack: &str, template: &JsonValue, size: usize, diags: &mut Vec<Dia
             "split the system into several stacks",
         ));
     } else if size > MAX_INLINE_BYTES {
-        diags.push(Diagnostic::warning(
+        // A note, not a warning: there is nothing to fix, and a warning on every synth of a
+        // larger system (the platform's stacks are 100 KB) would teach users to skip them.
+        diags.push(Diagnostic::info(
             stack,
-            format!("the template is {size} bytes, more than the {MAX_INLINE_BYTES} bytes CloudFormation accepts inline: it must be uploaded to S3 to deploy"),
-            "deploy uploads it to the bootstrap bucket for you (run `bootstrap` once per account and region)",
+            format!("the template is {size} bytes, more than the {MAX_INLINE_BYTES} bytes CloudFormation accepts inline: deploy passes it through the bootstrap bucket (run `bootstrap` once per account and region)"),
         ));
     }
 }
