@@ -98,6 +98,26 @@ fn list_and_errors() {
     let (code, _, err) = run(&["synth", "NoSuchStack"]);
     assert_eq!(code, 1);
     assert!(err.contains("error: NoSuchStack: no stack is named `NoSuchStack`\n  fix: choose one of: EventSourcingRecipe, CqrsUsersOrders, AtlasActivation, production-PlatformData, production-PlatformServices"), "{err}");
+    // A context value without `=` is a usage error, not silently dropped.
+    for args in [
+        &["synth", "-c", "ambarEgressCidrs", "EventSourcingRecipe"][..],
+        &["synth", "--context==x"][..],
+        &["deploy", "--context=zones"][..],
+        &["deploy", "EventSourcingRecipe", "-c"][..],
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}: {err}");
+        assert!(
+            err.contains("is not KEY=VALUE\n  fix: write it as -c key=value"),
+            "{args:?}: {err}"
+        );
+    }
+    let (code, _, err) = run(&["ambar", "emulator-config", "--stack", "NoSuchStack"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("error: NoSuchStack: no stack is named `NoSuchStack`\n  fix: choose one of"),
+        "{err}"
+    );
     let (code, _, err) = run(&["publish"]);
     assert_eq!(code, 2, "unknown verbs are usage errors");
     assert!(err.contains("unrecognized subcommand"), "{err}");

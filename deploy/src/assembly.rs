@@ -151,6 +151,24 @@ pub enum Selection {
     Exactly,
 }
 
+/// Refuses a name that is not a stack of the app, before anything asks AWS.
+pub fn check_names(dir: &Path, names: &[String]) -> Result<(), DeployError> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    check_known(&listed(dir)?, names)
+}
+
+fn check_known(all: &[Listed], names: &[String]) -> Result<(), DeployError> {
+    match names.iter().find(|n| !all.iter().any(|l| &l.name == *n)) {
+        Some(n) => Err(DeployError::UnknownStack {
+            name: n.clone(),
+            known: all.iter().map(|l| l.name.clone()).collect(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Loads the named stacks (all when `names` is empty) from `dir`, in deployment order:
 /// every stack after the stacks it imports from.
 pub fn load(
@@ -165,16 +183,7 @@ pub fn load(
             dir.display()
         )));
     }
-    let known: Vec<&str> = all.iter().map(|l| l.name.as_str()).collect();
-    for n in names {
-        if !known.contains(&n.as_str()) {
-            return Err(DeployError::Assembly(format!(
-                "no stack `{n}` in {} (the app has: {})",
-                dir.display(),
-                known.join(", ")
-            )));
-        }
-    }
+    check_known(&all, names)?;
     let mut wanted: Vec<String> = names.to_vec();
     if selection == Selection::WithDependencies {
         let mut i = 0;

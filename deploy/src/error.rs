@@ -6,6 +6,11 @@ use std::fmt;
 pub enum DeployError {
     /// The synthesized output is missing or unreadable.
     Assembly(String),
+    /// A stack named on the command line is not one of the app's.
+    UnknownStack {
+        name: String,
+        known: Vec<String>,
+    },
     /// The bootstrap stack is missing.
     NotBootstrapped {
         stack: String,
@@ -49,6 +54,11 @@ impl fmt::Display for DeployError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DeployError::Assembly(m) => write!(f, "{m}\n  fix: run `cargo run -- synth --out escdk.out` (or the app's deploy verb, which synthesizes first)"),
+            DeployError::UnknownStack { name, known } => write!(
+                f,
+                "the app has no stack named `{name}` (it has: {})\n  fix: name one of those (`cargo run -- list`); a stack added since the last synth appears after `cargo run -- synth --out escdk.out`",
+                known.join(", ")
+            ),
             DeployError::WrongRegion { stack, stack_region, session } => write!(
                 f,
                 "stack `{stack}` is for {stack_region} (its StackProps env), and this session's region is {session}: nothing was done\n  fix: run with --region {stack_region} (or AWS_REGION={stack_region})"

@@ -27,6 +27,13 @@ fn bootstrap_artifact(retention_days: u32) -> Result<StackArtifact, DeployError>
 async fn run(cli: Cli) -> Result<(), DeployError> {
     escdk_deploy::interrupt::listen();
     let poll = Duration::from_secs_f64(cli.poll_seconds.max(0.05));
+    // A misspelt stack is reported before the region and credentials are looked for.
+    if let Command::Deploy { stacks, .. }
+    | Command::Diff { stacks }
+    | Command::Destroy { stacks, .. } = &cli.command
+    {
+        assembly::check_names(&cli.assembly, stacks)?;
+    }
     let aws = Aws::connect(cli.profile.as_deref(), cli.region.as_deref()).await?;
     let started = Instant::now();
     match cli.command {

@@ -1,13 +1,18 @@
 //! With no region or no credentials, the deploy tool says what is missing and how to
-//! provide it, before any call (not the SDK's `DispatchFailure { … }` or a guessed region).
+//! provide it, before any call (not the SDK's `DispatchFailure { … }` or a guessed region);
+//! a stack the app does not have is named before either is looked for.
 
 use std::process::Command;
 
 fn deploy_tool(env: &[(&str, &str)]) -> (i32, String) {
+    run_tool(&["bootstrap"], env)
+}
+
+fn run_tool(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     let home = std::env::temp_dir().join(format!("escdk-empty-home-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
     let mut c = Command::new(env!("CARGO_BIN_EXE_escdk-deploy"));
-    c.args(["bootstrap"]).env_clear().env("HOME", &home);
+    c.args(args).env_clear().env("HOME", &home);
     // No config or credentials files, no instance metadata to wait for.
     c.env("AWS_CONFIG_FILE", home.join("none"))
         .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
@@ -50,4 +55,26 @@ fn no_credentials_says_how_to_provide_them() {
         !err.contains("DispatchFailure") && !err.contains("FailedToLoadToken"),
         "{err}"
     );
+}
+
+#[test]
+fn an_unknown_stack_is_named_before_region_and_credentials() {
+    let dir = std::env::temp_dir().join(format!("escdk-unknown-stack-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("Orders.template.json"), r#"{"Resources":{}}"#).unwrap();
+    let assembly = dir.to_str().unwrap();
+    for verb in ["deploy", "diff", "destroy"] {
+        // No region, no credentials: had the tool looked for them first, it would say so.
+        let (code, err) = run_tool(&["--assembly", assembly, verb, "Ordres"], &[]);
+        assert_eq!(code, 1, "{verb}: {err}");
+        assert!(
+            err.contains(
+                "the app has no stack named `Ordres` (it has: Orders)\n  fix: name one of those"
+            ),
+            "{verb}: {err}"
+        );
+    }
+    // A stack it has gets past the check, to the missing region.
+    let (_, err) = run_tool(&["--assembly", assembly, "diff", "Orders"], &[]);
+    assert!(err.contains("no AWS region is configured"), "{err}");
 }

@@ -233,12 +233,12 @@ fn checked_artifact(
             Ok(text.clone())
         }
         [] => {
-            // A construct publishes no artifact for input synth refuses: say why.
-            let names: Vec<String> = stacks
-                .iter()
-                .filter(|s| stack.is_none_or(|n| n == s.name()))
-                .map(|s| s.name().to_string())
-                .collect();
+            // A construct publishes no artifact for input synth refuses: say why (and a
+            // `--stack` the app does not have is refused with the names it has).
+            let names: Vec<String> = match stack {
+                Some(n) => vec![n.to_string()],
+                None => stacks.iter().map(|s| s.name().to_string()).collect(),
+            };
             synth_and_warn(app, &names, err)?;
             let _ = writeln!(err, "error: {missing}");
             Err(1)
@@ -422,6 +422,10 @@ pub fn run(app: &App, args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             return code;
         }
     };
+    if let Some(bad) = crate::context::malformed(args) {
+        let _ = writeln!(err, "error: the context value `{bad}` is not KEY=VALUE\n  fix: write it as -c key=value (the value is read as JSON when it is JSON)");
+        return 2;
+    }
     match cli.command {
         Command::Bootstrap(Deferred(BootstrapArgs { args })) => {
             delegate(app, "bootstrap", &args, false, err)

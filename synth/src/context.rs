@@ -59,6 +59,23 @@ pub fn from_args(args: &[String]) -> Vec<(String, JsonValue)> {
     out
 }
 
+/// The first `--context` / `-c` argument in `args` that is not `key=value` with a key
+/// (`from_args` skips it), or `""` for a `-c` with nothing after it.
+pub fn malformed(args: &[String]) -> Option<&str> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let pair = if a == "--context" || a == "-c" {
+            Some(it.next().map_or("", String::as_str))
+        } else {
+            a.strip_prefix("--context=")
+        };
+        if let Some(p) = pair.filter(|p| p.split_once('=').is_none_or(|(k, _)| k.is_empty())) {
+            return Some(p);
+        }
+    }
+    None
+}
+
 fn load() -> BTreeMap<String, JsonValue> {
     let mut m = BTreeMap::new();
     read_object(Path::new(SETTINGS_FILE), "/context", &mut m);
@@ -113,6 +130,21 @@ mod tests {
         assert_eq!(got[0], ("zones".into(), serde_json::json!(3)));
         assert_eq!(got[1], ("env".into(), serde_json::json!("prod")));
         assert_eq!(got[2], ("list".into(), serde_json::json!([1, 2])));
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_pair_is_found() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            malformed(&args(&["app", "synth", "-c", "a=1", "--context=b="])),
+            None
+        );
+        assert_eq!(
+            malformed(&args(&["app", "-c", "a=1", "-c", "zones"])),
+            Some("zones")
+        );
+        assert_eq!(malformed(&args(&["app", "--context==1"])), Some("=1"));
+        assert_eq!(malformed(&args(&["app", "synth", "--context"])), Some(""));
     }
 
     #[test]
