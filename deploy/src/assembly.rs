@@ -151,14 +151,7 @@ pub enum Selection {
     Exactly,
 }
 
-/// Refuses a name that is not a stack of the app, before anything asks AWS.
-pub fn check_names(dir: &Path, names: &[String]) -> Result<(), DeployError> {
-    if names.is_empty() {
-        return Ok(());
-    }
-    check_known(&listed(dir)?, names)
-}
-
+/// Refuses a name that is not a stack of the app.
 fn check_known(all: &[Listed], names: &[String]) -> Result<(), DeployError> {
     match names.iter().find(|n| !all.iter().any(|l| &l.name == *n)) {
         Some(n) => Err(DeployError::UnknownStack {

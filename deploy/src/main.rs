@@ -27,17 +27,13 @@ fn bootstrap_artifact(retention_days: u32) -> Result<StackArtifact, DeployError>
 async fn run(cli: Cli) -> Result<(), DeployError> {
     escdk_deploy::interrupt::listen();
     let poll = Duration::from_secs_f64(cli.poll_seconds.max(0.05));
-    // A misspelt stack is reported before the region and credentials are looked for.
-    if let Command::Deploy { stacks, .. }
-    | Command::Diff { stacks }
-    | Command::Destroy { stacks, .. } = &cli.command
-    {
-        assembly::check_names(&cli.assembly, stacks)?;
-    }
-    let aws = Aws::connect(cli.profile.as_deref(), cli.region.as_deref()).await?;
+    // Each verb reads its arguments and the assembly first, then looks for the region and
+    // credentials: a misspelt stack or a bad option is reported without AWS set up.
+    let connect = || Aws::connect(cli.profile.as_deref(), cli.region.as_deref());
     let started = Instant::now();
-    match cli.command {
+    let aws = match cli.command {
         Command::Bootstrap { retention_days } => {
+            let aws = connect().await?;
             let mut artifact = bootstrap_artifact(retention_days)?;
             artifact.name = cli.toolkit_stack_name.clone();
             let opts = Options {
@@ -57,6 +53,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
             // asks for the bucket it makes.
             let staging = escdk_deploy::staging::Staging::new(&opts.toolkit_stack);
             deploy::deploy_stack(&aws, &staging, &artifact, None, &opts).await?;
+            aws
         }
         Command::Deploy {
             stacks,
@@ -81,7 +78,6 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                 )));
             }
             let artifacts = assembly::load(&cli.assembly, &stacks, Selection::WithDependencies)?;
-            assembly::check_region(&artifacts, &aws.region)?;
             let app_stacks = assembly::stack_names(&cli.assembly)?;
             let parameters = parameters
                 .iter()
@@ -109,12 +105,16 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                 force,
                 concurrency,
             };
+            let aws = connect().await?;
+            assembly::check_region(&artifacts, &aws.region)?;
             let staging = escdk_deploy::staging::Staging::new(&opts.toolkit_stack);
             deploy::deploy_all(&aws, &staging, &artifacts, &app_stacks, &opts).await?;
+            aws
         }
         Command::Diff { stacks } => {
             let app_stacks = assembly::stack_names(&cli.assembly)?;
             let artifacts = assembly::load(&cli.assembly, &stacks, Selection::Exactly)?;
+            let aws = connect().await?;
             assembly::check_region(&artifacts, &aws.region)?;
             for artifact in artifacts {
                 let deployed = aws.deployed_template(&artifact.name).await;
@@ -138,17 +138,20 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                     );
                 }
             }
+            aws
         }
         Command::Destroy { stacks, force } => {
             // Dependents first: a stack is deleted before the stacks it imports from.
             let mut artifacts = assembly::load(&cli.assembly, &stacks, Selection::Exactly)?;
+            let aws = connect().await?;
             assembly::check_region(&artifacts, &aws.region)?;
             artifacts.reverse();
             for artifact in artifacts {
                 destroy::destroy_stack(&aws, &artifact, force, poll).await?;
             }
+            aws
         }
-    }
+    };
     let (calls, bytes) = aws.counts();
     eprintln!(
         "({calls} API calls, {bytes} bytes uploaded, {:.1} s)",

@@ -1,6 +1,6 @@
 //! With no region or no credentials, the deploy tool says what is missing and how to
 //! provide it, before any call (not the SDK's `DispatchFailure { … }` or a guessed region);
-//! a stack the app does not have is named before either is looked for.
+//! a stack the app does not have, or a bad option, is reported before either is looked for.
 
 use std::process::Command;
 
@@ -58,7 +58,7 @@ fn no_credentials_says_how_to_provide_them() {
 }
 
 #[test]
-fn an_unknown_stack_is_named_before_region_and_credentials() {
+fn an_unknown_stack_or_a_bad_option_is_reported_before_region_and_credentials() {
     let dir = std::env::temp_dir().join(format!("escdk-unknown-stack-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("Orders.template.json"), r#"{"Resources":{}}"#).unwrap();
@@ -73,6 +73,20 @@ fn an_unknown_stack_is_named_before_region_and_credentials() {
             ),
             "{verb}: {err}"
         );
+    }
+    // So are bad options.
+    for (args, says) in [
+        (&["--tags", "team"][..], "tag `team` is not KEY=VALUE"),
+        (&["--concurrency", "0"][..], "--concurrency 0 deploys nothing"),
+        (&["--parameters", "NoValue"][..], "NoValue"),
+    ] {
+        let all: Vec<&str> = ["--assembly", assembly, "deploy", "Orders"]
+            .into_iter()
+            .chain(args.iter().copied())
+            .collect();
+        let (code, err) = run_tool(&all, &[]);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains(says) && !err.contains("region"), "{args:?}: {err}");
     }
     // A stack it has gets past the check, to the missing region.
     let (_, err) = run_tool(&["--assembly", assembly, "diff", "Orders"], &[]);
