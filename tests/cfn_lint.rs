@@ -259,3 +259,66 @@ fn platform_options_pass_cfn_lint() {
         );
     }
 }
+
+/// `synth --format yaml` is read back as the JSON template by YAML 1.1 readers, as
+/// CloudFormation's is: PyYAML's and cfn-lint's (both from target/venv). Strings a YAML
+/// 1.2 writer leaves plain (`on`, `yes`, `1_000`, `1:20`, a date) would come back as
+/// booleans, numbers and dates. Every example template, and a stack of such strings.
+#[test]
+fn yaml_templates_read_back_as_the_json_under_yaml_1_1() {
+    use escdk_synth::{Json, Output, Stack};
+    let _ = cfn_lint();
+    let python = support::root().join("target/venv/bin/python");
+    let dir = support::root().join("target/yaml-1.1");
+    std::fs::create_dir_all(&dir).unwrap();
+    let tricky = Stack::new("Tricky");
+    let strings = [
+        "on", "Off", "yes", "NO", "y", "n", "true", "null", "~", "", "=", "<<", "0x1F", "017",
+        "08", "1e3", "1_000", "1:20", "12:30:00", "2024-01-01", ".inf", "-.5", "+1", "- x",
+        "a: b", "x #y", "!t", "&a", "*a", "%x", "@x", "'q", "\"q", "[a]", "{a}", " a", "a ",
+        "tab\there", "\u{85}", "\u{feff}x", "é 日本", "l1\nl2", "l1\n  l2\n", " l\nm", "x\n\n",
+    ];
+    for (i, s) in strings.iter().enumerate() {
+        tricky.add_output(&format!("O{i}"), Output::new(Json::from(*s)));
+    }
+    let mut files = Vec::new();
+    let tricky = tricky.synth().expect("outputs of strings synthesize");
+    let templates = support::example_templates()
+        .into_iter()
+        .map(|(name, json, _)| (name, json))
+        .chain([("Tricky".to_string(), tricky.to_json())]);
+    let all = escdk_examples::app().synth(&[]).unwrap();
+    for (name, json) in templates {
+        let yaml = match all.iter().find(|s| s.stack_name == name) {
+            Some(s) => s.to_yaml(),
+            None => tricky.to_yaml(),
+        };
+        std::fs::write(dir.join(format!("{name}.json")), json).unwrap();
+        std::fs::write(dir.join(format!("{name}.yaml")), yaml).unwrap();
+        files.push(name);
+    }
+    let script = r#"
+import json, sys, yaml
+from cfnlint.decode import cfn_yaml
+for name in sys.argv[2:]:
+    base = sys.argv[1] + '/' + name
+    want = json.load(open(base + '.json'))
+    for reader, got in (('PyYAML', yaml.safe_load(open(base + '.yaml'))), ('cfn-lint', cfn_yaml.load(base + '.yaml'))):
+        if json.loads(json.dumps(got)) != want:
+            print(name, 'read differently by', reader)
+print('read', len(sys.argv) - 2)
+"#;
+    let out = Command::new(&python)
+        .arg("-c")
+        .arg(script)
+        .arg(&dir)
+        .args(&files)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout == format!("read {}\n", files.len()),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

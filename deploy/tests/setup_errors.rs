@@ -77,7 +77,10 @@ fn an_unknown_stack_or_a_bad_option_is_reported_before_region_and_credentials() 
     // So are bad options.
     for (args, says) in [
         (&["--tags", "team"][..], "tag `team` is not KEY=VALUE"),
-        (&["--concurrency", "0"][..], "--concurrency 0 deploys nothing"),
+        (
+            &["--concurrency", "0"][..],
+            "--concurrency 0 deploys nothing",
+        ),
         (&["--parameters", "NoValue"][..], "NoValue"),
     ] {
         let all: Vec<&str> = ["--assembly", assembly, "deploy", "Orders"]
@@ -86,7 +89,10 @@ fn an_unknown_stack_or_a_bad_option_is_reported_before_region_and_credentials() 
             .collect();
         let (code, err) = run_tool(&all, &[]);
         assert_eq!(code, 1, "{args:?}: {err}");
-        assert!(err.contains(says) && !err.contains("region"), "{args:?}: {err}");
+        assert!(
+            err.contains(says) && !err.contains("region"),
+            "{args:?}: {err}"
+        );
     }
     // A stack it has gets past the check, to the missing region.
     let (_, err) = run_tool(&["--assembly", assembly, "diff", "Orders"], &[]);
