@@ -322,21 +322,17 @@ fn yaml_templates_read_back_as_the_json_under_yaml_1_1() {
     for (i, s) in strings.iter().enumerate() {
         tricky.add_output(&format!("O{i}"), Output::new(Json::from(*s)));
     }
-    let mut files = Vec::new();
+    // One synth gives each stack's JSON and YAML.
     let tricky = tricky.synth().expect("outputs of strings synthesize");
-    let templates = support::example_templates()
-        .into_iter()
-        .map(|(name, json, _)| (name, json))
-        .chain([("Tricky".to_string(), tricky.to_json())]);
-    let all = escdk_examples::app().synth(&[]).unwrap();
-    for (name, json) in templates {
-        let yaml = match all.iter().find(|s| s.stack_name == name) {
-            Some(s) => s.to_yaml(),
-            None => tricky.to_yaml(),
-        };
-        std::fs::write(dir.join(format!("{name}.json")), json).unwrap();
-        std::fs::write(dir.join(format!("{name}.yaml")), yaml).unwrap();
-        files.push(name);
+    let mut stacks = escdk_examples::app()
+        .synth(&[])
+        .expect("the example app synthesizes");
+    stacks.push(tricky);
+    let mut files = Vec::new();
+    for s in &stacks {
+        std::fs::write(dir.join(format!("{}.json", s.stack_name)), s.to_json()).unwrap();
+        std::fs::write(dir.join(format!("{}.yaml", s.stack_name)), s.to_yaml()).unwrap();
+        files.push(s.stack_name.clone());
     }
     let script = r#"
 import json, sys, yaml

@@ -42,38 +42,36 @@ fn read_object(path: &Path, pointer: &str, into: &mut BTreeMap<String, JsonValue
     }
 }
 
-/// `key=value` pairs given with `--context` / `-c` in `args`.
-pub fn from_args(args: &[String]) -> Vec<(String, JsonValue)> {
+/// Each value given with `--context` / `-c` in `args`, as written (`""` for a `-c` with
+/// nothing after it).
+fn given(args: &[String]) -> Vec<&str> {
     let mut out = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let pair = if a == "--context" || a == "-c" {
-            it.next().map(String::as_str)
-        } else {
-            a.strip_prefix("--context=")
-        };
-        if let Some((k, v)) = pair.and_then(|p| p.split_once('=')) {
-            out.push((k.to_string(), parse_value(v)));
+        if a == "--context" || a == "-c" {
+            out.push(it.next().map_or("", String::as_str));
+        } else if let Some(pair) = a.strip_prefix("--context=") {
+            out.push(pair);
         }
     }
     out
 }
 
-/// The first `--context` / `-c` argument in `args` that is not `key=value` with a key
-/// (`from_args` skips it), or `""` for a `-c` with nothing after it.
+/// `key=value` pairs given with `--context` / `-c` in `args`.
+pub fn from_args(args: &[String]) -> Vec<(String, JsonValue)> {
+    given(args)
+        .into_iter()
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_string(), parse_value(v)))
+        .collect()
+}
+
+/// The first value given with `--context` / `-c` in `args` that is not `key=value` with a
+/// key (`from_args` skips it), or `""` for a `-c` with nothing after it.
 pub fn malformed(args: &[String]) -> Option<&str> {
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let pair = if a == "--context" || a == "-c" {
-            Some(it.next().map_or("", String::as_str))
-        } else {
-            a.strip_prefix("--context=")
-        };
-        if let Some(p) = pair.filter(|p| p.split_once('=').is_none_or(|(k, _)| k.is_empty())) {
-            return Some(p);
-        }
-    }
-    None
+    given(args)
+        .into_iter()
+        .find(|p| p.split_once('=').is_none_or(|(k, _)| k.is_empty()))
 }
 
 fn load() -> BTreeMap<String, JsonValue> {
