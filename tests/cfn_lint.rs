@@ -260,6 +260,129 @@ fn platform_options_pass_cfn_lint() {
     }
 }
 
+/// A reference to a resource that has a condition, from where the condition is not known to
+/// hold, is refused by CloudFormation when the condition is false ("Unresolved resource
+/// dependencies"). Synth warns exactly where cfn-lint's W1001 does: a plain reference, the
+/// other branch of an `Fn::If`, a `DependsOn`; not under the same condition, a condition
+/// that is an `Fn::And` of it, or the first branch of an `Fn::If` on it.
+#[test]
+fn references_to_conditional_resources_are_warned_where_cfn_lint_warns() {
+    use escdk_synth::cfn::sqs::CfnQueue;
+    use escdk_synth::{fns, Expr, Output, Pseudo, Stack};
+    let lint = cfn_lint();
+    let stack = Stack::new("Conditional");
+    let prod = stack.add_condition("IsProd", fns::equals(stack.region(), "eu-west-1"));
+    let main = stack.add_condition(
+        "IsProdMain",
+        fns::and([prod.expr(), fns::equals(stack.account(), "111111111111")]),
+    );
+    let queue = |id: &str| {
+        stack.root().add(
+            id,
+            CfnQueue {
+                sqs_managed_sse_enabled: Some(true.into()),
+                message_retention_period: Some(1209600.into()),
+                ..CfnQueue::default()
+            },
+        )
+    };
+    let only = queue("OnlyInProd");
+    stack.update_options(&only, |o| o.condition = Some(prod.clone()));
+    let redrive = |target: escdk_synth::Json| {
+        escdk_synth::Json::object([
+            ("deadLetterTargetArn", target),
+            ("maxReceiveCount", escdk_synth::Json::from(3)),
+        ])
+    };
+    for (id, condition, target) in [
+        ("Plain", None, only.attr_arn().into()),
+        ("SameCondition", Some(&prod), only.attr_arn().into()),
+        ("AndCondition", Some(&main), only.attr_arn().into()),
+        (
+            "Guarded",
+            None,
+            fns::if_(&prod, only.attr_arn(), Expr::from(Pseudo::NoValue)).into(),
+        ),
+    ] {
+        let user = queue(id);
+        stack.update(&user, |q| q.redrive_policy = Some(redrive(target)));
+        stack.update_options(&user, |o| o.condition = condition.cloned());
+    }
+    stack.add_output("PlainOutput", Output::new(only.reference()));
+    let mut same = Output::new(only.reference());
+    same.condition = Some(prod.clone());
+    stack.add_output("SameOutput", same);
+    stack.add_output(
+        "OtherBranch",
+        Output::new(fns::if_(
+            &main,
+            Expr::from(Pseudo::NoValue),
+            only.reference(),
+        )),
+    );
+    // A `DependsOn` on it is an error (cfn-lint's E3005), tried on a copy of the stack.
+    let with_depends_on = |depends: bool| {
+        let copy = Stack::new("Conditional");
+        let c = copy.add_condition("IsProd", fns::equals(copy.region(), "eu-west-1"));
+        let only = copy.root().add("OnlyInProd", CfnQueue::default());
+        copy.update_options(&only, |o| o.condition = Some(c.clone()));
+        let waits = copy.root().add("WaitsForIt", CfnQueue::default());
+        if depends {
+            copy.add_dependency(&waits, &only);
+        }
+        copy.synth().map(|_| ()).map_err(|e| e.to_string())
+    };
+    let e = with_depends_on(true).unwrap_err();
+    assert!(
+        e.contains("error: Conditional/WaitsForIt (WaitsForIt) DependsOn: `DependsOn` to `OnlyInProd`, which exists only when condition `IsProd` is true")
+            && e.contains("fix: give this resource the same condition (`IsProd`), or remove the dependency"),
+        "{e}"
+    );
+    assert_eq!(with_depends_on(false), Ok(()));
+    let s = stack.synth().unwrap_or_else(|e| panic!("{e}"));
+    let mut ours: Vec<String> = s
+        .warnings
+        .iter()
+        .filter(|w| {
+            w.message
+                .contains("exists only when condition `IsProd` is true")
+        })
+        .map(|w| match &w.logical_id {
+            Some(lid) => format!("Resources/{lid}"),
+            None => w.path.trim_start_matches("Conditional/").to_string(),
+        })
+        .collect();
+    ours.sort();
+    ours.dedup();
+    let dir = support::root().join("target/cfn-lint");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("conditional-references.template.json");
+    std::fs::write(&file, s.to_json()).unwrap();
+    let out = Command::new(&lint)
+        .args(["--format", "parseable", "--"])
+        .arg(&file)
+        .output()
+        .expect("cfn-lint runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut theirs: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.contains(":W1001:"))
+        .filter_map(|l| l.split(" at ").nth(1))
+        .map(|at| at.split('/').take(2).collect::<Vec<_>>().join("/"))
+        .collect();
+    theirs.sort();
+    theirs.dedup();
+    assert_eq!(
+        ours,
+        [
+            "Outputs/OtherBranch",
+            "Outputs/PlainOutput",
+            "Resources/Plain"
+        ]
+    );
+    assert_eq!(ours, theirs, "cfn-lint said:\n{stdout}");
+}
+
 /// `synth --format yaml` is read back as the JSON template by YAML 1.1 readers, as
 /// CloudFormation's is: PyYAML's and cfn-lint's (both from target/venv). Strings a YAML
 /// 1.2 writer leaves plain (`on`, `yes`, `1_000`, `1:20`, a date) would come back as

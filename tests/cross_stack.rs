@@ -5,7 +5,7 @@
 use escdk_constructs::sqs::{Queue, QueueProps};
 use escdk_constructs::{EventBus, EventBusProps};
 use escdk_synth::cfn::sqs::CfnQueue;
-use escdk_synth::{App, Output, Synthesized};
+use escdk_synth::{fns, App, Environment, Output, StackProps, Synthesized};
 use serde_json::json;
 
 fn by_name<'a>(all: &'a [Synthesized], name: &str) -> &'a Synthesized {
@@ -229,4 +229,100 @@ fn a_named_stack_is_finished_with_what_it_depends_on_and_exports_what_the_others
         .to_string();
     assert!(err.contains("Broken/Late"), "{err}");
     assert!(!err.contains("Loose/Bare"), "{err}");
+}
+
+#[test]
+fn stacks_added_as_dependencies_of_each_other_are_a_cycle_naming_how() {
+    let mut app = App::new();
+    let a = app.stack("A");
+    let b = app.stack("B");
+    a.root().add("Q", CfnQueue::default());
+    b.root().add("Q", CfnQueue::default());
+    a.add_stack_dependency(&b);
+    b.add_stack_dependency(&a);
+    let e = app.synth(&[]).unwrap_err().to_string();
+    assert!(
+        e.contains("stacks depend on each other in a cycle: `A` depends on `B` (Stack::add_stack_dependency), `B` depends on `A` (Stack::add_stack_dependency)"),
+        "{e}"
+    );
+}
+
+/// Producer and consumer in the environments given; the consumer outputs the queue's URL.
+fn import_across(producer: Environment, consumer: Environment) -> Result<(), String> {
+    let mut app = App::new();
+    let a = app.stack_with(
+        "Shared",
+        StackProps {
+            env: producer,
+            ..StackProps::default()
+        },
+    );
+    let b = app.stack_with(
+        "Service",
+        StackProps {
+            env: consumer,
+            ..StackProps::default()
+        },
+    );
+    let q = Queue::new(&a.root(), "Jobs", QueueProps::default());
+    b.add_output("JobsUrl", Output::new(q.url()));
+    app.synth(&[]).map(|_| ()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn an_import_across_accounts_or_regions_is_refused_naming_both_environments() {
+    // CloudFormation reads an export only in the account and region that holds it: the
+    // consumer's deploy would fail on an export it cannot see.
+    let here = || Environment::new("111111111111", "eu-west-1");
+    assert_eq!(import_across(here(), here()), Ok(()));
+    assert_eq!(
+        import_across(Environment::default(), Environment::default()),
+        Ok(())
+    );
+    let cases = [
+        (
+            Environment::new("111111111111", "us-east-1"),
+            "account 111111111111, region us-east-1 while this stack deploys to account 111111111111, region eu-west-1",
+        ),
+        (
+            Environment::new("222222222222", "eu-west-1"),
+            "account 222222222222, region eu-west-1 while this stack deploys to account 111111111111, region eu-west-1",
+        ),
+        (
+            Environment::region("eu-west-1"),
+            "region eu-west-1 of the deploying account while this stack deploys to account 111111111111, region eu-west-1",
+        ),
+        (
+            Environment::default(),
+            "the deploying credentials' account and region while this stack deploys to account 111111111111, region eu-west-1",
+        ),
+    ];
+    for (producer, expected) in cases {
+        let e = import_across(producer, here()).expect_err(expected);
+        assert!(
+            e.contains(
+                "Service/Outputs/JobsUrl: uses `JobsA1AAC65E` of stack `Shared`, which deploys to "
+            ) && e.contains(expected)
+                && e.contains("fix: give both stacks the same StackProps::env"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn an_import_of_a_resource_with_a_condition_is_refused() {
+    // When the condition is false, neither the resource nor the export exists.
+    let mut app = App::new();
+    let a = app.stack("Shared");
+    let b = app.stack("Service");
+    let prod = a.add_condition("IsProd", fns::equals(a.region(), "eu-west-1"));
+    let q = Queue::new(&a.root(), "Jobs", QueueProps::default());
+    a.update_options(&q.handle, |o| o.condition = Some(prod.clone()));
+    b.add_output("JobsUrl", Output::new(q.url()));
+    let e = app.synth(&[]).unwrap_err().to_string();
+    assert!(
+        e.contains("Service/Outputs/JobsUrl: uses `JobsA1AAC65E` of stack `Shared`, which exists only when its condition `IsProd` is true")
+            && e.contains("fix: keep the resource unconditional, or use it only in stack `Shared`, under the same condition (`IsProd`)"),
+        "{e}"
+    );
 }

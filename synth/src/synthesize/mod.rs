@@ -100,6 +100,9 @@ pub(crate) fn discard<T>(value: T, ends_process: bool) {
     }
 }
 
+/// How a stack came to depend on another it does not import from, in a cycle's message.
+const EXPLICIT: &str = "Stack::add_stack_dependency";
+
 /// Synthesizes `stacks` together; the result is in the same order. Renders every stack
 /// (what each imports decides what the others export), then finishes
 /// (rules, references, limits, serialization) the stacks named in `wanted` and the stacks
@@ -134,12 +137,18 @@ pub(crate) fn synth_stacks(
     let mut exports: Vec<BTreeMap<String, Import>> = vec![BTreeMap::new(); stacks.len()];
     let mut deps: Vec<Vec<usize>> = vec![Vec::new(); stacks.len()];
     let mut first_use: HashMap<(usize, usize), String> = HashMap::default();
+    let mut diagnostics = Vec::new();
     for (i, r) in rendered.iter().enumerate() {
         for (import, user) in &r.imports {
             let Some(&p) = index.get(&import.producer) else {
                 continue;
             };
-            exports[p].insert(import.output_id(), import.clone());
+            if exports[p]
+                .insert(import.output_id(), import.clone())
+                .is_none()
+            {
+                diagnostics.extend(check_import(&stacks[i], &rendered[p], import, user));
+            }
             first_use.entry((i, p)).or_insert_with(|| user.clone());
         }
         for d in &r.depends_on {
@@ -147,6 +156,13 @@ pub(crate) fn synth_stacks(
                 first_use
                     .entry((i, p))
                     .or_insert_with(|| r.stack.name().to_string());
+            }
+        }
+        for (other, _) in &r.stack.read().dependencies {
+            if let Some(&p) = index.get(other) {
+                first_use
+                    .entry((i, p))
+                    .or_insert_with(|| EXPLICIT.to_string());
             }
         }
         let explicit: Vec<StackId> = r.stack.read().dependencies.iter().map(|d| d.0).collect();
@@ -164,7 +180,6 @@ pub(crate) fn synth_stacks(
             }
         }
     }
-    let mut diagnostics = Vec::new();
     for r in &rendered {
         for (name, other) in r.stack.read().dependencies.iter().map(|d| (&d.1, d.0)) {
             if !index.contains_key(&other) {
@@ -180,12 +195,11 @@ pub(crate) fn synth_stacks(
         let hops: Vec<String> = cycle
             .windows(2)
             .map(|w| {
-                let via = first_use.get(&(w[0], w[1])).cloned().unwrap_or_default();
-                format!(
-                    "`{}` uses `{}` (at {via})",
-                    stacks[w[0]].name(),
-                    stacks[w[1]].name()
-                )
+                let (a, b) = (stacks[w[0]].name(), stacks[w[1]].name());
+                match first_use.get(&(w[0], w[1])) {
+                    Some(at) if at != EXPLICIT => format!("`{a}` uses `{b}` (at {at})"),
+                    _ => format!("`{a}` depends on `{b}` ({EXPLICIT})"),
+                }
             })
             .collect();
         diagnostics.push(Diagnostic::error(
@@ -234,6 +248,60 @@ pub(crate) fn synth_stacks(
         return Err(SynthError { diagnostics });
     }
     Ok(out)
+}
+
+/// What CloudFormation would refuse of an import by `consumer` from the stack `producer`
+/// rendered: an export is read only in the account and region that holds it, and exists
+/// only while the resource it names does (not when the resource's condition is false).
+/// `user` is where the consumer uses the value.
+fn check_import(
+    consumer: &Stack,
+    producer: &Rendered,
+    import: &Import,
+    user: &str,
+) -> Option<Diagnostic> {
+    let (theirs, ours) = (producer.stack.props().env, consumer.props().env);
+    let other = producer.stack.name();
+    if theirs != ours {
+        let describe = |env: &crate::Environment| match (&env.account, &env.region) {
+            (Some(a), Some(r)) => format!("account {a}, region {r}"),
+            (None, Some(r)) => format!("region {r} of the deploying account"),
+            (Some(a), None) => format!("account {a}, in the deploying region"),
+            (None, None) => "the deploying credentials' account and region".to_string(),
+        };
+        return Some(Diagnostic::error(
+            user,
+            format!(
+                "uses `{}` of stack `{other}`, which deploys to {} while this stack deploys to {}: \
+                 CloudFormation reads an export (Fn::ImportValue) only in the account and region \
+                 that holds it",
+                import.name,
+                describe(&theirs),
+                describe(&ours),
+            ),
+            "give both stacks the same StackProps::env (both environment-agnostic, or the same \
+             account and region), or pass the value in another way, such as a stack parameter",
+        ));
+    }
+    let condition = producer
+        .template
+        .get("Resources")
+        .and_then(|r| r.get(&import.name))
+        .and_then(|r| r.get("Condition"))
+        .and_then(JsonValue::as_str)?;
+    Some(Diagnostic::error(
+        user,
+        format!(
+            "uses `{}` of stack `{other}`, which exists only when its condition `{condition}` is \
+             true: when it is false, neither the resource nor its export exists, and \
+             CloudFormation refuses both stacks' templates",
+            import.name
+        ),
+        format!(
+            "keep the resource unconditional, or use it only in stack `{other}`, under the same \
+             condition (`{condition}`)"
+        ),
+    ))
 }
 
 /// Renders one stack's sections (resources in logical ID order).

@@ -10,6 +10,10 @@ use crate::hashing::{HashMap, HashSet};
 use crate::json::JsonValue;
 use crate::pseudo::Pseudo;
 
+/// How a `DependsOn` is named in a finding (the one reference that is an error when the
+/// resource it names may not exist, as in cfn-lint).
+const DEPENDS_ON: &str = "`DependsOn`";
+
 /// The names a template declares, borrowed from it (looked up once for every reference).
 struct Names<'a> {
     parameters: HashSet<&'a str>,
@@ -18,6 +22,34 @@ struct Names<'a> {
     resources: HashMap<&'a str, (&'a str, u32)>,
     conditions: HashSet<&'a str>,
     mappings: HashSet<&'a str>,
+    /// The condition of each resource that has one (empty in most templates).
+    conditional: HashMap<&'a str, &'a str>,
+    /// For a condition `Fn::And` of others (`{"Condition": ...}`), those others: when it
+    /// holds, so do they.
+    conjuncts: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl Names<'_> {
+    /// Whether `condition` holding makes `target` hold: the same name, or `target` one of
+    /// its `Fn::And`'s conditions, however deep (a bounded walk: conditions can refer to
+    /// each other in a cycle, which CloudFormation refuses on its own).
+    fn implies(&self, condition: &str, target: &str) -> bool {
+        let mut todo = vec![condition];
+        let mut seen = 0;
+        while let Some(c) = todo.pop() {
+            if c == target {
+                return true;
+            }
+            seen += 1;
+            if seen > 64 {
+                return false;
+            }
+            if let Some(more) = self.conjuncts.get(c) {
+                todo.extend(more.iter().copied());
+            }
+        }
+        false
+    }
 }
 
 /// Walks one resource (or output, or condition) of a template whose strings live for `'a`.
@@ -35,6 +67,9 @@ struct Walker<'a, 'd> {
     edges: Vec<u32>,
     /// Inside the `Conditions` section, evaluated before any resource exists.
     in_condition: bool,
+    /// Conditions known to hold where the walk is: the resource's or output's own, and
+    /// those of the `Fn::If`s whose first branch it is in.
+    holds: Vec<&'a str>,
     diags: &'d mut Vec<Diagnostic>,
 }
 
@@ -93,6 +128,7 @@ impl<'a> Walker<'a, '_> {
         if let Some(&(_, rank)) = self.names.resources.get(name) {
             if !self.resource_in_condition(name) {
                 self.edges.push(rank);
+                self.check_exists(name, "`Ref`");
             }
         } else if !self.names.parameters.contains(name)
             && !Pseudo::ALL.iter().any(|p| p.name() == name)
@@ -119,6 +155,7 @@ impl<'a> Walker<'a, '_> {
             ),
             Some((type_name, rank)) => {
                 self.edges.push(rank);
+                self.check_exists(lid, "`Fn::GetAtt`");
                 if let Some(attrs) = attributes_of(type_name) {
                     if !attrs.contains(&attr) {
                         self.error(
@@ -152,6 +189,49 @@ impl<'a> Walker<'a, '_> {
                 _ => self.check_ref(name),
             }
         }
+    }
+
+    /// A reference to a resource with a condition, from where that condition is not known
+    /// to hold: when it is false the resource is not created and CloudFormation refuses
+    /// the template ("Unresolved resource dependencies"). A warning for `Ref`, `GetAtt`
+    /// and `Sub`, as cfn-lint's W1001; an error for `DependsOn`, as its E3005.
+    fn check_exists(&mut self, lid: &str, how: &str) {
+        let Some(&condition) = self.names.conditional.get(lid) else {
+            return;
+        };
+        if self.holds.iter().any(|h| self.names.implies(h, condition)) {
+            return;
+        }
+        let path = self.path.map_or_else(|| self.place.path(), str::to_string);
+        let message = format!(
+            "{how} to `{lid}`, which exists only when condition `{condition}` is true: when it \
+             is false, CloudFormation refuses the template (unresolved dependency)"
+        );
+        let mut d = Diagnostic::warning(
+            path,
+            message,
+            if how == DEPENDS_ON {
+                format!(
+                    "give this resource the same condition (`{condition}`), or remove the \
+                     dependency"
+                )
+            } else {
+                format!(
+                    "give this the same condition (`{condition}`), or choose the value with \
+                     `Fn::If` on `{condition}` (`fns::if_`, `AWS::NoValue` when it is false)"
+                )
+            },
+        );
+        if how == DEPENDS_ON {
+            d.severity = crate::diagnostics::Severity::Error;
+        }
+        if let Some(l) = self.lid {
+            d = d.with_logical_id(l);
+        }
+        if !self.prop.is_empty() {
+            d = d.with_property(self.prop.join("."));
+        }
+        self.diags.push(d);
     }
 
     fn check_condition(&mut self, name: &str) {
@@ -204,11 +284,19 @@ impl<'a> Walker<'a, '_> {
                             return;
                         }
                         ("Fn::If", JsonValue::Array(a)) => {
-                            if let Some(c) = a.first().and_then(JsonValue::as_str) {
+                            let c = a.first().and_then(JsonValue::as_str);
+                            if let Some(c) = c {
                                 self.check_condition(c);
                             }
-                            for branch in a.iter().skip(1) {
+                            for (i, branch) in a.iter().enumerate().skip(1) {
+                                let held = i == 1 && c.is_some();
+                                if held {
+                                    self.holds.extend(c);
+                                }
                                 self.walk(branch);
+                                if held {
+                                    self.holds.pop();
+                                }
                             }
                             return;
                         }
@@ -285,7 +373,17 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
             .collect(),
         conditions,
         mappings,
+        conditional: resources
+            .iter()
+            .filter_map(|(k, r)| Some((k.as_str(), r.get("Condition")?.as_str()?)))
+            .collect(),
+        conjuncts: HashMap::default(),
     };
+    let mut names = names;
+    if !names.conditional.is_empty() {
+        names.conjuncts = conjuncts(template);
+    }
+    let names = names;
     let mut graph: Vec<Vec<u32>> = vec![Vec::new(); sorted.len()];
     // Resource ranks as positions in the template, and the property edges by position.
     let mut position = vec![0u32; sorted.len()];
@@ -307,6 +405,11 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
             prop: vec!["Properties"],
             edges: Vec::new(),
             in_condition: false,
+            holds: r
+                .get("Condition")
+                .and_then(JsonValue::as_str)
+                .into_iter()
+                .collect(),
             diags,
         };
         if let Some(p) = r.get("Properties") {
@@ -336,6 +439,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
                 );
             } else if let Some(&(_, r)) = names.resources.get(d) {
                 w.edges.push(r);
+                w.check_exists(d, DEPENDS_ON);
             } else {
                 w.error(
                     format!("`DependsOn` names `{d}`, which is not a resource of this stack"),
@@ -368,6 +472,12 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
                     prop: Vec::new(),
                     edges: Vec::new(),
                     in_condition: section == "Conditions",
+                    holds: v
+                        .get("Condition")
+                        .and_then(JsonValue::as_str)
+                        .filter(|_| section == "Outputs")
+                        .into_iter()
+                        .collect(),
                     diags,
                 };
                 w.walk(v);
@@ -392,6 +502,25 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
         ));
     }
     Edges { property }
+}
+
+/// For each condition that is an `Fn::And`, the conditions it names directly
+/// (`{"Condition": name}` among its operands).
+fn conjuncts(template: &JsonValue) -> HashMap<&str, Vec<&str>> {
+    let Some(conditions) = template.get("Conditions").and_then(JsonValue::as_object) else {
+        return HashMap::default();
+    };
+    conditions
+        .iter()
+        .filter_map(|(name, c)| {
+            let operands = c.get("Fn::And")?.as_array()?;
+            let named = operands
+                .iter()
+                .filter_map(|o| o.get("Condition")?.as_str())
+                .collect();
+            Some((name.as_str(), named))
+        })
+        .collect()
 }
 
 /// A dependency cycle, as the list of nodes that closes it (its first node again at its
