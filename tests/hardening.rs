@@ -152,11 +152,11 @@ fn parameters_with_a_misspelt_type_or_a_default_they_refuse() {
     let e = errors(&stack);
     assert!(
         e.contains(
-            "Bad/Parameters/Broken Default: the allowed pattern `[a-z` is not a regular expression"
+            "Bad/Parameters/Broken AllowedPattern: the allowed pattern `[a-z` is not a regular expression"
         ),
         "{e}"
     );
-    assert!(!e.contains("Bad/Parameters/Fine"), "{e}");
+    assert!(!e.contains("error: Bad/Parameters/Fine"), "{e}");
     assert!(e.contains("error: Bad/Parameters/Stage Type: `Strnig` is not a parameter type\n  fix: use String, Number, List<Number>, CommaDelimitedList or an AWS-specific type (did you mean `String`?)"), "{e}");
     assert!(
         e.contains("Bad/Parameters/Env Default: the default prod is not one of the allowed values"),

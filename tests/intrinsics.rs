@@ -75,9 +75,10 @@ fn functions_render_in_cloudformation_form() {
         render(|_, _, _| fns::select(1, fns::get_azs(Pseudo::Region)).into()),
         json!({ "Fn::Select": [1, { "Fn::GetAZs": { "Ref": "AWS::Region" } }] })
     );
+    // An output is a string: a list (Fn::Split, Fn::Cidr) is rendered within one.
     assert_eq!(
-        render(|_, _, _| fns::split(",", "a,b").into()),
-        json!({ "Fn::Split": [",", "a,b"] })
+        render(|_, _, _| fns::select(0, fns::split(",", "a,b")).into()),
+        json!({ "Fn::Select": [0, { "Fn::Split": [",", "a,b"] }] })
     );
     assert_eq!(
         render(|_, _, c| fns::if_(c, "yes", Pseudo::NoValue).into()),
@@ -96,8 +97,8 @@ fn functions_render_in_cloudformation_form() {
         json!({ "Fn::Base64": "hi" })
     );
     assert_eq!(
-        render(|_, _, _| fns::cidr("10.0.0.0/16", 6, 8).into()),
-        json!({ "Fn::Cidr": ["10.0.0.0/16", 6, 8] })
+        render(|_, _, _| fns::join(",", fns::cidr("10.0.0.0/16", 6, 8)).into()),
+        json!({ "Fn::Join": [",", { "Fn::Cidr": ["10.0.0.0/16", 6, 8] }] })
     );
 }
 

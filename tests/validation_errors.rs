@@ -673,3 +673,182 @@ fn a_custom_bus_named_default_or_with_a_slash_is_refused_and_a_partner_bus_is_no
         .synth()
         .expect("a partner bus may have `/` in its name");
 }
+
+/// A stack with an encrypted queue `Q`, for the template-section checks below.
+fn queue_stack() -> (Stack, escdk_synth::Handle<CfnQueue>) {
+    let stack = Stack::new("Sections");
+    let q = stack.root().add(
+        "Q",
+        CfnQueue {
+            sqs_managed_sse_enabled: Some(true.into()),
+            ..Default::default()
+        },
+    );
+    (stack, q)
+}
+
+#[test]
+fn intrinsic_functions_with_arguments_cloudformation_refuses() {
+    use escdk_synth::{Expr, Pseudo};
+    let one = || Json::from(vec![Json::from("a")]);
+    let cases: Vec<(Expr, &str)> = vec![
+        (
+            fns::select(1, one()),
+            "error: Sections/Outputs/O Value: `Fn::Select` index 1 is past the end of its list of 1\n  fix: pick an index below the list's length",
+        ),
+        (
+            fns::join(",", "a,b"),
+            "error: Sections/Outputs/O Value: `Fn::Join` joins a list; its second argument is not one",
+        ),
+        (
+            fns::select(0, fns::cidr("10.0.0.0/24", 4, 8)),
+            "error: Sections/Outputs/O Value.Fn::Select: `Fn::Cidr` cannot cut 4 blocks of 8 host bits from a /24",
+        ),
+        (
+            fns::select(0, fns::get_azs("eu-west")),
+            "error: Sections/Outputs/O Value.Fn::Select: `Fn::GetAZs` of `eu-west`, which is not a region",
+        ),
+        (
+            fns::sub_with("${A}", [("A", fns::get_azs(Pseudo::Region))]),
+            "error: Sections/Outputs/O Value: `Fn::Sub` variable `A` is a list or an object; it substitutes strings",
+        ),
+        (
+            fns::equals("a", "b"),
+            "error: Sections/Outputs/O Value: `Fn::Equals` is a condition function: CloudFormation takes it only in the Conditions section",
+        ),
+        (
+            fns::get_azs(Pseudo::Region),
+            "error: Sections/Outputs/O: an output's value must be a string; this is a list or an object",
+        ),
+        (
+            fns::import_value(Expr::from(Pseudo::Region)),
+            "",
+        ),
+    ];
+    for (value, expected) in cases {
+        let (stack, _) = queue_stack();
+        stack.add_output("O", Output::new(value));
+        match stack.synth() {
+            Ok(_) => assert!(expected.is_empty(), "accepted; expected {expected}"),
+            Err(e) => assert!(
+                !expected.is_empty() && e.to_string().contains(expected),
+                "{e}\nexpected: {expected}"
+            ),
+        }
+    }
+    // An import is resolved before resources exist: it cannot name one.
+    let (stack, q) = queue_stack();
+    stack.add_output("O", Output::new(fns::import_value(q.attr_arn())));
+    assert!(errors(&stack).contains(
+        "error: Sections/Outputs/O Value: `Fn::ImportValue` reads resource `Q`: an import is resolved before any resource exists"
+    ));
+}
+
+#[test]
+fn conditions_mappings_and_parameters_cloudformation_refuses() {
+    let (stack, q) = queue_stack();
+    let region = stack.add_condition("InIreland", fns::equals(stack.region(), "eu-west-1"));
+    let both = stack.add_condition("Both", fns::and([region.expr()]));
+    stack.update_options(&q, |o| o.condition = Some(both.clone()));
+    assert!(errors(&stack)
+        .contains("error: Sections/Conditions/Both: `Fn::And` takes [2 to 10 conditions]"));
+
+    let (stack, _) = queue_stack();
+    stack.add_mapping("Sizes", Json::object([("small", Json::from("1"))]));
+    stack.add_output("O", Output::new(fns::find_in_map("Sizes", "small", "cpu")));
+    assert!(errors(&stack).contains(
+        "error: Sections/Mappings/Sizes: mapping key `small` must hold an object of 1 to 200 named values"
+    ));
+
+    let (stack, _) = queue_stack();
+    stack.add_mapping(
+        "Sizes",
+        Json::object([("small", Json::object([("cpu", Json::from("256"))]))]),
+    );
+    stack.add_output("O", Output::new(fns::find_in_map("Sizes", "large", "cpu")));
+    assert!(errors(&stack).contains(
+        "error: Sections/Outputs/O Value: `Fn::FindInMap` on `Sizes` with key `large`, which the mapping lacks\n  fix: use one of its keys: small"
+    ));
+
+    let (stack, _) = queue_stack();
+    let mut secret = Parameter::string();
+    secret.no_echo = true;
+    let secret = stack.add_parameter("DbPassword", secret);
+    stack.add_output("Leak", Output::new(secret.reference()));
+    assert!(errors(&stack).contains(
+        "error: Sections/Outputs/Leak Value: the output shows parameter `DbPassword`, which is `NoEcho`"
+    ));
+
+    let (stack, _) = queue_stack();
+    let subnets = stack.add_parameter("Subnets", Parameter::of_kind("List<AWS::EC2::Subnet::Id>"));
+    let _ = subnets;
+    stack.add_output("O", Output::new(fns::sub("subnets: ${Subnets}")));
+    assert!(errors(&stack).contains(
+        "error: Sections/Outputs/O Value: `Fn::Sub` substitutes `${Subnets}`, a list parameter"
+    ));
+
+    let (stack, _) = queue_stack();
+    let mut size = Parameter::number();
+    size.default = Some("large".into());
+    size.min_value = Some(10.0);
+    size.max_value = Some(1.0);
+    let size = stack.add_parameter("Size", size);
+    stack.add_output("O", Output::new(size.reference()));
+    let e = errors(&stack);
+    assert!(
+        e.contains("error: Sections/Parameters/Size Default: the default `large` is not a Number")
+            && e.contains("error: Sections/Parameters/Size MinValue: MinValue 10 is above MaxValue 1: no value is accepted"),
+        "{e}"
+    );
+}
+
+#[test]
+fn what_is_declared_and_never_used_is_a_warning() {
+    let (stack, _) = queue_stack();
+    stack.add_parameter("Unused", Parameter::string());
+    stack.add_condition("Never", fns::equals(stack.region(), "eu-west-1"));
+    stack.add_mapping(
+        "Idle",
+        Json::object([("a", Json::object([("b", Json::from("c"))]))]),
+    );
+    let s = stack.synth().expect("warnings only");
+    let warnings: Vec<String> = s.warnings.iter().map(|w| w.to_string()).collect();
+    for expected in [
+        "warning: Sections/Parameters/Unused: parameter `Unused` is declared but nothing uses it",
+        "warning: Sections/Conditions/Never: condition `Never` is declared but nothing uses it",
+        "warning: Sections/Mappings/Idle: mapping `Idle` is declared but nothing uses it",
+    ] {
+        assert!(
+            warnings.iter().any(|w| w.starts_with(expected)),
+            "{warnings:?}"
+        );
+    }
+}
+
+#[test]
+fn an_export_name_used_twice_in_one_environment_is_refused() {
+    let (stack, q) = queue_stack();
+    stack.add_output("Url", Output::new(q.reference()).export("shared-queue"));
+    stack.add_output("Arn", Output::new(q.attr_arn()).export("shared-queue"));
+    assert!(errors(&stack).contains(
+        "error: Sections/Outputs/Url: exports `shared-queue`, as Sections/Outputs/Arn does"
+    ));
+    // Across the stacks of an app too.
+    let mut app = App::new();
+    for name in ["First", "Second"] {
+        let s = app.stack(name);
+        let q = s.root().add(
+            "Q",
+            CfnQueue {
+                sqs_managed_sse_enabled: Some(true.into()),
+                ..Default::default()
+            },
+        );
+        s.add_output("Url", Output::new(q.reference()).export("shared-queue"));
+    }
+    let e = app.synth(&[]).unwrap_err().to_string();
+    assert!(
+        e.contains("error: Second/Outputs/Url: exports `shared-queue`, as First/Outputs/Url does"),
+        "{e}"
+    );
+}

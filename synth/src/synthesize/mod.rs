@@ -3,6 +3,7 @@
 //! (a cycle is an error naming both paths), then each template is checked (references,
 //! names, limits) and serialized. Any error anywhere: nothing is produced.
 
+mod exports;
 mod registry;
 
 use crate::asset::Asset;
@@ -243,6 +244,7 @@ pub(crate) fn synth_stacks(
         }
     }
     diagnostics.extend(registry::check_activations(&out));
+    diagnostics.extend(exports::check_unique(&out));
     if diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics.sort_by_key(|d| d.severity);
         return Err(SynthError { diagnostics });

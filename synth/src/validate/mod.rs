@@ -1,15 +1,18 @@
 //! Checks run at synth, before anything is written: schema constraints (generated into
 //! [`crate::cfn`]), AWS naming rules ([`names`]), policy documents and event patterns
-//! ([`documents`]), references ([`references`]), CloudFormation's limits ([`limits`]) and
-//! service quotas a template can be seen to break ([`quotas`]).
+//! ([`documents`]), references ([`references`]), intrinsic functions' arguments
+//! ([`functions`]), the template's other sections ([`sections`]), CloudFormation's limits
+//! ([`limits`]) and service quotas a template can be seen to break ([`quotas`]).
 
 pub mod documents;
+pub mod functions;
 pub mod limits;
 pub mod lint;
 pub mod names;
 pub mod parameters;
 pub mod quotas;
 pub mod references;
+pub mod sections;
 
 use crate::diagnostics::Diagnostic;
 

@@ -28,6 +28,34 @@ pub fn check(stack: &str, name: &str, p: &Parameter, diags: &mut Vec<Diagnostic>
             format!("use String, Number, List<Number>, CommaDelimitedList or an AWS-specific type (did you mean `{closest}`?)"),
         );
     }
+    if let (Some(min), Some(max)) = (p.min_length, p.max_length) {
+        if min > max {
+            error(
+                "MinLength",
+                format!("MinLength {min} is above MaxLength {max}: no value is accepted"),
+                "swap or correct the limits".into(),
+            );
+        }
+    }
+    if let (Some(min), Some(max)) = (p.min_value, p.max_value) {
+        if min > max {
+            error(
+                "MinValue",
+                format!("MinValue {min} is above MaxValue {max}: no value is accepted"),
+                "swap or correct the limits".into(),
+            );
+        }
+    }
+    if let Some(pattern) = &p.allowed_pattern {
+        let anchored = crate::l1::Pattern::owned(format!("^(?:{pattern})$"));
+        if anchored.is_match("").is_none() {
+            error(
+                "AllowedPattern",
+                format!("the allowed pattern `{pattern}` is not a regular expression"),
+                "fix the pattern".into(),
+            );
+        }
+    }
     let Some(default) = &p.default else {
         return;
     };
@@ -49,6 +77,25 @@ pub fn check(stack: &str, name: &str, p: &Parameter, diags: &mut Vec<Diagnostic>
     let Some(text) = text else {
         return;
     };
+    let numbers = match p.kind.as_str() {
+        "Number" => Some(vec![text.as_str()]),
+        "List<Number>" => Some(text.split(',').collect()),
+        _ => None,
+    };
+    if let Some(bad) = numbers
+        .unwrap_or_default()
+        .into_iter()
+        .find(|n| n.trim().parse::<f64>().map_or(true, |f| !f.is_finite()))
+    {
+        error(
+            "Default",
+            format!(
+                "the default `{text}` is not a {}: `{bad}` is not a number",
+                p.kind
+            ),
+            "give a number (List<Number>: numbers separated by commas)".into(),
+        );
+    }
     if let Some(pattern) = &p.allowed_pattern {
         // Matched as a schema's pattern is (l1::Pattern: without compiling a regex where
         // the simple matcher reads it; regex also says whether it is one).
@@ -60,11 +107,8 @@ pub fn check(stack: &str, name: &str, p: &Parameter, diags: &mut Vec<Diagnostic>
                 "change the default or the pattern".into(),
             ),
             Some(true) => {}
-            None => error(
-                "Default",
-                format!("the allowed pattern `{pattern}` is not a regular expression"),
-                "fix the pattern".into(),
-            ),
+            // Reported above.
+            None => {}
         }
     }
     let len = text.chars().count() as u32;

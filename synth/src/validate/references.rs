@@ -4,6 +4,8 @@
 //!
 //! This runs on the rendered JSON, so it also covers property overrides and raw documents.
 
+use super::functions::{self, Section};
+use super::sections;
 use crate::cfn::attributes_of;
 use crate::diagnostics::Diagnostic;
 use crate::hashing::{HashMap, HashSet};
@@ -20,8 +22,11 @@ struct Names<'a> {
     /// Logical ID to resource type and the ID's rank among the template's logical IDs in
     /// sorted order (the dependency graph's node).
     resources: HashMap<&'a str, (&'a str, u32)>,
+    /// Parameters whose values are lists, and those marked `NoEcho`.
+    list_parameters: HashSet<&'a str>,
+    no_echo: HashSet<&'a str>,
     conditions: HashSet<&'a str>,
-    mappings: HashSet<&'a str>,
+    mappings: HashMap<&'a str, &'a JsonValue>,
     /// The condition of each resource that has one (empty in most templates).
     conditional: HashMap<&'a str, &'a str>,
     /// For a condition `Fn::And` of others (`{"Condition": ...}`), those others: when it
@@ -65,8 +70,12 @@ struct Walker<'a, 'd> {
     /// Ranks of the resources the current resource depends on (for the cycle check), in
     /// the order found, with repeats.
     edges: Vec<u32>,
-    /// Inside the `Conditions` section, evaluated before any resource exists.
-    in_condition: bool,
+    /// The section walked (in `Conditions`, evaluated before any resource exists).
+    section: Section,
+    /// Inside an `Fn::ImportValue`, resolved before any resource exists.
+    in_import: bool,
+    /// The parameters, conditions and mappings the template uses.
+    used: &'d mut Used<'a>,
     /// Conditions known to hold where the walk is: the resource's or output's own, and
     /// those of the `Fn::If`s whose first branch it is in.
     holds: Vec<&'a str>,
@@ -115,13 +124,20 @@ impl<'a> Walker<'a, '_> {
     /// A condition can read parameters and pseudo parameters only: an error for the
     /// resource `lid` there, and whether this is a condition.
     fn resource_in_condition(&mut self, lid: &str) -> bool {
-        if self.in_condition {
+        if self.in_import {
+            self.error(
+                format!("`Fn::ImportValue` reads resource `{lid}`: an import is resolved before any resource exists"),
+                "import by a literal export name, or one made from parameters and pseudo parameters",
+            );
+            return true;
+        }
+        if self.section == Section::Conditions {
             self.error(
                 format!("the condition reads resource `{lid}`: conditions are evaluated before any resource exists"),
                 "base the condition on a parameter or a pseudo parameter; or choose between the values with `Fn::If` where they are used",
             );
         }
-        self.in_condition
+        self.section == Section::Conditions
     }
 
     fn check_ref(&mut self, name: &'a str) {
@@ -130,9 +146,15 @@ impl<'a> Walker<'a, '_> {
                 self.edges.push(rank);
                 self.check_exists(name, "`Ref`");
             }
-        } else if !self.names.parameters.contains(name)
-            && !Pseudo::ALL.iter().any(|p| p.name() == name)
-        {
+        } else if self.names.parameters.contains(name) {
+            self.used.parameters.insert(name);
+            if self.section == Section::Outputs && self.names.no_echo.contains(name) {
+                self.error(
+                    format!("the output shows parameter `{name}`, which is `NoEcho`: its value would be printed in the clear by every describe-stacks"),
+                    "do not output a secret; pass it as a Secrets Manager reference instead",
+                );
+            }
+        } else if !Pseudo::ALL.iter().any(|p| p.name() == name) {
             self.error(
                 format!("`Ref` to `{name}`, which is not a resource, parameter or pseudo parameter of this stack"),
                 "refer to resources through their handles, and add the resource to this stack",
@@ -142,7 +164,7 @@ impl<'a> Walker<'a, '_> {
 
     fn check_get_att(&mut self, lid: &'a str, attr: &str) {
         let found = self.names.resources.get(lid).copied();
-        if self.in_condition {
+        if self.section == Section::Conditions || self.in_import {
             if found.is_some() {
                 self.resource_in_condition(lid);
             }
@@ -183,6 +205,12 @@ impl<'a> Walker<'a, '_> {
             rest = &after[end + 1..];
             if name.starts_with('!') || vars.is_some_and(|v| v.contains_key(name)) {
                 continue;
+            }
+            if self.names.list_parameters.contains(name) {
+                self.error(
+                    format!("`Fn::Sub` substitutes `${{{name}}}`, a list parameter: it substitutes strings"),
+                    "join the list into a variable: fns::sub_with(.., [(name, fns::join(\",\", list))])",
+                );
             }
             match name.split_once('.') {
                 Some((lid, attr)) if !name.starts_with("AWS::") => self.check_get_att(lid, attr),
@@ -234,7 +262,41 @@ impl<'a> Walker<'a, '_> {
         self.diags.push(d);
     }
 
-    fn check_condition(&mut self, name: &str) {
+    /// `Fn::FindInMap` with literal keys: both are in the mapping (CloudFormation fails the
+    /// deploy on a key it lacks: "Unable to get mapping").
+    fn check_keys(&mut self, map: &str, mapping: &JsonValue, args: &[JsonValue]) {
+        let (Some(top), Some(second)) = (
+            args.get(1).and_then(JsonValue::as_str),
+            args.get(2).and_then(JsonValue::as_str),
+        ) else {
+            return;
+        };
+        let Some(entry) = mapping.get(top) else {
+            let keys = mapping
+                .as_object()
+                .map(|m| m.keys().map(|k| k.as_str()).collect::<Vec<_>>());
+            self.error(
+                format!("`Fn::FindInMap` on `{map}` with key `{top}`, which the mapping lacks"),
+                &format!(
+                    "use one of its keys: {}",
+                    keys.unwrap_or_default().join(", ")
+                ),
+            );
+            return;
+        };
+        if entry.get(second).is_none() {
+            let keys = entry
+                .as_object()
+                .map(|m| m.keys().map(|k| k.as_str()).collect::<Vec<_>>());
+            self.error(
+                format!("`Fn::FindInMap` on `{map}`, `{top}` with key `{second}`, which the mapping lacks"),
+                &format!("use one of its keys: {}", keys.unwrap_or_default().join(", ")),
+            );
+        }
+    }
+
+    fn check_condition(&mut self, name: &'a str) {
+        self.used.conditions.insert(name);
         if !self.names.conditions.contains(name) {
             self.error(
                 format!("condition `{name}` is not declared in this stack"),
@@ -253,7 +315,16 @@ impl<'a> Walker<'a, '_> {
             JsonValue::Object(m) => {
                 if m.len() == 1 {
                     let (k, arg) = m.iter().next().expect("one entry");
-                    match (k.as_str(), arg) {
+                    let k = k.as_str();
+                    if k == "Ref" || k.starts_with("Fn::") {
+                        let names = self.names;
+                        let lists = |p: &str| names.list_parameters.contains(p);
+                        if let Some((message, fix)) = functions::check(k, arg, self.section, &lists)
+                        {
+                            self.error(message, &fix);
+                        }
+                    }
+                    match (k, arg) {
                         ("Ref", JsonValue::String(name)) => return self.check_ref(name),
                         ("Fn::GetAtt", JsonValue::Array(a)) => {
                             if let (Some(lid), Some(attr)) = (
@@ -301,9 +372,18 @@ impl<'a> Walker<'a, '_> {
                             return;
                         }
                         ("Condition", JsonValue::String(c)) => return self.check_condition(c),
+                        ("Fn::ImportValue", _) => {
+                            let outer = std::mem::replace(&mut self.in_import, true);
+                            self.walk(arg);
+                            self.in_import = outer;
+                            return;
+                        }
                         ("Fn::FindInMap", JsonValue::Array(a)) => {
                             if let Some(map) = a.first().and_then(JsonValue::as_str) {
-                                if !self.names.mappings.contains(map) {
+                                self.used.mappings.insert(map);
+                                if let Some(mapping) = self.names.mappings.get(map) {
+                                    self.check_keys(map, mapping, a);
+                                } else {
                                     self.error(
                                         format!("`Fn::FindInMap` on `{map}`, which is not a mapping of this stack"),
                                         "declare it with Stack::add_mapping",
@@ -329,6 +409,15 @@ impl<'a> Walker<'a, '_> {
     }
 }
 
+/// The parameters, conditions and mappings a template's resources, outputs and conditions
+/// use.
+#[derive(Default)]
+struct Used<'a> {
+    parameters: HashSet<&'a str>,
+    conditions: HashSet<&'a str>,
+    mappings: HashSet<&'a str>,
+}
+
 /// Which resources refer to which in a template's properties (`Ref`, `Fn::GetAtt`, and
 /// resources named in `Fn::Sub`, as the check reads them), by position in `Resources`.
 #[derive(Debug, Default)]
@@ -347,7 +436,6 @@ pub fn edges(template: &JsonValue) -> Edges {
 pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> Edges {
     let parameters = keys(template, "Parameters");
     let conditions = keys(template, "Conditions");
-    let mappings = keys(template, "Mappings");
     let empty = crate::json::JsonMap::new();
     let resources = template
         .get("Resources")
@@ -362,7 +450,28 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
         .enumerate()
         .map(|(i, k)| (*k, i as u32))
         .collect();
+    let declared = |section: &str| {
+        template
+            .get(section)
+            .and_then(JsonValue::as_object)
+            .into_iter()
+            .flat_map(|m| m.iter())
+    };
+    let parameters_where = |test: &dyn Fn(&JsonValue) -> bool| -> HashSet<&str> {
+        declared("Parameters")
+            .filter(|(_, p)| test(p))
+            .map(|(k, _)| k.as_str())
+            .collect()
+    };
     let names = Names {
+        list_parameters: parameters_where(&|p| {
+            p.get("Type")
+                .and_then(JsonValue::as_str)
+                .is_some_and(functions::is_list_kind)
+        }),
+        no_echo: parameters_where(
+            &|p| matches!(p.get("NoEcho"), Some(v) if v.as_bool() == Some(true) || v.as_str() == Some("true")),
+        ),
         parameters,
         resources: resources
             .iter()
@@ -372,7 +481,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
             })
             .collect(),
         conditions,
-        mappings,
+        mappings: declared("Mappings").map(|(k, v)| (k.as_str(), v)).collect(),
         conditional: resources
             .iter()
             .filter_map(|(k, r)| Some((k.as_str(), r.get("Condition")?.as_str()?)))
@@ -384,6 +493,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
         names.conjuncts = conjuncts(template);
     }
     let names = names;
+    let mut used = Used::default();
     let mut graph: Vec<Vec<u32>> = vec![Vec::new(); sorted.len()];
     // Resource ranks as positions in the template, and the property edges by position.
     let mut position = vec![0u32; sorted.len()];
@@ -404,7 +514,9 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
             lid: Some(lid),
             prop: vec!["Properties"],
             edges: Vec::new(),
-            in_condition: false,
+            section: Section::Resources,
+            in_import: false,
+            used: &mut used,
             holds: r
                 .get("Condition")
                 .and_then(JsonValue::as_str)
@@ -471,7 +583,13 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
                     lid: None,
                     prop: Vec::new(),
                     edges: Vec::new(),
-                    in_condition: section == "Conditions",
+                    section: if section == "Conditions" {
+                        Section::Conditions
+                    } else {
+                        Section::Outputs
+                    },
+                    in_import: false,
+                    used: &mut used,
                     holds: v
                         .get("Condition")
                         .and_then(JsonValue::as_str)
@@ -481,7 +599,42 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
                     diags,
                 };
                 w.walk(v);
+                let lists = |p: &str| names.list_parameters.contains(p);
+                let found = if section == "Conditions" {
+                    sections::condition(v)
+                } else {
+                    sections::output(v, &lists)
+                };
+                if let Some((message, fix)) = found {
+                    diags.push(Diagnostic::error(
+                        format!("{stack}/{section}/{name}"),
+                        message,
+                        fix,
+                    ));
+                }
             }
+        }
+    }
+    for (name, m) in declared("Mappings") {
+        if let Some((message, fix)) = sections::mapping(m) {
+            diags.push(Diagnostic::error(
+                format!("{stack}/Mappings/{name}"),
+                message,
+                fix,
+            ));
+        }
+    }
+    for (section, what, used) in [
+        ("Parameters", "parameter", &used.parameters),
+        ("Conditions", "condition", &used.conditions),
+        ("Mappings", "mapping", &used.mappings),
+    ] {
+        for (name, _) in declared(section).filter(|(k, _)| !used.contains(k.as_str())) {
+            diags.push(Diagnostic::warning(
+                format!("{stack}/{section}/{name}"),
+                format!("{what} `{name}` is declared but nothing uses it"),
+                "use it, or remove it from the stack",
+            ));
         }
     }
     if let Some(cycle) = find_cycle(&graph) {
