@@ -145,6 +145,32 @@ pub fn check(
     check_shape(name, arg, section, list_param).err()
 }
 
+/// A warning for function `name` with argument `arg` that CloudFormation accepts but that
+/// cannot do what it is there for (cfn-lint's W8003 and W1020).
+pub fn warning(name: &str, arg: &JsonValue) -> Option<Finding> {
+    let literal = |v: &JsonValue| matches!(v, JsonValue::String(_) | JsonValue::Number(_));
+    match (name, arg) {
+        ("Fn::Equals", JsonValue::Array(a)) if a.len() == 2 && a.iter().all(literal) => {
+            let always = if a[0] == a[1] { "true" } else { "false" };
+            Some((
+                format!("`Fn::Equals` compares two literals: it is always {always}"),
+                "compare a parameter or a pseudo parameter with a literal".into(),
+            ))
+        }
+        ("Fn::Sub", JsonValue::Array(a))
+            if a.first()
+                .and_then(JsonValue::as_str)
+                .is_some_and(|t| !t.contains("${")) =>
+        {
+            Some((
+                "`Fn::Sub` has no `${...}` to substitute: its variables are not used".into(),
+                "write the string itself, or name the variables in it as ${Name}".into(),
+            ))
+        }
+        _ => None,
+    }
+}
+
 fn check_shape(
     name: &str,
     arg: &JsonValue,
@@ -414,6 +440,21 @@ mod tests {
 
     fn of(name: &str, arg: serde_json::Value, section: Section) -> Option<String> {
         check(name, &node(arg), section, &|p| p == "Subnets").map(|f| f.0)
+    }
+
+    #[test]
+    fn literal_comparisons_and_substitutions_without_variables_are_warned() {
+        let w = |name: &str, v: serde_json::Value| warning(name, &node(v)).map(|f| f.0);
+        assert!(w("Fn::Equals", json!(["a", "a"]))
+            .unwrap()
+            .contains("always true"));
+        assert!(w("Fn::Equals", json!(["a", 1]))
+            .unwrap()
+            .contains("always false"));
+        assert_eq!(w("Fn::Equals", json!([{"Ref": "AWS::Region"}, "a"])), None);
+        assert!(w("Fn::Sub", json!(["x", {"A": "b"}])).is_some());
+        assert_eq!(w("Fn::Sub", json!(["${A}", {"A": "b"}])), None);
+        assert_eq!(w("Fn::Sub", json!("x")), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use super::functions::{self, Section};
 use super::sections;
 use crate::cfn::attributes_of;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::hashing::{HashMap, HashSet};
 use crate::json::JsonValue;
 use crate::pseudo::Pseudo;
@@ -110,8 +110,14 @@ impl Place<'_> {
 
 impl<'a> Walker<'a, '_> {
     fn error(&mut self, message: String, fix: &str) {
+        self.report(Severity::Error, message, fix);
+    }
+
+    /// A finding where the walk is.
+    fn report(&mut self, severity: Severity, message: String, fix: &str) {
         let path = self.path.map_or_else(|| self.place.path(), str::to_string);
         let mut d = Diagnostic::error(path, message, fix);
+        d.severity = severity;
         if let Some(l) = self.lid {
             d = d.with_logical_id(l);
         }
@@ -230,36 +236,28 @@ impl<'a> Walker<'a, '_> {
         if self.holds.iter().any(|h| self.names.implies(h, condition)) {
             return;
         }
-        let path = self.path.map_or_else(|| self.place.path(), str::to_string);
         let message = format!(
             "{how} to `{lid}`, which exists only when condition `{condition}` is true: when it \
              is false, CloudFormation refuses the template (unresolved dependency)"
         );
-        let mut d = Diagnostic::warning(
-            path,
-            message,
-            if how == DEPENDS_ON {
+        let (severity, fix) = if how == DEPENDS_ON {
+            (
+                Severity::Error,
                 format!(
                     "give this resource the same condition (`{condition}`), or remove the \
                      dependency"
-                )
-            } else {
+                ),
+            )
+        } else {
+            (
+                Severity::Warning,
                 format!(
                     "give this the same condition (`{condition}`), or choose the value with \
                      `Fn::If` on `{condition}` (`fns::if_`, `AWS::NoValue` when it is false)"
-                )
-            },
-        );
-        if how == DEPENDS_ON {
-            d.severity = crate::diagnostics::Severity::Error;
-        }
-        if let Some(l) = self.lid {
-            d = d.with_logical_id(l);
-        }
-        if !self.prop.is_empty() {
-            d = d.with_property(self.prop.join("."));
-        }
-        self.diags.push(d);
+                ),
+            )
+        };
+        self.report(severity, message, &fix);
     }
 
     /// `Fn::FindInMap` with literal keys: both are in the mapping (CloudFormation fails the
@@ -322,6 +320,8 @@ impl<'a> Walker<'a, '_> {
                         if let Some((message, fix)) = functions::check(k, arg, self.section, &lists)
                         {
                             self.error(message, &fix);
+                        } else if let Some((message, fix)) = functions::warning(k, arg) {
+                            self.report(Severity::Warning, message, &fix);
                         }
                     }
                     match (k, arg) {
