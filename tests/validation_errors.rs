@@ -852,3 +852,30 @@ fn an_export_name_used_twice_in_one_environment_is_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn removal_policies_the_resource_type_does_not_take() {
+    use escdk_synth::Policy;
+    let (stack, q) = queue_stack();
+    stack.set_removal_policy(&q, Policy::Snapshot);
+    assert!(errors(&stack)
+        .contains("error: Sections/Q (Q) DeletionPolicy: `AWS::SQS::Queue` cannot be snapshotted"));
+    let (stack, q) = queue_stack();
+    stack.update_options(&q, |o| {
+        o.deletion_policy = Some(Policy::Retain);
+        o.update_replace_policy = Some(Policy::RetainExceptOnCreate);
+    });
+    assert!(errors(&stack).contains(
+        "error: Sections/Q (Q) UpdateReplacePolicy: `RetainExceptOnCreate` is a DeletionPolicy only"
+    ));
+    let (stack, q) = queue_stack();
+    stack.update_options(&q, |o| o.deletion_policy = Some(Policy::Retain));
+    let s = stack.synth().expect("a warning only");
+    assert!(
+        s.warnings.iter().any(|w| w.to_string().starts_with(
+            "warning: Sections/Q (Q) UpdateReplacePolicy: the resource is kept on delete but not on replacement"
+        )),
+        "{:?}",
+        s.warnings
+    );
+}

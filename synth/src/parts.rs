@@ -13,7 +13,25 @@ pub enum Policy {
     Snapshot,
 }
 
+/// The resource types CloudFormation can snapshot on delete (`DeletionPolicy: Snapshot`),
+/// as its documentation lists them.
+const SNAPSHOT_TYPES: [&str; 8] = [
+    "AWS::DocDB::DBCluster",
+    "AWS::EC2::Volume",
+    "AWS::ElastiCache::CacheCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::Neptune::DBCluster",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::Redshift::Cluster",
+];
+
 impl Policy {
+    /// Whether CloudFormation can snapshot a resource of `type_name` on delete.
+    pub fn can_snapshot(type_name: &str) -> bool {
+        SNAPSHOT_TYPES.contains(&type_name)
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Policy::Delete => "Delete",

@@ -197,7 +197,7 @@ impl Aspect for EnforceRemovalPolicy {
         if !STATEFUL_TYPES.contains(&t.as_str()) {
             return;
         }
-        let snapshots = t.starts_with("AWS::RDS::");
+        let snapshots = Policy::can_snapshot(&t);
         let deletion = match self.0 {
             Policy::Snapshot if !snapshots => Policy::Retain,
             p => p,

@@ -373,6 +373,19 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
         validate::lint::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
         validate::quotas::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
         validate::documents::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
+        for (attribute, error, (message, fix)) in validate::sections::removal_policies(
+            e.props.type_name(),
+            e.options.deletion_policy,
+            e.options.update_replace_policy,
+        ) {
+            let mut d = Diagnostic::error(e.path.clone(), message, fix)
+                .with_logical_id(lid.clone())
+                .with_property(attribute);
+            if !error {
+                d.severity = Severity::Warning;
+            }
+            diags.push(d);
+        }
         take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);
         let resource = render_resource(e, props, &mut cx, &mut depends_on);
         take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);

@@ -1,10 +1,11 @@
-//! The template's sections other than resources, as CloudFormation requires them: a
-//! condition is a condition function, an output a string with a short description and a
+//! The template's sections other than resources' properties, as CloudFormation requires
+//! them: removal policies a resource's type takes, a condition is a condition function, an output a string with a short description and a
 //! named export, a mapping two levels of names CloudFormation accepts; and what is
 //! declared but never used (cfn-lint's W2001, W7001, W8001), which is a warning.
 
 use super::functions::{self, Finding, Yields};
 use crate::json::JsonValue;
+use crate::parts::Policy;
 
 fn finding(message: impl Into<String>, fix: impl Into<String>) -> Option<Finding> {
     Some((message.into(), fix.into()))
@@ -57,6 +58,56 @@ pub fn output(output: &JsonValue, list_param: &dyn Fn(&str) -> bool) -> Option<F
         }
     }
     None
+}
+
+/// A resource's removal policies, each a finding with the attribute it is about: `Snapshot`
+/// only for the types CloudFormation can snapshot, `UpdateReplacePolicy` without
+/// `RetainExceptOnCreate` (it has no such value): errors; a `DeletionPolicy` that keeps
+/// the resource without an `UpdateReplacePolicy` that does, whose replacement deletes it
+/// all the same (cfn-lint W3011): a warning, the `bool` false.
+pub fn removal_policies(
+    type_name: &str,
+    deletion: Option<Policy>,
+    replace: Option<Policy>,
+) -> Vec<(&'static str, bool, Finding)> {
+    let mut found = Vec::new();
+    for (attribute, policy) in [
+        ("DeletionPolicy", deletion),
+        ("UpdateReplacePolicy", replace),
+    ] {
+        if policy == Some(Policy::Snapshot) && !Policy::can_snapshot(type_name) {
+            found.push((
+                attribute,
+                true,
+                (
+                    format!("`{type_name}` cannot be snapshotted: CloudFormation takes `Snapshot` only for RDS, Aurora, DocumentDB, Neptune, ElastiCache, Redshift and EBS volumes"),
+                    "use Policy::Retain to keep the resource".to_string(),
+                ),
+            ));
+        }
+    }
+    if replace == Some(Policy::RetainExceptOnCreate) {
+        found.push((
+            "UpdateReplacePolicy",
+            true,
+            (
+                "`RetainExceptOnCreate` is a DeletionPolicy only; UpdateReplacePolicy takes Delete, Retain or Snapshot".to_string(),
+                "use Policy::Retain (Stack::set_removal_policy sets both policies)".to_string(),
+            ),
+        ));
+    }
+    let keeps = |p: Option<Policy>| p.is_some_and(|p| p != Policy::Delete);
+    if keeps(deletion) && replace.is_none() {
+        found.push((
+            "UpdateReplacePolicy",
+            false,
+            (
+                "the resource is kept on delete but not on replacement: an update that replaces it deletes the old one".to_string(),
+                "set UpdateReplacePolicy too (Stack::set_removal_policy sets both)".to_string(),
+            ),
+        ));
+    }
+    found
 }
 
 /// Whether `key` is made of the bytes `allowed` accepts, and 1 to 255 of them.
@@ -166,6 +217,38 @@ mod tests {
             let found = mapping(&node(m.clone())).map(|f| f.0).unwrap_or_default();
             assert!(found.contains(expected), "{m}: {found}");
         }
+    }
+
+    #[test]
+    fn removal_policies_are_ones_the_type_takes() {
+        use Policy::*;
+        let of = |t: &str, d: Option<Policy>, r: Option<Policy>| {
+            removal_policies(t, d, r)
+                .into_iter()
+                .map(|(a, error, _)| (a, error))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            of("AWS::RDS::DBCluster", Some(Snapshot), Some(Snapshot)),
+            []
+        );
+        assert_eq!(
+            of("AWS::SQS::Queue", Some(RetainExceptOnCreate), Some(Retain)),
+            []
+        );
+        assert_eq!(of("AWS::SQS::Queue", Some(Delete), None), []);
+        assert_eq!(
+            of("AWS::SQS::Queue", Some(Snapshot), Some(Retain)),
+            [("DeletionPolicy", true)]
+        );
+        assert_eq!(
+            of("AWS::SQS::Queue", Some(Retain), Some(RetainExceptOnCreate)),
+            [("UpdateReplacePolicy", true)]
+        );
+        assert_eq!(
+            of("AWS::SQS::Queue", Some(Retain), None),
+            [("UpdateReplacePolicy", false)]
+        );
     }
 
     #[test]
