@@ -101,6 +101,16 @@ fn literal_int(v: &JsonValue) -> Option<Result<i64, ()>> {
     }
 }
 
+/// A literal whole number in `range` (`Ok(None)` for a function, known only at deploy),
+/// or `Err` for any other literal.
+fn literal_in(v: &JsonValue, range: std::ops::RangeInclusive<i64>) -> Result<Option<i64>, ()> {
+    match literal_int(v) {
+        None => Ok(None),
+        Some(Ok(n)) if range.contains(&n) => Ok(Some(n)),
+        Some(_) => Err(()),
+    }
+}
+
 /// Whether `v` is a condition as `Fn::And`, `Fn::Or` and `Fn::Not` take them.
 pub fn is_condition(v: &JsonValue) -> bool {
     matches!(function(v), Some((k, _)) if k == "Condition" || CONDITION_FUNCTIONS.contains(&k))
@@ -168,6 +178,43 @@ pub fn warning(name: &str, arg: &JsonValue) -> Option<Finding> {
             ))
         }
         _ => None,
+    }
+}
+
+/// The fix for a list argument that is not one.
+const LIST_FIX: &str =
+    "pass a list of values, or a function that yields one (fns::split, fns::get_azs)";
+
+/// `Fn::Join` (`joins`: `[delimiter, list]`) or `Fn::Split` (`[delimiter, string]`).
+fn delimited(
+    name: &str,
+    arg: &JsonValue,
+    list_param: &dyn Fn(&str) -> bool,
+    joins: bool,
+) -> Result<(), Finding> {
+    let form = if joins {
+        "[delimiter, [values]]"
+    } else {
+        "[delimiter, string]"
+    };
+    let a = items(name, arg, (2, 2), form)?;
+    if !a[0].is_string() {
+        return Err((
+            format!("`{name}` takes a literal string as its delimiter"),
+            "pass a string".into(),
+        ));
+    }
+    let found = yields(&a[1], list_param);
+    match (joins, found) {
+        (true, Yields::Scalar | Yields::Object) => Err((
+            format!("`{name}` joins a list; its second argument is not one"),
+            LIST_FIX.into(),
+        )),
+        (false, Yields::List | Yields::Object) => Err((
+            format!("`{name}` splits a string; its second argument is not one"),
+            "pass a string, or a function that yields one".into(),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -243,22 +290,7 @@ fn check_shape(
                 None => Ok(()),
             }
         }
-        "Fn::Join" => {
-            let a = items(name, arg, (2, 2), "[delimiter, [values]]")?;
-            if !a[0].is_string() {
-                return fail(
-                    "`Fn::Join` takes a literal string as its delimiter".into(),
-                    "pass a string",
-                );
-            }
-            match yields(&a[1], list_param) {
-                Yields::Scalar | Yields::Object => fail(
-                    "`Fn::Join` joins a list; its second argument is not one".into(),
-                    "pass a list of values, or a function that yields one (fns::split, fns::get_azs)",
-                ),
-                _ => Ok(()),
-            }
-        }
+        "Fn::Join" => delimited(name, arg, list_param, true),
         "Fn::Select" => {
             let a = items(name, arg, (2, 2), "[index, list]")?;
             let index = match literal_int(&a[0]) {
@@ -274,7 +306,7 @@ fn check_shape(
             match (&a[1], yields(&a[1], list_param)) {
                 (_, Yields::Scalar | Yields::Object) => fail(
                     "`Fn::Select` picks from a list; its second argument is not one".into(),
-                    "pass a list of values, or a function that yields one (fns::split, fns::get_azs)",
+                    LIST_FIX,
                 ),
                 (JsonValue::Array(list), _) if index.is_some_and(|i| i as usize >= list.len()) => {
                     fail(
@@ -289,22 +321,7 @@ fn check_shape(
                 _ => Ok(()),
             }
         }
-        "Fn::Split" => {
-            let a = items(name, arg, (2, 2), "[delimiter, string]")?;
-            if !a[0].is_string() {
-                return fail(
-                    "`Fn::Split` takes a literal string as its delimiter".into(),
-                    "pass a string",
-                );
-            }
-            match yields(&a[1], list_param) {
-                Yields::List | Yields::Object => fail(
-                    "`Fn::Split` splits a string; its second argument is not one".into(),
-                    "pass a string, or a function that yields one",
-                ),
-                _ => Ok(()),
-            }
-        }
+        "Fn::Split" => delimited(name, arg, list_param, false),
         "Fn::Sub" => {
             let (template, vars) = match arg {
                 JsonValue::String(_) => return Ok(()),
@@ -376,25 +393,17 @@ fn check_shape(
                 },
                 _ => None,
             };
-            let count = match literal_int(&a[1]) {
-                Some(Ok(n)) if (1..=256).contains(&n) => Some(n),
-                Some(_) => {
-                    return fail(
-                        "`Fn::Cidr` makes 1 to 256 blocks".into(),
-                        "ask for 1 to 256 blocks",
-                    )
-                }
-                None => None,
+            let Ok(count) = literal_in(&a[1], 1..=256) else {
+                return fail(
+                    "`Fn::Cidr` makes 1 to 256 blocks".into(),
+                    "ask for 1 to 256 blocks",
+                );
             };
-            let bits = match literal_int(&a[2]) {
-                Some(Ok(n)) if (1..=128).contains(&n) => Some(n),
-                Some(_) => {
-                    return fail(
-                        "`Fn::Cidr`'s cidr bits (each block's host bits) are 1 to 128".into(),
-                        "pass the host bits of each block: 8 for a /24 from an IPv4 block",
-                    )
-                }
-                None => None,
+            let Ok(bits) = literal_in(&a[2], 1..=128) else {
+                return fail(
+                    "`Fn::Cidr`'s cidr bits (each block's host bits) are 1 to 128".into(),
+                    "pass the host bits of each block: 8 for a /24 from an IPv4 block",
+                );
             };
             if let (Some((width, prefix)), Some(bits)) = (block, bits) {
                 let free = i64::from(width) - i64::from(prefix) - bits;

@@ -28,22 +28,24 @@ pub fn check(stack: &str, name: &str, p: &Parameter, diags: &mut Vec<Diagnostic>
             format!("use String, Number, List<Number>, CommaDelimitedList or an AWS-specific type (did you mean `{closest}`?)"),
         );
     }
-    if let (Some(min), Some(max)) = (p.min_length, p.max_length) {
-        if min > max {
-            error(
-                "MinLength",
-                format!("MinLength {min} is above MaxLength {max}: no value is accepted"),
-                "swap or correct the limits".into(),
-            );
-        }
-    }
-    if let (Some(min), Some(max)) = (p.min_value, p.max_value) {
-        if min > max {
-            error(
-                "MinValue",
-                format!("MinValue {min} is above MaxValue {max}: no value is accepted"),
-                "swap or correct the limits".into(),
-            );
+    let limits = [
+        (
+            "MinLength",
+            p.min_length.map(f64::from),
+            p.max_length.map(f64::from),
+        ),
+        ("MinValue", p.min_value, p.max_value),
+    ];
+    for (property, min, max) in limits {
+        if let (Some(min), Some(max)) = (min, max) {
+            if min > max {
+                let upper = property.replace("Min", "Max");
+                error(
+                    property,
+                    format!("{property} {min} is above {upper} {max}: no value is accepted"),
+                    "swap or correct the limits".into(),
+                );
+            }
         }
     }
     if let Some(pattern) = &p.allowed_pattern {
