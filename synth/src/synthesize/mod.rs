@@ -148,7 +148,13 @@ pub(crate) fn synth_stacks(
                 .insert(import.output_id(), import.clone())
                 .is_none()
             {
-                diagnostics.extend(check_import(&stacks[i], &rendered[p], import, user));
+                diagnostics.extend(exports::check_import(
+                    &stacks[i],
+                    &rendered[p].stack,
+                    &rendered[p].template,
+                    import,
+                    user,
+                ));
             }
             first_use.entry((i, p)).or_insert_with(|| user.clone());
         }
@@ -252,60 +258,6 @@ pub(crate) fn synth_stacks(
     Ok(out)
 }
 
-/// What CloudFormation would refuse of an import by `consumer` from the stack `producer`
-/// rendered: an export is read only in the account and region that holds it, and exists
-/// only while the resource it names does (not when the resource's condition is false).
-/// `user` is where the consumer uses the value.
-fn check_import(
-    consumer: &Stack,
-    producer: &Rendered,
-    import: &Import,
-    user: &str,
-) -> Option<Diagnostic> {
-    let (theirs, ours) = (producer.stack.props().env, consumer.props().env);
-    let other = producer.stack.name();
-    if theirs != ours {
-        let describe = |env: &crate::Environment| match (&env.account, &env.region) {
-            (Some(a), Some(r)) => format!("account {a}, region {r}"),
-            (None, Some(r)) => format!("region {r} of the deploying account"),
-            (Some(a), None) => format!("account {a}, in the deploying region"),
-            (None, None) => "the deploying credentials' account and region".to_string(),
-        };
-        return Some(Diagnostic::error(
-            user,
-            format!(
-                "uses `{}` of stack `{other}`, which deploys to {} while this stack deploys to {}: \
-                 CloudFormation reads an export (Fn::ImportValue) only in the account and region \
-                 that holds it",
-                import.name,
-                describe(&theirs),
-                describe(&ours),
-            ),
-            "give both stacks the same StackProps::env (both environment-agnostic, or the same \
-             account and region), or pass the value in another way, such as a stack parameter",
-        ));
-    }
-    let condition = producer
-        .template
-        .get("Resources")
-        .and_then(|r| r.get(&import.name))
-        .and_then(|r| r.get("Condition"))
-        .and_then(JsonValue::as_str)?;
-    Some(Diagnostic::error(
-        user,
-        format!(
-            "uses `{}` of stack `{other}`, which exists only when its condition `{condition}` is \
-             true: when it is false, neither the resource nor its export exists, and \
-             CloudFormation refuses both stacks' templates",
-            import.name
-        ),
-        format!(
-            "keep the resource unconditional, or use it only in stack `{other}`, under the same \
-             condition (`{condition}`)"
-        ),
-    ))
-}
-
 /// Renders one stack's sections (resources in logical ID order).
 fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
     let data = stack.read();
@@ -373,19 +325,13 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
         validate::lint::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
         validate::quotas::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
         validate::documents::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
-        for (attribute, error, (message, fix)) in validate::sections::removal_policies(
+        validate::sections::check_removal(
             e.props.type_name(),
-            e.options.deletion_policy,
-            e.options.update_replace_policy,
-        ) {
-            let mut d = Diagnostic::error(e.path.clone(), message, fix)
-                .with_logical_id(lid.clone())
-                .with_property(attribute);
-            if !error {
-                d.severity = Severity::Warning;
-            }
-            diags.push(d);
-        }
+            &e.options,
+            &e.path,
+            lid,
+            &mut diags,
+        );
         take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);
         let resource = render_resource(e, props, &mut cx, &mut depends_on);
         take_crossings(&mut cx, &e.path, Some(lid), &mut imports, &mut diags);

@@ -82,12 +82,16 @@ struct Walker<'a, 'd> {
     diags: &'d mut Vec<Diagnostic>,
 }
 
-fn keys<'a>(template: &'a JsonValue, section: &str) -> HashSet<&'a str> {
+/// The members of a template's `section`, in the template's order.
+fn declared<'a>(
+    template: &'a JsonValue,
+    section: &str,
+) -> impl Iterator<Item = (&'a str, &'a JsonValue)> {
     template
         .get(section)
         .and_then(JsonValue::as_object)
-        .map(|m| m.keys().map(|k| k.as_str()).collect())
-        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|m| m.iter().map(|(k, v)| (k.as_str(), v)))
 }
 
 /// Where a walk is, for an error without a construct path: `stack/lid` for a resource,
@@ -434,8 +438,6 @@ pub fn edges(template: &JsonValue) -> Edges {
 
 /// Checks every reference in a rendered template; returns who refers to whom.
 pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> Edges {
-    let parameters = keys(template, "Parameters");
-    let conditions = keys(template, "Conditions");
     let empty = crate::json::JsonMap::new();
     let resources = template
         .get("Resources")
@@ -450,19 +452,16 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
         .enumerate()
         .map(|(i, k)| (*k, i as u32))
         .collect();
-    let declared = |section: &str| {
-        template
-            .get(section)
-            .and_then(JsonValue::as_object)
-            .into_iter()
-            .flat_map(|m| m.iter())
-    };
     let parameters_where = |test: &dyn Fn(&JsonValue) -> bool| -> HashSet<&str> {
-        declared("Parameters")
+        declared(template, "Parameters")
             .filter(|(_, p)| test(p))
-            .map(|(k, _)| k.as_str())
+            .map(|(k, _)| k)
             .collect()
     };
+    let conditional: HashMap<&str, &str> = resources
+        .iter()
+        .filter_map(|(k, r)| Some((k.as_str(), r.get("Condition")?.as_str()?)))
+        .collect();
     let names = Names {
         list_parameters: parameters_where(&|p| {
             p.get("Type")
@@ -472,7 +471,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
         no_echo: parameters_where(
             &|p| matches!(p.get("NoEcho"), Some(v) if v.as_bool() == Some(true) || v.as_str() == Some("true")),
         ),
-        parameters,
+        parameters: parameters_where(&|_| true),
         resources: resources
             .iter()
             .map(|(k, r)| {
@@ -480,19 +479,16 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
                 (k.as_str(), (type_name, rank[k.as_str()]))
             })
             .collect(),
-        conditions,
-        mappings: declared("Mappings").map(|(k, v)| (k.as_str(), v)).collect(),
-        conditional: resources
-            .iter()
-            .filter_map(|(k, r)| Some((k.as_str(), r.get("Condition")?.as_str()?)))
-            .collect(),
-        conjuncts: HashMap::default(),
+        conditions: declared(template, "Conditions").map(|(k, _)| k).collect(),
+        mappings: declared(template, "Mappings").collect(),
+        // Needed only to clear a reference to a conditional resource.
+        conjuncts: if conditional.is_empty() {
+            HashMap::default()
+        } else {
+            conjuncts(template)
+        },
+        conditional,
     };
-    let mut names = names;
-    if !names.conditional.is_empty() {
-        names.conjuncts = conjuncts(template);
-    }
-    let names = names;
     let mut used = Used::default();
     let mut graph: Vec<Vec<u32>> = vec![Vec::new(); sorted.len()];
     // Resource ranks as positions in the template, and the property edges by position.
@@ -615,7 +611,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
             }
         }
     }
-    for (name, m) in declared("Mappings") {
+    for (name, m) in declared(template, "Mappings") {
         if let Some((message, fix)) = sections::mapping(m) {
             diags.push(Diagnostic::error(
                 format!("{stack}/Mappings/{name}"),
@@ -629,7 +625,7 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
         ("Conditions", "condition", &used.conditions),
         ("Mappings", "mapping", &used.mappings),
     ] {
-        for (name, _) in declared(section).filter(|(k, _)| !used.contains(k.as_str())) {
+        for (name, _) in declared(template, section).filter(|(k, _)| !used.contains(k)) {
             diags.push(Diagnostic::warning(
                 format!("{stack}/{section}/{name}"),
                 format!("{what} `{name}` is declared but nothing uses it"),
@@ -660,18 +656,14 @@ pub fn check(stack: &str, template: &JsonValue, diags: &mut Vec<Diagnostic>) -> 
 /// For each condition that is an `Fn::And`, the conditions it names directly
 /// (`{"Condition": name}` among its operands).
 fn conjuncts(template: &JsonValue) -> HashMap<&str, Vec<&str>> {
-    let Some(conditions) = template.get("Conditions").and_then(JsonValue::as_object) else {
-        return HashMap::default();
-    };
-    conditions
-        .iter()
+    declared(template, "Conditions")
         .filter_map(|(name, c)| {
             let operands = c.get("Fn::And")?.as_array()?;
             let named = operands
                 .iter()
                 .filter_map(|o| o.get("Condition")?.as_str())
                 .collect();
-            Some((name.as_str(), named))
+            Some((name, named))
         })
         .collect()
 }

@@ -4,8 +4,9 @@
 //! declared but never used (cfn-lint's W2001, W7001, W8001), which is a warning.
 
 use super::functions::{self, Finding, Yields};
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::json::JsonValue;
-use crate::parts::Policy;
+use crate::parts::{Policy, ResourceOptions};
 
 fn finding(message: impl Into<String>, fix: impl Into<String>) -> Option<Finding> {
     Some((message.into(), fix.into()))
@@ -65,7 +66,31 @@ pub fn output(output: &JsonValue, list_param: &dyn Fn(&str) -> bool) -> Option<F
 /// `RetainExceptOnCreate` (it has no such value): errors; a `DeletionPolicy` that keeps
 /// the resource without an `UpdateReplacePolicy` that does, whose replacement deletes it
 /// all the same (cfn-lint W3011): a warning, the `bool` false.
-pub fn removal_policies(
+/// The removal-policy findings of one resource, at its construct path.
+pub fn check_removal(
+    type_name: &str,
+    options: &ResourceOptions,
+    path: &str,
+    lid: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let found = removal_policies(
+        type_name,
+        options.deletion_policy,
+        options.update_replace_policy,
+    );
+    for (attribute, error, (message, fix)) in found {
+        let mut d = Diagnostic::error(path, message, fix)
+            .with_logical_id(lid)
+            .with_property(attribute);
+        if !error {
+            d.severity = Severity::Warning;
+        }
+        diags.push(d);
+    }
+}
+
+fn removal_policies(
     type_name: &str,
     deletion: Option<Policy>,
     replace: Option<Policy>,
