@@ -20,6 +20,8 @@ pub struct StackArtifact {
     /// Stack tags from the app (`Tags::of(stack root)`).
     pub tags: Vec<(String, String)>,
     pub termination_protection: bool,
+    /// The account the app pinned the stack to (`StackProps::env`), if any.
+    pub account: Option<String>,
     /// The region the app pinned the stack to (`StackProps::env`), if any.
     pub region: Option<String>,
 }
@@ -59,6 +61,7 @@ struct Listed {
     dependencies: Vec<String>,
     tags: Vec<(String, String)>,
     termination_protection: bool,
+    account: Option<String>,
     region: Option<String>,
 }
 
@@ -92,6 +95,7 @@ fn listed(dir: &Path) -> Result<Vec<Listed>, DeployError> {
                         .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
                         .collect(),
                     termination_protection: s["terminationProtection"].as_bool() == Some(true),
+                    account: s["account"].as_str().map(str::to_string),
                     region: s["region"].as_str().map(str::to_string),
                 })
             })
@@ -116,6 +120,7 @@ fn listed(dir: &Path) -> Result<Vec<Listed>, DeployError> {
             dependencies: Vec::new(),
             tags: Vec::new(),
             termination_protection: false,
+            account: None,
             region: None,
         })
         .collect())
@@ -135,6 +140,29 @@ pub fn check_region(artifacts: &[StackArtifact], session: &str) -> Result<(), De
         }),
         None => Ok(()),
     }
+}
+
+/// Refuses to act on a stack the app pinned to an account other than the one the session's
+/// credentials belong to (`session`), as the CDK does: it would be created in the wrong
+/// account, with the pinned account's ID written into its ARNs.
+pub fn check_account(artifacts: &[StackArtifact], session: &str) -> Result<(), DeployError> {
+    match artifacts
+        .iter()
+        .find(|a| a.account.as_deref().is_some_and(|x| x != session))
+    {
+        Some(a) => Err(DeployError::WrongAccount {
+            stack: a.name.clone(),
+            stack_account: a.account.clone().unwrap_or_default(),
+            session: session.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Whether any of `artifacts` is pinned to an account: only then is the session's account
+/// asked for (one `sts:GetCallerIdentity`), so an environment-agnostic app makes no call.
+pub fn pins_an_account(artifacts: &[StackArtifact]) -> bool {
+    artifacts.iter().any(|a| a.account.is_some())
 }
 
 /// The names of every stack of the app, in deployment order.
@@ -226,6 +254,7 @@ pub fn load(
             dependencies: l.dependencies,
             tags: l.tags,
             termination_protection: l.termination_protection,
+            account: l.account,
             region: l.region,
         });
     }

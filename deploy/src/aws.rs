@@ -14,6 +14,7 @@ fn no_credentials(detail: &str) -> DeployError {
 pub struct Aws {
     pub cfn: aws_sdk_cloudformation::Client,
     pub s3: aws_sdk_s3::Client,
+    sts: aws_sdk_sts::Client,
     pub region: String,
     /// Set when the endpoint is overridden (a local stand-in): S3 URLs are then path-style.
     pub endpoint: Option<String>,
@@ -56,6 +57,7 @@ impl Aws {
         Ok(Aws {
             cfn: aws_sdk_cloudformation::Client::new(&shared),
             s3: aws_sdk_s3::Client::from_conf(s3_config),
+            sts: aws_sdk_sts::Client::new(&shared),
             region,
             endpoint,
             calls: AtomicUsize::new(0),
@@ -78,6 +80,24 @@ impl Aws {
             self.calls.load(Ordering::Relaxed),
             self.uploaded.load(Ordering::Relaxed),
         )
+    }
+
+    /// The account the session's credentials belong to (`sts:GetCallerIdentity`).
+    pub async fn account(&self) -> Result<String, DeployError> {
+        const ACTION: &str = "sts:GetCallerIdentity (the account a stack is pinned to is checked)";
+        self.call();
+        let out = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| crate::error::aws(ACTION, e))?;
+        out.account()
+            .map(str::to_string)
+            .ok_or_else(|| DeployError::Aws {
+                action: ACTION.into(),
+                message: "the answer names no account".into(),
+            })
     }
 
     /// The deployed template of a stack (by name or id) as it was submitted, or `Null` when

@@ -22,6 +22,12 @@ pub enum DeployError {
         stack_region: String,
         session: String,
     },
+    /// The app pinned the stack to another account than the credentials'.
+    WrongAccount {
+        stack: String,
+        stack_account: String,
+        session: String,
+    },
     /// The stack is in a state deploy cannot proceed from.
     StackState {
         stack: String,
@@ -62,6 +68,10 @@ impl fmt::Display for DeployError {
             DeployError::WrongRegion { stack, stack_region, session } => write!(
                 f,
                 "stack `{stack}` is for {stack_region} (its StackProps env), and this session's region is {session}: nothing was done\n  fix: run with --region {stack_region} (or AWS_REGION={stack_region})"
+            ),
+            DeployError::WrongAccount { stack, stack_account, session } => write!(
+                f,
+                "stack `{stack}` is for account {stack_account} (its StackProps env), and this session's credentials are for account {session}: nothing was done\n  fix: run with credentials for account {stack_account} (--profile, AWS_PROFILE, or its access keys)"
             ),
             DeployError::NotBootstrapped { stack, region } => write!(
                 f,

@@ -20,8 +20,22 @@ fn bootstrap_artifact(retention_days: u32) -> Result<StackArtifact, DeployError>
         dependencies: Vec::new(),
         tags: Vec::new(),
         termination_protection: false,
+        account: None,
         region: None,
     })
+}
+
+/// Refuses stacks pinned to another region or account than the session's, before any
+/// other call; asks for the account only when a stack is pinned to one.
+async fn check_environment(
+    artifacts: &[assembly::StackArtifact],
+    aws: &Aws,
+) -> Result<(), DeployError> {
+    assembly::check_region(artifacts, &aws.region)?;
+    if assembly::pins_an_account(artifacts) {
+        assembly::check_account(artifacts, &aws.account().await?)?;
+    }
+    Ok(())
 }
 
 async fn run(cli: Cli) -> Result<(), DeployError> {
@@ -106,7 +120,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
                 concurrency,
             };
             let aws = connect().await?;
-            assembly::check_region(&artifacts, &aws.region)?;
+            check_environment(&artifacts, &aws).await?;
             let staging = escdk_deploy::staging::Staging::new(&opts.toolkit_stack);
             deploy::deploy_all(&aws, &staging, &artifacts, &app_stacks, &opts).await?;
             aws
@@ -115,7 +129,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
             let app_stacks = assembly::stack_names(&cli.assembly)?;
             let artifacts = assembly::load(&cli.assembly, &stacks, Selection::Exactly)?;
             let aws = connect().await?;
-            assembly::check_region(&artifacts, &aws.region)?;
+            check_environment(&artifacts, &aws).await?;
             for artifact in artifacts {
                 let deployed = aws.deployed_template(&artifact.name).await;
                 let state = if deployed.is_null() {
@@ -144,7 +158,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
             // Dependents first: a stack is deleted before the stacks it imports from.
             let mut artifacts = assembly::load(&cli.assembly, &stacks, Selection::Exactly)?;
             let aws = connect().await?;
-            assembly::check_region(&artifacts, &aws.region)?;
+            check_environment(&artifacts, &aws).await?;
             artifacts.reverse();
             for artifact in artifacts {
                 destroy::destroy_stack(&aws, &artifact, force, poll).await?;

@@ -849,3 +849,69 @@ fn an_unchanged_stack_takes_two_calls_and_a_new_parameter_value_or_protection_is
     );
     assert_eq!(on.trim(), "True");
 }
+
+/// A one-queue stack pinned to `account` in us-east-1 (moto's region here).
+fn pinned_app(account: &str) -> App {
+    let mut app = App::new();
+    let stack = Stack::with_props(
+        "Pinned",
+        escdk_synth::StackProps {
+            env: escdk_synth::Environment::new(account, "us-east-1"),
+            ..Default::default()
+        },
+    );
+    stack.root().add(
+        "Queue",
+        escdk_synth::cfn::sqs::CfnQueue {
+            sqs_managed_sse_enabled: Some(true.into()),
+            ..Default::default()
+        },
+    );
+    app.add_stack(stack);
+    app
+}
+
+#[test]
+fn a_stack_pinned_to_another_account_is_refused_and_one_pinned_to_the_sessions_deploys() {
+    let moto = moto("account");
+    // moto answers sts:GetCallerIdentity with its default account, 123456789012.
+    let other = TempDir::new("account-other");
+    assembly(&other.0, &pinned_app("111111111111"));
+    for verb in [
+        &["deploy", "--require-approval", "never"][..],
+        &["diff"],
+        &["destroy", "--force"],
+    ] {
+        let r = run(&moto, &other.0, verb);
+        assert_eq!(r.code, 1, "{verb:?}: {}", r.out);
+        assert!(
+            r.err.contains(
+                "stack `Pinned` is for account 111111111111 (its StackProps env), and this session's credentials are for account 123456789012: nothing was done\n  fix: run with credentials for account 111111111111"
+            ),
+            "{verb:?}: {}",
+            r.err
+        );
+    }
+    assert_eq!(listed(&moto, "stacks").trim(), "[]");
+    assert_eq!(listed(&moto, "queues").trim(), "[]");
+
+    // Pinned to the credentials' account: deployed; a no-op deploy asks for the account
+    // once more (one call), then takes its two.
+    let same = TempDir::new("account-same");
+    assembly(&same.0, &pinned_app("123456789012"));
+    let r = deploy(&moto, &same.0, &[]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("Pinned: CREATE_COMPLETE"), "{}", r.out);
+    let r = deploy(&moto, &same.0, &[]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(
+        r.out.contains("Pinned: no changes (nothing executed)"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.err.contains("(3 API calls, 0 bytes uploaded"),
+        "{}",
+        r.err
+    );
+}
