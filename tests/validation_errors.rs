@@ -131,7 +131,7 @@ fn function_and_queue_names_that_aws_refuses() {
     );
     let e = errors(&stack);
     assert!(e.contains("error: Names/Fn (Fn) Properties.FunctionName: `xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx` does not match the pattern"), "{e}");
-    assert!(e.contains("error: Names/Q (Q) Properties.QueueName: `jobs.fifo` contains `.`; SQS queue names allow only letters, digits, `_` and `-` (plus the `.fifo` suffix of a FIFO queue)"), "{e}");
+    assert!(e.contains("error: Names/Q (Q) Properties.QueueName: `jobs.fifo` ends in `.fifo`, which only a FIFO queue's name may\n  fix: make it a FIFO queue (FifoQueue: true), or drop the `.fifo` suffix"), "{e}");
     assert!(e.contains("error: Names/F (F) Properties.QueueName: `jobs` names a FIFO queue, which must end in `.fifo`\n  fix: add the `.fifo` suffix"), "{e}");
 }
 
@@ -630,6 +630,35 @@ fn function_memory_and_timeout_are_those_of_ordinary_functions() {
         },
     );
     assert!(ok.synth().is_ok());
+}
+
+#[test]
+fn a_mistake_a_construct_reports_is_not_reported_again_by_the_schema_check() {
+    use escdk_synth::Size;
+    let stack = Stack::new("Twice");
+    Function::new(
+        &stack.root(),
+        "Fn",
+        FunctionProps {
+            memory: Size::mebibytes(100),
+            description: Some("d".repeat(257)),
+            ..FunctionProps::new(handlers(), "command_handler.lambda_handler")
+        },
+    );
+    // The construct reports the memory in the unit it was given in; the schema's check
+    // of the rendered `MemorySize` ("100 is below the minimum 128") would say it again.
+    // Another property of the same resource is still reported by the schema check.
+    assert_eq!(
+        errors(&stack),
+        format!(
+            "error: Twice/Fn MemorySize: 100 MiB is outside the allowed 128 to 10240 MiB\n  \
+             fix: give a size between 128 and 10240 MiB\n\
+             error: Twice/Fn/Resource (Fn82C5EEFC) Properties.Description: `{}` is 257 characters long, longer than the maximum 256\n  \
+             fix: shorten it to at most 256 characters\n\
+             synth failed with 2 error(s); nothing was written",
+            "d".repeat(257)
+        )
+    );
 }
 
 #[test]

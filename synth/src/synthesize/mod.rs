@@ -262,6 +262,7 @@ pub(crate) fn synth_stacks(
 fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
     let data = stack.read();
     let mut diags = data.diagnostics.clone();
+    let construct_time = diags.len();
     validate::stack_name(stack.name(), &mut diags);
     let mut cx = Render::in_app(stack.id(), producers.clone());
     let mut imports = Vec::new();
@@ -380,6 +381,7 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
         t.insert("Outputs", JsonValue::Object(outputs));
     }
     drop(data);
+    drop_repeats(&mut diags, construct_time);
     Rendered {
         stack: stack.clone(),
         template: t,
@@ -387,6 +389,39 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
         imports,
         depends_on,
     }
+}
+
+/// Drops a finding on a resource's property that a construct already reported as an
+/// error when it was built (the first `construct_time` findings): a construct at the
+/// resource's path or its parent's (`Fn` for `Fn/Resource`), on the property of that
+/// name. The construct's message, in the units it was given in ("100 MiB"), stays; the
+/// rendered value's ("100 is below the minimum 128") would say the same mistake again.
+fn drop_repeats(diags: &mut Vec<Diagnostic>, construct_time: usize) {
+    let (built, rendered) = diags.split_at(construct_time);
+    let repeats: Vec<bool> = rendered
+        .iter()
+        .map(|d| {
+            let (Some(_), Some(property)) = (&d.logical_id, &d.property) else {
+                return false;
+            };
+            let Some(property) = property.strip_prefix("Properties.") else {
+                return false;
+            };
+            let name = property.split('.').next().unwrap_or(property);
+            let parent = d.path.rsplit_once('/').map_or("", |(p, _)| p);
+            built.iter().any(|b| {
+                b.is_error()
+                    && b.property.as_deref() == Some(name)
+                    && (b.path == d.path || b.path == parent)
+            })
+        })
+        .collect();
+    let mut i = 0;
+    diags.retain(|_| {
+        let keep = i < construct_time || !repeats[i - construct_time];
+        i += 1;
+        keep
+    });
 }
 
 fn section<T>(

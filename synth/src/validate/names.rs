@@ -81,6 +81,30 @@ pub fn check(
                 "choose a name within the limits, or leave the name unset and let CloudFormation generate one",
             );
         }
+        let kind = if type_name.contains("SQS") {
+            "queue"
+        } else {
+            "topic"
+        };
+        if !is_fifo && rule.property != "TableName" {
+            if let Some(b) = name.strip_suffix(".fifo") {
+                if b.chars().all(rule.allowed) {
+                    let flag = if kind == "queue" {
+                        "FifoQueue"
+                    } else {
+                        "FifoTopic"
+                    };
+                    report(
+                        rule.property,
+                        format!("`{name}` ends in `.fifo`, which only a FIFO {kind}'s name may"),
+                        &format!(
+                            "make it a FIFO {kind} ({flag}: true), or drop the `.fifo` suffix"
+                        ),
+                    );
+                    continue;
+                }
+            }
+        }
         if let Some(bad) = base.chars().find(|c| !(rule.allowed)(*c)) {
             report(
                 rule.property,
@@ -94,14 +118,7 @@ pub fn check(
         if is_fifo && !name.ends_with(".fifo") {
             report(
                 rule.property,
-                format!(
-                    "`{name}` names a FIFO {}, which must end in `.fifo`",
-                    if type_name.contains("SQS") {
-                        "queue"
-                    } else {
-                        "topic"
-                    }
-                ),
+                format!("`{name}` names a FIFO {kind}, which must end in `.fifo`"),
                 "add the `.fifo` suffix",
             );
         }
