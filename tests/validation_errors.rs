@@ -327,9 +327,9 @@ fn table_props_that_dynamodb_refuses() {
         },
     );
     let e = errors(&stack);
-    assert!(e.contains("error: Tables/T: attribute `Id` is declared as both S and N\n  fix: give the attribute one type in every key and index"), "{e}");
+    assert!(e.contains("error: Tables/T AttributeDefinitions: attribute `Id` is declared as both S and N\n  fix: give the attribute one type in every key and index"), "{e}");
     assert!(
-        e.contains("error: Tables/T: index `ByType` has capacity but the table is on demand"),
+        e.contains("error: Tables/T GlobalSecondaryIndexes: index `ByType` has capacity but the table is on demand"),
         "{e}"
     );
     let stack = Stack::new("Tables");
@@ -341,7 +341,27 @@ fn table_props_that_dynamodb_refuses() {
             ..Default::default()
         },
     );
-    assert!(errors(&stack).contains("error: Tables/Store/Table: provisioned capacity must be at least 1 read and 1 write unit (got 0/5)"));
+    assert!(errors(&stack).contains("error: Tables/Store/Table ProvisionedThroughput: provisioned capacity must be at least 1 read and 1 write unit (got 0/5)"));
+    // An index name the construct refuses is reported once, not again by the schema's
+    // length check of `GlobalSecondaryIndexes[0].IndexName`.
+    let stack = Stack::new("Tables");
+    Table::new(
+        &stack.root(),
+        "T",
+        TableProps {
+            global_secondary_indexes: vec![GlobalSecondaryIndex::new(
+                "g",
+                Attribute::string("K"),
+                None,
+            )],
+            ..TableProps::new(Attribute::string("Id"), None)
+        },
+    );
+    assert_eq!(
+        errors(&stack),
+        "error: Tables/T GlobalSecondaryIndexes: index name `g` must be 3 to 255 letters, digits, `_`, `-` or `.`\n  \
+         fix: rename the index\nsynth failed with 1 error(s); nothing was written"
+    );
 }
 
 #[test]

@@ -126,7 +126,8 @@ impl Table {
         let mut definitions: Vec<Attribute> = Vec::new();
         let mut define = |scope: &Scope, a: &Attribute| {
             if a.name.is_empty() || a.name.len() > 255 {
-                scope.error(
+                scope.prop_error(
+                    "AttributeDefinitions",
                     format!(
                         "key attribute name `{}` must be 1 to 255 characters",
                         a.name
@@ -135,7 +136,8 @@ impl Table {
                 );
             }
             match definitions.iter().find(|d| d.name == a.name) {
-                Some(d) if d.kind != a.kind => scope.error(
+                Some(d) if d.kind != a.kind => scope.prop_error(
+                    "AttributeDefinitions",
                     format!(
                         "attribute `{}` is declared as both {} and {}",
                         a.name,
@@ -164,14 +166,16 @@ impl Table {
         };
         if let Billing::Provisioned { read, write } = props.billing {
             if read == 0 || write == 0 {
-                scope.error(
+                scope.prop_error(
+"ProvisionedThroughput",
                     format!("provisioned capacity must be at least 1 read and 1 write unit (got {read}/{write})"),
                     "raise the capacity, or use Billing::OnDemand",
                 );
             }
         }
         if props.global_secondary_indexes.len() > 20 {
-            scope.error(
+            scope.prop_error(
+                "GlobalSecondaryIndexes",
                 format!(
                     "{} global secondary indexes; DynamoDB allows 20",
                     props.global_secondary_indexes.len()
@@ -182,7 +186,8 @@ impl Table {
         let mut gsis = Vec::new();
         for (i, gsi) in props.global_secondary_indexes.iter().enumerate() {
             if !valid_index_name(&gsi.name) {
-                scope.error(
+                scope.prop_error(
+                    "GlobalSecondaryIndexes",
                     format!(
                         "index name `{}` must be 3 to 255 letters, digits, `_`, `-` or `.`",
                         gsi.name
@@ -194,7 +199,8 @@ impl Table {
                 .iter()
                 .any(|o| o.name == gsi.name)
             {
-                scope.error(
+                scope.prop_error(
+                    "GlobalSecondaryIndexes",
                     format!("two indexes are named `{}`", gsi.name),
                     "give each index its own name",
                 );
@@ -205,7 +211,8 @@ impl Table {
             }
             let throughput = match (props.billing, gsi.capacity) {
                 (Billing::OnDemand, Some(_)) => {
-                    scope.error(
+                    scope.prop_error(
+                        "GlobalSecondaryIndexes",
                         format!(
                             "index `{}` has capacity but the table is on demand",
                             gsi.name
@@ -218,7 +225,8 @@ impl Table {
                 (Billing::Provisioned { read, write }, cap) => {
                     let (r, w) = cap.unwrap_or((read, write));
                     if r == 0 || w == 0 {
-                        scope.error(
+                        scope.prop_error(
+"GlobalSecondaryIndexes",
                             format!("index `{}`: provisioned capacity must be at least 1 read and 1 write unit (got {r}/{w})", gsi.name),
                             "raise the index capacity, or use Billing::OnDemand",
                         );

@@ -394,7 +394,7 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
 /// Drops a finding on a resource's property that a construct already reported as an
 /// error when it was built (the first `construct_time` findings): a construct at the
 /// resource's path or its parent's (`Fn` for `Fn/Resource`), on the property of that
-/// name. The construct's message, in the units it was given in ("100 MiB"), stays; the
+/// name (a table's `GlobalSecondaryIndexes` covers `GlobalSecondaryIndexes[0].IndexName`). The construct's message, in the units it was given in ("100 MiB"), stays; the
 /// rendered value's ("100 is below the minimum 128") would say the same mistake again.
 fn drop_repeats(diags: &mut Vec<Diagnostic>, construct_time: usize) {
     let (built, rendered) = diags.split_at(construct_time);
@@ -407,7 +407,7 @@ fn drop_repeats(diags: &mut Vec<Diagnostic>, construct_time: usize) {
             let Some(property) = property.strip_prefix("Properties.") else {
                 return false;
             };
-            let name = property.split('.').next().unwrap_or(property);
+            let name = property.split(['.', '[']).next().unwrap_or(property);
             let parent = d.path.rsplit_once('/').map_or("", |(p, _)| p);
             built.iter().any(|b| {
                 b.is_error()
