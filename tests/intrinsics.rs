@@ -54,14 +54,29 @@ fn functions_render_in_cloudformation_form() {
         json!({ "Fn::Sub": "${AWS::Region}-x" })
     );
     // A literal (an existing secret's ARN) has nothing to substitute: the plain string, as
-    // cfn-lint's W1020 asks; an escaped `${!x}` is still substituted (to `${x}`).
+    // cfn-lint's W1020 asks; so is a template with only escaped `${!x}`, as the text
+    // CloudFormation makes of it (`${x}`), and one with a variable beside it stays a Sub.
     assert_eq!(
         render(|_, _, _| fns::sub("arn:aws:sns:us-east-1:123456789012:t").into()),
         json!("arn:aws:sns:us-east-1:123456789012:t")
     );
     assert_eq!(
-        render(|_, _, _| fns::sub("${!x}").into()),
-        json!({ "Fn::Sub": "${!x}" })
+        render(|_, _, _| fns::sub("${!x}-${!y}").into()),
+        json!("${x}-${y}")
+    );
+    assert_eq!(
+        render(|_, _, _| fns::sub("${!x}-${AWS::Region}").into()),
+        json!({ "Fn::Sub": "${!x}-${AWS::Region}" })
+    );
+    // A string where an expression is taken is literal text: plain, or with any `${`
+    // escaped, so CloudFormation writes it as given and substitutes nothing.
+    assert_eq!(
+        render(|_, _, _| escdk_synth::Expr::from("arn:aws:sns:us-east-1:123456789012:t").into()),
+        json!("arn:aws:sns:us-east-1:123456789012:t")
+    );
+    assert_eq!(
+        render(|_, _, _| escdk_synth::Expr::from(String::from("a-${AWS::Region}")).into()),
+        json!("a-${AWS::Region}")
     );
     assert_eq!(
         render(|q, _, _| fns::sub_with("${A}/*", [("A", q.attr_arn())]).into()),

@@ -127,6 +127,21 @@ pub(crate) enum Target {
     Pseudo(Pseudo),
 }
 
+/// A literal string where an expression is taken (an existing secret's or key's ARN, say):
+/// `ApiKey::Secret("arn:aws:secretsmanager:…".into())`. It is written as the plain string,
+/// a `${` in it included: text, never read as a variable (it is held as `Fn::Sub`'s `${!`
+/// escape, and a template with nothing to substitute is rendered as its text).
+impl From<&str> for Expr {
+    fn from(text: &str) -> Self {
+        Expr(Rc::new(Kind::Sub(text.replace("${", "${!"), Vec::new())))
+    }
+}
+impl From<String> for Expr {
+    fn from(text: String) -> Self {
+        Expr::from(text.as_str())
+    }
+}
+
 impl From<Pseudo> for Expr {
     fn from(p: Pseudo) -> Self {
         Expr(Rc::new(Kind::Ref(Target::Pseudo(p))))

@@ -230,12 +230,12 @@ impl ToJson for Expr {
             Kind::GetAtt(t, attr) => t.import(cx, Some(attr)).unwrap_or_else(|| {
                 JsonValue::one("Fn::GetAtt", list(vec![t.render(cx).into(), attr.into()]))
             }),
-            // Nothing to substitute (a literal ARN): the plain string, which is what
-            // CloudFormation would make of it (cfn-lint W1020 asks for it).
-            Kind::Sub(template, vars) if vars.is_empty() && !template.contains("${") => {
-                JsonValue::String(template.clone())
-            }
-            Kind::Sub(template, vars) if vars.is_empty() => JsonValue::one("Fn::Sub", template),
+            // Nothing to substitute (a literal ARN, or only escaped `${!x}`): the plain
+            // string CloudFormation would make of it (cfn-lint W1020 asks for it).
+            Kind::Sub(template, vars) if vars.is_empty() => match literal_text(template) {
+                Some(text) => JsonValue::String(text),
+                None => JsonValue::one("Fn::Sub", template),
+            },
             Kind::Sub(template, vars) => {
                 let vars: JsonMap = vars
                     .iter()
@@ -282,6 +282,19 @@ impl ToJson for Expr {
             ),
         }
     }
+}
+
+/// The text an `Fn::Sub` template without variables stands for, when it names no variable:
+/// every `${` in it is the `${!` escape, which CloudFormation writes as `${`.
+fn literal_text(template: &str) -> Option<String> {
+    let mut rest = template;
+    while let Some(at) = rest.find("${") {
+        if !rest[at + 2..].starts_with('!') {
+            return None;
+        }
+        rest = &rest[at + 3..];
+    }
+    Some(template.replace("${!", "${"))
 }
 
 #[cfg(test)]
