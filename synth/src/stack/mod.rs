@@ -474,7 +474,11 @@ impl Stack {
         self.read().artifacts.get(name).cloned()
     }
 
-    /// Findings recorded so far (before synth's own checks).
+    /// What the constructs reported as they were built, so far. Synth's own checks of the
+    /// template (schemas, names, references, limits, rules) come later: their warnings
+    /// and notes are in [`Synthesized::warnings`](crate::Synthesized::warnings) and
+    /// [`infos`](crate::Synthesized::infos), their errors in the
+    /// [`SynthError`](crate::SynthError) that `synth()` returns.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         self.read().diagnostics.clone()
     }
