@@ -225,7 +225,14 @@ pub fn load(
         .filter(|l| names.is_empty() || wanted.contains(&l.name))
     {
         let name = l.name;
-        let body = read(&dir.join(format!("{name}.template.json")))?;
+        let json = dir.join(format!("{name}.template.json"));
+        if !json.exists() && dir.join(format!("{name}.template.yaml")).exists() {
+            return Err(DeployError::Assembly(format!(
+                "{} holds the template of `{name}` as YAML (synth --format yaml); deploy, diff and destroy read JSON templates",
+                dir.display()
+            )));
+        }
+        let body = read(&json)?;
         let template: Value = serde_json::from_str(&body)
             .map_err(|e| DeployError::Assembly(format!("{name}.template.json is not JSON: {e}")))?;
         let manifest_path = dir.join(format!("{name}.assets.json"));

@@ -98,3 +98,26 @@ fn an_unknown_stack_or_a_bad_option_is_reported_before_region_and_credentials() 
     let (_, err) = run_tool(&["--assembly", assembly, "diff", "Orders"], &[]);
     assert!(err.contains("no AWS region is configured"), "{err}");
 }
+
+#[test]
+fn an_assembly_of_yaml_templates_is_named_as_such() {
+    let dir = std::env::temp_dir().join(format!("escdk-yaml-assembly-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let stack = escdk_synth::Stack::new("Orders");
+    stack
+        .root()
+        .add("Q", escdk_synth::cfn::sqs::CfnQueue::default());
+    let synthesized = stack.synth().unwrap();
+    escdk_synth::assembly::write(&dir, &[synthesized], escdk_synth::assembly::Format::Yaml)
+        .unwrap();
+    let assembly = dir.to_str().unwrap();
+    for verb in ["deploy", "diff", "destroy"] {
+        let (code, err) = run_tool(&["--assembly", assembly, verb], &[]);
+        assert_eq!(code, 1, "{verb}: {err}");
+        assert!(
+            err.contains("holds the template of `Orders` as YAML (synth --format yaml); deploy, diff and destroy read JSON templates"),
+            "{verb}: {err}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
