@@ -71,6 +71,11 @@ pub enum Command {
         /// `--require-approval never`: two stacks cannot ask on one terminal).
         #[arg(long, value_name = "N", default_value_t = 1)]
         concurrency: usize,
+        /// Write the stacks' outputs to FILE as JSON, `{"Stack": {"Key": "value"}}`, as
+        /// `cdk deploy --outputs-file` does: every stack deployed or found unchanged, also
+        /// when a later stack fails.
+        #[arg(long, value_name = "FILE")]
+        outputs_file: Option<std::path::PathBuf>,
     },
     /// Compare the synthesized templates with the deployed ones.
     Diff { stacks: Vec<String> },

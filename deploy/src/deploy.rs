@@ -47,12 +47,26 @@ pub struct Options {
 /// What happened to one stack.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    NoChanges,
+    /// Nothing executed; the stack's outputs as they are.
+    NoChanges { outputs: Vec<(String, String)> },
     Deployed {
         status: String,
         outputs: Vec<(String, String)>,
     },
 }
+
+impl Outcome {
+    /// The stack's outputs after the deploy, `(key, value)`.
+    pub fn outputs(&self) -> &[(String, String)] {
+        match self {
+            Outcome::NoChanges { outputs } | Outcome::Deployed { outputs, .. } => outputs,
+        }
+    }
+}
+
+/// The outputs of each stack a deploy left in place, deployed or unchanged, by stack name:
+/// what `deploy --outputs-file` writes.
+pub type StackOutputs = std::collections::BTreeMap<String, Vec<(String, String)>>;
 
 /// How long `deploy` waits by default for CloudFormation to compute a change set (seconds,
 /// usually).
@@ -92,18 +106,22 @@ async fn describe(aws: &Aws, stack: &str) -> Option<aws_sdk_cloudformation::type
 async fn outputs(aws: &Aws, stack: &str) -> Vec<(String, String)> {
     describe(aws, stack)
         .await
-        .map(|s| {
-            s.outputs()
-                .iter()
-                .map(|o| {
-                    (
-                        o.output_key().unwrap_or_default().to_string(),
-                        o.output_value().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
-        })
+        .map(|s| outputs_of(&s))
         .unwrap_or_default()
+}
+
+/// A described stack's outputs, `(key, value)`.
+fn outputs_of(stack: &aws_sdk_cloudformation::types::Stack) -> Vec<(String, String)> {
+    stack
+        .outputs()
+        .iter()
+        .map(|o| {
+            (
+                o.output_key().unwrap_or_default().to_string(),
+                o.output_value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
 }
 
 /// Turns termination protection on or off as the app says, when it differs.
@@ -158,8 +176,8 @@ fn stack_tags(artifact: &StackArtifact, opts: &Options) -> Option<Vec<Tag>> {
     })
 }
 
-/// Deploys one stack of [`deploy_all`]; `true` when it keeps exports a deployed stack still
-/// imports, and must be deployed again once they are no longer imported.
+/// Deploys one stack of [`deploy_all`], with `true` when it keeps exports a deployed stack
+/// still imports, and must be deployed again once they are no longer imported.
 async fn deploy_one(
     aws: &Aws,
     staging: &Staging,
@@ -167,7 +185,7 @@ async fn deploy_one(
     deployed: serde_json::Value,
     app_stacks: &[String],
     opts: &Options,
-) -> Result<bool, DeployError> {
+) -> Result<(bool, Outcome), DeployError> {
     println!(
         "deploying {} ({} resources) to {}",
         artifact.name,
@@ -176,8 +194,8 @@ async fn deploy_one(
     );
     let kept = still_imported(aws, artifact, &deployed, app_stacks).await;
     if kept.is_empty() {
-        deploy_stack(aws, staging, artifact, Some(deployed), opts).await?;
-        return Ok(false);
+        let outcome = deploy_stack(aws, staging, artifact, Some(deployed), opts).await?;
+        return Ok((false, outcome));
     }
     for (name, _, _, by) in &kept {
         println!(
@@ -194,8 +212,8 @@ async fn deploy_one(
         body,
         ..artifact.clone()
     };
-    deploy_stack(aws, staging, &interim, Some(deployed), opts).await?;
-    Ok(true)
+    let outcome = deploy_stack(aws, staging, &interim, Some(deployed), opts).await?;
+    Ok((true, outcome))
 }
 
 /// Up to `opts.concurrency` stacks at a time, each once the stacks it depends on (among
@@ -208,6 +226,7 @@ async fn deploy_concurrently<'a>(
     deployed_templates: Vec<serde_json::Value>,
     app_stacks: &[String],
     opts: &Options,
+    outputs: &mut StackOutputs,
 ) -> Result<Vec<&'a StackArtifact>, DeployError> {
     use futures_util::stream::{FuturesUnordered, StreamExt};
     let names: Vec<&str> = artifacts.iter().map(|a| a.name.as_str()).collect();
@@ -239,7 +258,8 @@ async fn deploy_concurrently<'a>(
             break;
         };
         match outcome {
-            Ok(again) => {
+            Ok((again, outcome)) => {
+                outputs.insert(artifact.name.clone(), outcome.outputs().to_vec());
                 done.push(artifact.name.as_str());
                 if again {
                     revisit.push(artifact);
@@ -265,6 +285,7 @@ pub async fn deploy_all(
     artifacts: &[StackArtifact],
     app_stacks: &[String],
     opts: &Options,
+    outputs: &mut StackOutputs,
 ) -> Result<(), DeployError> {
     let mut deployed_templates = Vec::new();
     for artifact in artifacts {
@@ -282,7 +303,10 @@ pub async fn deploy_all(
     let revisit = if opts.concurrency <= 1 {
         let mut revisit = Vec::new();
         for (artifact, deployed) in artifacts.iter().zip(deployed_templates) {
-            if deploy_one(aws, staging, artifact, deployed, app_stacks, opts).await? {
+            let (again, outcome) =
+                deploy_one(aws, staging, artifact, deployed, app_stacks, opts).await?;
+            outputs.insert(artifact.name.clone(), outcome.outputs().to_vec());
+            if again {
                 revisit.push(artifact);
             }
         }
@@ -295,6 +319,7 @@ pub async fn deploy_all(
             deployed_templates,
             app_stacks,
             opts,
+            outputs,
         )
         .await?
     };
@@ -306,7 +331,8 @@ pub async fn deploy_all(
                 "{}: no stack imports the kept exports any more: removing them",
                 artifact.name
             );
-            deploy_stack(aws, staging, artifact, Some(deployed), opts).await?;
+            let outcome = deploy_stack(aws, staging, artifact, Some(deployed), opts).await?;
+            outputs.insert(artifact.name.clone(), outcome.outputs().to_vec());
         } else {
             for (name, _, _, by) in &kept {
                 println!(
@@ -517,7 +543,9 @@ pub async fn deploy_stack(
                 set_termination_protection(aws, artifact, &id).await?;
             }
             println!("{name}: no changes (nothing executed)");
-            return Ok(Outcome::NoChanges);
+            return Ok(Outcome::NoChanges {
+                outputs: outputs_of(stack),
+            });
         }
     }
 
@@ -595,7 +623,9 @@ pub async fn deploy_stack(
                 set_termination_protection(aws, artifact, &status_and_id(stack, name).1).await?;
             }
             println!("{name}: no changes (nothing executed)");
-            return Ok(Outcome::NoChanges);
+            return Ok(Outcome::NoChanges {
+                outputs: existing.as_ref().map(outputs_of).unwrap_or_default(),
+            });
         }
         other => other?,
     };
@@ -617,7 +647,9 @@ pub async fn deploy_stack(
         None => {
             set_termination_protection(aws, artifact, &stack_id).await?;
             println!("{name}: no changes (nothing executed)");
-            return Ok(Outcome::NoChanges);
+            return Ok(Outcome::NoChanges {
+                outputs: existing.as_ref().map(outputs_of).unwrap_or_default(),
+            });
         }
     };
 

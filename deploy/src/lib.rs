@@ -22,6 +22,7 @@ pub mod error;
 pub mod exports;
 pub mod interrupt;
 pub mod noop;
+pub mod outputs;
 pub mod progress;
 pub mod staging;
 pub mod status;

@@ -79,6 +79,7 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
             change_set_timeout,
             force,
             concurrency,
+            outputs_file,
         } => {
             let approval: escdk_deploy::changes::Approval = require_approval.into();
             if concurrency == 0 {
@@ -122,7 +123,19 @@ async fn run(cli: Cli) -> Result<(), DeployError> {
             let aws = connect().await?;
             check_environment(&artifacts, &aws).await?;
             let staging = escdk_deploy::staging::Staging::new(&opts.toolkit_stack);
-            deploy::deploy_all(&aws, &staging, &artifacts, &app_stacks, &opts).await?;
+            let mut outputs = deploy::StackOutputs::new();
+            let deployed =
+                deploy::deploy_all(&aws, &staging, &artifacts, &app_stacks, &opts, &mut outputs)
+                    .await;
+            if let Some(file) = &outputs_file {
+                let written = escdk_deploy::outputs::write(file, &outputs);
+                match (&deployed, written) {
+                    (Ok(()), written) => written?,
+                    (Err(_), Err(e)) => eprintln!("{e}"),
+                    (Err(_), Ok(())) => {}
+                }
+            }
+            deployed?;
             aws
         }
         Command::Diff { stacks } => {

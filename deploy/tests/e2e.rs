@@ -915,3 +915,54 @@ fn a_stack_pinned_to_another_account_is_refused_and_one_pinned_to_the_sessions_d
         r.err
     );
 }
+
+#[test]
+fn the_outputs_file_holds_each_stack_deployed_or_unchanged_also_when_a_later_one_fails() {
+    let moto = moto("outputs-file");
+    let dir = TempDir::new("outputs-file-assembly");
+    let mut app = App::new();
+    for name in ["First", "Second"] {
+        let stack = Stack::new(name);
+        // Both stacks want a bus with the same name: the second create fails.
+        let bus = EventBus::new(
+            &stack.root(),
+            "Bus",
+            EventBusProps {
+                name: Some("outputs-bus".into()),
+                archive: None,
+                ..Default::default()
+            },
+        );
+        stack.add_output("BusArn", escdk_synth::Output::new(bus.arn()));
+        app.add_stack(stack);
+    }
+    assembly(&dir.0, &app);
+    let file = dir.0.join("ci").join("outputs.json");
+    let read = || -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("the file is written"))
+            .expect("the file is JSON")
+    };
+    let file_arg = file.to_str().unwrap();
+    let r = deploy(&moto, &dir.0, &["--outputs-file", file_arg]);
+    assert_ne!(r.code, 0, "{}", r.out);
+    assert!(r.err.contains("outputs-bus"), "{}", r.err);
+    // First was deployed, Second failed: the file says what First holds, as moto has it.
+    let arn = boto3(
+        &moto,
+        "print([o['OutputValue'] for o in c('cloudformation').describe_stacks(StackName='First')['Stacks'][0]['Outputs']][0])",
+    );
+    assert!(arn.trim().starts_with("arn:aws:events:"), "{arn}");
+    assert_eq!(
+        read(),
+        serde_json::json!({ "First": { "BusArn": arn.trim() } })
+    );
+
+    // Unchanged: the outputs come from the description the no-op check reads, no call more.
+    std::fs::remove_file(&file).unwrap();
+    let r = deploy(&moto, &dir.0, &["First", "--outputs-file", file_arg]);
+    assert_no_op(&r, "First");
+    assert_eq!(
+        read(),
+        serde_json::json!({ "First": { "BusArn": arn.trim() } })
+    );
+}

@@ -14,8 +14,11 @@ moto's stack deletion keeps only resources whose DeletionPolicy is exactly `Reta
 the operation that created them rolls back, which a DeleteStack is not. Here a deletion
 treats them as `Retain`.
 
-Four of CloudFormation's behaviours moto leaves out are added, so that deploy's handling
+Five of CloudFormation's behaviours moto leaves out are added, so that deploy's handling
 of them is exercised against a server:
+- A stack's outputs are those of the template its last change set applied (moto keeps
+  those of the template the stack was created with: none, for a change set's stack),
+  except those moto cannot evaluate (an Fn::ImportValue).
 - A CREATE change set's execution reports each resource it created (CREATE_IN_PROGRESS,
   then CREATE_COMPLETE) before the stack's CREATE_COMPLETE; moto reports only the stack.
 - DescribeStackEvents answers at most 100 events per page, with a NextToken, as
@@ -71,8 +74,28 @@ parsing.ResourceMap.delete = _delete_keeping_retain_except_on_create
 _apply = cfn_models.ChangeSet.apply
 
 
+def _record_outputs(change_set):
+    """The stack's outputs become those of the template the change set applied. moto's
+    change-set stacks resolve no Fn::ImportValue (they are made without the region's
+    exports), so an output moto cannot evaluate is left out rather than failing every
+    DescribeStacks of the stack."""
+    stack = change_set.stack
+    outputs = change_set.template_dict.get("Outputs") or {}
+    resolvable = {}
+    for key, output in outputs.items():
+        try:
+            parsing.parse_output(key, output, stack.resource_map)
+        except Exception:  # noqa: BLE001 - moto raises its own kinds; any means "cannot"
+            continue
+        resolvable[key] = output
+    stack.output_map = parsing.OutputMap(
+        stack.resource_map, {"Outputs": resolvable}, stack.stack_id
+    )
+
+
 def _apply_reporting_created_resources(self):
     result = _apply(self)
+    _record_outputs(self)
     if self.change_set_type != "CREATE":
         return result
     stack = self.stack
