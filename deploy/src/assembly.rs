@@ -126,37 +126,46 @@ fn listed(dir: &Path) -> Result<Vec<Listed>, DeployError> {
         .collect())
 }
 
-/// Refuses to act on a stack the app pinned to a region other than the session's: it would
-/// be created in the wrong region (or, for diff and destroy, not be found).
-pub fn check_region(artifacts: &[StackArtifact], session: &str) -> Result<(), DeployError> {
-    match artifacts
-        .iter()
-        .find(|a| a.region.as_deref().is_some_and(|r| r != session))
-    {
-        Some(a) => Err(DeployError::WrongRegion {
-            stack: a.name.clone(),
-            stack_region: a.region.clone().unwrap_or_default(),
-            session: session.to_string(),
-        }),
-        None => Ok(()),
-    }
+/// What of its environment the app can pin a stack to (`StackProps::env`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pin {
+    Region,
+    Account,
 }
 
-/// Refuses to act on a stack the app pinned to an account other than the one the session's
-/// credentials belong to (`session`), as the CDK does: it would be created in the wrong
-/// account, with the pinned account's ID written into its ARNs.
-pub fn check_account(artifacts: &[StackArtifact], session: &str) -> Result<(), DeployError> {
-    match artifacts
+/// Refuses to act on a stack the app pinned to another region than the session's, or to
+/// another account than the one the session's credentials belong to (`session` is that
+/// region or account), as the CDK does: it would be created where it does not belong,
+/// with the pinned account and region written into its ARNs (or, for diff and destroy,
+/// not be found).
+pub fn check_pinned(
+    artifacts: &[StackArtifact],
+    pin: Pin,
+    session: &str,
+) -> Result<(), DeployError> {
+    let pinned = |a: &StackArtifact| match pin {
+        Pin::Region => a.region.clone(),
+        Pin::Account => a.account.clone(),
+    };
+    let Some((a, theirs)) = artifacts
         .iter()
-        .find(|a| a.account.as_deref().is_some_and(|x| x != session))
-    {
-        Some(a) => Err(DeployError::WrongAccount {
-            stack: a.name.clone(),
-            stack_account: a.account.clone().unwrap_or_default(),
-            session: session.to_string(),
-        }),
-        None => Ok(()),
-    }
+        .find_map(|a| pinned(a).filter(|p| p != session).map(|p| (a, p)))
+    else {
+        return Ok(());
+    };
+    let (stack, session) = (a.name.clone(), session.to_string());
+    Err(match pin {
+        Pin::Region => DeployError::WrongRegion {
+            stack,
+            stack_region: theirs,
+            session,
+        },
+        Pin::Account => DeployError::WrongAccount {
+            stack,
+            stack_account: theirs,
+            session,
+        },
+    })
 }
 
 /// Whether any of `artifacts` is pinned to an account: only then is the session's account

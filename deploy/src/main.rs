@@ -1,7 +1,7 @@
 //! `escdk-deploy`: see the crate docs. A thin main: parse, run, report.
 
 use clap::Parser;
-use escdk_deploy::assembly::{self, Selection, StackArtifact};
+use escdk_deploy::assembly::{self, Pin, Selection, StackArtifact};
 use escdk_deploy::aws::Aws;
 use escdk_deploy::cli::{parse_parameter, Cli, Command};
 use escdk_deploy::deploy::{self, Options};
@@ -31,9 +31,9 @@ async fn check_environment(
     artifacts: &[assembly::StackArtifact],
     aws: &Aws,
 ) -> Result<(), DeployError> {
-    assembly::check_region(artifacts, &aws.region)?;
+    assembly::check_pinned(artifacts, Pin::Region, &aws.region)?;
     if assembly::pins_an_account(artifacts) {
-        assembly::check_account(artifacts, &aws.account().await?)?;
+        assembly::check_pinned(artifacts, Pin::Account, &aws.account().await?)?;
     }
     Ok(())
 }
