@@ -394,34 +394,30 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
 /// Drops a finding on a resource's property that a construct already reported as an
 /// error when it was built (the first `construct_time` findings): a construct at the
 /// resource's path or its parent's (`Fn` for `Fn/Resource`), on the property of that
-/// name (a table's `GlobalSecondaryIndexes` covers `GlobalSecondaryIndexes[0].IndexName`). The construct's message, in the units it was given in ("100 MiB"), stays; the
-/// rendered value's ("100 is below the minimum 128") would say the same mistake again.
+/// name (a table's `GlobalSecondaryIndexes` covers `GlobalSecondaryIndexes[0].IndexName`).
+/// The construct's message, in the units it was given in ("100 MiB"), stays; the rendered
+/// value's ("100 is below the minimum 128") would say the same mistake again.
 fn drop_repeats(diags: &mut Vec<Diagnostic>, construct_time: usize) {
-    let (built, rendered) = diags.split_at(construct_time);
-    let repeats: Vec<bool> = rendered
-        .iter()
-        .map(|d| {
-            let (Some(_), Some(property)) = (&d.logical_id, &d.property) else {
-                return false;
-            };
-            let Some(property) = property.strip_prefix("Properties.") else {
-                return false;
-            };
-            let name = property.split(['.', '[']).next().unwrap_or(property);
-            let parent = d.path.rsplit_once('/').map_or("", |(p, _)| p);
-            built.iter().any(|b| {
+    let rendered = diags.split_off(construct_time);
+    let reported = |d: &Diagnostic| {
+        let Some(property) = d
+            .property
+            .as_deref()
+            .and_then(|p| p.strip_prefix("Properties."))
+        else {
+            return false;
+        };
+        let name = property.split(['.', '[']).next().unwrap_or(property);
+        let parent = d.path.rsplit_once('/').map_or("", |(p, _)| p);
+        d.logical_id.is_some()
+            && diags.iter().any(|b| {
                 b.is_error()
                     && b.property.as_deref() == Some(name)
                     && (b.path == d.path || b.path == parent)
             })
-        })
-        .collect();
-    let mut i = 0;
-    diags.retain(|_| {
-        let keep = i < construct_time || !repeats[i - construct_time];
-        i += 1;
-        keep
-    });
+    };
+    let kept: Vec<Diagnostic> = rendered.into_iter().filter(|d| !reported(d)).collect();
+    diags.extend(kept);
 }
 
 fn section<T>(
