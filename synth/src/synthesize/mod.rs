@@ -322,10 +322,16 @@ fn render(stack: &Stack, producers: &Rc<HashMap<StackId, String>>) -> Rendered {
             );
         }
         tags.apply(e, lid, &mut props, &mut diags);
-        validate::names::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
-        validate::lint::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
-        validate::quotas::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
-        validate::documents::check(e.props.type_name(), &props, &e.path, lid, &mut diags);
+        let resource = validate::Resource {
+            type_name: e.props.type_name(),
+            props: &props,
+            path: &e.path,
+            logical_id: lid,
+        };
+        validate::names::check(&resource, &mut diags);
+        validate::lint::check(&resource, &mut diags);
+        validate::quotas::check(&resource, &mut diags);
+        validate::documents::check(&resource, &mut diags);
         validate::sections::check_removal(
             e.props.type_name(),
             &e.options,

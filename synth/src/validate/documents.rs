@@ -4,6 +4,7 @@
 //! string is parsed first. Intrinsic values inside a document are known at deploy time only
 //! and are left alone.
 
+use super::Resource;
 use crate::diagnostics::Diagnostic;
 use crate::json::JsonValue;
 use crate::l1::shape::is_intrinsic;
@@ -111,13 +112,8 @@ impl std::fmt::Display for At<'_> {
 type Add<'f> = dyn FnMut(&At, String, &str) + 'f;
 
 /// Checks the documents of one resource's rendered properties.
-pub fn check(
-    type_name: &str,
-    props: &JsonValue,
-    path: &str,
-    lid: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+pub fn check(r: &Resource, diags: &mut Vec<Diagnostic>) {
+    let (type_name, props) = (r.type_name, r.props);
     let mut findings = Vec::new();
     for (t, at, doc) in DOCUMENTS {
         if *t != type_name {
@@ -141,11 +137,7 @@ pub fn check(
         }
     }
     for f in findings {
-        diags.push(
-            Diagnostic::error(path, f.message, f.fix)
-                .with_logical_id(lid)
-                .with_property(format!("Properties.{}", f.property)),
-        );
+        diags.push(r.error(&f.property, f.message, f.fix));
     }
 }
 

@@ -4,6 +4,7 @@
 //!   data, vendored with cfn-lint's version in `synth/schemas/lambda-runtime-lifecycle.json`);
 //! - two subnets of one VPC whose CIDR blocks overlap.
 
+use super::Resource;
 use crate::diagnostics::Diagnostic;
 use crate::json::JsonValue;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -61,21 +62,9 @@ fn today() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-fn report(diags: &mut Vec<Diagnostic>, lid: &str, property: &str, d: Diagnostic) {
-    diags.push(
-        d.with_logical_id(lid)
-            .with_property(format!("Properties.{property}")),
-    );
-}
-
 /// The per-resource checks.
-pub fn check(
-    type_name: &str,
-    props: &JsonValue,
-    path: &str,
-    lid: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+pub fn check(r: &Resource, diags: &mut Vec<Diagnostic>) {
+    let (type_name, props) = (r.type_name, r.props);
     if type_name != "AWS::Lambda::Function" {
         return;
     }
@@ -89,16 +78,18 @@ pub fn check(
     let successor = date("successor").unwrap_or_else(|| "a supported runtime".into());
     let now = today();
     if let Some(block) = date("create-block").filter(|b| *b <= now) {
-        report(diags, lid, "Runtime", Diagnostic::error(
-            path,
+        diags.push(r.error(
+            "Runtime",
             format!("runtime `{runtime}` is deprecated: Lambda no longer creates functions with it (since {block})"),
             format!("use {successor}"),
         ));
     } else if let Some(since) = date("deprecated").filter(|d| *d <= now) {
-        report(diags, lid, "Runtime", Diagnostic::warning(
-            path,
+        diags.push(r.warning(
+            "Runtime",
             format!("runtime `{runtime}` is deprecated since {since}"),
-            format!("move to {successor} before Lambda blocks creating and updating functions with it"),
+            format!(
+                "move to {successor} before Lambda blocks creating and updating functions with it"
+            ),
         ));
     }
 }

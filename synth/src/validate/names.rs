@@ -2,6 +2,7 @@
 //! values of the rendered properties. (Where the schema already has the rule, as for
 //! function, rule, role and bus names, the generated schema check reports it.)
 
+use super::Resource;
 use crate::diagnostics::Diagnostic;
 use crate::json::JsonValue;
 
@@ -50,19 +51,10 @@ fn fifo(props: &JsonValue, key: &str) -> bool {
 }
 
 /// Checks the constrained names of one resource's rendered properties.
-pub fn check(
-    type_name: &str,
-    props: &JsonValue,
-    path: &str,
-    lid: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+pub fn check(r: &Resource, diags: &mut Vec<Diagnostic>) {
+    let (type_name, props) = (r.type_name, r.props);
     let mut report = |property: &str, message: String, fix: &str| {
-        diags.push(
-            Diagnostic::error(path, message, fix)
-                .with_logical_id(lid)
-                .with_property(format!("Properties.{property}")),
-        );
+        diags.push(r.error(property, message, fix));
     };
     for rule in RULES.iter().filter(|r| r.type_name == type_name) {
         let Some(name) = props.get(rule.property).and_then(JsonValue::as_str) else {

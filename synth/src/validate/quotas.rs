@@ -7,6 +7,7 @@
 //! Only what the template holds literally is counted, so neither check fires on a template
 //! that could deploy: an intrinsic function counts as nothing, a prefix list as one rule.
 
+use super::Resource;
 use crate::diagnostics::Diagnostic;
 use crate::json::JsonValue;
 
@@ -51,13 +52,8 @@ fn literal_len(node: &JsonValue) -> usize {
 }
 
 /// The per-resource checks (`props` as rendered).
-pub fn check(
-    type_name: &str,
-    props: &JsonValue,
-    path: &str,
-    lid: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+pub fn check(r: &Resource, diags: &mut Vec<Diagnostic>) {
+    let (type_name, props) = (r.type_name, r.props);
     if type_name != "AWS::ECS::TaskDefinition" {
         return;
     }
@@ -67,15 +63,11 @@ pub fn check(
             .as_object()
             .and_then(|o| o.iter().max_by_key(|(_, v)| literal_len(v)))
             .map_or("", |(k, _)| k.as_str());
-        diags.push(
-            Diagnostic::error(
-                path,
-                format!("the task definition takes at least {size} bytes; ECS registers at most 64 KiB ({MAX_TASK_DEFINITION_BYTES} bytes)"),
-                "move large values out of it: a secret (`EnvValue::secret_key`), an S3 object or the image the container reads at start",
-            )
-            .with_logical_id(lid)
-            .with_property(format!("Properties.{largest}")),
-        );
+        diags.push(r.error(
+            largest,
+            format!("the task definition takes at least {size} bytes; ECS registers at most 64 KiB ({MAX_TASK_DEFINITION_BYTES} bytes)"),
+            "move large values out of it: a secret (`EnvValue::secret_key`), an S3 object or the image the container reads at start",
+        ));
     }
 }
 
@@ -212,10 +204,12 @@ mod tests {
     fn a_task_definition_over_64_kib_is_an_error_naming_the_largest_property() {
         let mut diags = Vec::new();
         check(
-            "AWS::ECS::TaskDefinition",
-            &task_definition(64 * 1024),
-            "S/Task",
-            "Task1",
+            &Resource {
+                type_name: "AWS::ECS::TaskDefinition",
+                props: &task_definition(64 * 1024),
+                path: "S/Task",
+                logical_id: "Task1",
+            },
             &mut diags,
         );
         assert_eq!(diags.len(), 1, "{diags:?}");
@@ -229,10 +223,12 @@ mod tests {
         let under = MAX_TASK_DEFINITION_BYTES - (literal_len(&task_definition(0)));
         let mut diags = Vec::new();
         check(
-            "AWS::ECS::TaskDefinition",
-            &task_definition(under),
-            "S/Task",
-            "Task1",
+            &Resource {
+                type_name: "AWS::ECS::TaskDefinition",
+                props: &task_definition(under),
+                path: "S/Task",
+                logical_id: "Task1",
+            },
             &mut diags,
         );
         assert_eq!(
@@ -240,10 +236,12 @@ mod tests {
             MAX_TASK_DEFINITION_BYTES
         );
         check(
-            "AWS::ECS::Service",
-            &task_definition(70_000),
-            "S/Task",
-            "Task1",
+            &Resource {
+                type_name: "AWS::ECS::Service",
+                props: &task_definition(70_000),
+                path: "S/Task",
+                logical_id: "Task1",
+            },
             &mut diags,
         );
         assert!(diags.is_empty(), "{diags:?}");
